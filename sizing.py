@@ -481,7 +481,6 @@ def normalize_model(name, raw, path):
     kv_heads = require_positive_int(view, "num_key_value_heads", path, name)
     if kv_heads == 1:
         derivation.append("num_key_value_heads = 1: MQA, um único KV head")
-    head_dim = _model_head_dim(view, config, heads, path, name, derivation)
     max_context = require_positive_int(view, "max_position_embeddings", path, name)
 
     mla_latent = None
@@ -491,6 +490,10 @@ def normalize_model(name, raw, path):
         mla_latent = rank + rope
         derivation.append("MLA (kv_lora_rank %d + qk_rope_head_dim %d): um latente de %d elementos "
                           "por token por camada, sem fator 2 de K/V e sem heads" % (rank, rope, mla_latent))
+        if view["head_dim"] is None and config.get("qk_nope_head_dim") is not None:
+            # The query/key head width; reported, but not used by the MLA cache.
+            view["head_dim"] = require_positive_int(config, "qk_nope_head_dim", path, name) + rope
+    head_dim = _model_head_dim(view, config, heads, path, name, derivation)
 
     groups = _layer_groups(name, config, view, layers, path, derivation)
     if mla_latent is not None and any(g.kind != "full_attention" for g in groups):

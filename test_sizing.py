@@ -481,6 +481,218 @@ class FilesAndTerminal(TempDirTest):
 
 
 # ---------------------------------------------------------------------------
+# Real models from their published Hugging Face configs (issue 3)
+# ---------------------------------------------------------------------------
+
+def kv_formula(report):
+    return report["common"][0]["formula"]
+
+
+class HuggingFaceConfigs(TempDirTest):
+    def sized(self, config_path, *extra):
+        return report_for(["--model-config", config_path, "--server", "dgx300", "--concurrency", "100",
+                           "--effective-context", "131072"] + list(extra))
+
+    def kv_bytes(self, report):
+        return results(report, "minimum")["kv_per_session_bytes"]
+
+    def test_gpt_oss_config_uses_its_head_dim_64_not_45_and_matches_the_guide(self):
+        report = self.sized(self.hf_config("gpt-oss-120b.json"))
+        self.assertEqual(report["inputs"]["model_details"]["head_dim"], 64)
+        self.assertEqual(self.kv_bytes(report), 2418278400)
+        self.assertEqual(nodes(report), (1, 2, 3))
+
+    def test_head_dim_from_hidden_size_when_absent_and_gqa(self):
+        report = self.sized(self.hf_config("Llama-3.1-8B-Instruct.json"))
+        self.assertEqual(report["inputs"]["model_details"]["head_dim"], 4096 // 32)
+        self.assertEqual(self.kv_bytes(report), 2 * 32 * 131072 * 8 * 128)
+        self.assertIn("hidden_size / num_attention_heads = 4096 / 32 = 128",
+                      report["common"][0]["explanation"])
+
+    def test_missing_kv_heads_is_mha_and_one_kv_head_is_mqa(self):
+        config = json.loads(HF_CONFIGS["Mistral-7B-v0.1.json"][1])
+        del config["num_key_value_heads"]
+        report = self.sized(self.write("mha.json", config))
+        self.assertEqual(report["inputs"]["model_details"]["num_key_value_heads"], 32)
+        self.assertEqual(self.kv_bytes(report), 2 * 32 * 4096 * 32 * 128)
+        config["num_key_value_heads"] = 1
+        report = self.sized(self.write("mqa.json", config), "--tensor-parallel", "1")
+        self.assertEqual(self.kv_bytes(report), 2 * 32 * 4096 * 1 * 128)
+        self.assertIn("MQA", report["common"][0]["explanation"])
+
+    def test_mistral_sliding_window_on_every_layer(self):
+        report = self.sized(self.hf_config("Mistral-7B-v0.1.json"))
+        self.assertEqual(kv_formula(report), "2 × (32 × min(4096, 32768)) × 8 × 128 × 1 = 268435456 bytes")
+        self.assertIn("context_clamped", codes(report))
+
+    def test_qwen2_use_sliding_window_false_means_all_full(self):
+        report = self.sized(self.hf_config("Qwen2.5-7B-Instruct.json"), "--tensor-parallel", "4")
+        self.assertEqual(self.kv_bytes(report), 2 * 28 * 32768 * 4 * 128)
+        self.assertIn("use_sliding_window = false", report["common"][0]["explanation"])
+
+    def test_mixtral_null_sliding_window_means_all_full(self):
+        report = self.sized(self.hf_config("Mixtral-8x22B-v0.1.json"))
+        self.assertEqual(self.kv_bytes(report), 2 * 56 * 65536 * 8 * 128)
+
+    def test_gemma3_text_config_with_class_defaults(self):
+        report = self.sized(self.hf_config("gemma-3-27b-it.json"))
+        model = report["inputs"]["model_details"]
+        self.assertEqual(model["max_position_embeddings"], 131072)
+        self.assertEqual([(g["kind"], g["count"]) for g in model["layer_groups"]],
+                         [("full_attention", 10), ("sliding_attention", 52)])
+        self.assertEqual(self.kv_bytes(report), 2 * (10 * 131072 + 52 * 1024) * 16 * 128)
+        self.assertIn("text_config", report["common"][0]["explanation"])
+
+    def test_llama4_chunked_attention(self):
+        report = self.sized(self.hf_config("Llama-4-Scout-17B-16E-Instruct.json"))
+        self.assertEqual(self.kv_bytes(report), 2 * (12 * 131072 + 36 * 8192) * 8 * 128)
+        vllm = self.sized(self.hf_config("Llama-4-Scout-17B-16E-Instruct.json"), "--kv-accounting", "vllm")
+        chunk_blocks = -(-(8192 + 8192) // 16)
+        self.assertEqual(self.kv_bytes(vllm), 2 * (12 * 8192 * 16 + 36 * chunk_blocks * 16) * 8 * 128)
+
+    def test_deepseek_mla_latent_without_factor_two(self):
+        path = self.hf_config("DeepSeek-V3.json")
+        report = self.sized(path, "--tensor-parallel", "1")
+        self.assertEqual(self.kv_bytes(report), 61 * 131072 * (512 + 64))
+        # Every GPU of a tensor-parallel instance holds the latent.
+        self.assertEqual(self.kv_bytes(self.sized(path)), 8 * 61 * 131072 * (512 + 64))
+        vllm = self.sized(path, "--tensor-parallel", "1", "--kv-accounting", "vllm")
+        self.assertEqual(self.kv_bytes(vllm), 61 * 8192 * 16 * 576)
+
+    def test_linear_attention_and_mamba_layers_are_an_error_naming_them(self):
+        for name, fragment in (("Qwen3-Next-80B-A3B-Thinking.json", "36 camadas 'linear_attention'"),
+                               ("Nemotron-H-56B-Base-8K.json", "54 camadas 'mamba'")):
+            status, out, err = run_cli(["--model-config", self.hf_config(name), "--server", "dgx300",
+                                        "--concurrency", "1", "--effective-context", "1024"])
+            self.assertEqual((status, out), (2, ""), err)
+            self.assertIn(fragment, err)
+            self.assertIn(name, err)
+
+    def test_bad_configs_exit_2_with_file_and_field(self):
+        broken = json.loads(HF_CONFIGS["Llama-3.1-8B-Instruct.json"][1])
+        del broken["num_hidden_layers"]
+        for path, fragment in ((self.write("a.json", broken), "'num_hidden_layers'"),
+                               (self.write("b.json", "{oops"), "b.json:1:2"),
+                               (self.write("c.json", "[1, 2]"), "c.json"),
+                               (os.path.join(self.tmp, "none.json"), "none.json")):
+            status, _, err = run_cli(["--model-config", path, "--server", "dgx300", "--concurrency", "1",
+                                      "--effective-context", "1024"])
+            self.assertEqual(status, 2)
+            self.assertIn(fragment, err)
+
+    def test_catalog_entries_match_their_published_configs(self):
+        pairs = (("gpt-oss-120b", "gpt-oss-120b.json"), ("Llama-3.1-8B", "Llama-3.1-8B-Instruct.json"),
+                 ("Qwen3-235B-A22B", "Qwen3-235B-A22B.json"), ("DeepSeek-V3", "DeepSeek-V3.json"),
+                 ("Gemma-3-27B", "gemma-3-27b-it.json"), ("Mixtral-8x22B", "Mixtral-8x22B-v0.1.json"))
+        for name, config in pairs:
+            from_catalog = report_for(["--model", name, "--server", "dgx300", "--concurrency", "100",
+                                       "--effective-context", "131072"])
+            self.assertEqual(self.kv_bytes(from_catalog), self.kv_bytes(self.sized(self.hf_config(config))), name)
+        with open(os.path.join(HERE, "models.json"), encoding="utf-8") as handle:
+            for name, entry in json.load(handle).items():
+                self.assertIn("http", entry.get("source", ""), name)
+
+
+class TensorParallelAndWeights(unittest.TestCase):
+    def qwen(self, tp):
+        return report_for(["--model", "Qwen3-235B-A22B", "--server", "dgx300", "--concurrency", "100",
+                           "--effective-context", "32768", "--tensor-parallel", str(tp),
+                           "--runtime-overhead-gib", "600"])
+
+    def test_kv_heads_per_gpu_are_replicated_beyond_the_kv_head_count(self):
+        per_gpu = {tp: self.qwen(tp)["common"][0]["inputs"]["kv_heads_per_gpu"] for tp in (2, 4, 8)}
+        self.assertEqual(per_gpu, {2: 2, 4: 1, 8: 1})
+        kv = {tp: results(self.qwen(tp), "minimum")["kv_per_session_bytes"] for tp in (2, 4, 8)}
+        self.assertEqual(kv[2], kv[4])
+        self.assertEqual(kv[8], 2 * kv[4])
+        self.assertIn("replicados", self.qwen(8)["common"][0]["explanation"])
+
+    def test_instances_per_node_multiply_whole_sessions(self):
+        report = self.qwen(4)
+        self.assertEqual(report["inputs"]["instances_per_node"], 2)
+        minimum = results(report, "minimum")
+        budget_bytes = minimum["kv_budget_gib"] * GIB
+        self.assertEqual(minimum["sessions_per_node"],
+                         2 * int(budget_bytes / 2 // minimum["kv_per_session_bytes"]))
+
+    def test_tensor_parallel_must_divide_the_gpus(self):
+        status, _, err = run_cli(QUICK_START + ["--tensor-parallel", "3"])
+        self.assertEqual(status, 2)
+        self.assertIn("--tensor-parallel", err)
+
+    def test_weights_that_do_not_fit_the_overhead_are_an_error(self):
+        status, out, err = run_cli(["--model", "Llama-3.1-70B", "--server", "dgx300", "--concurrency", "100",
+                                    "--effective-context", "8192", "--json-only"])
+        self.assertEqual(status, 1, err)
+        document = json.loads(out)
+        self.assertIn("runtime_overhead_below_weights", [a["code"] for a in document["alerts"]])
+        self.assertAlmostEqual(document["scenarios"]["minimum"]["results"]["weights_per_node_gib"],
+                               70.6e9 * 2 / GIB)
+        report = report_for(QUICK_START + ["--tensor-parallel", "1"])
+        self.assertIn("runtime_overhead_below_weights", codes(report))
+        self.assertEqual(results(report, "minimum")["weights_per_node_gib"], 8 * Fraction(65283502899, GIB))
+        self.assertNotIn("runtime_overhead_below_weights", codes(report_for(QUICK_START)))
+
+
+class VllmAccounting(TempDirTest):
+    def test_vllm_log_196_sessions(self):
+        # vLLM 0.22.1, gpt-oss-120b on 8x H200, TP 8, block 64: 428,888 blocks per GPU of
+        # 18 layers x 16,384 bytes; 8 GPUs -> 1,011,873,742,848 bytes of KV per node.
+        self.assertEqual(428888 * 18 * 2 * 64 * 1 * 64 * 2 * 8, 1011873742848)
+        servers = self.write("servers.json", {"h200-log": {
+            "gpus": 8, "hbm_per_gpu_gb": 126.484217856, "total_hbm_gb": 1011.873742848}})
+        args = ["--model", "gpt-oss-120b", "--server", "h200-log", "--servers-file", servers,
+                "--concurrency", "100", "--effective-context", "131072", "--kv-precision", "bf16",
+                "--block-size", "64", "--max-num-batched-tokens", "8192",
+                "--runtime-overhead-gib", "0", "--kv-budget-ratio", "1"]
+        vllm = results(report_for(args + ["--kv-accounting", "vllm"]), "minimum")
+        spec = results(report_for(args), "minimum")
+        self.assertEqual(vllm["sessions_per_node"], 196)
+        self.assertEqual(vllm["sessions_per_node_spec"], 209)
+        self.assertEqual(spec["sessions_per_node"], 209)
+        self.assertEqual(spec["sessions_per_node_vllm"], 196)
+        # 2048 full blocks + cdiv(128 - 1 + 8192, 64) + 1 = 131 sliding blocks per layer pair.
+        self.assertEqual(vllm["kv_per_session_bytes"], 18 * (2048 + 131) * 2 * 64 * 8 * 64 * 2)
+
+    def test_accounting_gap_at_8k_for_gpt_oss(self):
+        report = report_for(QUICK_START[:9] + ["8192"])
+        minimum = results(report, "minimum")
+        self.assertGreater(minimum["sessions_per_node"], 1.9 * minimum["sessions_per_node_vllm"])
+        self.assertIn("accounting_gap", codes(report))
+        self.assertNotIn("accounting_gap", codes(report_for(QUICK_START)))
+
+    def test_max_num_seqs_caps_each_instance(self):
+        args = SMALL_MODEL[:9] + ["1024", "--kv-accounting", "vllm"]
+        report = report_for(args)
+        self.assertEqual(results(report, "minimum")["sessions_per_node"], 1024)
+        self.assertIn("max_num_seqs_binding", codes(report))
+        report = report_for(args + ["--max-num-seqs", "100000"])
+        self.assertGreater(results(report, "minimum")["sessions_per_node"], 1024)
+        self.assertNotIn("max_num_seqs_binding", codes(report))
+
+    def test_new_options_in_all_three_formats(self):
+        args = QUICK_START + ["--kv-accounting", "vllm", "--tensor-parallel", "4", "--block-size", "32"]
+        _, text, _ = run_cli(args)
+        _, markdown, _ = run_cli(args + ["--markdown-only"])
+        document = run_json(args)
+        self.assertEqual((document["inputs"]["kv_accounting"], document["inputs"]["tensor_parallel"],
+                          document["inputs"]["block_size"]), ("vllm", 4, 32))
+        for output in (text, markdown):
+            self.assertIn("vllm (blocos de 32 tokens", output)
+            self.assertIn("4 GPU(s) por instância, 2 instância(s) por nó", output)
+            self.assertIn("sessions_per_node_spec", output)
+
+
+class KvPrecisions(unittest.TestCase):
+    def test_bytes_per_element(self):
+        expected = {"fp8": 1, "fp16": 2, "bf16": 2, "fp32": 4, "int8": 1, "nvfp4": Fraction(9, 16)}
+        fp8 = results(report_for(QUICK_START), "minimum")["kv_per_session_bytes"]
+        for precision, per_element in expected.items():
+            kv = results(report_for(QUICK_START + ["--kv-precision", precision]), "minimum")
+            self.assertEqual(kv["kv_per_session_bytes"], fp8 * per_element, precision)
+
+
+# ---------------------------------------------------------------------------
 # Runner
 # ---------------------------------------------------------------------------
 
