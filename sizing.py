@@ -89,6 +89,16 @@ LONG_CONTEXT_TOKENS = 128000             # the guide's "128k"
 FRAGMENTATION_BUDGET_RATIO = Fraction(75, 100)
 LOW_RUNTIME_OVERHEAD_GIB = Fraction(50)
 ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
+# Latency: below 10 tokens/s per session generation is slower than reading;
+# over 10 s to first token an interactive user gives up.
+UNUSABLE_TPOT_MS = 100
+UNUSABLE_TTFT_S = 10
+FAILOVER_RESTORE_LIMIT_S = 60            # a failed node's sessions back within a minute
+# Roofline defaults: memory-bound decode kernels reach about 80% of peak HBM
+# bandwidth; prefill typically reaches 30-50% of dense peak FLOPS (MFU).
+DEFAULT_HBM_EFFICIENCY = Fraction(80, 100)
+DEFAULT_MFU = Fraction(40, 100)
+EXACT_EXPERT_BATCH = 4096                # exact (1 - k/E)^batch up to this batch
 
 # The parameter dictionary: (name, origin, what it is, why it matters, common mistake).
 PARAMETER_DICTIONARY = (
@@ -318,10 +328,16 @@ def validate_server(name, entry, path):
         nvlink = require_positive_number(entry, "nvlink_bandwidth_tbps", path, name)
     server = {"name": name, "gpus": gpus, "hbm_per_gpu_gb": hbm_per_gpu_gb,
               "total_hbm_gb": total_hbm_gb, "nvlink_bandwidth_tbps": nvlink}
+    for field in SERVER_PERFORMANCE_FIELDS:
+        server[field] = require_positive_number(entry, field, path, name, optional=True)
     for field in ("description", "source"):
         server[field] = require_text(entry, field, path, name, optional=True)
     return server
 
+
+# Per-GPU facts for the roofline (optional: without them no latency figures).
+SERVER_PERFORMANCE_FIELDS = ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops",
+                             "nvlink_per_gpu_gb_s")
 
 STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "write_throughput_gb_s",
                          "read_latency_p99_ms", "write_latency_p99_ms")
@@ -361,6 +377,10 @@ class FullAttentionLayers:
     def vllm_blocks_text(self, context_tokens, block_size, max_num_batched_tokens):
         return "cdiv(%d, %d)" % (context_tokens, block_size)
 
+    def attended_pairs(self, tokens):
+        """(query, key) pairs a causal prefill of `tokens` computes in one layer."""
+        return tokens * (tokens + 1) // 2
+
     def describe(self):
         return "%d full" % self.count
 
@@ -390,6 +410,10 @@ class SlidingWindowLayers(FullAttentionLayers):
         return "(cdiv(min(%d - 1 + %d, %d), %d) + 1)" % (
             self.window, max_num_batched_tokens, context_tokens, block_size)
 
+    def attended_pairs(self, tokens):
+        w = min(self.window, tokens)
+        return w * (w + 1) // 2 + (tokens - w) * w
+
     def describe(self):
         return "%d sliding (janela %d)" % (self.count, self.window)
 
@@ -417,6 +441,10 @@ class ChunkedLocalLayers(FullAttentionLayers):
     def vllm_blocks_text(self, context_tokens, block_size, max_num_batched_tokens):
         return "cdiv(min(%d + %d, %d), %d)" % (
             self.chunk, max_num_batched_tokens, context_tokens, block_size)
+
+    def attended_pairs(self, tokens):
+        whole, rest = divmod(tokens, self.chunk)
+        return whole * self.chunk * (self.chunk + 1) // 2 + rest * (rest + 1) // 2
 
     def describe(self):
         return "%d chunked (bloco %d)" % (self.count, self.chunk)
@@ -519,6 +547,19 @@ def normalize_model(name, raw, path):
     model["source"] = require_text(raw, "source", path, name, optional=True)
     model["description"] = require_text(raw, "description", path, name, optional=True)
     model["weights"] = _model_weights(raw, path, name)
+    for key in ("total_parameters", "active_parameters", "num_local_experts", "num_experts_per_tok"):
+        if raw.get(key) is not None:
+            model[key] = require_positive_int(raw, key, path, name)
+    if model["num_local_experts"] is None:
+        for key in ("num_experts", "n_routed_experts"):
+            if config.get(key) is not None:
+                model["num_local_experts"] = require_positive_int(config, key, path, name)
+    if model["num_experts_per_tok"] is None and config.get("num_experts_per_tok") is not None:
+        model["num_experts_per_tok"] = require_positive_int(config, "num_experts_per_tok", path, name)
+    for small, large in (("active_parameters", "total_parameters"),
+                         ("num_experts_per_tok", "num_local_experts")):
+        if model[small] is not None and model[large] is not None and model[small] > model[large]:
+            raise InputError("%s: não pode ser maior que %s" % (_where(path, name, small), large))
     return model
 
 
@@ -905,7 +946,7 @@ def sessions_per_node(budget_bytes, kv_bytes, instances, cap):
     return per_instance * instances, per_instance, capped
 
 
-def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instances):
+def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instances, perf):
     """Budget, sessions and nodes for one scenario, each with its rationale."""
     overhead = options["runtime_overhead_gib"]
     ratio = params["kv_budget_ratio"]
@@ -927,7 +968,15 @@ def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instanc
         cap = options["max_num_seqs"] if name == "vllm" else None
         counts[name] = sessions_per_node(budget_bytes, kv_by_basis[name][0]["value"], instances, cap)
     sessions, per_instance, capped = counts[basis]
+    memory_sessions = sessions
+    kv_bytes = kv_by_basis[basis][0]["value"]
     kv_gib = kv_by_basis[basis][1]["value"]
+    latency_caps = latency_caps_per_instance(options, perf, kv_bytes, per_instance)
+    bound = "memória"
+    if latency_caps and min(latency_caps.values()) < per_instance:
+        bound = "latência (%s)" % ", ".join(k for k, v in latency_caps.items() if v < per_instance)
+        per_instance = min(latency_caps.values())
+        sessions = per_instance * instances
     if instances == 1:
         expression = "floor(kv_budget_gib / kv_per_session_gib) = floor(%s / %s)" % (
             _fixed(budget_gib, 4), _fixed(kv_gib, 4))
@@ -944,12 +993,23 @@ def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instanc
     if capped:
         explanation += " O limite max_num_seqs (%d) é menor que a memória permite e define a capacidade." \
                        % options["max_num_seqs"]
+    inputs = {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": instances,
+              "capacity_basis": basis}
+    if latency_caps:
+        figures.append(figure(
+            "sessions_per_node_memory", "Sessões por nó pela memória", memory_sessions, "sessões",
+            "%s = %d" % (expression, memory_sessions), inputs, explanation))
+        caps_text = ", ".join("%s %d" % (k, v) for k, v in latency_caps.items())
+        expression = ("instances_per_node × min(memória %d, %s) por instância"
+                      % (memory_sessions // instances, caps_text))
+        explanation = ("Com metas de latência, cada instância admite o menor entre o que a memória "
+                       "comporta e o que mantém TPOT/TTFT dentro das metas. Limite que prende: %s." % bound)
+        inputs = {"sessions_per_node_memory": memory_sessions, "instances_per_node": instances,
+                  "tpot_slo_ms": options["tpot_slo_ms"], "ttft_slo_ms": options["ttft_slo_ms"],
+                  "binding_bound": bound}
     figures.append(figure(
         "sessions_per_node", "Sessões por nó", sessions, "sessões",
-        "%s = %d" % (expression, sessions),
-        {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": instances,
-         "capacity_basis": basis},
-        explanation))
+        "%s = %d" % (expression, sessions), inputs, explanation))
     other = "vllm" if basis == "spec" else "spec"
     figures.append(figure(
         "sessions_per_node_" + other, "Sessões por nó na base %s" % other, counts[other][0], "sessões",
@@ -987,7 +1047,217 @@ def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instanc
         "nodes_with_headroom + ha_extra_nodes = " + final_text,
         {"nodes_with_headroom": nodes_headroom, "ha_extra_nodes": ha},
         "Nós a comprar: os nós com headroom mais %d de reserva (%s)." % (ha, scenario["ha_label"]) + note))
-    return figures, {"sessions": sessions, "capped": capped, "counts": counts}
+    if perf["facts"] is not None:
+        figures.extend(performance_figures(scenario, perf["facts"], perf["storage"], perf["model"], kv_bytes,
+                                           instances, per_instance, concurrency, nodes_final, perf["ttft_s"]))
+    return figures, {"sessions": sessions, "capped": capped, "counts": counts, "bound": bound}
+
+
+def latency_caps_per_instance(options, perf, kv_bytes, memory_per_instance):
+    """Sessions per instance that keep the latency targets (only when targets are given)."""
+    caps = {}
+    if perf["facts"] is None:
+        return caps
+    if options["tpot_slo_ms"] is not None:
+        caps["TPOT"] = max_batch_within_tpot(perf["facts"], kv_bytes, options["tpot_slo_ms"] / 1000,
+                                             memory_per_instance)
+    if options["ttft_slo_ms"] is not None:
+        caps["TTFT"] = memory_per_instance if perf["ttft_s"] * 1000 <= options["ttft_slo_ms"] else 0
+    return caps
+
+
+# -- Performance: decode roofline, prefill, storage, traffic ----------------
+#
+# A roofline is a lower bound on time: it assumes the GPU streams bytes at
+# `hbm_efficiency` of peak bandwidth and computes at `mfu` of dense peak, with
+# no scheduling, communication or kernel-launch overhead. Real engines are
+# slower; measured numbers always win.
+
+def traffic_figure(options):
+    """Little's law: concurrency = ceil(requests/s x mean session seconds)."""
+    rate, seconds = options["requests_per_second"], options["mean_session_seconds"]
+    if rate is None:
+        return None
+    return figure("concurrency", "Concorrência pela lei de Little", options["concurrency"], "sessões",
+                  "ceil(requests_per_second × mean_session_seconds) = ceil(%s × %s) = %d"
+                  % (_plain(rate), _plain(seconds), options["concurrency"]),
+                  {"requests_per_second": rate, "mean_session_seconds": seconds},
+                  "Lei de Little: sessões simultâneas em média = taxa de chegada × tempo médio de "
+                  "sessão, arredondado para cima para contar sessões inteiras.")
+
+
+def roofline_facts(model, server, tensor_parallel, options):
+    """What the roofline needs, as exact numbers; None when a fact is missing."""
+    missing = [f for f in ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops")
+               if server.get(f) is None]
+    missing += [f for f in ("total_parameters", "active_parameters") if model.get(f) is None]
+    if model["weights"] is None:
+        missing.append("weights_bytes")
+    if missing:
+        return None, missing
+    weights = model["weights"]["weights_bytes"]
+    total, active = model["total_parameters"], model["active_parameters"]
+    experts, per_token = model.get("num_local_experts"), model.get("num_experts_per_tok")
+    expert_bytes = Fraction(0)
+    if experts and per_token and experts > per_token and total > active:
+        # active = dense + experts_total x k/E  =>  experts_total = (total - active) x E / (E - k)
+        expert_params = Fraction(total - active) * experts / (experts - per_token)
+        expert_bytes = weights * expert_params / total
+    low_precision = (model.get("weight_precision") or "bf16") in ("fp8", "int8", "int4", "mxfp4", "nvfp4")
+    flops_field = "fp8_dense_tflops" if low_precision else "bf16_dense_tflops"
+    return {
+        "weights_bytes": weights, "expert_bytes": expert_bytes, "dense_bytes": weights - expert_bytes,
+        "experts": experts, "experts_per_token": per_token, "active_parameters": active,
+        "bandwidth_bytes_s": tensor_parallel * server["hbm_bandwidth_tb_s"] * 10 ** 12
+                             * options["hbm_efficiency"],
+        "flops_field": flops_field,
+        "flops_s": tensor_parallel * server[flops_field] * 10 ** 12 * options["mfu"],
+        "tensor_parallel": tensor_parallel,
+    }, []
+
+
+def decode_step_bytes(facts, batch, kv_bytes):
+    """Bytes one decode step reads: dense weights, experts the batch touches, every session's KV."""
+    touched = Fraction(0)
+    if facts["expert_bytes"]:
+        untouched_one = 1 - Fraction(facts["experts_per_token"], facts["experts"])
+        if batch <= EXACT_EXPERT_BATCH:
+            untouched = untouched_one ** batch
+        else:
+            # Exact powers of huge batches are huge integers; the untouched share is
+            # already below untouched_one^4096 here, so a float is more than enough.
+            untouched = Fraction(float(untouched_one) ** batch)
+        touched = 1 - untouched
+    return facts["dense_bytes"] + facts["expert_bytes"] * touched + batch * kv_bytes
+
+
+def tpot_seconds(facts, batch, kv_bytes):
+    return decode_step_bytes(facts, batch, kv_bytes) / facts["bandwidth_bytes_s"]
+
+
+def max_batch_within_tpot(facts, kv_bytes, slo_seconds, upper):
+    """Largest batch (0..upper) whose TPOT meets the target; TPOT grows with the batch."""
+    low, high = 0, upper
+    while low < high:
+        middle = (low + high + 1) // 2
+        if tpot_seconds(facts, middle, kv_bytes) <= slo_seconds:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def prefill_flops(model, facts, tokens):
+    """2 x active parameters x tokens, plus QK^T and AV: 4 x heads x head_dim per attended pair."""
+    attention = sum(g.count * g.attended_pairs(tokens) for g in model["layer_groups"])
+    return (2 * facts["active_parameters"] * tokens
+            + 4 * model["num_attention_heads"] * model["head_dim"] * attention), attention
+
+
+def ttft_figure(model, facts, tokens):
+    flops, attention = prefill_flops(model, facts, tokens)
+    seconds = Fraction(flops) / facts["flops_s"]
+    return figure("ttft_full_context_s", "TTFT de um prompt com o contexto inteiro", seconds, "s",
+                  "(2 × %d × %d + 4 × %d × %d × %d) / %s FLOP/s = %s s"
+                  % (facts["active_parameters"], tokens, model["num_attention_heads"], model["head_dim"],
+                     attention, _sci(facts["flops_s"]), _fixed(seconds, 3)),
+                  {"active_parameters": facts["active_parameters"], "prompt_tokens": tokens,
+                   "attended_pairs": attention, "instance_flops_s": facts["flops_s"],
+                   "flops_basis": facts["flops_field"]},
+                  "Prefill limitado por computação: 2 FLOPs por parâmetro ativo por token, mais a "
+                  "atenção causal (pares query-key atendidos em cada camada), divididos pelos FLOPS "
+                  "densos da instância × MFU. Limite inferior: sem fila, sem comunicação.")
+
+
+def storage_figures(model, storage, instances, kv_bytes):
+    read_bytes_s = storage["read_throughput_gb_s"] * GB_BYTES
+    latency_s = storage["read_latency_p99_ms"] / 1000
+    figures = []
+    if model["weights"] is not None:
+        node_weights = model["weights"]["weights_bytes"] * instances
+        load_s = node_weights / read_bytes_s
+        figures.append(figure(
+            "weights_load_s", "Carga dos pesos num cold start", load_s, "s",
+            "pesos do nó / throughput de leitura = %d bytes / %s GB/s = %s s"
+            % (node_weights, _plain(storage["read_throughput_gb_s"]), _fixed(load_s, 1)),
+            {"weights_per_node_bytes": node_weights, "read_throughput_gb_s": storage["read_throughput_gb_s"]},
+            "Tempo mínimo para ler do storage os pesos de todas as instâncias do nó."))
+    restore_s = latency_s + kv_bytes / read_bytes_s
+    figures.append(figure(
+        "kv_restore_session_s", "Restauração do KV de uma sessão", restore_s, "s",
+        "latência p99 + kv_per_session_bytes / throughput = %s ms + %d / %s GB/s = %s s"
+        % (_plain(storage["read_latency_p99_ms"]), kv_bytes, _plain(storage["read_throughput_gb_s"]),
+           _fixed(restore_s, 3)),
+        {"kv_per_session_bytes": kv_bytes, "read_throughput_gb_s": storage["read_throughput_gb_s"],
+         "read_latency_p99_ms": storage["read_latency_p99_ms"]},
+        "Tempo para trazer de volta do storage o KV de uma sessão (offload ou failover)."))
+    rate = read_bytes_s / kv_bytes
+    figures.append(figure(
+        "sessions_restored_per_s", "Sessões restauráveis por segundo por nó", rate, "sessões/s",
+        "throughput / kv_per_session_bytes = %s GB/s / %d bytes = %s"
+        % (_plain(storage["read_throughput_gb_s"]), kv_bytes, _fixed(rate, 2)),
+        {"read_throughput_gb_s": storage["read_throughput_gb_s"], "kv_per_session_bytes": kv_bytes},
+        "Com leituras em paralelo a latência se sobrepõe e o throughput de leitura é o limite."))
+    return figures
+
+
+def performance_figures(scenario, facts, storage, model, kv_bytes, instances, per_instance,
+                        concurrency, nodes_final, ttft_s):
+    """Decode roofline at full and actual load, and failover, for one scenario."""
+    if per_instance == 0 or nodes_final is None:
+        return []
+    figures = []
+    load_per_instance = min(per_instance, cdiv(concurrency, nodes_final * instances))
+    for suffix, batch, words in (("full", per_instance, "nó cheio (%d sessões por instância)"),
+                                 ("load", load_per_instance, "carga do cenário (%d sessões por instância)")):
+        seconds = tpot_seconds(facts, batch, kv_bytes)
+        step = decode_step_bytes(facts, batch, kv_bytes)
+        figures.append(figure(
+            "tpot_%s_ms" % suffix, "TPOT, " + words % batch, seconds * 1000, "ms",
+            "bytes lidos por passo / banda efetiva = %s bytes / %s B/s = %s ms"
+            % (_fixed(step, 0), _sci(facts["bandwidth_bytes_s"]), _fixed(seconds * 1000, 2)),
+            {"batch_per_instance": batch, "dense_weight_bytes": facts["dense_bytes"],
+             "expert_weight_bytes": facts["expert_bytes"], "experts": facts["experts"],
+             "experts_per_token": facts["experts_per_token"], "kv_per_session_bytes": kv_bytes,
+             "instance_bandwidth_bytes_s": facts["bandwidth_bytes_s"]},
+            "Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca "
+            "(E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. "
+            "Limite inferior do tempo por token."))
+        figures.append(figure(
+            "tokens_per_s_session_%s" % suffix, "Tokens/s por sessão, " + words % batch, 1 / seconds,
+            "tokens/s", "1 / TPOT = 1 / %s s = %s" % (_fixed(seconds, 5), _fixed(1 / seconds, 1)),
+            {"tpot_s": seconds}, "Velocidade de geração vista por cada usuário."))
+        figures.append(figure(
+            "tokens_per_s_node_%s" % suffix, "Tokens/s por nó, " + words % batch,
+            instances * batch / seconds, "tokens/s",
+            "instâncias × lote / TPOT = %d × %d / %s s = %s"
+            % (instances, batch, _fixed(seconds, 5), _fixed(instances * batch / seconds, 0)),
+            {"instances_per_node": instances, "batch_per_instance": batch, "tpot_s": seconds},
+            "Vazão de saída do nó inteiro."))
+    failed = load_per_instance * instances
+    receivers = scenario["ha_extra_nodes"] or nodes_final - 1
+    read_bytes_s = storage["read_throughput_gb_s"] * GB_BYTES
+    if receivers:
+        restore = storage["read_latency_p99_ms"] / 1000 + failed * kv_bytes / (read_bytes_s * receivers)
+        recompute = failed * ttft_s / (receivers * instances)
+    else:
+        restore = recompute = None
+    figures.append(figure(
+        "failover_restore_s", "Failover: restaurar do storage as sessões de um nó", restore, "s",
+        ("latência p99 + sessões × KV / (throughput × nós que assumem) = %s ms + %d × %d / (%s GB/s × %d) = %s s"
+         % (_plain(storage["read_latency_p99_ms"]), failed, kv_bytes, _plain(storage["read_throughput_gb_s"]),
+            receivers, _fixed(restore, 1))) if receivers else "nenhum nó para assumir (1 nó, sem reserva)",
+        {"failed_node_sessions": failed, "receiving_nodes": receivers, "kv_per_session_bytes": kv_bytes},
+        "Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o "
+        "KV das sessões do nó que falhou, lendo em paralelo."))
+    figures.append(figure(
+        "failover_recompute_s", "Failover: recomputar o prefill dessas sessões", recompute, "s",
+        ("sessões × TTFT / (nós que assumem × instâncias) = %d × %s s / (%d × %d) = %s s"
+         % (failed, _fixed(ttft_s, 3), receivers, instances, _fixed(recompute, 1))) if receivers
+        else "nenhum nó para assumir (1 nó, sem reserva)",
+        {"failed_node_sessions": failed, "receiving_nodes": receivers, "ttft_full_context_s": ttft_s},
+        "Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro."))
+    return figures
 
 
 def build_report(options, model, server, storage):
@@ -1006,13 +1276,27 @@ def build_report(options, model, server, storage):
         options["block_size"], options["max_num_batched_tokens"]) for name in ("spec", "vllm")}
     hbm = hbm_total_figure(server)
     common = kv_by_basis[basis] + [hbm] + weights_figures(model, instances)
+    traffic = traffic_figure(options)
+    if traffic is not None:
+        common.insert(0, traffic)
+    facts, missing = roofline_facts(model, server, tensor_parallel, options)
+    if facts is None and (options["tpot_slo_ms"] is not None or options["ttft_slo_ms"] is not None):
+        raise InputError("--tpot-slo-ms/--ttft-slo-ms: faltam dados para o roofline: %s"
+                         % ", ".join(missing))
+    perf = {"facts": facts, "storage": storage, "model": model, "ttft_s": None}
+    kv_bytes = kv_by_basis[basis][0]["value"]
+    if facts is not None:
+        ttft = ttft_figure(model, facts, context_tokens)
+        perf["ttft_s"] = ttft["value"]
+        common.append(ttft)
+    common.extend(storage_figures(model, storage, instances, kv_bytes))
 
     scenarios = {}
     capacity = {}
     for scenario in SCENARIOS:
         params = scenario_parameters(scenario, options)
         figures, capacity[scenario["key"]] = scenario_figures(
-            scenario, params, options, hbm, kv_by_basis, basis, instances)
+            scenario, params, options, hbm, kv_by_basis, basis, instances, perf)
         scenarios[scenario["key"]] = {"label": scenario["label"], "usage": scenario["usage"],
                                       "ha_label": scenario["ha_label"], "parameters": params,
                                       "figures": figures}
@@ -1030,6 +1314,11 @@ def build_report(options, model, server, storage):
         "instances_per_node": instances, "block_size": options["block_size"],
         "max_num_batched_tokens": options["max_num_batched_tokens"],
         "max_num_seqs": options["max_num_seqs"],
+        "requests_per_second": options["requests_per_second"],
+        "mean_session_seconds": options["mean_session_seconds"],
+        "hbm_efficiency": options["hbm_efficiency"], "mfu": options["mfu"],
+        "tpot_slo_ms": options["tpot_slo_ms"], "ttft_slo_ms": options["ttft_slo_ms"],
+        "roofline_missing_facts": missing,
         "model_details": model_view(model), "server_details": server, "storage_details": storage,
     }
     report = {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
@@ -1074,12 +1363,41 @@ def build_alerts(report, model, server, capacity, kv_by_basis):
               "Precisão KV %s usa %s bytes por elemento: %sx a memória de KV de fp8, logo %sx menos "
               "sessões por nó. Use fp8 se a qualidade permitir." % (
                   precision, _plain(KV_PRECISIONS[precision][0]), _plain(factor), _plain(factor)))
+    recommended_figures = report["common"] + report["scenarios"]["recommended"]["figures"]
+    failover_s = _find(recommended_figures, "failover_restore_s")
     if inputs["effective_context"] > LONG_CONTEXT_TOKENS:
         kv_gib = kv_by_basis[inputs["kv_accounting"]][1]["value"]
-        alert("warning", "long_context_storage_io",
-              "Contexto efetivo de %d tokens (> %d): cada sessão carrega %s GiB de KV; offload e "
-              "restauração de sessões pressionam o I/O do storage '%s'."
-              % (inputs["effective_context"], LONG_CONTEXT_TOKENS, _fixed(kv_gib, 2), inputs["storage"]))
+        message = ("Contexto efetivo de %d tokens (> %d): cada sessão carrega %s GiB de KV; restaurar uma "
+                   "sessão do storage '%s' leva %s s (%s sessões/s por nó)"
+                   % (inputs["effective_context"], LONG_CONTEXT_TOKENS, _fixed(kv_gib, 2), inputs["storage"],
+                      _fixed(_find(recommended_figures, "kv_restore_session_s"), 3),
+                      _fixed(_find(recommended_figures, "sessions_restored_per_s"), 2)))
+        if failover_s is not None:
+            message += "; no RECOMENDADO, as sessões de um nó que falha voltam em %s s" % _fixed(failover_s, 1)
+        alert("warning", "long_context_storage_io", message + ".")
+    if failover_s is not None and failover_s > FAILOVER_RESTORE_LIMIT_S:
+        alert("warning", "failover_restore_slow",
+              "No RECOMENDADO, restaurar do storage '%s' as sessões de um nó que falhou leva %s s, acima "
+              "do limite de %d s; compare com recomputar o prefill (%s s) ou use um storage mais rápido."
+              % (inputs["storage"], _fixed(failover_s, 1), FAILOVER_RESTORE_LIMIT_S,
+                 _fixed(_find(recommended_figures, "failover_recompute_s"), 1)))
+    tpot_ms = _find(recommended_figures, "tpot_full_ms")
+    ttft_s = _find(recommended_figures, "ttft_full_context_s")
+    if inputs["roofline_missing_facts"]:
+        alert("info", "latency_unknown",
+              "Sem latência estimada: faltam %s." % ", ".join(inputs["roofline_missing_facts"]))
+    elif inputs["tpot_slo_ms"] is None and inputs["ttft_slo_ms"] is None and (
+            (tpot_ms is not None and tpot_ms > UNUSABLE_TPOT_MS) or ttft_s > UNUSABLE_TTFT_S):
+        alert("warning", "latency_unusable",
+              "Com o nó cheio (RECOMENDADO) o roofline dá TPOT de %s ms (limite %d ms, ou seja, menos de "
+              "%d tokens/s por sessão) e TTFT de %s s para um prompt com o contexto inteiro (limite %d s). "
+              "Use --tpot-slo-ms/--ttft-slo-ms para dimensionar pela latência."
+              % (_fixed(tpot_ms, 1) if tpot_ms is not None else "—", UNUSABLE_TPOT_MS,
+                 1000 // UNUSABLE_TPOT_MS, _fixed(ttft_s, 2), UNUSABLE_TTFT_S))
+    binding = capacity["recommended"]["bound"]
+    if binding != "memória":
+        alert("info", "latency_bound",
+              "No RECOMENDADO as sessões por nó são limitadas pela %s, não pela memória." % binding)
     if inputs["kv_budget_ratio"] > FRAGMENTATION_BUDGET_RATIO:
         alert("warning", "kv_budget_fragmentation",
               "kv_budget_ratio %s acima de %s: risco de fragmentação e de falta de memória para "
@@ -1120,6 +1438,13 @@ def build_alerts(report, model, server, capacity, kv_by_basis):
               "pela fórmula do guia (spec) e %d pelo KV cache manager do vLLM. Base usada: %s."
               % (spec_count, vllm_count, inputs["kv_accounting"]))
     return alerts
+
+
+def _find(figures, key):
+    for item in figures:
+        if item["key"] == key:
+            return item["value"]
+    return None
 
 
 def exit_status(report):
@@ -1163,12 +1488,19 @@ def _count(value, singular, plural):
     return "%d %s" % (value, singular if value == 1 else plural)
 
 
+UNIT_PLACES = {"GiB": 2, "s": 3, "ms": 2, "tokens/s": 1, "sessões/s": 2}
+
+
+def _sci(value):
+    return "%.3e" % float(value)
+
+
 def format_value(value, unit):
     """A figure's value with its unit, rounded for display."""
     if value is None:
-        return "— (nenhuma sessão cabe)"
-    if unit == "GiB":
-        return "%s GiB" % _fixed(value, 2)
+        return "— (não se aplica)" if unit in UNIT_PLACES else "— (nenhuma sessão cabe)"
+    if unit in UNIT_PLACES:
+        return "%s %s" % (_fixed(value, UNIT_PLACES[unit]), unit)
     if unit == "bytes":
         return "%d bytes" % value
     if unit == "nós":
@@ -1240,6 +1572,12 @@ def input_sections(report):
         ("HBM total", "%s GB (%s GiB)" % (_plain(server["total_hbm_gb"]), _fixed(hbm_gib, 2))),
         ("NVLink", "%s TB/s" % _plain(nvlink) if nvlink is not None else "—"),
     ]
+    for label, field, unit in (("Banda HBM por GPU", "hbm_bandwidth_tb_s", "TB/s"),
+                               ("BF16 denso por GPU", "bf16_dense_tflops", "TFLOPS"),
+                               ("FP8 denso por GPU", "fp8_dense_tflops", "TFLOPS"),
+                               ("NVLink por GPU", "nvlink_per_gpu_gb_s", "GB/s")):
+        if server.get(field) is not None:
+            server_rows.append((label, "%s %s" % (_plain(server[field]), unit)))
     storage_rows = [
         ("Perfil", "%s (%s)" % (storage["name"], storage["type"])),
         ("IOPS leitura / escrita", "%s / %s" % (_plain(storage["read_iops"]),
@@ -1252,8 +1590,17 @@ def input_sections(report):
     context = "%d tokens" % inputs["effective_context"]
     if inputs["effective_context_requested"] != inputs["effective_context"]:
         context += " (solicitado: %d, limitado ao máximo do modelo)" % inputs["effective_context_requested"]
+    concurrency = _count(inputs["concurrency"], "sessão simultânea", "sessões simultâneas")
+    if inputs["requests_per_second"] is not None:
+        concurrency += " (lei de Little: ceil(%s req/s × %s s))" % (
+            _plain(inputs["requests_per_second"]), _plain(inputs["mean_session_seconds"]))
+    slo = ", ".join("%s %s ms" % (name, _plain(inputs[key])) for name, key in
+                    (("TPOT", "tpot_slo_ms"), ("TTFT", "ttft_slo_ms")) if inputs[key] is not None)
     nfr_rows = [
-        ("Concorrência", _count(inputs["concurrency"], "sessão simultânea", "sessões simultâneas")),
+        ("Concorrência", concurrency),
+        ("Metas de latência", slo or "nenhuma (nós pela memória)"),
+        ("Roofline", "eficiência de HBM %s, MFU %s" % (_percent(inputs["hbm_efficiency"]),
+                                                       _percent(inputs["mfu"]))),
         ("Contexto efetivo", context),
         ("Precisão KV", "%s (%s byte por elemento)" % (inputs["kv_precision"],
                                                        _plain(inputs["kv_bytes_per_element"]))),
@@ -1539,6 +1886,10 @@ def build_parser():
     group.add_argument("--storage", metavar="PERFIL", default=DEFAULTS["storage"],
                        help="perfil de storage (padrão: %(default)s)")
     group.add_argument("--concurrency", metavar="N", help="sessões simultâneas (inteiro > 0)")
+    group.add_argument("--requests-per-second", metavar="R",
+                       help="chegadas por segundo; com --mean-session-seconds, no lugar de --concurrency")
+    group.add_argument("--mean-session-seconds", metavar="S",
+                       help="duração média de uma sessão em segundos (lei de Little)")
     group.add_argument("--effective-context", metavar="TOKENS",
                        help="contexto por sessão em tokens (limitado a max_position_embeddings)")
     group = parser.add_argument_group("runtime e cenários")
@@ -1562,6 +1913,17 @@ def build_parser():
                        help="tokens por passo do scheduler na base vllm (padrão: %(default)s)")
     group.add_argument("--max-num-seqs", metavar="N", default=str(DEFAULTS["max_num_seqs"]),
                        help="sessões por instância no máximo, base vllm (padrão: %(default)s)")
+    group = parser.add_argument_group("latência (roofline)")
+    group.add_argument("--tpot-slo-ms", metavar="MS",
+                       help="meta de tempo por token de saída; limita as sessões por nó")
+    group.add_argument("--ttft-slo-ms", metavar="MS",
+                       help="meta de tempo até o primeiro token (prompt com o contexto inteiro)")
+    group.add_argument("--hbm-efficiency", metavar="R", default=_plain(DEFAULT_HBM_EFFICIENCY),
+                       help="fração da banda de HBM de pico atingida no decode, 0 < R <= 1 "
+                            "(padrão: %(default)s)")
+    group.add_argument("--mfu", metavar="R", default=_plain(DEFAULT_MFU),
+                       help="fração dos FLOPS densos de pico atingida no prefill, 0 < R <= 1 "
+                            "(padrão: %(default)s)")
     group = parser.add_argument_group("catálogos")
     group.add_argument("--models-file", metavar="ARQUIVO", default=None,
                        help="catálogo de modelos (padrão: models.json do sizing)")
@@ -1587,10 +1949,29 @@ def options_from_args(args):
     """Validate every option; returns plain options with exact numbers."""
     if (args.model is None) == (args.model_config is None):
         raise InputError("informe --model NOME ou --model-config ARQUIVO (um dos dois)")
-    for option, value in (("--server", args.server), ("--concurrency", args.concurrency),
-                          ("--effective-context", args.effective_context)):
+    for option, value in (("--server", args.server), ("--effective-context", args.effective_context)):
         if value is None:
             raise InputError("%s é obrigatória" % option)
+    traffic = (args.requests_per_second, args.mean_session_seconds)
+    if args.concurrency is None and None in traffic:
+        raise InputError("informe --concurrency N, ou --requests-per-second R com --mean-session-seconds S")
+    if args.concurrency is not None and traffic != (None, None):
+        raise InputError("--concurrency não pode ser usada junto com --requests-per-second/"
+                         "--mean-session-seconds")
+    rate = seconds = None
+    if args.concurrency is None:
+        rate = parse_fraction_option(args.requests_per_second, "--requests-per-second",
+                                     minimum=0, minimum_inclusive=False)
+        seconds = parse_fraction_option(args.mean_session_seconds, "--mean-session-seconds",
+                                        minimum=0, minimum_inclusive=False)
+        concurrency = int(cdiv(rate * seconds, 1))
+    else:
+        concurrency = parse_int_option(args.concurrency, "--concurrency")
+
+    def optional_positive(text, option, maximum=None):
+        if text is None:
+            return None
+        return parse_fraction_option(text, option, minimum=0, minimum_inclusive=False, maximum=maximum)
     if args.kv_precision not in KV_PRECISIONS:
         raise InputError("--kv-precision: '%s' inválida; use uma de: %s"
                          % (args.kv_precision, ", ".join(KV_PRECISIONS)))
@@ -1599,7 +1980,11 @@ def options_from_args(args):
     options = {
         "model": args.model, "model_config": args.model_config,
         "server": args.server, "storage": args.storage,
-        "concurrency": parse_int_option(args.concurrency, "--concurrency"),
+        "concurrency": concurrency, "requests_per_second": rate, "mean_session_seconds": seconds,
+        "tpot_slo_ms": optional_positive(args.tpot_slo_ms, "--tpot-slo-ms"),
+        "ttft_slo_ms": optional_positive(args.ttft_slo_ms, "--ttft-slo-ms"),
+        "hbm_efficiency": optional_positive(args.hbm_efficiency, "--hbm-efficiency", maximum=1),
+        "mfu": optional_positive(args.mfu, "--mfu", maximum=1),
         "effective_context": parse_int_option(args.effective_context, "--effective-context"),
         "kv_precision": args.kv_precision,
         "kv_budget_ratio": parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio",
