@@ -693,6 +693,176 @@ class KvPrecisions(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------
+# Latency, storage and traffic (issue 4), against values worked by hand
+# ---------------------------------------------------------------------------
+
+def F(text):
+    return Fraction(text)
+
+
+# gpt-oss-120b (catalog): checkpoint 65283502899 bytes, 116.8B total, 5.1B active, 128 experts, 4 per token.
+GPT_OSS_WEIGHTS = 65283502899
+GPT_OSS_EXPERT_BYTES = GPT_OSS_WEIGHTS * ((F(116800000000) - 5100000000) * 128 / 124) / 116800000000
+KV_QUICK_START = 2418278400
+DGX300_BANDWIDTH = 8 * 8 * 10 ** 12 * F("0.8")          # TP 8 x 8 TB/s x 80%
+DGX300_FP8_FLOPS = 8 * 4500 * 10 ** 12 * F("0.4")      # TP 8 x 4500 TFLOPS x 40% MFU
+
+
+def gpt_oss_tpot_s(batch):
+    touched = 1 - (1 - F(4) / 128) ** batch
+    step = (GPT_OSS_WEIGHTS - GPT_OSS_EXPERT_BYTES) + GPT_OSS_EXPERT_BYTES * touched + batch * KV_QUICK_START
+    return step / DGX300_BANDWIDTH
+
+
+class LatencyStorageTraffic(unittest.TestCase):
+    def test_decode_roofline_full_and_at_load(self):
+        report = report_for(QUICK_START)
+        recommended = results(report, "recommended")
+        self.assertEqual(recommended["tpot_full_ms"], gpt_oss_tpot_s(629) * 1000)
+        self.assertEqual(recommended["tokens_per_s_session_full"], 1 / gpt_oss_tpot_s(629))
+        self.assertEqual(recommended["tokens_per_s_node_full"], 629 / gpt_oss_tpot_s(629))
+        # Actual load: 1000 sessions spread over 3 nodes -> ceil(1000 / 3) = 334 per instance.
+        self.assertEqual(recommended["tpot_load_ms"], gpt_oss_tpot_s(334) * 1000)
+        self.assertEqual(recommended["tokens_per_s_node_load"], 334 / gpt_oss_tpot_s(334))
+        self.assertEqual(sizing._fixed(recommended["tpot_full_ms"], 2), "30.98")
+        self.assertEqual(nodes(report), (2, 3, 5))
+
+    def test_dense_model_reads_all_weights_every_step(self):
+        report = report_for(["--model", "Llama-3.1-8B", "--server", "dgx200", "--concurrency", "100",
+                             "--effective-context", "8192"])
+        minimum = results(report, "minimum")
+        batch = minimum["sessions_per_node"]
+        weights = 8030000000 * 2
+        kv = 2 * 32 * 8192 * 8 * 128
+        expected = (weights + batch * kv) / (8 * F("4.8") * 10 ** 12 * F("0.8"))
+        self.assertEqual(minimum["tpot_full_ms"], expected * 1000)
+
+    def test_prefill_ttft_from_compute(self):
+        tokens = 131072
+        pairs = 18 * tokens * (tokens + 1) // 2 + 18 * (128 * 129 // 2 + (tokens - 128) * 128)
+        flops = 2 * 5100000000 * tokens + 4 * 64 * 64 * pairs
+        ttft = results(report_for(QUICK_START), "minimum")["ttft_full_context_s"]
+        self.assertEqual(ttft, F(flops) / DGX300_FP8_FLOPS)
+        mfu_half = results(report_for(QUICK_START + ["--mfu", "0.2"]), "minimum")["ttft_full_context_s"]
+        self.assertEqual(mfu_half, 2 * ttft)
+
+    def test_storage_figures(self):
+        report = report_for(QUICK_START)
+        minimum = results(report, "minimum")
+        self.assertEqual(minimum["weights_load_s"], F(GPT_OSS_WEIGHTS) / (28 * 10 ** 9))
+        self.assertEqual(minimum["kv_restore_session_s"], F("0.15") / 1000 + F(KV_QUICK_START) / (28 * 10 ** 9))
+        self.assertEqual(minimum["sessions_restored_per_s"], F(28 * 10 ** 9) / KV_QUICK_START)
+        recommended = results(report, "recommended")
+        # 334 sessions of the failed node, restored by the one N+1 spare.
+        self.assertEqual(recommended["failover_restore_s"],
+                         F("0.15") / 1000 + F(334 * KV_QUICK_START) / (28 * 10 ** 9))
+        self.assertEqual(recommended["failover_recompute_s"], 334 * minimum["ttft_full_context_s"])
+        ideal = results(report, "ideal")
+        # ceil(1000 / 5) = 200 sessions, two N+2 spares share the restore.
+        self.assertEqual(ideal["failover_restore_s"], F("0.15") / 1000 + F(200 * KV_QUICK_START) / (2 * 28 * 10 ** 9))
+        message = [a["message"] for a in report["alerts"] if a["code"] == "long_context_storage_io"][0]
+        self.assertIn("0.087 s", message)
+        self.assertIn("28.8 s", message)
+
+    def test_failover_restore_alert_depends_on_the_profile(self):
+        self.assertNotIn("failover_restore_slow", codes(report_for(QUICK_START)))
+        slow = report_for(QUICK_START[:4] + ["--storage", "profile_cloud_premium"] + QUICK_START[6:])
+        self.assertIn("failover_restore_slow", codes(slow))
+        self.assertEqual(results(slow, "recommended")["failover_restore_s"],
+                         F(5) / 1000 + F(334 * KV_QUICK_START) / (4 * 10 ** 9))
+
+    def test_tpot_target_caps_sessions_per_node(self):
+        report = report_for(QUICK_START + ["--tpot-slo-ms", "20"])
+        recommended = results(report, "recommended")
+        batch = recommended["sessions_per_node"]
+        self.assertLessEqual(gpt_oss_tpot_s(batch), F(20) / 1000)
+        self.assertGreater(gpt_oss_tpot_s(batch + 1), F(20) / 1000)
+        self.assertEqual(recommended["sessions_per_node_memory"], 629)
+        self.assertEqual(recommended["nodes_final"], -(-1200 // batch) + 1)
+        self.assertIn("latência (TPOT)", report["scenarios"]["recommended"]["figures"][2]["explanation"])
+        self.assertIn("latency_bound", codes(report))
+        loose = report_for(QUICK_START + ["--tpot-slo-ms", "1000"])
+        self.assertEqual(nodes(loose), (2, 3, 5))
+        self.assertNotIn("latency_bound", codes(loose))
+
+    def test_ttft_target_out_of_reach_fits_no_session(self):
+        status, out, _ = run_cli(QUICK_START + ["--ttft-slo-ms", "100", "--json-only"])
+        self.assertEqual(status, 1)
+        document = json.loads(out)
+        self.assertIsNone(document["scenarios"]["recommended"]["results"]["nodes_final"])
+        self.assertEqual(nodes(report_for(QUICK_START + ["--ttft-slo-ms", "1000"])), (2, 3, 5))
+
+    def test_unusable_latency_alert_only_without_targets(self):
+        self.assertNotIn("latency_unusable", codes(report_for(QUICK_START)))
+        slow = QUICK_START + ["--hbm-efficiency", "0.2"]
+        self.assertIn("latency_unusable", codes(report_for(slow)))
+        self.assertNotIn("latency_unusable", codes(report_for(slow + ["--tpot-slo-ms", "500"])))
+
+    def test_littles_law_concurrency_is_exact(self):
+        base = QUICK_START[:6] + QUICK_START[8:]
+        report = report_for(base + ["--requests-per-second", "2.5", "--mean-session-seconds", "400"])
+        self.assertEqual(report["inputs"]["concurrency"], 1000)
+        self.assertEqual(nodes(report), (2, 3, 5))
+        self.assertEqual(report["common"][0]["formula"],
+                         "ceil(requests_per_second × mean_session_seconds) = ceil(2.5 × 400) = 1000")
+        # 0.1 x 30 is 3.0000000000000004 in floats; exactly 3 sessions here.
+        report = report_for(base + ["--requests-per-second", "0.1", "--mean-session-seconds", "30"])
+        self.assertEqual(report["inputs"]["concurrency"], 3)
+        _, text, _ = run_cli(base + ["--requests-per-second", "0.1", "--mean-session-seconds", "30"])
+        self.assertIn("lei de Little: ceil(0.1 req/s × 30 s)", text)
+
+    def test_new_figures_in_all_three_formats(self):
+        _, text, _ = run_cli(QUICK_START)
+        _, markdown, _ = run_cli(QUICK_START + ["--markdown-only"])
+        document = run_json(QUICK_START)
+        for key in ("tpot_full_ms", "tokens_per_s_node_load", "ttft_full_context_s", "weights_load_s",
+                    "kv_restore_session_s", "failover_restore_s", "failover_recompute_s"):
+            self.assertIn("(%s)" % key, text)
+            self.assertIn("(`%s`)" % key, markdown)
+            self.assertIn(key, document["scenarios"]["recommended"]["rationale"])
+
+    def test_roofline_needs_facts(self):
+        config = os.path.join(tempfile.mkdtemp(), "gpt.json")
+        with open(config, "w") as handle:
+            handle.write(HF_CONFIGS["gpt-oss-120b.json"][1])
+        args = ["--model-config", config, "--server", "dgx300", "--concurrency", "10",
+                "--effective-context", "1024"]
+        self.assertIn("latency_unknown", codes(report_for(args)))
+        status, _, err = run_cli(args + ["--tpot-slo-ms", "50"])
+        self.assertEqual(status, 2)
+        self.assertIn("total_parameters", err)
+        shutil.rmtree(os.path.dirname(config))
+
+    def test_bad_latency_and_traffic_values(self):
+        base = QUICK_START[:6] + QUICK_START[8:]
+        for extra in (["--hbm-efficiency", "0"], ["--hbm-efficiency", "1.5"], ["--mfu", "nan"],
+                      ["--mfu", "-0.4"], ["--tpot-slo-ms", "0"], ["--ttft-slo-ms", "-1"],
+                      ["--tpot-slo-ms", "inf"]):
+            status, _, err = run_cli(QUICK_START + extra)
+            self.assertEqual(status, 2, extra)
+            self.assertIn(extra[0], err)
+        for extra in (["--requests-per-second", "2"], ["--requests-per-second", "0", "--mean-session-seconds", "5"],
+                      ["--requests-per-second", "nan", "--mean-session-seconds", "5"],
+                      ["--requests-per-second", "2", "--mean-session-seconds", "-5"]):
+            status, _, err = run_cli(base + extra)
+            self.assertEqual(status, 2, extra)
+            self.assertTrue(err.startswith("sizing: error: "))
+        status, _, err = run_cli(QUICK_START + ["--requests-per-second", "2", "--mean-session-seconds", "5"])
+        self.assertEqual(status, 2)
+        self.assertIn("--concurrency", err)
+
+    def test_server_catalog_facts_have_sources(self):
+        with open(os.path.join(HERE, "servers.json"), encoding="utf-8") as handle:
+            servers = json.load(handle)
+        self.assertEqual(sorted(servers), ["dgx200", "dgx300", "dgxb200", "dgxh100"])
+        for name, entry in servers.items():
+            for field in ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops",
+                          "nvlink_per_gpu_gb_s", "source"):
+                self.assertIn(field, entry, name)
+        self.assertEqual((servers["dgx300"]["hbm_bandwidth_tb_s"], servers["dgx200"]["hbm_bandwidth_tb_s"]), (8, 4.8))
+
+
+# ---------------------------------------------------------------------------
 # Runner
 # ---------------------------------------------------------------------------
 
