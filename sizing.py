@@ -1538,10 +1538,7 @@ def summary_line(report, key):
 
 
 def _result(scenario, key):
-    for item in scenario["figures"]:
-        if item["key"] == key:
-            return item["value"]
-    raise KeyError(key)
+    return _find(scenario["figures"], key)
 
 
 def input_sections(report):
@@ -1550,7 +1547,7 @@ def input_sections(report):
     model = inputs["model_details"]
     server = inputs["server_details"]
     storage = inputs["storage_details"]
-    hbm_gib = server["total_hbm_gb"] * GB_BYTES / GIB_BYTES
+    hbm_gib = _find(report["common"], "hbm_total_gib")
     model_rows = [
         ("Nome", model["name"]),
         ("Camadas (num_hidden_layers)", model["num_hidden_layers"]),
