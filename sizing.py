@@ -710,7 +710,8 @@ def _model_weights(raw, path, name):
     """Weight footprint of one model instance: bytes on disk, or parameters x precision."""
     if raw.get("weights_bytes") is not None:
         size = require_positive_int(raw, "weights_bytes", path, name)
-        return {"weights_bytes": size, "basis": "weights_bytes (tamanho do checkpoint)"}
+        return {"weights_bytes": size,
+                "formula": "weights_bytes (tamanho do checkpoint) = %d bytes" % size}
     if raw.get("total_parameters") is not None:
         params = require_positive_int(raw, "total_parameters", path, name)
         precision = raw.get("weight_precision", "bf16")
@@ -718,8 +719,10 @@ def _model_weights(raw, path, name):
             raise InputError("%s: deve ser um de %s" % (_where(path, name, "weight_precision"),
                                                         ", ".join(sorted(WEIGHT_PRECISIONS))))
         per_param = WEIGHT_PRECISIONS[precision]
-        return {"weights_bytes": int(cdiv(params * per_param, 1)),
-                "basis": "total_parameters %d x %s byte (%s)" % (params, _plain(per_param), precision)}
+        size = int(cdiv(params * per_param, 1))
+        return {"weights_bytes": size,
+                "formula": "total_parameters × bytes por parâmetro (%s) = %d × %s = %d bytes"
+                           % (precision, params, _plain(per_param), size)}
     return None
 
 
@@ -911,8 +914,8 @@ def weights_figures(model, instances_per_node):
     per_node = per_instance * instances_per_node
     return [
         figure("weights_per_instance_gib", "Pesos por instância", Fraction(per_instance, GIB_BYTES),
-               "GiB", "%d bytes / 2^30 = %s GiB" % (per_instance, _fixed(Fraction(per_instance, GIB_BYTES), 2)),
-               {"model": model["name"], "basis": weights["basis"]},
+               "GiB", "%s = %s GiB" % (weights["formula"], _fixed(Fraction(per_instance, GIB_BYTES), 2)),
+               {"model": model["name"], "weights_bytes": per_instance},
                "Cada instância (grupo de tensor parallel) carrega uma cópia completa dos pesos, "
                "dividida entre as suas GPUs."),
         figure("weights_per_node_gib", "Pesos por nó", Fraction(per_node, GIB_BYTES), "GiB",
@@ -988,8 +991,10 @@ def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instanc
         expression = "%s, limitado a max_num_seqs %d por instância" % (expression, options["max_num_seqs"])
     if budget_bytes <= 0:
         expression += " (budget <= 0)"
-    explanation = ("Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, "
-                   "arredondado para baixo, em cada uma das %d instância(s) do nó." % instances)
+    explanation = "Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo."
+    if instances > 1:
+        explanation += (" Cada uma das %d instâncias do nó tem 1/%d do budget e a sua própria contagem."
+                        % (instances, instances))
     if capped:
         explanation += " O limite max_num_seqs (%d) é menor que a memória permite e define a capacidade." \
                        % options["max_num_seqs"]
@@ -999,7 +1004,8 @@ def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instanc
         figures.append(figure(
             "sessions_per_node_memory", "Sessões por nó pela memória", memory_sessions, "sessões",
             "%s = %d" % (expression, memory_sessions), inputs, explanation))
-        caps_text = ", ".join("%s %d" % (k, v) for k, v in latency_caps.items())
+        caps_text = ", ".join("%s %d" % (k, v) if v < memory_sessions // instances else "%s não limita" % k
+                              for k, v in latency_caps.items())
         expression = ("instances_per_node × min(memória %d, %s) por instância"
                       % (memory_sessions // instances, caps_text))
         explanation = ("Com metas de latência, cada instância admite o menor entre o que a memória "
@@ -1409,9 +1415,10 @@ def build_alerts(report, model, server, capacity, kv_by_basis):
     weights = [f for f in report["common"] if f["key"] == "weights_per_node_gib"]
     if weights and inputs["runtime_overhead_gib"] < weights[0]["value"]:
         alert("error", "runtime_overhead_below_weights",
-              "runtime_overhead_gib %s não comporta nem os pesos das %d instância(s) do nó (%s GiB): "
+              "runtime_overhead_gib %s não comporta nem os pesos de %s no nó (%s GiB): "
               "aumente --runtime-overhead-gib ou o --tensor-parallel."
-              % (_plain(inputs["runtime_overhead_gib"]), inputs["instances_per_node"],
+              % (_plain(inputs["runtime_overhead_gib"]),
+                 _count(inputs["instances_per_node"], "instância", "instâncias"),
                  _fixed(weights[0]["value"], 2)))
     elif not weights:
         alert("info", "weights_unknown",
@@ -1420,10 +1427,14 @@ def build_alerts(report, model, server, capacity, kv_by_basis):
     for scenario in SCENARIOS:
         result = capacity[scenario["key"]]
         if result["sessions"] == 0:
+            if result["bound"] == "memória":
+                cause = ("KV por sessão de %s GiB maior que o budget de KV. Reduza o contexto, use fp8 ou "
+                         "um servidor com mais HBM" % _fixed(kv_by_basis[inputs["kv_accounting"]][1]["value"], 2))
+            else:
+                cause = ("a memória comporta sessões, mas a meta de %s não é atingida nem com uma. Relaxe a "
+                         "meta, reduza o contexto ou aumente o --tensor-parallel" % result["bound"])
             alert("error", "no_session_fits",
-                  "Cenário %s: nenhuma sessão cabe em um nó (KV por sessão %s GiB maior que o budget "
-                  "de KV). Reduza o contexto, use fp8 ou um servidor com mais HBM."
-                  % (scenario["label"], _fixed(kv_by_basis[inputs["kv_accounting"]][1]["value"], 2)))
+                  "Cenário %s: nenhuma sessão cabe em um nó (%s)." % (scenario["label"], cause))
     recommended = capacity["recommended"]
     if recommended["capped"]:
         alert("warning", "max_num_seqs_binding",
@@ -1604,8 +1615,9 @@ def input_sections(report):
         ("KV budget ratio", _percent(inputs["kv_budget_ratio"])),
         ("Overhead de runtime", "%s GiB" % _plain(inputs["runtime_overhead_gib"])),
         ("Headroom de pico", _percent(inputs["peak_headroom_ratio"])),
-        ("Tensor parallel", "%d GPU(s) por instância, %d instância(s) por nó"
-         % (inputs["tensor_parallel"], inputs["instances_per_node"])),
+        ("Tensor parallel", "%s por instância, %s por nó"
+         % (_count(inputs["tensor_parallel"], "GPU", "GPUs"),
+            _count(inputs["instances_per_node"], "instância", "instâncias"))),
         ("Base de capacidade (kv_accounting)", _accounting_text(inputs)),
     ]
     return [("Modelo", model_rows), ("Servidor", server_rows), ("Storage", storage_rows),

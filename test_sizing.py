@@ -679,7 +679,7 @@ class VllmAccounting(TempDirTest):
                           document["inputs"]["block_size"]), ("vllm", 4, 32))
         for output in (text, markdown):
             self.assertIn("vllm (blocos de 32 tokens", output)
-            self.assertIn("4 GPU(s) por instância, 2 instância(s) por nó", output)
+            self.assertIn("4 GPUs por instância, 2 instâncias por nó", output)
             self.assertIn("sessions_per_node_spec", output)
 
 
@@ -790,6 +790,8 @@ class LatencyStorageTraffic(unittest.TestCase):
         self.assertEqual(status, 1)
         document = json.loads(out)
         self.assertIsNone(document["scenarios"]["recommended"]["results"]["nodes_final"])
+        message = [a["message"] for a in document["alerts"] if a["code"] == "no_session_fits"][0]
+        self.assertIn("a meta de latência (TTFT) não é atingida", message)
         self.assertEqual(nodes(report_for(QUICK_START + ["--ttft-slo-ms", "1000"])), (2, 3, 5))
 
     def test_unusable_latency_alert_only_without_targets(self):
