@@ -1185,7 +1185,7 @@ def storage_figures(model, storage, instances, kv_bytes):
         figures.append(figure(
             "weights_load_s", "Carga dos pesos num cold start", load_s, "s",
             "pesos do nó / throughput de leitura = %d bytes / %s GB/s = %s s"
-            % (node_weights, _plain(storage["read_throughput_gb_s"]), _fixed(load_s, 1)),
+            % (node_weights, _plain(storage["read_throughput_gb_s"]), _fixed(load_s, 3)),
             {"weights_per_node_bytes": node_weights, "read_throughput_gb_s": storage["read_throughput_gb_s"]},
             "Tempo mínimo para ler do storage os pesos de todas as instâncias do nó."))
     restore_s = latency_s + kv_bytes / read_bytes_s
@@ -1237,7 +1237,7 @@ def performance_figures(scenario, facts, storage, model, kv_bytes, instances, pe
             "tokens_per_s_node_%s" % suffix, "Tokens/s por nó, " + words % batch,
             instances * batch / seconds, "tokens/s",
             "instâncias × lote / TPOT = %d × %d / %s s = %s"
-            % (instances, batch, _fixed(seconds, 5), _fixed(instances * batch / seconds, 0)),
+            % (instances, batch, _fixed(seconds, 5), _fixed(instances * batch / seconds, 1)),
             {"instances_per_node": instances, "batch_per_instance": batch, "tpot_s": seconds},
             "Vazão de saída do nó inteiro."))
     failed = load_per_instance * instances
@@ -1252,14 +1252,14 @@ def performance_figures(scenario, facts, storage, model, kv_bytes, instances, pe
         "failover_restore_s", "Failover: restaurar do storage as sessões de um nó", restore, "s",
         ("latência p99 + sessões × KV / (throughput × nós que assumem) = %s ms + %d × %d / (%s GB/s × %d) = %s s"
          % (_plain(storage["read_latency_p99_ms"]), failed, kv_bytes, _plain(storage["read_throughput_gb_s"]),
-            receivers, _fixed(restore, 1))) if receivers else "nenhum nó para assumir (1 nó, sem reserva)",
+            receivers, _fixed(restore, 3))) if receivers else "nenhum nó para assumir (1 nó, sem reserva)",
         {"failed_node_sessions": failed, "receiving_nodes": receivers, "kv_per_session_bytes": kv_bytes},
         "Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o "
         "KV das sessões do nó que falhou, lendo em paralelo."))
     figures.append(figure(
         "failover_recompute_s", "Failover: recomputar o prefill dessas sessões", recompute, "s",
         ("sessões × TTFT / (nós que assumem × instâncias) = %d × %s s / (%d × %d) = %s s"
-         % (failed, _fixed(ttft_s, 3), receivers, instances, _fixed(recompute, 1))) if receivers
+         % (failed, _fixed(ttft_s, 3), receivers, instances, _fixed(recompute, 3))) if receivers
         else "nenhum nó para assumir (1 nó, sem reserva)",
         {"failed_node_sessions": failed, "receiving_nodes": receivers, "ttft_full_context_s": ttft_s},
         "Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro."))
@@ -1745,7 +1745,9 @@ def render_markdown(report):
     else:
         out.append("✅ Nenhum alerta.")
     out.append("")
-    return "\n".join(out)
+    # One blank line between blocks, never two.
+    lines = [line for i, line in enumerate(out) if line or i == 0 or out[i - 1]]
+    return "\n".join(lines)
 
 
 def _md_comparison(report):

@@ -865,6 +865,121 @@ class LatencyStorageTraffic(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------
+# Whole output: the quick start's RECOMENDADO section and alerts, as reviewed
+# ---------------------------------------------------------------------------
+
+EXPECTED_RECOMMENDED_MARKDOWN = (
+    '### 🟢 Cenário: RECOMENDADO ✅\n'
+    '\n'
+    '- Nós Finais: **3**\n'
+    '- Uso: produção\n'
+    '- HA: N+1\n'
+    '- Headroom: 20%\n'
+    '- Budget KV: 70%\n'
+    '\n'
+    '#### Budget de KV por nó (`kv_budget_gib`): 1418.04 GiB\n'
+    '\n'
+    '- **Fórmula:** `(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB`\n'
+    '- **Entradas:** `hbm_total_gib` = 2145.767212, `runtime_overhead_gib` = 120, `kv_budget_ratio` = 0.7\n'
+    '- **Interpretação:** Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, 70% ficam para o KV cache e o resto é folga contra fragmentação.\n'
+    '\n'
+    '#### Sessões por nó (`sessions_per_node`): 629 sessões\n'
+    '\n'
+    '- **Fórmula:** `floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629`\n'
+    '- **Entradas:** `kv_budget_gib` = 1418.037048, `kv_per_session_gib` = 2.252197, `instances_per_node` = 1, `capacity_basis` = spec\n'
+    '- **Interpretação:** Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo.\n'
+    '\n'
+    '#### Sessões por nó na base vllm (`sessions_per_node_vllm`): 592 sessões\n'
+    '\n'
+    '- **Fórmula:** `mesma conta com o KV por sessão da base vllm (2.3931 GiB) = 592`\n'
+    '- **Entradas:** `kv_per_session_bytes` = 2569568256, `capacity_basis` = vllm\n'
+    '- **Interpretação:** Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas. Não altera a contagem de nós.\n'
+    '\n'
+    '#### Nós por capacidade (`nodes_capacity`): 2 nós\n'
+    '\n'
+    '- **Fórmula:** `ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2`\n'
+    '- **Entradas:** `concurrency` = 1000, `sessions_per_node` = 629\n'
+    '- **Interpretação:** Nós necessários só para a concorrência nominal, sem folga nem reserva.\n'
+    '\n'
+    '#### Nós com headroom (`nodes_with_headroom`): 2 nós\n'
+    '\n'
+    '- **Fórmula:** `ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.2) / 629) = 2`\n'
+    '- **Entradas:** `concurrency` = 1000, `peak_headroom_ratio` = 0.2, `sessions_per_node` = 629\n'
+    '- **Interpretação:** Nós para a concorrência acrescida de 20% de folga para picos.\n'
+    '\n'
+    '#### Nós finais (`nodes_final`): 3 nós\n'
+    '\n'
+    '- **Fórmula:** `nodes_with_headroom + ha_extra_nodes = 2 + 1 = 3`\n'
+    '- **Entradas:** `nodes_with_headroom` = 2, `ha_extra_nodes` = 1\n'
+    '- **Interpretação:** Nós a comprar: os nós com headroom mais 1 de reserva (N+1).\n'
+    '\n'
+    '#### TPOT, nó cheio (629 sessões por instância) (`tpot_full_ms`): 30.98 ms\n'
+    '\n'
+    '- **Fórmula:** `bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`\n'
+    '- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000\n'
+    '- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.\n'
+    '\n'
+    '#### Tokens/s por sessão, nó cheio (629 sessões por instância) (`tokens_per_s_session_full`): 32.3 tokens/s\n'
+    '\n'
+    '- **Fórmula:** `1 / TPOT = 1 / 0.03098 s = 32.3`\n'
+    '- **Entradas:** `tpot_s` = 0.030984\n'
+    '- **Interpretação:** Velocidade de geração vista por cada usuário.\n'
+    '\n'
+    '#### Tokens/s por nó, nó cheio (629 sessões por instância) (`tokens_per_s_node_full`): 20300.8 tokens/s\n'
+    '\n'
+    '- **Fórmula:** `instâncias × lote / TPOT = 1 × 629 / 0.03098 s = 20300.8`\n'
+    '- **Entradas:** `instances_per_node` = 1, `batch_per_instance` = 629, `tpot_s` = 0.030984\n'
+    '- **Interpretação:** Vazão de saída do nó inteiro.\n'
+    '\n'
+    '#### TPOT, carga do cenário (334 sessões por instância) (`tpot_load_ms`): 17.05 ms\n'
+    '\n'
+    '- **Fórmula:** `bytes lidos por passo / banda efetiva = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms`\n'
+    '- **Entradas:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000\n'
+    '- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.\n'
+    '\n'
+    '#### Tokens/s por sessão, carga do cenário (334 sessões por instância) (`tokens_per_s_session_load`): 58.6 tokens/s\n'
+    '\n'
+    '- **Fórmula:** `1 / TPOT = 1 / 0.01705 s = 58.6`\n'
+    '- **Entradas:** `tpot_s` = 0.017051\n'
+    '- **Interpretação:** Velocidade de geração vista por cada usuário.\n'
+    '\n'
+    '#### Tokens/s por nó, carga do cenário (334 sessões por instância) (`tokens_per_s_node_load`): 19588.8 tokens/s\n'
+    '\n'
+    '- **Fórmula:** `instâncias × lote / TPOT = 1 × 334 / 0.01705 s = 19588.8`\n'
+    '- **Entradas:** `instances_per_node` = 1, `batch_per_instance` = 334, `tpot_s` = 0.017051\n'
+    '- **Interpretação:** Vazão de saída do nó inteiro.\n'
+    '\n'
+    '#### Failover: restaurar do storage as sessões de um nó (`failover_restore_s`): 28.847 s\n'
+    '\n'
+    '- **Fórmula:** `latência p99 + sessões × KV / (throughput × nós que assumem) = 0.15 ms + 334 × 2418278400 / (28 GB/s × 1) = 28.847 s`\n'
+    '- **Entradas:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `kv_per_session_bytes` = 2418278400\n'
+    '- **Interpretação:** Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o KV das sessões do nó que falhou, lendo em paralelo.\n'
+    '\n'
+    '#### Failover: recomputar o prefill dessas sessões (`failover_recompute_s`): 89.883 s\n'
+    '\n'
+    '- **Fórmula:** `sessões × TTFT / (nós que assumem × instâncias) = 334 × 0.269 s / (1 × 1) = 89.883 s`\n'
+    '- **Entradas:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `ttft_full_context_s` = 0.269109\n'
+    '- **Interpretação:** Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.\n'
+    '\n'
+    '## ⚠️ Seção 4: Alertas e Riscos\n'
+    '\n'
+    '| Nível | Código | Mensagem |\n'
+    '|---|---|---|\n'
+    "| ⚠️ warning | `long_context_storage_io` | Contexto efetivo de 131072 tokens (> 128000): cada sessão carrega 2.25 GiB de KV; restaurar uma sessão do storage 'profile_default' leva 0.087 s (11.58 sessões/s por nó); no RECOMENDADO, as sessões de um nó que falha voltam em 28.8 s. |\n"
+)
+
+
+class WholeOutput(unittest.TestCase):
+    def test_quick_start_recommended_section_and_alerts_in_markdown(self):
+        status, out, _ = run_cli(QUICK_START + ["--markdown-only"])
+        self.assertEqual(status, 0)
+        start = out.index("### 🟢 Cenário: RECOMENDADO")
+        actual = out[start:out.index("### 🔹 Cenário: IDEAL")] + out[out.index("## ⚠️"):]
+        self.maxDiff = None
+        self.assertEqual(actual, EXPECTED_RECOMMENDED_MARKDOWN)
+
+
+# ---------------------------------------------------------------------------
 # Runner
 # ---------------------------------------------------------------------------
 
