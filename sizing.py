@@ -82,6 +82,10 @@ DEFAULTS = {
     "block_size": 16,
     "max_num_batched_tokens": 8192,
     "max_num_seqs": 1024,
+    # Roofline: memory-bound decode kernels reach about 80% of peak HBM
+    # bandwidth; prefill typically reaches 30-50% of dense peak FLOPS (MFU).
+    "hbm_efficiency": Fraction(80, 100),
+    "mfu": Fraction(40, 100),
 }
 
 # Alert thresholds (the guide's "Alertas Automatizados" table).
@@ -94,10 +98,6 @@ ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
 UNUSABLE_TPOT_MS = 100
 UNUSABLE_TTFT_S = 10
 FAILOVER_RESTORE_LIMIT_S = 60            # a failed node's sessions back within a minute
-# Roofline defaults: memory-bound decode kernels reach about 80% of peak HBM
-# bandwidth; prefill typically reaches 30-50% of dense peak FLOPS (MFU).
-DEFAULT_HBM_EFFICIENCY = Fraction(80, 100)
-DEFAULT_MFU = Fraction(40, 100)
 EXACT_EXPERT_BATCH = 4096                # exact (1 - k/E)^batch up to this batch
 
 # The parameter dictionary: (name, origin, what it is, why it matters, common mistake).
@@ -1906,11 +1906,11 @@ def build_parser():
     group = parser.add_argument_group("runtime e cenários")
     group.add_argument("--kv-precision", metavar="P", default=DEFAULTS["kv_precision"],
                        help="precisão do KV cache: %s (padrão: %%(default)s)" % ", ".join(KV_PRECISIONS))
-    group.add_argument("--kv-budget-ratio", metavar="R", default="0.70",
+    group.add_argument("--kv-budget-ratio", metavar="R", default=_fixed(DEFAULTS["kv_budget_ratio"], 2),
                        help="fração da HBM livre para KV, 0 < R <= 1 (padrão: %(default)s)")
-    group.add_argument("--runtime-overhead-gib", metavar="GIB", default="120",
+    group.add_argument("--runtime-overhead-gib", metavar="GIB", default=_plain(DEFAULTS["runtime_overhead_gib"]),
                        help="GiB por nó para pesos e ativações, >= 0 (padrão: %(default)s)")
-    group.add_argument("--peak-headroom-ratio", metavar="R", default="0.20",
+    group.add_argument("--peak-headroom-ratio", metavar="R", default=_fixed(DEFAULTS["peak_headroom_ratio"], 2),
                        help="folga para picos, >= 0 (padrão: %(default)s; IDEAL usa no mínimo 0.30)")
     group.add_argument("--tensor-parallel", metavar="N",
                        help="GPUs por instância do modelo (padrão: todas as GPUs do nó)")
@@ -1929,10 +1929,10 @@ def build_parser():
                        help="meta de tempo por token de saída; limita as sessões por nó")
     group.add_argument("--ttft-slo-ms", metavar="MS",
                        help="meta de tempo até o primeiro token (prompt com o contexto inteiro)")
-    group.add_argument("--hbm-efficiency", metavar="R", default=_plain(DEFAULT_HBM_EFFICIENCY),
+    group.add_argument("--hbm-efficiency", metavar="R", default=_plain(DEFAULTS["hbm_efficiency"]),
                        help="fração da banda de HBM de pico atingida no decode, 0 < R <= 1 "
                             "(padrão: %(default)s)")
-    group.add_argument("--mfu", metavar="R", default=_plain(DEFAULT_MFU),
+    group.add_argument("--mfu", metavar="R", default=_plain(DEFAULTS["mfu"]),
                        help="fração dos FLOPS densos de pico atingida no prefill, 0 < R <= 1 "
                             "(padrão: %(default)s)")
     group = parser.add_argument_group("catálogos")
