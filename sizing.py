@@ -184,22 +184,31 @@ def cdiv(a, b):
     return -(-a // b)
 
 
+# Inputs beyond this magnitude are typos, and would overflow a float in the JSON.
+MAX_INPUT = 10 ** 15
+_DECIMAL_TEXT = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?(/\d+)?"
+
+
 def parse_int_option(text, option, minimum=1):
-    """An integer option; rejects decimals, nan, inf and values below minimum."""
+    """An integer option; rejects decimals, nan, inf and values out of range."""
     value = str(text).strip().replace("_", "")
     digits = value[1:] if value[:1] in "+-" else value
-    if not digits.isdigit():
-        raise InputError("%s: '%s' não é um número inteiro" % (option, text))
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 16:
+        raise InputError("%s: '%s' não é um número inteiro entre %d e 10^15" % (option, text, minimum))
     number = int(value)
-    if number < minimum:
-        raise InputError("%s: deve ser >= %d (recebido %s)" % (option, minimum, text))
+    if number < minimum or number > MAX_INPUT:
+        raise InputError("%s: deve estar entre %d e 10^15 (recebido %s)" % (option, minimum, text))
     return number
 
 
-def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, maximum=None):
-    """A decimal option as an exact Fraction ('0.70' -> 7/10)."""
+def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, maximum=MAX_INPUT):
+    """A decimal option as an exact Fraction ('0.70' -> 7/10); nan and inf are rejected."""
+    import re
+    value_text = str(text).strip()
+    if not re.fullmatch(_DECIMAL_TEXT, value_text):
+        raise InputError("%s: '%s' não é um número válido" % (option, text))
     try:
-        value = Fraction(str(text).strip())
+        value = Fraction(value_text)
     except (ValueError, ZeroDivisionError):
         raise InputError("%s: '%s' não é um número válido" % (option, text))
     if minimum is not None:
@@ -207,9 +216,17 @@ def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, ma
         if below:
             sign = ">=" if minimum_inclusive else ">"
             raise InputError("%s: deve ser %s %s (recebido %s)" % (option, sign, _plain(minimum), text))
-    if maximum is not None and value > maximum:
+    if value > maximum:
         raise InputError("%s: deve ser <= %s (recebido %s)" % (option, _plain(maximum), text))
     return value
+
+
+def _json_decimal(text):
+    """A JSON decimal as an exact Fraction; absurd exponents are refused, not computed."""
+    mantissa, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > 400:
+        raise ValueError("número fora de faixa: %s" % text)
+    return Fraction(text)
 
 
 def _reject_constant(name):
@@ -238,7 +255,7 @@ def load_json_file(path, allow_constants=False):
         raise InputError("%s: o arquivo não está em UTF-8" % path)
     try:
         return json.loads(
-            text, parse_float=Fraction, object_pairs_hook=_no_duplicate_keys,
+            text, parse_float=_json_decimal, object_pairs_hook=_no_duplicate_keys,
             parse_constant=(lambda name: float(name)) if allow_constants else _reject_constant)
     except json.JSONDecodeError as error:
         raise InputError("%s:%d:%d: JSON inválido (%s)" % (path, error.lineno, error.colno, error.msg))
@@ -262,8 +279,8 @@ def require_positive_int(data, field, path, entry, default=None):
         raise InputError("%s: campo obrigatório ausente" % _where(path, entry, field))
     if isinstance(value, Fraction) and value.denominator == 1 and value > 0:
         value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise InputError("%s: deve ser um inteiro positivo (recebido %s)"
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value > MAX_INPUT:
+        raise InputError("%s: deve ser um inteiro positivo até 10^15 (recebido %s)"
                          % (_where(path, entry, field), _json_repr(value)))
     return value
 
@@ -274,8 +291,8 @@ def require_positive_number(data, field, path, entry, optional=False):
         if optional:
             return None
         raise InputError("%s: campo obrigatório ausente" % _where(path, entry, field))
-    if not _is_number(value) or value <= 0:
-        raise InputError("%s: deve ser um número positivo (recebido %s)"
+    if not _is_number(value) or value <= 0 or value > MAX_INPUT:
+        raise InputError("%s: deve ser um número positivo até 10^15 (recebido %s)"
                          % (_where(path, entry, field), _json_repr(value)))
     return Fraction(value)
 

@@ -343,7 +343,10 @@ class BadInput(TempDirTest):
                               ("--kv-budget-ratio", "1.01"), ("--kv-budget-ratio", "nan"),
                               ("--kv-budget-ratio", "inf"), ("--runtime-overhead-gib", "-1"),
                               ("--peak-headroom-ratio", "-0.1"), ("--peak-headroom-ratio", "inf"),
-                              ("--tensor-parallel", "0")):
+                              ("--tensor-parallel", "0"), ("--concurrency", "²"),
+                              ("--concurrency", "99999999999999999999"),
+                              ("--runtime-overhead-gib", "1e999999999"),
+                              ("--runtime-overhead-gib", "1e400"), ("--kv-budget-ratio", "0x1")):
             args = [a for a in QUICK_START]
             if option in args:
                 args[args.index(option) + 1] = value
@@ -420,6 +423,10 @@ class BadInput(TempDirTest):
         self.assert_rejected(QUICK_START + ["--storage-file", path], "'write_iops'")
         path = self.write("storage.json", '{"profile_default": {"type": "x", "read_iops": NaN}}')
         self.assert_rejected(QUICK_START + ["--storage-file", path], path)
+        path = self.write("servers.json", '{"dgx300": {"gpus": 8, "hbm_per_gpu_gb": 1e999999999}}')
+        self.assert_rejected(QUICK_START + ["--servers-file", path], path)
+        path = self.write("servers.json", '{"dgx300": {"gpus": 8, "hbm_per_gpu_gb": 1e300}}')
+        self.assert_rejected(QUICK_START + ["--servers-file", path], "hbm_per_gpu_gb")
         self.assert_rejected(QUICK_START + ["--storage-file", os.path.join(self.tmp, "absent.json")],
                              "absent.json")
 
