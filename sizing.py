@@ -216,6 +216,7 @@ def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, ma
         if below:
             sign = ">=" if minimum_inclusive else ">"
             raise InputError("%s: deve ser %s %s (recebido %s)" % (option, sign, _plain(minimum), text))
+    maximum = MAX_INPUT if maximum is None else maximum
     if value > maximum:
         raise InputError("%s: deve ser <= %s (recebido %s)" % (option, _plain(maximum), text))
     return value
