@@ -186,7 +186,8 @@ def cdiv(a, b):
 
 # Inputs beyond this magnitude are typos, and would overflow a float in the JSON.
 MAX_INPUT = 10 ** 15
-_DECIMAL_TEXT = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?(/\d+)?"
+_DECIMAL_TEXT = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,2})?(/\d+)?"
+MIN_EFFICIENCY = Fraction(1, 100)        # --hbm-efficiency and --mfu: 1% at least
 
 
 def parse_int_option(text, option, minimum=1):
@@ -1948,10 +1949,10 @@ def build_parser():
     group.add_argument("--ttft-slo-ms", metavar="MS",
                        help="meta de tempo até o primeiro token (prompt com o contexto inteiro)")
     group.add_argument("--hbm-efficiency", metavar="R", default=_plain(DEFAULTS["hbm_efficiency"]),
-                       help="fração da banda de HBM de pico atingida no decode, 0 < R <= 1 "
+                       help="fração da banda de HBM de pico atingida no decode, 0.01 <= R <= 1 "
                             "(padrão: %(default)s)")
     group.add_argument("--mfu", metavar="R", default=_plain(DEFAULTS["mfu"]),
-                       help="fração dos FLOPS densos de pico atingida no prefill, 0 < R <= 1 "
+                       help="fração dos FLOPS densos de pico atingida no prefill, 0.01 <= R <= 1 "
                             "(padrão: %(default)s)")
     group = parser.add_argument_group("catálogos")
     group.add_argument("--models-file", metavar="ARQUIVO", default=None,
@@ -2012,8 +2013,9 @@ def options_from_args(args):
         "concurrency": concurrency, "requests_per_second": rate, "mean_session_seconds": seconds,
         "tpot_slo_ms": optional_positive(args.tpot_slo_ms, "--tpot-slo-ms"),
         "ttft_slo_ms": optional_positive(args.ttft_slo_ms, "--ttft-slo-ms"),
-        "hbm_efficiency": optional_positive(args.hbm_efficiency, "--hbm-efficiency", maximum=1),
-        "mfu": optional_positive(args.mfu, "--mfu", maximum=1),
+        "hbm_efficiency": parse_fraction_option(args.hbm_efficiency, "--hbm-efficiency",
+                                                minimum=MIN_EFFICIENCY, maximum=1),
+        "mfu": parse_fraction_option(args.mfu, "--mfu", minimum=MIN_EFFICIENCY, maximum=1),
         "effective_context": parse_int_option(args.effective_context, "--effective-context"),
         "kv_precision": args.kv_precision,
         "kv_budget_ratio": parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio",

@@ -845,6 +845,7 @@ class LatencyStorageTraffic(unittest.TestCase):
     def test_bad_latency_and_traffic_values(self):
         base = QUICK_START[:6] + QUICK_START[8:]
         for extra in (["--hbm-efficiency", "0"], ["--hbm-efficiency", "1.5"], ["--mfu", "nan"],
+                      ["--mfu", "0.009"], ["--hbm-efficiency", "1e-400"],
                       ["--mfu", "-0.4"], ["--tpot-slo-ms", "0"], ["--ttft-slo-ms", "-1"],
                       ["--tpot-slo-ms", "inf"]):
             status, _, err = run_cli(QUICK_START + extra)
