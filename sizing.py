@@ -727,16 +727,16 @@ def _pattern_name(groups, mla_latent):
 
 def _model_weights(raw, path, name):
     """Weight footprint of one model instance: bytes on disk, or parameters x precision."""
+    precision = raw.get("weight_precision", "bf16")
+    if precision not in WEIGHT_PRECISIONS:
+        raise InputError("%s: deve ser um de %s" % (_where(path, name, "weight_precision"),
+                                                    ", ".join(sorted(WEIGHT_PRECISIONS))))
     if raw.get("weights_bytes") is not None:
         size = require_positive_int(raw, "weights_bytes", path, name)
         return {"weights_bytes": size,
                 "formula": "weights_bytes (tamanho do checkpoint) = %d bytes" % size}
     if raw.get("total_parameters") is not None:
         params = require_positive_int(raw, "total_parameters", path, name)
-        precision = raw.get("weight_precision", "bf16")
-        if precision not in WEIGHT_PRECISIONS:
-            raise InputError("%s: deve ser um de %s" % (_where(path, name, "weight_precision"),
-                                                        ", ".join(sorted(WEIGHT_PRECISIONS))))
         per_param = WEIGHT_PRECISIONS[precision]
         size = int(cdiv(params * per_param, 1))
         return {"weights_bytes": size,

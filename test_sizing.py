@@ -397,6 +397,8 @@ class BadInput(TempDirTest):
             ("full_attention_layers", 17, "attention_pattern"),
             ("max_position_embeddings", None, "max_position_embeddings"),
             ("attention_pattern", "diagonal", "attention_pattern"),
+            ("weight_precision", "fp6", "weight_precision"),
+            ("active_parameters", 200000000000, "active_parameters"),
         )
         for field, value, named in cases:
             broken = json.loads(json.dumps(models))
