@@ -969,36 +969,42 @@ def sessions_per_node(budget_bytes, kv_bytes, instances, cap):
 
 
 def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instances, perf):
-    """Budget, sessions and nodes for one scenario, each with its rationale."""
+    """Budget, sessions, nodes and performance for one scenario, each with its rationale."""
+    budget = budget_figure(params, options, hbm)
+    sessions, capacity = sessions_figures(params, options, budget["value"], kv_by_basis, basis,
+                                          instances, perf)
+    nodes = nodes_figures(scenario, params, options["concurrency"], capacity["sessions"])
+    figures = [budget] + sessions + nodes
+    if perf["facts"] is not None:
+        figures.extend(performance_figures(
+            scenario, perf["facts"], perf["storage"], perf["model"], kv_by_basis[basis][0]["value"],
+            instances, capacity["per_instance"], options["concurrency"], _find(nodes, "nodes_final"),
+            perf["ttft_s"]))
+    return figures, capacity
+
+
+def budget_figure(params, options, hbm):
     overhead = options["runtime_overhead_gib"]
     ratio = params["kv_budget_ratio"]
-    headroom = params["peak_headroom_ratio"]
-    ha = params["ha_extra_nodes"]
-    concurrency = options["concurrency"]
     budget_gib = (hbm["value"] - overhead) * ratio
-    budget_bytes = budget_gib * GIB_BYTES
-    figures = [figure(
+    return figure(
         "kv_budget_gib", "Budget de KV por nó", budget_gib, "GiB",
         "(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (%s - %s) × %s = %s GiB"
         % (_fixed(hbm["value"], 4), _plain(overhead), _plain(ratio), _fixed(budget_gib, 4)),
         {"hbm_total_gib": hbm["value"], "runtime_overhead_gib": overhead, "kv_budget_ratio": ratio},
         "Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, "
-        "%s%% ficam para o KV cache e o resto é folga contra fragmentação." % _plain(ratio * 100))]
+        "%s%% ficam para o KV cache e o resto é folga contra fragmentação." % _plain(ratio * 100))
 
+
+def sessions_figures(params, options, budget_gib, kv_by_basis, basis, instances, perf):
+    """Sessions per node: memory under both bases, then the latency targets if any."""
+    budget_bytes = budget_gib * GIB_BYTES
     counts = {}
     for name in ("spec", "vllm"):
         cap = options["max_num_seqs"] if name == "vllm" else None
         counts[name] = sessions_per_node(budget_bytes, kv_by_basis[name][0]["value"], instances, cap)
-    sessions, per_instance, capped = counts[basis]
-    memory_sessions = sessions
-    kv_bytes = kv_by_basis[basis][0]["value"]
+    memory_sessions, memory_per_instance, capped = counts[basis]
     kv_gib = kv_by_basis[basis][1]["value"]
-    latency_caps = latency_caps_per_instance(options, perf, kv_bytes, per_instance)
-    bound = "memória"
-    if latency_caps and min(latency_caps.values()) < per_instance:
-        bound = "latência (%s)" % ", ".join(k for k, v in latency_caps.items() if v < per_instance)
-        per_instance = min(latency_caps.values())
-        sessions = per_instance * instances
     if instances == 1:
         expression = "floor(kv_budget_gib / kv_per_session_gib) = floor(%s / %s)" % (
             _fixed(budget_gib, 4), _fixed(kv_gib, 4))
@@ -1010,40 +1016,54 @@ def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instanc
         expression = "%s, limitado a max_num_seqs %d por instância" % (expression, options["max_num_seqs"])
     if budget_bytes <= 0:
         expression += " (budget <= 0)"
-    explanation = "Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo."
+    explanation = ("Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, "
+                   "arredondado para baixo.")
     if instances > 1:
         explanation += (" Cada uma das %d instâncias do nó tem 1/%d do budget e a sua própria contagem."
                         % (instances, instances))
     if capped:
-        explanation += " O limite max_num_seqs (%d) é menor que a memória permite e define a capacidade." \
-                       % options["max_num_seqs"]
-    inputs = {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": instances,
-              "capacity_basis": basis}
-    if latency_caps:
+        explanation += (" O limite max_num_seqs (%d) é menor que a memória permite e define a "
+                        "capacidade." % options["max_num_seqs"])
+    memory = figure("sessions_per_node", "Sessões por nó", memory_sessions, "sessões",
+                    "%s = %d" % (expression, memory_sessions),
+                    {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib,
+                     "instances_per_node": instances, "capacity_basis": basis}, explanation)
+
+    caps = latency_caps_per_instance(options, perf, kv_by_basis[basis][0]["value"], memory_per_instance)
+    per_instance, bound = memory_per_instance, "memória"
+    if caps and min(caps.values()) < memory_per_instance:
+        bound = "latência (%s)" % ", ".join(k for k, v in caps.items() if v < memory_per_instance)
+        per_instance = min(caps.values())
+    figures = [memory]
+    if caps:
+        memory["key"], memory["label"] = "sessions_per_node_memory", "Sessões por nó pela memória"
+        caps_text = ", ".join("%s %d" % (k, v) if v < memory_per_instance else "%s não limita" % k
+                              for k, v in caps.items())
         figures.append(figure(
-            "sessions_per_node_memory", "Sessões por nó pela memória", memory_sessions, "sessões",
-            "%s = %d" % (expression, memory_sessions), inputs, explanation))
-        caps_text = ", ".join("%s %d" % (k, v) if v < memory_sessions // instances else "%s não limita" % k
-                              for k, v in latency_caps.items())
-        expression = ("instances_per_node × min(memória %d, %s) por instância"
-                      % (memory_sessions // instances, caps_text))
-        explanation = ("Com metas de latência, cada instância admite o menor entre o que a memória "
-                       "comporta e o que mantém TPOT/TTFT dentro das metas. Limite que prende: %s." % bound)
-        inputs = {"sessions_per_node_memory": memory_sessions, "instances_per_node": instances,
-                  "tpot_slo_ms": options["tpot_slo_ms"], "ttft_slo_ms": options["ttft_slo_ms"],
-                  "binding_bound": bound}
-    figures.append(figure(
-        "sessions_per_node", "Sessões por nó", sessions, "sessões",
-        "%s = %d" % (expression, sessions), inputs, explanation))
+            "sessions_per_node", "Sessões por nó", per_instance * instances, "sessões",
+            "instances_per_node × min(memória %d, %s) por instância = %d"
+            % (memory_per_instance, caps_text, per_instance * instances),
+            {"sessions_per_node_memory": memory_sessions, "instances_per_node": instances,
+             "tpot_slo_ms": options["tpot_slo_ms"], "ttft_slo_ms": options["ttft_slo_ms"],
+             "binding_bound": bound},
+            "Com metas de latência, cada instância admite o menor entre o que a memória comporta e o "
+            "que mantém TPOT/TTFT dentro das metas. Limite que prende: %s." % bound))
     other = "vllm" if basis == "spec" else "spec"
     figures.append(figure(
         "sessions_per_node_" + other, "Sessões por nó na base %s" % other, counts[other][0], "sessões",
         "mesma conta com o KV por sessão da base %s (%s GiB) = %d"
         % (other, _fixed(kv_by_basis[other][1]["value"], 4), counts[other][0]),
         {"kv_per_session_bytes": kv_by_basis[other][0]["value"], "capacity_basis": other},
-        "Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas. "
-        "Não altera a contagem de nós."))
+        "Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela "
+        "memória. Não altera a contagem de nós."))
+    capacity = {"sessions": per_instance * instances, "per_instance": per_instance, "capped": capped,
+                "counts": counts, "bound": bound}
+    return figures, capacity
 
+
+def nodes_figures(scenario, params, concurrency, sessions):
+    headroom = params["peak_headroom_ratio"]
+    ha = params["ha_extra_nodes"]
     if sessions == 0:
         nodes_capacity = nodes_headroom = nodes_final = None
         note = " Nenhuma sessão cabe em um nó: não há contagem de nós possível."
@@ -1057,25 +1077,22 @@ def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instanc
         headroom_text = "ceil(%d × (1 + %s) / %d) = %d" % (
             concurrency, _plain(headroom), sessions, nodes_headroom)
         final_text = "%d + %d = %d" % (nodes_headroom, ha, nodes_final)
-    figures.append(figure(
-        "nodes_capacity", "Nós por capacidade", nodes_capacity, "nós",
-        "ceil(concurrency / sessions_per_node) = " + capacity_text,
-        {"concurrency": concurrency, "sessions_per_node": sessions},
-        "Nós necessários só para a concorrência nominal, sem folga nem reserva." + note))
-    figures.append(figure(
-        "nodes_with_headroom", "Nós com headroom", nodes_headroom, "nós",
-        "ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = " + headroom_text,
-        {"concurrency": concurrency, "peak_headroom_ratio": headroom, "sessions_per_node": sessions},
-        "Nós para a concorrência acrescida de %s%% de folga para picos." % _plain(headroom * 100) + note))
-    figures.append(figure(
-        "nodes_final", "Nós finais", nodes_final, "nós",
-        "nodes_with_headroom + ha_extra_nodes = " + final_text,
-        {"nodes_with_headroom": nodes_headroom, "ha_extra_nodes": ha},
-        "Nós a comprar: os nós com headroom mais %d de reserva (%s)." % (ha, scenario["ha_label"]) + note))
-    if perf["facts"] is not None:
-        figures.extend(performance_figures(scenario, perf["facts"], perf["storage"], perf["model"], kv_bytes,
-                                           instances, per_instance, concurrency, nodes_final, perf["ttft_s"]))
-    return figures, {"sessions": sessions, "capped": capped, "counts": counts, "bound": bound}
+    return [
+        figure("nodes_capacity", "Nós por capacidade", nodes_capacity, "nós",
+               "ceil(concurrency / sessions_per_node) = " + capacity_text,
+               {"concurrency": concurrency, "sessions_per_node": sessions},
+               "Nós necessários só para a concorrência nominal, sem folga nem reserva." + note),
+        figure("nodes_with_headroom", "Nós com headroom", nodes_headroom, "nós",
+               "ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = " + headroom_text,
+               {"concurrency": concurrency, "peak_headroom_ratio": headroom, "sessions_per_node": sessions},
+               "Nós para a concorrência acrescida de %s%% de folga para picos." % _plain(headroom * 100)
+               + note),
+        figure("nodes_final", "Nós finais", nodes_final, "nós",
+               "nodes_with_headroom + ha_extra_nodes = " + final_text,
+               {"nodes_with_headroom": nodes_headroom, "ha_extra_nodes": ha},
+               "Nós a comprar: os nós com headroom mais %d de reserva (%s)." % (ha, scenario["ha_label"])
+               + note),
+    ]
 
 
 def latency_caps_per_instance(options, perf, kv_bytes, memory_per_instance):

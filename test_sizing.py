@@ -903,7 +903,7 @@ EXPECTED_RECOMMENDED_MARKDOWN = (
     '\n'
     '- **Fórmula:** `mesma conta com o KV por sessão da base vllm (2.3931 GiB) = 592`\n'
     '- **Entradas:** `kv_per_session_bytes` = 2569568256, `capacity_basis` = vllm\n'
-    '- **Interpretação:** Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas. Não altera a contagem de nós.\n'
+    '- **Interpretação:** Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela memória. Não altera a contagem de nós.\n'
     '\n'
     '#### Nós por capacidade (`nodes_capacity`): 2 nós\n'
     '\n'
