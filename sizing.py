@@ -1451,11 +1451,13 @@ def build_alerts(report, model, server, capacity, kv_by_basis):
     weights = [f for f in report["common"] if f["key"] == "weights_per_node_gib"]
     if weights and inputs["runtime_overhead_gib"] < weights[0]["value"]:
         alert("error", "runtime_overhead_below_weights",
-              "runtime_overhead_gib %s não comporta nem os pesos de %s no nó (%s GiB): "
-              "aumente --runtime-overhead-gib ou o --tensor-parallel."
+              "runtime_overhead_gib %s não comporta nem os pesos de %s no nó (%s GiB): aumente "
+              "--runtime-overhead-gib%s."
               % (_plain(inputs["runtime_overhead_gib"]),
                  _count(inputs["instances_per_node"], "instância", "instâncias"),
-                 _fixed(weights[0]["value"], 2)))
+                 _fixed(weights[0]["value"], 2),
+                 " ou reduza as instâncias por nó com um --tensor-parallel maior"
+                 if inputs["instances_per_node"] > 1 else ""))
     elif not weights:
         alert("info", "weights_unknown",
               "O modelo não informa o tamanho dos pesos: não foi possível verificar se cabem no "
@@ -1606,6 +1608,16 @@ def input_sections(report):
          if model["sliding_window"] is not None else "—"),
         ("Padrão de atenção", model["attention_description"]),
     ]
+    if model.get("total_parameters") is not None:
+        active = model.get("active_parameters")
+        model_rows.append(("Parâmetros totais / ativos", "%s / %s" % (
+            _plain(model["total_parameters"]), _plain(active) if active is not None else "—")))
+    if model.get("num_local_experts") is not None:
+        model_rows.append(("Experts (por token)", "%d (%s)" % (
+            model["num_local_experts"], _or_dash(model.get("num_experts_per_tok")))))
+    if model.get("weights") is not None:
+        model_rows.append(("Pesos por instância", "%d bytes (%s GiB)" % (
+            model["weights"]["weights_bytes"], _fixed(Fraction(model["weights"]["weights_bytes"], GIB_BYTES), 2))))
     if model.get("source"):
         model_rows.append(("Fonte", model["source"]))
     nvlink = server["nvlink_bandwidth_tbps"]

@@ -453,6 +453,10 @@ class FilesAndTerminal(TempDirTest):
             self.assertEqual(handle.read(), json_only)
         self.assertTrue(out.startswith("═"))
         self.assertEqual(sorted(os.listdir(self.tmp)), ["report.md", "results.json"])
+        status, _, err = run_cli(QUICK_START + ["--output-markdown-file", markdown,
+                                                "--output-json-file", markdown])
+        self.assertEqual(status, 2)
+        self.assertIn("mesmo arquivo", err)
 
     def test_utf8_whatever_the_locale(self):
         status, out, err = run_cli(QUICK_START, env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C",
