@@ -2157,8 +2157,10 @@ def main(argv=None):
         check_output_paths(outputs)
         model, server, storage = load_inputs(options)
         report = build_report(options, model, server, storage)
-        json_text = render_json(report)
-        markdown_text = render_markdown(report)
+        wanted = {option for option, _ in outputs}
+        markdown_text = (render_markdown(report) if args.markdown_only
+                         or "--output-markdown-file" in wanted else None)
+        json_text = render_json(report) if not args.markdown_only or "--output-json-file" in wanted else None
         files = [(option, path, markdown_text if option == "--output-markdown-file" else json_text)
                  for option, path in outputs]
         write_files_atomically(files)
