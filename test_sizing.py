@@ -1002,11 +1002,11 @@ def run_all():
     result = unittest.TextTestRunner(verbosity=1).run(suite)
     total = result.testsRun
     failed = len(result.failures) + len(result.errors)
+    print("%d passed, %d failed" % (total - failed, failed))
     if failed or not total:
         print("❌ %d de %d testes falharam" % (failed, total))
     else:
         print("✅ %d testes passados (100%%)" % total)
-    print("%d passed, %d failed" % (total - failed, failed))
     return 0 if total and not failed else 1
 
 
