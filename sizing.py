@@ -217,7 +217,6 @@ def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, ma
         if below:
             sign = ">=" if minimum_inclusive else ">"
             raise InputError("%s: deve ser %s %s (recebido %s)" % (option, sign, _plain(minimum), text))
-    maximum = MAX_INPUT if maximum is None else maximum
     if value > maximum:
         raise InputError("%s: deve ser <= %s (recebido %s)" % (option, _plain(maximum), text))
     return value
@@ -225,7 +224,7 @@ def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, ma
 
 def _json_decimal(text):
     """A JSON decimal as an exact Fraction; absurd exponents are refused, not computed."""
-    mantissa, _, exponent = text.lower().partition("e")
+    exponent = text.lower().partition("e")[2]
     if exponent and abs(int(exponent)) > 400:
         raise ValueError("número fora de faixa: %s" % text)
     return Fraction(text)
@@ -1211,9 +1210,14 @@ def ttft_figure(model, facts, tokens):
                   "densos da instância × MFU. Limite inferior: sem fila, sem comunicação.")
 
 
+def restore_seconds(storage, total_bytes, readers=1):
+    """p99 read latency + bytes / (read throughput x nodes reading in parallel)."""
+    return (storage["read_latency_p99_ms"] / 1000
+            + Fraction(total_bytes) / (storage["read_throughput_gb_s"] * GB_BYTES * readers))
+
+
 def storage_figures(model, storage, instances, kv_bytes):
     read_bytes_s = storage["read_throughput_gb_s"] * GB_BYTES
-    latency_s = storage["read_latency_p99_ms"] / 1000
     figures = []
     if model["weights"] is not None:
         node_weights = model["weights"]["weights_bytes"] * instances
@@ -1224,7 +1228,7 @@ def storage_figures(model, storage, instances, kv_bytes):
             % (node_weights, _plain(storage["read_throughput_gb_s"]), _fixed(load_s, 3)),
             {"weights_per_node_bytes": node_weights, "read_throughput_gb_s": storage["read_throughput_gb_s"]},
             "Tempo mínimo para ler do storage os pesos de todas as instâncias do nó."))
-    restore_s = latency_s + kv_bytes / read_bytes_s
+    restore_s = restore_seconds(storage, kv_bytes)
     figures.append(figure(
         "kv_restore_session_s", "Restauração do KV de uma sessão", restore_s, "s",
         "latência p99 + kv_per_session_bytes / throughput = %s ms + %d / %s GB/s = %s s"
@@ -1252,8 +1256,8 @@ def performance_figures(scenario, facts, storage, model, kv_bytes, instances, pe
     load_per_instance = min(per_instance, cdiv(concurrency, nodes_final * instances))
     for suffix, batch, words in (("full", per_instance, "nó cheio (%d sessões por instância)"),
                                  ("load", load_per_instance, "carga do cenário (%d sessões por instância)")):
-        seconds = tpot_seconds(facts, batch, kv_bytes)
         step = decode_step_bytes(facts, batch, kv_bytes)
+        seconds = step / facts["bandwidth_bytes_s"]
         figures.append(figure(
             "tpot_%s_ms" % suffix, "TPOT, " + words % batch, seconds * 1000, "ms",
             "bytes lidos por passo / banda efetiva = %s bytes / %s B/s = %s ms"
@@ -1278,9 +1282,8 @@ def performance_figures(scenario, facts, storage, model, kv_bytes, instances, pe
             "Vazão de saída do nó inteiro."))
     failed = load_per_instance * instances
     receivers = scenario["ha_extra_nodes"] or nodes_final - 1
-    read_bytes_s = storage["read_throughput_gb_s"] * GB_BYTES
     if receivers:
-        restore = storage["read_latency_p99_ms"] / 1000 + failed * kv_bytes / (read_bytes_s * receivers)
+        restore = restore_seconds(storage, failed * kv_bytes, receivers)
         recompute = failed * ttft_s / (receivers * instances)
     else:
         restore = recompute = None
@@ -1448,17 +1451,17 @@ def build_alerts(report, model, server, capacity, kv_by_basis):
         alert("warning", "runtime_overhead_low",
               "runtime_overhead_gib %s abaixo de %s GiB: provavelmente subestimado (pesos, ativações, "
               "grafos CUDA)." % (_plain(inputs["runtime_overhead_gib"]), _plain(LOW_RUNTIME_OVERHEAD_GIB)))
-    weights = [f for f in report["common"] if f["key"] == "weights_per_node_gib"]
-    if weights and inputs["runtime_overhead_gib"] < weights[0]["value"]:
+    weights_gib = _find(report["common"], "weights_per_node_gib")
+    if weights_gib is not None and inputs["runtime_overhead_gib"] < weights_gib:
         alert("error", "runtime_overhead_below_weights",
               "runtime_overhead_gib %s não comporta nem os pesos de %s no nó (%s GiB): aumente "
               "--runtime-overhead-gib%s."
               % (_plain(inputs["runtime_overhead_gib"]),
                  _count(inputs["instances_per_node"], "instância", "instâncias"),
-                 _fixed(weights[0]["value"], 2),
+                 _fixed(weights_gib, 2),
                  " ou reduza as instâncias por nó com um --tensor-parallel maior"
                  if inputs["instances_per_node"] > 1 else ""))
-    elif not weights:
+    elif weights_gib is None:
         alert("info", "weights_unknown",
               "O modelo não informa o tamanho dos pesos: não foi possível verificar se cabem no "
               "overhead de runtime.")
@@ -1617,7 +1620,7 @@ def input_sections(report):
             model["num_local_experts"], _or_dash(model.get("num_experts_per_tok")))))
     if model.get("weights") is not None:
         model_rows.append(("Pesos por instância", "%d bytes (%s GiB)" % (
-            model["weights"]["weights_bytes"], _fixed(Fraction(model["weights"]["weights_bytes"], GIB_BYTES), 2))))
+            model["weights"]["weights_bytes"], _fixed(_find(report["common"], "weights_per_instance_gib"), 2))))
     if model.get("source"):
         model_rows.append(("Fonte", model["source"]))
     nvlink = server["nvlink_bandwidth_tbps"]
@@ -2027,7 +2030,7 @@ def options_from_args(args):
     else:
         concurrency = parse_int_option(args.concurrency, "--concurrency")
 
-    def optional_positive(text, option, maximum=None):
+    def optional_positive(text, option, maximum=MAX_INPUT):
         if text is None:
             return None
         return parse_fraction_option(text, option, minimum=0, minimum_inclusive=False, maximum=maximum)
