@@ -16,9 +16,19 @@ Every figure is computed by a function that also builds its rationale
 variables, so the value and its explanation cannot drift apart.
 """
 
+import sys
+
+# Checked before anything else is imported or defined, so older Pythons get one
+# line instead of a traceback (this file keeps to syntax that 3.6 still parses).
+if sys.version_info < (3, 8):
+    sys.stderr.write("sizing: error: requer Python 3.8 ou mais novo (este é %d.%d) / "
+                     "requires Python 3.8 or newer\n" % sys.version_info[:2])
+    sys.exit(2)
+
 import json
 import os
-import sys
+import re
+import stat
 from fractions import Fraction
 
 __version__ = "2.0.0"
@@ -186,15 +196,19 @@ def cdiv(a, b):
 
 # Inputs beyond this magnitude are typos, and would overflow a float in the JSON.
 MAX_INPUT = 10 ** 15
-_DECIMAL_TEXT = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,2})?(/\d+)?"
+# Plain decimal notation in ASCII digits: 12, 0.7, .5, 1e3, 2.5E-2 (no '_', no
+# fractions such as 1/3, no other scripts' digits). Exponents of two digits at most.
+_DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?", re.ASCII)
+_INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+# Positive magnitudes below this are typos too, and would overflow a float once inverted.
+MIN_POSITIVE = Fraction(1, 10 ** 15)
 MIN_EFFICIENCY = Fraction(1, 100)        # --hbm-efficiency and --mfu: 1% at least
 
 
 def parse_int_option(text, option, minimum=1):
-    """An integer option; rejects decimals, nan, inf and values out of range."""
-    value = str(text).strip().replace("_", "")
-    digits = value[1:] if value[:1] in "+-" else value
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > 16:
+    """An integer option in plain ASCII digits ('12', '+12'); no '_', decimals, nan or inf."""
+    value = _option_text(text)
+    if not _INT_TEXT.fullmatch(value) or len(value.lstrip("+-")) > 16:
         raise InputError("%s: '%s' não é um número inteiro entre %d e 10^15" % (option, text, minimum))
     number = int(value)
     if number < minimum or number > MAX_INPUT:
@@ -202,11 +216,15 @@ def parse_int_option(text, option, minimum=1):
     return number
 
 
+def _option_text(text):
+    """argparse gives `--option=--` as a list on Python 3.8-3.12: the user typed '--'."""
+    return "--" if isinstance(text, list) else str(text).strip()
+
+
 def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, maximum=MAX_INPUT):
     """A decimal option as an exact Fraction ('0.70' -> 7/10); nan and inf are rejected."""
-    import re
-    value_text = str(text).strip()
-    if not re.fullmatch(_DECIMAL_TEXT, value_text):
+    value_text = _option_text(text)
+    if not _DECIMAL_TEXT.fullmatch(value_text):
         raise InputError("%s: '%s' não é um número válido" % (option, text))
     try:
         value = Fraction(value_text)
@@ -219,6 +237,8 @@ def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, ma
             raise InputError("%s: deve ser %s %s (recebido %s)" % (option, sign, _plain(minimum), text))
     if value > maximum:
         raise InputError("%s: deve ser <= %s (recebido %s)" % (option, _plain(maximum), text))
+    if 0 < abs(value) < MIN_POSITIVE:
+        raise InputError("%s: valores diferentes de zero devem ser >= 10^-15 (recebido %s)" % (option, text))
     return value
 
 
@@ -243,13 +263,50 @@ def _no_duplicate_keys(pairs):
     return result
 
 
+# Catalogs and configs are small (a config.json is a few KB, a safetensors index a
+# few MB); anything larger is the wrong file, and reading it whole would be slow.
+MAX_JSON_FILE_BYTES = 16 * 2 ** 20
+
+
+def read_regular_file(path, limit=MAX_JSON_FILE_BYTES):
+    """The bytes of a regular file of at most `limit` bytes; FIFOs and devices are refused.
+
+    Opened non-blocking so that a FIFO cannot make the open itself wait for a writer.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError) as error:
+        raise InputError("%s: não foi possível ler o arquivo (%s)" % (path, _os_reason(error)))
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("%s: não é um arquivo comum (FIFO, dispositivo ou diretório)" % path)
+        if info.st_size > limit:
+            raise InputError("%s: arquivo grande demais (%d bytes; o limite é %d MiB)"
+                             % (path, info.st_size, limit // 2 ** 20))
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(handle, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise InputError("%s: arquivo grande demais (o limite é %d MiB)" % (path, limit // 2 ** 20))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        raise InputError("%s: não foi possível ler o arquivo (%s)" % (path, _os_reason(error)))
+    finally:
+        os.close(handle)
+
+
+def _os_reason(error):
+    return getattr(error, "strerror", None) or str(error)
+
+
 def load_json_file(path, allow_constants=False):
     """Read a JSON file with exact decimals (Fraction); errors name file and line:column."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as error:
-        raise InputError("%s: não foi possível ler o arquivo (%s)" % (path, error.strerror or error))
+    raw = read_regular_file(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -260,6 +317,8 @@ def load_json_file(path, allow_constants=False):
             parse_constant=(lambda name: float(name)) if allow_constants else _reject_constant)
     except json.JSONDecodeError as error:
         raise InputError("%s:%d:%d: JSON inválido (%s)" % (path, error.lineno, error.colno, error.msg))
+    except RecursionError:
+        raise InputError("%s: JSON inválido (aninhamento profundo demais)" % path)
     except ValueError as error:
         raise InputError("%s: JSON inválido (%s)" % (path, error))
 
@@ -292,8 +351,8 @@ def require_positive_number(data, field, path, entry, optional=False):
         if optional:
             return None
         raise InputError("%s: campo obrigatório ausente" % _where(path, entry, field))
-    if not _is_number(value) or value <= 0 or value > MAX_INPUT:
-        raise InputError("%s: deve ser um número positivo até 10^15 (recebido %s)"
+    if not _is_number(value) or value < MIN_POSITIVE or value > MAX_INPUT:
+        raise InputError("%s: deve ser um número entre 10^-15 e 10^15 (recebido %s)"
                          % (_where(path, entry, field), _json_repr(value)))
     return Fraction(value)
 
@@ -309,7 +368,7 @@ def require_text(data, field, path, entry, optional=False):
 
 def _json_repr(value):
     if isinstance(value, Fraction):
-        return _plain(value)
+        return _plain(value) if value == 0 or abs(value) >= Fraction(1, 10 ** 6) else _sci(value)
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -502,7 +561,7 @@ def normalize_model(name, raw, path):
     if isinstance(raw.get("text_config"), dict):
         config = dict(raw["text_config"])
         derivation.append("config multimodal: text_config aninhado usado como o modelo de linguagem")
-    model_type = config.get("model_type")
+    model_type = require_text(config, "model_type", path, name, optional=True)
     defaults = MODEL_TYPE_DEFAULTS.get(model_type, {})
 
     def field(key):
@@ -561,10 +620,14 @@ def normalize_model(name, raw, path):
         "derivation": derivation,
     }
     for key in MODEL_META_FIELDS:
-        model[key] = raw.get(key)
+        model[key] = None
     model["source"] = require_text(raw, "source", path, name, optional=True)
     model["description"] = require_text(raw, "description", path, name, optional=True)
+    model["aliases"] = _aliases(raw, path, name)
     model["weights"] = _model_weights(raw, path, name)
+    model["weight_precision"] = _weight_precision(raw, path, name)
+    if raw.get("weights_bytes") is not None:
+        model["weights_bytes"] = model["weights"]["weights_bytes"]
     for key in ("total_parameters", "active_parameters", "num_local_experts", "num_experts_per_tok"):
         if raw.get(key) is not None:
             model[key] = require_positive_int(raw, key, path, name)
@@ -603,12 +666,14 @@ def _layer_groups(name, config, view, layers, path, derivation):
         return _guide_pattern_groups(name, config, view, layers, path)
     if config.get("layer_types") is not None:
         kinds = config["layer_types"]
-        if not isinstance(kinds, list) or len(kinds) != layers:
-            raise InputError("%s: deve ser uma lista com num_hidden_layers (%d) itens"
+        if (not isinstance(kinds, list) or len(kinds) != layers
+                or not all(isinstance(kind, str) for kind in kinds)):
+            raise InputError("%s: deve ser uma lista de %d nomes (num_hidden_layers)"
                              % (_where(path, name, "layer_types"), layers))
         derivation.append("tipos de camada lidos de layer_types")
         return _groups_from_kinds(name, kinds, config, view, path, "layer_types")
-    if isinstance(config.get("hybrid_override_pattern"), str):
+    if config.get("hybrid_override_pattern") is not None:
+        require_text(config, "hybrid_override_pattern", path, name)
         symbols = {"*": "full_attention", "M": "mamba", "-": None, "E": None}
         text = config["hybrid_override_pattern"]
         unknown = sorted(set(text) - set(symbols))
@@ -640,7 +705,10 @@ def _layer_groups(name, config, view, layers, path, derivation):
                           "(estilo Gemma)" % (every, every))
         return _groups_from_kinds(name, kinds, config, view, path, "sliding_window_pattern")
     if window is not None:
-        if config.get("use_sliding_window") is False:
+        use_window = config.get("use_sliding_window")
+        if use_window is not None and not isinstance(use_window, bool):
+            raise InputError("%s: deve ser true ou false" % _where(path, name, "use_sliding_window"))
+        if use_window is False:
             derivation.append("sliding_window presente mas use_sliding_window = false: todas as "
                               "camadas full (estilo Qwen2)")
             return [FullAttentionLayers(layers)]
@@ -724,12 +792,24 @@ def _pattern_name(groups, mla_latent):
     return shorts[0] if len(shorts) == 1 else "hybrid"
 
 
-def _model_weights(raw, path, name):
-    """Weight footprint of one model instance: bytes on disk, or parameters x precision."""
-    precision = raw.get("weight_precision", "bf16")
-    if precision not in WEIGHT_PRECISIONS:
+def _weight_precision(raw, path, name):
+    precision = raw.get("weight_precision")
+    if precision is not None and (not isinstance(precision, str) or precision not in WEIGHT_PRECISIONS):
         raise InputError("%s: deve ser um de %s" % (_where(path, name, "weight_precision"),
                                                     ", ".join(sorted(WEIGHT_PRECISIONS))))
+    return precision
+
+
+def _aliases(raw, path, name):
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+        raise InputError("%s: deve ser uma lista de nomes" % _where(path, name, "aliases"))
+    return aliases
+
+
+def _model_weights(raw, path, name):
+    """Weight footprint of one model instance: bytes on disk, or parameters x precision."""
+    precision = _weight_precision(raw, path, name) or "bf16"
     if raw.get("weights_bytes") is not None:
         size = require_positive_int(raw, "weights_bytes", path, name)
         return {"weights_bytes": size,
@@ -746,13 +826,9 @@ def _model_weights(raw, path, name):
 
 def load_models(path):
     catalog = load_catalog(path, "modelos")
-    names = {}
+    names = {name: name for name in catalog}
     for name, entry in catalog.items():
-        names[name] = name
-        aliases = entry.get("aliases", [])
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise InputError("%s: deve ser uma lista de nomes" % _where(path, name, "aliases"))
-        for alias in aliases:
+        for alias in _aliases(entry, path, name):
             if alias in names:
                 raise InputError("%s: nome '%s' repetido" % (_where(path, name, "aliases"), alias))
             names[alias] = name
@@ -2009,6 +2085,9 @@ def build_parser():
 
 def options_from_args(args):
     """Validate every option; returns plain options with exact numbers."""
+    for name, value in vars(args).items():
+        if isinstance(value, list):
+            setattr(args, name, _option_text(value))
     if (args.model is None) == (args.model_config is None):
         raise InputError("informe --model NOME ou --model-config ARQUIVO (um dos dois)")
     for option, value in (("--server", args.server), ("--effective-context", args.effective_context)):
@@ -2027,6 +2106,9 @@ def options_from_args(args):
         seconds = parse_fraction_option(args.mean_session_seconds, "--mean-session-seconds",
                                         minimum=0, minimum_inclusive=False)
         concurrency = int(cdiv(rate * seconds, 1))
+        if concurrency > MAX_INPUT:
+            raise InputError("--requests-per-second × --mean-session-seconds: a concorrência "
+                             "resultante (%s) passa de 10^15" % _sci(rate * seconds))
     else:
         concurrency = parse_int_option(args.concurrency, "--concurrency")
 
@@ -2070,9 +2152,10 @@ def options_from_args(args):
     return options
 
 
-def check_output_paths(paths):
-    """Refuse before writing anything if an output file cannot be written."""
+def check_output_paths(paths, input_paths):
+    """Refuse before writing anything if an output file cannot be written or is an input."""
     seen = set()
+    inputs = {os.path.realpath(path): option for option, path in input_paths if path}
     for option, path in paths:
         if not path:
             raise InputError("%s: caminho vazio" % option)
@@ -2080,6 +2163,14 @@ def check_output_paths(paths):
         if real in seen:
             raise InputError("%s: o mesmo arquivo foi pedido para duas saídas" % option)
         seen.add(real)
+        for input_real, input_option in inputs.items():
+            if real == input_real or _same_file(real, input_real):
+                raise InputError("%s: '%s' é o arquivo lido por %s; escolha outro caminho"
+                                 % (option, path, input_option))
+        if not _is_regular_or_absent(path):       # /dev/null, /dev/stdout, a FIFO: written into
+            if not os.access(path, os.W_OK):
+                raise InputError("%s: sem permissão para gravar '%s'" % (option, path))
+            continue
         folder = os.path.dirname(real)
         if os.path.isdir(real):
             raise InputError("%s: '%s' é um diretório" % (option, path))
@@ -2089,34 +2180,91 @@ def check_output_paths(paths):
             raise InputError("%s: sem permissão para gravar '%s'" % (option, path))
 
 
-def write_files_atomically(contents):
-    """Write every (option, path, text): all to temporary files first, then rename.
+def _same_file(first, second):
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
 
-    An existing file is either replaced whole or left as it was.
+
+def _is_regular_or_absent(path):
+    """True for a regular file or a path where nothing exists yet (a directory is checked apart)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return True
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
+
+
+def write_files_atomically(contents):
+    """Write every (option, path, text).
+
+    Regular files (and new ones) go to a temporary file beside them and are renamed
+    over the target only when every output is ready, so an existing file is either
+    replaced whole or left as it was. A target that exists and is not a regular file
+    (/dev/null, /dev/stdout, a FIFO, a character device) is written into, as a shell
+    redirection would: it is never replaced by a regular file.
     """
-    import tempfile
     staged = []
+    option = path = None
     try:
         for option, path, text in contents:
-            real = os.path.realpath(path)
-            handle, temporary = tempfile.mkstemp(dir=os.path.dirname(real),
-                                                 prefix="." + os.path.basename(real) + ".")
-            staged.append((real, temporary))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(text.encode("utf-8"))
-                stream.flush()
-                os.fsync(stream.fileno())
-            mode = 0o666 & ~_umask()
-            if os.path.exists(real):
-                mode = os.stat(real).st_mode & 0o7777
-            os.chmod(temporary, mode)
+            if _is_regular_or_absent(path):
+                real = os.path.realpath(path)
+                staged.append((real, _stage(real, text.encode("utf-8", "backslashreplace"))))
+        for option, path, text in contents:
+            if not _is_regular_or_absent(path):
+                _write_into(path, text.encode("utf-8", "backslashreplace"))
+        for real, temporary in staged:
+            os.replace(temporary, real)
+        staged = []
     except OSError as error:
+        raise InputError("%s: não foi possível gravar '%s' (%s)" % (option, path, _os_reason(error)))
+    finally:
         for _, temporary in staged:
             _remove_quietly(temporary)
-        raise InputError("%s: não foi possível gravar '%s' (%s)"
-                         % (option, path, error.strerror or error))
-    for real, temporary in staged:
-        os.replace(temporary, real)
+
+
+def _stage(real, data):
+    """A temporary file beside `real`, holding `data`, with the target's mode.
+
+    The name is short (not derived from the target's) so that any valid file name
+    still has a valid temporary name next to it.
+    """
+    import tempfile
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(real), prefix=".sizing-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        mode = 0o666 & ~_umask()
+        if os.path.exists(real):
+            mode = os.stat(real).st_mode & 0o7777
+        os.chmod(temporary, mode)
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+    return temporary
+
+
+def _write_into(path, data):
+    """Write into an existing non-regular file; a FIFO with no reader is an error, not a hang."""
+    import errno
+    try:
+        handle = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        if error.errno == errno.ENXIO:
+            raise OSError(error.errno, "FIFO sem leitor")
+        raise
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(handle, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
 
 
 def _umask():
@@ -2132,51 +2280,134 @@ def _remove_quietly(path):
         pass
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (a closed pipe): stop quietly, as `cat` does."""
+
+
+class OutputError(Exception):
+    """stdout cannot be written (closed, full disk): exit 2 with one line on stderr."""
+
+
 def emit(stream, text):
-    """Write UTF-8 whatever the locale or PYTHONIOENCODING."""
+    """Write UTF-8 whatever the locale or PYTHONIOENCODING; never raise a traceback.
+
+    A failed write silences the stream (its descriptor now points at /dev/null), so
+    that nothing is retried when the interpreter flushes its streams at exit.
+    """
+    if stream is None:
+        raise OutputError("a saída padrão está fechada")
     buffer = getattr(stream, "buffer", None)
-    if buffer is None:
-        stream.write(text)
-        return
-    stream.flush()
-    buffer.write(text.encode("utf-8"))
-    buffer.flush()
+    try:
+        if buffer is None:
+            stream.write(text)
+            stream.flush()
+            return
+        stream.flush()
+        buffer.write(text.encode("utf-8", "backslashreplace"))
+        buffer.flush()
+    except BrokenPipeError:
+        _silence(stream)
+        raise OutputClosed()
+    except (OSError, ValueError) as error:
+        _silence(stream)
+        raise OutputError("não foi possível escrever na saída padrão (%s)" % _os_reason(error))
+
+
+def _silence(stream):
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def report_error(message):
+    """The one stderr line of exit 2; if stderr itself is closed or full, say nothing."""
+    try:
+        emit(sys.stderr, "sizing: error: %s\n" % printable(message))
+    except (OutputClosed, OutputError):
+        pass
+
+
+def printable(text):
+    """Escape what would break a one-line message or an encoder.
+
+    Control characters (a newline in a value) become \\n-style escapes; bytes that
+    were not valid UTF-8 (surrogate escapes from the command line) become \\xNN.
+    """
+    out = []
+    for char in str(text):
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append("\\x%02x" % (code - 0xDC00))
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\u%04x" % code)
+        elif code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029):
+            out.append(repr(char)[1:-1] if char in "\n\r\t" else "\\x%02x" % code if code < 0x100
+                       else "\\u%04x" % code)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def main(argv=None):
-    """Run the CLI; returns the exit status (0 sized, 1 computed with errors, 2 bad input)."""
+    """Run the CLI; returns the exit status.
+
+    0: sized. 1: sized, with an error alert (a scenario fits no session). 2: bad input
+    or environment, with one `sizing: error:` line on stderr. A closed pipe on stdout
+    (`sizing ... | head`) stops quietly with the status the run would have had.
+    """
+    status = 2
     try:
-        parser = build_parser()
-        try:
-            args = parser.parse_args(argv)
-        except UsageError as error:
-            raise InputError(str(error))
-        except SystemExit as done:       # --help and --version
-            return done.code or 0
-        options = options_from_args(args)
-        outputs = [("--output-markdown-file", args.output_markdown_file),
-                   ("--output-json-file", args.output_json_file)]
-        outputs = [(option, path) for option, path in outputs if path is not None]
-        check_output_paths(outputs)
-        model, server, storage = load_inputs(options)
-        report = build_report(options, model, server, storage)
-        wanted = {option for option, _ in outputs}
-        markdown_text = (render_markdown(report) if args.markdown_only
-                         or "--output-markdown-file" in wanted else None)
-        json_text = render_json(report) if not args.markdown_only or "--output-json-file" in wanted else None
-        files = [(option, path, markdown_text if option == "--output-markdown-file" else json_text)
-                 for option, path in outputs]
-        write_files_atomically(files)
+        status, text = _run(argv)
+        if text is not None:
+            emit(sys.stdout, text)
+        return status
     except InputError as error:
-        emit(sys.stderr, "sizing: error: %s\n" % error)
+        report_error(error)
         return 2
+    except OutputError as error:
+        report_error(error)
+        return 2
+    except OutputClosed:
+        return status
+
+
+def _run(argv):
+    """Parse, compute, render and write the files; returns (status, text for stdout)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as error:
+        raise InputError(str(error))
+    except SystemExit as done:       # --help and --version, already printed
+        return done.code or 0, None
+    except OutputClosed:             # `sizing --help | true`
+        return 0, None
+    options = options_from_args(args)
+    outputs = [("--output-markdown-file", args.output_markdown_file),
+               ("--output-json-file", args.output_json_file)]
+    outputs = [(option, path) for option, path in outputs if path is not None]
+    inputs = [("--model-config", options["model_config"]), ("--servers-file", options["servers_file"]),
+              ("--storage-file", options["storage_file"])]
+    if options["model_config"] is None:
+        inputs.append(("--models-file", options["models_file"]))
+    check_output_paths(outputs, inputs)
+    model, server, storage = load_inputs(options)
+    report = build_report(options, model, server, storage)
+    wanted = {option for option, _ in outputs}
+    markdown_text = (render_markdown(report) if args.markdown_only
+                     or "--output-markdown-file" in wanted else None)
+    json_text = render_json(report) if not args.markdown_only or "--output-json-file" in wanted else None
+    files = [(option, path, markdown_text if option == "--output-markdown-file" else json_text)
+             for option, path in outputs]
+    write_files_atomically(files)
     if args.json_only:
-        emit(sys.stdout, json_text)
-    elif args.markdown_only:
-        emit(sys.stdout, markdown_text)
-    else:
-        emit(sys.stdout, render_text(report) + "\n" + json_text)
-    return exit_status(report)
+        return exit_status(report), json_text
+    if args.markdown_only:
+        return exit_status(report), markdown_text
+    return exit_status(report), render_text(report) + "\n" + json_text
 
 
 if __name__ == "__main__":
