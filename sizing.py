@@ -1620,7 +1620,21 @@ UNIT_PLACES = {"GiB": 2, "s": 3, "ms": 2, "tokens/s": 1, "sessões/s": 2}
 
 
 def _sci(value):
-    return "%.3e" % float(value)
+    """Scientific notation with 4 significant digits, from the exact value (no float underflow)."""
+    value = Fraction(value)
+    if value == 0:
+        return "0.000e+00"
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    exponent = len(str(value.numerator)) - len(str(value.denominator))
+    mantissa = value / Fraction(10) ** exponent
+    while mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    while mantissa < 1:
+        mantissa, exponent = mantissa * 10, exponent - 1
+    digits = _fixed(mantissa, 3)
+    if digits == "10.000":
+        digits, exponent = "1.000", exponent + 1
+    return "%s%se%+03d" % (sign, digits, exponent)
 
 
 def format_value(value, unit):

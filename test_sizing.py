@@ -4,11 +4,15 @@
 import io
 import json
 import os
+import random
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
 from fractions import Fraction
 
@@ -905,6 +909,317 @@ class LatencyStorageTraffic(unittest.TestCase):
                           "nvlink_per_gpu_gb_s", "source"):
                 self.assertIn(field, entry, name)
         self.assertEqual((servers["dgx300"]["hbm_bandwidth_tb_s"], servers["dgx200"]["hbm_bandwidth_tb_s"]), (8, 4.8))
+
+
+# ---------------------------------------------------------------------------
+# Robustness (issue 7): every run ends in exit 0, 1 or 2 with one error line;
+# no traceback, no hang, no changed file but the outputs, no temporary file
+# ---------------------------------------------------------------------------
+
+def with_option(args, option, value):
+    args = list(args)
+    if option in args:
+        args[args.index(option) + 1] = value
+    else:
+        args += [option, value]
+    return args
+
+
+class Robustness(TempDirTest):
+    def assert_error(self, args, *fragments):
+        status, out, err = run_cli(args)
+        self.assertEqual((status, out), (2, ""), (args, err))
+        self.assertTrue(err.startswith("sizing: error: "), err)
+        self.assertEqual(err.count("\n"), 1, err)
+        for fragment in fragments:
+            self.assertIn(fragment, err)
+        return err
+
+    def test_numbers_only_in_plain_ascii_decimal_notation(self):
+        for option, value in (("--kv-budget-ratio", "٠.٥"), ("--kv-budget-ratio", "０.５"),
+                              ("--kv-budget-ratio", "1/3"), ("--concurrency", "1__0"),
+                              ("--concurrency", "_1"), ("--concurrency", "１０"),
+                              ("--peak-headroom-ratio", "0_1"), ("--mfu", "0x1"),
+                              ("--kv-budget-ratio", "1e-20"), ("--effective-context", "1e3")):
+            with self.subTest(option=option, value=value):
+                self.assert_error(with_option(QUICK_START, option, value), option)
+        for option, value in (("--concurrency", "+1000"), ("--kv-budget-ratio", ".7"),
+                              ("--kv-budget-ratio", "7E-1"), ("--peak-headroom-ratio", "0")):
+            with self.subTest(option=option, value=value):
+                self.assertEqual(nodes(report_for(with_option(QUICK_START, option, value)))[0], 2)
+
+    def test_option_given_as_double_dash_value(self):
+        for option in ("--storage", "--model", "--server", "--kv-precision", "--kv-accounting",
+                       "--concurrency", "--kv-budget-ratio"):
+            with self.subTest(option=option):
+                self.assert_error(QUICK_START + [option + "=--"], option, "'--'")
+
+    def test_values_echoed_escaped_on_one_line(self):
+        for value, shown in (("\udcff", "'\\xff'"), ("a\nb", "'a\\nb'"), ("x\x1b[31m", "'x\\x1b[31m'")):
+            with self.subTest(value=shown):
+                self.assert_error(with_option(QUICK_START, "--model", value), "--model", shown)
+        err = self.assert_error(QUICK_START + ["--model-config", os.path.join(self.tmp, "\udcff.json")],
+                                "--model")
+        err = self.assert_error(["--model-config", os.path.join(self.tmp, "\udcff\n.json")] + QUICK_START[2:],
+                                "\\xff\\n.json")
+
+    def test_bytes_that_are_not_utf8_in_a_real_process(self):
+        env = dict(os.environ, PYTHONUTF8="0", LC_ALL="C", LANG="C")
+        for arg, shown in ((b"\xff", "\\xff"), ("é".encode("utf-8"), "")):
+            with self.subTest(arg=arg):
+                done = subprocess.run([sys.executable, os.path.join(HERE, "sizing.py"), b"--model", arg]
+                                      + QUICK_START[2:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                err = done.stderr.decode("utf-8")
+                self.assertEqual(done.returncode, 2, err)
+                self.assertEqual(err.count("\n"), 1, err)
+                self.assertIn("--model", err)
+                self.assertIn(shown, err)
+        path = os.path.join(self.tmp.encode(), b"r\xff.json")
+        done = subprocess.run([sys.executable, os.path.join(HERE, "sizing.py")] + QUICK_START
+                              + ["--output-json-file", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=env)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertTrue(os.path.exists(path))
+
+    def test_concurrency_from_traffic_has_the_same_bound(self):
+        base = QUICK_START[:6] + QUICK_START[8:]
+        self.assert_error(base + ["--requests-per-second", "1e15", "--mean-session-seconds", "1e15"],
+                          "--requests-per-second", "10^15")
+        status, _, err = run_cli(base + ["--requests-per-second", "1e14", "--mean-session-seconds", "10",
+                                         "--json-only"])
+        self.assertIn(status, (0, 1), err)
+
+    def model_config(self, **fields):
+        config = json.loads(HF_CONFIGS["Llama-3.1-8B-Instruct.json"][1])
+        text = json.dumps(config)[:-1]
+        for key, raw in fields.items():
+            text += ', "%s": %s' % (key, raw)
+        return self.write("config.json", text + "}")
+
+    def test_config_fields_of_the_wrong_json_type(self):
+        cases = (("layer_types", "[[]]"), ("layer_types", "[%s]" % ", ".join(["[]"] * 32)),
+                 ("model_type", "[]"), ("model_type", "{}"), ("model_type", "Infinity"),
+                 ("weight_precision", "[]"), ("aliases", "NaN"), ("description", "NaN"),
+                 ("sliding_window", "Infinity"),
+                 ("hybrid_override_pattern", "5"), ("total_parameters", "1e-399"),
+                 ("kv_lora_rank", "[]"), ("attention_pattern", "{}"), ("text_config", "{}"))
+        for field, raw in cases:
+            with self.subTest(field=field, raw=raw):
+                path = self.model_config(**{field: raw})
+                self.assert_error(["--model-config", path] + QUICK_START[2:], path, field
+                                  if field != "text_config" else "num_hidden_layers")
+        path = self.model_config(sliding_window="4096", use_sliding_window="[]")
+        self.assert_error(["--model-config", path] + QUICK_START[2:], path, "use_sliding_window")
+
+    def test_catalog_fields_of_the_wrong_json_type(self):
+        with open(os.path.join(HERE, "models.json"), encoding="utf-8") as handle:
+            models = json.load(handle)
+        for field, value in (("model_type", []), ("weight_precision", []), ("aliases", "opt"),
+                             ("aliases", [1]), ("sliding_window", [])):
+            with self.subTest(field=field, value=value):
+                broken = json.loads(json.dumps(models))
+                broken["opt-oss-20b"][field] = value
+                path = self.write("models.json", broken)
+                self.assert_error(QUICK_START + ["--models-file", path], path, "'opt-oss-20b'", field)
+
+    def test_numbers_too_small_for_a_float(self):
+        with open(os.path.join(HERE, "storage.json"), encoding="utf-8") as handle:
+            storage = handle.read()
+        path = self.write("storage.json", storage.replace('"read_throughput_gb_s": 28', '"read_throughput_gb_s": 1e-399'))
+        self.assert_error(QUICK_START + ["--storage-file", path], "read_throughput_gb_s", "1.000e-399")
+        with open(os.path.join(HERE, "servers.json"), encoding="utf-8") as handle:
+            servers = json.load(handle)
+        text = json.dumps(servers).replace('"hbm_bandwidth_tb_s": 8,', '"hbm_bandwidth_tb_s": 3e-399,')
+        self.assertIn("3e-399", text)
+        path = self.write("servers.json", text)
+        self.assert_error(QUICK_START + ["--servers-file", path], "hbm_bandwidth_tb_s")
+
+    def test_deeply_nested_json(self):
+        path = self.write("deep.json", "[" * 100000)
+        self.assert_error(QUICK_START + ["--models-file", path], path)
+        path = self.write("deep.json", '{"a": ' + "[" * 100000)
+        self.assert_error(["--model-config", path] + QUICK_START[2:], path)
+
+    def test_only_regular_files_of_bounded_size_are_read(self):
+        fifo = os.path.join(self.tmp, "fifo")
+        os.mkfifo(fifo)
+        big = os.path.join(self.tmp, "big.json")
+        with open(big, "wb") as handle:
+            handle.truncate(sizing.MAX_JSON_FILE_BYTES + 1)
+        for option, path in (("--models-file", fifo), ("--servers-file", "/dev/zero"),
+                             ("--storage-file", big), ("--model-config", fifo), ("--models-file", self.tmp)):
+            with self.subTest(option=option, path=path):
+                args = QUICK_START + [option, path]
+                if option == "--model-config":
+                    args = [option, path] + QUICK_START[2:]
+                self.assert_error(args, path)
+
+    def test_alias_clash_in_either_order(self):
+        entry = {"num_hidden_layers": 1, "num_attention_heads": 1, "head_dim": 1,
+                 "max_position_embeddings": 10}
+        for catalog in ({"A": dict(entry, aliases=["B"]), "B": entry},
+                        {"B": entry, "A": dict(entry, aliases=["B"])},
+                        {"A": dict(entry, aliases=["C"]), "B": dict(entry, aliases=["C"])},
+                        {"A": dict(entry, aliases=["A"])}):
+            with self.subTest(catalog=list(catalog)):
+                path = self.write("models.json", catalog)
+                self.assert_error(["--model", "A", "--models-file", path] + QUICK_START[2:], path, "aliases")
+
+    def test_an_output_may_not_be_an_input(self):
+        models = self.write("models.json", open(os.path.join(HERE, "models.json"), encoding="utf-8").read())
+        config = self.write("gpt.json", HF_CONFIGS["gpt-oss-120b.json"][1])
+        link = os.path.join(self.tmp, "link.json")
+        os.symlink(models, link)
+        for args, output in ((QUICK_START + ["--models-file", models], models),
+                             (QUICK_START + ["--models-file", models], link),
+                             (["--model-config", config] + QUICK_START[2:], config),
+                             (QUICK_START, os.path.join(HERE, "servers.json")),
+                             (QUICK_START, os.path.join(HERE, "storage.json"))):
+            with self.subTest(output=output):
+                before = open(output, encoding="utf-8").read()
+                self.assert_error(args + ["--output-json-file", output], "--output-json-file")
+                self.assertEqual(open(output, encoding="utf-8").read(), before)
+
+    def test_devices_and_fifos_are_written_into_never_replaced(self):
+        status, _, err = run_cli(QUICK_START + ["--output-json-file", "/dev/null"])
+        self.assertEqual(status, 0, err)
+        self.assertTrue(stat.S_ISCHR(os.stat("/dev/null").st_mode))
+        err = self.assert_error(QUICK_START + ["--output-markdown-file", "/dev/full"], "--output-markdown-file")
+        self.assertIn("/dev/full", err)
+        if os.geteuid() == 0:
+            device = os.path.join(self.tmp, "null-copy")
+            os.mknod(device, 0o644 | stat.S_IFCHR, os.makedev(1, 3))
+            status, _, err = run_cli(QUICK_START + ["--output-json-file", device])
+            self.assertEqual(status, 0, err)
+            self.assertTrue(stat.S_ISCHR(os.stat(device).st_mode))
+        fifo = os.path.join(self.tmp, "fifo")
+        os.mkfifo(fifo)
+        self.assert_error(QUICK_START + ["--output-json-file", fifo], "--output-json-file", "FIFO")
+        received = []
+        reader = threading.Thread(target=lambda: received.append(open(fifo, "rb").read()))
+        reader.start()
+        time.sleep(0.2)
+        status, out, err = run_cli(QUICK_START + ["--output-json-file", fifo, "--json-only"])
+        reader.join(10)
+        self.assertEqual(status, 0, err)
+        self.assertEqual(received, [out.encode("utf-8")])
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+
+    def test_long_file_name_and_no_temporary_file_left(self):
+        path = os.path.join(self.tmp, "r" * 250)
+        status, _, err = run_cli(QUICK_START + ["--output-json-file", path])
+        self.assertEqual(status, 0, err)
+        self.assertEqual(os.listdir(self.tmp), ["r" * 250])
+        # A failure that is not an OSError (here an interrupt while syncing) removes the
+        # temporary file too, and leaves the existing file whole.
+        original = sizing.os.fsync
+
+        def interrupted(descriptor):
+            raise KeyboardInterrupt()
+        sizing.os.fsync = interrupted
+        try:
+            with self.assertRaises(KeyboardInterrupt):
+                run_cli(QUICK_START + ["--output-json-file", path, "--json-only"])
+        finally:
+            sizing.os.fsync = original
+        self.assertEqual(os.listdir(self.tmp), ["r" * 250])
+        with open(path, encoding="utf-8") as handle:
+            self.assertTrue(handle.read().startswith("{"))
+
+    def shell(self, redirect, *args):
+        """Run sizing under bash with a redirection (closed or full streams)."""
+        command = "%s %s %s %s" % (sys.executable, os.path.join(HERE, "sizing.py"),
+                                   " ".join(args or QUICK_START), redirect)
+        done = subprocess.run(["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+
+    def test_streams_closed_full_or_gone(self):
+        self.assertEqual(self.shell("| true"), (0, "", ""))
+        self.assertEqual(self.shell("| head -c 10 >/dev/null"), (0, "", ""))
+        self.assertEqual(self.shell("--help | true"), (0, "", ""))
+        for redirect in (">&-", "--help >&-", "> /dev/full", "--json-only > /dev/full"):
+            with self.subTest(redirect=redirect):
+                status, out, err = self.shell(redirect)
+                self.assertEqual(status, 2, err)
+                self.assertTrue(err.startswith("sizing: error: "), err)
+                self.assertEqual(err.count("\n"), 1, err)
+        for redirect in ("--concurrency x 2>&-", "--concurrency x 2>/dev/full", "2>&- >&-"):
+            with self.subTest(redirect=redirect):
+                self.assertEqual(self.shell(redirect), (2, "", ""))
+
+    def test_older_python_gets_one_line(self):
+        old = os.path.expanduser("~/.pyenv/versions/3.6.15/bin/python3")
+        if not os.path.exists(old):
+            self.skipTest("no Python 3.6 here")
+        done = subprocess.run([old, os.path.join(HERE, "sizing.py")] + QUICK_START,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err = done.stderr.decode("utf-8")
+        self.assertEqual((done.returncode, done.stdout, err.count("\n")), (2, b"", 1), err)
+        self.assertIn("3.8", err)
+
+
+# Values the fuzz test draws from: numbers at and past every bound, other scripts'
+# digits, notations the parser must refuse, and JSON values of every type.
+FUZZ_TEXT = ("0", "1", "-1", "0.5", "1.5", "2", "7", "100", "1e15", "1e16", "1e-15", "1e-16", "nan", "inf",
+             "-inf", "1e999", "١", "０.５", "1/3", "1__0", "_1", "0x10", "", " ", "--", "é", "\udcff", "a\nb",
+             "99999999999999999", "131072", "8", "3", "fp8", "bf16", "vllm", "spec", ".5", "5.", "+3")
+FUZZ_JSON = ([], {}, [[]], None, True, "x", "", -1, 0, 1, 2.5, "NaN", 10 ** 400, "1e-399", [1, 2], {"a": 1})
+
+
+class Fuzz(TempDirTest):
+    OPTIONS = ("--concurrency", "--effective-context", "--kv-budget-ratio", "--runtime-overhead-gib",
+               "--peak-headroom-ratio", "--tensor-parallel", "--kv-precision", "--kv-accounting",
+               "--block-size", "--max-num-batched-tokens", "--max-num-seqs", "--tpot-slo-ms",
+               "--ttft-slo-ms", "--hbm-efficiency", "--mfu", "--model", "--server", "--storage")
+    # Bounded to about a second in the suite; a longer run outside it raises these.
+    option_cases, catalog_cases, seed = 60, 40, 20261128
+
+    def assert_ends_well(self, args):
+        before = sorted(os.listdir(self.tmp))
+        try:
+            status, out, err = run_cli(args)
+        except BaseException as error:           # a traceback, in a real run
+            self.fail("%r raised %r" % (args, error))
+        self.assertIn(status, (0, 1, 2), args)
+        if status == 2:
+            self.assertEqual(out, "", args)
+            self.assertTrue(err.startswith("sizing: error: ") and err.count("\n") == 1, (args, err))
+        else:
+            self.assertEqual(err, "", args)
+            json.loads(out, parse_constant=lambda name: self.fail("%s in JSON for %r" % (name, args)))
+        self.assertEqual(sorted(os.listdir(self.tmp)), before, args)
+        return status
+
+    def test_random_option_values(self):
+        generator = random.Random(self.seed)
+        statuses = set()
+        for _ in range(self.option_cases):
+            args = list(QUICK_START) + ["--json-only"]
+            for option in generator.sample(self.OPTIONS, generator.randint(1, 3)):
+                args = with_option(args, option, generator.choice(FUZZ_TEXT))
+            with self.subTest(args=args):
+                statuses.add(self.assert_ends_well(args))
+        self.assertTrue({0, 2} <= statuses, statuses)
+
+    def test_random_catalog_mutations(self):
+        generator = random.Random(self.seed + 1)
+        catalogs = {}
+        for option, name in (("--models-file", "models.json"), ("--servers-file", "servers.json"),
+                             ("--storage-file", "storage.json")):
+            with open(os.path.join(HERE, name), encoding="utf-8") as handle:
+                catalogs[option] = json.load(handle)
+        statuses = set()
+        for case in range(self.catalog_cases):
+            option = generator.choice(sorted(catalogs))
+            catalog = json.loads(json.dumps(catalogs[option]))
+            entry = catalog[generator.choice(sorted(catalog))]
+            field = generator.choice(sorted(entry) + ["layer_types", "model_type", "aliases"])
+            entry[field] = generator.choice(FUZZ_JSON)
+            text = json.dumps(catalog).replace('"NaN"', "NaN").replace('"1e-399"', "1e-399")
+            path = self.write("catalog-%d.json" % case, text)
+            with self.subTest(option=option, field=field, value=entry[field]):
+                statuses.add(self.assert_ends_well(QUICK_START + [option, path, "--json-only"]))
+        self.assertTrue({0, 2} <= statuses, statuses)
 
 
 # ---------------------------------------------------------------------------
