@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """sizing: how many GPU servers an LLM deployment needs.
 
-The data flows top to bottom through this file:
+Data flows down this file and never back:
 
-1. tables      precisions, scenarios, alert thresholds, the parameter dictionary
-2. input       parsing of numbers (exact Fractions) and of the JSON catalogs
-3. models      Hugging Face configs and catalog entries -> one normalized model
-4. compute     KV bytes, sessions, nodes, alerts -> one plain-data report
-5. display     number formatting used by every renderer
-6. renderers   text, Markdown and JSON, each reading only the report
-7. cli         argument parsing, atomic file writing and ``main``
+ 0. header       version, schema version and its history, unit constants
+ 1. vocabulary   units, levels, bases, bounds; scenarios and precisions (numbers only); defaults
+ 2. input        InputError, exact number parsing, JSON files, field checks
+ 3. records      frozen Server, Storage, Options (each built by one function)
+ 4. layer kinds  one frozen class per attention kind, each computing its own tokens and blocks
+ 5. model        config.json or catalog entry -> frozen Model, one function per rule
+ 6. compute      Figure, ScenarioResult, Report: pure functions, no sentences
+ 7. alerts       a registry of short rules: code, level, threshold, predicate
+ 8. messages     every user-facing string, in pt-BR and en, and the function that renders one
+ 9. display      number formatting and rounding, in one place
+10. outline      the report as neutral blocks (headings, bullets, tables, figures)
+11. renderers    text, Markdown, summary and JSON, in a registry
+12. cli          argparse (messages from the table), safe file writing, main(argv) -> int
 
-Every figure is computed by a function that also builds its rationale
-(formula with the numbers substituted, inputs, explanation) from the same
-variables, so the value and its explanation cannot drift apart.
+Every figure is built from the same variables as its formula, so a value and its
+rationale cannot drift; its words come from the message table at render time.
 """
 
 import sys
@@ -29,10 +34,17 @@ import json
 import os
 import re
 import stat
+import string
+from dataclasses import dataclass, field as dataclass_field
 from fractions import Fraction
 
-__version__ = "2.0.0"
-SCHEMA_VERSION = "2.0"
+__version__ = "2.1.0"
+# JSON schema history (the README keeps the same list):
+#   2.0  the guide's document: inputs, parameter_dictionary, scenarios, alerts.
+#   2.1  adds top-level `status` (ok | infeasible) and `language`, and per scenario
+#        `units` (figure key -> unit code) beside `results`; messages, labels and
+#        explanations follow --lang. No key of 2.0 was removed or renamed.
+SCHEMA_VERSION = "2.1"
 
 GIB_BYTES = 2 ** 30          # GiB = 2^30 bytes
 GB_BYTES = 10 ** 9           # GB  = 10^9 bytes (vendor HBM figures)
@@ -40,22 +52,47 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 # ---------------------------------------------------------------------------
-# 1. Tables
+# 1. Vocabulary: codes compared in logic (never display words), and tables
 # ---------------------------------------------------------------------------
+
+class Unit:
+    """Unit codes of figures; the JSON carries them, the message table names them."""
+    BYTES, GIB, SECONDS, MS = "bytes", "GiB", "s", "ms"
+    TOKENS_PER_S, SESSIONS_PER_S = "tokens/s", "sessions/s"
+    NODES, SESSIONS = "nodes", "sessions"
+
+
+# Decimal places shown for each unit (rounding happens only in section 9).
+UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2}
+
+
+class Level:
+    ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+class Basis:
+    SPEC, VLLM = "spec", "vllm"
+    ALL = (SPEC, VLLM)
+
+
+class Bound:
+    """What limits the sessions an instance holds."""
+    MEMORY, TPOT, TTFT, MAX_NUM_SEQS = "memory", "tpot", "ttft", "max_num_seqs"
+
+
+class Status:
+    OK, INFEASIBLE = "ok", "infeasible"
+
+
+LANGUAGES = ("pt-BR", "en")
+DEFAULT_LANGUAGE = "pt-BR"
 
 # Bytes per KV element. nvfp4 packs two 4-bit values per byte plus one fp8
 # scale per 16 values: 1/2 + 1/16 = 9/16 byte per element (vLLM
 # vllm/v1/kv_cache_interface.py, FullAttentionSpec.real_page_size_bytes:
 # head_size//2 data bytes + head_size//16 scale bytes per head).
-KV_PRECISIONS = {
-    "fp8": (Fraction(1), "FP8 (E4M3/E5M2): 8 bits = 1 byte por elemento"),
-    "fp16": (Fraction(2), "IEEE 754 half precision: 16 bits = 2 bytes por elemento"),
-    "bf16": (Fraction(2), "bfloat16: 16 bits = 2 bytes por elemento"),
-    "fp32": (Fraction(4), "IEEE 754 single precision: 32 bits = 4 bytes por elemento"),
-    "int8": (Fraction(1), "inteiro de 8 bits = 1 byte por elemento (escalas à parte)"),
-    "nvfp4": (Fraction(9, 16), "NVFP4: 4 bits por valor + 1 escala fp8 a cada 16 valores = "
-                               "9/16 byte por elemento (vLLM, kv_cache_interface.py)"),
-}
+KV_PRECISIONS = {"fp8": Fraction(1), "fp16": Fraction(2), "bf16": Fraction(2), "fp32": Fraction(4),
+                 "int8": Fraction(1), "nvfp4": Fraction(9, 16)}
 HIGH_KV_PRECISIONS = ("fp16", "bf16", "fp32")
 
 # Bytes per weight parameter, for weight footprints given as
@@ -66,21 +103,31 @@ WEIGHT_PRECISIONS = {
     "fp8": Fraction(1), "int8": Fraction(1), "int4": Fraction(1, 2),
     "mxfp4": Fraction(17, 32), "nvfp4": Fraction(9, 16),
 }
+# Weights in these precisions run their GEMMs on fp8 tensor cores (or faster).
+LOW_WEIGHT_PRECISIONS = ("fp8", "int8", "int4", "mxfp4", "nvfp4")
 
-# The three scenarios. headroom: "none" = 0, "option" = the user's ratio,
-# otherwise max(option, floor). Budget: the user's ratio, capped when
-# budget_cap is set.
+
+@dataclass(frozen=True)
+class Scenario:
+    """One row of the guide's scenario table. headroom: the user's ratio when
+    `use_headroom`, at least `headroom_floor`; budget: the user's ratio, at most
+    `budget_cap`."""
+    key: str
+    use_headroom: bool
+    headroom_floor: object
+    ha_extra_nodes: int
+    budget_cap: object
+    recommended: bool = False
+
+
 SCENARIOS = (
-    {"key": "minimum", "label": "MÍNIMO", "use_headroom": False, "headroom_floor": None,
-     "ha_extra_nodes": 0, "ha_label": "sem HA", "budget_cap": None,
-     "usage": "PoC, desenvolvimento e testes", "marker": ""},
-    {"key": "recommended", "label": "RECOMENDADO", "use_headroom": True, "headroom_floor": None,
-     "ha_extra_nodes": 1, "ha_label": "N+1", "budget_cap": None,
-     "usage": "produção", "marker": " ✅"},
-    {"key": "ideal", "label": "IDEAL", "use_headroom": True, "headroom_floor": Fraction(3, 10),
-     "ha_extra_nodes": 2, "ha_label": "N+2", "budget_cap": Fraction(65, 100),
-     "usage": "missão crítica", "marker": ""},
+    Scenario("minimum", use_headroom=False, headroom_floor=None, ha_extra_nodes=0, budget_cap=None),
+    Scenario("recommended", use_headroom=True, headroom_floor=None, ha_extra_nodes=1, budget_cap=None,
+             recommended=True),
+    Scenario("ideal", use_headroom=True, headroom_floor=Fraction(3, 10), ha_extra_nodes=2,
+             budget_cap=Fraction(65, 100)),
 )
+RECOMMENDED = "recommended"
 
 DEFAULTS = {
     "kv_precision": "fp8",
@@ -88,7 +135,7 @@ DEFAULTS = {
     "runtime_overhead_gib": Fraction(120),
     "peak_headroom_ratio": Fraction(20, 100),
     "storage": "profile_default",
-    "kv_accounting": "spec",
+    "kv_accounting": Basis.SPEC,
     "block_size": 16,
     "max_num_batched_tokens": 8192,
     "max_num_seqs": 1024,
@@ -96,97 +143,55 @@ DEFAULTS = {
     # bandwidth; prefill typically reaches 30-50% of dense peak FLOPS (MFU).
     "hbm_efficiency": Fraction(80, 100),
     "mfu": Fraction(40, 100),
+    "lang": DEFAULT_LANGUAGE,
 }
 
-# Alert thresholds (the guide's "Alertas Automatizados" table).
-LONG_CONTEXT_TOKENS = 128000             # the guide's "128k"
-FRAGMENTATION_BUDGET_RATIO = Fraction(75, 100)
-LOW_RUNTIME_OVERHEAD_GIB = Fraction(50)
-ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
-# Latency: below 10 tokens/s per session generation is slower than reading;
-# over 10 s to first token an interactive user gives up.
-UNUSABLE_TPOT_MS = 100
-UNUSABLE_TTFT_S = 10
-FAILOVER_RESTORE_LIMIT_S = 60            # a failed node's sessions back within a minute
-EXACT_EXPERT_BATCH = 4096                # exact (1 - k/E)^batch up to this batch
-
-# The parameter dictionary: (name, origin, what it is, why it matters, common mistake).
+# The parameter dictionary: (parameter, origin). What it is, why it matters and
+# the common mistake live in the message table as dict.<parameter>.{what,why,mistake}.
 PARAMETER_DICTIONARY = (
-    ("num_hidden_layers", "Modelo",
-     "Número de camadas do transformer; cada camada de atenção guarda o seu próprio K e V.",
-     "O KV cresce linearmente com o número de camadas que guardam cache.",
-     "Contar camadas sem atenção (MLP, Mamba) como se guardassem KV, ou esquecer que camadas "
-     "sliding guardam só a janela."),
-    ("num_attention_heads", "Modelo",
-     "Número de heads de query da atenção.",
-     "Define head_dim quando o config não traz head_dim (hidden_size / num_attention_heads).",
-     "Usá-lo no lugar de num_key_value_heads: superestima o KV em 4 a 8 vezes em modelos GQA."),
-    ("num_key_value_heads", "Modelo",
-     "Número de heads de K/V; com GQA é menor que o de query, com MQA é 1.",
-     "8 KV heads em vez de 64 significam 8 vezes menos memória de KV.",
-     "Usar num_attention_heads: superestimação de 4 a 8 vezes."),
-    ("head_dim", "Modelo",
-     "Dimensão de cada head de atenção (elementos por head por token).",
-     "Multiplica diretamente o KV por token.",
-     "Calcular hidden_size / num_attention_heads quando o config traz head_dim "
-     "(gpt-oss: 2880/64 = 45, mas head_dim real é 64)."),
-    ("max_position_embeddings", "Modelo",
-     "Maior contexto que o modelo suporta.",
-     "O contexto efetivo é limitado a este valor (clamp automático com alerta).",
-     "Dimensionar para um contexto que o modelo não aceita."),
-    ("sliding_window", "Modelo",
-     "Tamanho da janela das camadas de atenção deslizante (sliding window).",
-     "Camadas sliding guardam no máximo a janela, não o contexto inteiro.",
-     "Cobrar contexto cheio nas camadas sliding, ou aplicar a janela a camadas full."),
-    ("attention_pattern", "Modelo",
-     "Distribuição das camadas entre atenção full, sliding, chunked ou MLA.",
-     "Em modelos híbridos só as camadas full crescem com o contexto.",
-     "Tratar um modelo híbrido como se todas as camadas fossem full."),
-    ("effective_context", "NFR",
-     "Tokens de contexto (prompt + resposta) que cada sessão mantém em cache.",
-     "O KV das camadas full cresce linearmente com ele.",
-     "Usar o contexto máximo do modelo quando o uso real é bem menor (ou o contrário)."),
-    ("concurrency", "NFR",
-     "Sessões ativas ao mesmo tempo, cada uma com o seu KV residente na HBM.",
-     "Os nós necessários crescem linearmente com a concorrência.",
-     "Confundir usuários cadastrados ou requisições por segundo com sessões simultâneas."),
-    ("kv_precision", "Runtime",
-     "Tipo numérico dos elementos do KV cache (fp8, fp16, bf16, fp32, int8, nvfp4).",
-     "fp16/bf16 ocupam o dobro de fp8: metade das sessões por nó.",
-     "Assumir fp8 sem validar a qualidade, ou esquecer de habilitá-lo no runtime."),
-    ("kv_budget_ratio", "Runtime",
-     "Fração da HBM livre (após o overhead de runtime) reservada ao KV cache.",
-     "Define quantas sessões cabem por nó.",
-     "Usar valores acima de 0.75: fragmentação e falta de memória para ativações."),
-    ("runtime_overhead_gib", "Runtime",
-     "Memória por nó reservada a pesos do modelo, ativações, grafos CUDA e buffers.",
-     "É descontada da HBM antes de aplicar o budget de KV.",
-     "Subestimar (abaixo de 50 GiB) ou esquecer que os pesos de cada instância ficam aqui."),
-    ("peak_headroom_ratio", "NFR",
-     "Folga sobre a concorrência para absorver picos de tráfego.",
-     "Multiplica a concorrência antes de calcular os nós.",
-     "Dimensionar pela média de tráfego, sem folga para picos."),
-    ("ha_extra_nodes", "NFR",
-     "Nós de reserva para alta disponibilidade (N+1, N+2).",
-     "Garante capacidade quando um ou dois nós falham ou entram em manutenção.",
-     "Contar a reserva como capacidade disponível para tráfego normal."),
-    ("total_hbm_gb", "Hardware",
-     "HBM total do servidor em GB (10^9 bytes), somando todas as GPUs.",
-     "É a memória de onde saem overhead e budget de KV.",
-     "Misturar GB (10^9) e GiB (2^30): 2304 GB são 2145.77 GiB, não 2304 GiB."),
-    ("storage_profile", "Hardware",
-     "Perfil de storage (IOPS, throughput, latência) usado para pesos e offload de KV.",
-     "Contextos longos e recuperação de sessões pressionam o I/O.",
-     "Ignorar o storage em contextos acima de 128k tokens."),
+    ("num_hidden_layers", "model"), ("num_attention_heads", "model"), ("num_key_value_heads", "model"),
+    ("head_dim", "model"), ("max_position_embeddings", "model"), ("sliding_window", "model"),
+    ("attention_pattern", "model"), ("effective_context", "nfr"), ("concurrency", "nfr"),
+    ("kv_precision", "runtime"), ("kv_budget_ratio", "runtime"), ("runtime_overhead_gib", "runtime"),
+    ("peak_headroom_ratio", "nfr"), ("ha_extra_nodes", "nfr"), ("total_hbm_gb", "hardware"),
+    ("storage_profile", "hardware"),
 )
 
 
 # ---------------------------------------------------------------------------
-# 2. Input: errors, exact numbers, JSON files
+# 2. Input: errors, exact numbers, JSON files, field checks
 # ---------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Text:
+    """Words to show, not yet in any language: a message id and its parameters.
+
+    Parameter values are numbers (exact), identifiers, other Texts, or Joins.
+    """
+    id: str
+    params: tuple = ()
+
+    def param(self, name):
+        return dict(self.params)[name]
+
+
+def T(message_id, **params):
+    return Text(message_id, tuple(params.items()))
+
+
+@dataclass(frozen=True)
+class Join:
+    """A list shown as one parameter, its items rendered and joined by `separator`."""
+    items: tuple
+    separator: str = ", "
+
+
 class InputError(Exception):
-    """Bad input: reported as one line on stderr with exit status 2."""
+    """Bad input or environment: one line on stderr, exit status 2."""
+
+    def __init__(self, message_id, **params):
+        Exception.__init__(self, message_id)
+        self.text = T(message_id, **params)
 
 
 def cdiv(a, b):
@@ -196,24 +201,13 @@ def cdiv(a, b):
 
 # Inputs beyond this magnitude are typos, and would overflow a float in the JSON.
 MAX_INPUT = 10 ** 15
+# Positive magnitudes below this are typos too, and would overflow a float once inverted.
+MIN_POSITIVE = Fraction(1, 10 ** 15)
 # Plain decimal notation in ASCII digits: 12, 0.7, .5, 1e3, 2.5E-2 (no '_', no
 # fractions such as 1/3, no other scripts' digits). Exponents of two digits at most.
 _DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?", re.ASCII)
 _INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-# Positive magnitudes below this are typos too, and would overflow a float once inverted.
-MIN_POSITIVE = Fraction(1, 10 ** 15)
 MIN_EFFICIENCY = Fraction(1, 100)        # --hbm-efficiency and --mfu: 1% at least
-
-
-def parse_int_option(text, option, minimum=1):
-    """An integer option in plain ASCII digits ('12', '+12'); no '_', decimals, nan or inf."""
-    value = _option_text(text)
-    if not _INT_TEXT.fullmatch(value) or len(value.lstrip("+-")) > 16:
-        raise InputError("%s: '%s' não é um número inteiro entre %d e 10^15" % (option, text, minimum))
-    number = int(value)
-    if number < minimum or number > MAX_INPUT:
-        raise InputError("%s: deve estar entre %d e 10^15 (recebido %s)" % (option, minimum, text))
-    return number
 
 
 def _option_text(text):
@@ -221,24 +215,30 @@ def _option_text(text):
     return "--" if isinstance(text, list) else str(text).strip()
 
 
+def parse_int_option(text, option, minimum=1):
+    """An integer option in plain ASCII digits ('12', '+12'); no '_', decimals, nan or inf."""
+    value = _option_text(text)
+    if not _INT_TEXT.fullmatch(value) or len(value.lstrip("+-")) > 16:
+        raise InputError("err.not_integer", option=option, text=text, minimum=minimum)
+    number = int(value)
+    if number < minimum or number > MAX_INPUT:
+        raise InputError("err.integer_range", option=option, text=text, minimum=minimum)
+    return number
+
+
 def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, maximum=MAX_INPUT):
     """A decimal option as an exact Fraction ('0.70' -> 7/10); nan and inf are rejected."""
     value_text = _option_text(text)
     if not _DECIMAL_TEXT.fullmatch(value_text):
-        raise InputError("%s: '%s' não é um número válido" % (option, text))
-    try:
-        value = Fraction(value_text)
-    except (ValueError, ZeroDivisionError):
-        raise InputError("%s: '%s' não é um número válido" % (option, text))
-    if minimum is not None:
-        below = value < minimum if minimum_inclusive else value <= minimum
-        if below:
-            sign = ">=" if minimum_inclusive else ">"
-            raise InputError("%s: deve ser %s %s (recebido %s)" % (option, sign, _plain(minimum), text))
+        raise InputError("err.not_number", option=option, text=text)
+    value = Fraction(value_text)
+    if minimum is not None and (value < minimum if minimum_inclusive else value <= minimum):
+        raise InputError("err.number_min", option=option, sign=">=" if minimum_inclusive else ">",
+                         minimum=minimum, text=text)
     if value > maximum:
-        raise InputError("%s: deve ser <= %s (recebido %s)" % (option, _plain(maximum), text))
+        raise InputError("err.number_max", option=option, maximum=maximum, text=text)
     if 0 < abs(value) < MIN_POSITIVE:
-        raise InputError("%s: valores diferentes de zero devem ser >= 10^-15 (recebido %s)" % (option, text))
+        raise InputError("err.number_tiny", option=option, text=text)
     return value
 
 
@@ -246,19 +246,19 @@ def _json_decimal(text):
     """A JSON decimal as an exact Fraction; absurd exponents are refused, not computed."""
     exponent = text.lower().partition("e")[2]
     if exponent and abs(int(exponent)) > 400:
-        raise ValueError("número fora de faixa: %s" % text)
+        raise InputError("err.json_number_range", text=text)
     return Fraction(text)
 
 
 def _reject_constant(name):
-    raise ValueError("constante não permitida em JSON: %s" % name)
+    raise InputError("err.json_constant", name=name)
 
 
 def _no_duplicate_keys(pairs):
     result = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError("chave duplicada: %r" % key)
+            raise InputError("err.json_duplicate_key", key=key)
         result[key] = value
     return result
 
@@ -276,26 +276,21 @@ def read_regular_file(path, limit=MAX_JSON_FILE_BYTES):
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError) as error:
-        raise InputError("%s: não foi possível ler o arquivo (%s)" % (path, _os_reason(error)))
+        raise InputError("err.file_unreadable", path=path, reason=_os_reason(error))
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            raise InputError("%s: não é um arquivo comum (FIFO, dispositivo ou diretório)" % path)
-        if info.st_size > limit:
-            raise InputError("%s: arquivo grande demais (%d bytes; o limite é %d MiB)"
-                             % (path, info.st_size, limit // 2 ** 20))
+            raise InputError("err.file_not_regular", path=path)
         chunks, size = [], 0
-        while True:
+        while size <= limit:
             chunk = os.read(handle, 1 << 20)
             if not chunk:
-                break
+                return b"".join(chunks)
             size += len(chunk)
-            if size > limit:
-                raise InputError("%s: arquivo grande demais (o limite é %d MiB)" % (path, limit // 2 ** 20))
             chunks.append(chunk)
-        return b"".join(chunks)
+        raise InputError("err.file_too_large", path=path, limit_mib=limit // 2 ** 20)
     except OSError as error:
-        raise InputError("%s: não foi possível ler o arquivo (%s)" % (path, _os_reason(error)))
+        raise InputError("err.file_unreadable", path=path, reason=_os_reason(error))
     finally:
         os.close(handle)
 
@@ -310,23 +305,26 @@ def load_json_file(path, allow_constants=False):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("%s: o arquivo não está em UTF-8" % path)
+        raise InputError("err.file_not_utf8", path=path)
     try:
         return json.loads(
             text, parse_float=_json_decimal, object_pairs_hook=_no_duplicate_keys,
             parse_constant=(lambda name: float(name)) if allow_constants else _reject_constant)
+    except InputError as error:
+        raise InputError("err.json_invalid", path=path, reason=error.text)
     except json.JSONDecodeError as error:
-        raise InputError("%s:%d:%d: JSON inválido (%s)" % (path, error.lineno, error.colno, error.msg))
+        raise InputError("err.json_syntax", path=path, line=error.lineno, column=error.colno,
+                         reason=error.msg)
     except RecursionError:
-        raise InputError("%s: JSON inválido (aninhamento profundo demais)" % path)
+        raise InputError("err.json_invalid", path=path, reason=T("err.json_too_deep"))
     except ValueError as error:
-        raise InputError("%s: JSON inválido (%s)" % (path, error))
+        raise InputError("err.json_invalid", path=path, reason=str(error))
 
 
-# Field checks shared by the catalogs. Each names file, entry and field.
+# Field checks shared by the catalogs and configs. Each error names file, entry and field.
 
 def _where(path, entry, field):
-    return "%s: entrada '%s', campo '%s'" % (path, entry, field)
+    return T("err.where", path=path, entry=entry, field=field)
 
 
 def _is_number(value):
@@ -336,13 +334,16 @@ def _is_number(value):
 def require_positive_int(data, field, path, entry, default=None):
     value = data.get(field, default)
     if value is None:
-        raise InputError("%s: campo obrigatório ausente" % _where(path, entry, field))
+        raise InputError("err.field_missing", where=_where(path, entry, field))
     if isinstance(value, Fraction) and value.denominator == 1 and value > 0:
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value > MAX_INPUT:
-        raise InputError("%s: deve ser um inteiro positivo até 10^15 (recebido %s)"
-                         % (_where(path, entry, field), _json_repr(value)))
+        raise InputError("err.field_positive_int", where=_where(path, entry, field), value=_json_repr(value))
     return value
+
+
+def optional_positive_int(data, field, path, entry):
+    return None if data.get(field) is None else require_positive_int(data, field, path, entry)
 
 
 def require_positive_number(data, field, path, entry, optional=False):
@@ -350,10 +351,10 @@ def require_positive_number(data, field, path, entry, optional=False):
     if value is None:
         if optional:
             return None
-        raise InputError("%s: campo obrigatório ausente" % _where(path, entry, field))
+        raise InputError("err.field_missing", where=_where(path, entry, field))
     if not _is_number(value) or value < MIN_POSITIVE or value > MAX_INPUT:
-        raise InputError("%s: deve ser um número entre 10^-15 e 10^15 (recebido %s)"
-                         % (_where(path, entry, field), _json_repr(value)))
+        raise InputError("err.field_positive_number", where=_where(path, entry, field),
+                         value=_json_repr(value))
     return Fraction(value)
 
 
@@ -362,11 +363,12 @@ def require_text(data, field, path, entry, optional=False):
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise InputError("%s: deve ser um texto não vazio" % _where(path, entry, field))
+        raise InputError("err.field_text", where=_where(path, entry, field))
     return value
 
 
 def _json_repr(value):
+    """A JSON value as the user wrote it, for an error message."""
     if isinstance(value, Fraction):
         return _plain(value) if value == 0 or abs(value) >= Fraction(1, 10 ** 6) else _sci(value)
     return json.dumps(value, ensure_ascii=False, default=str)
@@ -375,106 +377,180 @@ def _json_repr(value):
 def load_catalog(path, kind):
     data = load_json_file(path)
     if not isinstance(data, dict) or not data:
-        raise InputError("%s: o catálogo de %s deve ser um objeto JSON não vazio, "
-                         "com uma entrada por nome" % (path, kind))
+        raise InputError("err.catalog_not_object", path=path, kind=T("catalog." + kind))
     for name, entry in data.items():
         if not isinstance(entry, dict):
-            raise InputError("%s: entrada '%s' deve ser um objeto JSON" % (path, name))
+            raise InputError("err.entry_not_object", path=path, entry=name)
     return data
 
 
 def pick_entry(catalog, name, option, path):
     if name not in catalog:
-        raise InputError("%s: '%s' não existe em %s; nomes válidos: %s"
-                         % (option, name, path, ", ".join(sorted(catalog))))
+        raise InputError("err.unknown_name", option=option, name=name, path=path,
+                         names=Join(tuple(sorted(catalog))))
     return catalog[name]
 
 
-def validate_server(name, entry, path):
+# ---------------------------------------------------------------------------
+# 3. Records: validated, typed, frozen; everything below receives these
+# ---------------------------------------------------------------------------
+
+# Per-GPU facts for the roofline (optional: without them no latency figures).
+SERVER_PERFORMANCE_FIELDS = ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops",
+                             "nvlink_per_gpu_gb_s")
+STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "write_throughput_gb_s",
+                         "read_latency_p99_ms", "write_latency_p99_ms")
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    gpus: int
+    hbm_per_gpu_gb: Fraction
+    total_hbm_gb: Fraction
+    nvlink_bandwidth_tbps: object
+    hbm_bandwidth_tb_s: object = None
+    bf16_dense_tflops: object = None
+    fp8_dense_tflops: object = None
+    nvlink_per_gpu_gb_s: object = None
+    description: object = None
+    source: object = None
+
+
+@dataclass(frozen=True)
+class Storage:
+    name: str
+    type: str
+    read_iops: Fraction
+    write_iops: Fraction
+    read_throughput_gb_s: Fraction
+    write_throughput_gb_s: Fraction
+    read_latency_p99_ms: Fraction
+    write_latency_p99_ms: Fraction
+    description: object = None
+    source: object = None
+
+
+def server_from_entry(name, entry, path):
     gpus = require_positive_int(entry, "gpus", path, name)
     hbm_per_gpu_gb = require_positive_number(entry, "hbm_per_gpu_gb", path, name)
     total_hbm_gb = require_positive_number(entry, "total_hbm_gb", path, name, optional=True)
     if total_hbm_gb is None:
         total_hbm_gb = gpus * hbm_per_gpu_gb
     elif total_hbm_gb != gpus * hbm_per_gpu_gb:
-        raise InputError("%s: deve ser gpus x hbm_per_gpu_gb = %d x %s = %s (recebido %s)"
-                         % (_where(path, name, "total_hbm_gb"), gpus, _plain(hbm_per_gpu_gb),
-                            _plain(gpus * hbm_per_gpu_gb), _plain(total_hbm_gb)))
-    nvlink = entry.get("nvlink_bandwidth_tbps")
-    if nvlink is not None:
-        nvlink = require_positive_number(entry, "nvlink_bandwidth_tbps", path, name)
-    server = {"name": name, "gpus": gpus, "hbm_per_gpu_gb": hbm_per_gpu_gb,
-              "total_hbm_gb": total_hbm_gb, "nvlink_bandwidth_tbps": nvlink}
-    for field in SERVER_PERFORMANCE_FIELDS:
-        server[field] = require_positive_number(entry, field, path, name, optional=True)
-    for field in ("description", "source"):
-        server[field] = require_text(entry, field, path, name, optional=True)
-    return server
+        raise InputError("err.total_hbm", where=_where(path, name, "total_hbm_gb"), gpus=gpus,
+                         per_gpu=hbm_per_gpu_gb, expected=gpus * hbm_per_gpu_gb, value=total_hbm_gb)
+    performance = {field: require_positive_number(entry, field, path, name, optional=True)
+                   for field in SERVER_PERFORMANCE_FIELDS}
+    return Server(name=name, gpus=gpus, hbm_per_gpu_gb=hbm_per_gpu_gb, total_hbm_gb=total_hbm_gb,
+                  nvlink_bandwidth_tbps=require_positive_number(entry, "nvlink_bandwidth_tbps", path, name,
+                                                                optional=True),
+                  description=require_text(entry, "description", path, name, optional=True),
+                  source=require_text(entry, "source", path, name, optional=True), **performance)
 
 
-# Per-GPU facts for the roofline (optional: without them no latency figures).
-SERVER_PERFORMANCE_FIELDS = ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops",
-                             "nvlink_per_gpu_gb_s")
+def storage_from_entry(name, entry, path):
+    numbers = {field: require_positive_number(entry, field, path, name) for field in STORAGE_NUMBER_FIELDS}
+    return Storage(name=name, type=require_text(entry, "type", path, name),
+                   description=require_text(entry, "description", path, name, optional=True),
+                   source=require_text(entry, "source", path, name, optional=True), **numbers)
 
-STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "write_throughput_gb_s",
-                         "read_latency_p99_ms", "write_latency_p99_ms")
 
-
-def validate_storage(name, entry, path):
-    storage = {"name": name, "type": require_text(entry, "type", path, name)}
-    for field in STORAGE_NUMBER_FIELDS:
-        storage[field] = require_positive_number(entry, field, path, name)
-    for field in ("description", "source"):
-        storage[field] = require_text(entry, field, path, name, optional=True)
-    return storage
+@dataclass(frozen=True)
+class Options:
+    """Every option, validated, with exact numbers."""
+    model: object
+    model_config: object
+    server: str
+    storage: str
+    concurrency: int
+    requests_per_second: object
+    mean_session_seconds: object
+    tpot_slo_ms: object
+    ttft_slo_ms: object
+    hbm_efficiency: Fraction
+    mfu: Fraction
+    effective_context: int
+    kv_precision: str
+    kv_budget_ratio: Fraction
+    runtime_overhead_gib: Fraction
+    peak_headroom_ratio: Fraction
+    tensor_parallel: object
+    kv_accounting: str
+    block_size: int
+    max_num_batched_tokens: int
+    max_num_seqs: int
+    models_file: str
+    servers_file: str
+    storage_file: str
+    lang: str = DEFAULT_LANGUAGE
 
 
 # ---------------------------------------------------------------------------
-# 3. Models: one class per layer kind, each computing its own reservation
+# 4. Layer kinds: one frozen class per attention kind, as vLLM's
+#    vllm/v1/kv_cache_interface.py has one spec per kind. Each answers
+#    "tokens held" (the guide's formula), "vLLM blocks reserved" and "attended
+#    pairs", and writes its own term of the formula (identifiers and numbers).
 # ---------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class AttentionElements:
+    """What one token of one layer stores: factor x elements, per instance."""
+    kv_factor: int              # 2 for K and V; 1 for an MLA latent
+    elements_per_token: int     # per instance, replicas included
+    elements_term: str          # e.g. "8 × 64"
+    kv_heads_per_gpu: object    # None for MLA
+
+
+@dataclass(frozen=True)
 class FullAttentionLayers:
     """Layers that keep K/V for every token of the context."""
+    count: int
     kind = "full_attention"
     short = "full"
-
-    def __init__(self, count):
-        self.count = count
 
     def spec_tokens(self, context_tokens):
         return context_tokens
 
-    def spec_tokens_text(self, context_tokens):
+    def spec_term(self, context_tokens):
         return "%d" % context_tokens
 
     def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
         # vLLM FullAttentionSpec.max_memory_usage_bytes: cdiv(max_model_len, block_size)
         return cdiv(context_tokens, block_size)
 
-    def vllm_blocks_text(self, context_tokens, block_size, max_num_batched_tokens):
+    def vllm_term(self, context_tokens, block_size, max_num_batched_tokens):
         return "cdiv(%d, %d)" % (context_tokens, block_size)
 
     def attended_pairs(self, tokens):
         """(query, key) pairs a causal prefill of `tokens` computes in one layer."""
         return tokens * (tokens + 1) // 2
 
+    def elements(self, model, tensor_parallel):
+        # KV heads are split across the instance's GPUs; with fewer heads than GPUs
+        # each GPU still holds a whole head, so heads are replicated.
+        per_gpu = cdiv(model.num_key_value_heads, tensor_parallel)
+        heads = per_gpu * tensor_parallel
+        return AttentionElements(2, heads * model.head_dim, "%d × %d" % (heads, model.head_dim), per_gpu)
+
     def describe(self):
-        return "%d full" % self.count
+        return T("layer.full", count=self.count)
+
+    def details(self):
+        return {"kind": self.kind, "count": self.count, "window": None, "chunk": None}
 
 
+@dataclass(frozen=True)
 class SlidingWindowLayers(FullAttentionLayers):
     """Layers that keep K/V for the last `window` tokens only."""
+    window: int = 0
     kind = "sliding_attention"
     short = "sliding"
-
-    def __init__(self, count, window):
-        FullAttentionLayers.__init__(self, count)
-        self.window = window
 
     def spec_tokens(self, context_tokens):
         return min(self.window, context_tokens)
 
-    def spec_tokens_text(self, context_tokens):
+    def spec_term(self, context_tokens):
         return "min(%d, %d)" % (self.window, context_tokens)
 
     def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
@@ -483,7 +559,7 @@ class SlidingWindowLayers(FullAttentionLayers):
         tokens = min(self.window - 1 + max_num_batched_tokens, context_tokens)
         return cdiv(tokens, block_size) + 1
 
-    def vllm_blocks_text(self, context_tokens, block_size, max_num_batched_tokens):
+    def vllm_term(self, context_tokens, block_size, max_num_batched_tokens):
         return "(cdiv(min(%d - 1 + %d, %d), %d) + 1)" % (
             self.window, max_num_batched_tokens, context_tokens, block_size)
 
@@ -492,22 +568,23 @@ class SlidingWindowLayers(FullAttentionLayers):
         return w * (w + 1) // 2 + (tokens - w) * w
 
     def describe(self):
-        return "%d sliding (janela %d)" % (self.count, self.window)
+        return T("layer.sliding", count=self.count, window=self.window)
+
+    def details(self):
+        return {"kind": self.kind, "count": self.count, "window": self.window, "chunk": None}
 
 
+@dataclass(frozen=True)
 class ChunkedLocalLayers(FullAttentionLayers):
     """Layers that attend within fixed chunks of `chunk` tokens (Llama 4)."""
+    chunk: int = 0
     kind = "chunked_attention"
     short = "chunked"
-
-    def __init__(self, count, chunk):
-        FullAttentionLayers.__init__(self, count)
-        self.chunk = chunk
 
     def spec_tokens(self, context_tokens):
         return min(self.chunk, context_tokens)
 
-    def spec_tokens_text(self, context_tokens):
+    def spec_term(self, context_tokens):
         return "min(%d, %d)" % (self.chunk, context_tokens)
 
     def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
@@ -515,7 +592,7 @@ class ChunkedLocalLayers(FullAttentionLayers):
         tokens = min(self.chunk + max_num_batched_tokens, context_tokens)
         return cdiv(tokens, block_size)
 
-    def vllm_blocks_text(self, context_tokens, block_size, max_num_batched_tokens):
+    def vllm_term(self, context_tokens, block_size, max_num_batched_tokens):
         return "cdiv(min(%d + %d, %d), %d)" % (
             self.chunk, max_num_batched_tokens, context_tokens, block_size)
 
@@ -524,7 +601,87 @@ class ChunkedLocalLayers(FullAttentionLayers):
         return whole * self.chunk * (self.chunk + 1) // 2 + rest * (rest + 1) // 2
 
     def describe(self):
-        return "%d chunked (bloco %d)" % (self.count, self.chunk)
+        return T("layer.chunked", count=self.count, chunk=self.chunk)
+
+    def details(self):
+        return {"kind": self.kind, "count": self.count, "window": None, "chunk": self.chunk}
+
+
+@dataclass(frozen=True)
+class MLALatentLayers(FullAttentionLayers):
+    """Multi-head latent attention (DeepSeek): full context, but one compressed latent
+    of kv_lora_rank + qk_rope_head_dim elements per token, with no K/V factor and no
+    heads. vLLM's MLAAttentionSpec keeps it whole on every tensor-parallel GPU."""
+    latent_dim: int = 0
+    kind = "mla_attention"
+    short = "mla"
+
+    def elements(self, model, tensor_parallel):
+        return AttentionElements(1, self.latent_dim * tensor_parallel,
+                                 "%d × %d" % (self.latent_dim, tensor_parallel), None)
+
+    def describe(self):
+        return T("layer.mla", count=self.count)
+
+    def details(self):
+        return {"kind": self.kind, "count": self.count, "window": None, "chunk": None}
+
+
+# Layer kinds read from configs (layer_types and the patterns that expand to it).
+LAYER_KINDS = {"full_attention": FullAttentionLayers, "sliding_attention": SlidingWindowLayers,
+               "chunked_attention": ChunkedLocalLayers}
+# Layer kinds that keep no KV cache that this tool can size (their state is constant per session).
+UNSIZABLE_LAYER_KINDS = ("linear_attention", "mamba")
+
+
+# ---------------------------------------------------------------------------
+# 5. Model: a catalog entry or Hugging Face config.json -> one frozen Model.
+#    The rules are tried in a documented order; each rule that applies is
+#    recorded in `derivation`, which the KV figure's explanation repeats.
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Weights:
+    weights_bytes: int
+    formula: Text
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    model_type: object
+    num_hidden_layers: int
+    num_attention_heads: int
+    num_key_value_heads: int
+    head_dim: int
+    max_position_embeddings: int
+    layer_groups: tuple
+    derivation: tuple
+    description: object = None
+    source: object = None
+    aliases: tuple = ()
+    weights: object = None
+    weights_bytes: object = None
+    weight_precision: object = None
+    total_parameters: object = None
+    active_parameters: object = None
+    num_local_experts: object = None
+    num_experts_per_tok: object = None
+
+    @property
+    def sliding_window(self):
+        windows = [g.window for g in self.layer_groups if isinstance(g, SlidingWindowLayers)]
+        return windows[0] if windows else None
+
+    @property
+    def mla_latent_dim(self):
+        latents = [g.latent_dim for g in self.layer_groups if isinstance(g, MLALatentLayers)]
+        return latents[0] if latents else None
+
+    @property
+    def attention_pattern(self):
+        shorts = [g.short for g in self.layer_groups]
+        return shorts[0] if len(shorts) == 1 else "hybrid"
 
 
 # Defaults of Hugging Face config classes for fields that published configs
@@ -538,217 +695,154 @@ MODEL_TYPE_DEFAULTS = {
                     "head_dim": 256, "num_key_value_heads": 4, "sliding_window": 4096},
     "llama4_text": {"no_rope_layer_interval": 4},
 }
-
-# Layer kinds that keep no KV cache that this tool can size.
-UNSIZABLE_LAYER_KINDS = {
-    "linear_attention": "atenção linear (Gated DeltaNet)",
-    "mamba": "Mamba/SSM",
-}
-
-# Catalog-only fields carried over from a models.json entry.
-MODEL_META_FIELDS = ("description", "source", "aliases", "total_parameters", "active_parameters",
-                     "weights_bytes", "weight_precision", "num_local_experts", "num_experts_per_tok")
+CONFIG_VIEW_FIELDS = ("num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
+                      "max_position_embeddings", "sliding_window", "sliding_window_pattern",
+                      "no_rope_layer_interval")
 
 
-def normalize_model(name, raw, path):
-    """A catalog entry or Hugging Face config -> a normalized model dict.
-
-    Every rule applied is recorded in `derivation` (Portuguese), which the
-    rationale of the KV figure repeats.
-    """
+def model_from_config(name, raw, path, aliased_from=None):
+    """A catalog entry or Hugging Face config -> a validated Model."""
     derivation = []
+    if aliased_from is not None:
+        derivation.append(T("rule.alias", alias=aliased_from, name=name))
     config = raw
     if isinstance(raw.get("text_config"), dict):
         config = dict(raw["text_config"])
-        derivation.append("config multimodal: text_config aninhado usado como o modelo de linguagem")
+        derivation.append(T("rule.text_config"))
     model_type = require_text(config, "model_type", path, name, optional=True)
     defaults = MODEL_TYPE_DEFAULTS.get(model_type, {})
-
-    def field(key):
-        if key in config:
-            return config[key]
-        if key in defaults:
-            derivation.append("%s ausente do config: padrão de %s = %s"
-                              % (key, model_type, defaults[key]))
-            return defaults[key]
-        return None
-
     view = {}
-    for key in ("num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
-                "max_position_embeddings", "sliding_window", "sliding_window_pattern",
-                "no_rope_layer_interval"):
-        view[key] = field(key)
+    for key in CONFIG_VIEW_FIELDS:
+        if key in config:
+            view[key] = config[key]
+        elif key in defaults:
+            view[key] = defaults[key]
+            derivation.append(T("rule.class_default", field=key, model_type=model_type, value=defaults[key]))
+        else:
+            view[key] = None
     layers = require_positive_int(view, "num_hidden_layers", path, name)
     heads = require_positive_int(view, "num_attention_heads", path, name)
     if view["num_key_value_heads"] is None:
         view["num_key_value_heads"] = heads
-        derivation.append("num_key_value_heads ausente: igual a num_attention_heads (%d, MHA)" % heads)
+        derivation.append(T("rule.mha", heads=heads))
     kv_heads = require_positive_int(view, "num_key_value_heads", path, name)
     if kv_heads == 1:
-        derivation.append("num_key_value_heads = 1: MQA, um único KV head")
+        derivation.append(T("rule.mqa"))
     max_context = require_positive_int(view, "max_position_embeddings", path, name)
-
-    mla_latent = None
-    if config.get("kv_lora_rank") is not None:
-        rank = require_positive_int(config, "kv_lora_rank", path, name)
-        rope = require_positive_int(config, "qk_rope_head_dim", path, name)
-        mla_latent = rank + rope
-        derivation.append("MLA (kv_lora_rank %d + qk_rope_head_dim %d): um latente de %d elementos "
-                          "por token por camada, sem fator 2 de K/V e sem heads" % (rank, rope, mla_latent))
-        if view["head_dim"] is None and config.get("qk_nope_head_dim") is not None:
-            # The query/key head width; reported, but not used by the MLA cache.
-            view["head_dim"] = require_positive_int(config, "qk_nope_head_dim", path, name) + rope
+    latent = _mla_latent(config, view, path, name, derivation)
     head_dim = _model_head_dim(view, config, heads, path, name, derivation)
-
     groups = _layer_groups(name, config, view, layers, path, derivation)
-    if mla_latent is not None and any(g.kind != "full_attention" for g in groups):
-        raise InputError("%s: MLA com camadas sliding/chunked não é suportado"
-                         % _where(path, name, "kv_lora_rank"))
-    model = {
-        "name": name,
-        "model_type": model_type,
-        "num_hidden_layers": layers,
-        "num_attention_heads": heads,
-        "num_key_value_heads": kv_heads,
-        "head_dim": head_dim,
-        "max_position_embeddings": max_context,
-        "sliding_window": _first_window(groups),
-        "kv_format": "mla" if mla_latent is not None else "attention",
-        "mla_latent_dim": mla_latent,
-        "layer_groups": groups,
-        "attention_pattern": _pattern_name(groups, mla_latent),
-        "derivation": derivation,
-    }
-    for key in MODEL_META_FIELDS:
-        model[key] = None
-    model["source"] = require_text(raw, "source", path, name, optional=True)
-    model["description"] = require_text(raw, "description", path, name, optional=True)
-    model["aliases"] = _aliases(raw, path, name)
-    model["weights"] = _model_weights(raw, path, name)
-    model["weight_precision"] = _weight_precision(raw, path, name)
-    if raw.get("weights_bytes") is not None:
-        model["weights_bytes"] = model["weights"]["weights_bytes"]
-    for key in ("total_parameters", "active_parameters", "num_local_experts", "num_experts_per_tok"):
-        if raw.get(key) is not None:
-            model[key] = require_positive_int(raw, key, path, name)
-    if model["num_local_experts"] is None:
-        for key in ("num_experts", "n_routed_experts"):
-            if config.get(key) is not None:
-                model["num_local_experts"] = require_positive_int(config, key, path, name)
-    if model["num_experts_per_tok"] is None and config.get("num_experts_per_tok") is not None:
-        model["num_experts_per_tok"] = require_positive_int(config, "num_experts_per_tok", path, name)
-    for small, large in (("active_parameters", "total_parameters"),
-                         ("num_experts_per_tok", "num_local_experts")):
-        if model[small] is not None and model[large] is not None and model[small] > model[large]:
-            raise InputError("%s: não pode ser maior que %s" % (_where(path, name, small), large))
-    return model
+    if latent is not None:
+        if any(not type(g) is FullAttentionLayers for g in groups):
+            raise InputError("err.mla_with_window", where=_where(path, name, "kv_lora_rank"))
+        groups = [MLALatentLayers(layers, latent_dim=latent)]
+    meta = _model_meta(raw, config, path, name)
+    return Model(name=name, model_type=model_type, num_hidden_layers=layers, num_attention_heads=heads,
+                 num_key_value_heads=kv_heads, head_dim=head_dim, max_position_embeddings=max_context,
+                 layer_groups=tuple(groups), derivation=tuple(derivation), **meta)
+
+
+def _mla_latent(config, view, path, name, derivation):
+    """MLA: kv_lora_rank + qk_rope_head_dim elements per token per layer (DeepSeek V2/V3)."""
+    if config.get("kv_lora_rank") is None:
+        return None
+    rank = require_positive_int(config, "kv_lora_rank", path, name)
+    rope = require_positive_int(config, "qk_rope_head_dim", path, name)
+    derivation.append(T("rule.mla", rank=rank, rope=rope, latent=rank + rope))
+    if view["head_dim"] is None and config.get("qk_nope_head_dim") is not None:
+        # The query/key head width; reported, but not used by the MLA cache.
+        view["head_dim"] = require_positive_int(config, "qk_nope_head_dim", path, name) + rope
+    return rank + rope
 
 
 def _model_head_dim(view, config, heads, path, name, derivation):
     if view["head_dim"] is not None:
         return require_positive_int(view, "head_dim", path, name)
     if config.get("attention_head_dim") is not None:
-        derivation.append("head_dim lido de attention_head_dim")
+        derivation.append(T("rule.attention_head_dim"))
         return require_positive_int(config, "attention_head_dim", path, name)
     hidden = require_positive_int(config, "hidden_size", path, name)
     if hidden % heads:
-        raise InputError("%s: head_dim ausente e hidden_size %d não é divisível por "
-                         "num_attention_heads %d" % (_where(path, name, "head_dim"), hidden, heads))
-    derivation.append("head_dim ausente: hidden_size / num_attention_heads = %d / %d = %d"
-                      % (hidden, heads, hidden // heads))
+        raise InputError("err.head_dim_indivisible", where=_where(path, name, "head_dim"), hidden=hidden,
+                         heads=heads)
+    derivation.append(T("rule.head_dim_from_hidden", hidden=hidden, heads=heads, head_dim=hidden // heads))
     return hidden // heads
 
 
 def _layer_groups(name, config, view, layers, path, derivation):
     """Layer kinds, by the first rule that applies (each rule is recorded)."""
-    pattern = config.get("attention_pattern")
-    if pattern is not None:
+    if config.get("attention_pattern") is not None:
         return _guide_pattern_groups(name, config, view, layers, path)
     if config.get("layer_types") is not None:
         kinds = config["layer_types"]
         if (not isinstance(kinds, list) or len(kinds) != layers
                 or not all(isinstance(kind, str) for kind in kinds)):
-            raise InputError("%s: deve ser uma lista de %d nomes (num_hidden_layers)"
-                             % (_where(path, name, "layer_types"), layers))
-        derivation.append("tipos de camada lidos de layer_types")
+            raise InputError("err.layer_types", where=_where(path, name, "layer_types"), layers=layers)
+        derivation.append(T("rule.layer_types"))
         return _groups_from_kinds(name, kinds, config, view, path, "layer_types")
     if config.get("hybrid_override_pattern") is not None:
-        require_text(config, "hybrid_override_pattern", path, name)
+        text = require_text(config, "hybrid_override_pattern", path, name)
         symbols = {"*": "full_attention", "M": "mamba", "-": None, "E": None}
-        text = config["hybrid_override_pattern"]
-        unknown = sorted(set(text) - set(symbols))
-        if unknown or len(text) != layers:
-            raise InputError("%s: padrão não reconhecido" % _where(path, name, "hybrid_override_pattern"))
+        if set(text) - set(symbols) or len(text) != layers:
+            raise InputError("err.pattern_unknown", where=_where(path, name, "hybrid_override_pattern"))
+        derivation.append(T("rule.hybrid_override_pattern"))
         kinds = [symbols[c] for c in text if symbols[c]]
-        derivation.append("hybrid_override_pattern: '*' = atenção, 'M' = Mamba, '-'/'E' = MLP/MoE sem KV")
         return _groups_from_kinds(name, kinds, config, view, path, "hybrid_override_pattern")
     if config.get("full_attention_interval") is not None:
         interval = require_positive_int(config, "full_attention_interval", path, name)
-        kinds = ["full_attention" if (i + 1) % interval == 0 else "linear_attention"
-                 for i in range(layers)]
-        derivation.append("full_attention_interval %d: uma camada full a cada %d, as demais lineares"
-                          % (interval, interval))
+        derivation.append(T("rule.full_attention_interval", interval=interval))
+        kinds = ["full_attention" if (i + 1) % interval == 0 else "linear_attention" for i in range(layers)]
         return _groups_from_kinds(name, kinds, config, view, path, "full_attention_interval")
     if config.get("attention_chunk_size") is not None and view["no_rope_layer_interval"] is not None:
         interval = require_positive_int(view, "no_rope_layer_interval", path, name)
-        kinds = ["full_attention" if (i + 1) % interval == 0 else "chunked_attention"
-                 for i in range(layers)]
-        derivation.append("attention_chunk_size com no_rope_layer_interval %d: uma camada full (NoPE) "
-                          "a cada %d, as demais chunked" % (interval, interval))
+        derivation.append(T("rule.chunked_interval", interval=interval))
+        kinds = ["full_attention" if (i + 1) % interval == 0 else "chunked_attention" for i in range(layers)]
         return _groups_from_kinds(name, kinds, config, view, path, "attention_chunk_size")
     window = view["sliding_window"]
     if window is not None and view["sliding_window_pattern"] is not None:
         every = require_positive_int(view, "sliding_window_pattern", path, name)
-        kinds = ["full_attention" if (i + 1) % every == 0 else "sliding_attention"
-                 for i in range(layers)]
-        derivation.append("sliding_window_pattern %d: uma camada full a cada %d, as demais sliding "
-                          "(estilo Gemma)" % (every, every))
+        derivation.append(T("rule.sliding_window_pattern", every=every))
+        kinds = ["full_attention" if (i + 1) % every == 0 else "sliding_attention" for i in range(layers)]
         return _groups_from_kinds(name, kinds, config, view, path, "sliding_window_pattern")
     if window is not None:
         use_window = config.get("use_sliding_window")
         if use_window is not None and not isinstance(use_window, bool):
-            raise InputError("%s: deve ser true ou false" % _where(path, name, "use_sliding_window"))
+            raise InputError("err.field_bool", where=_where(path, name, "use_sliding_window"))
         if use_window is False:
-            derivation.append("sliding_window presente mas use_sliding_window = false: todas as "
-                              "camadas full (estilo Qwen2)")
+            derivation.append(T("rule.use_sliding_window_false"))
             return [FullAttentionLayers(layers)]
-        derivation.append("sliding_window sem padrão por camada: todas as camadas sliding "
-                          "(estilo Mistral)")
-        return _groups_from_kinds(name, ["sliding_attention"] * layers, config, view, path,
-                                  "sliding_window")
-    derivation.append("sem sliding_window nem layer_types: todas as camadas full")
+        derivation.append(T("rule.sliding_every_layer"))
+        return _groups_from_kinds(name, ["sliding_attention"] * layers, config, view, path, "sliding_window")
+    derivation.append(T("rule.all_full"))
     return [FullAttentionLayers(layers)]
 
 
 def _guide_pattern_groups(name, config, view, layers, path):
+    """The guide's catalog form: attention_pattern with full/sliding layer counts."""
     pattern = config.get("attention_pattern")
+    where = _where(path, name, "attention_pattern")
     if pattern not in ("full", "sliding", "hybrid"):
-        raise InputError("%s: deve ser 'full', 'sliding' ou 'hybrid' (recebido %s)"
-                         % (_where(path, name, "attention_pattern"), _json_repr(pattern)))
+        raise InputError("err.attention_pattern", where=where, value=_json_repr(pattern))
     defaults = {"full": (layers, 0), "sliding": (0, layers), "hybrid": (None, None)}[pattern]
     full = config.get("full_attention_layers", defaults[0])
     sliding = config.get("sliding_attention_layers", defaults[1])
     for field, value in (("full_attention_layers", full), ("sliding_attention_layers", sliding)):
         if value is None:
-            raise InputError("%s: campo obrigatório para attention_pattern '%s'"
-                             % (_where(path, name, field), pattern))
+            raise InputError("err.pattern_field_required", where=_where(path, name, field), pattern=pattern)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise InputError("%s: deve ser um inteiro >= 0 (recebido %s)"
-                             % (_where(path, name, field), _json_repr(value)))
+            raise InputError("err.field_non_negative_int", where=_where(path, name, field),
+                             value=_json_repr(value))
     if full + sliding != layers:
-        raise InputError("%s: full_attention_layers (%d) + sliding_attention_layers (%d) deve "
-                         "somar num_hidden_layers (%d)"
-                         % (_where(path, name, "attention_pattern"), full, sliding, layers))
+        raise InputError("err.pattern_sum", where=where, full=full, sliding=sliding, layers=layers)
     expected = {"full": (layers, 0), "sliding": (0, layers)}.get(pattern)
     if expected is not None and (full, sliding) != expected:
-        raise InputError("%s: '%s' exige %d full + %d sliding"
-                         % (_where(path, name, "attention_pattern"), pattern, expected[0], expected[1]))
+        raise InputError("err.pattern_counts", where=where, pattern=pattern, full=expected[0],
+                         sliding=expected[1])
     groups = []
     if full:
         groups.append(FullAttentionLayers(full))
     if sliding:
-        window = require_positive_int(view, "sliding_window", path, name)
-        groups.append(SlidingWindowLayers(sliding, window))
+        groups.append(SlidingWindowLayers(sliding, window=require_positive_int(view, "sliding_window", path, name)))
     return groups
 
 
@@ -756,280 +850,302 @@ def _groups_from_kinds(name, kinds, config, view, path, field):
     counts = {}
     for kind in kinds:
         counts[kind] = counts.get(kind, 0) + 1
-    unsizable = [k for k in counts if k not in ("full_attention", "sliding_attention",
-                                                "chunked_attention")]
+    unsizable = [kind for kind in counts if kind not in LAYER_KINDS]
     if unsizable:
-        described = ", ".join("%d camadas '%s' (%s)" % (counts[k], k, UNSIZABLE_LAYER_KINDS.get(
-            k, "tipo desconhecido")) for k in unsizable)
-        raise InputError("%s: o modelo tem camadas que esta ferramenta não sabe dimensionar: %s; "
-                         "o KV só seria correto para as camadas de atenção"
-                         % (_where(path, name, field), described))
+        described = Join(tuple(T("err.unsizable_layers", count=counts[kind], kind=kind,
+                                 what=T("layer_kind." + kind if kind in UNSIZABLE_LAYER_KINDS else "layer_kind.unknown"))
+                               for kind in unsizable))
+        raise InputError("err.unsizable", where=_where(path, name, field), layers=described)
     groups = []
     if counts.get("full_attention"):
         groups.append(FullAttentionLayers(counts["full_attention"]))
     if counts.get("sliding_attention"):
-        window = require_positive_int(view, "sliding_window", path, name)
-        groups.append(SlidingWindowLayers(counts["sliding_attention"], window))
+        groups.append(SlidingWindowLayers(counts["sliding_attention"],
+                                          window=require_positive_int(view, "sliding_window", path, name)))
     if counts.get("chunked_attention"):
-        chunk = require_positive_int(config, "attention_chunk_size", path, name)
-        groups.append(ChunkedLocalLayers(counts["chunked_attention"], chunk))
+        groups.append(ChunkedLocalLayers(counts["chunked_attention"],
+                                         chunk=require_positive_int(config, "attention_chunk_size", path, name)))
     if not groups:
-        raise InputError("%s: nenhuma camada de atenção" % _where(path, name, field))
+        raise InputError("err.no_attention", where=_where(path, name, field))
     return groups
 
 
-def _first_window(groups):
-    for group in groups:
-        if group.kind == "sliding_attention":
-            return group.window
-    return None
-
-
-def _pattern_name(groups, mla_latent):
-    if mla_latent is not None:
-        return "mla"
-    shorts = [g.short for g in groups]
-    return shorts[0] if len(shorts) == 1 else "hybrid"
-
-
-def _weight_precision(raw, path, name):
+def _model_meta(raw, config, path, name):
+    """Catalog-only fields (and expert counts a config may hold), each validated."""
     precision = raw.get("weight_precision")
     if precision is not None and (not isinstance(precision, str) or precision not in WEIGHT_PRECISIONS):
-        raise InputError("%s: deve ser um de %s" % (_where(path, name, "weight_precision"),
-                                                    ", ".join(sorted(WEIGHT_PRECISIONS))))
-    return precision
+        raise InputError("err.one_of", where=_where(path, name, "weight_precision"),
+                         choices=Join(tuple(sorted(WEIGHT_PRECISIONS))))
+    meta = {"description": require_text(raw, "description", path, name, optional=True),
+            "source": require_text(raw, "source", path, name, optional=True),
+            "aliases": tuple(_aliases(raw, path, name)),
+            "weight_precision": precision,
+            "weights_bytes": optional_positive_int(raw, "weights_bytes", path, name)}
+    for key in ("total_parameters", "active_parameters", "num_local_experts", "num_experts_per_tok"):
+        meta[key] = optional_positive_int(raw, key, path, name)
+    if meta["num_local_experts"] is None:
+        for key in ("num_experts", "n_routed_experts"):
+            if config.get(key) is not None:
+                meta["num_local_experts"] = require_positive_int(config, key, path, name)
+    if meta["num_experts_per_tok"] is None:
+        meta["num_experts_per_tok"] = optional_positive_int(config, "num_experts_per_tok", path, name)
+    for small, large in (("active_parameters", "total_parameters"),
+                         ("num_experts_per_tok", "num_local_experts")):
+        if meta[small] is not None and meta[large] is not None and meta[small] > meta[large]:
+            raise InputError("err.not_above", where=_where(path, name, small), other=large)
+    meta["weights"] = _model_weights(meta, precision)
+    return meta
 
 
 def _aliases(raw, path, name):
     aliases = raw.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
-        raise InputError("%s: deve ser uma lista de nomes" % _where(path, name, "aliases"))
+        raise InputError("err.aliases", where=_where(path, name, "aliases"))
     return aliases
 
 
-def _model_weights(raw, path, name):
+def _model_weights(meta, precision):
     """Weight footprint of one model instance: bytes on disk, or parameters x precision."""
-    precision = _weight_precision(raw, path, name) or "bf16"
-    if raw.get("weights_bytes") is not None:
-        size = require_positive_int(raw, "weights_bytes", path, name)
-        return {"weights_bytes": size,
-                "formula": "weights_bytes (tamanho do checkpoint) = %d bytes" % size}
-    if raw.get("total_parameters") is not None:
-        params = require_positive_int(raw, "total_parameters", path, name)
+    if meta["weights_bytes"] is not None:
+        size = meta["weights_bytes"]
+        return Weights(size, T("formula.weights_checkpoint", size=size))
+    if meta["total_parameters"] is not None:
+        precision = precision or "bf16"
         per_param = WEIGHT_PRECISIONS[precision]
-        size = int(cdiv(params * per_param, 1))
-        return {"weights_bytes": size,
-                "formula": "total_parameters × bytes por parâmetro (%s) = %d × %s = %d bytes"
-                           % (precision, params, _plain(per_param), size)}
+        size = int(cdiv(meta["total_parameters"] * per_param, 1))
+        return Weights(size, T("formula.weights_parameters", precision=precision,
+                               params=meta["total_parameters"], per_param=per_param, size=size))
     return None
 
 
 def load_models(path):
-    catalog = load_catalog(path, "modelos")
+    """The models catalog and its names: every entry name and alias, each exactly once."""
+    catalog = load_catalog(path, "models")
     names = {name: name for name in catalog}
     for name, entry in catalog.items():
         for alias in _aliases(entry, path, name):
             if alias in names:
-                raise InputError("%s: nome '%s' repetido" % (_where(path, name, "aliases"), alias))
+                raise InputError("err.alias_repeated", where=_where(path, name, "aliases"), alias=alias)
             names[alias] = name
     return catalog, names
 
 
-def resolve_model(options):
-    """The model named by --model (catalog) or --model-config (HF config.json)."""
-    if options["model_config"] is not None:
-        path = options["model_config"]
-        raw = load_json_file(path, allow_constants=True)
-        if not isinstance(raw, dict):
-            raise InputError("%s: o config deve ser um objeto JSON" % path)
-        name = os.path.splitext(os.path.basename(path))[0]
-        model = normalize_model(name, raw, path)
-        if model["source"] is None:
-            model["source"] = path
-        return model
-    path = options["models_file"]
-    catalog, names = load_models(path)
-    name = options["model"]
-    if name not in names:
-        raise InputError("--model: '%s' não existe em %s; nomes válidos: %s"
-                         % (name, path, ", ".join(sorted(names))))
-    model = normalize_model(names[name], catalog[names[name]], path)
-    if name != names[name]:
-        model["derivation"].insert(0, "'%s' é um alias de '%s'" % (name, names[name]))
-    return model
-
-
-def load_server(options):
-    catalog = load_catalog(options["servers_file"], "servidores")
-    servers = {name: validate_server(name, entry, options["servers_file"])
-               for name, entry in catalog.items()}
-    pick_entry(servers, options["server"], "--server", options["servers_file"])
-    return servers[options["server"]]
-
-
-def load_storage(options):
-    catalog = load_catalog(options["storage_file"], "storage")
-    profiles = {name: validate_storage(name, entry, options["storage_file"])
-                for name, entry in catalog.items()}
-    pick_entry(profiles, options["storage"], "--storage", options["storage_file"])
-    return profiles[options["storage"]]
+def _printable_name(path):
+    """A model's name from its config path; bytes that were not UTF-8 shown escaped."""
+    return printable(os.path.splitext(os.path.basename(path))[0])
 
 
 def load_inputs(options):
-    """Validate every catalog (all entries, not only the chosen ones)."""
-    if options["model_config"] is None:
-        catalog, _ = load_models(options["models_file"])
-        for name, entry in catalog.items():
-            normalize_model(name, entry, options["models_file"])
-    return resolve_model(options), load_server(options), load_storage(options)
-
-
-# ---------------------------------------------------------------------------
-# 4. Compute: figures with their rationale, scenarios, alerts, the report
-# ---------------------------------------------------------------------------
-
-def figure(key, label, value, unit, formula, inputs, explanation):
-    """One computed number with the rationale built from the same variables."""
-    return {"key": key, "label": label, "value": value, "unit": unit,
-            "formula": formula, "inputs": inputs, "explanation": explanation}
-
-
-def kv_per_session_figures(model, context_tokens, precision, tensor_parallel, accounting,
-                           block_size, max_num_batched_tokens):
-    """KV bytes one session holds on one model instance, under one accounting basis."""
-    bytes_per_element = KV_PRECISIONS[precision][0]
-    if model["kv_format"] == "mla":
-        kv_factor = 1
-        elements_per_token = model["mla_latent_dim"] * tensor_parallel
-        elements_text = "%d × %d" % (model["mla_latent_dim"], tensor_parallel)
-        elements_words = ("latente MLA (%d) × GPUs da instância que o replicam (%d)"
-                          % (model["mla_latent_dim"], tensor_parallel))
-        kv_heads_per_gpu = None
+    """The Model, Server and Storage; every catalog entry is validated, not only the chosen one."""
+    if options.model_config is not None:
+        raw = load_json_file(options.model_config, allow_constants=True)
+        if not isinstance(raw, dict):
+            raise InputError("err.config_not_object", path=options.model_config)
+        model = model_from_config(_printable_name(options.model_config), raw, options.model_config)
+        if model.source is None:
+            model = _replace(model, source=printable(options.model_config))
     else:
-        kv_factor = 2
-        kv_heads_per_gpu = cdiv(model["num_key_value_heads"], tensor_parallel)
-        kv_heads_instance = kv_heads_per_gpu * tensor_parallel
-        elements_per_token = kv_heads_instance * model["head_dim"]
-        elements_text = "%d × %d" % (kv_heads_instance, model["head_dim"])
-        elements_words = "KV heads na instância (%d) × head_dim (%d)" % (
-            kv_heads_instance, model["head_dim"])
-    token_terms = []
-    tokens_total = 0
-    for group in model["layer_groups"]:
-        if accounting == "spec":
+        catalog, names = load_models(options.models_file)
+        models = {name: model_from_config(name, entry, options.models_file) for name, entry in catalog.items()}
+        if options.model not in names:
+            raise InputError("err.unknown_name", option="--model", name=options.model,
+                             path=options.models_file, names=Join(tuple(sorted(names))))
+        name = names[options.model]
+        model = models[name]
+        if options.model != name:
+            model = model_from_config(name, catalog[name], options.models_file, aliased_from=options.model)
+    servers = {name: server_from_entry(name, entry, options.servers_file)
+               for name, entry in load_catalog(options.servers_file, "servers").items()}
+    storages = {name: storage_from_entry(name, entry, options.storage_file)
+                for name, entry in load_catalog(options.storage_file, "storage").items()}
+    return (model, pick_entry(servers, options.server, "--server", options.servers_file),
+            pick_entry(storages, options.storage, "--storage", options.storage_file))
+
+
+def _replace(record, **changes):
+    import dataclasses
+    return dataclasses.replace(record, **changes)
+
+
+# ---------------------------------------------------------------------------
+# 6. Compute: pure functions returning frozen records. A Figure holds its value,
+#    its unit, its formula (identifiers with the values substituted) and its
+#    explanation as message ids with parameters: no sentence is built here.
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: object               # int, Fraction or None (not applicable)
+    unit: str                   # a Unit code
+    formula: Text
+    inputs: tuple               # (name, value) pairs
+    explanation: tuple          # Texts, shown one after the other
+    label: Text
+
+
+def figure(key, value, unit, formula, inputs, explanation, label=None):
+    if isinstance(explanation, Text):
+        explanation = (explanation,)
+    return Figure(key, value, unit, formula, tuple(inputs.items()), tuple(explanation),
+                  label or T("label." + key))
+
+
+def find(figures, key):
+    """The value of the figure `key` among `figures` (None when absent)."""
+    for item in figures:
+        if item.key == key:
+            return item.value
+    return None
+
+
+@dataclass(frozen=True)
+class KvPerSession:
+    """KV bytes of one session on one instance, under one accounting basis."""
+    bytes: int
+    gib: Fraction
+    figures: tuple
+
+
+def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting, block_size,
+                   max_num_batched_tokens):
+    bytes_per_element = KV_PRECISIONS[precision]
+    # Every group of a model stores the same elements per token (MLA never mixes with others).
+    elements = model.layer_groups[0].elements(model, tensor_parallel)
+    terms, tokens_total = [], 0
+    for group in model.layer_groups:
+        if accounting == Basis.SPEC:
             tokens = group.spec_tokens(context_tokens)
-            token_terms.append("%d × %s" % (group.count, group.spec_tokens_text(context_tokens)))
+            terms.append("%d × %s" % (group.count, group.spec_term(context_tokens)))
         else:
-            blocks = group.vllm_blocks(context_tokens, block_size, max_num_batched_tokens)
-            tokens = blocks * block_size
-            token_terms.append("%d × %s × %d" % (group.count, group.vllm_blocks_text(
+            tokens = group.vllm_blocks(context_tokens, block_size, max_num_batched_tokens) * block_size
+            terms.append("%d × %s × %d" % (group.count, group.vllm_term(
                 context_tokens, block_size, max_num_batched_tokens), block_size))
         tokens_total += group.count * tokens
-    kv_bytes = int(cdiv(kv_factor * tokens_total * elements_per_token * bytes_per_element, 1))
-    factor_text = "2 × " if kv_factor == 2 else ""
-    formula = "%s(%s) × %s × %s = %d bytes" % (
-        factor_text, " + ".join(token_terms), elements_text, _plain(bytes_per_element), kv_bytes)
-    inputs = {
-        "model": model["name"],
-        "num_hidden_layers": model["num_hidden_layers"],
-        "layer_groups": ", ".join(g.describe() for g in model["layer_groups"]),
-        "effective_context": context_tokens,
-        "kv_precision": precision,
-        "bytes_per_element": bytes_per_element,
-        "tensor_parallel": tensor_parallel,
-        "kv_accounting": accounting,
-    }
-    if kv_heads_per_gpu is not None:
-        inputs["num_key_value_heads"] = model["num_key_value_heads"]
-        inputs["kv_heads_per_gpu"] = kv_heads_per_gpu
-        inputs["head_dim"] = model["head_dim"]
+    kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element, 1))
+    kv_gib = Fraction(kv_bytes, GIB_BYTES)
+    inputs = {"model": model.name, "num_hidden_layers": model.num_hidden_layers,
+              "layer_groups": Join(tuple(g.describe() for g in model.layer_groups)),
+              "effective_context": context_tokens, "kv_precision": precision,
+              "bytes_per_element": bytes_per_element, "tensor_parallel": tensor_parallel,
+              "kv_accounting": accounting}
+    if elements.kv_heads_per_gpu is not None:
+        inputs.update(num_key_value_heads=model.num_key_value_heads, kv_heads_per_gpu=elements.kv_heads_per_gpu,
+                      head_dim=model.head_dim)
     else:
-        inputs["mla_latent_dim"] = model["mla_latent_dim"]
-    if accounting == "vllm":
-        inputs["block_size"] = block_size
-        inputs["max_num_batched_tokens"] = max_num_batched_tokens
-    explanation = _kv_explanation(model, kv_factor, elements_words, tensor_parallel,
-                                  kv_heads_per_gpu, accounting, kv_bytes)
-    label_suffix = "" if accounting == "spec" else " (vLLM)"
-    return [
-        figure("kv_per_session_bytes", "KV por sessão" + label_suffix, kv_bytes, "bytes",
-               formula, inputs, explanation),
-        figure("kv_per_session_gib", "KV por sessão em GiB" + label_suffix,
-               Fraction(kv_bytes, GIB_BYTES), "GiB",
-               "kv_per_session_bytes / 2^30 = %d / %d = %s GiB"
-               % (kv_bytes, GIB_BYTES, _fixed(Fraction(kv_bytes, GIB_BYTES), 4)),
-               {"kv_per_session_bytes": kv_bytes},
-               "Total de %s GiB de KV por sessão ativa, residentes na HBM enquanto a sessão dura."
-               % _fixed(Fraction(kv_bytes, GIB_BYTES), 2)),
-    ]
+        inputs["mla_latent_dim"] = model.mla_latent_dim
+    if accounting == Basis.VLLM:
+        inputs.update(block_size=block_size, max_num_batched_tokens=max_num_batched_tokens)
+    suffix = "" if accounting == Basis.SPEC else " (vLLM)"
+    formula = T("formula.kv_bytes", factor="2 × " if elements.kv_factor == 2 else "",
+                terms=Join(tuple(terms), " + "), elements=elements.elements_term,
+                bytes_per_element=bytes_per_element, kv_bytes=kv_bytes)
+    figures = (
+        figure("kv_per_session_bytes", kv_bytes, Unit.BYTES, formula, inputs,
+               _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib),
+               T("label.kv_per_session_bytes", suffix=suffix)),
+        figure("kv_per_session_gib", kv_gib, Unit.GIB,
+               T("formula.kv_gib", kv_bytes=kv_bytes, gib_bytes=GIB_BYTES, kv_gib=kv_gib),
+               {"kv_per_session_bytes": kv_bytes}, T("expl.kv_gib", kv_gib=kv_gib),
+               T("label.kv_per_session_gib", suffix=suffix)),
+    )
+    return KvPerSession(kv_bytes, kv_gib, figures)
 
 
-def _kv_explanation(model, kv_factor, elements_words, tensor_parallel, kv_heads_per_gpu,
-                    accounting, kv_bytes):
-    parts = []
-    if kv_factor == 2:
-        parts.append("O KV cache guarda os tensores Key e Value (fator 2) de cada token em cada "
-                     "camada de atenção; elementos por token por camada = %s." % elements_words)
+def _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib):
+    if elements.kv_heads_per_gpu is not None:
+        parts = [T("expl.kv_factor_two", heads=elements.kv_heads_per_gpu * tensor_parallel,
+                   head_dim=model.head_dim)]
     else:
-        parts.append("Com MLA cada token guarda um único vetor latente comprimido por camada "
-                     "(sem fator 2 de K/V); elementos por token por camada = %s." % elements_words)
-    parts.append("Camadas full guardam o contexto inteiro; sliding guardam só a janela; "
-                 "chunked só o bloco corrente.")
-    if kv_heads_per_gpu is not None and model["num_key_value_heads"] < tensor_parallel:
-        parts.append("Com tensor parallel %d e só %d KV heads, cada GPU guarda ceil(%d/%d) = %d head: "
-                     "os KV heads são replicados." % (tensor_parallel, model["num_key_value_heads"],
-                                                       model["num_key_value_heads"],
-                                                       tensor_parallel, kv_heads_per_gpu))
-    if accounting == "vllm":
-        parts.append("Base vLLM: blocos paginados; uma camada full reserva cdiv(T, bloco) blocos e uma "
-                     "sliding reserva cdiv(min(janela - 1 + max_num_batched_tokens, T), bloco) + 1, "
-                     "como o KV cache manager do vLLM v1.")
-    parts.extend("Regra aplicada: %s." % rule for rule in model["derivation"])
-    parts.append("Total de %s GiB por sessão ativa." % _fixed(Fraction(kv_bytes, GIB_BYTES), 2))
-    return " ".join(parts)
+        parts = [T("expl.kv_mla", latent=model.mla_latent_dim, tensor_parallel=tensor_parallel)]
+    parts.append(T("expl.kv_kinds"))
+    if elements.kv_heads_per_gpu is not None and model.num_key_value_heads < tensor_parallel:
+        parts.append(T("expl.kv_replicated", tensor_parallel=tensor_parallel, kv_heads=model.num_key_value_heads,
+                       per_gpu=elements.kv_heads_per_gpu))
+    if accounting == Basis.VLLM:
+        parts.append(T("expl.kv_vllm"))
+    parts.extend(T("expl.rule", rule=rule) for rule in model.derivation)
+    parts.append(T("expl.kv_total", kv_gib=kv_gib))
+    return parts
 
 
 def hbm_total_figure(server):
-    hbm_gib = server["total_hbm_gb"] * GB_BYTES / GIB_BYTES
-    return figure("hbm_total_gib", "HBM total por nó", hbm_gib, "GiB",
-                  "total_hbm_gb × 10^9 / 2^30 = %s × 10^9 / 2^30 = %s GiB"
-                  % (_plain(server["total_hbm_gb"]), _fixed(hbm_gib, 4)),
-                  {"server": server["name"], "gpus": server["gpus"],
-                   "hbm_per_gpu_gb": server["hbm_per_gpu_gb"], "total_hbm_gb": server["total_hbm_gb"]},
-                  "Fabricantes medem HBM em GB (10^9 bytes); o runtime aloca em GiB (2^30 bytes). "
-                  "%s GB = %s GiB." % (_plain(server["total_hbm_gb"]), _fixed(hbm_gib, 2)))
+    hbm_gib = server.total_hbm_gb * GB_BYTES / GIB_BYTES
+    return figure("hbm_total_gib", hbm_gib, Unit.GIB,
+                  T("formula.hbm_total", total_hbm_gb=server.total_hbm_gb, hbm_gib=hbm_gib),
+                  {"server": server.name, "gpus": server.gpus, "hbm_per_gpu_gb": server.hbm_per_gpu_gb,
+                   "total_hbm_gb": server.total_hbm_gb},
+                  T("expl.hbm_total", total_hbm_gb=server.total_hbm_gb, hbm_gib=hbm_gib))
 
 
 def weights_figures(model, instances_per_node):
-    weights = model["weights"]
-    if weights is None:
-        return []
-    per_instance = weights["weights_bytes"]
-    per_node = per_instance * instances_per_node
-    return [
-        figure("weights_per_instance_gib", "Pesos por instância", Fraction(per_instance, GIB_BYTES),
-               "GiB", "%s = %s GiB" % (weights["formula"], _fixed(Fraction(per_instance, GIB_BYTES), 2)),
-               {"model": model["name"], "weights_bytes": per_instance},
-               "Cada instância (grupo de tensor parallel) carrega uma cópia completa dos pesos, "
-               "dividida entre as suas GPUs."),
-        figure("weights_per_node_gib", "Pesos por nó", Fraction(per_node, GIB_BYTES), "GiB",
-               "instances_per_node × weights_per_instance = %d × %s = %s GiB"
-               % (instances_per_node, _fixed(Fraction(per_instance, GIB_BYTES), 2),
-                  _fixed(Fraction(per_node, GIB_BYTES), 2)),
+    if model.weights is None:
+        return ()
+    per_instance = model.weights.weights_bytes
+    per_instance_gib = Fraction(per_instance, GIB_BYTES)
+    per_node_gib = per_instance_gib * instances_per_node
+    return (
+        figure("weights_per_instance_gib", per_instance_gib, Unit.GIB,
+               T("formula.weights_per_instance", weights=model.weights.formula, gib=per_instance_gib),
+               {"model": model.name, "weights_bytes": per_instance}, T("expl.weights_per_instance")),
+        figure("weights_per_node_gib", per_node_gib, Unit.GIB,
+               T("formula.weights_per_node", instances=instances_per_node, per_instance_gib=per_instance_gib,
+                 per_node_gib=per_node_gib),
                {"instances_per_node": instances_per_node, "weights_per_instance_bytes": per_instance},
-               "Os pesos de todas as instâncias do nó precisam caber no overhead de runtime."),
-    ]
+               T("expl.weights_per_node")),
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioParameters:
+    peak_headroom_ratio: Fraction
+    ha_extra_nodes: int
+    kv_budget_ratio: Fraction
 
 
 def scenario_parameters(scenario, options):
-    headroom = options["peak_headroom_ratio"] if scenario["use_headroom"] else Fraction(0)
-    if scenario["headroom_floor"] is not None:
-        headroom = max(headroom, scenario["headroom_floor"])
-    ratio = options["kv_budget_ratio"]
-    if scenario["budget_cap"] is not None:
-        ratio = min(ratio, scenario["budget_cap"])
-    return {"peak_headroom_ratio": headroom, "ha_extra_nodes": scenario["ha_extra_nodes"],
-            "kv_budget_ratio": ratio}
+    headroom = options.peak_headroom_ratio if scenario.use_headroom else Fraction(0)
+    if scenario.headroom_floor is not None:
+        headroom = max(headroom, scenario.headroom_floor)
+    ratio = options.kv_budget_ratio
+    if scenario.budget_cap is not None:
+        ratio = min(ratio, scenario.budget_cap)
+    return ScenarioParameters(headroom, scenario.ha_extra_nodes, ratio)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Sessions one node holds in a scenario, and what limits them."""
+    sessions: int               # per node, after every bound
+    per_instance: int
+    capped: bool                # max_num_seqs binds (vllm basis)
+    memory_by_basis: tuple      # ((basis, sessions per node by memory), ...)
+    bounds: tuple               # Bound codes that set the count
+
+    def memory_sessions(self, basis):
+        return dict(self.memory_by_basis)[basis]
+
+    @property
+    def limit(self):
+        """The one bound the summary names."""
+        if self.bounds != (Bound.MEMORY,):
+            return self.bounds[0]
+        return Bound.MAX_NUM_SEQS if self.capped else Bound.MEMORY
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    parameters: ScenarioParameters
+    figures: tuple
+    capacity: Capacity
+
+    def value(self, key):
+        return find(self.figures, key)
+
+    @property
+    def nodes_final(self):
+        return self.value("nodes_final")
 
 
 def sessions_per_node(budget_bytes, kv_bytes, instances, cap):
@@ -1043,144 +1159,111 @@ def sessions_per_node(budget_bytes, kv_bytes, instances, cap):
     return per_instance * instances, per_instance, capped
 
 
-def scenario_figures(scenario, params, options, hbm, kv_by_basis, basis, instances, perf):
-    """Budget, sessions, nodes and performance for one scenario, each with its rationale."""
-    budget = budget_figure(params, options, hbm)
-    sessions, capacity = sessions_figures(params, options, budget["value"], kv_by_basis, basis,
-                                          instances, perf)
-    nodes = nodes_figures(scenario, params, options["concurrency"], capacity["sessions"])
-    figures = [budget] + sessions + nodes
-    if perf["facts"] is not None:
-        figures.extend(performance_figures(
-            scenario, perf["facts"], perf["storage"], perf["model"], kv_by_basis[basis][0]["value"],
-            instances, capacity["per_instance"], options["concurrency"], _find(nodes, "nodes_final"),
-            perf["ttft_s"]))
-    return figures, capacity
+def budget_figure(params, options, hbm_gib):
+    overhead = options.runtime_overhead_gib
+    ratio = params.kv_budget_ratio
+    budget_gib = (hbm_gib - overhead) * ratio
+    return figure("kv_budget_gib", budget_gib, Unit.GIB,
+                  T("formula.kv_budget", hbm_gib=hbm_gib, overhead=overhead, ratio=ratio, budget_gib=budget_gib),
+                  {"hbm_total_gib": hbm_gib, "runtime_overhead_gib": overhead, "kv_budget_ratio": ratio},
+                  T("expl.kv_budget", ratio=ratio))
 
 
-def budget_figure(params, options, hbm):
-    overhead = options["runtime_overhead_gib"]
-    ratio = params["kv_budget_ratio"]
-    budget_gib = (hbm["value"] - overhead) * ratio
-    return figure(
-        "kv_budget_gib", "Budget de KV por nó", budget_gib, "GiB",
-        "(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (%s - %s) × %s = %s GiB"
-        % (_fixed(hbm["value"], 4), _plain(overhead), _plain(ratio), _fixed(budget_gib, 4)),
-        {"hbm_total_gib": hbm["value"], "runtime_overhead_gib": overhead, "kv_budget_ratio": ratio},
-        "Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, "
-        "%s%% ficam para o KV cache e o resto é folga contra fragmentação." % _plain(ratio * 100))
-
-
-def sessions_figures(params, options, budget_gib, kv_by_basis, basis, instances, perf):
+def sessions_figures(options, budget_gib, kv_by_basis, basis, instances, latency):
     """Sessions per node: memory under both bases, then the latency targets if any."""
     budget_bytes = budget_gib * GIB_BYTES
-    counts = {}
-    for name in ("spec", "vllm"):
-        cap = options["max_num_seqs"] if name == "vllm" else None
-        counts[name] = sessions_per_node(budget_bytes, kv_by_basis[name][0]["value"], instances, cap)
+    counts = {name: sessions_per_node(budget_bytes, kv_by_basis[name].bytes, instances,
+                                      options.max_num_seqs if name == Basis.VLLM else None)
+              for name in Basis.ALL}
     memory_sessions, memory_per_instance, capped = counts[basis]
-    kv_gib = kv_by_basis[basis][1]["value"]
-    if instances == 1:
-        expression = "floor(kv_budget_gib / kv_per_session_gib) = floor(%s / %s)" % (
-            _fixed(budget_gib, 4), _fixed(kv_gib, 4))
-    else:
-        expression = ("instances_per_node × floor(kv_budget_gib / instances_per_node / "
-                      "kv_per_session_gib) = %d × floor(%s / %d / %s)"
-                      % (instances, _fixed(budget_gib, 4), instances, _fixed(kv_gib, 4)))
-    if basis == "vllm":
-        expression = "%s, limitado a max_num_seqs %d por instância" % (expression, options["max_num_seqs"])
-    if budget_bytes <= 0:
-        expression += " (budget <= 0)"
-    explanation = ("Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, "
-                   "arredondado para baixo.")
+    kv_gib = kv_by_basis[basis].gib
+    caps = latency.caps_per_instance(kv_by_basis[basis].bytes, memory_per_instance)
+    binding = tuple(name for name, cap in caps if cap < memory_per_instance)
+    per_instance = min([memory_per_instance] + [cap for _, cap in caps])
+    explanation = [T("expl.sessions")]
     if instances > 1:
-        explanation += (" Cada uma das %d instâncias do nó tem 1/%d do budget e a sua própria contagem."
-                        % (instances, instances))
+        explanation.append(T("expl.sessions_instances", instances=instances))
     if capped:
-        explanation += (" O limite max_num_seqs (%d) é menor que a memória permite e define a "
-                        "capacidade." % options["max_num_seqs"])
-    memory = figure("sessions_per_node", "Sessões por nó", memory_sessions, "sessões",
-                    "%s = %d" % (expression, memory_sessions),
-                    {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib,
-                     "instances_per_node": instances, "capacity_basis": basis}, explanation)
-
-    caps = latency_caps_per_instance(options, perf, kv_by_basis[basis][0]["value"], memory_per_instance)
-    per_instance, bound = memory_per_instance, "memória"
-    if caps and min(caps.values()) < memory_per_instance:
-        bound = "latência (%s)" % ", ".join(k for k, v in caps.items() if v < memory_per_instance)
-        per_instance = min(caps.values())
+        explanation.append(T("expl.sessions_capped", max_num_seqs=options.max_num_seqs))
+    expression = (T("formula.sessions_one", budget_gib=budget_gib, kv_gib=kv_gib) if instances == 1 else
+                  T("formula.sessions_many", instances=instances, budget_gib=budget_gib, kv_gib=kv_gib))
+    memory = figure(
+        "sessions_per_node_memory" if caps else "sessions_per_node", memory_sessions, Unit.SESSIONS,
+        T("formula.sessions", expression=expression,
+          cap=T("formula.sessions_cap", max_num_seqs=options.max_num_seqs) if basis == Basis.VLLM else "",
+          nonpositive=" (budget <= 0)" if budget_bytes <= 0 else "", sessions=memory_sessions),
+        {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": instances,
+         "capacity_basis": basis}, explanation,
+        T("label.sessions_per_node_memory") if caps else None)
     figures = [memory]
+    bounds = (Bound.MEMORY,)
     if caps:
-        memory["key"], memory["label"] = "sessions_per_node_memory", "Sessões por nó pela memória"
-        caps_text = ", ".join("%s %d" % (k, v) if v < memory_per_instance else "%s não limita" % k
-                              for k, v in caps.items())
+        bounds = tuple(BOUND_OF_TARGET[name] for name in binding) or bounds
+        bound_text = bound_words(bounds)
+        cap_terms = Join(tuple(T("formula.cap_value", name=name, value=cap) if cap < memory_per_instance
+                               else T("formula.cap_free", name=name) for name, cap in caps))
         figures.append(figure(
-            "sessions_per_node", "Sessões por nó", per_instance * instances, "sessões",
-            "instances_per_node × min(memória %d, %s) por instância = %d"
-            % (memory_per_instance, caps_text, per_instance * instances),
+            "sessions_per_node", per_instance * instances, Unit.SESSIONS,
+            T("formula.sessions_latency", memory=memory_per_instance, caps=cap_terms,
+              sessions=per_instance * instances),
             {"sessions_per_node_memory": memory_sessions, "instances_per_node": instances,
-             "tpot_slo_ms": options["tpot_slo_ms"], "ttft_slo_ms": options["ttft_slo_ms"],
-             "binding_bound": bound},
-            "Com metas de latência, cada instância admite o menor entre o que a memória comporta e o "
-            "que mantém TPOT/TTFT dentro das metas. Limite que prende: %s." % bound))
-    other = "vllm" if basis == "spec" else "spec"
+             "tpot_slo_ms": options.tpot_slo_ms, "ttft_slo_ms": options.ttft_slo_ms, "binding_bound": bound_text},
+            T("expl.sessions_latency", bound=bound_text)))
+    other = Basis.VLLM if basis == Basis.SPEC else Basis.SPEC
     figures.append(figure(
-        "sessions_per_node_" + other, "Sessões por nó na base %s" % other, counts[other][0], "sessões",
-        "mesma conta com o KV por sessão da base %s (%s GiB) = %d"
-        % (other, _fixed(kv_by_basis[other][1]["value"], 4), counts[other][0]),
-        {"kv_per_session_bytes": kv_by_basis[other][0]["value"], "capacity_basis": other},
-        "Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela "
-        "memória. Não altera a contagem de nós."))
-    capacity = {"sessions": per_instance * instances, "per_instance": per_instance, "capped": capped,
-                "counts": counts, "bound": bound}
+        "sessions_per_node_" + other, counts[other][0], Unit.SESSIONS,
+        T("formula.sessions_other", basis=other, kv_gib=kv_by_basis[other].gib, sessions=counts[other][0]),
+        {"kv_per_session_bytes": kv_by_basis[other].bytes, "capacity_basis": other},
+        T("expl.sessions_other"), T("label.sessions_other", basis=other)))
+    capacity = Capacity(per_instance * instances, per_instance, capped,
+                        tuple((name, counts[name][0]) for name in Basis.ALL), bounds)
     return figures, capacity
+
+
+# Latency targets and the bound each one sets.
+BOUND_OF_TARGET = {"TPOT": Bound.TPOT, "TTFT": Bound.TTFT}
+
+
+def bound_words(bounds):
+    """The bound(s) as words: memory, or latency (TPOT, TTFT)."""
+    if bounds == (Bound.MEMORY,):
+        return T("bound.memory")
+    names = tuple(name for name, bound in BOUND_OF_TARGET.items() if bound in bounds)
+    return T("bound.latency", names=Join(names))
 
 
 def nodes_figures(scenario, params, concurrency, sessions):
-    headroom = params["peak_headroom_ratio"]
-    ha = params["ha_extra_nodes"]
+    headroom, ha = params.peak_headroom_ratio, params.ha_extra_nodes
+    ha_label = T("scenario.%s.ha" % scenario.key)
     if sessions == 0:
-        nodes_capacity = nodes_headroom = nodes_final = None
-        note = " Nenhuma sessão cabe em um nó: não há contagem de nós possível."
-        capacity_text = headroom_text = final_text = "indefinido (0 sessões por nó)"
-    else:
-        nodes_capacity = int(cdiv(Fraction(concurrency), sessions))
-        nodes_headroom = int(cdiv(concurrency * (1 + headroom), sessions))
-        nodes_final = nodes_headroom + ha
-        note = ""
-        capacity_text = "ceil(%d / %d) = %d" % (concurrency, sessions, nodes_capacity)
-        headroom_text = "ceil(%d × (1 + %s) / %d) = %d" % (
-            concurrency, _plain(headroom), sessions, nodes_headroom)
-        final_text = "%d + %d = %d" % (nodes_headroom, ha, nodes_final)
-    return [
-        figure("nodes_capacity", "Nós por capacidade", nodes_capacity, "nós",
-               "ceil(concurrency / sessions_per_node) = " + capacity_text,
-               {"concurrency": concurrency, "sessions_per_node": sessions},
-               "Nós necessários só para a concorrência nominal, sem folga nem reserva." + note),
-        figure("nodes_with_headroom", "Nós com headroom", nodes_headroom, "nós",
-               "ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = " + headroom_text,
+        note = (T("expl.nodes_none"),)
+        return (
+            figure("nodes_capacity", None, Unit.NODES, T("formula.nodes_capacity_none"),
+                   {"concurrency": concurrency, "sessions_per_node": sessions}, (T("expl.nodes_capacity"),) + note),
+            figure("nodes_with_headroom", None, Unit.NODES, T("formula.nodes_headroom_none"),
+                   {"concurrency": concurrency, "peak_headroom_ratio": headroom, "sessions_per_node": sessions},
+                   (T("expl.nodes_headroom", headroom=headroom),) + note),
+            figure("nodes_final", None, Unit.NODES, T("formula.nodes_final_none"),
+                   {"nodes_with_headroom": None, "ha_extra_nodes": ha},
+                   (T("expl.nodes_final", ha=ha, ha_label=ha_label),) + note),
+        )
+    nodes_capacity = int(cdiv(Fraction(concurrency), sessions))
+    nodes_headroom = int(cdiv(concurrency * (1 + headroom), sessions))
+    nodes_final = nodes_headroom + ha
+    return (
+        figure("nodes_capacity", nodes_capacity, Unit.NODES,
+               T("formula.nodes_capacity", concurrency=concurrency, sessions=sessions, nodes=nodes_capacity),
+               {"concurrency": concurrency, "sessions_per_node": sessions}, T("expl.nodes_capacity")),
+        figure("nodes_with_headroom", nodes_headroom, Unit.NODES,
+               T("formula.nodes_headroom", concurrency=concurrency, headroom=headroom, sessions=sessions,
+                 nodes=nodes_headroom),
                {"concurrency": concurrency, "peak_headroom_ratio": headroom, "sessions_per_node": sessions},
-               "Nós para a concorrência acrescida de %s%% de folga para picos." % _plain(headroom * 100)
-               + note),
-        figure("nodes_final", "Nós finais", nodes_final, "nós",
-               "nodes_with_headroom + ha_extra_nodes = " + final_text,
+               T("expl.nodes_headroom", headroom=headroom)),
+        figure("nodes_final", nodes_final, Unit.NODES,
+               T("formula.nodes_final", nodes_headroom=nodes_headroom, ha=ha, nodes=nodes_final),
                {"nodes_with_headroom": nodes_headroom, "ha_extra_nodes": ha},
-               "Nós a comprar: os nós com headroom mais %d de reserva (%s)." % (ha, scenario["ha_label"])
-               + note),
-    ]
-
-
-def latency_caps_per_instance(options, perf, kv_bytes, memory_per_instance):
-    """Sessions per instance that keep the latency targets (only when targets are given)."""
-    caps = {}
-    if perf["facts"] is None:
-        return caps
-    if options["tpot_slo_ms"] is not None:
-        caps["TPOT"] = max_batch_within_tpot(perf["facts"], kv_bytes, options["tpot_slo_ms"] / 1000,
-                                             memory_per_instance)
-    if options["ttft_slo_ms"] is not None:
-        caps["TTFT"] = memory_per_instance if perf["ttft_s"] * 1000 <= options["ttft_slo_ms"] else 0
-    return caps
+               T("expl.nodes_final", ha=ha, ha_label=ha_label)),
+    )
 
 
 # -- Performance: decode roofline, prefill, storage, traffic ----------------
@@ -1190,397 +1273,1342 @@ def latency_caps_per_instance(options, perf, kv_bytes, memory_per_instance):
 # no scheduling, communication or kernel-launch overhead. Real engines are
 # slower; measured numbers always win.
 
-def traffic_figure(options):
-    """Little's law: concurrency = ceil(requests/s x mean session seconds)."""
-    rate, seconds = options["requests_per_second"], options["mean_session_seconds"]
-    if rate is None:
-        return None
-    return figure("concurrency", "Concorrência pela lei de Little", options["concurrency"], "sessões",
-                  "ceil(requests_per_second × mean_session_seconds) = ceil(%s × %s) = %d"
-                  % (_plain(rate), _plain(seconds), options["concurrency"]),
-                  {"requests_per_second": rate, "mean_session_seconds": seconds},
-                  "Lei de Little: sessões simultâneas em média = taxa de chegada × tempo médio de "
-                  "sessão, arredondado para cima para contar sessões inteiras.")
+EXACT_EXPERT_BATCH = 4096                # exact (1 - k/E)^batch up to this batch
 
 
-def roofline_facts(model, server, tensor_parallel, options):
-    """What the roofline needs, as exact numbers; None when a fact is missing."""
-    missing = [f for f in ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops")
-               if server.get(f) is None]
-    missing += [f for f in ("total_parameters", "active_parameters") if model.get(f) is None]
-    if model["weights"] is None:
-        missing.append("weights_bytes")
+@dataclass(frozen=True)
+class Roofline:
+    """What the roofline needs about one instance, as exact numbers."""
+    weights_bytes: int
+    expert_bytes: Fraction
+    dense_bytes: Fraction
+    experts: object
+    experts_per_token: object
+    active_parameters: int
+    bandwidth_bytes_s: Fraction
+    flops_field: str
+    flops_s: Fraction
+
+    def decode_step_bytes(self, batch, kv_bytes):
+        """Bytes one decode step reads: dense weights, experts the batch touches, every session's KV."""
+        touched = Fraction(0)
+        if self.expert_bytes:
+            untouched_one = 1 - Fraction(self.experts_per_token, self.experts)
+            if batch <= EXACT_EXPERT_BATCH:
+                untouched = untouched_one ** batch
+            else:
+                # Exact powers of huge batches are huge integers; the untouched share is
+                # already below untouched_one^4096 here, so a float is more than enough.
+                untouched = Fraction(float(untouched_one) ** batch)
+            touched = 1 - untouched
+        return self.dense_bytes + self.expert_bytes * touched + batch * kv_bytes
+
+    def tpot_seconds(self, batch, kv_bytes):
+        return self.decode_step_bytes(batch, kv_bytes) / self.bandwidth_bytes_s
+
+    def max_batch_within_tpot(self, kv_bytes, slo_seconds, upper):
+        """Largest batch (0..upper) whose TPOT meets the target; TPOT grows with the batch."""
+        low, high = 0, upper
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.tpot_seconds(middle, kv_bytes) <= slo_seconds:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+
+def roofline_for(model, server, tensor_parallel, options):
+    """The Roofline of one instance, or None and the missing facts."""
+    missing = tuple([f for f in ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops")
+                     if getattr(server, f) is None]
+                    + [f for f in ("total_parameters", "active_parameters") if getattr(model, f) is None]
+                    + (["weights_bytes"] if model.weights is None else []))
     if missing:
         return None, missing
-    weights = model["weights"]["weights_bytes"]
-    total, active = model["total_parameters"], model["active_parameters"]
-    experts, per_token = model.get("num_local_experts"), model.get("num_experts_per_tok")
+    weights = model.weights.weights_bytes
+    total, active = model.total_parameters, model.active_parameters
+    experts, per_token = model.num_local_experts, model.num_experts_per_tok
     expert_bytes = Fraction(0)
     if experts and per_token and experts > per_token and total > active:
         # active = dense + experts_total x k/E  =>  experts_total = (total - active) x E / (E - k)
         expert_params = Fraction(total - active) * experts / (experts - per_token)
         expert_bytes = weights * expert_params / total
-    low_precision = (model.get("weight_precision") or "bf16") in ("fp8", "int8", "int4", "mxfp4", "nvfp4")
-    flops_field = "fp8_dense_tflops" if low_precision else "bf16_dense_tflops"
-    return {
-        "weights_bytes": weights, "expert_bytes": expert_bytes, "dense_bytes": weights - expert_bytes,
-        "experts": experts, "experts_per_token": per_token, "active_parameters": active,
-        "bandwidth_bytes_s": tensor_parallel * server["hbm_bandwidth_tb_s"] * 10 ** 12
-                             * options["hbm_efficiency"],
-        "flops_field": flops_field,
-        "flops_s": tensor_parallel * server[flops_field] * 10 ** 12 * options["mfu"],
-        "tensor_parallel": tensor_parallel,
-    }, []
+    flops_field = ("fp8_dense_tflops" if (model.weight_precision or "bf16") in LOW_WEIGHT_PRECISIONS
+                   else "bf16_dense_tflops")
+    return Roofline(
+        weights_bytes=weights, expert_bytes=expert_bytes, dense_bytes=weights - expert_bytes,
+        experts=experts, experts_per_token=per_token, active_parameters=active,
+        bandwidth_bytes_s=tensor_parallel * server.hbm_bandwidth_tb_s * 10 ** 12 * options.hbm_efficiency,
+        flops_field=flops_field,
+        flops_s=tensor_parallel * getattr(server, flops_field) * 10 ** 12 * options.mfu), ()
 
 
-def decode_step_bytes(facts, batch, kv_bytes):
-    """Bytes one decode step reads: dense weights, experts the batch touches, every session's KV."""
-    touched = Fraction(0)
-    if facts["expert_bytes"]:
-        untouched_one = 1 - Fraction(facts["experts_per_token"], facts["experts"])
-        if batch <= EXACT_EXPERT_BATCH:
-            untouched = untouched_one ** batch
-        else:
-            # Exact powers of huge batches are huge integers; the untouched share is
-            # already below untouched_one^4096 here, so a float is more than enough.
-            untouched = Fraction(float(untouched_one) ** batch)
-        touched = 1 - untouched
-    return facts["dense_bytes"] + facts["expert_bytes"] * touched + batch * kv_bytes
+@dataclass(frozen=True)
+class Latency:
+    """The roofline (or None) with the TTFT and the targets, to cap sessions per instance."""
+    roofline: object
+    ttft_s: object
+    tpot_slo_ms: object
+    ttft_slo_ms: object
+
+    def caps_per_instance(self, kv_bytes, memory_per_instance):
+        """((target, sessions per instance that keep it), ...), only for the targets given."""
+        caps = []
+        if self.roofline is None:
+            return ()
+        if self.tpot_slo_ms is not None:
+            caps.append(("TPOT", self.roofline.max_batch_within_tpot(kv_bytes, self.tpot_slo_ms / 1000,
+                                                                     memory_per_instance)))
+        if self.ttft_slo_ms is not None:
+            caps.append(("TTFT", memory_per_instance if self.ttft_s * 1000 <= self.ttft_slo_ms else 0))
+        return tuple(caps)
 
 
-def tpot_seconds(facts, batch, kv_bytes):
-    return decode_step_bytes(facts, batch, kv_bytes) / facts["bandwidth_bytes_s"]
+def traffic_figure(options):
+    """Little's law: concurrency = ceil(requests/s x mean session seconds)."""
+    rate, seconds = options.requests_per_second, options.mean_session_seconds
+    return figure("concurrency", options.concurrency, Unit.SESSIONS,
+                  T("formula.littles_law", rate=rate, seconds=seconds, concurrency=options.concurrency),
+                  {"requests_per_second": rate, "mean_session_seconds": seconds}, T("expl.littles_law"),
+                  T("label.concurrency"))
 
 
-def max_batch_within_tpot(facts, kv_bytes, slo_seconds, upper):
-    """Largest batch (0..upper) whose TPOT meets the target; TPOT grows with the batch."""
-    low, high = 0, upper
-    while low < high:
-        middle = (low + high + 1) // 2
-        if tpot_seconds(facts, middle, kv_bytes) <= slo_seconds:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def prefill_flops(model, facts, tokens):
+def prefill_flops(model, roofline, tokens):
     """2 x active parameters x tokens, plus QK^T and AV: 4 x heads x head_dim per attended pair."""
-    attention = sum(g.count * g.attended_pairs(tokens) for g in model["layer_groups"])
-    return (2 * facts["active_parameters"] * tokens
-            + 4 * model["num_attention_heads"] * model["head_dim"] * attention), attention
+    attention = sum(g.count * g.attended_pairs(tokens) for g in model.layer_groups)
+    return (2 * roofline.active_parameters * tokens
+            + 4 * model.num_attention_heads * model.head_dim * attention), attention
 
 
-def ttft_figure(model, facts, tokens):
-    flops, attention = prefill_flops(model, facts, tokens)
-    seconds = Fraction(flops) / facts["flops_s"]
-    return figure("ttft_full_context_s", "TTFT de um prompt com o contexto inteiro", seconds, "s",
-                  "(2 × %d × %d + 4 × %d × %d × %d) / %s FLOP/s = %s s"
-                  % (facts["active_parameters"], tokens, model["num_attention_heads"], model["head_dim"],
-                     attention, _sci(facts["flops_s"]), _fixed(seconds, 3)),
-                  {"active_parameters": facts["active_parameters"], "prompt_tokens": tokens,
-                   "attended_pairs": attention, "instance_flops_s": facts["flops_s"],
-                   "flops_basis": facts["flops_field"]},
-                  "Prefill limitado por computação: 2 FLOPs por parâmetro ativo por token, mais a "
-                  "atenção causal (pares query-key atendidos em cada camada), divididos pelos FLOPS "
-                  "densos da instância × MFU. Limite inferior: sem fila, sem comunicação.")
+def ttft_figure(model, roofline, tokens):
+    flops, attention = prefill_flops(model, roofline, tokens)
+    seconds = Fraction(flops) / roofline.flops_s
+    return figure("ttft_full_context_s", seconds, Unit.SECONDS,
+                  T("formula.ttft", active=roofline.active_parameters, tokens=tokens,
+                    heads=model.num_attention_heads, head_dim=model.head_dim, pairs=attention,
+                    flops_s=roofline.flops_s, seconds=seconds),
+                  {"active_parameters": roofline.active_parameters, "prompt_tokens": tokens,
+                   "attended_pairs": attention, "instance_flops_s": roofline.flops_s,
+                   "flops_basis": roofline.flops_field}, T("expl.ttft"))
 
 
 def restore_seconds(storage, total_bytes, readers=1):
     """p99 read latency + bytes / (read throughput x nodes reading in parallel)."""
-    return (storage["read_latency_p99_ms"] / 1000
-            + Fraction(total_bytes) / (storage["read_throughput_gb_s"] * GB_BYTES * readers))
+    return (storage.read_latency_p99_ms / 1000
+            + Fraction(total_bytes) / (storage.read_throughput_gb_s * GB_BYTES * readers))
 
 
 def storage_figures(model, storage, instances, kv_bytes):
-    read_bytes_s = storage["read_throughput_gb_s"] * GB_BYTES
+    read_bytes_s = storage.read_throughput_gb_s * GB_BYTES
     figures = []
-    if model["weights"] is not None:
-        node_weights = model["weights"]["weights_bytes"] * instances
+    if model.weights is not None:
+        node_weights = model.weights.weights_bytes * instances
         load_s = node_weights / read_bytes_s
         figures.append(figure(
-            "weights_load_s", "Carga dos pesos num cold start", load_s, "s",
-            "pesos do nó / throughput de leitura = %d bytes / %s GB/s = %s s"
-            % (node_weights, _plain(storage["read_throughput_gb_s"]), _fixed(load_s, 3)),
-            {"weights_per_node_bytes": node_weights, "read_throughput_gb_s": storage["read_throughput_gb_s"]},
-            "Tempo mínimo para ler do storage os pesos de todas as instâncias do nó."))
+            "weights_load_s", load_s, Unit.SECONDS,
+            T("formula.weights_load", bytes=node_weights, throughput=storage.read_throughput_gb_s, seconds=load_s),
+            {"weights_per_node_bytes": node_weights, "read_throughput_gb_s": storage.read_throughput_gb_s},
+            T("expl.weights_load")))
     restore_s = restore_seconds(storage, kv_bytes)
     figures.append(figure(
-        "kv_restore_session_s", "Restauração do KV de uma sessão", restore_s, "s",
-        "latência p99 + kv_per_session_bytes / throughput = %s ms + %d / %s GB/s = %s s"
-        % (_plain(storage["read_latency_p99_ms"]), kv_bytes, _plain(storage["read_throughput_gb_s"]),
-           _fixed(restore_s, 3)),
-        {"kv_per_session_bytes": kv_bytes, "read_throughput_gb_s": storage["read_throughput_gb_s"],
-         "read_latency_p99_ms": storage["read_latency_p99_ms"]},
-        "Tempo para trazer de volta do storage o KV de uma sessão (offload ou failover)."))
+        "kv_restore_session_s", restore_s, Unit.SECONDS,
+        T("formula.kv_restore", latency=storage.read_latency_p99_ms, kv_bytes=kv_bytes,
+          throughput=storage.read_throughput_gb_s, seconds=restore_s),
+        {"kv_per_session_bytes": kv_bytes, "read_throughput_gb_s": storage.read_throughput_gb_s,
+         "read_latency_p99_ms": storage.read_latency_p99_ms}, T("expl.kv_restore")))
     rate = read_bytes_s / kv_bytes
     figures.append(figure(
-        "sessions_restored_per_s", "Sessões restauráveis por segundo por nó", rate, "sessões/s",
-        "throughput / kv_per_session_bytes = %s GB/s / %d bytes = %s"
-        % (_plain(storage["read_throughput_gb_s"]), kv_bytes, _fixed(rate, 2)),
-        {"read_throughput_gb_s": storage["read_throughput_gb_s"], "kv_per_session_bytes": kv_bytes},
-        "Com leituras em paralelo a latência se sobrepõe e o throughput de leitura é o limite."))
-    return figures
+        "sessions_restored_per_s", rate, Unit.SESSIONS_PER_S,
+        T("formula.sessions_restored", throughput=storage.read_throughput_gb_s, kv_bytes=kv_bytes, rate=rate),
+        {"read_throughput_gb_s": storage.read_throughput_gb_s, "kv_per_session_bytes": kv_bytes},
+        T("expl.sessions_restored")))
+    return tuple(figures)
 
 
-def performance_figures(scenario, facts, storage, model, kv_bytes, instances, per_instance,
-                        concurrency, nodes_final, ttft_s):
+def performance_figures(scenario, roofline, storage, kv_bytes, instances, per_instance, concurrency,
+                        nodes_final, ttft_s):
     """Decode roofline at full and actual load, and failover, for one scenario."""
     if per_instance == 0 or nodes_final is None:
-        return []
+        return ()
     figures = []
     load_per_instance = min(per_instance, cdiv(concurrency, nodes_final * instances))
-    for suffix, batch, words in (("full", per_instance, "nó cheio (%d sessões por instância)"),
-                                 ("load", load_per_instance, "carga do cenário (%d sessões por instância)")):
-        step = decode_step_bytes(facts, batch, kv_bytes)
-        seconds = step / facts["bandwidth_bytes_s"]
+    for suffix, batch in (("full", per_instance), ("load", load_per_instance)):
+        step = roofline.decode_step_bytes(batch, kv_bytes)
+        seconds = step / roofline.bandwidth_bytes_s
         figures.append(figure(
-            "tpot_%s_ms" % suffix, "TPOT, " + words % batch, seconds * 1000, "ms",
-            "bytes lidos por passo / banda efetiva = %s bytes / %s B/s = %s ms"
-            % (_fixed(step, 0), _sci(facts["bandwidth_bytes_s"]), _fixed(seconds * 1000, 2)),
-            {"batch_per_instance": batch, "dense_weight_bytes": facts["dense_bytes"],
-             "expert_weight_bytes": facts["expert_bytes"], "experts": facts["experts"],
-             "experts_per_token": facts["experts_per_token"], "kv_per_session_bytes": kv_bytes,
-             "instance_bandwidth_bytes_s": facts["bandwidth_bytes_s"]},
-            "Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca "
-            "(E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. "
-            "Limite inferior do tempo por token."))
+            "tpot_%s_ms" % suffix, seconds * 1000, Unit.MS,
+            T("formula.tpot", step=step, bandwidth=roofline.bandwidth_bytes_s, ms=seconds * 1000),
+            {"batch_per_instance": batch, "dense_weight_bytes": roofline.dense_bytes,
+             "expert_weight_bytes": roofline.expert_bytes, "experts": roofline.experts,
+             "experts_per_token": roofline.experts_per_token, "kv_per_session_bytes": kv_bytes,
+             "instance_bandwidth_bytes_s": roofline.bandwidth_bytes_s},
+            T("expl.tpot"), T("label.tpot_%s_ms" % suffix, batch=batch)))
         figures.append(figure(
-            "tokens_per_s_session_%s" % suffix, "Tokens/s por sessão, " + words % batch, 1 / seconds,
-            "tokens/s", "1 / TPOT = 1 / %s s = %s" % (_fixed(seconds, 5), _fixed(1 / seconds, 1)),
-            {"tpot_s": seconds}, "Velocidade de geração vista por cada usuário."))
+            "tokens_per_s_session_%s" % suffix, 1 / seconds, Unit.TOKENS_PER_S,
+            T("formula.tokens_session", seconds=seconds, rate=1 / seconds), {"tpot_s": seconds},
+            T("expl.tokens_session"), T("label.tokens_per_s_session_%s" % suffix, batch=batch)))
         figures.append(figure(
-            "tokens_per_s_node_%s" % suffix, "Tokens/s por nó, " + words % batch,
-            instances * batch / seconds, "tokens/s",
-            "instâncias × lote / TPOT = %d × %d / %s s = %s"
-            % (instances, batch, _fixed(seconds, 5), _fixed(instances * batch / seconds, 1)),
+            "tokens_per_s_node_%s" % suffix, instances * batch / seconds, Unit.TOKENS_PER_S,
+            T("formula.tokens_node", instances=instances, batch=batch, seconds=seconds,
+              rate=instances * batch / seconds),
             {"instances_per_node": instances, "batch_per_instance": batch, "tpot_s": seconds},
-            "Vazão de saída do nó inteiro."))
+            T("expl.tokens_node"), T("label.tokens_per_s_node_%s" % suffix, batch=batch)))
     failed = load_per_instance * instances
-    receivers = scenario["ha_extra_nodes"] or nodes_final - 1
+    receivers = scenario.ha_extra_nodes or nodes_final - 1
     if receivers:
         restore = restore_seconds(storage, failed * kv_bytes, receivers)
         recompute = failed * ttft_s / (receivers * instances)
+        restore_formula = T("formula.failover_restore", latency=storage.read_latency_p99_ms, sessions=failed,
+                            kv_bytes=kv_bytes, throughput=storage.read_throughput_gb_s, receivers=receivers,
+                            seconds=restore)
+        recompute_formula = T("formula.failover_recompute", sessions=failed, ttft_s=ttft_s, receivers=receivers,
+                              instances=instances, seconds=recompute)
     else:
         restore = recompute = None
+        restore_formula = recompute_formula = T("formula.failover_nobody")
     figures.append(figure(
-        "failover_restore_s", "Failover: restaurar do storage as sessões de um nó", restore, "s",
-        ("latência p99 + sessões × KV / (throughput × nós que assumem) = %s ms + %d × %d / (%s GB/s × %d) = %s s"
-         % (_plain(storage["read_latency_p99_ms"]), failed, kv_bytes, _plain(storage["read_throughput_gb_s"]),
-            receivers, _fixed(restore, 3))) if receivers else "nenhum nó para assumir (1 nó, sem reserva)",
+        "failover_restore_s", restore, Unit.SECONDS, restore_formula,
         {"failed_node_sessions": failed, "receiving_nodes": receivers, "kv_per_session_bytes": kv_bytes},
-        "Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o "
-        "KV das sessões do nó que falhou, lendo em paralelo."))
+        T("expl.failover_restore")))
     figures.append(figure(
-        "failover_recompute_s", "Failover: recomputar o prefill dessas sessões", recompute, "s",
-        ("sessões × TTFT / (nós que assumem × instâncias) = %d × %s s / (%d × %d) = %s s"
-         % (failed, _fixed(ttft_s, 3), receivers, instances, _fixed(recompute, 3))) if receivers
-        else "nenhum nó para assumir (1 nó, sem reserva)",
+        "failover_recompute_s", recompute, Unit.SECONDS, recompute_formula,
         {"failed_node_sessions": failed, "receiving_nodes": receivers, "ttft_full_context_s": ttft_s},
-        "Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro."))
-    return figures
+        T("expl.failover_recompute")))
+    return tuple(figures)
+
+
+def scenario_result(scenario, options, hbm_gib, kv_by_basis, basis, instances, latency, storage):
+    """Budget, sessions, nodes and performance for one scenario, each a figure."""
+    params = scenario_parameters(scenario, options)
+    budget = budget_figure(params, options, hbm_gib)
+    sessions, capacity = sessions_figures(options, budget.value, kv_by_basis, basis, instances, latency)
+    nodes = nodes_figures(scenario, params, options.concurrency, capacity.sessions)
+    figures = (budget,) + tuple(sessions) + nodes
+    if latency.roofline is not None:
+        figures += performance_figures(scenario, latency.roofline, storage, kv_by_basis[basis].bytes, instances,
+                                       capacity.per_instance, options.concurrency, find(nodes, "nodes_final"),
+                                       latency.ttft_s)
+    return ScenarioResult(scenario, params, figures, capacity)
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: str
+    code: str
+    message: Text
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every number of one sizing, and the alerts raised over them."""
+    options: Options
+    model: Model
+    server: Server
+    storage: Storage
+    context_tokens: int         # the effective context, after the clamp
+    tensor_parallel: int
+    instances_per_node: int
+    roofline_missing: tuple
+    kv_by_basis: dict
+    common: tuple
+    scenarios: tuple
+    alerts: tuple = ()
+
+    def scenario(self, key):
+        return [s for s in self.scenarios if s.scenario.key == key][0]
+
+    @property
+    def kv(self):
+        return self.kv_by_basis[self.options.kv_accounting]
+
+    @property
+    def status(self):
+        return Status.INFEASIBLE if any(a.level == Level.ERROR for a in self.alerts) else Status.OK
 
 
 def build_report(options, model, server, storage):
-    """Every number of the sizing, as plain data. Pure: no I/O."""
-    requested = options["effective_context"]
-    context_tokens = min(requested, model["max_position_embeddings"])
-    gpus = server["gpus"]
-    tensor_parallel = options["tensor_parallel"] or gpus
-    if gpus % tensor_parallel:
-        raise InputError("--tensor-parallel: %d não divide as %d GPUs do servidor '%s'"
-                         % (tensor_parallel, gpus, server["name"]))
-    instances = gpus // tensor_parallel
-    basis = options["kv_accounting"]
-    kv_by_basis = {name: kv_per_session_figures(
-        model, context_tokens, options["kv_precision"], tensor_parallel, name,
-        options["block_size"], options["max_num_batched_tokens"]) for name in ("spec", "vllm")}
+    """Every number of the sizing, as frozen records. Pure: no I/O."""
+    context_tokens = min(options.effective_context, model.max_position_embeddings)
+    tensor_parallel = options.tensor_parallel or server.gpus
+    if server.gpus % tensor_parallel:
+        raise InputError("err.tensor_parallel_divides", tensor_parallel=tensor_parallel, gpus=server.gpus,
+                         server=server.name)
+    instances = server.gpus // tensor_parallel
+    basis = options.kv_accounting
+    kv_by_basis = {name: kv_per_session(model, context_tokens, options.kv_precision, tensor_parallel, name,
+                                        options.block_size, options.max_num_batched_tokens)
+                   for name in Basis.ALL}
     hbm = hbm_total_figure(server)
-    common = kv_by_basis[basis] + [hbm] + weights_figures(model, instances)
-    traffic = traffic_figure(options)
-    if traffic is not None:
-        common.insert(0, traffic)
-    facts, missing = roofline_facts(model, server, tensor_parallel, options)
-    if facts is None and (options["tpot_slo_ms"] is not None or options["ttft_slo_ms"] is not None):
-        raise InputError("--tpot-slo-ms/--ttft-slo-ms: faltam dados para o roofline: %s"
-                         % ", ".join(missing))
-    perf = {"facts": facts, "storage": storage, "model": model, "ttft_s": None}
-    kv_bytes = kv_by_basis[basis][0]["value"]
-    if facts is not None:
-        ttft = ttft_figure(model, facts, context_tokens)
-        perf["ttft_s"] = ttft["value"]
+    common = list(kv_by_basis[basis].figures) + [hbm] + list(weights_figures(model, instances))
+    if options.requests_per_second is not None:
+        common.insert(0, traffic_figure(options))
+    roofline, missing = roofline_for(model, server, tensor_parallel, options)
+    if roofline is None and (options.tpot_slo_ms is not None or options.ttft_slo_ms is not None):
+        raise InputError("err.roofline_missing", missing=Join(missing))
+    ttft_s = None
+    if roofline is not None:
+        ttft = ttft_figure(model, roofline, context_tokens)
+        ttft_s = ttft.value
         common.append(ttft)
-    common.extend(storage_figures(model, storage, instances, kv_bytes))
-
-    scenarios = {}
-    capacity = {}
-    for scenario in SCENARIOS:
-        params = scenario_parameters(scenario, options)
-        figures, capacity[scenario["key"]] = scenario_figures(
-            scenario, params, options, hbm, kv_by_basis, basis, instances, perf)
-        scenarios[scenario["key"]] = {"label": scenario["label"], "usage": scenario["usage"],
-                                      "ha_label": scenario["ha_label"], "parameters": params,
-                                      "figures": figures}
-
-    inputs = {
-        "model": model["name"], "server": server["name"], "storage": storage["name"],
-        "concurrency": options["concurrency"],
-        "effective_context": context_tokens, "effective_context_requested": requested,
-        "kv_precision": options["kv_precision"],
-        "kv_bytes_per_element": KV_PRECISIONS[options["kv_precision"]][0],
-        "kv_budget_ratio": options["kv_budget_ratio"],
-        "runtime_overhead_gib": options["runtime_overhead_gib"],
-        "peak_headroom_ratio": options["peak_headroom_ratio"],
-        "kv_accounting": basis, "tensor_parallel": tensor_parallel,
-        "instances_per_node": instances, "block_size": options["block_size"],
-        "max_num_batched_tokens": options["max_num_batched_tokens"],
-        "max_num_seqs": options["max_num_seqs"],
-        "requests_per_second": options["requests_per_second"],
-        "mean_session_seconds": options["mean_session_seconds"],
-        "hbm_efficiency": options["hbm_efficiency"], "mfu": options["mfu"],
-        "tpot_slo_ms": options["tpot_slo_ms"], "ttft_slo_ms": options["ttft_slo_ms"],
-        "roofline_missing_facts": missing,
-        "model_details": model_view(model), "server_details": server, "storage_details": storage,
-    }
-    report = {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
-              "inputs": inputs, "common": common, "scenarios": scenarios}
-    report["alerts"] = build_alerts(report, model, server, capacity, kv_by_basis)
-    return report
-
-
-def model_view(model):
-    """The normalized model as plain data (layer objects described)."""
-    view = {key: value for key, value in model.items() if key != "layer_groups"}
-    view["layer_groups"] = [
-        {"kind": g.kind, "count": g.count, "window": getattr(g, "window", None),
-         "chunk": getattr(g, "chunk", None)} for g in model["layer_groups"]]
-    view["attention_description"] = attention_description(model)
-    return view
-
-
-def attention_description(model):
-    groups = " + ".join(g.describe() for g in model["layer_groups"])
-    if model["kv_format"] == "mla":
-        return "mla (%s, latente %d)" % (groups, model["mla_latent_dim"])
-    return "%s (%s)" % (model["attention_pattern"], groups)
-
-
-def build_alerts(report, model, server, capacity, kv_by_basis):
-    inputs = report["inputs"]
-    alerts = []
-
-    def alert(level, code, message):
-        alerts.append({"level": level, "code": code, "message": message})
-
-    if inputs["effective_context_requested"] > inputs["effective_context"]:
-        alert("warning", "context_clamped",
-              "Contexto solicitado (%d tokens) maior que max_position_embeddings do modelo (%d): "
-              "limitado a %d tokens." % (inputs["effective_context_requested"],
-                                         model["max_position_embeddings"], inputs["effective_context"]))
-    precision = inputs["kv_precision"]
-    if precision in HIGH_KV_PRECISIONS:
-        factor = KV_PRECISIONS[precision][0] / KV_PRECISIONS["fp8"][0]
-        alert("warning", "kv_precision_high",
-              "Precisão KV %s usa %s bytes por elemento: %sx a memória de KV de fp8, logo %sx menos "
-              "sessões por nó. Use fp8 se a qualidade permitir." % (
-                  precision, _plain(KV_PRECISIONS[precision][0]), _plain(factor), _plain(factor)))
-    recommended_figures = report["common"] + report["scenarios"]["recommended"]["figures"]
-    failover_s = _find(recommended_figures, "failover_restore_s")
-    if inputs["effective_context"] > LONG_CONTEXT_TOKENS:
-        kv_gib = kv_by_basis[inputs["kv_accounting"]][1]["value"]
-        message = ("Contexto efetivo de %d tokens (> %d): cada sessão carrega %s GiB de KV; restaurar uma "
-                   "sessão do storage '%s' leva %s s (%s sessões/s por nó)"
-                   % (inputs["effective_context"], LONG_CONTEXT_TOKENS, _fixed(kv_gib, 2), inputs["storage"],
-                      _fixed(_find(recommended_figures, "kv_restore_session_s"), 3),
-                      _fixed(_find(recommended_figures, "sessions_restored_per_s"), 2)))
-        if failover_s is not None:
-            message += "; no RECOMENDADO, as sessões de um nó que falha voltam em %s s" % _fixed(failover_s, 1)
-        alert("warning", "long_context_storage_io", message + ".")
-    if failover_s is not None and failover_s > FAILOVER_RESTORE_LIMIT_S:
-        alert("warning", "failover_restore_slow",
-              "No RECOMENDADO, restaurar do storage '%s' as sessões de um nó que falhou leva %s s, acima "
-              "do limite de %d s; compare com recomputar o prefill (%s s) ou use um storage mais rápido."
-              % (inputs["storage"], _fixed(failover_s, 1), FAILOVER_RESTORE_LIMIT_S,
-                 _fixed(_find(recommended_figures, "failover_recompute_s"), 1)))
-    tpot_ms = _find(recommended_figures, "tpot_full_ms")
-    ttft_s = _find(recommended_figures, "ttft_full_context_s")
-    if inputs["roofline_missing_facts"]:
-        alert("info", "latency_unknown",
-              "Sem latência estimada: faltam %s." % ", ".join(inputs["roofline_missing_facts"]))
-    elif inputs["tpot_slo_ms"] is None and inputs["ttft_slo_ms"] is None and (
-            (tpot_ms is not None and tpot_ms > UNUSABLE_TPOT_MS) or ttft_s > UNUSABLE_TTFT_S):
-        alert("warning", "latency_unusable",
-              "Com o nó cheio (RECOMENDADO) o roofline dá TPOT de %s ms (limite %d ms, ou seja, menos de "
-              "%d tokens/s por sessão) e TTFT de %s s para um prompt com o contexto inteiro (limite %d s). "
-              "Use --tpot-slo-ms/--ttft-slo-ms para dimensionar pela latência."
-              % (_fixed(tpot_ms, 1) if tpot_ms is not None else "—", UNUSABLE_TPOT_MS,
-                 1000 // UNUSABLE_TPOT_MS, _fixed(ttft_s, 2), UNUSABLE_TTFT_S))
-    binding = capacity["recommended"]["bound"]
-    if binding != "memória":
-        alert("info", "latency_bound",
-              "No RECOMENDADO as sessões por nó são limitadas pela %s, não pela memória." % binding)
-    if inputs["kv_budget_ratio"] > FRAGMENTATION_BUDGET_RATIO:
-        alert("warning", "kv_budget_fragmentation",
-              "kv_budget_ratio %s acima de %s: risco de fragmentação e de falta de memória para "
-              "ativações." % (_plain(inputs["kv_budget_ratio"]), _plain(FRAGMENTATION_BUDGET_RATIO)))
-    if inputs["runtime_overhead_gib"] < LOW_RUNTIME_OVERHEAD_GIB:
-        alert("warning", "runtime_overhead_low",
-              "runtime_overhead_gib %s abaixo de %s GiB: provavelmente subestimado (pesos, ativações, "
-              "grafos CUDA)." % (_plain(inputs["runtime_overhead_gib"]), _plain(LOW_RUNTIME_OVERHEAD_GIB)))
-    weights_gib = _find(report["common"], "weights_per_node_gib")
-    if weights_gib is not None and inputs["runtime_overhead_gib"] < weights_gib:
-        alert("error", "runtime_overhead_below_weights",
-              "runtime_overhead_gib %s não comporta nem os pesos de %s no nó (%s GiB): aumente "
-              "--runtime-overhead-gib%s."
-              % (_plain(inputs["runtime_overhead_gib"]),
-                 _count(inputs["instances_per_node"], "instância", "instâncias"),
-                 _fixed(weights_gib, 2),
-                 " ou reduza as instâncias por nó com um --tensor-parallel maior"
-                 if inputs["instances_per_node"] > 1 else ""))
-    elif weights_gib is None:
-        alert("info", "weights_unknown",
-              "O modelo não informa o tamanho dos pesos: não foi possível verificar se cabem no "
-              "overhead de runtime.")
-    for scenario in SCENARIOS:
-        result = capacity[scenario["key"]]
-        if result["sessions"] == 0:
-            if result["bound"] == "memória":
-                cause = ("KV por sessão de %s GiB maior que o budget de KV. Reduza o contexto, use fp8 ou "
-                         "um servidor com mais HBM" % _fixed(kv_by_basis[inputs["kv_accounting"]][1]["value"], 2))
-            else:
-                cause = ("a memória comporta sessões, mas a meta de %s não é atingida nem com uma. Relaxe a "
-                         "meta, reduza o contexto ou aumente o --tensor-parallel" % result["bound"])
-            alert("error", "no_session_fits",
-                  "Cenário %s: nenhuma sessão cabe em um nó (%s)." % (scenario["label"], cause))
-    recommended = capacity["recommended"]
-    if recommended["capped"]:
-        alert("warning", "max_num_seqs_binding",
-              "max_num_seqs (%d) limita as sessões por instância abaixo do que a memória admite."
-              % inputs["max_num_seqs"])
-    spec_count = recommended["counts"]["spec"][0]
-    vllm_count = recommended["counts"]["vllm"][0]
-    low, high = sorted((spec_count, vllm_count))
-    if high and (low == 0 or Fraction(high, low) > ACCOUNTING_GAP_RATIO):
-        alert("warning", "accounting_gap",
-              "As bases de contabilidade divergem mais de 10%% (cenário RECOMENDADO): %d sessões por nó "
-              "pela fórmula do guia (spec) e %d pelo KV cache manager do vLLM. Base usada: %s."
-              % (spec_count, vllm_count, inputs["kv_accounting"]))
-    return alerts
-
-
-def _find(figures, key):
-    for item in figures:
-        if item["key"] == key:
-            return item["value"]
-    return None
+    common.extend(storage_figures(model, storage, instances, kv_by_basis[basis].bytes))
+    latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms)
+    scenarios = tuple(scenario_result(scenario, options, hbm.value, kv_by_basis, basis, instances, latency, storage)
+                      for scenario in SCENARIOS)
+    report = Report(options, model, server, storage, context_tokens, tensor_parallel, instances, missing,
+                    kv_by_basis, tuple(common), scenarios)
+    return _replace(report, alerts=evaluate_alerts(report))
 
 
 def exit_status(report):
-    return 1 if any(a["level"] == "error" for a in report["alerts"]) else 0
+    return 1 if report.status == Status.INFEASIBLE else 0
 
 
 # ---------------------------------------------------------------------------
-# 5. Display: rounding happens here and only here
+# 7. Alerts: a registry of short rules. Each rule has its code and level beside
+#    its logic (as mccabe keeps `_code` with its check), its threshold just above
+#    it, and yields the message (an id with parameters) each time it fires.
+#    The registry's order is the order alerts are shown in.
+# ---------------------------------------------------------------------------
+
+ALERT_RULES = []
+
+
+def alert_rule(code, level):
+    def register(rule):
+        ALERT_RULES.append((code, level, rule))
+        return rule
+    return register
+
+
+def evaluate_alerts(report):
+    return tuple(Alert(level, code, message) for code, level, rule in ALERT_RULES for message in rule(report))
+
+
+@alert_rule("context_clamped", Level.WARNING)
+def _context_clamped(report):
+    if report.options.effective_context > report.context_tokens:
+        yield T("alert.context_clamped", requested=report.options.effective_context,
+                maximum=report.model.max_position_embeddings, used=report.context_tokens)
+
+
+@alert_rule("kv_precision_high", Level.WARNING)
+def _kv_precision_high(report):
+    precision = report.options.kv_precision
+    if precision in HIGH_KV_PRECISIONS:
+        yield T("alert.kv_precision_high", precision=precision, bytes=KV_PRECISIONS[precision],
+                factor=KV_PRECISIONS[precision] / KV_PRECISIONS["fp8"])
+
+
+LONG_CONTEXT_TOKENS = 128000             # the guide's "128k"
+
+
+@alert_rule("long_context_storage_io", Level.WARNING)
+def _long_context_storage_io(report):
+    if report.context_tokens > LONG_CONTEXT_TOKENS:
+        failover_s = report.scenario(RECOMMENDED).value("failover_restore_s")
+        yield T("alert.long_context_storage_io", context=report.context_tokens, threshold=LONG_CONTEXT_TOKENS,
+                kv_gib=report.kv.gib, storage=report.storage.name,
+                restore_s=find(report.common, "kv_restore_session_s"),
+                rate=find(report.common, "sessions_restored_per_s"),
+                failover="" if failover_s is None else T("alert.long_context_failover", seconds=failover_s))
+
+
+FAILOVER_RESTORE_LIMIT_S = 60            # a failed node's sessions back within a minute
+
+
+@alert_rule("failover_restore_slow", Level.WARNING)
+def _failover_restore_slow(report):
+    recommended = report.scenario(RECOMMENDED)
+    failover_s = recommended.value("failover_restore_s")
+    if failover_s is not None and failover_s > FAILOVER_RESTORE_LIMIT_S:
+        yield T("alert.failover_restore_slow", storage=report.storage.name, seconds=failover_s,
+                limit=FAILOVER_RESTORE_LIMIT_S, recompute=recommended.value("failover_recompute_s"))
+
+
+@alert_rule("latency_unknown", Level.INFO)
+def _latency_unknown(report):
+    if report.roofline_missing:
+        yield T("alert.latency_unknown", missing=Join(report.roofline_missing))
+
+
+# Below 10 tokens/s per session generation is slower than reading; over 10 s to
+# first token an interactive user gives up.
+UNUSABLE_TPOT_MS = 100
+UNUSABLE_TTFT_S = 10
+
+
+@alert_rule("latency_unusable", Level.WARNING)
+def _latency_unusable(report):
+    if report.roofline_missing or report.options.tpot_slo_ms is not None or report.options.ttft_slo_ms is not None:
+        return
+    tpot_ms = report.scenario(RECOMMENDED).value("tpot_full_ms")
+    ttft_s = find(report.common, "ttft_full_context_s")
+    if (tpot_ms is not None and tpot_ms > UNUSABLE_TPOT_MS) or ttft_s > UNUSABLE_TTFT_S:
+        yield T("alert.latency_unusable", tpot=tpot_ms, tpot_limit=UNUSABLE_TPOT_MS,
+                tokens=1000 // UNUSABLE_TPOT_MS, ttft=ttft_s, ttft_limit=UNUSABLE_TTFT_S)
+
+
+@alert_rule("latency_bound", Level.INFO)
+def _latency_bound(report):
+    bounds = report.scenario(RECOMMENDED).capacity.bounds
+    if bounds != (Bound.MEMORY,):
+        yield T("alert.latency_bound", bound=bound_words(bounds))
+
+
+FRAGMENTATION_BUDGET_RATIO = Fraction(75, 100)
+
+
+@alert_rule("kv_budget_fragmentation", Level.WARNING)
+def _kv_budget_fragmentation(report):
+    if report.options.kv_budget_ratio > FRAGMENTATION_BUDGET_RATIO:
+        yield T("alert.kv_budget_fragmentation", ratio=report.options.kv_budget_ratio,
+                threshold=FRAGMENTATION_BUDGET_RATIO)
+
+
+LOW_RUNTIME_OVERHEAD_GIB = Fraction(50)
+
+
+@alert_rule("runtime_overhead_low", Level.WARNING)
+def _runtime_overhead_low(report):
+    if report.options.runtime_overhead_gib < LOW_RUNTIME_OVERHEAD_GIB:
+        yield T("alert.runtime_overhead_low", overhead=report.options.runtime_overhead_gib,
+                threshold=LOW_RUNTIME_OVERHEAD_GIB)
+
+
+@alert_rule("runtime_overhead_below_weights", Level.ERROR)
+def _runtime_overhead_below_weights(report):
+    weights_gib = find(report.common, "weights_per_node_gib")
+    if weights_gib is not None and report.options.runtime_overhead_gib < weights_gib:
+        instances = report.instances_per_node
+        yield T("alert.runtime_overhead_below_weights", overhead=report.options.runtime_overhead_gib,
+                instances=T("count.instances", n=instances), weights_gib=weights_gib,
+                advice=T("alert.weights_advice_tp") if instances > 1 else "")
+
+
+@alert_rule("weights_unknown", Level.INFO)
+def _weights_unknown(report):
+    if find(report.common, "weights_per_node_gib") is None:
+        yield T("alert.weights_unknown")
+
+
+@alert_rule("no_session_fits", Level.ERROR)
+def _no_session_fits(report):
+    for result in report.scenarios:
+        if result.capacity.sessions == 0:
+            bounds = result.capacity.bounds
+            cause = (T("alert.no_session_memory", kv_gib=report.kv.gib) if bounds == (Bound.MEMORY,)
+                     else T("alert.no_session_latency", bound=bound_words(bounds)))
+            yield T("alert.no_session_fits", scenario=T("scenario.%s.label" % result.scenario.key), cause=cause)
+
+
+@alert_rule("max_num_seqs_binding", Level.WARNING)
+def _max_num_seqs_binding(report):
+    if report.scenario(RECOMMENDED).capacity.capped:
+        yield T("alert.max_num_seqs_binding", max_num_seqs=report.options.max_num_seqs)
+
+
+ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
+
+
+@alert_rule("accounting_gap", Level.WARNING)
+def _accounting_gap(report):
+    capacity = report.scenario(RECOMMENDED).capacity
+    spec, vllm = capacity.memory_sessions(Basis.SPEC), capacity.memory_sessions(Basis.VLLM)
+    low, high = sorted((spec, vllm))
+    if high and (low == 0 or Fraction(high, low) > ACCOUNTING_GAP_RATIO):
+        yield T("alert.accounting_gap", spec=spec, vllm=vllm, basis=report.options.kv_accounting)
+
+
+# ---------------------------------------------------------------------------
+# 8. Messages: every string a person reads, as id -> (pt-BR, en). A plural is
+#    a pair (one, other) chosen by the parameter `n`. Placeholders take a
+#    display format from section 9: {x:f2} fixed places, {x:p} plain decimal,
+#    {x:pct} percent, {x:sci} scientific; bare {x} shows the value as it is.
+#    As calendar.py only looks names up per locale, nothing above changes
+#    for a language: only these lookups do.
+# ---------------------------------------------------------------------------
+
+MESSAGES = {
+    # -- errors: input and environment --------------------------------------
+    "err.not_integer": ("{option}: '{text}' não é um número inteiro entre {minimum} e 10^15",
+                        "{option}: '{text}' is not a whole number between {minimum} and 10^15"),
+    "err.integer_range": ("{option}: deve estar entre {minimum} e 10^15 (recebido {text})",
+                          "{option}: must be between {minimum} and 10^15 (got {text})"),
+    "err.not_number": ("{option}: '{text}' não é um número válido", "{option}: '{text}' is not a valid number"),
+    "err.number_min": ("{option}: deve ser {sign} {minimum:p} (recebido {text})",
+                       "{option}: must be {sign} {minimum:p} (got {text})"),
+    "err.number_max": ("{option}: deve ser <= {maximum:p} (recebido {text})",
+                       "{option}: must be <= {maximum:p} (got {text})"),
+    "err.number_tiny": ("{option}: valores diferentes de zero devem ser >= 10^-15 (recebido {text})",
+                        "{option}: non-zero values must be >= 10^-15 (got {text})"),
+    "err.json_number_range": ("número fora de faixa: {text}", "number out of range: {text}"),
+    "err.json_constant": ("constante não permitida em JSON: {name}", "constant not allowed in JSON: {name}"),
+    "err.json_duplicate_key": ("chave duplicada: '{key}'", "duplicate key: '{key}'"),
+    "err.json_too_deep": ("aninhamento profundo demais", "nested too deeply"),
+    "err.file_unreadable": ("{path}: não foi possível ler o arquivo ({reason})",
+                            "{path}: could not read the file ({reason})"),
+    "err.file_not_regular": ("{path}: não é um arquivo comum (FIFO, dispositivo ou diretório)",
+                             "{path}: not a regular file (FIFO, device or directory)"),
+    "err.file_too_large": ("{path}: arquivo grande demais (o limite é {limit_mib} MiB)",
+                           "{path}: file too large (the limit is {limit_mib} MiB)"),
+    "err.file_not_utf8": ("{path}: o arquivo não está em UTF-8", "{path}: the file is not UTF-8"),
+    "err.json_invalid": ("{path}: JSON inválido ({reason})", "{path}: invalid JSON ({reason})"),
+    "err.json_syntax": ("{path}:{line}:{column}: JSON inválido ({reason})",
+                        "{path}:{line}:{column}: invalid JSON ({reason})"),
+    "err.where": ("{path}: entrada '{entry}', campo '{field}'", "{path}: entry '{entry}', field '{field}'"),
+    "err.field_missing": ("{where}: campo obrigatório ausente", "{where}: required field missing"),
+    "err.field_positive_int": ("{where}: deve ser um inteiro positivo até 10^15 (recebido {value})",
+                               "{where}: must be a positive whole number up to 10^15 (got {value})"),
+    "err.field_positive_number": ("{where}: deve ser um número entre 10^-15 e 10^15 (recebido {value})",
+                                  "{where}: must be a number between 10^-15 and 10^15 (got {value})"),
+    "err.field_non_negative_int": ("{where}: deve ser um inteiro >= 0 (recebido {value})",
+                                   "{where}: must be a whole number >= 0 (got {value})"),
+    "err.field_text": ("{where}: deve ser um texto não vazio", "{where}: must be a non-empty text"),
+    "err.field_bool": ("{where}: deve ser true ou false", "{where}: must be true or false"),
+    "err.catalog_not_object": ("{path}: o catálogo de {kind} deve ser um objeto JSON não vazio, "
+                               "com uma entrada por nome",
+                               "{path}: the {kind} catalog must be a non-empty JSON object, one entry per name"),
+    "catalog.models": ("modelos", "models"),
+    "catalog.servers": ("servidores", "servers"),
+    "catalog.storage": ("storage", "storage"),
+    "err.entry_not_object": ("{path}: entrada '{entry}' deve ser um objeto JSON",
+                             "{path}: entry '{entry}' must be a JSON object"),
+    "err.unknown_name": ("{option}: '{name}' não existe em {path}; nomes válidos: {names}",
+                         "{option}: '{name}' is not in {path}; valid names: {names}"),
+    "err.total_hbm": ("{where}: deve ser gpus x hbm_per_gpu_gb = {gpus} x {per_gpu:p} = {expected:p} "
+                      "(recebido {value:p})",
+                      "{where}: must be gpus x hbm_per_gpu_gb = {gpus} x {per_gpu:p} = {expected:p} "
+                      "(got {value:p})"),
+    "err.mla_with_window": ("{where}: MLA com camadas sliding/chunked não é suportado",
+                            "{where}: MLA with sliding/chunked layers is not supported"),
+    "err.head_dim_indivisible": ("{where}: head_dim ausente e hidden_size {hidden} não é divisível por "
+                                 "num_attention_heads {heads}",
+                                 "{where}: head_dim is absent and hidden_size {hidden} is not divisible by "
+                                 "num_attention_heads {heads}"),
+    "err.layer_types": ("{where}: deve ser uma lista de {layers} nomes (num_hidden_layers)",
+                        "{where}: must be a list of {layers} names (num_hidden_layers)"),
+    "err.pattern_unknown": ("{where}: padrão não reconhecido", "{where}: pattern not recognised"),
+    "err.attention_pattern": ("{where}: deve ser 'full', 'sliding' ou 'hybrid' (recebido {value})",
+                              "{where}: must be 'full', 'sliding' or 'hybrid' (got {value})"),
+    "err.pattern_field_required": ("{where}: campo obrigatório para attention_pattern '{pattern}'",
+                                   "{where}: required for attention_pattern '{pattern}'"),
+    "err.pattern_sum": ("{where}: full_attention_layers ({full}) + sliding_attention_layers ({sliding}) deve "
+                        "somar num_hidden_layers ({layers})",
+                        "{where}: full_attention_layers ({full}) + sliding_attention_layers ({sliding}) must "
+                        "add up to num_hidden_layers ({layers})"),
+    "err.pattern_counts": ("{where}: '{pattern}' exige {full} full + {sliding} sliding",
+                           "{where}: '{pattern}' requires {full} full + {sliding} sliding"),
+    "err.unsizable_layers": ("{count} camadas '{kind}' ({what})", "{count} '{kind}' layers ({what})"),
+    "layer_kind.linear_attention": ("atenção linear (Gated DeltaNet)", "linear attention (Gated DeltaNet)"),
+    "layer_kind.mamba": ("Mamba/SSM", "Mamba/SSM"),
+    "layer_kind.unknown": ("tipo desconhecido", "unknown kind"),
+    "err.unsizable": ("{where}: o modelo tem camadas que esta ferramenta não sabe dimensionar: {layers}; "
+                      "o KV só seria correto para as camadas de atenção",
+                      "{where}: the model has layers this tool cannot size: {layers}; the KV would only "
+                      "be right for the attention layers"),
+    "err.no_attention": ("{where}: nenhuma camada de atenção", "{where}: no attention layer"),
+    "err.one_of": ("{where}: deve ser um de {choices}", "{where}: must be one of {choices}"),
+    "err.not_above": ("{where}: não pode ser maior que {other}", "{where}: cannot be larger than {other}"),
+    "err.aliases": ("{where}: deve ser uma lista de nomes", "{where}: must be a list of names"),
+    "err.alias_repeated": ("{where}: nome '{alias}' repetido", "{where}: name '{alias}' repeated"),
+    "err.config_not_object": ("{path}: o config deve ser um objeto JSON", "{path}: the config must be a JSON object"),
+    "err.tensor_parallel_divides": ("--tensor-parallel: {tensor_parallel} não divide as {gpus} GPUs do "
+                                    "servidor '{server}'",
+                                    "--tensor-parallel: {tensor_parallel} does not divide the {gpus} GPUs of "
+                                    "server '{server}'"),
+    "err.roofline_missing": ("--tpot-slo-ms/--ttft-slo-ms: faltam dados para o roofline: {missing}",
+                             "--tpot-slo-ms/--ttft-slo-ms: the roofline lacks: {missing}"),
+    "err.model_or_config": ("informe --model NOME ou --model-config ARQUIVO (um dos dois)",
+                            "give --model NAME or --model-config FILE (one of the two)"),
+    "err.required": ("{option} é obrigatória", "{option} is required"),
+    "err.concurrency_or_traffic": ("informe --concurrency N, ou --requests-per-second R com "
+                                   "--mean-session-seconds S",
+                                   "give --concurrency N, or --requests-per-second R with --mean-session-seconds S"),
+    "err.concurrency_and_traffic": ("--concurrency não pode ser usada junto com --requests-per-second/"
+                                    "--mean-session-seconds",
+                                    "--concurrency cannot be used with --requests-per-second/"
+                                    "--mean-session-seconds"),
+    "err.traffic_bound": ("--requests-per-second × --mean-session-seconds: a concorrência resultante "
+                          "({value:sci}) passa de 10^15",
+                          "--requests-per-second × --mean-session-seconds: the resulting concurrency "
+                          "({value:sci}) exceeds 10^15"),
+    "err.choice": ("{option}: '{value}' inválida; use uma de: {choices}",
+                   "{option}: '{value}' is not valid; use one of: {choices}"),
+    "err.usage": ("{message}", "{message}"),
+    "err.output_empty": ("{option}: caminho vazio", "{option}: empty path"),
+    "err.output_twice": ("{option}: o mesmo arquivo foi pedido para duas saídas",
+                         "{option}: the same file was asked for two outputs"),
+    "err.output_is_input": ("{option}: '{path}' é o arquivo lido por {input_option}; escolha outro caminho",
+                            "{option}: '{path}' is the file read by {input_option}; choose another path"),
+    "err.output_permission": ("{option}: sem permissão para gravar '{path}'",
+                              "{option}: no permission to write '{path}'"),
+    "err.output_directory": ("{option}: '{path}' é um diretório", "{option}: '{path}' is a directory"),
+    "err.output_no_folder": ("{option}: o diretório de '{path}' não existe",
+                             "{option}: the folder of '{path}' does not exist"),
+    "err.output_write": ("{option}: não foi possível gravar '{path}' ({reason})",
+                         "{option}: could not write '{path}' ({reason})"),
+    "err.fifo_no_reader": ("FIFO sem leitor", "FIFO with no reader"),
+    "err.stdout_closed": ("a saída padrão está fechada", "standard output is closed"),
+    "err.stdout_write": ("não foi possível escrever na saída padrão ({reason})",
+                         "could not write to standard output ({reason})"),
+
+    # -- rules applied to a config (the KV figure repeats them) -------------
+    "rule.alias": ("'{alias}' é um alias de '{name}'", "'{alias}' is an alias of '{name}'"),
+    "rule.text_config": ("config multimodal: text_config aninhado usado como o modelo de linguagem",
+                         "multimodal config: the nested text_config is the language model"),
+    "rule.class_default": ("{field} ausente do config: padrão de {model_type} = {value}",
+                           "{field} absent from the config: {model_type} default = {value}"),
+    "rule.mha": ("num_key_value_heads ausente: igual a num_attention_heads ({heads}, MHA)",
+                 "num_key_value_heads absent: equal to num_attention_heads ({heads}, MHA)"),
+    "rule.mqa": ("num_key_value_heads = 1: MQA, um único KV head", "num_key_value_heads = 1: MQA, a single KV head"),
+    "rule.mla": ("MLA (kv_lora_rank {rank} + qk_rope_head_dim {rope}): um latente de {latent} elementos "
+                 "por token por camada, sem fator 2 de K/V e sem heads",
+                 "MLA (kv_lora_rank {rank} + qk_rope_head_dim {rope}): one latent of {latent} elements "
+                 "per token per layer, with no K/V factor 2 and no heads"),
+    "rule.attention_head_dim": ("head_dim lido de attention_head_dim", "head_dim read from attention_head_dim"),
+    "rule.head_dim_from_hidden": ("head_dim ausente: hidden_size / num_attention_heads = {hidden} / {heads} = "
+                                  "{head_dim}",
+                                  "head_dim absent: hidden_size / num_attention_heads = {hidden} / {heads} = "
+                                  "{head_dim}"),
+    "rule.layer_types": ("tipos de camada lidos de layer_types", "layer kinds read from layer_types"),
+    "rule.hybrid_override_pattern": ("hybrid_override_pattern: '*' = atenção, 'M' = Mamba, '-'/'E' = MLP/MoE "
+                                     "sem KV",
+                                     "hybrid_override_pattern: '*' = attention, 'M' = Mamba, '-'/'E' = MLP/MoE "
+                                     "with no KV"),
+    "rule.full_attention_interval": ("full_attention_interval {interval}: uma camada full a cada {interval}, "
+                                     "as demais lineares",
+                                     "full_attention_interval {interval}: one full layer every {interval}, "
+                                     "the others linear"),
+    "rule.chunked_interval": ("attention_chunk_size com no_rope_layer_interval {interval}: uma camada full "
+                              "(NoPE) a cada {interval}, as demais chunked",
+                              "attention_chunk_size with no_rope_layer_interval {interval}: one full (NoPE) "
+                              "layer every {interval}, the others chunked"),
+    "rule.sliding_window_pattern": ("sliding_window_pattern {every}: uma camada full a cada {every}, as "
+                                    "demais sliding (estilo Gemma)",
+                                    "sliding_window_pattern {every}: one full layer every {every}, the "
+                                    "others sliding (Gemma style)"),
+    "rule.use_sliding_window_false": ("sliding_window presente mas use_sliding_window = false: todas as "
+                                      "camadas full (estilo Qwen2)",
+                                      "sliding_window present but use_sliding_window = false: every layer "
+                                      "full (Qwen2 style)"),
+    "rule.sliding_every_layer": ("sliding_window sem padrão por camada: todas as camadas sliding "
+                                 "(estilo Mistral)",
+                                 "sliding_window with no per-layer pattern: every layer sliding (Mistral style)"),
+    "rule.all_full": ("sem sliding_window nem layer_types: todas as camadas full",
+                      "no sliding_window nor layer_types: every layer full"),
+
+    # -- layer kinds ---------------------------------------------------------
+    "layer.full": ("{count} full", "{count} full"),
+    "layer.sliding": ("{count} sliding (janela {window})", "{count} sliding (window {window})"),
+    "layer.chunked": ("{count} chunked (bloco {chunk})", "{count} chunked (chunk {chunk})"),
+    "layer.mla": ("{count} MLA", "{count} MLA"),
+
+    # -- formulas: identifiers and the values substituted --------------------
+    "formula.weights_checkpoint": ("weights_bytes (tamanho do checkpoint) = {size} bytes",
+                                   "weights_bytes (checkpoint size) = {size} bytes"),
+    "formula.weights_parameters": ("total_parameters × bytes por parâmetro ({precision}) = {params} × "
+                                   "{per_param:p} = {size} bytes",
+                                   "total_parameters × bytes per parameter ({precision}) = {params} × "
+                                   "{per_param:p} = {size} bytes"),
+    "formula.kv_bytes": ("{factor}({terms}) × {elements} × {bytes_per_element:p} = {kv_bytes} bytes",
+                         "{factor}({terms}) × {elements} × {bytes_per_element:p} = {kv_bytes} bytes"),
+    "formula.kv_gib": ("kv_per_session_bytes / 2^30 = {kv_bytes} / {gib_bytes} = {kv_gib:f4} GiB",
+                       "kv_per_session_bytes / 2^30 = {kv_bytes} / {gib_bytes} = {kv_gib:f4} GiB"),
+    "formula.hbm_total": ("total_hbm_gb × 10^9 / 2^30 = {total_hbm_gb:p} × 10^9 / 2^30 = {hbm_gib:f4} GiB",
+                          "total_hbm_gb × 10^9 / 2^30 = {total_hbm_gb:p} × 10^9 / 2^30 = {hbm_gib:f4} GiB"),
+    "formula.weights_per_instance": ("{weights} = {gib:f2} GiB", "{weights} = {gib:f2} GiB"),
+    "formula.weights_per_node": ("instances_per_node × weights_per_instance = {instances} × "
+                                 "{per_instance_gib:f2} = {per_node_gib:f2} GiB",
+                                 "instances_per_node × weights_per_instance = {instances} × "
+                                 "{per_instance_gib:f2} = {per_node_gib:f2} GiB"),
+    "formula.kv_budget": ("(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = ({hbm_gib:f4} - "
+                          "{overhead:p}) × {ratio:p} = {budget_gib:f4} GiB",
+                          "(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = ({hbm_gib:f4} - "
+                          "{overhead:p}) × {ratio:p} = {budget_gib:f4} GiB"),
+    "formula.sessions_one": ("floor(kv_budget_gib / kv_per_session_gib) = floor({budget_gib:f4} / {kv_gib:f4})",
+                             "floor(kv_budget_gib / kv_per_session_gib) = floor({budget_gib:f4} / {kv_gib:f4})"),
+    "formula.sessions_many": ("instances_per_node × floor(kv_budget_gib / instances_per_node / "
+                              "kv_per_session_gib) = {instances} × floor({budget_gib:f4} / {instances} / "
+                              "{kv_gib:f4})",
+                              "instances_per_node × floor(kv_budget_gib / instances_per_node / "
+                              "kv_per_session_gib) = {instances} × floor({budget_gib:f4} / {instances} / "
+                              "{kv_gib:f4})"),
+    "formula.sessions_cap": (", limitado a max_num_seqs {max_num_seqs} por instância",
+                             ", capped at max_num_seqs {max_num_seqs} per instance"),
+    "formula.sessions": ("{expression}{cap}{nonpositive} = {sessions}", "{expression}{cap}{nonpositive} = {sessions}"),
+    "formula.cap_value": ("{name} {value}", "{name} {value}"),
+    "formula.cap_free": ("{name} não limita", "{name} does not bind"),
+    "formula.sessions_latency": ("instances_per_node × min(memória {memory}, {caps}) por instância = {sessions}",
+                                 "instances_per_node × min(memory {memory}, {caps}) per instance = {sessions}"),
+    "formula.sessions_other": ("mesma conta com o KV por sessão da base {basis} ({kv_gib:f4} GiB) = {sessions}",
+                               "same count with the KV per session of the {basis} basis ({kv_gib:f4} GiB) = "
+                               "{sessions}"),
+    "formula.nodes_capacity": ("ceil(concurrency / sessions_per_node) = ceil({concurrency} / {sessions}) = {nodes}",
+                               "ceil(concurrency / sessions_per_node) = ceil({concurrency} / {sessions}) = {nodes}"),
+    "formula.nodes_headroom": ("ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = "
+                               "ceil({concurrency} × (1 + {headroom:p}) / {sessions}) = {nodes}",
+                               "ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = "
+                               "ceil({concurrency} × (1 + {headroom:p}) / {sessions}) = {nodes}"),
+    "formula.nodes_final": ("nodes_with_headroom + ha_extra_nodes = {nodes_headroom} + {ha} = {nodes}",
+                            "nodes_with_headroom + ha_extra_nodes = {nodes_headroom} + {ha} = {nodes}"),
+    "formula.nodes_capacity_none": ("ceil(concurrency / sessions_per_node) = indefinido (0 sessões por nó)",
+                                    "ceil(concurrency / sessions_per_node) = undefined (0 sessions per node)"),
+    "formula.nodes_headroom_none": ("ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = "
+                                    "indefinido (0 sessões por nó)",
+                                    "ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = "
+                                    "undefined (0 sessions per node)"),
+    "formula.nodes_final_none": ("nodes_with_headroom + ha_extra_nodes = indefinido (0 sessões por nó)",
+                                 "nodes_with_headroom + ha_extra_nodes = undefined (0 sessions per node)"),
+    "formula.littles_law": ("ceil(requests_per_second × mean_session_seconds) = ceil({rate:p} × {seconds:p}) = "
+                            "{concurrency}",
+                            "ceil(requests_per_second × mean_session_seconds) = ceil({rate:p} × {seconds:p}) = "
+                            "{concurrency}"),
+    "formula.ttft": ("(2 × {active} × {tokens} + 4 × {heads} × {head_dim} × {pairs}) / {flops_s:sci} FLOP/s = "
+                     "{seconds:f3} s",
+                     "(2 × {active} × {tokens} + 4 × {heads} × {head_dim} × {pairs}) / {flops_s:sci} FLOP/s = "
+                     "{seconds:f3} s"),
+    "formula.weights_load": ("pesos do nó / throughput de leitura = {bytes} bytes / {throughput:p} GB/s = "
+                             "{seconds:f3} s",
+                             "weights of the node / read throughput = {bytes} bytes / {throughput:p} GB/s = "
+                             "{seconds:f3} s"),
+    "formula.kv_restore": ("latência p99 + kv_per_session_bytes / throughput = {latency:p} ms + {kv_bytes} / "
+                           "{throughput:p} GB/s = {seconds:f3} s",
+                           "p99 latency + kv_per_session_bytes / throughput = {latency:p} ms + {kv_bytes} / "
+                           "{throughput:p} GB/s = {seconds:f3} s"),
+    "formula.sessions_restored": ("throughput / kv_per_session_bytes = {throughput:p} GB/s / {kv_bytes} bytes = "
+                                  "{rate:f2}",
+                                  "throughput / kv_per_session_bytes = {throughput:p} GB/s / {kv_bytes} bytes = "
+                                  "{rate:f2}"),
+    "formula.tpot": ("bytes lidos por passo / banda efetiva = {step:f0} bytes / {bandwidth:sci} B/s = {ms:f2} ms",
+                     "bytes read per step / effective bandwidth = {step:f0} bytes / {bandwidth:sci} B/s = "
+                     "{ms:f2} ms"),
+    "formula.tokens_session": ("1 / TPOT = 1 / {seconds:f5} s = {rate:f1}", "1 / TPOT = 1 / {seconds:f5} s = {rate:f1}"),
+    "formula.tokens_node": ("instâncias × lote / TPOT = {instances} × {batch} / {seconds:f5} s = {rate:f1}",
+                            "instances × batch / TPOT = {instances} × {batch} / {seconds:f5} s = {rate:f1}"),
+    "formula.failover_restore": ("latência p99 + sessões × KV / (throughput × nós que assumem) = {latency:p} ms + "
+                                 "{sessions} × {kv_bytes} / ({throughput:p} GB/s × {receivers}) = {seconds:f3} s",
+                                 "p99 latency + sessions × KV / (throughput × nodes taking over) = {latency:p} ms + "
+                                 "{sessions} × {kv_bytes} / ({throughput:p} GB/s × {receivers}) = {seconds:f3} s"),
+    "formula.failover_recompute": ("sessões × TTFT / (nós que assumem × instâncias) = {sessions} × {ttft_s:f3} s / "
+                                   "({receivers} × {instances}) = {seconds:f3} s",
+                                   "sessions × TTFT / (nodes taking over × instances) = {sessions} × {ttft_s:f3} s / "
+                                   "({receivers} × {instances}) = {seconds:f3} s"),
+    "formula.failover_nobody": ("nenhum nó para assumir (1 nó, sem reserva)", "no node to take over (1 node, no spare)"),
+
+    # -- explanations ----------------------------------------------------------
+    "expl.kv_factor_two": ("O KV cache guarda os tensores Key e Value (fator 2) de cada token em cada camada de "
+                           "atenção; elementos por token por camada = KV heads na instância ({heads}) × head_dim "
+                           "({head_dim}).",
+                           "The KV cache stores the Key and Value tensors (factor 2) of every token in every "
+                           "attention layer; elements per token per layer = KV heads in the instance ({heads}) × "
+                           "head_dim ({head_dim})."),
+    "expl.kv_mla": ("Com MLA cada token guarda um único vetor latente comprimido por camada (sem fator 2 de K/V); "
+                    "elementos por token por camada = latente MLA ({latent}) × GPUs da instância que o replicam "
+                    "({tensor_parallel}).",
+                    "With MLA each token keeps one compressed latent vector per layer (no K/V factor 2); elements "
+                    "per token per layer = MLA latent ({latent}) × GPUs of the instance that replicate it "
+                    "({tensor_parallel})."),
+    "expl.kv_kinds": ("Camadas full guardam o contexto inteiro; sliding guardam só a janela; chunked só o bloco "
+                      "corrente.",
+                      "Full layers keep the whole context; sliding layers only the window; chunked layers only "
+                      "the current chunk."),
+    "expl.kv_replicated": ("Com tensor parallel {tensor_parallel} e só {kv_heads} KV heads, cada GPU guarda "
+                           "ceil({kv_heads}/{tensor_parallel}) = {per_gpu} head: os KV heads são replicados.",
+                           "With tensor parallel {tensor_parallel} and only {kv_heads} KV heads, each GPU keeps "
+                           "ceil({kv_heads}/{tensor_parallel}) = {per_gpu} head: the KV heads are replicated."),
+    "expl.kv_vllm": ("Base vLLM: blocos paginados; uma camada full reserva cdiv(T, bloco) blocos e uma sliding "
+                     "reserva cdiv(min(janela - 1 + max_num_batched_tokens, T), bloco) + 1, como o KV cache "
+                     "manager do vLLM v1.",
+                     "vLLM basis: paged blocks; a full layer reserves cdiv(T, block) blocks and a sliding one "
+                     "cdiv(min(window - 1 + max_num_batched_tokens, T), block) + 1, as vLLM v1's KV cache "
+                     "manager does."),
+    "expl.rule": ("Regra aplicada: {rule}.", "Rule applied: {rule}."),
+    "expl.kv_total": ("Total de {kv_gib:f2} GiB por sessão ativa.", "In all, {kv_gib:f2} GiB per active session."),
+    "expl.kv_gib": ("Total de {kv_gib:f2} GiB de KV por sessão ativa, residentes na HBM enquanto a sessão dura.",
+                    "{kv_gib:f2} GiB of KV per active session, resident in HBM while the session lasts."),
+    "expl.hbm_total": ("Fabricantes medem HBM em GB (10^9 bytes); o runtime aloca em GiB (2^30 bytes). "
+                       "{total_hbm_gb:p} GB = {hbm_gib:f2} GiB.",
+                       "Vendors count HBM in GB (10^9 bytes); the runtime allocates in GiB (2^30 bytes). "
+                       "{total_hbm_gb:p} GB = {hbm_gib:f2} GiB."),
+    "expl.weights_per_instance": ("Cada instância (grupo de tensor parallel) carrega uma cópia completa dos pesos, "
+                                  "dividida entre as suas GPUs.",
+                                  "Each instance (tensor-parallel group) loads a whole copy of the weights, split "
+                                  "across its GPUs."),
+    "expl.weights_per_node": ("Os pesos de todas as instâncias do nó precisam caber no overhead de runtime.",
+                              "The weights of every instance on the node must fit in the runtime overhead."),
+    "expl.kv_budget": ("Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, "
+                       "{ratio:pct} ficam para o KV cache e o resto é folga contra fragmentação.",
+                       "The runtime overhead (weights, activations, graphs) comes out of the node's HBM first; of "
+                       "the rest, {ratio:pct} goes to the KV cache and the remainder is slack against "
+                       "fragmentation."),
+    "expl.sessions": ("Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para "
+                      "baixo.",
+                      "Only whole sessions fit: the KV budget divided by one session's KV, rounded down."),
+    "expl.sessions_instances": ("Cada uma das {instances} instâncias do nó tem 1/{instances} do budget e a sua "
+                                "própria contagem.",
+                                "Each of the node's {instances} instances has 1/{instances} of the budget and its "
+                                "own count."),
+    "expl.sessions_capped": ("O limite max_num_seqs ({max_num_seqs}) é menor que a memória permite e define a "
+                             "capacidade.",
+                             "The max_num_seqs limit ({max_num_seqs}) is below what memory allows and sets the "
+                             "capacity."),
+    "expl.sessions_latency": ("Com metas de latência, cada instância admite o menor entre o que a memória comporta "
+                              "e o que mantém TPOT/TTFT dentro das metas. Limite que prende: {bound}.",
+                              "With latency targets, each instance admits the smaller of what memory holds and "
+                              "what keeps TPOT/TTFT within the targets. Binding limit: {bound}."),
+    "expl.sessions_other": ("Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela "
+                            "memória. Não altera a contagem de nós.",
+                            "For comparison: what the other accounting basis would admit from the same inputs, by "
+                            "memory. It does not change the node count."),
+    "expl.nodes_capacity": ("Nós necessários só para a concorrência nominal, sem folga nem reserva.",
+                            "Nodes needed for the nominal concurrency alone, with no headroom nor spare."),
+    "expl.nodes_headroom": ("Nós para a concorrência acrescida de {headroom:pct} de folga para picos.",
+                            "Nodes for the concurrency plus {headroom:pct} of headroom for peaks."),
+    "expl.nodes_final": ("Nós a comprar: os nós com headroom mais {ha} de reserva ({ha_label}).",
+                         "Nodes to buy: the nodes with headroom plus {ha} spare ({ha_label})."),
+    "expl.nodes_none": ("Nenhuma sessão cabe em um nó: não há contagem de nós possível.",
+                        "No session fits in a node: no node count is possible."),
+    "expl.littles_law": ("Lei de Little: sessões simultâneas em média = taxa de chegada × tempo médio de sessão, "
+                         "arredondado para cima para contar sessões inteiras.",
+                         "Little's law: mean concurrent sessions = arrival rate × mean session time, rounded up "
+                         "to whole sessions."),
+    "expl.ttft": ("Prefill limitado por computação: 2 FLOPs por parâmetro ativo por token, mais a atenção causal "
+                  "(pares query-key atendidos em cada camada), divididos pelos FLOPS densos da instância × MFU. "
+                  "Limite inferior: sem fila, sem comunicação.",
+                  "Compute-bound prefill: 2 FLOPs per active parameter per token, plus causal attention "
+                  "(query-key pairs attended in each layer), divided by the instance's dense FLOPS × MFU. A lower "
+                  "bound: no queue, no communication."),
+    "expl.weights_load": ("Tempo mínimo para ler do storage os pesos de todas as instâncias do nó.",
+                          "Shortest time to read the weights of every instance on the node from storage."),
+    "expl.kv_restore": ("Tempo para trazer de volta do storage o KV de uma sessão (offload ou failover).",
+                        "Time to bring one session's KV back from storage (offload or failover)."),
+    "expl.sessions_restored": ("Com leituras em paralelo a latência se sobrepõe e o throughput de leitura é o "
+                               "limite.",
+                               "With parallel reads the latency overlaps and read throughput is the limit."),
+    "expl.tpot": ("Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca "
+                  "(E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do "
+                  "tempo por token.",
+                  "Each decode step reads the dense weights once, the experts the batch touches "
+                  "(E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on "
+                  "the time per token."),
+    "expl.tokens_session": ("Velocidade de geração vista por cada usuário.", "Generation speed each user sees."),
+    "expl.tokens_node": ("Vazão de saída do nó inteiro.", "Output throughput of the whole node."),
+    "expl.failover_restore": ("Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do "
+                              "storage o KV das sessões do nó que falhou, lendo em paralelo.",
+                              "Time for the nodes taking over (HA spares, or the remaining nodes without HA) to "
+                              "read the failed node's sessions' KV from storage, in parallel."),
+    "expl.failover_recompute": ("Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.",
+                                "The alternative to restoring: redo each session's prefill over the whole "
+                                "context."),
+
+    # -- figure labels ---------------------------------------------------------
+    "label.kv_per_session_bytes": ("KV por sessão{suffix}", "KV per session{suffix}"),
+    "label.kv_per_session_gib": ("KV por sessão em GiB{suffix}", "KV per session in GiB{suffix}"),
+    "label.hbm_total_gib": ("HBM total por nó", "Total HBM per node"),
+    "label.weights_per_instance_gib": ("Pesos por instância", "Weights per instance"),
+    "label.weights_per_node_gib": ("Pesos por nó", "Weights per node"),
+    "label.kv_budget_gib": ("Budget de KV por nó", "KV budget per node"),
+    "label.sessions_per_node": ("Sessões por nó", "Sessions per node"),
+    "label.sessions_per_node_memory": ("Sessões por nó pela memória", "Sessions per node by memory"),
+    "label.sessions_other": ("Sessões por nó na base {basis}", "Sessions per node on the {basis} basis"),
+    "label.nodes_capacity": ("Nós por capacidade", "Nodes for capacity"),
+    "label.nodes_with_headroom": ("Nós com headroom", "Nodes with headroom"),
+    "label.nodes_final": ("Nós finais", "Final nodes"),
+    "label.concurrency": ("Concorrência pela lei de Little", "Concurrency by Little's law"),
+    "label.ttft_full_context_s": ("TTFT de um prompt com o contexto inteiro", "TTFT of a prompt with the whole context"),
+    "label.weights_load_s": ("Carga dos pesos num cold start", "Weight load on a cold start"),
+    "label.kv_restore_session_s": ("Restauração do KV de uma sessão", "Restoring one session's KV"),
+    "label.sessions_restored_per_s": ("Sessões restauráveis por segundo por nó",
+                                      "Sessions restorable per second per node"),
+    "label.tpot_full_ms": ("TPOT, nó cheio ({batch} sessões por instância)",
+                           "TPOT, full node ({batch} sessions per instance)"),
+    "label.tpot_load_ms": ("TPOT, carga do cenário ({batch} sessões por instância)",
+                           "TPOT, scenario load ({batch} sessions per instance)"),
+    "label.tokens_per_s_session_full": ("Tokens/s por sessão, nó cheio ({batch} sessões por instância)",
+                                        "Tokens/s per session, full node ({batch} sessions per instance)"),
+    "label.tokens_per_s_session_load": ("Tokens/s por sessão, carga do cenário ({batch} sessões por instância)",
+                                        "Tokens/s per session, scenario load ({batch} sessions per instance)"),
+    "label.tokens_per_s_node_full": ("Tokens/s por nó, nó cheio ({batch} sessões por instância)",
+                                     "Tokens/s per node, full node ({batch} sessions per instance)"),
+    "label.tokens_per_s_node_load": ("Tokens/s por nó, carga do cenário ({batch} sessões por instância)",
+                                     "Tokens/s per node, scenario load ({batch} sessions per instance)"),
+    "label.failover_restore_s": ("Failover: restaurar do storage as sessões de um nó",
+                                 "Failover: restore a node's sessions from storage"),
+    "label.failover_recompute_s": ("Failover: recomputar o prefill dessas sessões",
+                                   "Failover: recompute those sessions' prefill"),
+
+    # -- bounds, scenarios, counts, units ----------------------------------------
+    "bound.memory": ("memória", "memory"),
+    "bound.latency": ("latência ({names})", "latency ({names})"),
+    "limit.memory": ("memória", "memory"),
+    "limit.tpot": ("meta de TPOT", "TPOT target"),
+    "limit.ttft": ("meta de TTFT", "TTFT target"),
+    "limit.max_num_seqs": ("max_num_seqs", "max_num_seqs"),
+    "scenario.minimum.label": ("MÍNIMO", "MINIMUM"),
+    "scenario.recommended.label": ("RECOMENDADO", "RECOMMENDED"),
+    "scenario.ideal.label": ("IDEAL", "IDEAL"),
+    "scenario.minimum.ha": ("sem HA", "no HA"),
+    "scenario.recommended.ha": ("N+1", "N+1"),
+    "scenario.ideal.ha": ("N+2", "N+2"),
+    "scenario.minimum.usage": ("PoC, desenvolvimento e testes", "PoC, development and tests"),
+    "scenario.recommended.usage": ("produção", "production"),
+    "scenario.ideal.usage": ("missão crítica", "mission critical"),
+    "count.nodes": (("{n} nó", "{n} nós"), ("{n} node", "{n} nodes")),
+    "count.sessions": (("{n} sessão", "{n} sessões"), ("{n} session", "{n} sessions")),
+    "count.instances": (("{n} instância", "{n} instâncias"), ("{n} instance", "{n} instances")),
+    "count.gpus": (("{n} GPU", "{n} GPUs"), ("{n} GPU", "{n} GPUs")),
+    "count.concurrent_sessions": (("{n} sessão simultânea", "{n} sessões simultâneas"),
+                                  ("{n} concurrent session", "{n} concurrent sessions")),
+    "unit.bytes": ("bytes", "bytes"),
+    "unit.GiB": ("GiB", "GiB"),
+    "unit.s": ("s", "s"),
+    "unit.ms": ("ms", "ms"),
+    "unit.tokens/s": ("tokens/s", "tokens/s"),
+    "unit.sessions/s": ("sessões/s", "sessions/s"),
+    "unit.nodes": ("nós", "nodes"),
+    "unit.sessions": ("sessões", "sessions"),
+    "value.not_applicable": ("— (não se aplica)", "— (not applicable)"),
+    "value.no_session": ("— (nenhuma sessão cabe)", "— (no session fits)"),
+
+    # -- alerts ------------------------------------------------------------------
+    "alert.context_clamped": ("Contexto solicitado ({requested} tokens) maior que max_position_embeddings do "
+                              "modelo ({maximum}): limitado a {used} tokens.",
+                              "Requested context ({requested} tokens) exceeds the model's max_position_embeddings "
+                              "({maximum}): clamped to {used} tokens."),
+    "alert.kv_precision_high": ("Precisão KV {precision} usa {bytes:p} bytes por elemento: {factor:p}x a memória de "
+                                "KV de fp8, logo {factor:p}x menos sessões por nó. Use fp8 se a qualidade permitir.",
+                                "KV precision {precision} uses {bytes:p} bytes per element: {factor:p}x the KV memory "
+                                "of fp8, so {factor:p}x fewer sessions per node. Use fp8 if quality allows."),
+    "alert.long_context_storage_io": ("Contexto efetivo de {context} tokens (> {threshold}): cada sessão carrega "
+                                      "{kv_gib:f2} GiB de KV; restaurar uma sessão do storage '{storage}' leva "
+                                      "{restore_s:f3} s ({rate:f2} sessões/s por nó){failover}.",
+                                      "Effective context of {context} tokens (> {threshold}): each session holds "
+                                      "{kv_gib:f2} GiB of KV; restoring one session from storage '{storage}' takes "
+                                      "{restore_s:f3} s ({rate:f2} sessions/s per node){failover}."),
+    "alert.long_context_failover": ("; no RECOMENDADO, as sessões de um nó que falha voltam em {seconds:f1} s",
+                                    "; in RECOMMENDED, a failed node's sessions are back in {seconds:f1} s"),
+    "alert.failover_restore_slow": ("No RECOMENDADO, restaurar do storage '{storage}' as sessões de um nó que falhou "
+                                    "leva {seconds:f1} s, acima do limite de {limit} s; compare com recomputar o "
+                                    "prefill ({recompute:f1} s) ou use um storage mais rápido.",
+                                    "In RECOMMENDED, restoring a failed node's sessions from storage '{storage}' "
+                                    "takes {seconds:f1} s, over the {limit} s limit; compare with recomputing the "
+                                    "prefill ({recompute:f1} s) or use faster storage."),
+    "alert.latency_unknown": ("Sem latência estimada: faltam {missing}.", "No latency estimate: missing {missing}."),
+    "alert.latency_unusable": ("Com o nó cheio (RECOMENDADO) o roofline dá TPOT de {tpot:f1} ms (limite {tpot_limit} "
+                               "ms, ou seja, menos de {tokens} tokens/s por sessão) e TTFT de {ttft:f2} s para um "
+                               "prompt com o contexto inteiro (limite {ttft_limit} s). Use --tpot-slo-ms/"
+                               "--ttft-slo-ms para dimensionar pela latência.",
+                               "On a full node (RECOMMENDED) the roofline gives a TPOT of {tpot:f1} ms (limit "
+                               "{tpot_limit} ms, that is fewer than {tokens} tokens/s per session) and a TTFT of "
+                               "{ttft:f2} s for a prompt with the whole context (limit {ttft_limit} s). Use "
+                               "--tpot-slo-ms/--ttft-slo-ms to size by latency."),
+    "alert.latency_bound": ("No RECOMENDADO as sessões por nó são limitadas pela {bound}, não pela memória.",
+                            "In RECOMMENDED the sessions per node are limited by {bound}, not by memory."),
+    "alert.kv_budget_fragmentation": ("kv_budget_ratio {ratio:p} acima de {threshold:p}: risco de fragmentação e de "
+                                      "falta de memória para ativações.",
+                                      "kv_budget_ratio {ratio:p} above {threshold:p}: risk of fragmentation and of "
+                                      "too little memory for activations."),
+    "alert.runtime_overhead_low": ("runtime_overhead_gib {overhead:p} abaixo de {threshold:p} GiB: provavelmente "
+                                   "subestimado (pesos, ativações, grafos CUDA).",
+                                   "runtime_overhead_gib {overhead:p} below {threshold:p} GiB: probably "
+                                   "underestimated (weights, activations, CUDA graphs)."),
+    "alert.runtime_overhead_below_weights": ("runtime_overhead_gib {overhead:p} não comporta nem os pesos de "
+                                             "{instances} no nó ({weights_gib:f2} GiB): aumente "
+                                             "--runtime-overhead-gib{advice}.",
+                                             "runtime_overhead_gib {overhead:p} cannot even hold the weights of "
+                                             "{instances} on the node ({weights_gib:f2} GiB): raise "
+                                             "--runtime-overhead-gib{advice}."),
+    "alert.weights_advice_tp": (" ou reduza as instâncias por nó com um --tensor-parallel maior",
+                                " or run fewer instances per node with a larger --tensor-parallel"),
+    "alert.weights_unknown": ("O modelo não informa o tamanho dos pesos: não foi possível verificar se cabem no "
+                              "overhead de runtime.",
+                              "The model does not state its weight size: could not check that the weights fit in "
+                              "the runtime overhead."),
+    "alert.no_session_fits": ("Cenário {scenario}: nenhuma sessão cabe em um nó ({cause}).",
+                              "Scenario {scenario}: no session fits in a node ({cause})."),
+    "alert.no_session_memory": ("KV por sessão de {kv_gib:f2} GiB maior que o budget de KV. Reduza o contexto, use "
+                                "fp8 ou um servidor com mais HBM",
+                                "KV per session of {kv_gib:f2} GiB larger than the KV budget. Reduce the context, "
+                                "use fp8 or a server with more HBM"),
+    "alert.no_session_latency": ("a memória comporta sessões, mas a meta de {bound} não é atingida nem com uma. "
+                                 "Relaxe a meta, reduza o contexto ou aumente o --tensor-parallel",
+                                 "memory holds sessions, but the {bound} target is not met even with one. Relax "
+                                 "the target, reduce the context or raise --tensor-parallel"),
+    "alert.max_num_seqs_binding": ("max_num_seqs ({max_num_seqs}) limita as sessões por instância abaixo do que a "
+                                   "memória admite.",
+                                   "max_num_seqs ({max_num_seqs}) limits the sessions per instance below what "
+                                   "memory admits."),
+    "alert.accounting_gap": ("As bases de contabilidade divergem mais de 10% (cenário RECOMENDADO): {spec} sessões "
+                             "por nó pela fórmula do guia (spec) e {vllm} pelo KV cache manager do vLLM. Base usada: "
+                             "{basis}.",
+                             "The accounting bases differ by more than 10% (RECOMMENDED scenario): {spec} sessions "
+                             "per node by the guide's formula (spec) and {vllm} by vLLM's KV cache manager. Basis "
+                             "used: {basis}."),
+
+    # -- the report ----------------------------------------------------------------
+    "report.title": ("Relatório de Dimensionamento de Inferência LLM", "LLM Inference Sizing Report"),
+    "report.generated": ("Gerado por `sizing {version}` (schema {schema}). Modelo `{model}`, servidor `{server}`, "
+                         "storage `{storage}`, {concurrency}, contexto de {context} tokens.",
+                         "Generated by `sizing {version}` (schema {schema}). Model `{model}`, server `{server}`, "
+                         "storage `{storage}`, {concurrency}, context of {context} tokens."),
+    "report.summary": ("Resumo", "Summary"),
+    "summary.line": ("{label}: {nodes} ({details})", "{label}: {nodes} ({details})"),
+    "summary.no_session": ("{label}: nenhuma sessão cabe em um nó", "{label}: no session fits in a node"),
+    "summary.use_in_production": (" ← USAR EM PRODUÇÃO", " ← USE IN PRODUCTION"),
+    "summary.headroom": ("{ratio:pct} headroom", "{ratio:pct} headroom"),
+    "summary.no_headroom": ("sem headroom", "no headroom"),
+    "summary.budget": ("budget {ratio:pct}", "budget {ratio:pct}"),
+    "section.title": ("Seção {number}: {title}", "Section {number}: {title}"),
+    "section.inputs": ("Entradas", "Inputs"),
+    "section.dictionary": ("Dicionário de Parâmetros", "Parameter Dictionary"),
+    "section.results": ("Resultados por Cenário", "Results by Scenario"),
+    "section.alerts": ("Alertas e Riscos", "Alerts and Risks"),
+    "inputs.model": ("Modelo", "Model"),
+    "inputs.server": ("Servidor", "Server"),
+    "inputs.storage": ("Storage", "Storage"),
+    "inputs.nfr": ("NFRs e runtime", "NFRs and runtime"),
+    "row.name": ("Nome", "Name"),
+    "row.layers": ("Camadas (num_hidden_layers)", "Layers (num_hidden_layers)"),
+    "row.heads": ("Heads de atenção (num_attention_heads)", "Attention heads (num_attention_heads)"),
+    "row.kv_heads": ("KV heads (num_key_value_heads)", "KV heads (num_key_value_heads)"),
+    "row.head_dim": ("head_dim", "head_dim"),
+    "row.max_context": ("Contexto máximo (max_position_embeddings)", "Maximum context (max_position_embeddings)"),
+    "row.sliding_window": ("Janela deslizante (sliding_window)", "Sliding window (sliding_window)"),
+    "row.attention_pattern": ("Padrão de atenção", "Attention pattern"),
+    "row.parameters": ("Parâmetros totais / ativos", "Total / active parameters"),
+    "row.experts": ("Experts (por token)", "Experts (per token)"),
+    "row.weights": ("Pesos por instância", "Weights per instance"),
+    "row.source": ("Fonte", "Source"),
+    "row.gpus": ("GPUs", "GPUs"),
+    "row.hbm_per_gpu": ("HBM por GPU", "HBM per GPU"),
+    "row.hbm_total": ("HBM total", "Total HBM"),
+    "row.nvlink": ("NVLink", "NVLink"),
+    "row.hbm_bandwidth_tb_s": ("Banda HBM por GPU", "HBM bandwidth per GPU"),
+    "row.bf16_dense_tflops": ("BF16 denso por GPU", "Dense BF16 per GPU"),
+    "row.fp8_dense_tflops": ("FP8 denso por GPU", "Dense FP8 per GPU"),
+    "row.nvlink_per_gpu_gb_s": ("NVLink por GPU", "NVLink per GPU"),
+    "row.profile": ("Perfil", "Profile"),
+    "row.iops": ("IOPS leitura / escrita", "IOPS read / write"),
+    "row.throughput": ("Throughput leitura / escrita", "Throughput read / write"),
+    "row.latency": ("Latência P99 leitura / escrita", "P99 latency read / write"),
+    "row.concurrency": ("Concorrência", "Concurrency"),
+    "row.latency_targets": ("Metas de latência", "Latency targets"),
+    "row.roofline": ("Roofline", "Roofline"),
+    "row.context": ("Contexto efetivo", "Effective context"),
+    "row.kv_precision": ("Precisão KV", "KV precision"),
+    "row.kv_budget_ratio": ("KV budget ratio", "KV budget ratio"),
+    "row.overhead": ("Overhead de runtime", "Runtime overhead"),
+    "row.headroom": ("Headroom de pico", "Peak headroom"),
+    "row.tensor_parallel": ("Tensor parallel", "Tensor parallel"),
+    "row.basis": ("Base de capacidade (kv_accounting)", "Capacity basis (kv_accounting)"),
+    "value.tokens": ("{tokens} tokens", "{tokens} tokens"),
+    "value.context_clamped": ("{tokens} tokens (solicitado: {requested}, limitado ao máximo do modelo)",
+                              "{tokens} tokens (requested: {requested}, clamped to the model's maximum)"),
+    "value.littles_law": ("{concurrency} (lei de Little: ceil({rate:p} req/s × {seconds:p} s))",
+                          "{concurrency} (Little's law: ceil({rate:p} req/s × {seconds:p} s))"),
+    "value.no_targets": ("nenhuma (nós pela memória)", "none (nodes by memory)"),
+    "value.target": ("{name} {value:p} ms", "{name} {value:p} ms"),
+    "value.roofline": ("eficiência de HBM {hbm:pct}, MFU {mfu:pct}", "HBM efficiency {hbm:pct}, MFU {mfu:pct}"),
+    "value.kv_precision": ("{precision} ({bytes:p} byte por elemento)", "{precision} ({bytes:p} byte per element)"),
+    "value.gib": ("{value:p} GiB", "{value:p} GiB"),
+    "value.percent": ("{ratio:pct}", "{ratio:pct}"),
+    "value.tensor_parallel": ("{gpus} por instância, {instances} por nó", "{gpus} per instance, {instances} per node"),
+    "value.basis_spec": ("spec (fórmula do guia)", "spec (the guide's formula)"),
+    "value.basis_vllm": ("vllm (blocos de {block_size} tokens, max_num_batched_tokens {batched}, max_num_seqs "
+                         "{seqs})",
+                         "vllm (blocks of {block_size} tokens, max_num_batched_tokens {batched}, max_num_seqs "
+                         "{seqs})"),
+    "value.attention": ("{pattern} ({groups})", "{pattern} ({groups})"),
+    "value.attention_mla": ("mla ({groups}, latente {latent})", "mla ({groups}, latent {latent})"),
+    "value.weights": ("{bytes} bytes ({gib:f2} GiB)", "{bytes} bytes ({gib:f2} GiB)"),
+    "value.pair": ("{first} / {second}", "{first} / {second}"),
+    "value.experts": ("{experts} ({per_token})", "{experts} ({per_token})"),
+    "value.quantity": ("{value:p} {unit}", "{value:p} {unit}"),
+    "value.hbm_total": ("{gb:p} GB ({gib:f2} GiB)", "{gb:p} GB ({gib:f2} GiB)"),
+    "value.profile": ("{name} ({type})", "{name} ({type})"),
+    "value.latency_pair": ("{read:f2} / {write:f2} ms", "{read:f2} / {write:f2} ms"),
+    "value.throughput_pair": ("{read:p} / {write:p} GB/s", "{read:p} / {write:p} GB/s"),
+    "common.title": ("Valores comuns aos três cenários", "Values common to the three scenarios"),
+    "comparison.title": ("Comparação Rápida", "Quick Comparison"),
+    "comparison.metric": ("Métrica", "Metric"),
+    "comparison.row": ("{label} ({unit})", "{label} ({unit})"),
+    "comparison.nodes_final": ("Nós Finais", "Final Nodes"),
+    "scenario.heading": ("Cenário: {label}", "Scenario: {label}"),
+    "scenario.line": ("Uso: {usage} | HA: {ha} | Headroom: {headroom:pct} | Budget KV: {budget:pct}",
+                      "Use: {usage} | HA: {ha} | Headroom: {headroom:pct} | KV budget: {budget:pct}"),
+    "scenario.row.usage": ("Uso", "Use"),
+    "scenario.row.ha": ("HA", "HA"),
+    "scenario.row.headroom": ("Headroom", "Headroom"),
+    "scenario.row.budget": ("Budget KV", "KV budget"),
+    "figure.rationale": ("Racional", "Rationale"),
+    "figure.formula": ("Fórmula", "Formula"),
+    "figure.inputs": ("Entradas", "Inputs"),
+    "figure.explanation": ("Interpretação", "Interpretation"),
+    "alerts.none": ("Nenhum alerta.", "No alerts."),
+    "alerts.level": ("Nível", "Level"),
+    "alerts.code": ("Código", "Code"),
+    "alerts.message": ("Mensagem", "Message"),
+    "summary_table.scenario": ("Cenário", "Scenario"),
+    "summary_table.nodes": ("Nós", "Nodes"),
+    "summary_table.sessions": ("Sessões por nó", "Sessions per node"),
+    "summary_table.kv": ("KV por sessão (GiB)", "KV per session (GiB)"),
+    "summary_table.limit": ("Limite", "Limit"),
+    "dictionary.parameter": ("Parâmetro", "Parameter"),
+    "dictionary.origin": ("Origem", "Origin"),
+    "dictionary.what": ("O que é", "What it is"),
+    "dictionary.why": ("Importância", "Why it matters"),
+    "dictionary.mistake": ("Erro comum", "Common mistake"),
+    "origin.model": ("Modelo", "Model"),
+    "origin.runtime": ("Runtime", "Runtime"),
+    "origin.nfr": ("NFR", "NFR"),
+    "origin.hardware": ("Hardware", "Hardware"),
+
+    # -- the parameter dictionary ------------------------------------------------------
+    "dict.num_hidden_layers.what": ("Número de camadas do transformer; cada camada de atenção guarda o seu próprio "
+                                    "K e V.",
+                                    "Number of transformer layers; each attention layer keeps its own K and V."),
+    "dict.num_hidden_layers.why": ("O KV cresce linearmente com o número de camadas que guardam cache.",
+                                   "The KV grows linearly with the number of layers that keep a cache."),
+    "dict.num_hidden_layers.mistake": ("Contar camadas sem atenção (MLP, Mamba) como se guardassem KV, ou esquecer "
+                                       "que camadas sliding guardam só a janela.",
+                                       "Counting layers without attention (MLP, Mamba) as if they kept KV, or "
+                                       "forgetting that sliding layers keep only the window."),
+    "dict.num_attention_heads.what": ("Número de heads de query da atenção.", "Number of attention query heads."),
+    "dict.num_attention_heads.why": ("Define head_dim quando o config não traz head_dim (hidden_size / "
+                                     "num_attention_heads).",
+                                     "Sets head_dim when the config has no head_dim (hidden_size / "
+                                     "num_attention_heads)."),
+    "dict.num_attention_heads.mistake": ("Usá-lo no lugar de num_key_value_heads: superestima o KV em 4 a 8 vezes em "
+                                         "modelos GQA.",
+                                         "Using it instead of num_key_value_heads: overestimates the KV 4 to 8 times "
+                                         "in GQA models."),
+    "dict.num_key_value_heads.what": ("Número de heads de K/V; com GQA é menor que o de query, com MQA é 1.",
+                                      "Number of K/V heads; with GQA fewer than the query heads, with MQA 1."),
+    "dict.num_key_value_heads.why": ("8 KV heads em vez de 64 significam 8 vezes menos memória de KV.",
+                                     "8 KV heads instead of 64 mean 8 times less KV memory."),
+    "dict.num_key_value_heads.mistake": ("Usar num_attention_heads: superestimação de 4 a 8 vezes.",
+                                         "Using num_attention_heads: a 4 to 8 times overestimate."),
+    "dict.head_dim.what": ("Dimensão de cada head de atenção (elementos por head por token).",
+                           "Width of each attention head (elements per head per token)."),
+    "dict.head_dim.why": ("Multiplica diretamente o KV por token.", "Multiplies the KV per token directly."),
+    "dict.head_dim.mistake": ("Calcular hidden_size / num_attention_heads quando o config traz head_dim (gpt-oss: "
+                              "2880/64 = 45, mas head_dim real é 64).",
+                              "Computing hidden_size / num_attention_heads when the config has head_dim (gpt-oss: "
+                              "2880/64 = 45, but the real head_dim is 64)."),
+    "dict.max_position_embeddings.what": ("Maior contexto que o modelo suporta.",
+                                          "The longest context the model supports."),
+    "dict.max_position_embeddings.why": ("O contexto efetivo é limitado a este valor (clamp automático com alerta).",
+                                         "The effective context is clamped to it (automatically, with an alert)."),
+    "dict.max_position_embeddings.mistake": ("Dimensionar para um contexto que o modelo não aceita.",
+                                             "Sizing for a context the model does not accept."),
+    "dict.sliding_window.what": ("Tamanho da janela das camadas de atenção deslizante (sliding window).",
+                                 "Window size of the sliding-window attention layers."),
+    "dict.sliding_window.why": ("Camadas sliding guardam no máximo a janela, não o contexto inteiro.",
+                                "Sliding layers keep at most the window, not the whole context."),
+    "dict.sliding_window.mistake": ("Cobrar contexto cheio nas camadas sliding, ou aplicar a janela a camadas full.",
+                                    "Charging the full context to sliding layers, or applying the window to full "
+                                    "layers."),
+    "dict.attention_pattern.what": ("Distribuição das camadas entre atenção full, sliding, chunked ou MLA.",
+                                    "How the layers split between full, sliding, chunked and MLA attention."),
+    "dict.attention_pattern.why": ("Em modelos híbridos só as camadas full crescem com o contexto.",
+                                   "In hybrid models only the full layers grow with the context."),
+    "dict.attention_pattern.mistake": ("Tratar um modelo híbrido como se todas as camadas fossem full.",
+                                       "Treating a hybrid model as if every layer were full."),
+    "dict.effective_context.what": ("Tokens de contexto (prompt + resposta) que cada sessão mantém em cache.",
+                                    "Context tokens (prompt + answer) each session keeps in cache."),
+    "dict.effective_context.why": ("O KV das camadas full cresce linearmente com ele.",
+                                   "The KV of the full layers grows linearly with it."),
+    "dict.effective_context.mistake": ("Usar o contexto máximo do modelo quando o uso real é bem menor (ou o "
+                                       "contrário).",
+                                       "Using the model's maximum context when real use is much shorter (or the "
+                                       "reverse)."),
+    "dict.concurrency.what": ("Sessões ativas ao mesmo tempo, cada uma com o seu KV residente na HBM.",
+                              "Sessions active at the same time, each with its KV resident in HBM."),
+    "dict.concurrency.why": ("Os nós necessários crescem linearmente com a concorrência.",
+                             "The nodes needed grow linearly with the concurrency."),
+    "dict.concurrency.mistake": ("Confundir usuários cadastrados ou requisições por segundo com sessões simultâneas.",
+                                 "Confusing registered users or requests per second with concurrent sessions."),
+    "dict.kv_precision.what": ("Tipo numérico dos elementos do KV cache (fp8, fp16, bf16, fp32, int8, nvfp4).",
+                               "Numeric type of the KV cache elements (fp8, fp16, bf16, fp32, int8, nvfp4)."),
+    "dict.kv_precision.why": ("fp16/bf16 ocupam o dobro de fp8: metade das sessões por nó.",
+                              "fp16/bf16 take twice the memory of fp8: half the sessions per node."),
+    "dict.kv_precision.mistake": ("Assumir fp8 sem validar a qualidade, ou esquecer de habilitá-lo no runtime.",
+                                  "Assuming fp8 without checking quality, or forgetting to enable it in the "
+                                  "runtime."),
+    "dict.kv_budget_ratio.what": ("Fração da HBM livre (após o overhead de runtime) reservada ao KV cache.",
+                                  "Share of the free HBM (after the runtime overhead) set aside for the KV cache."),
+    "dict.kv_budget_ratio.why": ("Define quantas sessões cabem por nó.", "Sets how many sessions fit per node."),
+    "dict.kv_budget_ratio.mistake": ("Usar valores acima de 0.75: fragmentação e falta de memória para ativações.",
+                                     "Values above 0.75: fragmentation and too little memory for activations."),
+    "dict.runtime_overhead_gib.what": ("Memória por nó reservada a pesos do modelo, ativações, grafos CUDA e "
+                                       "buffers.",
+                                       "Memory per node set aside for model weights, activations, CUDA graphs and "
+                                       "buffers."),
+    "dict.runtime_overhead_gib.why": ("É descontada da HBM antes de aplicar o budget de KV.",
+                                      "It comes out of the HBM before the KV budget is applied."),
+    "dict.runtime_overhead_gib.mistake": ("Subestimar (abaixo de 50 GiB) ou esquecer que os pesos de cada instância "
+                                          "ficam aqui.",
+                                          "Underestimating it (below 50 GiB), or forgetting that every instance's "
+                                          "weights live here."),
+    "dict.peak_headroom_ratio.what": ("Folga sobre a concorrência para absorver picos de tráfego.",
+                                      "Slack over the concurrency to absorb traffic peaks."),
+    "dict.peak_headroom_ratio.why": ("Multiplica a concorrência antes de calcular os nós.",
+                                     "Multiplies the concurrency before the nodes are counted."),
+    "dict.peak_headroom_ratio.mistake": ("Dimensionar pela média de tráfego, sem folga para picos.",
+                                         "Sizing for the mean traffic, with no slack for peaks."),
+    "dict.ha_extra_nodes.what": ("Nós de reserva para alta disponibilidade (N+1, N+2).",
+                                 "Spare nodes for high availability (N+1, N+2)."),
+    "dict.ha_extra_nodes.why": ("Garante capacidade quando um ou dois nós falham ou entram em manutenção.",
+                                "Keeps capacity when one or two nodes fail or go into maintenance."),
+    "dict.ha_extra_nodes.mistake": ("Contar a reserva como capacidade disponível para tráfego normal.",
+                                    "Counting the spares as capacity for normal traffic."),
+    "dict.total_hbm_gb.what": ("HBM total do servidor em GB (10^9 bytes), somando todas as GPUs.",
+                               "The server's total HBM in GB (10^9 bytes), over all its GPUs."),
+    "dict.total_hbm_gb.why": ("É a memória de onde saem overhead e budget de KV.",
+                              "The memory that the overhead and the KV budget come out of."),
+    "dict.total_hbm_gb.mistake": ("Misturar GB (10^9) e GiB (2^30): 2304 GB são 2145.77 GiB, não 2304 GiB.",
+                                  "Mixing GB (10^9) and GiB (2^30): 2304 GB are 2145.77 GiB, not 2304 GiB."),
+    "dict.storage_profile.what": ("Perfil de storage (IOPS, throughput, latência) usado para pesos e offload de KV.",
+                                  "Storage profile (IOPS, throughput, latency) used for weights and KV offload."),
+    "dict.storage_profile.why": ("Contextos longos e recuperação de sessões pressionam o I/O.",
+                                 "Long contexts and session recovery press on I/O."),
+    "dict.storage_profile.mistake": ("Ignorar o storage em contextos acima de 128k tokens.",
+                                     "Ignoring storage for contexts above 128k tokens."),
+
+    # -- command line -------------------------------------------------------------------
+    "help.description": ("Dimensiona quantos servidores GPU uma implantação de LLM precisa, em três cenários "
+                         "(MÍNIMO, RECOMENDADO, IDEAL), com o racional de cada número.",
+                         "Sizes how many GPU servers an LLM deployment needs, in three scenarios (MINIMUM, "
+                         "RECOMMENDED, IDEAL), with the rationale of every number."),
+    "help.epilog": ("Exemplo: sizing --model opt-oss-120b --server dgx300 --concurrency 1000 --effective-context "
+                    "131072. Saída: 0 = dimensionado; 1 = algum cenário não comporta nenhuma sessão (ou os pesos não "
+                    "cabem no overhead); 2 = entrada inválida.",
+                    "Example: sizing --model opt-oss-120b --server dgx300 --concurrency 1000 --effective-context "
+                    "131072. Exit status: 0 = sized; 1 = some scenario holds no session (or the weights do not fit "
+                    "the overhead); 2 = bad input."),
+    "help.group.load": ("modelo, servidor e carga", "model, server and load"),
+    "help.group.runtime": ("runtime e cenários", "runtime and scenarios"),
+    "help.group.latency": ("latência (roofline)", "latency (roofline)"),
+    "help.group.catalogs": ("catálogos", "catalogs"),
+    "help.group.output": ("saída", "output"),
+    "metavar.name": ("NOME", "NAME"),
+    "metavar.file": ("ARQUIVO", "FILE"),
+    "metavar.profile": ("PERFIL", "PROFILE"),
+    "metavar.basis": ("BASE", "BASIS"),
+    "help.model": ("modelo do catálogo (ex.: opt-oss-120b)", "model from the catalog (e.g. opt-oss-120b)"),
+    "help.model_config": ("config.json do Hugging Face, no lugar de --model",
+                          "a Hugging Face config.json, instead of --model"),
+    "help.server": ("servidor do catálogo (ex.: dgx300)", "server from the catalog (e.g. dgx300)"),
+    "help.storage": ("perfil de storage (padrão: %(default)s)", "storage profile (default: %(default)s)"),
+    "help.concurrency": ("sessões simultâneas (inteiro > 0)", "concurrent sessions (whole number > 0)"),
+    "help.requests_per_second": ("chegadas por segundo; com --mean-session-seconds, no lugar de --concurrency",
+                                 "arrivals per second; with --mean-session-seconds, instead of --concurrency"),
+    "help.mean_session_seconds": ("duração média de uma sessão em segundos (lei de Little)",
+                                  "mean duration of a session in seconds (Little's law)"),
+    "help.effective_context": ("contexto por sessão em tokens (limitado a max_position_embeddings)",
+                               "context per session in tokens (clamped to max_position_embeddings)"),
+    "help.kv_precision": ("precisão do KV cache: {choices} (padrão: %(default)s)",
+                          "KV cache precision: {choices} (default: %(default)s)"),
+    "help.kv_budget_ratio": ("fração da HBM livre para KV, 0 < R <= 1 (padrão: %(default)s)",
+                             "share of the free HBM for KV, 0 < R <= 1 (default: %(default)s)"),
+    "help.runtime_overhead_gib": ("GiB por nó para pesos e ativações, >= 0 (padrão: %(default)s)",
+                                  "GiB per node for weights and activations, >= 0 (default: %(default)s)"),
+    "help.peak_headroom_ratio": ("folga para picos, >= 0 (padrão: %(default)s; IDEAL usa no mínimo 0.30)",
+                                 "slack for peaks, >= 0 (default: %(default)s; IDEAL uses at least 0.30)"),
+    "help.tensor_parallel": ("GPUs por instância do modelo (padrão: todas as GPUs do nó)",
+                             "GPUs per model instance (default: every GPU of the node)"),
+    "help.kv_accounting": ("base de capacidade: spec (fórmula do guia) ou vllm (blocos paginados do vLLM v1) "
+                           "(padrão: %(default)s)",
+                           "capacity basis: spec (the guide's formula) or vllm (vLLM v1's paged blocks) "
+                           "(default: %(default)s)"),
+    "help.block_size": ("tokens por bloco de KV na base vllm (padrão: %(default)s)",
+                        "tokens per KV block on the vllm basis (default: %(default)s)"),
+    "help.max_num_batched_tokens": ("tokens por passo do scheduler na base vllm (padrão: %(default)s)",
+                                    "tokens per scheduler step on the vllm basis (default: %(default)s)"),
+    "help.max_num_seqs": ("sessões por instância no máximo, base vllm (padrão: %(default)s)",
+                          "sessions per instance at most, vllm basis (default: %(default)s)"),
+    "help.tpot_slo_ms": ("meta de tempo por token de saída; limita as sessões por nó",
+                         "time-per-output-token target; caps the sessions per node"),
+    "help.ttft_slo_ms": ("meta de tempo até o primeiro token (prompt com o contexto inteiro)",
+                         "time-to-first-token target (a prompt with the whole context)"),
+    "help.hbm_efficiency": ("fração da banda de HBM de pico atingida no decode, 0.01 <= R <= 1 (padrão: "
+                            "%(default)s)",
+                            "share of peak HBM bandwidth reached in decode, 0.01 <= R <= 1 (default: %(default)s)"),
+    "help.mfu": ("fração dos FLOPS densos de pico atingida no prefill, 0.01 <= R <= 1 (padrão: %(default)s)",
+                 "share of peak dense FLOPS reached in prefill, 0.01 <= R <= 1 (default: %(default)s)"),
+    "help.models_file": ("catálogo de modelos (padrão: models.json do sizing)",
+                         "models catalog (default: sizing's models.json)"),
+    "help.servers_file": ("catálogo de servidores (padrão: servers.json do sizing)",
+                          "servers catalog (default: sizing's servers.json)"),
+    "help.storage_file": ("catálogo de storage (padrão: storage.json do sizing)",
+                          "storage catalog (default: sizing's storage.json)"),
+    "help.json_only": ("imprime só o JSON", "print only the JSON"),
+    "help.markdown_only": ("imprime só o Markdown", "print only the Markdown"),
+    "help.summary_only": ("imprime só o resumo: uma tabela por cenário e os alertas",
+                          "print only the summary: one table of the scenarios, and the alerts"),
+    "help.output_markdown_file": ("grava também o relatório Markdown neste arquivo",
+                                  "also write the Markdown report to this file"),
+    "help.output_json_file": ("grava também o JSON neste arquivo", "also write the JSON to this file"),
+    "help.lang": ("idioma do relatório, dos alertas, dos erros e da ajuda: pt-BR ou en (padrão: %(default)s)",
+                  "language of the report, alerts, errors and help: pt-BR or en (default: %(default)s)"),
+    "help.version": ("mostra a versão e sai", "show the version and exit"),
+    "help.help": ("mostra esta ajuda e sai", "show this help and exit"),
+
+    # argparse's own messages, by their English text (argparse looks `_` and
+    # `ngettext` up in its module at call time; these cover Python 3.8 to 3.13).
+    "argparse:usage: ": ("uso: ", "usage: "),
+    "argparse:options": ("opções", "options"),
+    "argparse:optional arguments": ("opções", "options"),
+    "argparse:positional arguments": ("argumentos posicionais", "positional arguments"),
+    "argparse:the following arguments are required: %s": ("faltam opções obrigatórias: %s",
+                                                           "the following arguments are required: %s"),
+    "argparse:unrecognized arguments: %s": ("argumentos não reconhecidos: %s", "unrecognized arguments: %s"),
+    "argparse:expected one argument": ("esperava um valor", "expected one argument"),
+    "argparse:ignored explicit argument %r": ("valor não esperado: %r", "ignored explicit argument %r"),
+    "argparse:argument %(argument_name)s: %(message)s": ("opção %(argument_name)s: %(message)s",
+                                                         "argument %(argument_name)s: %(message)s"),
+    "argparse:not allowed with argument %s": ("não pode ser usada junto com %s", "not allowed with argument %s"),
+    "argparse:one of the arguments %s is required": ("uma das opções %s é obrigatória",
+                                                     "one of the arguments %s is required"),
+    "argparse:ambiguous option: %(option)s could match %(matches)s": ("opção ambígua: %(option)s pode ser "
+                                                                      "%(matches)s",
+                                                                      "ambiguous option: %(option)s could match "
+                                                                      "%(matches)s"),
+    "argparse:invalid choice: %(value)r (choose from %(choices)s)": ("valor inválido: %(value)r (escolha entre "
+                                                                     "%(choices)s)",
+                                                                     "invalid choice: %(value)r (choose from "
+                                                                     "%(choices)s)"),
+}
+
+
+def render(text, lang):
+    """A Text in a language: the template looked up, its parameters formatted (section 9)."""
+    entry = MESSAGES[text.id][LANGUAGES.index(lang)]
+    params = dict(text.params)
+    if isinstance(entry, tuple):
+        entry = entry[0] if params.get("n") == 1 else entry[1]
+    return _MessageFormatter(lang).vformat(entry, (), params)
+
+
+def say(value, lang):
+    """Anything shown to a person: Texts and Joins rendered, numbers and names as they are."""
+    if isinstance(value, Text):
+        return render(value, lang)
+    if isinstance(value, Join):
+        return value.separator.join(say(item, lang) for item in value.items)
+    return format_input(value)
+
+
+def translate_argparse(lang):
+    def translate(message):
+        entry = MESSAGES.get("argparse:" + message)
+        return entry[LANGUAGES.index(lang)] if entry else message
+    return translate
+
+
+# ---------------------------------------------------------------------------
+# 9. Display: rounding happens here and only here
 # ---------------------------------------------------------------------------
 
 def _fixed(value, places):
@@ -1598,25 +2626,11 @@ def _plain(value):
     value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator)
-    text = _fixed(value, 6).rstrip("0").rstrip(".")
-    return text
-
-
-def _or_dash(value):
-    return "—" if value is None else str(value)
+    return _fixed(value, 6).rstrip("0").rstrip(".")
 
 
 def _percent(ratio):
     return _plain(Fraction(ratio) * 100) + "%"
-
-
-def _count(value, singular, plural):
-    if value is None:
-        return "—"
-    return "%d %s" % (value, singular if value == 1 else plural)
-
-
-UNIT_PLACES = {"GiB": 2, "s": 3, "ms": 2, "tokens/s": 1, "sessões/s": 2}
 
 
 def _sci(value):
@@ -1637,22 +2651,29 @@ def _sci(value):
     return "%s%se%+03d" % (sign, digits, exponent)
 
 
-def format_value(value, unit):
-    """A figure's value with its unit, rounded for display."""
-    if value is None:
-        return "— (não se aplica)" if unit in UNIT_PLACES else "— (nenhuma sessão cabe)"
-    if unit in UNIT_PLACES:
-        return "%s %s" % (_fixed(value, UNIT_PLACES[unit]), unit)
-    if unit == "bytes":
-        return "%d bytes" % value
-    if unit == "nós":
-        return _count(value, "nó", "nós")
-    if unit == "sessões":
-        return _count(value, "sessão", "sessões")
-    return "%s %s" % (_plain(value) if isinstance(value, (int, Fraction)) else value, unit)
+# Format specs usable in message templates ({x:f2}, {x:p}, {x:pct}, {x:sci}).
+NUMBER_FORMATS = {"p": _plain, "pct": _percent, "sci": _sci}
+
+
+class _MessageFormatter(string.Formatter):
+    """str.format for the message table: nested Texts, Joins and exact numbers."""
+
+    def __init__(self, lang):
+        string.Formatter.__init__(self)
+        self.lang = lang
+
+    def format_field(self, value, spec):
+        if value is None:
+            return "—"
+        if spec in NUMBER_FORMATS:
+            return NUMBER_FORMATS[spec](value)
+        if spec[:1] == "f" and spec[1:].isdigit():
+            return _fixed(value, int(spec[1:]))
+        return say(value, self.lang)
 
 
 def format_input(value):
+    """An input value as shown in a rationale: exact numbers plainly, null as JSON does."""
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
     if isinstance(value, (int, Fraction)):
@@ -1660,182 +2681,396 @@ def format_input(value):
     return str(value)
 
 
-def summary_line(report, key):
+def format_value(value, unit, lang):
+    """A figure's value with its unit, rounded for display."""
+    if value is None:
+        return say(T("value.not_applicable" if unit in UNIT_PLACES else "value.no_session"), lang)
+    if unit in UNIT_PLACES:
+        return "%s %s" % (_fixed(value, UNIT_PLACES[unit]), say(T("unit." + unit), lang))
+    if unit == Unit.NODES:
+        return say(T("count.nodes", n=value), lang)
+    if unit == Unit.SESSIONS:
+        return say(T("count.sessions", n=value), lang)
+    return "%s %s" % (_plain(value), say(T("unit." + unit), lang))
+
+
+# ---------------------------------------------------------------------------
+# 10. Outline: the report as neutral blocks, in reading order. Text and
+#     Markdown serialize the same blocks (as coverage.py builds its table once
+#     for report_text and report_markdown).
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TitleBlock:
+    title: Text
+    generated: Text
+
+
+@dataclass(frozen=True)
+class SummaryBlock:
+    title: Text
+    lines: tuple
+
+
+@dataclass(frozen=True)
+class SectionBlock:
+    number: int
+    title: Text
+
+
+@dataclass(frozen=True)
+class BulletsBlock:
+    title: Text
+    rows: tuple                 # (label, value)
+
+
+@dataclass(frozen=True)
+class DictionaryBlock:
+    header: tuple
+    rows: tuple                 # (parameter, origin, what, why, mistake)
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    title: object               # a Text, or None
+    header: tuple
+    rows: tuple
+    right_aligned: tuple = ()
+    strong_rows: tuple = ()     # rows shown in bold where the format has bold
+
+
+@dataclass(frozen=True)
+class SubheadingBlock:
+    title: Text
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class ScenarioBlock:
+    result: ScenarioResult
+
+
+@dataclass(frozen=True)
+class AlertsBlock:
+    alerts: tuple
+
+
+SECTION_ICONS = {1: "📋", 2: "📚", 3: "🎯", 4: "⚠️"}
+ALERT_ICONS = {Level.ERROR: "❌", Level.WARNING: "⚠️", Level.INFO: "ℹ️"}
+RECOMMENDED_MARK = " ✅"
+
+
+def scenario_label(result):
+    return T("scenario.%s.label" % result.scenario.key)
+
+
+def summary_line(result):
     """The guide's one-line answer per scenario, e.g. 'MÍNIMO: 2 nós (sem HA, sem headroom)'."""
-    scenario = report["scenarios"][key]
-    spec = [s for s in SCENARIOS if s["key"] == key][0]
-    params = scenario["parameters"]
-    nodes = _result(scenario, "nodes_final")
-    if nodes is None:
-        return "%s: nenhuma sessão cabe em um nó" % scenario["label"]
-    details = [scenario["ha_label"]]
-    details.append("%s headroom" % _percent(params["peak_headroom_ratio"])
-                   if params["peak_headroom_ratio"] else "sem headroom")
-    if spec["budget_cap"] is not None:
-        details.append("budget %s" % _percent(params["kv_budget_ratio"]))
-    line = "%s: %s (%s)" % (scenario["label"], _count(nodes, "nó", "nós"), ", ".join(details))
-    if key == "recommended":
-        line += " ← USAR EM PRODUÇÃO"
-    return line
+    scenario, params = result.scenario, result.parameters
+    if result.nodes_final is None:
+        return T("summary.no_session", label=scenario_label(result))
+    details = [T("scenario.%s.ha" % scenario.key),
+               T("summary.headroom", ratio=params.peak_headroom_ratio) if params.peak_headroom_ratio
+               else T("summary.no_headroom")]
+    if scenario.budget_cap is not None:
+        details.append(T("summary.budget", ratio=params.kv_budget_ratio))
+    line = T("summary.line", label=scenario_label(result), nodes=T("count.nodes", n=result.nodes_final),
+             details=Join(tuple(details)))
+    return Join((line, T("summary.use_in_production")), "") if scenario.recommended else line
 
 
-def _result(scenario, key):
-    return _find(scenario["figures"], key)
+def outline(report):
+    """The full report as blocks: title, summary, the guide's four sections."""
+    options = report.options
+    blocks = [
+        TitleBlock(T("report.title"), T("report.generated", version=__version__, schema=SCHEMA_VERSION,
+                                        model=report.model.name, server=report.server.name,
+                                        storage=report.storage.name,
+                                        concurrency=T("count.concurrent_sessions", n=options.concurrency),
+                                        context=report.context_tokens)),
+        SummaryBlock(T("report.summary"), tuple(summary_line(r) for r in report.scenarios)),
+        SectionBlock(1, T("section.inputs")),
+    ]
+    blocks.extend(input_blocks(report))
+    blocks.append(SectionBlock(2, T("section.dictionary")))
+    blocks.append(DictionaryBlock(
+        tuple(T("dictionary." + column) for column in ("parameter", "origin", "what", "why", "mistake")),
+        tuple((name, T("origin." + origin), T("dict.%s.what" % name), T("dict.%s.why" % name),
+               T("dict.%s.mistake" % name)) for name, origin in PARAMETER_DICTIONARY)))
+    blocks.append(SectionBlock(3, T("section.results")))
+    blocks.append(comparison_table(report))
+    shared = shared_scenario_figures(report)
+    blocks.append(SubheadingBlock(T("common.title")))
+    blocks.extend(FigureBlock(item) for item in report.common + shared)
+    for result in report.scenarios:
+        blocks.append(ScenarioBlock(result))
+        blocks.extend(FigureBlock(item) for item in result.figures if item not in shared)
+    blocks.append(SectionBlock(4, T("section.alerts")))
+    blocks.append(AlertsBlock(report.alerts))
+    return tuple(blocks)
 
 
-def input_sections(report):
-    """Section 1 as (title, [(label, value)]) rows, shared by text and Markdown."""
-    inputs = report["inputs"]
-    model = inputs["model_details"]
-    server = inputs["server_details"]
-    storage = inputs["storage_details"]
-    hbm_gib = _find(report["common"], "hbm_total_gib")
+def shared_scenario_figures(report):
+    """Figures identical in every scenario (same value, formula and inputs): shown once."""
+    first, others = report.scenarios[0], report.scenarios[1:]
+    return tuple(item for item in first.figures if all(item in other.figures for other in others))
+
+
+def comparison_table(report):
+    scenarios = report.scenarios
+    rows = []
+    for item in scenarios[0].figures:
+        if item.unit not in (Unit.NODES, Unit.SESSIONS, Unit.GIB) or item.key == "nodes_final":
+            continue
+        cells = [result.value(item.key) for result in scenarios]
+        rows.append((T("comparison.row", label=item.label, unit=T("unit." + item.unit)),)
+                    + tuple("—" if value is None else _fixed(value, 2) if item.unit == Unit.GIB else str(value)
+                            for value in cells))
+    rows.append((T("comparison.nodes_final"),) + tuple(
+        ("—" if r.nodes_final is None else str(r.nodes_final)) + (RECOMMENDED_MARK if r.scenario.recommended else "")
+        for r in scenarios))
+    return TableBlock(T("comparison.title"), (T("comparison.metric"),) + tuple(scenario_label(r) for r in scenarios),
+                      tuple(rows), right_aligned=tuple(range(1, len(scenarios) + 1)), strong_rows=(len(rows) - 1,))
+
+
+def input_blocks(report):
+    """Section 1: model, server, storage, NFRs and runtime."""
+    model, server, storage, options = report.model, report.server, report.storage, report.options
     model_rows = [
-        ("Nome", model["name"]),
-        ("Camadas (num_hidden_layers)", model["num_hidden_layers"]),
-        ("Heads de atenção (num_attention_heads)", model["num_attention_heads"]),
-        ("KV heads (num_key_value_heads)", model["num_key_value_heads"]),
-        ("head_dim", model["head_dim"]),
-        ("Contexto máximo (max_position_embeddings)", model["max_position_embeddings"]),
-        ("Janela deslizante (sliding_window)", model["sliding_window"]
-         if model["sliding_window"] is not None else "—"),
-        ("Padrão de atenção", model["attention_description"]),
+        ("row.name", model.name), ("row.layers", model.num_hidden_layers),
+        ("row.heads", model.num_attention_heads), ("row.kv_heads", model.num_key_value_heads),
+        ("row.head_dim", model.head_dim), ("row.max_context", model.max_position_embeddings),
+        ("row.sliding_window", "—" if model.sliding_window is None else model.sliding_window),
+        ("row.attention_pattern", attention_description(model)),
     ]
-    if model.get("total_parameters") is not None:
-        active = model.get("active_parameters")
-        model_rows.append(("Parâmetros totais / ativos", "%s / %s" % (
-            _plain(model["total_parameters"]), _plain(active) if active is not None else "—")))
-    if model.get("num_local_experts") is not None:
-        model_rows.append(("Experts (por token)", "%d (%s)" % (
-            model["num_local_experts"], _or_dash(model.get("num_experts_per_tok")))))
-    if model.get("weights") is not None:
-        model_rows.append(("Pesos por instância", "%d bytes (%s GiB)" % (
-            model["weights"]["weights_bytes"], _fixed(_find(report["common"], "weights_per_instance_gib"), 2))))
-    if model.get("source"):
-        model_rows.append(("Fonte", model["source"]))
-    nvlink = server["nvlink_bandwidth_tbps"]
+    if model.total_parameters is not None:
+        model_rows.append(("row.parameters", T("value.pair", first=model.total_parameters,
+                                               second=model.active_parameters)))
+    if model.num_local_experts is not None:
+        model_rows.append(("row.experts", T("value.experts", experts=model.num_local_experts,
+                                            per_token=model.num_experts_per_tok)))
+    if model.weights is not None:
+        model_rows.append(("row.weights", T("value.weights", bytes=model.weights.weights_bytes,
+                                            gib=find(report.common, "weights_per_instance_gib"))))
+    if model.source:
+        model_rows.append(("row.source", model.source))
     server_rows = [
-        ("Nome", server["name"]),
-        ("GPUs", server["gpus"]),
-        ("HBM por GPU", "%s GB" % _plain(server["hbm_per_gpu_gb"])),
-        ("HBM total", "%s GB (%s GiB)" % (_plain(server["total_hbm_gb"]), _fixed(hbm_gib, 2))),
-        ("NVLink", "%s TB/s" % _plain(nvlink) if nvlink is not None else "—"),
+        ("row.name", server.name), ("row.gpus", server.gpus),
+        ("row.hbm_per_gpu", T("value.quantity", value=server.hbm_per_gpu_gb, unit="GB")),
+        ("row.hbm_total", T("value.hbm_total", gb=server.total_hbm_gb, gib=find(report.common, "hbm_total_gib"))),
+        ("row.nvlink", "—" if server.nvlink_bandwidth_tbps is None
+         else T("value.quantity", value=server.nvlink_bandwidth_tbps, unit="TB/s")),
     ]
-    for label, field, unit in (("Banda HBM por GPU", "hbm_bandwidth_tb_s", "TB/s"),
-                               ("BF16 denso por GPU", "bf16_dense_tflops", "TFLOPS"),
-                               ("FP8 denso por GPU", "fp8_dense_tflops", "TFLOPS"),
-                               ("NVLink por GPU", "nvlink_per_gpu_gb_s", "GB/s")):
-        if server.get(field) is not None:
-            server_rows.append((label, "%s %s" % (_plain(server[field]), unit)))
+    for field, unit in (("hbm_bandwidth_tb_s", "TB/s"), ("bf16_dense_tflops", "TFLOPS"),
+                        ("fp8_dense_tflops", "TFLOPS"), ("nvlink_per_gpu_gb_s", "GB/s")):
+        if getattr(server, field) is not None:
+            server_rows.append(("row." + field, T("value.quantity", value=getattr(server, field), unit=unit)))
     storage_rows = [
-        ("Perfil", "%s (%s)" % (storage["name"], storage["type"])),
-        ("IOPS leitura / escrita", "%s / %s" % (_plain(storage["read_iops"]),
-                                                _plain(storage["write_iops"]))),
-        ("Throughput leitura / escrita", "%s / %s GB/s" % (_plain(storage["read_throughput_gb_s"]),
-                                                          _plain(storage["write_throughput_gb_s"]))),
-        ("Latência P99 leitura / escrita", "%s / %s ms" % (_fixed(storage["read_latency_p99_ms"], 2),
-                                                         _fixed(storage["write_latency_p99_ms"], 2))),
+        ("row.profile", T("value.profile", name=storage.name, type=storage.type)),
+        ("row.iops", T("value.pair", first=storage.read_iops, second=storage.write_iops)),
+        ("row.throughput", T("value.throughput_pair", read=storage.read_throughput_gb_s,
+                             write=storage.write_throughput_gb_s)),
+        ("row.latency", T("value.latency_pair", read=storage.read_latency_p99_ms, write=storage.write_latency_p99_ms)),
     ]
-    context = "%d tokens" % inputs["effective_context"]
-    if inputs["effective_context_requested"] != inputs["effective_context"]:
-        context += " (solicitado: %d, limitado ao máximo do modelo)" % inputs["effective_context_requested"]
-    concurrency = _count(inputs["concurrency"], "sessão simultânea", "sessões simultâneas")
-    if inputs["requests_per_second"] is not None:
-        concurrency += " (lei de Little: ceil(%s req/s × %s s))" % (
-            _plain(inputs["requests_per_second"]), _plain(inputs["mean_session_seconds"]))
-    slo = ", ".join("%s %s ms" % (name, _plain(inputs[key])) for name, key in
-                    (("TPOT", "tpot_slo_ms"), ("TTFT", "ttft_slo_ms")) if inputs[key] is not None)
+    concurrency = T("count.concurrent_sessions", n=options.concurrency)
+    if options.requests_per_second is not None:
+        concurrency = T("value.littles_law", concurrency=concurrency, rate=options.requests_per_second,
+                        seconds=options.mean_session_seconds)
+    targets = tuple(T("value.target", name=name, value=value) for name, value in
+                    (("TPOT", options.tpot_slo_ms), ("TTFT", options.ttft_slo_ms)) if value is not None)
+    context = T("value.tokens", tokens=report.context_tokens)
+    if options.effective_context != report.context_tokens:
+        context = T("value.context_clamped", tokens=report.context_tokens, requested=options.effective_context)
     nfr_rows = [
-        ("Concorrência", concurrency),
-        ("Metas de latência", slo or "nenhuma (nós pela memória)"),
-        ("Roofline", "eficiência de HBM %s, MFU %s" % (_percent(inputs["hbm_efficiency"]),
-                                                       _percent(inputs["mfu"]))),
-        ("Contexto efetivo", context),
-        ("Precisão KV", "%s (%s byte por elemento)" % (inputs["kv_precision"],
-                                                       _plain(inputs["kv_bytes_per_element"]))),
-        ("KV budget ratio", _percent(inputs["kv_budget_ratio"])),
-        ("Overhead de runtime", "%s GiB" % _plain(inputs["runtime_overhead_gib"])),
-        ("Headroom de pico", _percent(inputs["peak_headroom_ratio"])),
-        ("Tensor parallel", "%s por instância, %s por nó"
-         % (_count(inputs["tensor_parallel"], "GPU", "GPUs"),
-            _count(inputs["instances_per_node"], "instância", "instâncias"))),
-        ("Base de capacidade (kv_accounting)", _accounting_text(inputs)),
+        ("row.concurrency", concurrency),
+        ("row.latency_targets", Join(targets) if targets else T("value.no_targets")),
+        ("row.roofline", T("value.roofline", hbm=options.hbm_efficiency, mfu=options.mfu)),
+        ("row.context", context),
+        ("row.kv_precision", T("value.kv_precision", precision=options.kv_precision,
+                               bytes=KV_PRECISIONS[options.kv_precision])),
+        ("row.kv_budget_ratio", T("value.percent", ratio=options.kv_budget_ratio)),
+        ("row.overhead", T("value.gib", value=options.runtime_overhead_gib)),
+        ("row.headroom", T("value.percent", ratio=options.peak_headroom_ratio)),
+        ("row.tensor_parallel", T("value.tensor_parallel", gpus=T("count.gpus", n=report.tensor_parallel),
+                                  instances=T("count.instances", n=report.instances_per_node))),
+        ("row.basis", basis_description(options)),
     ]
-    return [("Modelo", model_rows), ("Servidor", server_rows), ("Storage", storage_rows),
-            ("NFRs e runtime", nfr_rows)]
+    return tuple(BulletsBlock(T(title), tuple((T(label), value) for label, value in rows))
+                 for title, rows in (("inputs.model", model_rows), ("inputs.server", server_rows),
+                                     ("inputs.storage", storage_rows), ("inputs.nfr", nfr_rows)))
 
 
-def _accounting_text(inputs):
-    if inputs["kv_accounting"] == "spec":
-        return "spec (fórmula do guia)"
-    return "vllm (blocos de %d tokens, max_num_batched_tokens %d, max_num_seqs %d)" % (
-        inputs["block_size"], inputs["max_num_batched_tokens"], inputs["max_num_seqs"])
+def attention_description(model):
+    groups = Join(tuple(g.describe() for g in model.layer_groups), " + ")
+    if model.mla_latent_dim is not None:
+        return T("value.attention_mla", groups=groups, latent=model.mla_latent_dim)
+    return T("value.attention", pattern=model.attention_pattern, groups=groups)
 
 
-def rationale_lines(item):
-    """The formula / inputs / interpretation block of one figure, as plain lines."""
-    lines = ["Fórmula: " + item["formula"], "Entradas:"]
-    lines.extend("  • %s: %s" % (key, format_input(value)) for key, value in item["inputs"].items())
-    lines.append("Interpretação: " + item["explanation"])
-    return lines
+def basis_description(options):
+    if options.kv_accounting == Basis.SPEC:
+        return T("value.basis_spec")
+    return T("value.basis_vllm", block_size=options.block_size, batched=options.max_num_batched_tokens,
+             seqs=options.max_num_seqs)
 
 
-ALERT_ICONS = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+def summary_table(report):
+    """--summary-only: one row per scenario (nodes, sessions, KV, what limits it)."""
+    rows = tuple((Join((scenario_label(r), RECOMMENDED_MARK if r.scenario.recommended else ""), ""),
+                  "—" if r.nodes_final is None else str(r.nodes_final), str(r.capacity.sessions),
+                  _fixed(report.kv.gib, 2), T("limit." + r.capacity.limit)) for r in report.scenarios)
+    return TableBlock(None, tuple(T("summary_table." + c) for c in ("scenario", "nodes", "sessions", "kv", "limit")),
+                      rows, right_aligned=(1, 2, 3))
 
 
 # ---------------------------------------------------------------------------
-# 6. Renderers
+# 11. Renderers: each serializes blocks (or the records, for JSON) in a language
 # ---------------------------------------------------------------------------
 
-def render_text(report):
-    rule = "═" * 72
-    out = [rule, "RELATÓRIO DE DIMENSIONAMENTO DE INFERÊNCIA LLM (sizing %s)" % __version__, rule, "",
-           "RESUMO"]
-    out.extend("  " + summary_line(report, s["key"]) for s in SCENARIOS)
-    out.extend(["", _text_heading("SEÇÃO 1: ENTRADAS")])
-    for title, rows in input_sections(report):
-        out.append("  " + title)
-        out.extend("    • %s: %s" % (label, format_input(value)) for label, value in rows)
-    out.extend(["", _text_heading("SEÇÃO 2: DICIONÁRIO DE PARÂMETROS")])
-    for name, origin, what, why, mistake in PARAMETER_DICTIONARY:
-        out.extend(["  【%s】" % name, "    O que é: " + what, "    Origem: " + origin,
-                    "    Importância: " + why, "    Erro comum: " + mistake])
-    out.extend(["", _text_heading("SEÇÃO 3: RESULTADOS POR CENÁRIO"), "",
-                "  Valores comuns aos três cenários"])
-    for item in report["common"]:
-        out.extend(_text_figure(item))
-    for spec in SCENARIOS:
-        scenario = report["scenarios"][spec["key"]]
-        params = scenario["parameters"]
-        out.extend(["", "  ── %s%s: %s ──" % (scenario["label"], spec["marker"],
-                                              _count(_result(scenario, "nodes_final"), "nó", "nós")),
-                    "    Uso: %s | HA: %s | Headroom: %s | Budget KV: %s"
-                    % (scenario["usage"], scenario["ha_label"], _percent(params["peak_headroom_ratio"]),
-                       _percent(params["kv_budget_ratio"]))])
-        for item in scenario["figures"]:
-            out.extend(_text_figure(item))
-    out.extend(["", _text_heading("SEÇÃO 4: ALERTAS E RISCOS")])
-    if not report["alerts"]:
-        out.append("  ✅ Nenhum alerta.")
-    for item in report["alerts"]:
-        out.append("  %s [%s] %s: %s" % (ALERT_ICONS[item["level"]], item["level"], item["code"],
-                                         item["message"]))
-    out.append("")
-    return "\n".join(out)
+TEXT_RULE = "═" * 72
 
 
-def _text_heading(title):
-    return "┌%s┐\n│ %s│\n└%s┘" % ("─" * 70, title.ljust(69), "─" * 70)
+def render_text(report, lang=DEFAULT_LANGUAGE):
+    return "\n".join(line for block in outline(report) for line in text_block(block, lang)) + "\n"
 
 
-def _text_figure(item):
-    lines = ["", "  ▸ %s (%s): %s" % (item["label"], item["key"], format_value(item["value"], item["unit"])),
-             "    Racional:"]
-    lines.extend("      " + line for line in rationale_lines(item))
+def render_summary(report, lang=DEFAULT_LANGUAGE):
+    lines = [say(line, lang) for line in (summary_line(r) for r in report.scenarios)]
+    lines.append("")
+    lines.extend(_text_table(summary_table(report), lang, indent=""))
+    lines.append("")
+    lines.extend(line[2:] for line in text_block(AlertsBlock(report.alerts), lang))
+    return "\n".join(lines) + "\n"
+
+
+def text_block(block, lang):
+    """One block as lines of the text report."""
+    if isinstance(block, TitleBlock):
+        return [TEXT_RULE, "%s (sizing %s)" % (say(block.title, lang).upper(), __version__), TEXT_RULE, ""]
+    if isinstance(block, SummaryBlock):
+        return [say(block.title, lang).upper()] + ["  " + say(line, lang) for line in block.lines]
+    if isinstance(block, SectionBlock):
+        title = say(T("section.title", number=block.number, title=block.title), lang).upper()
+        return ["", "┌%s┐\n│ %s│\n└%s┘" % ("─" * 70, title.ljust(69), "─" * 70)]
+    if isinstance(block, BulletsBlock):
+        return ["  " + say(block.title, lang)] + ["    • %s: %s" % (say(label, lang), say(value, lang))
+                                                  for label, value in block.rows]
+    if isinstance(block, DictionaryBlock):
+        lines = []
+        _, origin_head, what_head, why_head, mistake_head = block.header
+        for name, origin, what, why, mistake in block.rows:
+            lines.append("  【%s】" % name)
+            lines.extend("    %s: %s" % (say(head, lang), say(value, lang)) for head, value in
+                         ((what_head, what), (origin_head, origin), (why_head, why), (mistake_head, mistake)))
+        return lines
+    if isinstance(block, TableBlock):
+        return ["", "  " + say(block.title, lang)] + _text_table(block, lang, indent="    ")
+    if isinstance(block, SubheadingBlock):
+        return ["", "  " + say(block.title, lang)]
+    if isinstance(block, FigureBlock):
+        item = block.figure
+        lines = ["", "  ▸ %s (%s): %s" % (say(item.label, lang), item.key, format_value(item.value, item.unit, lang)),
+                 "    %s:" % say(T("figure.rationale"), lang),
+                 "      %s: %s" % (say(T("figure.formula"), lang), say(item.formula, lang)),
+                 "      %s:" % say(T("figure.inputs"), lang)]
+        lines.extend("        • %s: %s" % (name, say(value, lang)) for name, value in item.inputs)
+        lines.append("      %s: %s" % (say(T("figure.explanation"), lang), _explanation(item, lang)))
+        return lines
+    if isinstance(block, ScenarioBlock):
+        result, params = block.result, block.result.parameters
+        mark = RECOMMENDED_MARK if result.scenario.recommended else ""
+        nodes = "—" if result.nodes_final is None else say(T("count.nodes", n=result.nodes_final), lang)
+        return ["", "  ── %s%s: %s ──" % (say(scenario_label(result), lang), mark, nodes),
+                "    " + say(T("scenario.line", usage=T("scenario.%s.usage" % result.scenario.key),
+                               ha=T("scenario.%s.ha" % result.scenario.key), headroom=params.peak_headroom_ratio,
+                               budget=params.kv_budget_ratio), lang)]
+    if isinstance(block, AlertsBlock):
+        if not block.alerts:
+            return ["  ✅ " + say(T("alerts.none"), lang)]
+        return ["  %s [%s] %s: %s" % (ALERT_ICONS[a.level], a.level, a.code, say(a.message, lang))
+                for a in block.alerts]
+    raise TypeError(block)
+
+
+def _explanation(item, lang):
+    return " ".join(say(part, lang) for part in item.explanation)
+
+
+def _text_table(block, lang, indent):
+    """A table as aligned text columns; numbers right-aligned."""
+    rows = [[say(cell, lang) for cell in block.header]] + [[say(cell, lang) for cell in row] for row in block.rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(block.header))]
+    lines = []
+    for row in rows:
+        cells = [cell.rjust(width) if i in block.right_aligned else cell.ljust(width)
+                 for i, (cell, width) in enumerate(zip(row, widths))]
+        lines.append((indent + "  ".join(cells)).rstrip())
     return lines
+
+
+def render_markdown(report, lang=DEFAULT_LANGUAGE):
+    out = [line for block in outline(report) for line in markdown_block(block, lang)]
+    # One blank line between blocks, never two.
+    return "\n".join(line for i, line in enumerate(out) if line or i == 0 or out[i - 1]) + "\n"
+
+
+def markdown_block(block, lang):
+    """One block as lines of the Markdown report."""
+    if isinstance(block, TitleBlock):
+        return ["# " + say(block.title, lang), "", say(block.generated, lang), ""]
+    if isinstance(block, SummaryBlock):
+        return ["## " + say(block.title, lang), ""] + ["- " + _md_cell(say(line, lang)) for line in block.lines]
+    if isinstance(block, SectionBlock):
+        return ["", "## %s %s" % (SECTION_ICONS[block.number],
+                                  say(T("section.title", number=block.number, title=block.title), lang)), ""]
+    if isinstance(block, BulletsBlock):
+        return ["", "### " + say(block.title, lang), ""] + [
+            "- **%s:** %s" % (_md_cell(say(label, lang)), _md_cell(say(value, lang))) for label, value in block.rows]
+    if isinstance(block, DictionaryBlock):
+        return [""] + _md_table([say(h, lang) for h in block.header],
+                                [["`%s`" % row[0]] + [say(cell, lang) for cell in row[1:]] for row in block.rows])
+    if isinstance(block, TableBlock):
+        rows = [[("**%s**" % say(cell, lang)) if i in block.strong_rows and j == 0 else say(cell, lang)
+                 for j, cell in enumerate(row)] for i, row in enumerate(block.rows)]
+        return ["", "### " + say(block.title, lang), ""] + _md_table(
+            [say(h, lang) for h in block.header], rows, block.right_aligned)
+    if isinstance(block, SubheadingBlock):
+        return ["", "### " + say(block.title, lang), ""]
+    if isinstance(block, FigureBlock):
+        item = block.figure
+        return ["#### %s (`%s`): %s" % (_md_cell(say(item.label, lang)), item.key,
+                                        _md_cell(format_value(item.value, item.unit, lang))), "",
+                "- **%s:** `%s`" % (say(T("figure.formula"), lang), say(item.formula, lang).replace("`", "'")),
+                "- **%s:** " % say(T("figure.inputs"), lang) + ", ".join(
+                    "`%s` = %s" % (name, _md_cell(say(value, lang))) for name, value in item.inputs),
+                "- **%s:** " % say(T("figure.explanation"), lang) + _md_cell(_explanation(item, lang)), ""]
+    if isinstance(block, ScenarioBlock):
+        result, params = block.result, block.result.parameters
+        key = result.scenario.key
+        icon = "🟢" if result.scenario.recommended else "🔹"
+        mark = RECOMMENDED_MARK if result.scenario.recommended else ""
+        return ["### %s %s%s" % (icon, say(T("scenario.heading", label=scenario_label(result)), lang), mark), "",
+                "- %s: **%s**" % (say(T("comparison.nodes_final"), lang),
+                                  "—" if result.nodes_final is None else result.nodes_final),
+                "- %s: %s" % (say(T("scenario.row.usage"), lang), say(T("scenario.%s.usage" % key), lang)),
+                "- %s: %s" % (say(T("scenario.row.ha"), lang), say(T("scenario.%s.ha" % key), lang)),
+                "- %s: %s" % (say(T("scenario.row.headroom"), lang), _percent(params.peak_headroom_ratio)),
+                "- %s: %s" % (say(T("scenario.row.budget"), lang), _percent(params.kv_budget_ratio)), ""]
+    if isinstance(block, AlertsBlock):
+        if not block.alerts:
+            return ["✅ " + say(T("alerts.none"), lang)]
+        return _md_table([say(T("alerts." + c), lang) for c in ("level", "code", "message")],
+                         [["%s %s" % (ALERT_ICONS[a.level], a.level), "`%s`" % a.code, say(a.message, lang)]
+                          for a in block.alerts])
+    raise TypeError(block)
 
 
 def _md_cell(value):
+    """Escape what would break a Markdown table cell (hyperfine escapes | the same way)."""
     return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
@@ -1846,156 +3081,96 @@ def _md_table(header, rows, right_aligned=()):
     return lines
 
 
-def render_markdown(report):
-    inputs = report["inputs"]
-    out = ["# Relatório de Dimensionamento de Inferência LLM", "",
-           "Gerado por `sizing %s` (schema %s). Modelo `%s`, servidor `%s`, storage `%s`, "
-           "%d sessões simultâneas, contexto de %d tokens."
-           % (__version__, SCHEMA_VERSION, inputs["model"], inputs["server"], inputs["storage"],
-              inputs["concurrency"], inputs["effective_context"]), "", "## Resumo", ""]
-    out.extend("- " + _md_cell(summary_line(report, s["key"])) for s in SCENARIOS)
-    out.extend(["", "## 📋 Seção 1: Entradas"])
-    for title, rows in input_sections(report):
-        out.extend(["", "### " + title, ""])
-        out.extend("- **%s:** %s" % (_md_cell(label), _md_cell(format_input(value))) for label, value in rows)
-    out.extend(["", "## 📚 Seção 2: Dicionário de Parâmetros", ""])
-    out.extend(_md_table(("Parâmetro", "Origem", "O que é", "Importância", "Erro comum"),
-                         [("`%s`" % n, o, w, y, m) for n, o, w, y, m in PARAMETER_DICTIONARY]))
-    out.extend(["", "## 🎯 Seção 3: Resultados por Cenário", "", "### Comparação Rápida", ""])
-    out.extend(_md_comparison(report))
-    out.extend(["", "### Valores comuns aos três cenários", ""])
-    for item in report["common"]:
-        out.extend(_md_figure(item))
-    for spec in SCENARIOS:
-        scenario = report["scenarios"][spec["key"]]
-        params = scenario["parameters"]
-        icon = "🟢" if spec["key"] == "recommended" else "🔹"
-        out.extend(["### %s Cenário: %s%s" % (icon, scenario["label"], spec["marker"]), "",
-                    "- Nós Finais: **%s**" % _or_dash(_result(scenario, "nodes_final")),
-                    "- Uso: %s" % scenario["usage"],
-                    "- HA: %s" % scenario["ha_label"],
-                    "- Headroom: %s" % _percent(params["peak_headroom_ratio"]),
-                    "- Budget KV: %s" % _percent(params["kv_budget_ratio"]), ""])
-        for item in scenario["figures"]:
-            out.extend(_md_figure(item))
-    out.extend(["", "## ⚠️ Seção 4: Alertas e Riscos", ""])
-    if report["alerts"]:
-        out.extend(_md_table(("Nível", "Código", "Mensagem"),
-                             [("%s %s" % (ALERT_ICONS[a["level"]], a["level"]), "`%s`" % a["code"],
-                               a["message"]) for a in report["alerts"]]))
-    else:
-        out.append("✅ Nenhum alerta.")
-    out.append("")
-    # One blank line between blocks, never two.
-    lines = [line for i, line in enumerate(out) if line or i == 0 or out[i - 1]]
-    return "\n".join(lines)
-
-
-def _md_comparison(report):
-    keys = [s["key"] for s in SCENARIOS]
-    header = ["Métrica"] + [report["scenarios"][k]["label"] for k in keys]
-    rows = []
-    first = report["scenarios"][keys[0]]["figures"]
-    for index, item in enumerate(first):
-        if item["unit"] not in ("nós", "sessões", "GiB") or item["key"] == "nodes_final":
-            continue
-        cells = []
-        for key in keys:
-            value = report["scenarios"][key]["figures"][index]["value"]
-            cells.append(_fixed(value, 2) if item["unit"] == "GiB" and value is not None else _or_dash(value))
-        rows.append(["%s (%s)" % (item["label"], item["unit"])] + cells)
-    final = ["**Nós Finais**"]
-    for spec in SCENARIOS:
-        value = _result(report["scenarios"][spec["key"]], "nodes_final")
-        final.append(_or_dash(value) + spec["marker"])
-    rows.append(final)
-    return _md_table(header, rows, right_aligned=(1, 2, 3))
-
-
-def _md_figure(item):
-    lines = ["#### %s (`%s`): %s" % (_md_cell(item["label"]), item["key"],
-                                     _md_cell(format_value(item["value"], item["unit"]))), "",
-             "- **Fórmula:** `%s`" % item["formula"].replace("`", "'"),
-             "- **Entradas:** " + ", ".join("`%s` = %s" % (k, _md_cell(format_input(v)))
-                                            for k, v in item["inputs"].items()),
-             "- **Interpretação:** " + _md_cell(item["explanation"]), ""]
-    return lines
-
-
 def _json_number(value):
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
     return value
 
 
-def _json_ready(value):
+def _json_ready(value, lang):
+    """Plain JSON data: exact numbers as JSON numbers, words in the language."""
     if isinstance(value, dict):
-        return {k: _json_ready(v) for k, v in value.items()}
+        return {k: _json_ready(v, lang) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
+        return [_json_ready(v, lang) for v in value]
+    if isinstance(value, (Text, Join)):
+        return say(value, lang)
     return _json_number(value)
 
 
-def report_document(report):
-    """The JSON document: raw numbers, rationale next to every result."""
-    def results_of(figures):
-        return ({f["key"]: f["value"] for f in figures},
-                {f["key"]: {"formula": f["formula"], "inputs": f["inputs"],
-                            "explanation": f["explanation"]} for f in figures})
+def model_details(report):
+    model = report.model
+    return {
+        "name": model.name, "model_type": model.model_type, "num_hidden_layers": model.num_hidden_layers,
+        "num_attention_heads": model.num_attention_heads, "num_key_value_heads": model.num_key_value_heads,
+        "head_dim": model.head_dim, "max_position_embeddings": model.max_position_embeddings,
+        "sliding_window": model.sliding_window, "kv_format": "mla" if model.mla_latent_dim is not None else "attention",
+        "mla_latent_dim": model.mla_latent_dim, "attention_pattern": model.attention_pattern,
+        "derivation": list(model.derivation), "description": model.description, "source": model.source,
+        "aliases": list(model.aliases), "total_parameters": model.total_parameters,
+        "active_parameters": model.active_parameters, "weights_bytes": model.weights_bytes,
+        "weight_precision": model.weight_precision, "num_local_experts": model.num_local_experts,
+        "num_experts_per_tok": model.num_experts_per_tok,
+        "weights": None if model.weights is None else {"weights_bytes": model.weights.weights_bytes,
+                                                        "formula": model.weights.formula},
+        "layer_groups": [g.details() for g in model.layer_groups],
+        "attention_description": attention_description(model),
+    }
 
+
+def report_document(report, lang=DEFAULT_LANGUAGE):
+    """The JSON document: raw numbers, a unit and the rationale beside every result."""
+    import dataclasses
+    options = report.options
+    inputs = {
+        "model": report.model.name, "server": report.server.name, "storage": report.storage.name,
+        "concurrency": options.concurrency, "effective_context": report.context_tokens,
+        "effective_context_requested": options.effective_context, "kv_precision": options.kv_precision,
+        "kv_bytes_per_element": KV_PRECISIONS[options.kv_precision], "kv_budget_ratio": options.kv_budget_ratio,
+        "runtime_overhead_gib": options.runtime_overhead_gib, "peak_headroom_ratio": options.peak_headroom_ratio,
+        "kv_accounting": options.kv_accounting, "tensor_parallel": report.tensor_parallel,
+        "instances_per_node": report.instances_per_node, "block_size": options.block_size,
+        "max_num_batched_tokens": options.max_num_batched_tokens, "max_num_seqs": options.max_num_seqs,
+        "requests_per_second": options.requests_per_second, "mean_session_seconds": options.mean_session_seconds,
+        "hbm_efficiency": options.hbm_efficiency, "mfu": options.mfu, "tpot_slo_ms": options.tpot_slo_ms,
+        "ttft_slo_ms": options.ttft_slo_ms, "roofline_missing_facts": list(report.roofline_missing),
+        "model_details": model_details(report), "server_details": dataclasses.asdict(report.server),
+        "storage_details": dataclasses.asdict(report.storage),
+    }
     scenarios = {}
-    for spec in SCENARIOS:
-        scenario = report["scenarios"][spec["key"]]
-        results, rationale = results_of(report["common"] + scenario["figures"])
-        scenarios[spec["key"]] = {
-            "label": scenario["label"], "usage": scenario["usage"],
-            "parameters": scenario["parameters"], "results": results, "rationale": rationale,
-            "summary": summary_line(report, spec["key"])}
-    dictionary = {name: {"what": what, "origin": origin, "why_it_matters": why,
-                         "common_mistake": mistake}
-                  for name, origin, what, why, mistake in PARAMETER_DICTIONARY}
-    document = {"schema_version": report["schema_version"], "tool": report["tool"],
-                "inputs": report["inputs"], "parameter_dictionary": dictionary,
-                "scenarios": scenarios, "alerts": report["alerts"]}
-    return _json_ready(document)
+    for result in report.scenarios:
+        figures = report.common + result.figures
+        scenarios[result.scenario.key] = {
+            "label": scenario_label(result), "usage": T("scenario.%s.usage" % result.scenario.key),
+            "parameters": dataclasses.asdict(result.parameters),
+            "results": {f.key: f.value for f in figures},
+            "rationale": {f.key: {"formula": f.formula, "inputs": dict(f.inputs),
+                                  "explanation": " ".join(say(part, lang) for part in f.explanation)}
+                          for f in figures},
+            "summary": summary_line(result),
+            "units": {f.key: f.unit for f in figures},
+        }
+    dictionary = {name: {"what": T("dict.%s.what" % name), "origin": T("origin." + origin),
+                         "why_it_matters": T("dict.%s.why" % name), "common_mistake": T("dict.%s.mistake" % name)}
+                  for name, origin in PARAMETER_DICTIONARY}
+    document = {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
+                "status": report.status, "language": lang, "inputs": inputs, "parameter_dictionary": dictionary,
+                "scenarios": scenarios,
+                "alerts": [{"level": a.level, "code": a.code, "message": a.message} for a in report.alerts]}
+    return _json_ready(document, lang)
 
 
-def render_json(report):
-    return json.dumps(report_document(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+def render_json(report, lang=DEFAULT_LANGUAGE):
+    return json.dumps(report_document(report, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+# The output formats: name -> renderer(report, lang).
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json, "summary": render_summary}
 
 
 # ---------------------------------------------------------------------------
-# 7. Command line
+# 12. Command line: argparse with messages from the table, safe file writing, main
 # ---------------------------------------------------------------------------
-
-# argparse's own messages, in Portuguese (argparse looks `_` and `ngettext` up
-# in its module at call time; the keys cover Python 3.8 to 3.13).
-ARGPARSE_MESSAGES = {
-    "usage: ": "uso: ",
-    "options": "opções",
-    "optional arguments": "opções",
-    "positional arguments": "argumentos posicionais",
-    "the following arguments are required: %s": "faltam opções obrigatórias: %s",
-    "unrecognized arguments: %s": "argumentos não reconhecidos: %s",
-    "expected one argument": "esperava um valor",
-    "ignored explicit argument %r": "valor não esperado: %r",
-    "argument %(argument_name)s: %(message)s": "opção %(argument_name)s: %(message)s",
-    "not allowed with argument %s": "não pode ser usada junto com %s",
-    "one of the arguments %s is required": "uma das opções %s é obrigatória",
-    "ambiguous option: %(option)s could match %(matches)s":
-        "opção ambígua: %(option)s pode ser %(matches)s",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "valor inválido: %(value)r (escolha entre %(choices)s)",
-}
-
-
-def _translate(message):
-    return ARGPARSE_MESSAGES.get(message, message)
-
-
-def _ntranslate(singular, plural, count):
-    return _translate(singular if count == 1 else plural)
-
 
 def default_catalog(filename):
     """A shipped catalog: beside this file, or where `pip install` put it."""
@@ -2007,13 +3182,27 @@ def default_catalog(filename):
 
 
 class UsageError(Exception):
-    """argparse rejected the command line (message already translated)."""
+    """argparse rejected the command line (message already in the chosen language)."""
 
 
-def build_parser():
+def requested_language(argv):
+    """--lang, read before argparse so that its own messages and --help follow it."""
+    lang = DEFAULT_LANGUAGE
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            lang = argv[index + 1]
+        elif isinstance(arg, str) and arg.startswith("--lang="):
+            lang = arg[len("--lang="):]
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def build_parser(lang=DEFAULT_LANGUAGE):
     import argparse
-    argparse._ = _translate
-    argparse.ngettext = _ntranslate
+    argparse._ = translate_argparse(lang)
+    argparse.ngettext = lambda singular, plural, count: argparse._(singular if count == 1 else plural)
+
+    def text(message_id, **params):
+        return render(T(message_id, **params), lang)
 
     class Parser(argparse.ArgumentParser):
         def error(self, message):
@@ -2023,147 +3212,122 @@ def build_parser():
             if message:
                 emit(file or sys.stdout, message)
 
-    parser = Parser(
-        prog="sizing", add_help=False, allow_abbrev=False,
-        description="Dimensiona quantos servidores GPU uma implantação de LLM precisa, em três "
-                    "cenários (MÍNIMO, RECOMENDADO, IDEAL), com o racional de cada número.",
-        epilog="Exemplo: sizing --model opt-oss-120b --server dgx300 --concurrency 1000 "
-               "--effective-context 131072. Saída: 0 = dimensionado; 1 = algum cenário não "
-               "comporta nenhuma sessão (ou os pesos não cabem no overhead); 2 = entrada inválida.")
-    group = parser.add_argument_group("modelo, servidor e carga")
-    group.add_argument("--model", metavar="NOME", help="modelo do catálogo (ex.: opt-oss-120b)")
-    group.add_argument("--model-config", metavar="ARQUIVO",
-                       help="config.json do Hugging Face, no lugar de --model")
-    group.add_argument("--server", metavar="NOME", help="servidor do catálogo (ex.: dgx300)")
-    group.add_argument("--storage", metavar="PERFIL", default=DEFAULTS["storage"],
-                       help="perfil de storage (padrão: %(default)s)")
-    group.add_argument("--concurrency", metavar="N", help="sessões simultâneas (inteiro > 0)")
-    group.add_argument("--requests-per-second", metavar="R",
-                       help="chegadas por segundo; com --mean-session-seconds, no lugar de --concurrency")
-    group.add_argument("--mean-session-seconds", metavar="S",
-                       help="duração média de uma sessão em segundos (lei de Little)")
-    group.add_argument("--effective-context", metavar="TOKENS",
-                       help="contexto por sessão em tokens (limitado a max_position_embeddings)")
-    group = parser.add_argument_group("runtime e cenários")
+    parser = Parser(prog="sizing", add_help=False, allow_abbrev=False, description=text("help.description"),
+                    epilog=text("help.epilog"))
+    name, file, profile = text("metavar.name"), text("metavar.file"), text("metavar.profile")
+    group = parser.add_argument_group(text("help.group.load"))
+    group.add_argument("--model", metavar=name, help=text("help.model"))
+    group.add_argument("--model-config", metavar=file, help=text("help.model_config"))
+    group.add_argument("--server", metavar=name, help=text("help.server"))
+    group.add_argument("--storage", metavar=profile, default=DEFAULTS["storage"], help=text("help.storage"))
+    group.add_argument("--concurrency", metavar="N", help=text("help.concurrency"))
+    group.add_argument("--requests-per-second", metavar="R", help=text("help.requests_per_second"))
+    group.add_argument("--mean-session-seconds", metavar="S", help=text("help.mean_session_seconds"))
+    group.add_argument("--effective-context", metavar="TOKENS", help=text("help.effective_context"))
+    group = parser.add_argument_group(text("help.group.runtime"))
     group.add_argument("--kv-precision", metavar="P", default=DEFAULTS["kv_precision"],
-                       help="precisão do KV cache: %s (padrão: %%(default)s)" % ", ".join(KV_PRECISIONS))
+                       help=text("help.kv_precision", choices=", ".join(KV_PRECISIONS)))
     group.add_argument("--kv-budget-ratio", metavar="R", default=_fixed(DEFAULTS["kv_budget_ratio"], 2),
-                       help="fração da HBM livre para KV, 0 < R <= 1 (padrão: %(default)s)")
+                       help=text("help.kv_budget_ratio"))
     group.add_argument("--runtime-overhead-gib", metavar="GIB", default=_plain(DEFAULTS["runtime_overhead_gib"]),
-                       help="GiB por nó para pesos e ativações, >= 0 (padrão: %(default)s)")
+                       help=text("help.runtime_overhead_gib"))
     group.add_argument("--peak-headroom-ratio", metavar="R", default=_fixed(DEFAULTS["peak_headroom_ratio"], 2),
-                       help="folga para picos, >= 0 (padrão: %(default)s; IDEAL usa no mínimo 0.30)")
-    group.add_argument("--tensor-parallel", metavar="N",
-                       help="GPUs por instância do modelo (padrão: todas as GPUs do nó)")
-    group.add_argument("--kv-accounting", metavar="BASE", default=DEFAULTS["kv_accounting"],
-                       help="base de capacidade: spec (fórmula do guia) ou vllm (blocos paginados "
-                            "do vLLM v1) (padrão: %(default)s)")
+                       help=text("help.peak_headroom_ratio"))
+    group.add_argument("--tensor-parallel", metavar="N", help=text("help.tensor_parallel"))
+    group.add_argument("--kv-accounting", metavar=text("metavar.basis"), default=DEFAULTS["kv_accounting"],
+                       help=text("help.kv_accounting"))
     group.add_argument("--block-size", metavar="TOKENS", default=str(DEFAULTS["block_size"]),
-                       help="tokens por bloco de KV na base vllm (padrão: %(default)s)")
-    group.add_argument("--max-num-batched-tokens", metavar="N",
-                       default=str(DEFAULTS["max_num_batched_tokens"]),
-                       help="tokens por passo do scheduler na base vllm (padrão: %(default)s)")
+                       help=text("help.block_size"))
+    group.add_argument("--max-num-batched-tokens", metavar="N", default=str(DEFAULTS["max_num_batched_tokens"]),
+                       help=text("help.max_num_batched_tokens"))
     group.add_argument("--max-num-seqs", metavar="N", default=str(DEFAULTS["max_num_seqs"]),
-                       help="sessões por instância no máximo, base vllm (padrão: %(default)s)")
-    group = parser.add_argument_group("latência (roofline)")
-    group.add_argument("--tpot-slo-ms", metavar="MS",
-                       help="meta de tempo por token de saída; limita as sessões por nó")
-    group.add_argument("--ttft-slo-ms", metavar="MS",
-                       help="meta de tempo até o primeiro token (prompt com o contexto inteiro)")
+                       help=text("help.max_num_seqs"))
+    group = parser.add_argument_group(text("help.group.latency"))
+    group.add_argument("--tpot-slo-ms", metavar="MS", help=text("help.tpot_slo_ms"))
+    group.add_argument("--ttft-slo-ms", metavar="MS", help=text("help.ttft_slo_ms"))
     group.add_argument("--hbm-efficiency", metavar="R", default=_plain(DEFAULTS["hbm_efficiency"]),
-                       help="fração da banda de HBM de pico atingida no decode, 0.01 <= R <= 1 "
-                            "(padrão: %(default)s)")
-    group.add_argument("--mfu", metavar="R", default=_plain(DEFAULTS["mfu"]),
-                       help="fração dos FLOPS densos de pico atingida no prefill, 0.01 <= R <= 1 "
-                            "(padrão: %(default)s)")
-    group = parser.add_argument_group("catálogos")
-    group.add_argument("--models-file", metavar="ARQUIVO", default=None,
-                       help="catálogo de modelos (padrão: models.json do sizing)")
-    group.add_argument("--servers-file", metavar="ARQUIVO", default=None,
-                       help="catálogo de servidores (padrão: servers.json do sizing)")
-    group.add_argument("--storage-file", metavar="ARQUIVO", default=None,
-                       help="catálogo de storage (padrão: storage.json do sizing)")
-    group = parser.add_argument_group("saída")
+                       help=text("help.hbm_efficiency"))
+    group.add_argument("--mfu", metavar="R", default=_plain(DEFAULTS["mfu"]), help=text("help.mfu"))
+    group = parser.add_argument_group(text("help.group.catalogs"))
+    group.add_argument("--models-file", metavar=file, default=None, help=text("help.models_file"))
+    group.add_argument("--servers-file", metavar=file, default=None, help=text("help.servers_file"))
+    group.add_argument("--storage-file", metavar=file, default=None, help=text("help.storage_file"))
+    group = parser.add_argument_group(text("help.group.output"))
     only = group.add_mutually_exclusive_group()
-    only.add_argument("--json-only", action="store_true", help="imprime só o JSON")
-    only.add_argument("--markdown-only", action="store_true", help="imprime só o Markdown")
-    group.add_argument("--output-markdown-file", metavar="ARQUIVO",
-                       help="grava também o relatório Markdown neste arquivo")
-    group.add_argument("--output-json-file", metavar="ARQUIVO",
-                       help="grava também o JSON neste arquivo")
-    group.add_argument("--version", action="version", version="sizing %s" % __version__,
-                       help="mostra a versão e sai")
-    group.add_argument("-h", "--help", action="help", help="mostra esta ajuda e sai")
+    only.add_argument("--json-only", action="store_true", help=text("help.json_only"))
+    only.add_argument("--markdown-only", action="store_true", help=text("help.markdown_only"))
+    only.add_argument("--summary-only", action="store_true", help=text("help.summary_only"))
+    group.add_argument("--output-markdown-file", metavar=file, help=text("help.output_markdown_file"))
+    group.add_argument("--output-json-file", metavar=file, help=text("help.output_json_file"))
+    group.add_argument("--lang", metavar="LANG", default=DEFAULTS["lang"], help=text("help.lang"))
+    group.add_argument("--version", action="version", version="sizing %s" % __version__, help=text("help.version"))
+    group.add_argument("-h", "--help", action="help", help=text("help.help"))
     return parser
 
 
+def _choice(value, option, choices):
+    if value not in choices:
+        raise InputError("err.choice", option=option, value=value, choices=Join(tuple(choices)))
+    return value
+
+
 def options_from_args(args):
-    """Validate every option; returns plain options with exact numbers."""
+    """Validate every option; returns Options with exact numbers."""
     for name, value in vars(args).items():
         if isinstance(value, list):
             setattr(args, name, _option_text(value))
+    lang = _choice(args.lang, "--lang", LANGUAGES)
     if (args.model is None) == (args.model_config is None):
-        raise InputError("informe --model NOME ou --model-config ARQUIVO (um dos dois)")
+        raise InputError("err.model_or_config")
     for option, value in (("--server", args.server), ("--effective-context", args.effective_context)):
         if value is None:
-            raise InputError("%s é obrigatória" % option)
+            raise InputError("err.required", option=option)
     traffic = (args.requests_per_second, args.mean_session_seconds)
     if args.concurrency is None and None in traffic:
-        raise InputError("informe --concurrency N, ou --requests-per-second R com --mean-session-seconds S")
+        raise InputError("err.concurrency_or_traffic")
     if args.concurrency is not None and traffic != (None, None):
-        raise InputError("--concurrency não pode ser usada junto com --requests-per-second/"
-                         "--mean-session-seconds")
+        raise InputError("err.concurrency_and_traffic")
     rate = seconds = None
     if args.concurrency is None:
-        rate = parse_fraction_option(args.requests_per_second, "--requests-per-second",
-                                     minimum=0, minimum_inclusive=False)
-        seconds = parse_fraction_option(args.mean_session_seconds, "--mean-session-seconds",
-                                        minimum=0, minimum_inclusive=False)
+        rate = parse_fraction_option(args.requests_per_second, "--requests-per-second", minimum=0,
+                                     minimum_inclusive=False)
+        seconds = parse_fraction_option(args.mean_session_seconds, "--mean-session-seconds", minimum=0,
+                                        minimum_inclusive=False)
         concurrency = int(cdiv(rate * seconds, 1))
         if concurrency > MAX_INPUT:
-            raise InputError("--requests-per-second × --mean-session-seconds: a concorrência "
-                             "resultante (%s) passa de 10^15" % _sci(rate * seconds))
+            raise InputError("err.traffic_bound", value=rate * seconds)
     else:
         concurrency = parse_int_option(args.concurrency, "--concurrency")
 
-    def optional_positive(text, option, maximum=MAX_INPUT):
+    def optional_positive(text, option):
         if text is None:
             return None
-        return parse_fraction_option(text, option, minimum=0, minimum_inclusive=False, maximum=maximum)
-    if args.kv_precision not in KV_PRECISIONS:
-        raise InputError("--kv-precision: '%s' inválida; use uma de: %s"
-                         % (args.kv_precision, ", ".join(KV_PRECISIONS)))
-    if args.kv_accounting not in ("spec", "vllm"):
-        raise InputError("--kv-accounting: '%s' inválida; use spec ou vllm" % args.kv_accounting)
-    options = {
-        "model": args.model, "model_config": args.model_config,
-        "server": args.server, "storage": args.storage,
-        "concurrency": concurrency, "requests_per_second": rate, "mean_session_seconds": seconds,
-        "tpot_slo_ms": optional_positive(args.tpot_slo_ms, "--tpot-slo-ms"),
-        "ttft_slo_ms": optional_positive(args.ttft_slo_ms, "--ttft-slo-ms"),
-        "hbm_efficiency": parse_fraction_option(args.hbm_efficiency, "--hbm-efficiency",
-                                                minimum=MIN_EFFICIENCY, maximum=1),
-        "mfu": parse_fraction_option(args.mfu, "--mfu", minimum=MIN_EFFICIENCY, maximum=1),
-        "effective_context": parse_int_option(args.effective_context, "--effective-context"),
-        "kv_precision": args.kv_precision,
-        "kv_budget_ratio": parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio",
-                                                 minimum=0, minimum_inclusive=False, maximum=1),
-        "runtime_overhead_gib": parse_fraction_option(args.runtime_overhead_gib,
-                                                      "--runtime-overhead-gib", minimum=0),
-        "peak_headroom_ratio": parse_fraction_option(args.peak_headroom_ratio,
-                                                     "--peak-headroom-ratio", minimum=0),
-        "tensor_parallel": (parse_int_option(args.tensor_parallel, "--tensor-parallel")
-                            if args.tensor_parallel is not None else None),
-        "kv_accounting": args.kv_accounting,
-        "block_size": parse_int_option(args.block_size, "--block-size"),
-        "max_num_batched_tokens": parse_int_option(args.max_num_batched_tokens,
-                                                   "--max-num-batched-tokens"),
-        "max_num_seqs": parse_int_option(args.max_num_seqs, "--max-num-seqs"),
-        "models_file": args.models_file or default_catalog("models.json"),
-        "servers_file": args.servers_file or default_catalog("servers.json"),
-        "storage_file": args.storage_file or default_catalog("storage.json"),
-    }
-    return options
+        return parse_fraction_option(text, option, minimum=0, minimum_inclusive=False)
+
+    return Options(
+        model=args.model, model_config=args.model_config, server=args.server, storage=args.storage,
+        concurrency=concurrency, requests_per_second=rate, mean_session_seconds=seconds,
+        tpot_slo_ms=optional_positive(args.tpot_slo_ms, "--tpot-slo-ms"),
+        ttft_slo_ms=optional_positive(args.ttft_slo_ms, "--ttft-slo-ms"),
+        hbm_efficiency=parse_fraction_option(args.hbm_efficiency, "--hbm-efficiency", minimum=MIN_EFFICIENCY,
+                                             maximum=1),
+        mfu=parse_fraction_option(args.mfu, "--mfu", minimum=MIN_EFFICIENCY, maximum=1),
+        effective_context=parse_int_option(args.effective_context, "--effective-context"),
+        kv_precision=_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS),
+        kv_budget_ratio=parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio", minimum=0,
+                                              minimum_inclusive=False, maximum=1),
+        runtime_overhead_gib=parse_fraction_option(args.runtime_overhead_gib, "--runtime-overhead-gib", minimum=0),
+        peak_headroom_ratio=parse_fraction_option(args.peak_headroom_ratio, "--peak-headroom-ratio", minimum=0),
+        tensor_parallel=(parse_int_option(args.tensor_parallel, "--tensor-parallel")
+                         if args.tensor_parallel is not None else None),
+        kv_accounting=_choice(args.kv_accounting, "--kv-accounting", Basis.ALL),
+        block_size=parse_int_option(args.block_size, "--block-size"),
+        max_num_batched_tokens=parse_int_option(args.max_num_batched_tokens, "--max-num-batched-tokens"),
+        max_num_seqs=parse_int_option(args.max_num_seqs, "--max-num-seqs"),
+        models_file=args.models_file or default_catalog("models.json"),
+        servers_file=args.servers_file or default_catalog("servers.json"),
+        storage_file=args.storage_file or default_catalog("storage.json"),
+        lang=lang)
 
 
 def check_output_paths(paths, input_paths):
@@ -2172,26 +3336,25 @@ def check_output_paths(paths, input_paths):
     inputs = {os.path.realpath(path): option for option, path in input_paths if path}
     for option, path in paths:
         if not path:
-            raise InputError("%s: caminho vazio" % option)
+            raise InputError("err.output_empty", option=option)
         real = os.path.realpath(path)
         if real in seen:
-            raise InputError("%s: o mesmo arquivo foi pedido para duas saídas" % option)
+            raise InputError("err.output_twice", option=option)
         seen.add(real)
         for input_real, input_option in inputs.items():
             if real == input_real or _same_file(real, input_real):
-                raise InputError("%s: '%s' é o arquivo lido por %s; escolha outro caminho"
-                                 % (option, path, input_option))
+                raise InputError("err.output_is_input", option=option, path=path, input_option=input_option)
         if not _is_regular_or_absent(path):       # /dev/null, /dev/stdout, a FIFO: written into
             if not os.access(path, os.W_OK):
-                raise InputError("%s: sem permissão para gravar '%s'" % (option, path))
+                raise InputError("err.output_permission", option=option, path=path)
             continue
         folder = os.path.dirname(real)
         if os.path.isdir(real):
-            raise InputError("%s: '%s' é um diretório" % (option, path))
+            raise InputError("err.output_directory", option=option, path=path)
         if not os.path.isdir(folder):
-            raise InputError("%s: o diretório de '%s' não existe" % (option, path))
+            raise InputError("err.output_no_folder", option=option, path=path)
         if not os.access(folder, os.W_OK) or (os.path.exists(real) and not os.access(real, os.W_OK)):
-            raise InputError("%s: sem permissão para gravar '%s'" % (option, path))
+            raise InputError("err.output_permission", option=option, path=path)
 
 
 def _same_file(first, second):
@@ -2233,7 +3396,8 @@ def write_files_atomically(contents):
             os.replace(temporary, real)
         staged = []
     except OSError as error:
-        raise InputError("%s: não foi possível gravar '%s' (%s)" % (option, path, _os_reason(error)))
+        reason = T("err.fifo_no_reader") if isinstance(error, _NoReader) else _os_reason(error)
+        raise InputError("err.output_write", option=option, path=path, reason=reason)
     finally:
         for _, temporary in staged:
             _remove_quietly(temporary)
@@ -2262,6 +3426,10 @@ def _stage(real, data):
     return temporary
 
 
+class _NoReader(OSError):
+    """A FIFO output that nobody reads (ENXIO on a non-blocking open)."""
+
+
 def _write_into(path, data):
     """Write into an existing non-regular file; a FIFO with no reader is an error, not a hang."""
     import errno
@@ -2269,7 +3437,7 @@ def _write_into(path, data):
         handle = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         if error.errno == errno.ENXIO:
-            raise OSError(error.errno, "FIFO sem leitor")
+            raise _NoReader(error.errno, "")
         raise
     try:
         if hasattr(os, "set_blocking"):
@@ -2301,6 +3469,10 @@ class OutputClosed(Exception):
 class OutputError(Exception):
     """stdout cannot be written (closed, full disk): exit 2 with one line on stderr."""
 
+    def __init__(self, text):
+        Exception.__init__(self, text.id)
+        self.text = text
+
 
 def emit(stream, text):
     """Write UTF-8 whatever the locale or PYTHONIOENCODING; never raise a traceback.
@@ -2309,7 +3481,7 @@ def emit(stream, text):
     that nothing is retried when the interpreter flushes its streams at exit.
     """
     if stream is None:
-        raise OutputError("a saída padrão está fechada")
+        raise OutputError(T("err.stdout_closed"))
     buffer = getattr(stream, "buffer", None)
     try:
         if buffer is None:
@@ -2324,7 +3496,7 @@ def emit(stream, text):
         raise OutputClosed()
     except (OSError, ValueError) as error:
         _silence(stream)
-        raise OutputError("não foi possível escrever na saída padrão (%s)" % _os_reason(error))
+        raise OutputError(T("err.stdout_write", reason=_os_reason(error)))
 
 
 def _silence(stream):
@@ -2336,10 +3508,10 @@ def _silence(stream):
         pass
 
 
-def report_error(message):
+def report_error(text, lang):
     """The one stderr line of exit 2; if stderr itself is closed or full, say nothing."""
     try:
-        emit(sys.stderr, "sizing: error: %s\n" % printable(message))
+        emit(sys.stderr, "sizing: error: %s\n" % printable(render(text, lang)))
     except (OutputClosed, OutputError):
         pass
 
@@ -2357,9 +3529,12 @@ def printable(text):
             out.append("\\x%02x" % (code - 0xDC00))
         elif 0xD800 <= code <= 0xDFFF:
             out.append("\\u%04x" % code)
-        elif code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029):
-            out.append(repr(char)[1:-1] if char in "\n\r\t" else "\\x%02x" % code if code < 0x100
-                       else "\\u%04x" % code)
+        elif char in "\n\r\t":
+            out.append(repr(char)[1:-1])
+        elif code < 0x20 or 0x7F <= code < 0xA0:
+            out.append("\\x%02x" % code)
+        elif code in (0x2028, 0x2029):
+            out.append("\\u%04x" % code)
         else:
             out.append(char)
     return "".join(out)
@@ -2368,60 +3543,59 @@ def printable(text):
 def main(argv=None):
     """Run the CLI; returns the exit status.
 
-    0: sized. 1: sized, with an error alert (a scenario fits no session). 2: bad input
-    or environment, with one `sizing: error:` line on stderr. A closed pipe on stdout
-    (`sizing ... | head`) stops quietly with the status the run would have had.
+    0: sized. 1: sized, with an error alert (a scenario fits no session, the weights
+    do not fit). 2: bad input or environment, with one `sizing: error:` line on
+    stderr. A closed pipe on stdout (`sizing ... | head`) stops quietly with the
+    status the run would have had.
     """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = requested_language(argv)
     status = 2
     try:
-        status, text = _run(argv)
+        status, text = _run(argv, lang)
         if text is not None:
             emit(sys.stdout, text)
         return status
-    except InputError as error:
-        report_error(error)
-        return 2
-    except OutputError as error:
-        report_error(error)
+    except (InputError, OutputError) as error:
+        report_error(error.text, lang)
         return 2
     except OutputClosed:
         return status
 
 
-def _run(argv):
+def _run(argv, lang):
     """Parse, compute, render and write the files; returns (status, text for stdout)."""
-    parser = build_parser()
+    parser = build_parser(lang)
     try:
         args = parser.parse_args(argv)
     except UsageError as error:
-        raise InputError(str(error))
+        raise InputError("err.usage", message=str(error))
     except SystemExit as done:       # --help and --version, already printed
         return done.code or 0, None
     except OutputClosed:             # `sizing --help | true`
         return 0, None
     options = options_from_args(args)
-    outputs = [("--output-markdown-file", args.output_markdown_file),
-               ("--output-json-file", args.output_json_file)]
-    outputs = [(option, path) for option, path in outputs if path is not None]
-    inputs = [("--model-config", options["model_config"]), ("--servers-file", options["servers_file"]),
-              ("--storage-file", options["storage_file"])]
-    if options["model_config"] is None:
-        inputs.append(("--models-file", options["models_file"]))
+    outputs = [(option, path) for option, path in (("--output-markdown-file", args.output_markdown_file),
+                                                   ("--output-json-file", args.output_json_file))
+               if path is not None]
+    inputs = [("--model-config", options.model_config), ("--servers-file", options.servers_file),
+              ("--storage-file", options.storage_file)]
+    if options.model_config is None:
+        inputs.append(("--models-file", options.models_file))
     check_output_paths(outputs, inputs)
-    model, server, storage = load_inputs(options)
-    report = build_report(options, model, server, storage)
-    wanted = {option for option, _ in outputs}
-    markdown_text = (render_markdown(report) if args.markdown_only
-                     or "--output-markdown-file" in wanted else None)
-    json_text = render_json(report) if not args.markdown_only or "--output-json-file" in wanted else None
-    files = [(option, path, markdown_text if option == "--output-markdown-file" else json_text)
-             for option, path in outputs]
-    write_files_atomically(files)
-    if args.json_only:
-        return exit_status(report), json_text
-    if args.markdown_only:
-        return exit_status(report), markdown_text
-    return exit_status(report), render_text(report) + "\n" + json_text
+    report = build_report(options, *load_inputs(options))
+    stdout_format = ("json" if args.json_only else "markdown" if args.markdown_only
+                     else "summary" if args.summary_only else "text")
+    wanted = {stdout_format} | {"markdown" if option == "--output-markdown-file" else "json" for option, _ in outputs}
+    if stdout_format == "text":
+        wanted.add("json")
+    rendered = {name: RENDERERS[name](report, lang) for name in wanted}
+    write_files_atomically([(option, path, rendered["markdown" if option == "--output-markdown-file" else "json"])
+                            for option, path in outputs])
+    text = rendered[stdout_format]
+    if stdout_format == "text":
+        text += "\n" + rendered["json"]
+    return exit_status(report), text
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def report_for(args):
 
 
 def results(report, key):
-    return {f["key"]: f["value"] for f in report["common"] + report["scenarios"][key]["figures"]}
+    return {f.key: f.value for f in report.common + report.scenario(key).figures}
 
 
 def nodes(report):
@@ -85,7 +85,16 @@ def nodes(report):
 
 
 def codes(report):
-    return [a["code"] for a in report["alerts"]]
+    return [a.code for a in report.alerts]
+
+
+def formula(item, lang="pt-BR"):
+    """A figure's formula as the report shows it."""
+    return sizing.say(item.formula, lang)
+
+
+def explanation(item, lang="pt-BR"):
+    return " ".join(sizing.say(part, lang) for part in item.explanation)
 
 
 class TempDirTest(unittest.TestCase):
@@ -262,8 +271,8 @@ class Exactness(TempDirTest):
 
     def test_decimal_options_are_exact_fractions(self):
         options = options_for(QUICK_START + ["--kv-budget-ratio", "0.7", "--peak-headroom-ratio", "0.1"])
-        self.assertEqual(options["kv_budget_ratio"], Fraction(7, 10))
-        self.assertEqual(options["peak_headroom_ratio"], Fraction(1, 10))
+        self.assertEqual(options.kv_budget_ratio, Fraction(7, 10))
+        self.assertEqual(options.peak_headroom_ratio, Fraction(1, 10))
 
 
 class Properties(unittest.TestCase):
@@ -308,8 +317,8 @@ class Alerts(unittest.TestCase):
     def test_context_clamped(self):
         report = report_for(QUICK_START[:9] + ["200000"])
         self.assertIn("context_clamped", codes(report))
-        self.assertEqual(report["inputs"]["effective_context"], 131072)
-        self.assertEqual(report["inputs"]["effective_context_requested"], 200000)
+        self.assertEqual(report.context_tokens, 131072)
+        self.assertEqual(report.options.effective_context, 200000)
         self.assertEqual(nodes(report), (2, 3, 5))
         self.assertNotIn("context_clamped", codes(report_for(QUICK_START)))
 
@@ -531,7 +540,7 @@ class FilesAndTerminal(TempDirTest):
 # ---------------------------------------------------------------------------
 
 def kv_formula(report):
-    return report["common"][0]["formula"]
+    return formula(report.common[0])
 
 
 class HuggingFaceConfigs(TempDirTest):
@@ -544,27 +553,27 @@ class HuggingFaceConfigs(TempDirTest):
 
     def test_gpt_oss_config_uses_its_head_dim_64_not_45_and_matches_the_guide(self):
         report = self.sized(self.hf_config("gpt-oss-120b.json"))
-        self.assertEqual(report["inputs"]["model_details"]["head_dim"], 64)
+        self.assertEqual(report.model.head_dim, 64)
         self.assertEqual(self.kv_bytes(report), 2418278400)
         self.assertEqual(nodes(report), (1, 2, 3))
 
     def test_head_dim_from_hidden_size_when_absent_and_gqa(self):
         report = self.sized(self.hf_config("Llama-3.1-8B-Instruct.json"))
-        self.assertEqual(report["inputs"]["model_details"]["head_dim"], 4096 // 32)
+        self.assertEqual(report.model.head_dim, 4096 // 32)
         self.assertEqual(self.kv_bytes(report), 2 * 32 * 131072 * 8 * 128)
         self.assertIn("hidden_size / num_attention_heads = 4096 / 32 = 128",
-                      report["common"][0]["explanation"])
+                      explanation(report.common[0]))
 
     def test_missing_kv_heads_is_mha_and_one_kv_head_is_mqa(self):
         config = json.loads(HF_CONFIGS["Mistral-7B-v0.1.json"][1])
         del config["num_key_value_heads"]
         report = self.sized(self.write("mha.json", config))
-        self.assertEqual(report["inputs"]["model_details"]["num_key_value_heads"], 32)
+        self.assertEqual(report.model.num_key_value_heads, 32)
         self.assertEqual(self.kv_bytes(report), 2 * 32 * 4096 * 32 * 128)
         config["num_key_value_heads"] = 1
         report = self.sized(self.write("mqa.json", config), "--tensor-parallel", "1")
         self.assertEqual(self.kv_bytes(report), 2 * 32 * 4096 * 1 * 128)
-        self.assertIn("MQA", report["common"][0]["explanation"])
+        self.assertIn("MQA", explanation(report.common[0]))
 
     def test_mistral_sliding_window_on_every_layer(self):
         report = self.sized(self.hf_config("Mistral-7B-v0.1.json"))
@@ -574,7 +583,7 @@ class HuggingFaceConfigs(TempDirTest):
     def test_qwen2_use_sliding_window_false_means_all_full(self):
         report = self.sized(self.hf_config("Qwen2.5-7B-Instruct.json"), "--tensor-parallel", "4")
         self.assertEqual(self.kv_bytes(report), 2 * 28 * 32768 * 4 * 128)
-        self.assertIn("use_sliding_window = false", report["common"][0]["explanation"])
+        self.assertIn("use_sliding_window = false", explanation(report.common[0]))
 
     def test_mixtral_null_sliding_window_means_all_full(self):
         report = self.sized(self.hf_config("Mixtral-8x22B-v0.1.json"))
@@ -582,12 +591,12 @@ class HuggingFaceConfigs(TempDirTest):
 
     def test_gemma3_text_config_with_class_defaults(self):
         report = self.sized(self.hf_config("gemma-3-27b-it.json"))
-        model = report["inputs"]["model_details"]
-        self.assertEqual(model["max_position_embeddings"], 131072)
-        self.assertEqual([(g["kind"], g["count"]) for g in model["layer_groups"]],
+        model = report.model
+        self.assertEqual(model.max_position_embeddings, 131072)
+        self.assertEqual([(g.kind, g.count) for g in model.layer_groups],
                          [("full_attention", 10), ("sliding_attention", 52)])
         self.assertEqual(self.kv_bytes(report), 2 * (10 * 131072 + 52 * 1024) * 16 * 128)
-        self.assertIn("text_config", report["common"][0]["explanation"])
+        self.assertIn("text_config", explanation(report.common[0]))
 
     def test_llama4_chunked_attention(self):
         report = self.sized(self.hf_config("Llama-4-Scout-17B-16E-Instruct.json"))
@@ -646,16 +655,16 @@ class TensorParallelAndWeights(unittest.TestCase):
                            "--runtime-overhead-gib", "600"])
 
     def test_kv_heads_per_gpu_are_replicated_beyond_the_kv_head_count(self):
-        per_gpu = {tp: self.qwen(tp)["common"][0]["inputs"]["kv_heads_per_gpu"] for tp in (2, 4, 8)}
+        per_gpu = {tp: dict(self.qwen(tp).common[0].inputs)["kv_heads_per_gpu"] for tp in (2, 4, 8)}
         self.assertEqual(per_gpu, {2: 2, 4: 1, 8: 1})
         kv = {tp: results(self.qwen(tp), "minimum")["kv_per_session_bytes"] for tp in (2, 4, 8)}
         self.assertEqual(kv[2], kv[4])
         self.assertEqual(kv[8], 2 * kv[4])
-        self.assertIn("replicados", self.qwen(8)["common"][0]["explanation"])
+        self.assertIn("replicados", explanation(self.qwen(8).common[0]))
 
     def test_instances_per_node_multiply_whole_sessions(self):
         report = self.qwen(4)
-        self.assertEqual(report["inputs"]["instances_per_node"], 2)
+        self.assertEqual(report.instances_per_node, 2)
         minimum = results(report, "minimum")
         budget_bytes = minimum["kv_budget_gib"] * GIB
         self.assertEqual(minimum["sessions_per_node"],
@@ -806,7 +815,7 @@ class LatencyStorageTraffic(unittest.TestCase):
         ideal = results(report, "ideal")
         # ceil(1000 / 5) = 200 sessions, two N+2 spares share the restore.
         self.assertEqual(ideal["failover_restore_s"], F("0.15") / 1000 + F(200 * KV_QUICK_START) / (2 * 28 * 10 ** 9))
-        message = [a["message"] for a in report["alerts"] if a["code"] == "long_context_storage_io"][0]
+        message = [sizing.say(a.message, "pt-BR") for a in report.alerts if a.code == "long_context_storage_io"][0]
         self.assertIn("0.087 s", message)
         self.assertIn("28.8 s", message)
 
@@ -825,7 +834,7 @@ class LatencyStorageTraffic(unittest.TestCase):
         self.assertGreater(gpt_oss_tpot_s(batch + 1), F(20) / 1000)
         self.assertEqual(recommended["sessions_per_node_memory"], 629)
         self.assertEqual(recommended["nodes_final"], -(-1200 // batch) + 1)
-        self.assertIn("latência (TPOT)", report["scenarios"]["recommended"]["figures"][2]["explanation"])
+        self.assertIn("latência (TPOT)", explanation(report.scenario("recommended").figures[2]))
         self.assertIn("latency_bound", codes(report))
         loose = report_for(QUICK_START + ["--tpot-slo-ms", "1000"])
         self.assertEqual(nodes(loose), (2, 3, 5))
@@ -849,13 +858,13 @@ class LatencyStorageTraffic(unittest.TestCase):
     def test_littles_law_concurrency_is_exact(self):
         base = QUICK_START[:6] + QUICK_START[8:]
         report = report_for(base + ["--requests-per-second", "2.5", "--mean-session-seconds", "400"])
-        self.assertEqual(report["inputs"]["concurrency"], 1000)
+        self.assertEqual(report.options.concurrency, 1000)
         self.assertEqual(nodes(report), (2, 3, 5))
-        self.assertEqual(report["common"][0]["formula"],
+        self.assertEqual(formula(report.common[0]),
                          "ceil(requests_per_second × mean_session_seconds) = ceil(2.5 × 400) = 1000")
         # 0.1 x 30 is 3.0000000000000004 in floats; exactly 3 sessions here.
         report = report_for(base + ["--requests-per-second", "0.1", "--mean-session-seconds", "30"])
-        self.assertEqual(report["inputs"]["concurrency"], 3)
+        self.assertEqual(report.options.concurrency, 3)
         _, text, _ = run_cli(base + ["--requests-per-second", "0.1", "--mean-session-seconds", "30"])
         self.assertIn("lei de Little: ceil(0.1 req/s × 30 s)", text)
 
