@@ -2939,9 +2939,7 @@ def render_text(report, lang=DEFAULT_LANGUAGE):
 
 
 def render_summary(report, lang=DEFAULT_LANGUAGE):
-    lines = [say(line, lang) for line in (summary_line(r) for r in report.scenarios)]
-    lines.append("")
-    lines.extend(_text_table(summary_table(report), lang, indent=""))
+    lines = _text_table(summary_table(report), lang, indent="")
     lines.append("")
     lines.extend(line[2:] for line in text_block(AlertsBlock(report.alerts), lang))
     return "\n".join(lines) + "\n"
@@ -3003,13 +3001,23 @@ def _explanation(item, lang):
 def _text_table(block, lang, indent):
     """A table as aligned text columns; numbers right-aligned."""
     rows = [[say(cell, lang) for cell in block.header]] + [[say(cell, lang) for cell in row] for row in block.rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(block.header))]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(block.header))]
     lines = []
     for row in rows:
-        cells = [cell.rjust(width) if i in block.right_aligned else cell.ljust(width)
-                 for i, (cell, width) in enumerate(zip(row, widths))]
+        cells = [_pad(cell, width, i in block.right_aligned) for i, (cell, width) in enumerate(zip(row, widths))]
         lines.append((indent + "  ".join(cells)).rstrip())
     return lines
+
+
+def _width(text):
+    """Columns a terminal gives `text`: wide characters (such as ✅) take two."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text, width, right):
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
 
 
 def render_markdown(report, lang=DEFAULT_LANGUAGE):
