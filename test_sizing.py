@@ -8,6 +8,7 @@ import random
 import re
 import shutil
 import stat
+import string
 import subprocess
 import sys
 import tempfile
@@ -1232,6 +1233,154 @@ class Fuzz(TempDirTest):
 
 
 # ---------------------------------------------------------------------------
+# Languages and the report model (issue 8)
+# ---------------------------------------------------------------------------
+
+# Words that only Portuguese text would hold (accented letters, or common words).
+PORTUGUESE = re.compile(r"[áéíóúâêôãõçÁÉÍÓÚÂÊÔÃÕÇ]|\b(não|nó|nós|sessão|sessões|por|para|uma|dos|das|que|"
+                        r"pelo|pela|cada|sem|mais|janela|bloco|latente|entradas|cenário|memória|pesos|limite|"
+                        r"nenhum|nenhuma|seção|uso|arquivo|deve|meta|carga|lote|folga|padrão|opções|ou|em|ao|os|"
+                        r"na|se|de|da)\b", re.IGNORECASE)
+LANGUAGE_CASES = (
+    QUICK_START, SMALL_MODEL, QUICK_START + ["--kv-accounting", "vllm", "--tensor-parallel", "4"],
+    QUICK_START + ["--runtime-overhead-gib", "2200"], QUICK_START + ["--tpot-slo-ms", "20", "--ttft-slo-ms", "1"],
+    ["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "100", "--effective-context", "131072",
+     "--runtime-overhead-gib", "300", "--tensor-parallel", "2", "--storage", "profile_cloud_premium"],
+    QUICK_START[:6] + QUICK_START[8:] + ["--requests-per-second", "0.1", "--mean-session-seconds", "30",
+                                         "--kv-precision", "fp16", "--kv-budget-ratio", "0.8"],
+)
+
+
+def numbers_in(text):
+    return sorted(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+class Languages(TempDirTest):
+    def test_every_message_in_both_languages_with_the_same_placeholders(self):
+        parser = string.Formatter()
+        self.assertGreater(len(sizing.MESSAGES), 300)
+        for message_id, entry in sizing.MESSAGES.items():
+            with self.subTest(id=message_id):
+                self.assertEqual(len(entry), len(sizing.LANGUAGES))
+                forms = [form if isinstance(form, tuple) else (form,) for form in entry]
+                self.assertEqual({len(form) for form in forms}, {len(forms[0])}, "plural in one language only")
+                templates = [template for form in forms for template in form]
+                placeholders = {tuple(sorted(name for _, name, _, _ in parser.parse(t) if name)) for t in templates}
+                self.assertEqual(len(placeholders), 1, placeholders)
+                self.assertTrue(all(t.strip() for t in templates))
+
+    def test_every_message_id_the_code_names_exists(self):
+        with open(sizing.__file__, encoding="utf-8") as handle:
+            source = handle.read()
+        named = set(re.findall(r'\b(?:T|InputError)\("([a-z0-9_.]+[a-z0-9_])"', source))
+        self.assertGreater(len(named), 200)
+        self.assertEqual(sorted(named - set(sizing.MESSAGES)), [])
+
+    def test_english_has_no_portuguese_and_the_same_numbers(self):
+        for args in LANGUAGE_CASES:
+            for output in ([], ["--markdown-only"], ["--summary-only"], ["--json-only"]):
+                with self.subTest(args=args, output=output):
+                    status_pt, portuguese, _ = run_cli(args + output)
+                    status_en, english, err = run_cli(args + output + ["--lang", "en"])
+                    self.assertEqual(status_pt, status_en, err)
+                    # Catalog data quoted as it is: URLs, the vendor's name, the guide's storage type.
+                    cleaned = re.sub(r"https?://\S+|Meta Llama|NVMe local", "", english)
+                    found = [line for line in cleaned.splitlines() if PORTUGUESE.search(line)]
+                    self.assertEqual(found, [])
+                    if output != ["--json-only"]:
+                        self.assertEqual(numbers_in(portuguese), numbers_in(english))
+                    self.assertNotEqual(portuguese, english)
+
+    def test_english_json_has_the_same_results_and_codes(self):
+        portuguese, english = run_json(QUICK_START), run_json(QUICK_START + ["--lang", "en"])
+        self.assertEqual((portuguese["language"], english["language"]), ("pt-BR", "en"))
+        for key in ("minimum", "recommended", "ideal"):
+            self.assertEqual(portuguese["scenarios"][key]["results"], english["scenarios"][key]["results"])
+            self.assertEqual(portuguese["scenarios"][key]["units"], english["scenarios"][key]["units"])
+        self.assertEqual([a["code"] for a in portuguese["alerts"]], [a["code"] for a in english["alerts"]])
+        self.assertIn("Effective context of 131072 tokens", english["alerts"][0]["message"])
+        self.assertEqual(english["scenarios"]["recommended"]["summary"],
+                         "RECOMMENDED: 3 nodes (N+1, 20% headroom) ← USE IN PRODUCTION")
+
+    def test_help_errors_and_argparse_messages_follow_the_language(self):
+        status, out, _ = run_cli(["--help", "--lang", "en"])
+        self.assertEqual(status, 0)
+        self.assertIn("usage: sizing", out)
+        self.assertIn("show this help and exit", out)
+        self.assertIn("print only the summary", out)
+        self.assertIsNone(PORTUGUESE.search(out.replace("Modelo", "")), out)
+        for args, expected in (
+                (with_option(QUICK_START, "--concurrency", "x"),
+                 "sizing: error: --concurrency: 'x' is not a whole number between 1 and 10^15\n"),
+                (QUICK_START + ["--bogus"], "sizing: error: unrecognized arguments: --bogus\n"),
+                (QUICK_START + ["--json-only", "--markdown-only"],
+                 "sizing: error: argument --markdown-only: not allowed with argument --json-only\n"),
+                (with_option(QUICK_START, "--server", "nope"), "sizing: error: --server: 'nope' is not in "),
+                (QUICK_START + ["--tensor-parallel", "3"],
+                 "sizing: error: --tensor-parallel: 3 does not divide the 8 GPUs of server 'dgx300'\n")):
+            with self.subTest(args=args):
+                status, out, err = run_cli(args + ["--lang", "en"])
+                self.assertEqual((status, out), (2, ""))
+                self.assertTrue(err.startswith(expected), err)
+        self.assertIn("--lang: 'xx' inválida; use uma de: pt-BR, en",
+                      run_cli(QUICK_START + ["--lang", "xx"])[2])
+
+    def test_json_2_1_status_language_and_units(self):
+        document = run_json(QUICK_START)
+        self.assertEqual((document["schema_version"], document["status"], document["language"]),
+                         ("2.1", "ok", "pt-BR"))
+        for scenario in document["scenarios"].values():
+            self.assertEqual(set(scenario["units"]), set(scenario["results"]))
+        units = document["scenarios"]["recommended"]["units"]
+        self.assertEqual((units["nodes_final"], units["sessions_per_node"], units["kv_per_session_gib"],
+                          units["kv_per_session_bytes"], units["tpot_full_ms"], units["sessions_restored_per_s"]),
+                         ("nodes", "sessions", "GiB", "bytes", "ms", "sessions/s"))
+        status, out, _ = run_cli(QUICK_START + ["--runtime-overhead-gib", "2200", "--json-only"])
+        self.assertEqual((status, json.loads(out)["status"]), (1, "infeasible"))
+
+    def test_figures_equal_in_every_scenario_are_shown_once(self):
+        args = QUICK_START + ["--kv-budget-ratio", "0.6"]
+        _, text, _ = run_cli(args)
+        _, markdown, _ = run_cli(args + ["--markdown-only"])
+        report = text[:text.index("\n{")]
+        for key in ("kv_budget_gib", "sessions_per_node", "tpot_full_ms"):
+            self.assertEqual(report.count("(%s)" % key), 1, key)
+            self.assertEqual(markdown.count("(`%s`)" % key), 1, key)
+        for key in ("nodes_final", "tpot_load_ms"):
+            self.assertEqual(report.count("(%s)" % key), 3, key)
+            self.assertEqual(markdown.count("(`%s`)" % key), 3, key)
+        common = report.index("Valores comuns aos três cenários")
+        self.assertLess(common, report.index("(kv_budget_gib)"))
+        self.assertLess(report.index("(kv_budget_gib)"), report.index("── MÍNIMO"))
+        for scenario in run_json(args)["scenarios"].values():
+            self.assertIn("kv_budget_gib", scenario["results"])
+        _, text, _ = run_cli(QUICK_START)
+        self.assertEqual(text[:text.index("\n{")].count("(kv_budget_gib)"), 3)
+
+    def test_whole_quick_start_reports_in_both_languages(self):
+        # To review a deliberate change: print the new output, read the diff, then update GOLDEN_REPORTS.
+        self.maxDiff = None
+        for lang in ("pt-BR", "en"):
+            with self.subTest(lang=lang):
+                status, text, _ = run_cli(QUICK_START + ["--lang", lang])
+                self.assertEqual(status, 0)
+                self.assertEqual(text[:text.index("\n{") + 1], GOLDEN_REPORTS["text|" + lang])
+                self.assertEqual(run_cli(QUICK_START + ["--lang", lang, "--markdown-only"])[1],
+                                 GOLDEN_REPORTS["markdown|" + lang])
+                self.assertEqual(run_cli(QUICK_START + ["--lang", lang, "--summary-only"])[1],
+                                 GOLDEN_REPORTS["summary|" + lang])
+
+    def test_summary_names_what_limits_each_scenario(self):
+        expected = {(): "memória", ("--tpot-slo-ms", "20"): "meta de TPOT", ("--ttft-slo-ms", "1"): "meta de TTFT"}
+        for extra, limit in expected.items():
+            with self.subTest(extra=extra):
+                _, out, _ = run_cli(QUICK_START + list(extra) + ["--summary-only"])
+                self.assertEqual([line.split("  ")[-1] for line in out.splitlines()[1:4]], [limit] * 3)
+        _, out, _ = run_cli(SMALL_MODEL[:9] + ["1024", "--kv-accounting", "vllm", "--summary-only", "--lang", "en"])
+        self.assertTrue(out.splitlines()[1].endswith("  1024                  0.02  max_num_seqs"), out)
+
+
+# ---------------------------------------------------------------------------
 # Whole output: the quick start's RECOMENDADO section and alerts, as reviewed
 # ---------------------------------------------------------------------------
 
@@ -1376,6 +1525,2159 @@ HF_CONFIGS = {
     'Qwen3-Next-80B-A3B-Thinking.json': ('Qwen/Qwen3-Next-80B-A3B-Thinking config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "Qwen3NextForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 151643,\n    "decoder_sparse_step": 1,\n    "eos_token_id": 151645,\n    "full_attention_interval": 4,\n    "head_dim": 256,\n    "hidden_act": "silu",\n    "hidden_size": 2048,\n    "initializer_range": 0.02,\n    "intermediate_size": 5120,\n    "linear_conv_kernel_dim": 4,\n    "linear_key_head_dim": 128,\n    "linear_num_key_heads": 16,\n    "linear_num_value_heads": 32,\n    "linear_value_head_dim": 128,\n    "max_position_embeddings": 262144,\n    "mlp_only_layers": [],\n    "model_type": "qwen3_next",\n    "moe_intermediate_size": 512,\n    "norm_topk_prob": true,\n    "num_attention_heads": 16,\n    "num_experts": 512,\n    "num_experts_per_tok": 10,\n    "num_hidden_layers": 48,\n    "num_key_value_heads": 2,\n    "output_router_logits": false,\n    "partial_rotary_factor": 0.25,\n    "rms_norm_eps": 1e-06,\n    "rope_scaling": null,\n    "rope_theta": 10000000,\n    "router_aux_loss_coef": 0.001,\n    "shared_expert_intermediate_size": 512,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.57.0.dev0",\n    "use_cache": true,\n    "use_sliding_window": false,\n    "vocab_size": 151936\n}\n'),
     'Nemotron-H-56B-Base-8K.json': ('nvidia/Nemotron-H-56B-Base-8K config.json (copy in ai-dynamo/aiconfigurator; holds the non-standard literal Infinity)', '{\n    "architectures": [\n        "NemotronHForCausalLM"\n    ],\n    "attention_bias": false,\n    "attention_dropout": 0.0,\n    "attention_head_dim": 128,\n    "auto_map": {\n        "AutoConfig": "configuration_nemotron_h.NemotronHConfig",\n        "AutoModelForCausalLM": "modeling_nemotron_h.NemotronHForCausalLM"\n    },\n    "bos_token_id": 1,\n    "chunk_size": 128,\n    "conv_kernel": 4,\n    "eos_token_id": 2,\n    "expand": 2,\n    "hidden_dropout": 0.0,\n    "hidden_size": 8192,\n    "hybrid_override_pattern": "M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M-",\n    "initializer_range": 0.02,\n    "intermediate_size": 32768,\n    "layer_norm_epsilon": 1e-05,\n    "mamba_head_dim": 64,\n    "mamba_hidden_act": "silu",\n    "mamba_num_heads": 256,\n    "mamba_proj_bias": false,\n    "max_position_embeddings": 8192,\n    "mlp_bias": false,\n    "mlp_hidden_act": "relu2",\n    "model_type": "nemotron_h",\n    "n_groups": 8,\n    "num_attention_heads": 64,\n    "num_hidden_layers": 118,\n    "num_key_value_heads": 8,\n    "num_logits_to_keep": 1,\n    "pad_token_id": 0,\n    "rescale_prenorm_residual": true,\n    "residual_in_fp32": false,\n    "rms_norm_eps": 1e-05,\n    "sliding_window": null,\n    "ssm_state_size": 256,\n    "tie_word_embeddings": false,\n    "time_step_floor": 0.0001,\n    "time_step_limit": [\n        0.0,\n        Infinity\n    ],\n    "time_step_max": 0.1,\n    "time_step_min": 0.001,\n    "time_step_rank": 512,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.48.0.dev0",\n    "use_bias": false,\n    "use_cache": true,\n    "use_conv_bias": true,\n    "use_mamba_kernels": true,\n    "vocab_size": 131072\n}'),
     'Mixtral-8x22B-v0.1.json': ('mistralai/Mixtral-8x22B-v0.1 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "MixtralForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 1,\n    "eos_token_id": 2,\n    "hidden_act": "silu",\n    "hidden_size": 6144,\n    "initializer_range": 0.02,\n    "intermediate_size": 16384,\n    "max_position_embeddings": 65536,\n    "model_type": "mixtral",\n    "num_attention_heads": 48,\n    "num_experts_per_tok": 2,\n    "num_hidden_layers": 56,\n    "num_key_value_heads": 8,\n    "num_local_experts": 8,\n    "output_router_logits": false,\n    "rms_norm_eps": 1e-05,\n    "rope_theta": 1000000,\n    "router_aux_loss_coef": 0.001,\n    "sliding_window": null,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.38.0",\n    "use_cache": true,\n    "vocab_size": 32000\n}\n'),
+}
+
+
+# The quick start's whole reports, as reviewed (text without the JSON that follows it).
+GOLDEN_REPORTS = {
+    'text|pt-BR': '''════════════════════════════════════════════════════════════════════════
+RELATÓRIO DE DIMENSIONAMENTO DE INFERÊNCIA LLM (sizing 2.1.0)
+════════════════════════════════════════════════════════════════════════
+
+RESUMO
+  MÍNIMO: 2 nós (sem HA, sem headroom)
+  RECOMENDADO: 3 nós (N+1, 20% headroom) ← USAR EM PRODUÇÃO
+  IDEAL: 5 nós (N+2, 30% headroom, budget 65%)
+
+┌──────────────────────────────────────────────────────────────────────┐
+│ SEÇÃO 1: ENTRADAS                                                    │
+└──────────────────────────────────────────────────────────────────────┘
+  Modelo
+    • Nome: opt-oss-120b
+    • Camadas (num_hidden_layers): 36
+    • Heads de atenção (num_attention_heads): 64
+    • KV heads (num_key_value_heads): 8
+    • head_dim: 64
+    • Contexto máximo (max_position_embeddings): 131072
+    • Janela deslizante (sliding_window): 128
+    • Padrão de atenção: hybrid (18 full + 18 sliding (janela 128))
+    • Parâmetros totais / ativos: 116800000000 / 5100000000
+    • Experts (por token): 128 (4)
+    • Pesos por instância: 65283502899 bytes (60.80 GiB)
+    • Fonte: https://huggingface.co/openai/gpt-oss-120b/blob/main/config.json (layer_types: 18 full_attention + 18 sliding_attention, sliding_window 128, head_dim 64); weights: 60.8 GiB checkpoint and 116.8B/5.1B parameters from OpenAI's model card
+  Servidor
+    • Nome: dgx300
+    • GPUs: 8
+    • HBM por GPU: 288 GB
+    • HBM total: 2304 GB (2145.77 GiB)
+    • NVLink: 14.4 TB/s
+    • Banda HBM por GPU: 8 TB/s
+    • BF16 denso por GPU: 2250 TFLOPS
+    • FP8 denso por GPU: 4500 TFLOPS
+    • NVLink por GPU: 1800 GB/s
+  Storage
+    • Perfil: profile_default (NVMe local)
+    • IOPS leitura / escrita: 1000000 / 800000
+    • Throughput leitura / escrita: 28 / 25 GB/s
+    • Latência P99 leitura / escrita: 0.15 / 0.20 ms
+  NFRs e runtime
+    • Concorrência: 1000 sessões simultâneas
+    • Metas de latência: nenhuma (nós pela memória)
+    • Roofline: eficiência de HBM 80%, MFU 40%
+    • Contexto efetivo: 131072 tokens
+    • Precisão KV: fp8 (1 byte por elemento)
+    • KV budget ratio: 70%
+    • Overhead de runtime: 120 GiB
+    • Headroom de pico: 20%
+    • Tensor parallel: 8 GPUs por instância, 1 instância por nó
+    • Base de capacidade (kv_accounting): spec (fórmula do guia)
+
+┌──────────────────────────────────────────────────────────────────────┐
+│ SEÇÃO 2: DICIONÁRIO DE PARÂMETROS                                    │
+└──────────────────────────────────────────────────────────────────────┘
+  【num_hidden_layers】
+    O que é: Número de camadas do transformer; cada camada de atenção guarda o seu próprio K e V.
+    Origem: Modelo
+    Importância: O KV cresce linearmente com o número de camadas que guardam cache.
+    Erro comum: Contar camadas sem atenção (MLP, Mamba) como se guardassem KV, ou esquecer que camadas sliding guardam só a janela.
+  【num_attention_heads】
+    O que é: Número de heads de query da atenção.
+    Origem: Modelo
+    Importância: Define head_dim quando o config não traz head_dim (hidden_size / num_attention_heads).
+    Erro comum: Usá-lo no lugar de num_key_value_heads: superestima o KV em 4 a 8 vezes em modelos GQA.
+  【num_key_value_heads】
+    O que é: Número de heads de K/V; com GQA é menor que o de query, com MQA é 1.
+    Origem: Modelo
+    Importância: 8 KV heads em vez de 64 significam 8 vezes menos memória de KV.
+    Erro comum: Usar num_attention_heads: superestimação de 4 a 8 vezes.
+  【head_dim】
+    O que é: Dimensão de cada head de atenção (elementos por head por token).
+    Origem: Modelo
+    Importância: Multiplica diretamente o KV por token.
+    Erro comum: Calcular hidden_size / num_attention_heads quando o config traz head_dim (gpt-oss: 2880/64 = 45, mas head_dim real é 64).
+  【max_position_embeddings】
+    O que é: Maior contexto que o modelo suporta.
+    Origem: Modelo
+    Importância: O contexto efetivo é limitado a este valor (clamp automático com alerta).
+    Erro comum: Dimensionar para um contexto que o modelo não aceita.
+  【sliding_window】
+    O que é: Tamanho da janela das camadas de atenção deslizante (sliding window).
+    Origem: Modelo
+    Importância: Camadas sliding guardam no máximo a janela, não o contexto inteiro.
+    Erro comum: Cobrar contexto cheio nas camadas sliding, ou aplicar a janela a camadas full.
+  【attention_pattern】
+    O que é: Distribuição das camadas entre atenção full, sliding, chunked ou MLA.
+    Origem: Modelo
+    Importância: Em modelos híbridos só as camadas full crescem com o contexto.
+    Erro comum: Tratar um modelo híbrido como se todas as camadas fossem full.
+  【effective_context】
+    O que é: Tokens de contexto (prompt + resposta) que cada sessão mantém em cache.
+    Origem: NFR
+    Importância: O KV das camadas full cresce linearmente com ele.
+    Erro comum: Usar o contexto máximo do modelo quando o uso real é bem menor (ou o contrário).
+  【concurrency】
+    O que é: Sessões ativas ao mesmo tempo, cada uma com o seu KV residente na HBM.
+    Origem: NFR
+    Importância: Os nós necessários crescem linearmente com a concorrência.
+    Erro comum: Confundir usuários cadastrados ou requisições por segundo com sessões simultâneas.
+  【kv_precision】
+    O que é: Tipo numérico dos elementos do KV cache (fp8, fp16, bf16, fp32, int8, nvfp4).
+    Origem: Runtime
+    Importância: fp16/bf16 ocupam o dobro de fp8: metade das sessões por nó.
+    Erro comum: Assumir fp8 sem validar a qualidade, ou esquecer de habilitá-lo no runtime.
+  【kv_budget_ratio】
+    O que é: Fração da HBM livre (após o overhead de runtime) reservada ao KV cache.
+    Origem: Runtime
+    Importância: Define quantas sessões cabem por nó.
+    Erro comum: Usar valores acima de 0.75: fragmentação e falta de memória para ativações.
+  【runtime_overhead_gib】
+    O que é: Memória por nó reservada a pesos do modelo, ativações, grafos CUDA e buffers.
+    Origem: Runtime
+    Importância: É descontada da HBM antes de aplicar o budget de KV.
+    Erro comum: Subestimar (abaixo de 50 GiB) ou esquecer que os pesos de cada instância ficam aqui.
+  【peak_headroom_ratio】
+    O que é: Folga sobre a concorrência para absorver picos de tráfego.
+    Origem: NFR
+    Importância: Multiplica a concorrência antes de calcular os nós.
+    Erro comum: Dimensionar pela média de tráfego, sem folga para picos.
+  【ha_extra_nodes】
+    O que é: Nós de reserva para alta disponibilidade (N+1, N+2).
+    Origem: NFR
+    Importância: Garante capacidade quando um ou dois nós falham ou entram em manutenção.
+    Erro comum: Contar a reserva como capacidade disponível para tráfego normal.
+  【total_hbm_gb】
+    O que é: HBM total do servidor em GB (10^9 bytes), somando todas as GPUs.
+    Origem: Hardware
+    Importância: É a memória de onde saem overhead e budget de KV.
+    Erro comum: Misturar GB (10^9) e GiB (2^30): 2304 GB são 2145.77 GiB, não 2304 GiB.
+  【storage_profile】
+    O que é: Perfil de storage (IOPS, throughput, latência) usado para pesos e offload de KV.
+    Origem: Hardware
+    Importância: Contextos longos e recuperação de sessões pressionam o I/O.
+    Erro comum: Ignorar o storage em contextos acima de 128k tokens.
+
+┌──────────────────────────────────────────────────────────────────────┐
+│ SEÇÃO 3: RESULTADOS POR CENÁRIO                                      │
+└──────────────────────────────────────────────────────────────────────┘
+
+  Comparação Rápida
+    Métrica                                 MÍNIMO  RECOMENDADO    IDEAL
+    Budget de KV por nó (GiB)              1418.04      1418.04  1316.75
+    Sessões por nó (sessões)                   629          629      584
+    Sessões por nó na base vllm (sessões)      592          592      550
+    Nós por capacidade (nós)                     2            2        2
+    Nós com headroom (nós)                       2            2        3
+    Nós Finais                                   2         3 ✅        5
+
+  Valores comuns aos três cenários
+
+  ▸ KV por sessão (kv_per_session_bytes): 2418278400 bytes
+    Racional:
+      Fórmula: 2 × (18 × 131072 + 18 × min(128, 131072)) × 8 × 64 × 1 = 2418278400 bytes
+      Entradas:
+        • model: opt-oss-120b
+        • num_hidden_layers: 36
+        • layer_groups: 18 full, 18 sliding (janela 128)
+        • effective_context: 131072
+        • kv_precision: fp8
+        • bytes_per_element: 1
+        • tensor_parallel: 8
+        • kv_accounting: spec
+        • num_key_value_heads: 8
+        • kv_heads_per_gpu: 1
+        • head_dim: 64
+      Interpretação: O KV cache guarda os tensores Key e Value (fator 2) de cada token em cada camada de atenção; elementos por token por camada = KV heads na instância (8) × head_dim (64). Camadas full guardam o contexto inteiro; sliding guardam só a janela; chunked só o bloco corrente. Total de 2.25 GiB por sessão ativa.
+
+  ▸ KV por sessão em GiB (kv_per_session_gib): 2.25 GiB
+    Racional:
+      Fórmula: kv_per_session_bytes / 2^30 = 2418278400 / 1073741824 = 2.2522 GiB
+      Entradas:
+        • kv_per_session_bytes: 2418278400
+      Interpretação: Total de 2.25 GiB de KV por sessão ativa, residentes na HBM enquanto a sessão dura.
+
+  ▸ HBM total por nó (hbm_total_gib): 2145.77 GiB
+    Racional:
+      Fórmula: total_hbm_gb × 10^9 / 2^30 = 2304 × 10^9 / 2^30 = 2145.7672 GiB
+      Entradas:
+        • server: dgx300
+        • gpus: 8
+        • hbm_per_gpu_gb: 288
+        • total_hbm_gb: 2304
+      Interpretação: Fabricantes medem HBM em GB (10^9 bytes); o runtime aloca em GiB (2^30 bytes). 2304 GB = 2145.77 GiB.
+
+  ▸ Pesos por instância (weights_per_instance_gib): 60.80 GiB
+    Racional:
+      Fórmula: weights_bytes (tamanho do checkpoint) = 65283502899 bytes = 60.80 GiB
+      Entradas:
+        • model: opt-oss-120b
+        • weights_bytes: 65283502899
+      Interpretação: Cada instância (grupo de tensor parallel) carrega uma cópia completa dos pesos, dividida entre as suas GPUs.
+
+  ▸ Pesos por nó (weights_per_node_gib): 60.80 GiB
+    Racional:
+      Fórmula: instances_per_node × weights_per_instance = 1 × 60.80 = 60.80 GiB
+      Entradas:
+        • instances_per_node: 1
+        • weights_per_instance_bytes: 65283502899
+      Interpretação: Os pesos de todas as instâncias do nó precisam caber no overhead de runtime.
+
+  ▸ TTFT de um prompt com o contexto inteiro (ttft_full_context_s): 0.269 s
+    Racional:
+      Fórmula: (2 × 5100000000 × 131072 + 4 × 64 × 64 × 154921845888) / 1.440e+16 FLOP/s = 0.269 s
+      Entradas:
+        • active_parameters: 5100000000
+        • prompt_tokens: 131072
+        • attended_pairs: 154921845888
+        • instance_flops_s: 14400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretação: Prefill limitado por computação: 2 FLOPs por parâmetro ativo por token, mais a atenção causal (pares query-key atendidos em cada camada), divididos pelos FLOPS densos da instância × MFU. Limite inferior: sem fila, sem comunicação.
+
+  ▸ Carga dos pesos num cold start (weights_load_s): 2.332 s
+    Racional:
+      Fórmula: pesos do nó / throughput de leitura = 65283502899 bytes / 28 GB/s = 2.332 s
+      Entradas:
+        • weights_per_node_bytes: 65283502899
+        • read_throughput_gb_s: 28
+      Interpretação: Tempo mínimo para ler do storage os pesos de todas as instâncias do nó.
+
+  ▸ Restauração do KV de uma sessão (kv_restore_session_s): 0.087 s
+    Racional:
+      Fórmula: latência p99 + kv_per_session_bytes / throughput = 0.15 ms + 2418278400 / 28 GB/s = 0.087 s
+      Entradas:
+        • kv_per_session_bytes: 2418278400
+        • read_throughput_gb_s: 28
+        • read_latency_p99_ms: 0.15
+      Interpretação: Tempo para trazer de volta do storage o KV de uma sessão (offload ou failover).
+
+  ▸ Sessões restauráveis por segundo por nó (sessions_restored_per_s): 11.58 sessões/s
+    Racional:
+      Fórmula: throughput / kv_per_session_bytes = 28 GB/s / 2418278400 bytes = 11.58
+      Entradas:
+        • read_throughput_gb_s: 28
+        • kv_per_session_bytes: 2418278400
+      Interpretação: Com leituras em paralelo a latência se sobrepõe e o throughput de leitura é o limite.
+
+  ── MÍNIMO: 2 nós ──
+    Uso: PoC, desenvolvimento e testes | HA: sem HA | Headroom: 0% | Budget KV: 70%
+
+  ▸ Budget de KV por nó (kv_budget_gib): 1418.04 GiB
+    Racional:
+      Fórmula: (hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB
+      Entradas:
+        • hbm_total_gib: 2145.767212
+        • runtime_overhead_gib: 120
+        • kv_budget_ratio: 0.7
+      Interpretação: Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, 70% ficam para o KV cache e o resto é folga contra fragmentação.
+
+  ▸ Sessões por nó (sessions_per_node): 629 sessões
+    Racional:
+      Fórmula: floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629
+      Entradas:
+        • kv_budget_gib: 1418.037048
+        • kv_per_session_gib: 2.252197
+        • instances_per_node: 1
+        • capacity_basis: spec
+      Interpretação: Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo.
+
+  ▸ Sessões por nó na base vllm (sessions_per_node_vllm): 592 sessões
+    Racional:
+      Fórmula: mesma conta com o KV por sessão da base vllm (2.3931 GiB) = 592
+      Entradas:
+        • kv_per_session_bytes: 2569568256
+        • capacity_basis: vllm
+      Interpretação: Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela memória. Não altera a contagem de nós.
+
+  ▸ Nós por capacidade (nodes_capacity): 2 nós
+    Racional:
+      Fórmula: ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2
+      Entradas:
+        • concurrency: 1000
+        • sessions_per_node: 629
+      Interpretação: Nós necessários só para a concorrência nominal, sem folga nem reserva.
+
+  ▸ Nós com headroom (nodes_with_headroom): 2 nós
+    Racional:
+      Fórmula: ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0) / 629) = 2
+      Entradas:
+        • concurrency: 1000
+        • peak_headroom_ratio: 0
+        • sessions_per_node: 629
+      Interpretação: Nós para a concorrência acrescida de 0% de folga para picos.
+
+  ▸ Nós finais (nodes_final): 2 nós
+    Racional:
+      Fórmula: nodes_with_headroom + ha_extra_nodes = 2 + 0 = 2
+      Entradas:
+        • nodes_with_headroom: 2
+        • ha_extra_nodes: 0
+      Interpretação: Nós a comprar: os nós com headroom mais 0 de reserva (sem HA).
+
+  ▸ TPOT, nó cheio (629 sessões por instância) (tpot_full_ms): 30.98 ms
+    Racional:
+      Fórmula: bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms
+      Entradas:
+        • batch_per_instance: 629
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+  ▸ Tokens/s por sessão, nó cheio (629 sessões por instância) (tokens_per_s_session_full): 32.3 tokens/s
+    Racional:
+      Fórmula: 1 / TPOT = 1 / 0.03098 s = 32.3
+      Entradas:
+        • tpot_s: 0.030984
+      Interpretação: Velocidade de geração vista por cada usuário.
+
+  ▸ Tokens/s por nó, nó cheio (629 sessões por instância) (tokens_per_s_node_full): 20300.8 tokens/s
+    Racional:
+      Fórmula: instâncias × lote / TPOT = 1 × 629 / 0.03098 s = 20300.8
+      Entradas:
+        • instances_per_node: 1
+        • batch_per_instance: 629
+        • tpot_s: 0.030984
+      Interpretação: Vazão de saída do nó inteiro.
+
+  ▸ TPOT, carga do cenário (500 sessões por instância) (tpot_load_ms): 24.89 ms
+    Racional:
+      Fórmula: bytes lidos por passo / banda efetiva = 1274422694675 bytes / 5.120e+13 B/s = 24.89 ms
+      Entradas:
+        • batch_per_instance: 500
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+  ▸ Tokens/s por sessão, carga do cenário (500 sessões por instância) (tokens_per_s_session_load): 40.2 tokens/s
+    Racional:
+      Fórmula: 1 / TPOT = 1 / 0.02489 s = 40.2
+      Entradas:
+        • tpot_s: 0.024891
+      Interpretação: Velocidade de geração vista por cada usuário.
+
+  ▸ Tokens/s por nó, carga do cenário (500 sessões por instância) (tokens_per_s_node_load): 20087.5 tokens/s
+    Racional:
+      Fórmula: instâncias × lote / TPOT = 1 × 500 / 0.02489 s = 20087.5
+      Entradas:
+        • instances_per_node: 1
+        • batch_per_instance: 500
+        • tpot_s: 0.024891
+      Interpretação: Vazão de saída do nó inteiro.
+
+  ▸ Failover: restaurar do storage as sessões de um nó (failover_restore_s): 43.184 s
+    Racional:
+      Fórmula: latência p99 + sessões × KV / (throughput × nós que assumem) = 0.15 ms + 500 × 2418278400 / (28 GB/s × 1) = 43.184 s
+      Entradas:
+        • failed_node_sessions: 500
+        • receiving_nodes: 1
+        • kv_per_session_bytes: 2418278400
+      Interpretação: Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o KV das sessões do nó que falhou, lendo em paralelo.
+
+  ▸ Failover: recomputar o prefill dessas sessões (failover_recompute_s): 134.555 s
+    Racional:
+      Fórmula: sessões × TTFT / (nós que assumem × instâncias) = 500 × 0.269 s / (1 × 1) = 134.555 s
+      Entradas:
+        • failed_node_sessions: 500
+        • receiving_nodes: 1
+        • ttft_full_context_s: 0.269109
+      Interpretação: Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
+
+  ── RECOMENDADO ✅: 3 nós ──
+    Uso: produção | HA: N+1 | Headroom: 20% | Budget KV: 70%
+
+  ▸ Budget de KV por nó (kv_budget_gib): 1418.04 GiB
+    Racional:
+      Fórmula: (hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB
+      Entradas:
+        • hbm_total_gib: 2145.767212
+        • runtime_overhead_gib: 120
+        • kv_budget_ratio: 0.7
+      Interpretação: Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, 70% ficam para o KV cache e o resto é folga contra fragmentação.
+
+  ▸ Sessões por nó (sessions_per_node): 629 sessões
+    Racional:
+      Fórmula: floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629
+      Entradas:
+        • kv_budget_gib: 1418.037048
+        • kv_per_session_gib: 2.252197
+        • instances_per_node: 1
+        • capacity_basis: spec
+      Interpretação: Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo.
+
+  ▸ Sessões por nó na base vllm (sessions_per_node_vllm): 592 sessões
+    Racional:
+      Fórmula: mesma conta com o KV por sessão da base vllm (2.3931 GiB) = 592
+      Entradas:
+        • kv_per_session_bytes: 2569568256
+        • capacity_basis: vllm
+      Interpretação: Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela memória. Não altera a contagem de nós.
+
+  ▸ Nós por capacidade (nodes_capacity): 2 nós
+    Racional:
+      Fórmula: ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2
+      Entradas:
+        • concurrency: 1000
+        • sessions_per_node: 629
+      Interpretação: Nós necessários só para a concorrência nominal, sem folga nem reserva.
+
+  ▸ Nós com headroom (nodes_with_headroom): 2 nós
+    Racional:
+      Fórmula: ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.2) / 629) = 2
+      Entradas:
+        • concurrency: 1000
+        • peak_headroom_ratio: 0.2
+        • sessions_per_node: 629
+      Interpretação: Nós para a concorrência acrescida de 20% de folga para picos.
+
+  ▸ Nós finais (nodes_final): 3 nós
+    Racional:
+      Fórmula: nodes_with_headroom + ha_extra_nodes = 2 + 1 = 3
+      Entradas:
+        • nodes_with_headroom: 2
+        • ha_extra_nodes: 1
+      Interpretação: Nós a comprar: os nós com headroom mais 1 de reserva (N+1).
+
+  ▸ TPOT, nó cheio (629 sessões por instância) (tpot_full_ms): 30.98 ms
+    Racional:
+      Fórmula: bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms
+      Entradas:
+        • batch_per_instance: 629
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+  ▸ Tokens/s por sessão, nó cheio (629 sessões por instância) (tokens_per_s_session_full): 32.3 tokens/s
+    Racional:
+      Fórmula: 1 / TPOT = 1 / 0.03098 s = 32.3
+      Entradas:
+        • tpot_s: 0.030984
+      Interpretação: Velocidade de geração vista por cada usuário.
+
+  ▸ Tokens/s por nó, nó cheio (629 sessões por instância) (tokens_per_s_node_full): 20300.8 tokens/s
+    Racional:
+      Fórmula: instâncias × lote / TPOT = 1 × 629 / 0.03098 s = 20300.8
+      Entradas:
+        • instances_per_node: 1
+        • batch_per_instance: 629
+        • tpot_s: 0.030984
+      Interpretação: Vazão de saída do nó inteiro.
+
+  ▸ TPOT, carga do cenário (334 sessões por instância) (tpot_load_ms): 17.05 ms
+    Racional:
+      Fórmula: bytes lidos por passo / banda efetiva = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms
+      Entradas:
+        • batch_per_instance: 334
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+  ▸ Tokens/s por sessão, carga do cenário (334 sessões por instância) (tokens_per_s_session_load): 58.6 tokens/s
+    Racional:
+      Fórmula: 1 / TPOT = 1 / 0.01705 s = 58.6
+      Entradas:
+        • tpot_s: 0.017051
+      Interpretação: Velocidade de geração vista por cada usuário.
+
+  ▸ Tokens/s por nó, carga do cenário (334 sessões por instância) (tokens_per_s_node_load): 19588.8 tokens/s
+    Racional:
+      Fórmula: instâncias × lote / TPOT = 1 × 334 / 0.01705 s = 19588.8
+      Entradas:
+        • instances_per_node: 1
+        • batch_per_instance: 334
+        • tpot_s: 0.017051
+      Interpretação: Vazão de saída do nó inteiro.
+
+  ▸ Failover: restaurar do storage as sessões de um nó (failover_restore_s): 28.847 s
+    Racional:
+      Fórmula: latência p99 + sessões × KV / (throughput × nós que assumem) = 0.15 ms + 334 × 2418278400 / (28 GB/s × 1) = 28.847 s
+      Entradas:
+        • failed_node_sessions: 334
+        • receiving_nodes: 1
+        • kv_per_session_bytes: 2418278400
+      Interpretação: Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o KV das sessões do nó que falhou, lendo em paralelo.
+
+  ▸ Failover: recomputar o prefill dessas sessões (failover_recompute_s): 89.883 s
+    Racional:
+      Fórmula: sessões × TTFT / (nós que assumem × instâncias) = 334 × 0.269 s / (1 × 1) = 89.883 s
+      Entradas:
+        • failed_node_sessions: 334
+        • receiving_nodes: 1
+        • ttft_full_context_s: 0.269109
+      Interpretação: Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
+
+  ── IDEAL: 5 nós ──
+    Uso: missão crítica | HA: N+2 | Headroom: 30% | Budget KV: 65%
+
+  ▸ Budget de KV por nó (kv_budget_gib): 1316.75 GiB
+    Racional:
+      Fórmula: (hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.65 = 1316.7487 GiB
+      Entradas:
+        • hbm_total_gib: 2145.767212
+        • runtime_overhead_gib: 120
+        • kv_budget_ratio: 0.65
+      Interpretação: Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, 65% ficam para o KV cache e o resto é folga contra fragmentação.
+
+  ▸ Sessões por nó (sessions_per_node): 584 sessões
+    Racional:
+      Fórmula: floor(kv_budget_gib / kv_per_session_gib) = floor(1316.7487 / 2.2522) = 584
+      Entradas:
+        • kv_budget_gib: 1316.748688
+        • kv_per_session_gib: 2.252197
+        • instances_per_node: 1
+        • capacity_basis: spec
+      Interpretação: Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo.
+
+  ▸ Sessões por nó na base vllm (sessions_per_node_vllm): 550 sessões
+    Racional:
+      Fórmula: mesma conta com o KV por sessão da base vllm (2.3931 GiB) = 550
+      Entradas:
+        • kv_per_session_bytes: 2569568256
+        • capacity_basis: vllm
+      Interpretação: Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela memória. Não altera a contagem de nós.
+
+  ▸ Nós por capacidade (nodes_capacity): 2 nós
+    Racional:
+      Fórmula: ceil(concurrency / sessions_per_node) = ceil(1000 / 584) = 2
+      Entradas:
+        • concurrency: 1000
+        • sessions_per_node: 584
+      Interpretação: Nós necessários só para a concorrência nominal, sem folga nem reserva.
+
+  ▸ Nós com headroom (nodes_with_headroom): 3 nós
+    Racional:
+      Fórmula: ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.3) / 584) = 3
+      Entradas:
+        • concurrency: 1000
+        • peak_headroom_ratio: 0.3
+        • sessions_per_node: 584
+      Interpretação: Nós para a concorrência acrescida de 30% de folga para picos.
+
+  ▸ Nós finais (nodes_final): 5 nós
+    Racional:
+      Fórmula: nodes_with_headroom + ha_extra_nodes = 3 + 2 = 5
+      Entradas:
+        • nodes_with_headroom: 3
+        • ha_extra_nodes: 2
+      Interpretação: Nós a comprar: os nós com headroom mais 2 de reserva (N+2).
+
+  ▸ TPOT, nó cheio (584 sessões por instância) (tpot_full_ms): 28.86 ms
+    Racional:
+      Fórmula: bytes lidos por passo / banda efetiva = 1477558087928 bytes / 5.120e+13 B/s = 28.86 ms
+      Entradas:
+        • batch_per_instance: 584
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+  ▸ Tokens/s por sessão, nó cheio (584 sessões por instância) (tokens_per_s_session_full): 34.7 tokens/s
+    Racional:
+      Fórmula: 1 / TPOT = 1 / 0.02886 s = 34.7
+      Entradas:
+        • tpot_s: 0.028859
+      Interpretação: Velocidade de geração vista por cada usuário.
+
+  ▸ Tokens/s por nó, nó cheio (584 sessões por instância) (tokens_per_s_node_full): 20236.6 tokens/s
+    Racional:
+      Fórmula: instâncias × lote / TPOT = 1 × 584 / 0.02886 s = 20236.6
+      Entradas:
+        • instances_per_node: 1
+        • batch_per_instance: 584
+        • tpot_s: 0.028859
+      Interpretação: Vazão de saída do nó inteiro.
+
+  ▸ TPOT, carga do cenário (200 sessões por instância) (tpot_load_ms): 10.72 ms
+    Racional:
+      Fórmula: bytes lidos por passo / banda efetiva = 548826581142 bytes / 5.120e+13 B/s = 10.72 ms
+      Entradas:
+        • batch_per_instance: 200
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+  ▸ Tokens/s por sessão, carga do cenário (200 sessões por instância) (tokens_per_s_session_load): 93.3 tokens/s
+    Racional:
+      Fórmula: 1 / TPOT = 1 / 0.01072 s = 93.3
+      Entradas:
+        • tpot_s: 0.010719
+      Interpretação: Velocidade de geração vista por cada usuário.
+
+  ▸ Tokens/s por nó, carga do cenário (200 sessões por instância) (tokens_per_s_node_load): 18658.0 tokens/s
+    Racional:
+      Fórmula: instâncias × lote / TPOT = 1 × 200 / 0.01072 s = 18658.0
+      Entradas:
+        • instances_per_node: 1
+        • batch_per_instance: 200
+        • tpot_s: 0.010719
+      Interpretação: Vazão de saída do nó inteiro.
+
+  ▸ Failover: restaurar do storage as sessões de um nó (failover_restore_s): 8.637 s
+    Racional:
+      Fórmula: latência p99 + sessões × KV / (throughput × nós que assumem) = 0.15 ms + 200 × 2418278400 / (28 GB/s × 2) = 8.637 s
+      Entradas:
+        • failed_node_sessions: 200
+        • receiving_nodes: 2
+        • kv_per_session_bytes: 2418278400
+      Interpretação: Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o KV das sessões do nó que falhou, lendo em paralelo.
+
+  ▸ Failover: recomputar o prefill dessas sessões (failover_recompute_s): 26.911 s
+    Racional:
+      Fórmula: sessões × TTFT / (nós que assumem × instâncias) = 200 × 0.269 s / (2 × 1) = 26.911 s
+      Entradas:
+        • failed_node_sessions: 200
+        • receiving_nodes: 2
+        • ttft_full_context_s: 0.269109
+      Interpretação: Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
+
+┌──────────────────────────────────────────────────────────────────────┐
+│ SEÇÃO 4: ALERTAS E RISCOS                                            │
+└──────────────────────────────────────────────────────────────────────┘
+  ⚠️ [warning] long_context_storage_io: Contexto efetivo de 131072 tokens (> 128000): cada sessão carrega 2.25 GiB de KV; restaurar uma sessão do storage 'profile_default' leva 0.087 s (11.58 sessões/s por nó); no RECOMENDADO, as sessões de um nó que falha voltam em 28.8 s.
+
+''',
+    'markdown|pt-BR': '''# Relatório de Dimensionamento de Inferência LLM
+
+Gerado por `sizing 2.1.0` (schema 2.1). Modelo `opt-oss-120b`, servidor `dgx300`, storage `profile_default`, 1000 sessões simultâneas, contexto de 131072 tokens.
+
+## Resumo
+
+- MÍNIMO: 2 nós (sem HA, sem headroom)
+- RECOMENDADO: 3 nós (N+1, 20% headroom) ← USAR EM PRODUÇÃO
+- IDEAL: 5 nós (N+2, 30% headroom, budget 65%)
+
+## 📋 Seção 1: Entradas
+
+### Modelo
+
+- **Nome:** opt-oss-120b
+- **Camadas (num_hidden_layers):** 36
+- **Heads de atenção (num_attention_heads):** 64
+- **KV heads (num_key_value_heads):** 8
+- **head_dim:** 64
+- **Contexto máximo (max_position_embeddings):** 131072
+- **Janela deslizante (sliding_window):** 128
+- **Padrão de atenção:** hybrid (18 full + 18 sliding (janela 128))
+- **Parâmetros totais / ativos:** 116800000000 / 5100000000
+- **Experts (por token):** 128 (4)
+- **Pesos por instância:** 65283502899 bytes (60.80 GiB)
+- **Fonte:** https://huggingface.co/openai/gpt-oss-120b/blob/main/config.json (layer_types: 18 full_attention + 18 sliding_attention, sliding_window 128, head_dim 64); weights: 60.8 GiB checkpoint and 116.8B/5.1B parameters from OpenAI's model card
+
+### Servidor
+
+- **Nome:** dgx300
+- **GPUs:** 8
+- **HBM por GPU:** 288 GB
+- **HBM total:** 2304 GB (2145.77 GiB)
+- **NVLink:** 14.4 TB/s
+- **Banda HBM por GPU:** 8 TB/s
+- **BF16 denso por GPU:** 2250 TFLOPS
+- **FP8 denso por GPU:** 4500 TFLOPS
+- **NVLink por GPU:** 1800 GB/s
+
+### Storage
+
+- **Perfil:** profile_default (NVMe local)
+- **IOPS leitura / escrita:** 1000000 / 800000
+- **Throughput leitura / escrita:** 28 / 25 GB/s
+- **Latência P99 leitura / escrita:** 0.15 / 0.20 ms
+
+### NFRs e runtime
+
+- **Concorrência:** 1000 sessões simultâneas
+- **Metas de latência:** nenhuma (nós pela memória)
+- **Roofline:** eficiência de HBM 80%, MFU 40%
+- **Contexto efetivo:** 131072 tokens
+- **Precisão KV:** fp8 (1 byte por elemento)
+- **KV budget ratio:** 70%
+- **Overhead de runtime:** 120 GiB
+- **Headroom de pico:** 20%
+- **Tensor parallel:** 8 GPUs por instância, 1 instância por nó
+- **Base de capacidade (kv_accounting):** spec (fórmula do guia)
+
+## 📚 Seção 2: Dicionário de Parâmetros
+
+| Parâmetro | Origem | O que é | Importância | Erro comum |
+|---|---|---|---|---|
+| `num_hidden_layers` | Modelo | Número de camadas do transformer; cada camada de atenção guarda o seu próprio K e V. | O KV cresce linearmente com o número de camadas que guardam cache. | Contar camadas sem atenção (MLP, Mamba) como se guardassem KV, ou esquecer que camadas sliding guardam só a janela. |
+| `num_attention_heads` | Modelo | Número de heads de query da atenção. | Define head_dim quando o config não traz head_dim (hidden_size / num_attention_heads). | Usá-lo no lugar de num_key_value_heads: superestima o KV em 4 a 8 vezes em modelos GQA. |
+| `num_key_value_heads` | Modelo | Número de heads de K/V; com GQA é menor que o de query, com MQA é 1. | 8 KV heads em vez de 64 significam 8 vezes menos memória de KV. | Usar num_attention_heads: superestimação de 4 a 8 vezes. |
+| `head_dim` | Modelo | Dimensão de cada head de atenção (elementos por head por token). | Multiplica diretamente o KV por token. | Calcular hidden_size / num_attention_heads quando o config traz head_dim (gpt-oss: 2880/64 = 45, mas head_dim real é 64). |
+| `max_position_embeddings` | Modelo | Maior contexto que o modelo suporta. | O contexto efetivo é limitado a este valor (clamp automático com alerta). | Dimensionar para um contexto que o modelo não aceita. |
+| `sliding_window` | Modelo | Tamanho da janela das camadas de atenção deslizante (sliding window). | Camadas sliding guardam no máximo a janela, não o contexto inteiro. | Cobrar contexto cheio nas camadas sliding, ou aplicar a janela a camadas full. |
+| `attention_pattern` | Modelo | Distribuição das camadas entre atenção full, sliding, chunked ou MLA. | Em modelos híbridos só as camadas full crescem com o contexto. | Tratar um modelo híbrido como se todas as camadas fossem full. |
+| `effective_context` | NFR | Tokens de contexto (prompt + resposta) que cada sessão mantém em cache. | O KV das camadas full cresce linearmente com ele. | Usar o contexto máximo do modelo quando o uso real é bem menor (ou o contrário). |
+| `concurrency` | NFR | Sessões ativas ao mesmo tempo, cada uma com o seu KV residente na HBM. | Os nós necessários crescem linearmente com a concorrência. | Confundir usuários cadastrados ou requisições por segundo com sessões simultâneas. |
+| `kv_precision` | Runtime | Tipo numérico dos elementos do KV cache (fp8, fp16, bf16, fp32, int8, nvfp4). | fp16/bf16 ocupam o dobro de fp8: metade das sessões por nó. | Assumir fp8 sem validar a qualidade, ou esquecer de habilitá-lo no runtime. |
+| `kv_budget_ratio` | Runtime | Fração da HBM livre (após o overhead de runtime) reservada ao KV cache. | Define quantas sessões cabem por nó. | Usar valores acima de 0.75: fragmentação e falta de memória para ativações. |
+| `runtime_overhead_gib` | Runtime | Memória por nó reservada a pesos do modelo, ativações, grafos CUDA e buffers. | É descontada da HBM antes de aplicar o budget de KV. | Subestimar (abaixo de 50 GiB) ou esquecer que os pesos de cada instância ficam aqui. |
+| `peak_headroom_ratio` | NFR | Folga sobre a concorrência para absorver picos de tráfego. | Multiplica a concorrência antes de calcular os nós. | Dimensionar pela média de tráfego, sem folga para picos. |
+| `ha_extra_nodes` | NFR | Nós de reserva para alta disponibilidade (N+1, N+2). | Garante capacidade quando um ou dois nós falham ou entram em manutenção. | Contar a reserva como capacidade disponível para tráfego normal. |
+| `total_hbm_gb` | Hardware | HBM total do servidor em GB (10^9 bytes), somando todas as GPUs. | É a memória de onde saem overhead e budget de KV. | Misturar GB (10^9) e GiB (2^30): 2304 GB são 2145.77 GiB, não 2304 GiB. |
+| `storage_profile` | Hardware | Perfil de storage (IOPS, throughput, latência) usado para pesos e offload de KV. | Contextos longos e recuperação de sessões pressionam o I/O. | Ignorar o storage em contextos acima de 128k tokens. |
+
+## 🎯 Seção 3: Resultados por Cenário
+
+### Comparação Rápida
+
+| Métrica | MÍNIMO | RECOMENDADO | IDEAL |
+|---|---:|---:|---:|
+| Budget de KV por nó (GiB) | 1418.04 | 1418.04 | 1316.75 |
+| Sessões por nó (sessões) | 629 | 629 | 584 |
+| Sessões por nó na base vllm (sessões) | 592 | 592 | 550 |
+| Nós por capacidade (nós) | 2 | 2 | 2 |
+| Nós com headroom (nós) | 2 | 2 | 3 |
+| **Nós Finais** | 2 | 3 ✅ | 5 |
+
+### Valores comuns aos três cenários
+
+#### KV por sessão (`kv_per_session_bytes`): 2418278400 bytes
+
+- **Fórmula:** `2 × (18 × 131072 + 18 × min(128, 131072)) × 8 × 64 × 1 = 2418278400 bytes`
+- **Entradas:** `model` = opt-oss-120b, `num_hidden_layers` = 36, `layer_groups` = 18 full, 18 sliding (janela 128), `effective_context` = 131072, `kv_precision` = fp8, `bytes_per_element` = 1, `tensor_parallel` = 8, `kv_accounting` = spec, `num_key_value_heads` = 8, `kv_heads_per_gpu` = 1, `head_dim` = 64
+- **Interpretação:** O KV cache guarda os tensores Key e Value (fator 2) de cada token em cada camada de atenção; elementos por token por camada = KV heads na instância (8) × head_dim (64). Camadas full guardam o contexto inteiro; sliding guardam só a janela; chunked só o bloco corrente. Total de 2.25 GiB por sessão ativa.
+
+#### KV por sessão em GiB (`kv_per_session_gib`): 2.25 GiB
+
+- **Fórmula:** `kv_per_session_bytes / 2^30 = 2418278400 / 1073741824 = 2.2522 GiB`
+- **Entradas:** `kv_per_session_bytes` = 2418278400
+- **Interpretação:** Total de 2.25 GiB de KV por sessão ativa, residentes na HBM enquanto a sessão dura.
+
+#### HBM total por nó (`hbm_total_gib`): 2145.77 GiB
+
+- **Fórmula:** `total_hbm_gb × 10^9 / 2^30 = 2304 × 10^9 / 2^30 = 2145.7672 GiB`
+- **Entradas:** `server` = dgx300, `gpus` = 8, `hbm_per_gpu_gb` = 288, `total_hbm_gb` = 2304
+- **Interpretação:** Fabricantes medem HBM em GB (10^9 bytes); o runtime aloca em GiB (2^30 bytes). 2304 GB = 2145.77 GiB.
+
+#### Pesos por instância (`weights_per_instance_gib`): 60.80 GiB
+
+- **Fórmula:** `weights_bytes (tamanho do checkpoint) = 65283502899 bytes = 60.80 GiB`
+- **Entradas:** `model` = opt-oss-120b, `weights_bytes` = 65283502899
+- **Interpretação:** Cada instância (grupo de tensor parallel) carrega uma cópia completa dos pesos, dividida entre as suas GPUs.
+
+#### Pesos por nó (`weights_per_node_gib`): 60.80 GiB
+
+- **Fórmula:** `instances_per_node × weights_per_instance = 1 × 60.80 = 60.80 GiB`
+- **Entradas:** `instances_per_node` = 1, `weights_per_instance_bytes` = 65283502899
+- **Interpretação:** Os pesos de todas as instâncias do nó precisam caber no overhead de runtime.
+
+#### TTFT de um prompt com o contexto inteiro (`ttft_full_context_s`): 0.269 s
+
+- **Fórmula:** `(2 × 5100000000 × 131072 + 4 × 64 × 64 × 154921845888) / 1.440e+16 FLOP/s = 0.269 s`
+- **Entradas:** `active_parameters` = 5100000000, `prompt_tokens` = 131072, `attended_pairs` = 154921845888, `instance_flops_s` = 14400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretação:** Prefill limitado por computação: 2 FLOPs por parâmetro ativo por token, mais a atenção causal (pares query-key atendidos em cada camada), divididos pelos FLOPS densos da instância × MFU. Limite inferior: sem fila, sem comunicação.
+
+#### Carga dos pesos num cold start (`weights_load_s`): 2.332 s
+
+- **Fórmula:** `pesos do nó / throughput de leitura = 65283502899 bytes / 28 GB/s = 2.332 s`
+- **Entradas:** `weights_per_node_bytes` = 65283502899, `read_throughput_gb_s` = 28
+- **Interpretação:** Tempo mínimo para ler do storage os pesos de todas as instâncias do nó.
+
+#### Restauração do KV de uma sessão (`kv_restore_session_s`): 0.087 s
+
+- **Fórmula:** `latência p99 + kv_per_session_bytes / throughput = 0.15 ms + 2418278400 / 28 GB/s = 0.087 s`
+- **Entradas:** `kv_per_session_bytes` = 2418278400, `read_throughput_gb_s` = 28, `read_latency_p99_ms` = 0.15
+- **Interpretação:** Tempo para trazer de volta do storage o KV de uma sessão (offload ou failover).
+
+#### Sessões restauráveis por segundo por nó (`sessions_restored_per_s`): 11.58 sessões/s
+
+- **Fórmula:** `throughput / kv_per_session_bytes = 28 GB/s / 2418278400 bytes = 11.58`
+- **Entradas:** `read_throughput_gb_s` = 28, `kv_per_session_bytes` = 2418278400
+- **Interpretação:** Com leituras em paralelo a latência se sobrepõe e o throughput de leitura é o limite.
+
+### 🔹 Cenário: MÍNIMO
+
+- Nós Finais: **2**
+- Uso: PoC, desenvolvimento e testes
+- HA: sem HA
+- Headroom: 0%
+- Budget KV: 70%
+
+#### Budget de KV por nó (`kv_budget_gib`): 1418.04 GiB
+
+- **Fórmula:** `(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB`
+- **Entradas:** `hbm_total_gib` = 2145.767212, `runtime_overhead_gib` = 120, `kv_budget_ratio` = 0.7
+- **Interpretação:** Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, 70% ficam para o KV cache e o resto é folga contra fragmentação.
+
+#### Sessões por nó (`sessions_per_node`): 629 sessões
+
+- **Fórmula:** `floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629`
+- **Entradas:** `kv_budget_gib` = 1418.037048, `kv_per_session_gib` = 2.252197, `instances_per_node` = 1, `capacity_basis` = spec
+- **Interpretação:** Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo.
+
+#### Sessões por nó na base vllm (`sessions_per_node_vllm`): 592 sessões
+
+- **Fórmula:** `mesma conta com o KV por sessão da base vllm (2.3931 GiB) = 592`
+- **Entradas:** `kv_per_session_bytes` = 2569568256, `capacity_basis` = vllm
+- **Interpretação:** Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela memória. Não altera a contagem de nós.
+
+#### Nós por capacidade (`nodes_capacity`): 2 nós
+
+- **Fórmula:** `ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2`
+- **Entradas:** `concurrency` = 1000, `sessions_per_node` = 629
+- **Interpretação:** Nós necessários só para a concorrência nominal, sem folga nem reserva.
+
+#### Nós com headroom (`nodes_with_headroom`): 2 nós
+
+- **Fórmula:** `ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0) / 629) = 2`
+- **Entradas:** `concurrency` = 1000, `peak_headroom_ratio` = 0, `sessions_per_node` = 629
+- **Interpretação:** Nós para a concorrência acrescida de 0% de folga para picos.
+
+#### Nós finais (`nodes_final`): 2 nós
+
+- **Fórmula:** `nodes_with_headroom + ha_extra_nodes = 2 + 0 = 2`
+- **Entradas:** `nodes_with_headroom` = 2, `ha_extra_nodes` = 0
+- **Interpretação:** Nós a comprar: os nós com headroom mais 0 de reserva (sem HA).
+
+#### TPOT, nó cheio (629 sessões por instância) (`tpot_full_ms`): 30.98 ms
+
+- **Fórmula:** `bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`
+- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+#### Tokens/s por sessão, nó cheio (629 sessões por instância) (`tokens_per_s_session_full`): 32.3 tokens/s
+
+- **Fórmula:** `1 / TPOT = 1 / 0.03098 s = 32.3`
+- **Entradas:** `tpot_s` = 0.030984
+- **Interpretação:** Velocidade de geração vista por cada usuário.
+
+#### Tokens/s por nó, nó cheio (629 sessões por instância) (`tokens_per_s_node_full`): 20300.8 tokens/s
+
+- **Fórmula:** `instâncias × lote / TPOT = 1 × 629 / 0.03098 s = 20300.8`
+- **Entradas:** `instances_per_node` = 1, `batch_per_instance` = 629, `tpot_s` = 0.030984
+- **Interpretação:** Vazão de saída do nó inteiro.
+
+#### TPOT, carga do cenário (500 sessões por instância) (`tpot_load_ms`): 24.89 ms
+
+- **Fórmula:** `bytes lidos por passo / banda efetiva = 1274422694675 bytes / 5.120e+13 B/s = 24.89 ms`
+- **Entradas:** `batch_per_instance` = 500, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+#### Tokens/s por sessão, carga do cenário (500 sessões por instância) (`tokens_per_s_session_load`): 40.2 tokens/s
+
+- **Fórmula:** `1 / TPOT = 1 / 0.02489 s = 40.2`
+- **Entradas:** `tpot_s` = 0.024891
+- **Interpretação:** Velocidade de geração vista por cada usuário.
+
+#### Tokens/s por nó, carga do cenário (500 sessões por instância) (`tokens_per_s_node_load`): 20087.5 tokens/s
+
+- **Fórmula:** `instâncias × lote / TPOT = 1 × 500 / 0.02489 s = 20087.5`
+- **Entradas:** `instances_per_node` = 1, `batch_per_instance` = 500, `tpot_s` = 0.024891
+- **Interpretação:** Vazão de saída do nó inteiro.
+
+#### Failover: restaurar do storage as sessões de um nó (`failover_restore_s`): 43.184 s
+
+- **Fórmula:** `latência p99 + sessões × KV / (throughput × nós que assumem) = 0.15 ms + 500 × 2418278400 / (28 GB/s × 1) = 43.184 s`
+- **Entradas:** `failed_node_sessions` = 500, `receiving_nodes` = 1, `kv_per_session_bytes` = 2418278400
+- **Interpretação:** Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o KV das sessões do nó que falhou, lendo em paralelo.
+
+#### Failover: recomputar o prefill dessas sessões (`failover_recompute_s`): 134.555 s
+
+- **Fórmula:** `sessões × TTFT / (nós que assumem × instâncias) = 500 × 0.269 s / (1 × 1) = 134.555 s`
+- **Entradas:** `failed_node_sessions` = 500, `receiving_nodes` = 1, `ttft_full_context_s` = 0.269109
+- **Interpretação:** Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
+
+### 🟢 Cenário: RECOMENDADO ✅
+
+- Nós Finais: **3**
+- Uso: produção
+- HA: N+1
+- Headroom: 20%
+- Budget KV: 70%
+
+#### Budget de KV por nó (`kv_budget_gib`): 1418.04 GiB
+
+- **Fórmula:** `(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB`
+- **Entradas:** `hbm_total_gib` = 2145.767212, `runtime_overhead_gib` = 120, `kv_budget_ratio` = 0.7
+- **Interpretação:** Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, 70% ficam para o KV cache e o resto é folga contra fragmentação.
+
+#### Sessões por nó (`sessions_per_node`): 629 sessões
+
+- **Fórmula:** `floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629`
+- **Entradas:** `kv_budget_gib` = 1418.037048, `kv_per_session_gib` = 2.252197, `instances_per_node` = 1, `capacity_basis` = spec
+- **Interpretação:** Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo.
+
+#### Sessões por nó na base vllm (`sessions_per_node_vllm`): 592 sessões
+
+- **Fórmula:** `mesma conta com o KV por sessão da base vllm (2.3931 GiB) = 592`
+- **Entradas:** `kv_per_session_bytes` = 2569568256, `capacity_basis` = vllm
+- **Interpretação:** Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela memória. Não altera a contagem de nós.
+
+#### Nós por capacidade (`nodes_capacity`): 2 nós
+
+- **Fórmula:** `ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2`
+- **Entradas:** `concurrency` = 1000, `sessions_per_node` = 629
+- **Interpretação:** Nós necessários só para a concorrência nominal, sem folga nem reserva.
+
+#### Nós com headroom (`nodes_with_headroom`): 2 nós
+
+- **Fórmula:** `ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.2) / 629) = 2`
+- **Entradas:** `concurrency` = 1000, `peak_headroom_ratio` = 0.2, `sessions_per_node` = 629
+- **Interpretação:** Nós para a concorrência acrescida de 20% de folga para picos.
+
+#### Nós finais (`nodes_final`): 3 nós
+
+- **Fórmula:** `nodes_with_headroom + ha_extra_nodes = 2 + 1 = 3`
+- **Entradas:** `nodes_with_headroom` = 2, `ha_extra_nodes` = 1
+- **Interpretação:** Nós a comprar: os nós com headroom mais 1 de reserva (N+1).
+
+#### TPOT, nó cheio (629 sessões por instância) (`tpot_full_ms`): 30.98 ms
+
+- **Fórmula:** `bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`
+- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+#### Tokens/s por sessão, nó cheio (629 sessões por instância) (`tokens_per_s_session_full`): 32.3 tokens/s
+
+- **Fórmula:** `1 / TPOT = 1 / 0.03098 s = 32.3`
+- **Entradas:** `tpot_s` = 0.030984
+- **Interpretação:** Velocidade de geração vista por cada usuário.
+
+#### Tokens/s por nó, nó cheio (629 sessões por instância) (`tokens_per_s_node_full`): 20300.8 tokens/s
+
+- **Fórmula:** `instâncias × lote / TPOT = 1 × 629 / 0.03098 s = 20300.8`
+- **Entradas:** `instances_per_node` = 1, `batch_per_instance` = 629, `tpot_s` = 0.030984
+- **Interpretação:** Vazão de saída do nó inteiro.
+
+#### TPOT, carga do cenário (334 sessões por instância) (`tpot_load_ms`): 17.05 ms
+
+- **Fórmula:** `bytes lidos por passo / banda efetiva = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms`
+- **Entradas:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+#### Tokens/s por sessão, carga do cenário (334 sessões por instância) (`tokens_per_s_session_load`): 58.6 tokens/s
+
+- **Fórmula:** `1 / TPOT = 1 / 0.01705 s = 58.6`
+- **Entradas:** `tpot_s` = 0.017051
+- **Interpretação:** Velocidade de geração vista por cada usuário.
+
+#### Tokens/s por nó, carga do cenário (334 sessões por instância) (`tokens_per_s_node_load`): 19588.8 tokens/s
+
+- **Fórmula:** `instâncias × lote / TPOT = 1 × 334 / 0.01705 s = 19588.8`
+- **Entradas:** `instances_per_node` = 1, `batch_per_instance` = 334, `tpot_s` = 0.017051
+- **Interpretação:** Vazão de saída do nó inteiro.
+
+#### Failover: restaurar do storage as sessões de um nó (`failover_restore_s`): 28.847 s
+
+- **Fórmula:** `latência p99 + sessões × KV / (throughput × nós que assumem) = 0.15 ms + 334 × 2418278400 / (28 GB/s × 1) = 28.847 s`
+- **Entradas:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `kv_per_session_bytes` = 2418278400
+- **Interpretação:** Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o KV das sessões do nó que falhou, lendo em paralelo.
+
+#### Failover: recomputar o prefill dessas sessões (`failover_recompute_s`): 89.883 s
+
+- **Fórmula:** `sessões × TTFT / (nós que assumem × instâncias) = 334 × 0.269 s / (1 × 1) = 89.883 s`
+- **Entradas:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `ttft_full_context_s` = 0.269109
+- **Interpretação:** Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
+
+### 🔹 Cenário: IDEAL
+
+- Nós Finais: **5**
+- Uso: missão crítica
+- HA: N+2
+- Headroom: 30%
+- Budget KV: 65%
+
+#### Budget de KV por nó (`kv_budget_gib`): 1316.75 GiB
+
+- **Fórmula:** `(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.65 = 1316.7487 GiB`
+- **Entradas:** `hbm_total_gib` = 2145.767212, `runtime_overhead_gib` = 120, `kv_budget_ratio` = 0.65
+- **Interpretação:** Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, 65% ficam para o KV cache e o resto é folga contra fragmentação.
+
+#### Sessões por nó (`sessions_per_node`): 584 sessões
+
+- **Fórmula:** `floor(kv_budget_gib / kv_per_session_gib) = floor(1316.7487 / 2.2522) = 584`
+- **Entradas:** `kv_budget_gib` = 1316.748688, `kv_per_session_gib` = 2.252197, `instances_per_node` = 1, `capacity_basis` = spec
+- **Interpretação:** Só sessões inteiras cabem: o budget de KV dividido pelo KV de uma sessão, arredondado para baixo.
+
+#### Sessões por nó na base vllm (`sessions_per_node_vllm`): 550 sessões
+
+- **Fórmula:** `mesma conta com o KV por sessão da base vllm (2.3931 GiB) = 550`
+- **Entradas:** `kv_per_session_bytes` = 2569568256, `capacity_basis` = vllm
+- **Interpretação:** Comparação: o que a outra base de contabilidade admitiria com as mesmas entradas, pela memória. Não altera a contagem de nós.
+
+#### Nós por capacidade (`nodes_capacity`): 2 nós
+
+- **Fórmula:** `ceil(concurrency / sessions_per_node) = ceil(1000 / 584) = 2`
+- **Entradas:** `concurrency` = 1000, `sessions_per_node` = 584
+- **Interpretação:** Nós necessários só para a concorrência nominal, sem folga nem reserva.
+
+#### Nós com headroom (`nodes_with_headroom`): 3 nós
+
+- **Fórmula:** `ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.3) / 584) = 3`
+- **Entradas:** `concurrency` = 1000, `peak_headroom_ratio` = 0.3, `sessions_per_node` = 584
+- **Interpretação:** Nós para a concorrência acrescida de 30% de folga para picos.
+
+#### Nós finais (`nodes_final`): 5 nós
+
+- **Fórmula:** `nodes_with_headroom + ha_extra_nodes = 3 + 2 = 5`
+- **Entradas:** `nodes_with_headroom` = 3, `ha_extra_nodes` = 2
+- **Interpretação:** Nós a comprar: os nós com headroom mais 2 de reserva (N+2).
+
+#### TPOT, nó cheio (584 sessões por instância) (`tpot_full_ms`): 28.86 ms
+
+- **Fórmula:** `bytes lidos por passo / banda efetiva = 1477558087928 bytes / 5.120e+13 B/s = 28.86 ms`
+- **Entradas:** `batch_per_instance` = 584, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+#### Tokens/s por sessão, nó cheio (584 sessões por instância) (`tokens_per_s_session_full`): 34.7 tokens/s
+
+- **Fórmula:** `1 / TPOT = 1 / 0.02886 s = 34.7`
+- **Entradas:** `tpot_s` = 0.028859
+- **Interpretação:** Velocidade de geração vista por cada usuário.
+
+#### Tokens/s por nó, nó cheio (584 sessões por instância) (`tokens_per_s_node_full`): 20236.6 tokens/s
+
+- **Fórmula:** `instâncias × lote / TPOT = 1 × 584 / 0.02886 s = 20236.6`
+- **Entradas:** `instances_per_node` = 1, `batch_per_instance` = 584, `tpot_s` = 0.028859
+- **Interpretação:** Vazão de saída do nó inteiro.
+
+#### TPOT, carga do cenário (200 sessões por instância) (`tpot_load_ms`): 10.72 ms
+
+- **Fórmula:** `bytes lidos por passo / banda efetiva = 548826581142 bytes / 5.120e+13 B/s = 10.72 ms`
+- **Entradas:** `batch_per_instance` = 200, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+
+#### Tokens/s por sessão, carga do cenário (200 sessões por instância) (`tokens_per_s_session_load`): 93.3 tokens/s
+
+- **Fórmula:** `1 / TPOT = 1 / 0.01072 s = 93.3`
+- **Entradas:** `tpot_s` = 0.010719
+- **Interpretação:** Velocidade de geração vista por cada usuário.
+
+#### Tokens/s por nó, carga do cenário (200 sessões por instância) (`tokens_per_s_node_load`): 18658.0 tokens/s
+
+- **Fórmula:** `instâncias × lote / TPOT = 1 × 200 / 0.01072 s = 18658.0`
+- **Entradas:** `instances_per_node` = 1, `batch_per_instance` = 200, `tpot_s` = 0.010719
+- **Interpretação:** Vazão de saída do nó inteiro.
+
+#### Failover: restaurar do storage as sessões de um nó (`failover_restore_s`): 8.637 s
+
+- **Fórmula:** `latência p99 + sessões × KV / (throughput × nós que assumem) = 0.15 ms + 200 × 2418278400 / (28 GB/s × 2) = 8.637 s`
+- **Entradas:** `failed_node_sessions` = 200, `receiving_nodes` = 2, `kv_per_session_bytes` = 2418278400
+- **Interpretação:** Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do storage o KV das sessões do nó que falhou, lendo em paralelo.
+
+#### Failover: recomputar o prefill dessas sessões (`failover_recompute_s`): 26.911 s
+
+- **Fórmula:** `sessões × TTFT / (nós que assumem × instâncias) = 200 × 0.269 s / (2 × 1) = 26.911 s`
+- **Entradas:** `failed_node_sessions` = 200, `receiving_nodes` = 2, `ttft_full_context_s` = 0.269109
+- **Interpretação:** Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
+
+## ⚠️ Seção 4: Alertas e Riscos
+
+| Nível | Código | Mensagem |
+|---|---|---|
+| ⚠️ warning | `long_context_storage_io` | Contexto efetivo de 131072 tokens (> 128000): cada sessão carrega 2.25 GiB de KV; restaurar uma sessão do storage 'profile_default' leva 0.087 s (11.58 sessões/s por nó); no RECOMENDADO, as sessões de um nó que falha voltam em 28.8 s. |
+''',
+    'summary|pt-BR': '''Cenário         Nós  Sessões por nó  KV por sessão (GiB)  Limite
+MÍNIMO            2             629                 2.25  memória
+RECOMENDADO ✅    3             629                 2.25  memória
+IDEAL             5             584                 2.25  memória
+
+⚠️ [warning] long_context_storage_io: Contexto efetivo de 131072 tokens (> 128000): cada sessão carrega 2.25 GiB de KV; restaurar uma sessão do storage 'profile_default' leva 0.087 s (11.58 sessões/s por nó); no RECOMENDADO, as sessões de um nó que falha voltam em 28.8 s.
+''',
+    'text|en': '''════════════════════════════════════════════════════════════════════════
+LLM INFERENCE SIZING REPORT (sizing 2.1.0)
+════════════════════════════════════════════════════════════════════════
+
+SUMMARY
+  MINIMUM: 2 nodes (no HA, no headroom)
+  RECOMMENDED: 3 nodes (N+1, 20% headroom) ← USE IN PRODUCTION
+  IDEAL: 5 nodes (N+2, 30% headroom, budget 65%)
+
+┌──────────────────────────────────────────────────────────────────────┐
+│ SECTION 1: INPUTS                                                    │
+└──────────────────────────────────────────────────────────────────────┘
+  Model
+    • Name: opt-oss-120b
+    • Layers (num_hidden_layers): 36
+    • Attention heads (num_attention_heads): 64
+    • KV heads (num_key_value_heads): 8
+    • head_dim: 64
+    • Maximum context (max_position_embeddings): 131072
+    • Sliding window (sliding_window): 128
+    • Attention pattern: hybrid (18 full + 18 sliding (window 128))
+    • Total / active parameters: 116800000000 / 5100000000
+    • Experts (per token): 128 (4)
+    • Weights per instance: 65283502899 bytes (60.80 GiB)
+    • Source: https://huggingface.co/openai/gpt-oss-120b/blob/main/config.json (layer_types: 18 full_attention + 18 sliding_attention, sliding_window 128, head_dim 64); weights: 60.8 GiB checkpoint and 116.8B/5.1B parameters from OpenAI's model card
+  Server
+    • Name: dgx300
+    • GPUs: 8
+    • HBM per GPU: 288 GB
+    • Total HBM: 2304 GB (2145.77 GiB)
+    • NVLink: 14.4 TB/s
+    • HBM bandwidth per GPU: 8 TB/s
+    • Dense BF16 per GPU: 2250 TFLOPS
+    • Dense FP8 per GPU: 4500 TFLOPS
+    • NVLink per GPU: 1800 GB/s
+  Storage
+    • Profile: profile_default (NVMe local)
+    • IOPS read / write: 1000000 / 800000
+    • Throughput read / write: 28 / 25 GB/s
+    • P99 latency read / write: 0.15 / 0.20 ms
+  NFRs and runtime
+    • Concurrency: 1000 concurrent sessions
+    • Latency targets: none (nodes by memory)
+    • Roofline: HBM efficiency 80%, MFU 40%
+    • Effective context: 131072 tokens
+    • KV precision: fp8 (1 byte per element)
+    • KV budget ratio: 70%
+    • Runtime overhead: 120 GiB
+    • Peak headroom: 20%
+    • Tensor parallel: 8 GPUs per instance, 1 instance per node
+    • Capacity basis (kv_accounting): spec (the guide's formula)
+
+┌──────────────────────────────────────────────────────────────────────┐
+│ SECTION 2: PARAMETER DICTIONARY                                      │
+└──────────────────────────────────────────────────────────────────────┘
+  【num_hidden_layers】
+    What it is: Number of transformer layers; each attention layer keeps its own K and V.
+    Origin: Model
+    Why it matters: The KV grows linearly with the number of layers that keep a cache.
+    Common mistake: Counting layers without attention (MLP, Mamba) as if they kept KV, or forgetting that sliding layers keep only the window.
+  【num_attention_heads】
+    What it is: Number of attention query heads.
+    Origin: Model
+    Why it matters: Sets head_dim when the config has no head_dim (hidden_size / num_attention_heads).
+    Common mistake: Using it instead of num_key_value_heads: overestimates the KV 4 to 8 times in GQA models.
+  【num_key_value_heads】
+    What it is: Number of K/V heads; with GQA fewer than the query heads, with MQA 1.
+    Origin: Model
+    Why it matters: 8 KV heads instead of 64 mean 8 times less KV memory.
+    Common mistake: Using num_attention_heads: a 4 to 8 times overestimate.
+  【head_dim】
+    What it is: Width of each attention head (elements per head per token).
+    Origin: Model
+    Why it matters: Multiplies the KV per token directly.
+    Common mistake: Computing hidden_size / num_attention_heads when the config has head_dim (gpt-oss: 2880/64 = 45, but the real head_dim is 64).
+  【max_position_embeddings】
+    What it is: The longest context the model supports.
+    Origin: Model
+    Why it matters: The effective context is clamped to it (automatically, with an alert).
+    Common mistake: Sizing for a context the model does not accept.
+  【sliding_window】
+    What it is: Window size of the sliding-window attention layers.
+    Origin: Model
+    Why it matters: Sliding layers keep at most the window, not the whole context.
+    Common mistake: Charging the full context to sliding layers, or applying the window to full layers.
+  【attention_pattern】
+    What it is: How the layers split between full, sliding, chunked and MLA attention.
+    Origin: Model
+    Why it matters: In hybrid models only the full layers grow with the context.
+    Common mistake: Treating a hybrid model as if every layer were full.
+  【effective_context】
+    What it is: Context tokens (prompt + answer) each session keeps in cache.
+    Origin: NFR
+    Why it matters: The KV of the full layers grows linearly with it.
+    Common mistake: Using the model's maximum context when real use is much shorter (or the reverse).
+  【concurrency】
+    What it is: Sessions active at the same time, each with its KV resident in HBM.
+    Origin: NFR
+    Why it matters: The nodes needed grow linearly with the concurrency.
+    Common mistake: Confusing registered users or requests per second with concurrent sessions.
+  【kv_precision】
+    What it is: Numeric type of the KV cache elements (fp8, fp16, bf16, fp32, int8, nvfp4).
+    Origin: Runtime
+    Why it matters: fp16/bf16 take twice the memory of fp8: half the sessions per node.
+    Common mistake: Assuming fp8 without checking quality, or forgetting to enable it in the runtime.
+  【kv_budget_ratio】
+    What it is: Share of the free HBM (after the runtime overhead) set aside for the KV cache.
+    Origin: Runtime
+    Why it matters: Sets how many sessions fit per node.
+    Common mistake: Values above 0.75: fragmentation and too little memory for activations.
+  【runtime_overhead_gib】
+    What it is: Memory per node set aside for model weights, activations, CUDA graphs and buffers.
+    Origin: Runtime
+    Why it matters: It comes out of the HBM before the KV budget is applied.
+    Common mistake: Underestimating it (below 50 GiB), or forgetting that every instance's weights live here.
+  【peak_headroom_ratio】
+    What it is: Slack over the concurrency to absorb traffic peaks.
+    Origin: NFR
+    Why it matters: Multiplies the concurrency before the nodes are counted.
+    Common mistake: Sizing for the mean traffic, with no slack for peaks.
+  【ha_extra_nodes】
+    What it is: Spare nodes for high availability (N+1, N+2).
+    Origin: NFR
+    Why it matters: Keeps capacity when one or two nodes fail or go into maintenance.
+    Common mistake: Counting the spares as capacity for normal traffic.
+  【total_hbm_gb】
+    What it is: The server's total HBM in GB (10^9 bytes), over all its GPUs.
+    Origin: Hardware
+    Why it matters: The memory that the overhead and the KV budget come out of.
+    Common mistake: Mixing GB (10^9) and GiB (2^30): 2304 GB are 2145.77 GiB, not 2304 GiB.
+  【storage_profile】
+    What it is: Storage profile (IOPS, throughput, latency) used for weights and KV offload.
+    Origin: Hardware
+    Why it matters: Long contexts and session recovery press on I/O.
+    Common mistake: Ignoring storage for contexts above 128k tokens.
+
+┌──────────────────────────────────────────────────────────────────────┐
+│ SECTION 3: RESULTS BY SCENARIO                                       │
+└──────────────────────────────────────────────────────────────────────┘
+
+  Quick Comparison
+    Metric                                          MINIMUM  RECOMMENDED    IDEAL
+    KV budget per node (GiB)                        1418.04      1418.04  1316.75
+    Sessions per node (sessions)                        629          629      584
+    Sessions per node on the vllm basis (sessions)      592          592      550
+    Nodes for capacity (nodes)                            2            2        2
+    Nodes with headroom (nodes)                           2            2        3
+    Final Nodes                                           2         3 ✅        5
+
+  Values common to the three scenarios
+
+  ▸ KV per session (kv_per_session_bytes): 2418278400 bytes
+    Rationale:
+      Formula: 2 × (18 × 131072 + 18 × min(128, 131072)) × 8 × 64 × 1 = 2418278400 bytes
+      Inputs:
+        • model: opt-oss-120b
+        • num_hidden_layers: 36
+        • layer_groups: 18 full, 18 sliding (window 128)
+        • effective_context: 131072
+        • kv_precision: fp8
+        • bytes_per_element: 1
+        • tensor_parallel: 8
+        • kv_accounting: spec
+        • num_key_value_heads: 8
+        • kv_heads_per_gpu: 1
+        • head_dim: 64
+      Interpretation: The KV cache stores the Key and Value tensors (factor 2) of every token in every attention layer; elements per token per layer = KV heads in the instance (8) × head_dim (64). Full layers keep the whole context; sliding layers only the window; chunked layers only the current chunk. In all, 2.25 GiB per active session.
+
+  ▸ KV per session in GiB (kv_per_session_gib): 2.25 GiB
+    Rationale:
+      Formula: kv_per_session_bytes / 2^30 = 2418278400 / 1073741824 = 2.2522 GiB
+      Inputs:
+        • kv_per_session_bytes: 2418278400
+      Interpretation: 2.25 GiB of KV per active session, resident in HBM while the session lasts.
+
+  ▸ Total HBM per node (hbm_total_gib): 2145.77 GiB
+    Rationale:
+      Formula: total_hbm_gb × 10^9 / 2^30 = 2304 × 10^9 / 2^30 = 2145.7672 GiB
+      Inputs:
+        • server: dgx300
+        • gpus: 8
+        • hbm_per_gpu_gb: 288
+        • total_hbm_gb: 2304
+      Interpretation: Vendors count HBM in GB (10^9 bytes); the runtime allocates in GiB (2^30 bytes). 2304 GB = 2145.77 GiB.
+
+  ▸ Weights per instance (weights_per_instance_gib): 60.80 GiB
+    Rationale:
+      Formula: weights_bytes (checkpoint size) = 65283502899 bytes = 60.80 GiB
+      Inputs:
+        • model: opt-oss-120b
+        • weights_bytes: 65283502899
+      Interpretation: Each instance (tensor-parallel group) loads a whole copy of the weights, split across its GPUs.
+
+  ▸ Weights per node (weights_per_node_gib): 60.80 GiB
+    Rationale:
+      Formula: instances_per_node × weights_per_instance = 1 × 60.80 = 60.80 GiB
+      Inputs:
+        • instances_per_node: 1
+        • weights_per_instance_bytes: 65283502899
+      Interpretation: The weights of every instance on the node must fit in the runtime overhead.
+
+  ▸ TTFT of a prompt with the whole context (ttft_full_context_s): 0.269 s
+    Rationale:
+      Formula: (2 × 5100000000 × 131072 + 4 × 64 × 64 × 154921845888) / 1.440e+16 FLOP/s = 0.269 s
+      Inputs:
+        • active_parameters: 5100000000
+        • prompt_tokens: 131072
+        • attended_pairs: 154921845888
+        • instance_flops_s: 14400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretation: Compute-bound prefill: 2 FLOPs per active parameter per token, plus causal attention (query-key pairs attended in each layer), divided by the instance's dense FLOPS × MFU. A lower bound: no queue, no communication.
+
+  ▸ Weight load on a cold start (weights_load_s): 2.332 s
+    Rationale:
+      Formula: weights of the node / read throughput = 65283502899 bytes / 28 GB/s = 2.332 s
+      Inputs:
+        • weights_per_node_bytes: 65283502899
+        • read_throughput_gb_s: 28
+      Interpretation: Shortest time to read the weights of every instance on the node from storage.
+
+  ▸ Restoring one session's KV (kv_restore_session_s): 0.087 s
+    Rationale:
+      Formula: p99 latency + kv_per_session_bytes / throughput = 0.15 ms + 2418278400 / 28 GB/s = 0.087 s
+      Inputs:
+        • kv_per_session_bytes: 2418278400
+        • read_throughput_gb_s: 28
+        • read_latency_p99_ms: 0.15
+      Interpretation: Time to bring one session's KV back from storage (offload or failover).
+
+  ▸ Sessions restorable per second per node (sessions_restored_per_s): 11.58 sessions/s
+    Rationale:
+      Formula: throughput / kv_per_session_bytes = 28 GB/s / 2418278400 bytes = 11.58
+      Inputs:
+        • read_throughput_gb_s: 28
+        • kv_per_session_bytes: 2418278400
+      Interpretation: With parallel reads the latency overlaps and read throughput is the limit.
+
+  ── MINIMUM: 2 nodes ──
+    Use: PoC, development and tests | HA: no HA | Headroom: 0% | KV budget: 70%
+
+  ▸ KV budget per node (kv_budget_gib): 1418.04 GiB
+    Rationale:
+      Formula: (hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB
+      Inputs:
+        • hbm_total_gib: 2145.767212
+        • runtime_overhead_gib: 120
+        • kv_budget_ratio: 0.7
+      Interpretation: The runtime overhead (weights, activations, graphs) comes out of the node's HBM first; of the rest, 70% goes to the KV cache and the remainder is slack against fragmentation.
+
+  ▸ Sessions per node (sessions_per_node): 629 sessions
+    Rationale:
+      Formula: floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629
+      Inputs:
+        • kv_budget_gib: 1418.037048
+        • kv_per_session_gib: 2.252197
+        • instances_per_node: 1
+        • capacity_basis: spec
+      Interpretation: Only whole sessions fit: the KV budget divided by one session's KV, rounded down.
+
+  ▸ Sessions per node on the vllm basis (sessions_per_node_vllm): 592 sessions
+    Rationale:
+      Formula: same count with the KV per session of the vllm basis (2.3931 GiB) = 592
+      Inputs:
+        • kv_per_session_bytes: 2569568256
+        • capacity_basis: vllm
+      Interpretation: For comparison: what the other accounting basis would admit from the same inputs, by memory. It does not change the node count.
+
+  ▸ Nodes for capacity (nodes_capacity): 2 nodes
+    Rationale:
+      Formula: ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2
+      Inputs:
+        • concurrency: 1000
+        • sessions_per_node: 629
+      Interpretation: Nodes needed for the nominal concurrency alone, with no headroom nor spare.
+
+  ▸ Nodes with headroom (nodes_with_headroom): 2 nodes
+    Rationale:
+      Formula: ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0) / 629) = 2
+      Inputs:
+        • concurrency: 1000
+        • peak_headroom_ratio: 0
+        • sessions_per_node: 629
+      Interpretation: Nodes for the concurrency plus 0% of headroom for peaks.
+
+  ▸ Final nodes (nodes_final): 2 nodes
+    Rationale:
+      Formula: nodes_with_headroom + ha_extra_nodes = 2 + 0 = 2
+      Inputs:
+        • nodes_with_headroom: 2
+        • ha_extra_nodes: 0
+      Interpretation: Nodes to buy: the nodes with headroom plus 0 spare (no HA).
+
+  ▸ TPOT, full node (629 sessions per instance) (tpot_full_ms): 30.98 ms
+    Rationale:
+      Formula: bytes read per step / effective bandwidth = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms
+      Inputs:
+        • batch_per_instance: 629
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+  ▸ Tokens/s per session, full node (629 sessions per instance) (tokens_per_s_session_full): 32.3 tokens/s
+    Rationale:
+      Formula: 1 / TPOT = 1 / 0.03098 s = 32.3
+      Inputs:
+        • tpot_s: 0.030984
+      Interpretation: Generation speed each user sees.
+
+  ▸ Tokens/s per node, full node (629 sessions per instance) (tokens_per_s_node_full): 20300.8 tokens/s
+    Rationale:
+      Formula: instances × batch / TPOT = 1 × 629 / 0.03098 s = 20300.8
+      Inputs:
+        • instances_per_node: 1
+        • batch_per_instance: 629
+        • tpot_s: 0.030984
+      Interpretation: Output throughput of the whole node.
+
+  ▸ TPOT, scenario load (500 sessions per instance) (tpot_load_ms): 24.89 ms
+    Rationale:
+      Formula: bytes read per step / effective bandwidth = 1274422694675 bytes / 5.120e+13 B/s = 24.89 ms
+      Inputs:
+        • batch_per_instance: 500
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+  ▸ Tokens/s per session, scenario load (500 sessions per instance) (tokens_per_s_session_load): 40.2 tokens/s
+    Rationale:
+      Formula: 1 / TPOT = 1 / 0.02489 s = 40.2
+      Inputs:
+        • tpot_s: 0.024891
+      Interpretation: Generation speed each user sees.
+
+  ▸ Tokens/s per node, scenario load (500 sessions per instance) (tokens_per_s_node_load): 20087.5 tokens/s
+    Rationale:
+      Formula: instances × batch / TPOT = 1 × 500 / 0.02489 s = 20087.5
+      Inputs:
+        • instances_per_node: 1
+        • batch_per_instance: 500
+        • tpot_s: 0.024891
+      Interpretation: Output throughput of the whole node.
+
+  ▸ Failover: restore a node's sessions from storage (failover_restore_s): 43.184 s
+    Rationale:
+      Formula: p99 latency + sessions × KV / (throughput × nodes taking over) = 0.15 ms + 500 × 2418278400 / (28 GB/s × 1) = 43.184 s
+      Inputs:
+        • failed_node_sessions: 500
+        • receiving_nodes: 1
+        • kv_per_session_bytes: 2418278400
+      Interpretation: Time for the nodes taking over (HA spares, or the remaining nodes without HA) to read the failed node's sessions' KV from storage, in parallel.
+
+  ▸ Failover: recompute those sessions' prefill (failover_recompute_s): 134.555 s
+    Rationale:
+      Formula: sessions × TTFT / (nodes taking over × instances) = 500 × 0.269 s / (1 × 1) = 134.555 s
+      Inputs:
+        • failed_node_sessions: 500
+        • receiving_nodes: 1
+        • ttft_full_context_s: 0.269109
+      Interpretation: The alternative to restoring: redo each session's prefill over the whole context.
+
+  ── RECOMMENDED ✅: 3 nodes ──
+    Use: production | HA: N+1 | Headroom: 20% | KV budget: 70%
+
+  ▸ KV budget per node (kv_budget_gib): 1418.04 GiB
+    Rationale:
+      Formula: (hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB
+      Inputs:
+        • hbm_total_gib: 2145.767212
+        • runtime_overhead_gib: 120
+        • kv_budget_ratio: 0.7
+      Interpretation: The runtime overhead (weights, activations, graphs) comes out of the node's HBM first; of the rest, 70% goes to the KV cache and the remainder is slack against fragmentation.
+
+  ▸ Sessions per node (sessions_per_node): 629 sessions
+    Rationale:
+      Formula: floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629
+      Inputs:
+        • kv_budget_gib: 1418.037048
+        • kv_per_session_gib: 2.252197
+        • instances_per_node: 1
+        • capacity_basis: spec
+      Interpretation: Only whole sessions fit: the KV budget divided by one session's KV, rounded down.
+
+  ▸ Sessions per node on the vllm basis (sessions_per_node_vllm): 592 sessions
+    Rationale:
+      Formula: same count with the KV per session of the vllm basis (2.3931 GiB) = 592
+      Inputs:
+        • kv_per_session_bytes: 2569568256
+        • capacity_basis: vllm
+      Interpretation: For comparison: what the other accounting basis would admit from the same inputs, by memory. It does not change the node count.
+
+  ▸ Nodes for capacity (nodes_capacity): 2 nodes
+    Rationale:
+      Formula: ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2
+      Inputs:
+        • concurrency: 1000
+        • sessions_per_node: 629
+      Interpretation: Nodes needed for the nominal concurrency alone, with no headroom nor spare.
+
+  ▸ Nodes with headroom (nodes_with_headroom): 2 nodes
+    Rationale:
+      Formula: ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.2) / 629) = 2
+      Inputs:
+        • concurrency: 1000
+        • peak_headroom_ratio: 0.2
+        • sessions_per_node: 629
+      Interpretation: Nodes for the concurrency plus 20% of headroom for peaks.
+
+  ▸ Final nodes (nodes_final): 3 nodes
+    Rationale:
+      Formula: nodes_with_headroom + ha_extra_nodes = 2 + 1 = 3
+      Inputs:
+        • nodes_with_headroom: 2
+        • ha_extra_nodes: 1
+      Interpretation: Nodes to buy: the nodes with headroom plus 1 spare (N+1).
+
+  ▸ TPOT, full node (629 sessions per instance) (tpot_full_ms): 30.98 ms
+    Rationale:
+      Formula: bytes read per step / effective bandwidth = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms
+      Inputs:
+        • batch_per_instance: 629
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+  ▸ Tokens/s per session, full node (629 sessions per instance) (tokens_per_s_session_full): 32.3 tokens/s
+    Rationale:
+      Formula: 1 / TPOT = 1 / 0.03098 s = 32.3
+      Inputs:
+        • tpot_s: 0.030984
+      Interpretation: Generation speed each user sees.
+
+  ▸ Tokens/s per node, full node (629 sessions per instance) (tokens_per_s_node_full): 20300.8 tokens/s
+    Rationale:
+      Formula: instances × batch / TPOT = 1 × 629 / 0.03098 s = 20300.8
+      Inputs:
+        • instances_per_node: 1
+        • batch_per_instance: 629
+        • tpot_s: 0.030984
+      Interpretation: Output throughput of the whole node.
+
+  ▸ TPOT, scenario load (334 sessions per instance) (tpot_load_ms): 17.05 ms
+    Rationale:
+      Formula: bytes read per step / effective bandwidth = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms
+      Inputs:
+        • batch_per_instance: 334
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+  ▸ Tokens/s per session, scenario load (334 sessions per instance) (tokens_per_s_session_load): 58.6 tokens/s
+    Rationale:
+      Formula: 1 / TPOT = 1 / 0.01705 s = 58.6
+      Inputs:
+        • tpot_s: 0.017051
+      Interpretation: Generation speed each user sees.
+
+  ▸ Tokens/s per node, scenario load (334 sessions per instance) (tokens_per_s_node_load): 19588.8 tokens/s
+    Rationale:
+      Formula: instances × batch / TPOT = 1 × 334 / 0.01705 s = 19588.8
+      Inputs:
+        • instances_per_node: 1
+        • batch_per_instance: 334
+        • tpot_s: 0.017051
+      Interpretation: Output throughput of the whole node.
+
+  ▸ Failover: restore a node's sessions from storage (failover_restore_s): 28.847 s
+    Rationale:
+      Formula: p99 latency + sessions × KV / (throughput × nodes taking over) = 0.15 ms + 334 × 2418278400 / (28 GB/s × 1) = 28.847 s
+      Inputs:
+        • failed_node_sessions: 334
+        • receiving_nodes: 1
+        • kv_per_session_bytes: 2418278400
+      Interpretation: Time for the nodes taking over (HA spares, or the remaining nodes without HA) to read the failed node's sessions' KV from storage, in parallel.
+
+  ▸ Failover: recompute those sessions' prefill (failover_recompute_s): 89.883 s
+    Rationale:
+      Formula: sessions × TTFT / (nodes taking over × instances) = 334 × 0.269 s / (1 × 1) = 89.883 s
+      Inputs:
+        • failed_node_sessions: 334
+        • receiving_nodes: 1
+        • ttft_full_context_s: 0.269109
+      Interpretation: The alternative to restoring: redo each session's prefill over the whole context.
+
+  ── IDEAL: 5 nodes ──
+    Use: mission critical | HA: N+2 | Headroom: 30% | KV budget: 65%
+
+  ▸ KV budget per node (kv_budget_gib): 1316.75 GiB
+    Rationale:
+      Formula: (hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.65 = 1316.7487 GiB
+      Inputs:
+        • hbm_total_gib: 2145.767212
+        • runtime_overhead_gib: 120
+        • kv_budget_ratio: 0.65
+      Interpretation: The runtime overhead (weights, activations, graphs) comes out of the node's HBM first; of the rest, 65% goes to the KV cache and the remainder is slack against fragmentation.
+
+  ▸ Sessions per node (sessions_per_node): 584 sessions
+    Rationale:
+      Formula: floor(kv_budget_gib / kv_per_session_gib) = floor(1316.7487 / 2.2522) = 584
+      Inputs:
+        • kv_budget_gib: 1316.748688
+        • kv_per_session_gib: 2.252197
+        • instances_per_node: 1
+        • capacity_basis: spec
+      Interpretation: Only whole sessions fit: the KV budget divided by one session's KV, rounded down.
+
+  ▸ Sessions per node on the vllm basis (sessions_per_node_vllm): 550 sessions
+    Rationale:
+      Formula: same count with the KV per session of the vllm basis (2.3931 GiB) = 550
+      Inputs:
+        • kv_per_session_bytes: 2569568256
+        • capacity_basis: vllm
+      Interpretation: For comparison: what the other accounting basis would admit from the same inputs, by memory. It does not change the node count.
+
+  ▸ Nodes for capacity (nodes_capacity): 2 nodes
+    Rationale:
+      Formula: ceil(concurrency / sessions_per_node) = ceil(1000 / 584) = 2
+      Inputs:
+        • concurrency: 1000
+        • sessions_per_node: 584
+      Interpretation: Nodes needed for the nominal concurrency alone, with no headroom nor spare.
+
+  ▸ Nodes with headroom (nodes_with_headroom): 3 nodes
+    Rationale:
+      Formula: ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.3) / 584) = 3
+      Inputs:
+        • concurrency: 1000
+        • peak_headroom_ratio: 0.3
+        • sessions_per_node: 584
+      Interpretation: Nodes for the concurrency plus 30% of headroom for peaks.
+
+  ▸ Final nodes (nodes_final): 5 nodes
+    Rationale:
+      Formula: nodes_with_headroom + ha_extra_nodes = 3 + 2 = 5
+      Inputs:
+        • nodes_with_headroom: 3
+        • ha_extra_nodes: 2
+      Interpretation: Nodes to buy: the nodes with headroom plus 2 spare (N+2).
+
+  ▸ TPOT, full node (584 sessions per instance) (tpot_full_ms): 28.86 ms
+    Rationale:
+      Formula: bytes read per step / effective bandwidth = 1477558087928 bytes / 5.120e+13 B/s = 28.86 ms
+      Inputs:
+        • batch_per_instance: 584
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+  ▸ Tokens/s per session, full node (584 sessions per instance) (tokens_per_s_session_full): 34.7 tokens/s
+    Rationale:
+      Formula: 1 / TPOT = 1 / 0.02886 s = 34.7
+      Inputs:
+        • tpot_s: 0.028859
+      Interpretation: Generation speed each user sees.
+
+  ▸ Tokens/s per node, full node (584 sessions per instance) (tokens_per_s_node_full): 20236.6 tokens/s
+    Rationale:
+      Formula: instances × batch / TPOT = 1 × 584 / 0.02886 s = 20236.6
+      Inputs:
+        • instances_per_node: 1
+        • batch_per_instance: 584
+        • tpot_s: 0.028859
+      Interpretation: Output throughput of the whole node.
+
+  ▸ TPOT, scenario load (200 sessions per instance) (tpot_load_ms): 10.72 ms
+    Rationale:
+      Formula: bytes read per step / effective bandwidth = 548826581142 bytes / 5.120e+13 B/s = 10.72 ms
+      Inputs:
+        • batch_per_instance: 200
+        • dense_weight_bytes: 836598137.017676
+        • expert_weight_bytes: 64446904761.982324
+        • experts: 128
+        • experts_per_token: 4
+        • kv_per_session_bytes: 2418278400
+        • instance_bandwidth_bytes_s: 51200000000000
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+  ▸ Tokens/s per session, scenario load (200 sessions per instance) (tokens_per_s_session_load): 93.3 tokens/s
+    Rationale:
+      Formula: 1 / TPOT = 1 / 0.01072 s = 93.3
+      Inputs:
+        • tpot_s: 0.010719
+      Interpretation: Generation speed each user sees.
+
+  ▸ Tokens/s per node, scenario load (200 sessions per instance) (tokens_per_s_node_load): 18658.0 tokens/s
+    Rationale:
+      Formula: instances × batch / TPOT = 1 × 200 / 0.01072 s = 18658.0
+      Inputs:
+        • instances_per_node: 1
+        • batch_per_instance: 200
+        • tpot_s: 0.010719
+      Interpretation: Output throughput of the whole node.
+
+  ▸ Failover: restore a node's sessions from storage (failover_restore_s): 8.637 s
+    Rationale:
+      Formula: p99 latency + sessions × KV / (throughput × nodes taking over) = 0.15 ms + 200 × 2418278400 / (28 GB/s × 2) = 8.637 s
+      Inputs:
+        • failed_node_sessions: 200
+        • receiving_nodes: 2
+        • kv_per_session_bytes: 2418278400
+      Interpretation: Time for the nodes taking over (HA spares, or the remaining nodes without HA) to read the failed node's sessions' KV from storage, in parallel.
+
+  ▸ Failover: recompute those sessions' prefill (failover_recompute_s): 26.911 s
+    Rationale:
+      Formula: sessions × TTFT / (nodes taking over × instances) = 200 × 0.269 s / (2 × 1) = 26.911 s
+      Inputs:
+        • failed_node_sessions: 200
+        • receiving_nodes: 2
+        • ttft_full_context_s: 0.269109
+      Interpretation: The alternative to restoring: redo each session's prefill over the whole context.
+
+┌──────────────────────────────────────────────────────────────────────┐
+│ SECTION 4: ALERTS AND RISKS                                          │
+└──────────────────────────────────────────────────────────────────────┘
+  ⚠️ [warning] long_context_storage_io: Effective context of 131072 tokens (> 128000): each session holds 2.25 GiB of KV; restoring one session from storage 'profile_default' takes 0.087 s (11.58 sessions/s per node); in RECOMMENDED, a failed node's sessions are back in 28.8 s.
+
+''',
+    'markdown|en': '''# LLM Inference Sizing Report
+
+Generated by `sizing 2.1.0` (schema 2.1). Model `opt-oss-120b`, server `dgx300`, storage `profile_default`, 1000 concurrent sessions, context of 131072 tokens.
+
+## Summary
+
+- MINIMUM: 2 nodes (no HA, no headroom)
+- RECOMMENDED: 3 nodes (N+1, 20% headroom) ← USE IN PRODUCTION
+- IDEAL: 5 nodes (N+2, 30% headroom, budget 65%)
+
+## 📋 Section 1: Inputs
+
+### Model
+
+- **Name:** opt-oss-120b
+- **Layers (num_hidden_layers):** 36
+- **Attention heads (num_attention_heads):** 64
+- **KV heads (num_key_value_heads):** 8
+- **head_dim:** 64
+- **Maximum context (max_position_embeddings):** 131072
+- **Sliding window (sliding_window):** 128
+- **Attention pattern:** hybrid (18 full + 18 sliding (window 128))
+- **Total / active parameters:** 116800000000 / 5100000000
+- **Experts (per token):** 128 (4)
+- **Weights per instance:** 65283502899 bytes (60.80 GiB)
+- **Source:** https://huggingface.co/openai/gpt-oss-120b/blob/main/config.json (layer_types: 18 full_attention + 18 sliding_attention, sliding_window 128, head_dim 64); weights: 60.8 GiB checkpoint and 116.8B/5.1B parameters from OpenAI's model card
+
+### Server
+
+- **Name:** dgx300
+- **GPUs:** 8
+- **HBM per GPU:** 288 GB
+- **Total HBM:** 2304 GB (2145.77 GiB)
+- **NVLink:** 14.4 TB/s
+- **HBM bandwidth per GPU:** 8 TB/s
+- **Dense BF16 per GPU:** 2250 TFLOPS
+- **Dense FP8 per GPU:** 4500 TFLOPS
+- **NVLink per GPU:** 1800 GB/s
+
+### Storage
+
+- **Profile:** profile_default (NVMe local)
+- **IOPS read / write:** 1000000 / 800000
+- **Throughput read / write:** 28 / 25 GB/s
+- **P99 latency read / write:** 0.15 / 0.20 ms
+
+### NFRs and runtime
+
+- **Concurrency:** 1000 concurrent sessions
+- **Latency targets:** none (nodes by memory)
+- **Roofline:** HBM efficiency 80%, MFU 40%
+- **Effective context:** 131072 tokens
+- **KV precision:** fp8 (1 byte per element)
+- **KV budget ratio:** 70%
+- **Runtime overhead:** 120 GiB
+- **Peak headroom:** 20%
+- **Tensor parallel:** 8 GPUs per instance, 1 instance per node
+- **Capacity basis (kv_accounting):** spec (the guide's formula)
+
+## 📚 Section 2: Parameter Dictionary
+
+| Parameter | Origin | What it is | Why it matters | Common mistake |
+|---|---|---|---|---|
+| `num_hidden_layers` | Model | Number of transformer layers; each attention layer keeps its own K and V. | The KV grows linearly with the number of layers that keep a cache. | Counting layers without attention (MLP, Mamba) as if they kept KV, or forgetting that sliding layers keep only the window. |
+| `num_attention_heads` | Model | Number of attention query heads. | Sets head_dim when the config has no head_dim (hidden_size / num_attention_heads). | Using it instead of num_key_value_heads: overestimates the KV 4 to 8 times in GQA models. |
+| `num_key_value_heads` | Model | Number of K/V heads; with GQA fewer than the query heads, with MQA 1. | 8 KV heads instead of 64 mean 8 times less KV memory. | Using num_attention_heads: a 4 to 8 times overestimate. |
+| `head_dim` | Model | Width of each attention head (elements per head per token). | Multiplies the KV per token directly. | Computing hidden_size / num_attention_heads when the config has head_dim (gpt-oss: 2880/64 = 45, but the real head_dim is 64). |
+| `max_position_embeddings` | Model | The longest context the model supports. | The effective context is clamped to it (automatically, with an alert). | Sizing for a context the model does not accept. |
+| `sliding_window` | Model | Window size of the sliding-window attention layers. | Sliding layers keep at most the window, not the whole context. | Charging the full context to sliding layers, or applying the window to full layers. |
+| `attention_pattern` | Model | How the layers split between full, sliding, chunked and MLA attention. | In hybrid models only the full layers grow with the context. | Treating a hybrid model as if every layer were full. |
+| `effective_context` | NFR | Context tokens (prompt + answer) each session keeps in cache. | The KV of the full layers grows linearly with it. | Using the model's maximum context when real use is much shorter (or the reverse). |
+| `concurrency` | NFR | Sessions active at the same time, each with its KV resident in HBM. | The nodes needed grow linearly with the concurrency. | Confusing registered users or requests per second with concurrent sessions. |
+| `kv_precision` | Runtime | Numeric type of the KV cache elements (fp8, fp16, bf16, fp32, int8, nvfp4). | fp16/bf16 take twice the memory of fp8: half the sessions per node. | Assuming fp8 without checking quality, or forgetting to enable it in the runtime. |
+| `kv_budget_ratio` | Runtime | Share of the free HBM (after the runtime overhead) set aside for the KV cache. | Sets how many sessions fit per node. | Values above 0.75: fragmentation and too little memory for activations. |
+| `runtime_overhead_gib` | Runtime | Memory per node set aside for model weights, activations, CUDA graphs and buffers. | It comes out of the HBM before the KV budget is applied. | Underestimating it (below 50 GiB), or forgetting that every instance's weights live here. |
+| `peak_headroom_ratio` | NFR | Slack over the concurrency to absorb traffic peaks. | Multiplies the concurrency before the nodes are counted. | Sizing for the mean traffic, with no slack for peaks. |
+| `ha_extra_nodes` | NFR | Spare nodes for high availability (N+1, N+2). | Keeps capacity when one or two nodes fail or go into maintenance. | Counting the spares as capacity for normal traffic. |
+| `total_hbm_gb` | Hardware | The server's total HBM in GB (10^9 bytes), over all its GPUs. | The memory that the overhead and the KV budget come out of. | Mixing GB (10^9) and GiB (2^30): 2304 GB are 2145.77 GiB, not 2304 GiB. |
+| `storage_profile` | Hardware | Storage profile (IOPS, throughput, latency) used for weights and KV offload. | Long contexts and session recovery press on I/O. | Ignoring storage for contexts above 128k tokens. |
+
+## 🎯 Section 3: Results by Scenario
+
+### Quick Comparison
+
+| Metric | MINIMUM | RECOMMENDED | IDEAL |
+|---|---:|---:|---:|
+| KV budget per node (GiB) | 1418.04 | 1418.04 | 1316.75 |
+| Sessions per node (sessions) | 629 | 629 | 584 |
+| Sessions per node on the vllm basis (sessions) | 592 | 592 | 550 |
+| Nodes for capacity (nodes) | 2 | 2 | 2 |
+| Nodes with headroom (nodes) | 2 | 2 | 3 |
+| **Final Nodes** | 2 | 3 ✅ | 5 |
+
+### Values common to the three scenarios
+
+#### KV per session (`kv_per_session_bytes`): 2418278400 bytes
+
+- **Formula:** `2 × (18 × 131072 + 18 × min(128, 131072)) × 8 × 64 × 1 = 2418278400 bytes`
+- **Inputs:** `model` = opt-oss-120b, `num_hidden_layers` = 36, `layer_groups` = 18 full, 18 sliding (window 128), `effective_context` = 131072, `kv_precision` = fp8, `bytes_per_element` = 1, `tensor_parallel` = 8, `kv_accounting` = spec, `num_key_value_heads` = 8, `kv_heads_per_gpu` = 1, `head_dim` = 64
+- **Interpretation:** The KV cache stores the Key and Value tensors (factor 2) of every token in every attention layer; elements per token per layer = KV heads in the instance (8) × head_dim (64). Full layers keep the whole context; sliding layers only the window; chunked layers only the current chunk. In all, 2.25 GiB per active session.
+
+#### KV per session in GiB (`kv_per_session_gib`): 2.25 GiB
+
+- **Formula:** `kv_per_session_bytes / 2^30 = 2418278400 / 1073741824 = 2.2522 GiB`
+- **Inputs:** `kv_per_session_bytes` = 2418278400
+- **Interpretation:** 2.25 GiB of KV per active session, resident in HBM while the session lasts.
+
+#### Total HBM per node (`hbm_total_gib`): 2145.77 GiB
+
+- **Formula:** `total_hbm_gb × 10^9 / 2^30 = 2304 × 10^9 / 2^30 = 2145.7672 GiB`
+- **Inputs:** `server` = dgx300, `gpus` = 8, `hbm_per_gpu_gb` = 288, `total_hbm_gb` = 2304
+- **Interpretation:** Vendors count HBM in GB (10^9 bytes); the runtime allocates in GiB (2^30 bytes). 2304 GB = 2145.77 GiB.
+
+#### Weights per instance (`weights_per_instance_gib`): 60.80 GiB
+
+- **Formula:** `weights_bytes (checkpoint size) = 65283502899 bytes = 60.80 GiB`
+- **Inputs:** `model` = opt-oss-120b, `weights_bytes` = 65283502899
+- **Interpretation:** Each instance (tensor-parallel group) loads a whole copy of the weights, split across its GPUs.
+
+#### Weights per node (`weights_per_node_gib`): 60.80 GiB
+
+- **Formula:** `instances_per_node × weights_per_instance = 1 × 60.80 = 60.80 GiB`
+- **Inputs:** `instances_per_node` = 1, `weights_per_instance_bytes` = 65283502899
+- **Interpretation:** The weights of every instance on the node must fit in the runtime overhead.
+
+#### TTFT of a prompt with the whole context (`ttft_full_context_s`): 0.269 s
+
+- **Formula:** `(2 × 5100000000 × 131072 + 4 × 64 × 64 × 154921845888) / 1.440e+16 FLOP/s = 0.269 s`
+- **Inputs:** `active_parameters` = 5100000000, `prompt_tokens` = 131072, `attended_pairs` = 154921845888, `instance_flops_s` = 14400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretation:** Compute-bound prefill: 2 FLOPs per active parameter per token, plus causal attention (query-key pairs attended in each layer), divided by the instance's dense FLOPS × MFU. A lower bound: no queue, no communication.
+
+#### Weight load on a cold start (`weights_load_s`): 2.332 s
+
+- **Formula:** `weights of the node / read throughput = 65283502899 bytes / 28 GB/s = 2.332 s`
+- **Inputs:** `weights_per_node_bytes` = 65283502899, `read_throughput_gb_s` = 28
+- **Interpretation:** Shortest time to read the weights of every instance on the node from storage.
+
+#### Restoring one session's KV (`kv_restore_session_s`): 0.087 s
+
+- **Formula:** `p99 latency + kv_per_session_bytes / throughput = 0.15 ms + 2418278400 / 28 GB/s = 0.087 s`
+- **Inputs:** `kv_per_session_bytes` = 2418278400, `read_throughput_gb_s` = 28, `read_latency_p99_ms` = 0.15
+- **Interpretation:** Time to bring one session's KV back from storage (offload or failover).
+
+#### Sessions restorable per second per node (`sessions_restored_per_s`): 11.58 sessions/s
+
+- **Formula:** `throughput / kv_per_session_bytes = 28 GB/s / 2418278400 bytes = 11.58`
+- **Inputs:** `read_throughput_gb_s` = 28, `kv_per_session_bytes` = 2418278400
+- **Interpretation:** With parallel reads the latency overlaps and read throughput is the limit.
+
+### 🔹 Scenario: MINIMUM
+
+- Final Nodes: **2**
+- Use: PoC, development and tests
+- HA: no HA
+- Headroom: 0%
+- KV budget: 70%
+
+#### KV budget per node (`kv_budget_gib`): 1418.04 GiB
+
+- **Formula:** `(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB`
+- **Inputs:** `hbm_total_gib` = 2145.767212, `runtime_overhead_gib` = 120, `kv_budget_ratio` = 0.7
+- **Interpretation:** The runtime overhead (weights, activations, graphs) comes out of the node's HBM first; of the rest, 70% goes to the KV cache and the remainder is slack against fragmentation.
+
+#### Sessions per node (`sessions_per_node`): 629 sessions
+
+- **Formula:** `floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629`
+- **Inputs:** `kv_budget_gib` = 1418.037048, `kv_per_session_gib` = 2.252197, `instances_per_node` = 1, `capacity_basis` = spec
+- **Interpretation:** Only whole sessions fit: the KV budget divided by one session's KV, rounded down.
+
+#### Sessions per node on the vllm basis (`sessions_per_node_vllm`): 592 sessions
+
+- **Formula:** `same count with the KV per session of the vllm basis (2.3931 GiB) = 592`
+- **Inputs:** `kv_per_session_bytes` = 2569568256, `capacity_basis` = vllm
+- **Interpretation:** For comparison: what the other accounting basis would admit from the same inputs, by memory. It does not change the node count.
+
+#### Nodes for capacity (`nodes_capacity`): 2 nodes
+
+- **Formula:** `ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2`
+- **Inputs:** `concurrency` = 1000, `sessions_per_node` = 629
+- **Interpretation:** Nodes needed for the nominal concurrency alone, with no headroom nor spare.
+
+#### Nodes with headroom (`nodes_with_headroom`): 2 nodes
+
+- **Formula:** `ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0) / 629) = 2`
+- **Inputs:** `concurrency` = 1000, `peak_headroom_ratio` = 0, `sessions_per_node` = 629
+- **Interpretation:** Nodes for the concurrency plus 0% of headroom for peaks.
+
+#### Final nodes (`nodes_final`): 2 nodes
+
+- **Formula:** `nodes_with_headroom + ha_extra_nodes = 2 + 0 = 2`
+- **Inputs:** `nodes_with_headroom` = 2, `ha_extra_nodes` = 0
+- **Interpretation:** Nodes to buy: the nodes with headroom plus 0 spare (no HA).
+
+#### TPOT, full node (629 sessions per instance) (`tpot_full_ms`): 30.98 ms
+
+- **Formula:** `bytes read per step / effective bandwidth = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`
+- **Inputs:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+#### Tokens/s per session, full node (629 sessions per instance) (`tokens_per_s_session_full`): 32.3 tokens/s
+
+- **Formula:** `1 / TPOT = 1 / 0.03098 s = 32.3`
+- **Inputs:** `tpot_s` = 0.030984
+- **Interpretation:** Generation speed each user sees.
+
+#### Tokens/s per node, full node (629 sessions per instance) (`tokens_per_s_node_full`): 20300.8 tokens/s
+
+- **Formula:** `instances × batch / TPOT = 1 × 629 / 0.03098 s = 20300.8`
+- **Inputs:** `instances_per_node` = 1, `batch_per_instance` = 629, `tpot_s` = 0.030984
+- **Interpretation:** Output throughput of the whole node.
+
+#### TPOT, scenario load (500 sessions per instance) (`tpot_load_ms`): 24.89 ms
+
+- **Formula:** `bytes read per step / effective bandwidth = 1274422694675 bytes / 5.120e+13 B/s = 24.89 ms`
+- **Inputs:** `batch_per_instance` = 500, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+#### Tokens/s per session, scenario load (500 sessions per instance) (`tokens_per_s_session_load`): 40.2 tokens/s
+
+- **Formula:** `1 / TPOT = 1 / 0.02489 s = 40.2`
+- **Inputs:** `tpot_s` = 0.024891
+- **Interpretation:** Generation speed each user sees.
+
+#### Tokens/s per node, scenario load (500 sessions per instance) (`tokens_per_s_node_load`): 20087.5 tokens/s
+
+- **Formula:** `instances × batch / TPOT = 1 × 500 / 0.02489 s = 20087.5`
+- **Inputs:** `instances_per_node` = 1, `batch_per_instance` = 500, `tpot_s` = 0.024891
+- **Interpretation:** Output throughput of the whole node.
+
+#### Failover: restore a node's sessions from storage (`failover_restore_s`): 43.184 s
+
+- **Formula:** `p99 latency + sessions × KV / (throughput × nodes taking over) = 0.15 ms + 500 × 2418278400 / (28 GB/s × 1) = 43.184 s`
+- **Inputs:** `failed_node_sessions` = 500, `receiving_nodes` = 1, `kv_per_session_bytes` = 2418278400
+- **Interpretation:** Time for the nodes taking over (HA spares, or the remaining nodes without HA) to read the failed node's sessions' KV from storage, in parallel.
+
+#### Failover: recompute those sessions' prefill (`failover_recompute_s`): 134.555 s
+
+- **Formula:** `sessions × TTFT / (nodes taking over × instances) = 500 × 0.269 s / (1 × 1) = 134.555 s`
+- **Inputs:** `failed_node_sessions` = 500, `receiving_nodes` = 1, `ttft_full_context_s` = 0.269109
+- **Interpretation:** The alternative to restoring: redo each session's prefill over the whole context.
+
+### 🟢 Scenario: RECOMMENDED ✅
+
+- Final Nodes: **3**
+- Use: production
+- HA: N+1
+- Headroom: 20%
+- KV budget: 70%
+
+#### KV budget per node (`kv_budget_gib`): 1418.04 GiB
+
+- **Formula:** `(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.7 = 1418.0370 GiB`
+- **Inputs:** `hbm_total_gib` = 2145.767212, `runtime_overhead_gib` = 120, `kv_budget_ratio` = 0.7
+- **Interpretation:** The runtime overhead (weights, activations, graphs) comes out of the node's HBM first; of the rest, 70% goes to the KV cache and the remainder is slack against fragmentation.
+
+#### Sessions per node (`sessions_per_node`): 629 sessions
+
+- **Formula:** `floor(kv_budget_gib / kv_per_session_gib) = floor(1418.0370 / 2.2522) = 629`
+- **Inputs:** `kv_budget_gib` = 1418.037048, `kv_per_session_gib` = 2.252197, `instances_per_node` = 1, `capacity_basis` = spec
+- **Interpretation:** Only whole sessions fit: the KV budget divided by one session's KV, rounded down.
+
+#### Sessions per node on the vllm basis (`sessions_per_node_vllm`): 592 sessions
+
+- **Formula:** `same count with the KV per session of the vllm basis (2.3931 GiB) = 592`
+- **Inputs:** `kv_per_session_bytes` = 2569568256, `capacity_basis` = vllm
+- **Interpretation:** For comparison: what the other accounting basis would admit from the same inputs, by memory. It does not change the node count.
+
+#### Nodes for capacity (`nodes_capacity`): 2 nodes
+
+- **Formula:** `ceil(concurrency / sessions_per_node) = ceil(1000 / 629) = 2`
+- **Inputs:** `concurrency` = 1000, `sessions_per_node` = 629
+- **Interpretation:** Nodes needed for the nominal concurrency alone, with no headroom nor spare.
+
+#### Nodes with headroom (`nodes_with_headroom`): 2 nodes
+
+- **Formula:** `ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.2) / 629) = 2`
+- **Inputs:** `concurrency` = 1000, `peak_headroom_ratio` = 0.2, `sessions_per_node` = 629
+- **Interpretation:** Nodes for the concurrency plus 20% of headroom for peaks.
+
+#### Final nodes (`nodes_final`): 3 nodes
+
+- **Formula:** `nodes_with_headroom + ha_extra_nodes = 2 + 1 = 3`
+- **Inputs:** `nodes_with_headroom` = 2, `ha_extra_nodes` = 1
+- **Interpretation:** Nodes to buy: the nodes with headroom plus 1 spare (N+1).
+
+#### TPOT, full node (629 sessions per instance) (`tpot_full_ms`): 30.98 ms
+
+- **Formula:** `bytes read per step / effective bandwidth = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`
+- **Inputs:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+#### Tokens/s per session, full node (629 sessions per instance) (`tokens_per_s_session_full`): 32.3 tokens/s
+
+- **Formula:** `1 / TPOT = 1 / 0.03098 s = 32.3`
+- **Inputs:** `tpot_s` = 0.030984
+- **Interpretation:** Generation speed each user sees.
+
+#### Tokens/s per node, full node (629 sessions per instance) (`tokens_per_s_node_full`): 20300.8 tokens/s
+
+- **Formula:** `instances × batch / TPOT = 1 × 629 / 0.03098 s = 20300.8`
+- **Inputs:** `instances_per_node` = 1, `batch_per_instance` = 629, `tpot_s` = 0.030984
+- **Interpretation:** Output throughput of the whole node.
+
+#### TPOT, scenario load (334 sessions per instance) (`tpot_load_ms`): 17.05 ms
+
+- **Formula:** `bytes read per step / effective bandwidth = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms`
+- **Inputs:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+#### Tokens/s per session, scenario load (334 sessions per instance) (`tokens_per_s_session_load`): 58.6 tokens/s
+
+- **Formula:** `1 / TPOT = 1 / 0.01705 s = 58.6`
+- **Inputs:** `tpot_s` = 0.017051
+- **Interpretation:** Generation speed each user sees.
+
+#### Tokens/s per node, scenario load (334 sessions per instance) (`tokens_per_s_node_load`): 19588.8 tokens/s
+
+- **Formula:** `instances × batch / TPOT = 1 × 334 / 0.01705 s = 19588.8`
+- **Inputs:** `instances_per_node` = 1, `batch_per_instance` = 334, `tpot_s` = 0.017051
+- **Interpretation:** Output throughput of the whole node.
+
+#### Failover: restore a node's sessions from storage (`failover_restore_s`): 28.847 s
+
+- **Formula:** `p99 latency + sessions × KV / (throughput × nodes taking over) = 0.15 ms + 334 × 2418278400 / (28 GB/s × 1) = 28.847 s`
+- **Inputs:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `kv_per_session_bytes` = 2418278400
+- **Interpretation:** Time for the nodes taking over (HA spares, or the remaining nodes without HA) to read the failed node's sessions' KV from storage, in parallel.
+
+#### Failover: recompute those sessions' prefill (`failover_recompute_s`): 89.883 s
+
+- **Formula:** `sessions × TTFT / (nodes taking over × instances) = 334 × 0.269 s / (1 × 1) = 89.883 s`
+- **Inputs:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `ttft_full_context_s` = 0.269109
+- **Interpretation:** The alternative to restoring: redo each session's prefill over the whole context.
+
+### 🔹 Scenario: IDEAL
+
+- Final Nodes: **5**
+- Use: mission critical
+- HA: N+2
+- Headroom: 30%
+- KV budget: 65%
+
+#### KV budget per node (`kv_budget_gib`): 1316.75 GiB
+
+- **Formula:** `(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = (2145.7672 - 120) × 0.65 = 1316.7487 GiB`
+- **Inputs:** `hbm_total_gib` = 2145.767212, `runtime_overhead_gib` = 120, `kv_budget_ratio` = 0.65
+- **Interpretation:** The runtime overhead (weights, activations, graphs) comes out of the node's HBM first; of the rest, 65% goes to the KV cache and the remainder is slack against fragmentation.
+
+#### Sessions per node (`sessions_per_node`): 584 sessions
+
+- **Formula:** `floor(kv_budget_gib / kv_per_session_gib) = floor(1316.7487 / 2.2522) = 584`
+- **Inputs:** `kv_budget_gib` = 1316.748688, `kv_per_session_gib` = 2.252197, `instances_per_node` = 1, `capacity_basis` = spec
+- **Interpretation:** Only whole sessions fit: the KV budget divided by one session's KV, rounded down.
+
+#### Sessions per node on the vllm basis (`sessions_per_node_vllm`): 550 sessions
+
+- **Formula:** `same count with the KV per session of the vllm basis (2.3931 GiB) = 550`
+- **Inputs:** `kv_per_session_bytes` = 2569568256, `capacity_basis` = vllm
+- **Interpretation:** For comparison: what the other accounting basis would admit from the same inputs, by memory. It does not change the node count.
+
+#### Nodes for capacity (`nodes_capacity`): 2 nodes
+
+- **Formula:** `ceil(concurrency / sessions_per_node) = ceil(1000 / 584) = 2`
+- **Inputs:** `concurrency` = 1000, `sessions_per_node` = 584
+- **Interpretation:** Nodes needed for the nominal concurrency alone, with no headroom nor spare.
+
+#### Nodes with headroom (`nodes_with_headroom`): 3 nodes
+
+- **Formula:** `ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = ceil(1000 × (1 + 0.3) / 584) = 3`
+- **Inputs:** `concurrency` = 1000, `peak_headroom_ratio` = 0.3, `sessions_per_node` = 584
+- **Interpretation:** Nodes for the concurrency plus 30% of headroom for peaks.
+
+#### Final nodes (`nodes_final`): 5 nodes
+
+- **Formula:** `nodes_with_headroom + ha_extra_nodes = 3 + 2 = 5`
+- **Inputs:** `nodes_with_headroom` = 3, `ha_extra_nodes` = 2
+- **Interpretation:** Nodes to buy: the nodes with headroom plus 2 spare (N+2).
+
+#### TPOT, full node (584 sessions per instance) (`tpot_full_ms`): 28.86 ms
+
+- **Formula:** `bytes read per step / effective bandwidth = 1477558087928 bytes / 5.120e+13 B/s = 28.86 ms`
+- **Inputs:** `batch_per_instance` = 584, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+#### Tokens/s per session, full node (584 sessions per instance) (`tokens_per_s_session_full`): 34.7 tokens/s
+
+- **Formula:** `1 / TPOT = 1 / 0.02886 s = 34.7`
+- **Inputs:** `tpot_s` = 0.028859
+- **Interpretation:** Generation speed each user sees.
+
+#### Tokens/s per node, full node (584 sessions per instance) (`tokens_per_s_node_full`): 20236.6 tokens/s
+
+- **Formula:** `instances × batch / TPOT = 1 × 584 / 0.02886 s = 20236.6`
+- **Inputs:** `instances_per_node` = 1, `batch_per_instance` = 584, `tpot_s` = 0.028859
+- **Interpretation:** Output throughput of the whole node.
+
+#### TPOT, scenario load (200 sessions per instance) (`tpot_load_ms`): 10.72 ms
+
+- **Formula:** `bytes read per step / effective bandwidth = 548826581142 bytes / 5.120e+13 B/s = 10.72 ms`
+- **Inputs:** `batch_per_instance` = 200, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+
+#### Tokens/s per session, scenario load (200 sessions per instance) (`tokens_per_s_session_load`): 93.3 tokens/s
+
+- **Formula:** `1 / TPOT = 1 / 0.01072 s = 93.3`
+- **Inputs:** `tpot_s` = 0.010719
+- **Interpretation:** Generation speed each user sees.
+
+#### Tokens/s per node, scenario load (200 sessions per instance) (`tokens_per_s_node_load`): 18658.0 tokens/s
+
+- **Formula:** `instances × batch / TPOT = 1 × 200 / 0.01072 s = 18658.0`
+- **Inputs:** `instances_per_node` = 1, `batch_per_instance` = 200, `tpot_s` = 0.010719
+- **Interpretation:** Output throughput of the whole node.
+
+#### Failover: restore a node's sessions from storage (`failover_restore_s`): 8.637 s
+
+- **Formula:** `p99 latency + sessions × KV / (throughput × nodes taking over) = 0.15 ms + 200 × 2418278400 / (28 GB/s × 2) = 8.637 s`
+- **Inputs:** `failed_node_sessions` = 200, `receiving_nodes` = 2, `kv_per_session_bytes` = 2418278400
+- **Interpretation:** Time for the nodes taking over (HA spares, or the remaining nodes without HA) to read the failed node's sessions' KV from storage, in parallel.
+
+#### Failover: recompute those sessions' prefill (`failover_recompute_s`): 26.911 s
+
+- **Formula:** `sessions × TTFT / (nodes taking over × instances) = 200 × 0.269 s / (2 × 1) = 26.911 s`
+- **Inputs:** `failed_node_sessions` = 200, `receiving_nodes` = 2, `ttft_full_context_s` = 0.269109
+- **Interpretation:** The alternative to restoring: redo each session's prefill over the whole context.
+
+## ⚠️ Section 4: Alerts and Risks
+
+| Level | Code | Message |
+|---|---|---|
+| ⚠️ warning | `long_context_storage_io` | Effective context of 131072 tokens (> 128000): each session holds 2.25 GiB of KV; restoring one session from storage 'profile_default' takes 0.087 s (11.58 sessions/s per node); in RECOMMENDED, a failed node's sessions are back in 28.8 s. |
+''',
+    'summary|en': '''Scenario        Nodes  Sessions per node  KV per session (GiB)  Limit
+MINIMUM             2                629                  2.25  memory
+RECOMMENDED ✅      3                629                  2.25  memory
+IDEAL               5                584                  2.25  memory
+
+⚠️ [warning] long_context_storage_io: Effective context of 131072 tokens (> 128000): each session holds 2.25 GiB of KV; restoring one session from storage 'profile_default' takes 0.087 s (11.58 sessions/s per node); in RECOMMENDED, a failed node's sessions are back in 28.8 s.
+''',
 }
 
 
