@@ -171,9 +171,6 @@ class Text:
     id: str
     params: tuple = ()
 
-    def param(self, name):
-        return dict(self.params)[name]
-
 
 def T(message_id, **params):
     return Text(message_id, tuple(params.items()))
@@ -2947,51 +2944,76 @@ def render_summary(report, lang=DEFAULT_LANGUAGE):
 
 def text_block(block, lang):
     """One block as lines of the text report."""
-    if isinstance(block, TitleBlock):
-        return [TEXT_RULE, "%s (sizing %s)" % (say(block.title, lang).upper(), __version__), TEXT_RULE, ""]
-    if isinstance(block, SummaryBlock):
-        return [say(block.title, lang).upper()] + ["  " + say(line, lang) for line in block.lines]
-    if isinstance(block, SectionBlock):
-        title = say(T("section.title", number=block.number, title=block.title), lang).upper()
-        return ["", "┌%s┐\n│ %s│\n└%s┘" % ("─" * 70, title.ljust(69), "─" * 70)]
-    if isinstance(block, BulletsBlock):
-        return ["  " + say(block.title, lang)] + ["    • %s: %s" % (say(label, lang), say(value, lang))
-                                                  for label, value in block.rows]
-    if isinstance(block, DictionaryBlock):
-        lines = []
-        _, origin_head, what_head, why_head, mistake_head = block.header
-        for name, origin, what, why, mistake in block.rows:
-            lines.append("  【%s】" % name)
-            lines.extend("    %s: %s" % (say(head, lang), say(value, lang)) for head, value in
-                         ((what_head, what), (origin_head, origin), (why_head, why), (mistake_head, mistake)))
-        return lines
-    if isinstance(block, TableBlock):
-        return ["", "  " + say(block.title, lang)] + _text_table(block, lang, indent="    ")
-    if isinstance(block, SubheadingBlock):
-        return ["", "  " + say(block.title, lang)]
-    if isinstance(block, FigureBlock):
-        item = block.figure
-        lines = ["", "  ▸ %s (%s): %s" % (say(item.label, lang), item.key, format_value(item.value, item.unit, lang)),
-                 "    %s:" % say(T("figure.rationale"), lang),
-                 "      %s: %s" % (say(T("figure.formula"), lang), say(item.formula, lang)),
-                 "      %s:" % say(T("figure.inputs"), lang)]
-        lines.extend("        • %s: %s" % (name, say(value, lang)) for name, value in item.inputs)
-        lines.append("      %s: %s" % (say(T("figure.explanation"), lang), _explanation(item, lang)))
-        return lines
-    if isinstance(block, ScenarioBlock):
-        result, params = block.result, block.result.parameters
-        mark = RECOMMENDED_MARK if result.scenario.recommended else ""
-        nodes = "—" if result.nodes_final is None else say(T("count.nodes", n=result.nodes_final), lang)
-        return ["", "  ── %s%s: %s ──" % (say(scenario_label(result), lang), mark, nodes),
-                "    " + say(T("scenario.line", usage=T("scenario.%s.usage" % result.scenario.key),
-                               ha=T("scenario.%s.ha" % result.scenario.key), headroom=params.peak_headroom_ratio,
-                               budget=params.kv_budget_ratio), lang)]
-    if isinstance(block, AlertsBlock):
-        if not block.alerts:
-            return ["  ✅ " + say(T("alerts.none"), lang)]
-        return ["  %s [%s] %s: %s" % (ALERT_ICONS[a.level], a.level, a.code, say(a.message, lang))
-                for a in block.alerts]
-    raise TypeError(block)
+    return TEXT_WRITERS[type(block)](block, lang)
+
+
+def _text_title(block, lang):
+    return [TEXT_RULE, "%s (sizing %s)" % (say(block.title, lang).upper(), __version__), TEXT_RULE, ""]
+
+
+def _text_summary(block, lang):
+    return [say(block.title, lang).upper()] + ["  " + say(line, lang) for line in block.lines]
+
+
+def _text_section(block, lang):
+    title = say(T("section.title", number=block.number, title=block.title), lang).upper()
+    return ["", "┌%s┐\n│ %s│\n└%s┘" % ("─" * 70, title.ljust(69), "─" * 70)]
+
+
+def _text_bullets(block, lang):
+    return ["  " + say(block.title, lang)] + ["    • %s: %s" % (say(label, lang), say(value, lang))
+                                              for label, value in block.rows]
+
+
+def _text_dictionary(block, lang):
+    lines = []
+    _, origin_head, what_head, why_head, mistake_head = block.header
+    for name, origin, what, why, mistake in block.rows:
+        lines.append("  【%s】" % name)
+        lines.extend("    %s: %s" % (say(head, lang), say(value, lang)) for head, value in
+                     ((what_head, what), (origin_head, origin), (why_head, why), (mistake_head, mistake)))
+    return lines
+
+
+def _text_table_block(block, lang):
+    return ["", "  " + say(block.title, lang)] + _text_table(block, lang, indent="    ")
+
+
+def _text_subheading(block, lang):
+    return ["", "  " + say(block.title, lang)]
+
+
+def _text_figure(block, lang):
+    item = block.figure
+    lines = ["", "  ▸ %s (%s): %s" % (say(item.label, lang), item.key, format_value(item.value, item.unit, lang)),
+             "    %s:" % say(T("figure.rationale"), lang),
+             "      %s: %s" % (say(T("figure.formula"), lang), say(item.formula, lang)),
+             "      %s:" % say(T("figure.inputs"), lang)]
+    lines.extend("        • %s: %s" % (name, say(value, lang)) for name, value in item.inputs)
+    lines.append("      %s: %s" % (say(T("figure.explanation"), lang), _explanation(item, lang)))
+    return lines
+
+
+def _text_scenario(block, lang):
+    result, params = block.result, block.result.parameters
+    mark = RECOMMENDED_MARK if result.scenario.recommended else ""
+    nodes = "—" if result.nodes_final is None else say(T("count.nodes", n=result.nodes_final), lang)
+    return ["", "  ── %s%s: %s ──" % (say(scenario_label(result), lang), mark, nodes),
+            "    " + say(T("scenario.line", usage=T("scenario.%s.usage" % result.scenario.key),
+                           ha=T("scenario.%s.ha" % result.scenario.key), headroom=params.peak_headroom_ratio,
+                           budget=params.kv_budget_ratio), lang)]
+
+
+def _text_alerts(block, lang):
+    if not block.alerts:
+        return ["  ✅ " + say(T("alerts.none"), lang)]
+    return ["  %s [%s] %s: %s" % (ALERT_ICONS[a.level], a.level, a.code, say(a.message, lang)) for a in block.alerts]
+
+
+TEXT_WRITERS = {TitleBlock: _text_title, SummaryBlock: _text_summary, SectionBlock: _text_section,
+                BulletsBlock: _text_bullets, DictionaryBlock: _text_dictionary, TableBlock: _text_table_block,
+                SubheadingBlock: _text_subheading, FigureBlock: _text_figure, ScenarioBlock: _text_scenario,
+                AlertsBlock: _text_alerts}
 
 
 def _explanation(item, lang):
@@ -3028,53 +3050,79 @@ def render_markdown(report, lang=DEFAULT_LANGUAGE):
 
 def markdown_block(block, lang):
     """One block as lines of the Markdown report."""
-    if isinstance(block, TitleBlock):
-        return ["# " + say(block.title, lang), "", say(block.generated, lang), ""]
-    if isinstance(block, SummaryBlock):
-        return ["## " + say(block.title, lang), ""] + ["- " + _md_cell(say(line, lang)) for line in block.lines]
-    if isinstance(block, SectionBlock):
-        return ["", "## %s %s" % (SECTION_ICONS[block.number],
-                                  say(T("section.title", number=block.number, title=block.title), lang)), ""]
-    if isinstance(block, BulletsBlock):
-        return ["", "### " + say(block.title, lang), ""] + [
-            "- **%s:** %s" % (_md_cell(say(label, lang)), _md_cell(say(value, lang))) for label, value in block.rows]
-    if isinstance(block, DictionaryBlock):
-        return [""] + _md_table([say(h, lang) for h in block.header],
-                                [["`%s`" % row[0]] + [say(cell, lang) for cell in row[1:]] for row in block.rows])
-    if isinstance(block, TableBlock):
-        rows = [[("**%s**" % say(cell, lang)) if i in block.strong_rows and j == 0 else say(cell, lang)
-                 for j, cell in enumerate(row)] for i, row in enumerate(block.rows)]
-        return ["", "### " + say(block.title, lang), ""] + _md_table(
-            [say(h, lang) for h in block.header], rows, block.right_aligned)
-    if isinstance(block, SubheadingBlock):
-        return ["", "### " + say(block.title, lang), ""]
-    if isinstance(block, FigureBlock):
-        item = block.figure
-        return ["#### %s (`%s`): %s" % (_md_cell(say(item.label, lang)), item.key,
-                                        _md_cell(format_value(item.value, item.unit, lang))), "",
-                "- **%s:** `%s`" % (say(T("figure.formula"), lang), say(item.formula, lang).replace("`", "'")),
-                "- **%s:** " % say(T("figure.inputs"), lang) + ", ".join(
-                    "`%s` = %s" % (name, _md_cell(say(value, lang))) for name, value in item.inputs),
-                "- **%s:** " % say(T("figure.explanation"), lang) + _md_cell(_explanation(item, lang)), ""]
-    if isinstance(block, ScenarioBlock):
-        result, params = block.result, block.result.parameters
-        key = result.scenario.key
-        icon = "🟢" if result.scenario.recommended else "🔹"
-        mark = RECOMMENDED_MARK if result.scenario.recommended else ""
-        return ["### %s %s%s" % (icon, say(T("scenario.heading", label=scenario_label(result)), lang), mark), "",
-                "- %s: **%s**" % (say(T("comparison.nodes_final"), lang),
-                                  "—" if result.nodes_final is None else result.nodes_final),
-                "- %s: %s" % (say(T("scenario.row.usage"), lang), say(T("scenario.%s.usage" % key), lang)),
-                "- %s: %s" % (say(T("scenario.row.ha"), lang), say(T("scenario.%s.ha" % key), lang)),
-                "- %s: %s" % (say(T("scenario.row.headroom"), lang), _percent(params.peak_headroom_ratio)),
-                "- %s: %s" % (say(T("scenario.row.budget"), lang), _percent(params.kv_budget_ratio)), ""]
-    if isinstance(block, AlertsBlock):
-        if not block.alerts:
-            return ["✅ " + say(T("alerts.none"), lang)]
-        return _md_table([say(T("alerts." + c), lang) for c in ("level", "code", "message")],
-                         [["%s %s" % (ALERT_ICONS[a.level], a.level), "`%s`" % a.code, say(a.message, lang)]
-                          for a in block.alerts])
-    raise TypeError(block)
+    return MARKDOWN_WRITERS[type(block)](block, lang)
+
+
+def _md_title(block, lang):
+    return ["# " + say(block.title, lang), "", say(block.generated, lang), ""]
+
+
+def _md_summary(block, lang):
+    return ["## " + say(block.title, lang), ""] + ["- " + _md_cell(say(line, lang)) for line in block.lines]
+
+
+def _md_section(block, lang):
+    return ["", "## %s %s" % (SECTION_ICONS[block.number],
+                              say(T("section.title", number=block.number, title=block.title), lang)), ""]
+
+
+def _md_bullets(block, lang):
+    return ["", "### " + say(block.title, lang), ""] + [
+        "- **%s:** %s" % (_md_cell(say(label, lang)), _md_cell(say(value, lang))) for label, value in block.rows]
+
+
+def _md_dictionary(block, lang):
+    return [""] + _md_table([say(h, lang) for h in block.header],
+                            [["`%s`" % row[0]] + [say(cell, lang) for cell in row[1:]] for row in block.rows])
+
+
+def _md_table_block(block, lang):
+    rows = [[("**%s**" % say(cell, lang)) if i in block.strong_rows and j == 0 else say(cell, lang)
+             for j, cell in enumerate(row)] for i, row in enumerate(block.rows)]
+    return ["", "### " + say(block.title, lang), ""] + _md_table([say(h, lang) for h in block.header], rows,
+                                                                 block.right_aligned)
+
+
+def _md_subheading(block, lang):
+    return ["", "### " + say(block.title, lang), ""]
+
+
+def _md_figure(block, lang):
+    item = block.figure
+    return ["#### %s (`%s`): %s" % (_md_cell(say(item.label, lang)), item.key,
+                                    _md_cell(format_value(item.value, item.unit, lang))), "",
+            "- **%s:** `%s`" % (say(T("figure.formula"), lang), say(item.formula, lang).replace("`", "'")),
+            "- **%s:** " % say(T("figure.inputs"), lang) + ", ".join(
+                "`%s` = %s" % (name, _md_cell(say(value, lang))) for name, value in item.inputs),
+            "- **%s:** " % say(T("figure.explanation"), lang) + _md_cell(_explanation(item, lang)), ""]
+
+
+def _md_scenario(block, lang):
+    result, params = block.result, block.result.parameters
+    key = result.scenario.key
+    icon = "🟢" if result.scenario.recommended else "🔹"
+    mark = RECOMMENDED_MARK if result.scenario.recommended else ""
+    return ["### %s %s%s" % (icon, say(T("scenario.heading", label=scenario_label(result)), lang), mark), "",
+            "- %s: **%s**" % (say(T("comparison.nodes_final"), lang),
+                              "—" if result.nodes_final is None else result.nodes_final),
+            "- %s: %s" % (say(T("scenario.row.usage"), lang), say(T("scenario.%s.usage" % key), lang)),
+            "- %s: %s" % (say(T("scenario.row.ha"), lang), say(T("scenario.%s.ha" % key), lang)),
+            "- %s: %s" % (say(T("scenario.row.headroom"), lang), _percent(params.peak_headroom_ratio)),
+            "- %s: %s" % (say(T("scenario.row.budget"), lang), _percent(params.kv_budget_ratio)), ""]
+
+
+def _md_alerts(block, lang):
+    if not block.alerts:
+        return ["✅ " + say(T("alerts.none"), lang)]
+    return _md_table([say(T("alerts." + c), lang) for c in ("level", "code", "message")],
+                     [["%s %s" % (ALERT_ICONS[a.level], a.level), "`%s`" % a.code, say(a.message, lang)]
+                      for a in block.alerts])
+
+
+MARKDOWN_WRITERS = {TitleBlock: _md_title, SummaryBlock: _md_summary, SectionBlock: _md_section,
+                    BulletsBlock: _md_bullets, DictionaryBlock: _md_dictionary, TableBlock: _md_table_block,
+                    SubheadingBlock: _md_subheading, FigureBlock: _md_figure, ScenarioBlock: _md_scenario,
+                    AlertsBlock: _md_alerts}
 
 
 def _md_cell(value):

@@ -1380,6 +1380,132 @@ class Languages(TempDirTest):
         self.assertTrue(out.splitlines()[1].endswith("  1024                  0.02  max_num_seqs"), out)
 
 
+class EdgesInProcess(TempDirTest):
+    """The same endings as Robustness, reached in-process (fast, and counted by coverage)."""
+
+    class FailingStream:
+        def __init__(self, error):
+            self.buffer, self.error = self, error
+
+        def write(self, data):
+            raise self.error
+
+        def flush(self):
+            pass
+
+        def fileno(self):
+            raise ValueError("no descriptor")
+
+    def run_with_stdout(self, stdout, args):
+        err = io.StringIO()
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = stdout, err
+        try:
+            return sizing.main(args), err.getvalue()
+        finally:
+            sys.stdout, sys.stderr = saved
+
+    def test_stdout_closed_full_or_gone(self):
+        self.assertEqual(self.run_with_stdout(None, QUICK_START),
+                         (2, "sizing: error: a saída padrão está fechada\n"))
+        self.assertEqual(self.run_with_stdout(None, QUICK_START + ["--lang", "en"]),
+                         (2, "sizing: error: standard output is closed\n"))
+        self.assertEqual(self.run_with_stdout(self.FailingStream(BrokenPipeError()), QUICK_START), (0, ""))
+        self.assertEqual(self.run_with_stdout(self.FailingStream(BrokenPipeError()), ["--help"]), (0, ""))
+        status, err = self.run_with_stdout(self.FailingStream(BrokenPipeError()),
+                                           QUICK_START + ["--runtime-overhead-gib", "2200"])
+        self.assertEqual((status, err), (1, ""))
+        status, err = self.run_with_stdout(self.FailingStream(OSError(28, "No space left on device")), QUICK_START)
+        self.assertEqual((status, err), (2, "sizing: error: não foi possível escrever na saída padrão "
+                                            "(No space left on device)\n"))
+
+    def test_stderr_closed(self):
+        saved = sys.stderr
+        sys.stderr = None
+        try:
+            self.assertEqual(sizing.main(with_option(QUICK_START, "--concurrency", "x")), 2)
+        finally:
+            sys.stderr = saved
+
+    def test_config_errors_name_the_field(self):
+        cases = (
+            ('[]', "o config deve ser um objeto JSON"),
+            ('{"num_hidden_layers": 2, "num_attention_heads": 3, "hidden_size": 8, "max_position_embeddings": 9}',
+             "'head_dim': head_dim ausente e hidden_size 8 não é divisível por num_attention_heads 3"),
+            ('{"num_hidden_layers": 2, "num_attention_heads": 1, "head_dim": 8, "max_position_embeddings": 9, '
+             '"hybrid_override_pattern": "*X"}', "'hybrid_override_pattern': padrão não reconhecido"),
+            ('{"num_hidden_layers": 2, "num_attention_heads": 1, "head_dim": 8, "max_position_embeddings": 9, '
+             '"hybrid_override_pattern": "--"}', "'hybrid_override_pattern': nenhuma camada de atenção"),
+            ('{"num_hidden_layers": 2, "num_attention_heads": 1, "head_dim": 8, "max_position_embeddings": 9, '
+             '"attention_pattern": "hybrid", "sliding_window": 4}',
+             "'full_attention_layers': campo obrigatório para attention_pattern 'hybrid'"),
+            ('{"num_hidden_layers": 2, "num_attention_heads": 1, "head_dim": 8, "max_position_embeddings": 9, '
+             '"attention_pattern": "hybrid", "full_attention_layers": -1, "sliding_attention_layers": 3}',
+             "'full_attention_layers': deve ser um inteiro >= 0 (recebido -1)"),
+            ('{"num_hidden_layers": 2, "num_attention_heads": 1, "head_dim": 8, "max_position_embeddings": 9, '
+             '"attention_pattern": "full", "full_attention_layers": 1, "sliding_attention_layers": 1, '
+             '"sliding_window": 4}', "'attention_pattern': 'full' exige 2 full + 0 sliding"),
+            ('{"num_hidden_layers": 2, "num_attention_heads": 1, "head_dim": 8, "max_position_embeddings": 9, '
+             '"kv_lora_rank": 8, "qk_rope_head_dim": 4, "sliding_window": 4}',
+             "'kv_lora_rank': MLA com camadas sliding/chunked não é suportado"),
+        )
+        for text, fragment in cases:
+            with self.subTest(fragment=fragment):
+                path = self.write("c.json", text)
+                status, out, err = run_cli(["--model-config", path] + QUICK_START[2:])
+                self.assertEqual(status, 2, err)
+                self.assertIn(fragment, err)
+        for catalog, fragment in (("[]", "o catálogo de servidores deve ser um objeto JSON não vazio"),
+                                  ("{}", "o catálogo de servidores deve ser"),
+                                  ('{"dgx300": 5}', "entrada 'dgx300' deve ser um objeto JSON")):
+            with self.subTest(catalog=catalog):
+                err = run_cli(QUICK_START + ["--servers-file", self.write("s.json", catalog)])[2]
+                self.assertIn(fragment, err)
+        path = os.path.join(self.tmp, "latin1.json")
+        with open(path, "wb") as handle:
+            handle.write('{"é": 1}'.encode("latin-1"))
+        self.assertIn("o arquivo não está em UTF-8", run_cli(QUICK_START + ["--storage-file", path])[2])
+
+    def test_lang_given_with_equals_and_empty_output_path(self):
+        status, out, _ = run_cli(QUICK_START + ["--lang=en", "--summary-only"])
+        self.assertTrue(out.startswith("Scenario "), out)
+        status, _, err = run_cli(QUICK_START + ["--output-json-file", ""])
+        self.assertEqual((status, err), (2, "sizing: error: --output-json-file: caminho vazio\n"))
+
+    def test_scientific_notation_and_escapes_for_display(self):
+        for value, shown in ((0, "0.000e+00"), (F("14400000000000000"), "1.440e+16"), (Fraction(1, 3), "3.333e-01"),
+                             (F("-25"), "-2.500e+01"), (F("9.9996"), "1.000e+01"),
+                             (Fraction(1, 10 ** 399), "1.000e-399")):
+            self.assertEqual(sizing._sci(value), shown)
+        self.assertEqual(sizing.printable("a\nb\t\x1b\x85\u2028\ud800\udcff"), "a\\nb\\t\\x1b\\x85\\u2028\\ud800\\xff")
+
+    def test_attended_pairs_of_each_layer_kind(self):
+        # A causal prefill of 10 tokens: 55 pairs in a full layer; a window of 4 sees 1+2+3+4 then 4 each;
+        # chunks of 4 restart: (1+2+3+4) x 2 + (1+2).
+        self.assertEqual(sizing.FullAttentionLayers(1).attended_pairs(10), 55)
+        self.assertEqual(sizing.SlidingWindowLayers(1, window=4).attended_pairs(10), 10 + 6 * 4)
+        self.assertEqual(sizing.ChunkedLocalLayers(1, chunk=4).attended_pairs(10), 10 * 2 + 3)
+        self.assertEqual(sizing.MLALatentLayers(1, latent_dim=576).attended_pairs(10), 55)
+
+    def test_mla_and_clamped_context_in_the_inputs_section(self):
+        args = ["--model", "DeepSeek-V3", "--server", "dgx300", "--concurrency", "10", "--effective-context",
+                "200000", "--runtime-overhead-gib", "700", "--tensor-parallel", "8"]
+        for lang, fragments in (("pt-BR", ("mla (61 MLA, latente 576)",
+                                           "163840 tokens (solicitado: 200000, limitado ao máximo do modelo)")),
+                                ("en", ("mla (61 MLA, latent 576)",
+                                        "163840 tokens (requested: 200000, clamped to the model's maximum)"))):
+            _, out, _ = run_cli(args + ["--lang", lang, "--markdown-only"])
+            for fragment in fragments:
+                self.assertIn(fragment, out)
+
+    def test_a_report_with_no_alerts(self):
+        args = ["--model", "Llama-3.1-8B", "--server", "dgx200", "--concurrency", "100", "--effective-context", "8192",
+                "--max-num-seqs", "2000"]
+        self.assertEqual(codes(report_for(args)), [])
+        self.assertTrue(run_cli(args)[1].split("\n{")[0].rstrip("\n").endswith("  ✅ Nenhum alerta."))
+        self.assertTrue(run_cli(args + ["--markdown-only", "--lang", "en"])[1].endswith("\n✅ No alerts.\n"))
+
+
 # ---------------------------------------------------------------------------
 # Whole output: the quick start's RECOMENDADO section and alerts, as reviewed
 # ---------------------------------------------------------------------------
