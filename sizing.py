@@ -191,6 +191,30 @@ class InputError(Exception):
         self.text = T(message_id, **params)
 
 
+def printable(text):
+    """Escape what would break a one-line message or an encoder.
+
+    Control characters (a newline in a value) become \\n-style escapes; bytes that
+    were not valid UTF-8 (surrogate escapes from the command line) become \\xNN.
+    """
+    out = []
+    for char in str(text):
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append("\\x%02x" % (code - 0xDC00))
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\u%04x" % code)
+        elif char in "\n\r\t":
+            out.append(repr(char)[1:-1])
+        elif code < 0x20 or 0x7F <= code < 0xA0:
+            out.append("\\x%02x" % code)
+        elif code in (0x2028, 0x2029):
+            out.append("\\u%04x" % code)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def cdiv(a, b):
     """Ceiling division for non-negative integers (or Fractions)."""
     return -(-a // b)
@@ -3570,30 +3594,6 @@ def report_error(text, lang):
         emit(sys.stderr, "sizing: error: %s\n" % printable(render(text, lang)))
     except (OutputClosed, OutputError):
         pass
-
-
-def printable(text):
-    """Escape what would break a one-line message or an encoder.
-
-    Control characters (a newline in a value) become \\n-style escapes; bytes that
-    were not valid UTF-8 (surrogate escapes from the command line) become \\xNN.
-    """
-    out = []
-    for char in str(text):
-        code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:
-            out.append("\\x%02x" % (code - 0xDC00))
-        elif 0xD800 <= code <= 0xDFFF:
-            out.append("\\u%04x" % code)
-        elif char in "\n\r\t":
-            out.append(repr(char)[1:-1])
-        elif code < 0x20 or 0x7F <= code < 0xA0:
-            out.append("\\x%02x" % code)
-        elif code in (0x2028, 0x2029):
-            out.append("\\u%04x" % code)
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def main(argv=None):

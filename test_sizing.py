@@ -1177,7 +1177,8 @@ class Robustness(TempDirTest):
 # digits, notations the parser must refuse, and JSON values of every type.
 FUZZ_TEXT = ("0", "1", "-1", "0.5", "1.5", "2", "7", "100", "1e15", "1e16", "1e-15", "1e-16", "nan", "inf",
              "-inf", "1e999", "١", "０.５", "1/3", "1__0", "_1", "0x10", "", " ", "--", "é", "\udcff", "a\nb",
-             "99999999999999999", "131072", "8", "3", "fp8", "bf16", "vllm", "spec", ".5", "5.", "+3")
+             "99999999999999999", "131072", "8", "3", "fp8", "bf16", "vllm", "spec", ".5", "5.", "+3", "en",
+             "pt-BR")
 FUZZ_JSON = ([], {}, [[]], None, True, "x", "", -1, 0, 1, 2.5, "NaN", 10 ** 400, "1e-399", [1, 2], {"a": 1})
 
 
@@ -1185,7 +1186,7 @@ class Fuzz(TempDirTest):
     OPTIONS = ("--concurrency", "--effective-context", "--kv-budget-ratio", "--runtime-overhead-gib",
                "--peak-headroom-ratio", "--tensor-parallel", "--kv-precision", "--kv-accounting",
                "--block-size", "--max-num-batched-tokens", "--max-num-seqs", "--tpot-slo-ms",
-               "--ttft-slo-ms", "--hbm-efficiency", "--mfu", "--model", "--server", "--storage")
+               "--ttft-slo-ms", "--hbm-efficiency", "--mfu", "--model", "--server", "--storage", "--lang")
     # Bounded to about a second in the suite; a longer run outside it raises these.
     option_cases, catalog_cases, seed = 60, 40, 20261128
 
