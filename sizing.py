@@ -76,8 +76,11 @@ class Basis:
 
 
 class Bound:
-    """What limits the sessions an instance holds."""
+    """What limits the sessions an instance holds, or keeps every scenario from running."""
     MEMORY, TPOT, TTFT, MAX_NUM_SEQS = "memory", "tpot", "ttft", "max_num_seqs"
+    WEIGHTS_EXCEED_INSTANCE = "weights_exceed_instance"
+    OVERHEAD_EXCEEDS_HBM = "overhead_exceeds_hbm"
+    OVERHEAD_BELOW_WEIGHTS = "overhead_below_weights"
 
 
 class Status:
@@ -95,12 +98,16 @@ KV_PRECISIONS = {"fp8": Fraction(1), "fp16": Fraction(2), "bf16": Fraction(2), "
                  "int8": Fraction(1), "nvfp4": Fraction(9, 16)}
 HIGH_KV_PRECISIONS = ("fp16", "bf16", "fp32")
 
-# Bytes per weight parameter, for weight footprints given as
-# parameters x precision. mxfp4: 4-bit values plus one 8-bit (E8M0) scale per
-# 32 values = 1/2 + 1/32 = 17/32 byte (OCP Microscaling Formats spec v1.0).
+# Bytes per weight parameter. mxfp4: 4-bit values plus one 8-bit (E8M0) scale per
+# 32 values = 1/2 + 1/32 = 17/32 byte (OCP Microscaling Formats spec v1.0). nvfp4:
+# 4-bit values plus one fp8 scale per 16 = 9/16 (NVIDIA's NVFP4). int4: AWQ/GPTQ with
+# groups of 128, each with an fp16 scale and a packed 4-bit zero point: 1/2 + 2/128 +
+# 1/256 = 133/256 byte (AutoAWQ's qweight, scales and qzeros tensors). fp8 and int8:
+# one byte, their per-channel or per-tensor scales negligible (block scales are
+# counted apart when a checkpoint states them, as DeepSeek-V3 does).
 WEIGHT_PRECISIONS = {
     "fp32": Fraction(4), "bf16": Fraction(2), "fp16": Fraction(2),
-    "fp8": Fraction(1), "int8": Fraction(1), "int4": Fraction(1, 2),
+    "fp8": Fraction(1), "int8": Fraction(1), "int4": Fraction(133, 256),
     "mxfp4": Fraction(17, 32), "nvfp4": Fraction(9, 16),
 }
 # Weights in these precisions run their GEMMs on fp8 tensor cores (or faster).
@@ -505,6 +512,10 @@ class Options:
     servers_file: str
     storage_file: str
     lang: str = DEFAULT_LANGUAGE
+    weight_precision: object = None         # None: the checkpoint's own
+    pipeline_parallel: int = 1
+    runtime_overhead_auto: bool = False
+    data_parallel_attention: bool = False
 
 
 # ---------------------------------------------------------------------------
@@ -663,8 +674,47 @@ UNSIZABLE_LAYER_KINDS = ("linear_attention", "mamba")
 
 @dataclass(frozen=True)
 class Weights:
+    """The bytes of one instance's weights, and how they were found."""
     weights_bytes: int
     formula: Text
+    precision: str              # the precision of the linear layers, for the FLOPS they run at
+    embedding_bytes: int = 0    # on the first pipeline stage (0 when not known apart)
+    lm_head_bytes: int = 0      # on the last pipeline stage
+
+
+@dataclass(frozen=True)
+class ParameterCount:
+    """Parameters a config describes, by where they live (what the checkpoint holds).
+
+    The multi-token-prediction layers of DeepSeek-V3 (num_nextn_predict_layers, kept in
+    `mtp_layers`) are left out: vLLM loads them only for speculative decoding.
+    """
+    embedding: int
+    lm_head: int
+    attention: int
+    dense_mlp: int
+    experts: int
+    shared_experts: int
+    router: int
+    norms: int
+    inactive_experts: int       # routed experts one token does not use
+    mtp_layers: int = 0
+
+    @property
+    def total(self):
+        return (self.embedding + self.lm_head + self.attention + self.dense_mlp + self.experts
+                + self.shared_experts + self.router + self.norms)
+
+    @property
+    def active(self):
+        """Parameters one token's forward pass multiplies: every weight but the routed experts it
+        skips and the input embedding table, which is a lookup (as OpenAI counts gpt-oss)."""
+        return self.total - self.inactive_experts - self.embedding
+
+    @property
+    def linear(self):
+        """The projections and MLPs: what a weight quantization converts."""
+        return self.attention + self.dense_mlp + self.experts + self.shared_experts
 
 
 @dataclass(frozen=True)
@@ -678,16 +728,40 @@ class Model:
     max_position_embeddings: int
     layer_groups: tuple
     derivation: tuple
+    layer_kinds: tuple = ()
     description: object = None
     source: object = None
     aliases: tuple = ()
-    weights: object = None
-    weights_bytes: object = None
+    weights: object = None          # set by build_report, for the weight precision asked
+    weights_bytes: object = None    # the checkpoint's bytes, from the catalog or the safetensors index
+    weights_bytes_source: object = None
     weight_precision: object = None
+    checkpoint_scheme: object = None
     total_parameters: object = None
     active_parameters: object = None
     num_local_experts: object = None
     num_experts_per_tok: object = None
+    parameters: object = None
+    hidden_size: object = None
+    intermediate_size: object = None
+    vocab_size: object = None
+
+    @property
+    def parameters_total(self):
+        """The catalog's stated total, or the count from the config."""
+        return self.total_parameters or (self.parameters.total if self.parameters else None)
+
+    @property
+    def parameters_active(self):
+        return self.active_parameters or (self.parameters.active if self.parameters else None)
+
+    def groups_for_layers(self, first, end):
+        """The layer groups of layers first..end-1 (a pipeline stage)."""
+        counts = {}
+        for kind in self.layer_kinds[first:end]:
+            counts[kind] = counts.get(kind, 0) + 1
+        return tuple(_replace(group, count=counts[group.kind]) for group in self.layer_groups
+                     if counts.get(group.kind))
 
     @property
     def sliding_window(self):
@@ -752,15 +826,19 @@ def model_from_config(name, raw, path, aliased_from=None):
     max_context = require_positive_int(view, "max_position_embeddings", path, name)
     latent = _mla_latent(config, view, path, name, derivation)
     head_dim = _model_head_dim(view, config, heads, path, name, derivation)
-    groups = _layer_groups(name, config, view, layers, path, derivation)
+    kinds, field = _layer_kinds(name, config, view, layers, path, derivation)
+    groups = _groups_from_kinds(name, kinds, config, view, path, field)
     if latent is not None:
         if any(not type(g) is FullAttentionLayers for g in groups):
             raise InputError("err.mla_with_window", where=_where(path, name, "kv_lora_rank"))
-        groups = [MLALatentLayers(layers, latent_dim=latent)]
+        groups = [MLALatentLayers(len([k for k in kinds if k != NO_STATE]), latent_dim=latent)]
+        kinds = [MLALatentLayers.kind if k != NO_STATE else k for k in kinds]
     meta = _model_meta(raw, config, path, name)
+    meta["parameters"] = count_parameters(config, name, path, layers, heads, kv_heads, head_dim)
     return Model(name=name, model_type=model_type, num_hidden_layers=layers, num_attention_heads=heads,
                  num_key_value_heads=kv_heads, head_dim=head_dim, max_position_embeddings=max_context,
-                 layer_groups=tuple(groups), derivation=tuple(derivation), **meta)
+                 layer_groups=tuple(groups), derivation=tuple(derivation), layer_kinds=tuple(kinds),
+                 **meta)
 
 
 def _mla_latent(config, view, path, name, derivation):
@@ -790,56 +868,66 @@ def _model_head_dim(view, config, heads, path, name, derivation):
     return hidden // heads
 
 
-def _layer_groups(name, config, view, layers, path, derivation):
-    """Layer kinds, by the first rule that applies (each rule is recorded)."""
+def _layer_kinds(name, config, view, layers, path, derivation):
+    """The kind of every layer, in order, and the config field it came from (each rule is recorded).
+
+    The order matters to pipeline parallelism, whose stages hold consecutive layers.
+    """
     if config.get("attention_pattern") is not None:
-        return _guide_pattern_groups(name, config, view, layers, path)
+        return _guide_pattern_kinds(name, config, view, layers, path), "attention_pattern"
     if config.get("layer_types") is not None:
         kinds = config["layer_types"]
         if (not isinstance(kinds, list) or len(kinds) != layers
                 or not all(isinstance(kind, str) for kind in kinds)):
             raise InputError("err.layer_types", where=_where(path, name, "layer_types"), layers=layers)
         derivation.append(T("rule.layer_types"))
-        return _groups_from_kinds(name, kinds, config, view, path, "layer_types")
+        return list(kinds), "layer_types"
     if config.get("hybrid_override_pattern") is not None:
         text = require_text(config, "hybrid_override_pattern", path, name)
-        symbols = {"*": "full_attention", "M": "mamba", "-": None, "E": None}
+        symbols = {"*": "full_attention", "M": "mamba", "-": NO_STATE, "E": NO_STATE}
         if set(text) - set(symbols) or len(text) != layers:
             raise InputError("err.pattern_unknown", where=_where(path, name, "hybrid_override_pattern"))
         derivation.append(T("rule.hybrid_override_pattern"))
-        kinds = [symbols[c] for c in text if symbols[c]]
-        return _groups_from_kinds(name, kinds, config, view, path, "hybrid_override_pattern")
+        return [symbols[c] for c in text], "hybrid_override_pattern"
     if config.get("full_attention_interval") is not None:
         interval = require_positive_int(config, "full_attention_interval", path, name)
         derivation.append(T("rule.full_attention_interval", interval=interval))
-        kinds = ["full_attention" if (i + 1) % interval == 0 else "linear_attention" for i in range(layers)]
-        return _groups_from_kinds(name, kinds, config, view, path, "full_attention_interval")
+        return (["full_attention" if (i + 1) % interval == 0 else "linear_attention" for i in range(layers)],
+                "full_attention_interval")
     if config.get("attention_chunk_size") is not None and view["no_rope_layer_interval"] is not None:
         interval = require_positive_int(view, "no_rope_layer_interval", path, name)
         derivation.append(T("rule.chunked_interval", interval=interval))
-        kinds = ["full_attention" if (i + 1) % interval == 0 else "chunked_attention" for i in range(layers)]
-        return _groups_from_kinds(name, kinds, config, view, path, "attention_chunk_size")
+        return (["full_attention" if (i + 1) % interval == 0 else "chunked_attention" for i in range(layers)],
+                "attention_chunk_size")
     window = view["sliding_window"]
     if window is not None and view["sliding_window_pattern"] is not None:
         every = require_positive_int(view, "sliding_window_pattern", path, name)
         derivation.append(T("rule.sliding_window_pattern", every=every))
-        kinds = ["full_attention" if (i + 1) % every == 0 else "sliding_attention" for i in range(layers)]
-        return _groups_from_kinds(name, kinds, config, view, path, "sliding_window_pattern")
+        return (["full_attention" if (i + 1) % every == 0 else "sliding_attention" for i in range(layers)],
+                "sliding_window_pattern")
     if window is not None:
         use_window = config.get("use_sliding_window")
         if use_window is not None and not isinstance(use_window, bool):
             raise InputError("err.field_bool", where=_where(path, name, "use_sliding_window"))
         if use_window is False:
             derivation.append(T("rule.use_sliding_window_false"))
-            return [FullAttentionLayers(layers)]
+            return ["full_attention"] * layers, "use_sliding_window"
         derivation.append(T("rule.sliding_every_layer"))
-        return _groups_from_kinds(name, ["sliding_attention"] * layers, config, view, path, "sliding_window")
+        return ["sliding_attention"] * layers, "sliding_window"
     derivation.append(T("rule.all_full"))
-    return [FullAttentionLayers(layers)]
+    return ["full_attention"] * layers, "num_hidden_layers"
 
 
-def _guide_pattern_groups(name, config, view, layers, path):
-    """The guide's catalog form: attention_pattern with full/sliding layer counts."""
+# Layers with no per-session state (MLP or MoE blocks of hybrid patterns).
+NO_STATE = "no_state"
+
+
+def _guide_pattern_kinds(name, config, view, layers, path):
+    """The guide's catalog form: attention_pattern with full/sliding layer counts.
+
+    The form gives counts, not an order: sliding and full layers alternate, sliding
+    first, as gpt-oss interleaves them (its layer_types), the rest at the end.
+    """
     pattern = config.get("attention_pattern")
     where = _where(path, name, "attention_pattern")
     if pattern not in ("full", "sliding", "hybrid"):
@@ -859,18 +947,16 @@ def _guide_pattern_groups(name, config, view, layers, path):
     if expected is not None and (full, sliding) != expected:
         raise InputError("err.pattern_counts", where=where, pattern=pattern, full=expected[0],
                          sliding=expected[1])
-    groups = []
-    if full:
-        groups.append(FullAttentionLayers(full))
-    if sliding:
-        groups.append(SlidingWindowLayers(sliding, window=require_positive_int(view, "sliding_window", path, name)))
-    return groups
+    pairs = min(full, sliding)
+    return (["sliding_attention", "full_attention"] * pairs + ["full_attention"] * (full - pairs)
+            + ["sliding_attention"] * (sliding - pairs))
 
 
 def _groups_from_kinds(name, kinds, config, view, path, field):
     counts = {}
     for kind in kinds:
-        counts[kind] = counts.get(kind, 0) + 1
+        if kind != NO_STATE:
+            counts[kind] = counts.get(kind, 0) + 1
     unsizable = [kind for kind in counts if kind not in LAYER_KINDS]
     if unsizable:
         described = Join(tuple(T("err.unsizable_layers", count=counts[kind], kind=kind,
@@ -901,21 +987,34 @@ def _model_meta(raw, config, path, name):
             "source": require_text(raw, "source", path, name, optional=True),
             "aliases": tuple(_aliases(raw, path, name)),
             "weight_precision": precision,
-            "weights_bytes": optional_positive_int(raw, "weights_bytes", path, name)}
-    for key in ("total_parameters", "active_parameters", "num_local_experts", "num_experts_per_tok"):
+            "weights_bytes": optional_positive_int(raw, "weights_bytes", path, name),
+            "checkpoint_scheme": _checkpoint_scheme(raw, config, precision, path, name)}
+    if meta["weights_bytes"] is not None:
+        meta["weights_bytes_source"] = "catalog"
+    for key in ("total_parameters", "active_parameters", "num_experts_per_tok"):
         meta[key] = optional_positive_int(raw, key, path, name)
-    if meta["num_local_experts"] is None:
-        for key in ("num_experts", "n_routed_experts"):
-            if config.get(key) is not None:
-                meta["num_local_experts"] = require_positive_int(config, key, path, name)
+    meta["num_local_experts"] = _expert_count(raw, config, path, name)
     if meta["num_experts_per_tok"] is None:
-        meta["num_experts_per_tok"] = optional_positive_int(config, "num_experts_per_tok", path, name)
+        meta["num_experts_per_tok"] = (optional_positive_int(config, "num_experts_per_tok", path, name)
+                                       or optional_positive_int(config, "experts_per_token", path, name))
+    for key in ("hidden_size", "intermediate_size", "vocab_size"):
+        meta[key] = optional_positive_int(config, key, path, name)
     for small, large in (("active_parameters", "total_parameters"),
                          ("num_experts_per_tok", "num_local_experts")):
         if meta[small] is not None and meta[large] is not None and meta[small] > meta[large]:
             raise InputError("err.not_above", where=_where(path, name, small), other=large)
-    meta["weights"] = _model_weights(meta, precision)
     return meta
+
+
+def _expert_count(raw, config, path, name):
+    """Routed experts; 0 (as Granite writes it) means a dense model."""
+    for data, key in ((raw, "num_local_experts"), (config, "num_local_experts"), (config, "num_experts"),
+                      (config, "n_routed_experts")):
+        if data.get(key) is not None:
+            if data.get(key) == 0 and not isinstance(data.get(key), bool):
+                return None
+            return require_positive_int(data, key, path, name)
+    return None
 
 
 def _aliases(raw, path, name):
@@ -925,18 +1024,137 @@ def _aliases(raw, path, name):
     return aliases
 
 
-def _model_weights(meta, precision):
-    """Weight footprint of one model instance: bytes on disk, or parameters x precision."""
-    if meta["weights_bytes"] is not None:
-        size = meta["weights_bytes"]
-        return Weights(size, T("formula.weights_checkpoint", size=size))
-    if meta["total_parameters"] is not None:
-        precision = precision or "bf16"
-        per_param = WEIGHT_PRECISIONS[precision]
-        size = int(cdiv(meta["total_parameters"] * per_param, 1))
-        return Weights(size, T("formula.weights_parameters", precision=precision,
-                               params=meta["total_parameters"], per_param=per_param, size=size))
-    return None
+@dataclass(frozen=True)
+class PrecisionScheme:
+    """How a checkpoint stores its weights: the linear layers (projections, MLPs, experts)
+    in `linear`, plus `scale_bytes` per linear parameter for block scales; the embeddings,
+    LM head, norms and router at `base`. With `attention_kept` the attention projections
+    stay at `base` too (gpt-oss quantizes only its experts to mxfp4)."""
+    linear: str
+    base: str = "bf16"
+    scale_bytes: Fraction = Fraction(0)
+    attention_kept: bool = False
+
+
+# torch dtypes of config.json (torch_dtype, or dtype in newer transformers) -> precision.
+TORCH_DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
+
+
+def _checkpoint_scheme(raw, config, catalog_precision, path, name):
+    """The checkpoint's precisions: the catalog's weight_precision, or the config's
+    quantization_config and torch_dtype (bf16 when neither says)."""
+    dtype = raw.get("torch_dtype", raw.get("dtype", config.get("torch_dtype", config.get("dtype"))))
+    base = TORCH_DTYPES.get(dtype, "bf16") if isinstance(dtype, str) else "bf16"
+    if catalog_precision is not None:
+        return PrecisionScheme(catalog_precision, base)
+    quantization = raw.get("quantization_config", config.get("quantization_config"))
+    if not isinstance(quantization, dict):
+        return PrecisionScheme(base, base)
+    method = quantization.get("quant_method")
+    if method == "fp8":
+        # DeepSeek-V3: e4m3 weights with one fp32 scale per 128 x 128 block (weight_block_size).
+        block = quantization.get("weight_block_size")
+        scale = Fraction(0)
+        if isinstance(block, list) and len(block) == 2 and all(_is_number(b) and b > 0 for b in block):
+            scale = Fraction(4, int(block[0]) * int(block[1]))
+        return PrecisionScheme("fp8", base, scale)
+    if method == "mxfp4":
+        kept = quantization.get("modules_to_not_convert") or []
+        attention_kept = isinstance(kept, list) and any(isinstance(k, str) and "attn" in k for k in kept)
+        return PrecisionScheme("mxfp4", base, attention_kept=attention_kept)
+    if method in ("awq", "gptq") and quantization.get("bits") in (4, 8):
+        return PrecisionScheme("int4" if quantization.get("bits") == 4 else "int8", base)
+    return PrecisionScheme(base, base)
+
+
+# Config fields a parameter count reads, with the class defaults a published config
+# may omit (transformers Gemma3TextConfig: vocab_size 262208, tied embeddings).
+PARAMETER_DEFAULTS = {"gemma3_text": {"vocab_size": 262208, "tie_word_embeddings": True}}
+QK_NORM_MODEL_TYPES = ("qwen3", "qwen3_moe", "gemma3_text")     # q_norm and k_norm of head_dim each
+GEMMA_NORMS_PER_LAYER = 4                                       # pre/post attention and MLP norms
+
+
+def count_parameters(config, name, path, layers, heads, kv_heads, head_dim):
+    """The parameters of the language model a config describes, or None when it lacks
+    hidden_size, intermediate_size or vocab_size. Counted as transformers builds the
+    model: embeddings and LM head (unless tied), attention projections (GQA, or MLA with
+    its LoRA ranks), dense MLPs (gate, up, down), routed and shared experts with their
+    router, and the RMSNorm weights. The vision tower of a multimodal checkpoint is not
+    counted (it holds no KV cache)."""
+    model_type = config.get("model_type")
+    defaults = PARAMETER_DEFAULTS.get(model_type, {})
+
+    def number(key):
+        data = config if config.get(key) is not None else defaults
+        return optional_positive_int(data, key, path, name)
+
+    hidden, vocab, intermediate = number("hidden_size"), number("vocab_size"), number("intermediate_size")
+    if None in (hidden, vocab, intermediate):
+        return None
+    tied = config.get("tie_word_embeddings", defaults.get("tie_word_embeddings", False))
+    if not isinstance(tied, bool):
+        raise InputError("err.field_bool", where=_where(path, name, "tie_word_embeddings"))
+    attention = _attention_parameters(config, model_type, hidden, heads, kv_heads, head_dim, number)
+    if attention is None:
+        return None
+    experts = _expert_count(config, config, path, name) or 0
+    per_token = number("num_experts_per_tok") or number("experts_per_token") or 0
+    moe_layers = _moe_layers(config, layers, experts, number)
+    expert_width = number("moe_intermediate_size") or intermediate
+    per_expert = 3 * hidden * expert_width
+    router = hidden * experts
+    if model_type == "gpt_oss":
+        per_expert += 2 * expert_width + hidden         # gate_up and down biases
+        router += experts                               # router bias
+    if model_type == "deepseek_v3":
+        router += experts                               # e_score_correction_bias
+    shared = (number("n_shared_experts") or 0) * 3 * hidden * expert_width
+    if number("shared_expert_intermediate_size"):       # Qwen2-MoE: one shared expert and its gate
+        shared = 3 * hidden * number("shared_expert_intermediate_size") + hidden
+    norms_per_layer = GEMMA_NORMS_PER_LAYER if model_type == "gemma3_text" else 2
+    return ParameterCount(
+        embedding=vocab * hidden, lm_head=0 if tied else vocab * hidden, attention=layers * attention,
+        dense_mlp=(layers - moe_layers) * 3 * hidden * intermediate, experts=moe_layers * experts * per_expert,
+        shared_experts=moe_layers * shared, router=moe_layers * router,
+        norms=layers * norms_per_layer * hidden + hidden,
+        inactive_experts=moe_layers * max(experts - per_token, 0) * per_expert,
+        mtp_layers=number("num_nextn_predict_layers") or 0)
+
+
+def _attention_parameters(config, model_type, hidden, heads, kv_heads, head_dim, number):
+    """Attention parameters of one layer."""
+    if config.get("kv_lora_rank") is not None:
+        # MLA (DeepSeek-V2/V3 modeling): q_a (+ norm) and q_b, or q_proj; kv_a_proj_with_mqa
+        # (+ norm); kv_b; o_proj.
+        rank, rope = number("kv_lora_rank"), number("qk_rope_head_dim")
+        nope, value, q_rank = number("qk_nope_head_dim"), number("v_head_dim"), number("q_lora_rank")
+        if None in (rope, nope, value):
+            return None
+        query = (hidden * q_rank + q_rank + q_rank * heads * (nope + rope)) if q_rank else hidden * heads * (nope + rope)
+        return query + hidden * (rank + rope) + rank + rank * heads * (nope + value) + heads * value * hidden
+    count = 2 * hidden * heads * head_dim + 2 * hidden * kv_heads * head_dim
+    if config.get("attention_bias") is True:
+        count += heads * head_dim + 2 * kv_heads * head_dim + hidden
+    elif model_type == "qwen2":                         # Qwen2 has q, k and v biases
+        count += heads * head_dim + 2 * kv_heads * head_dim
+    if model_type in QK_NORM_MODEL_TYPES:
+        count += 2 * head_dim
+    if model_type == "gpt_oss":                         # one attention sink per head
+        count += heads
+    return count
+
+
+def _moe_layers(config, layers, experts, number):
+    """How many layers hold routed experts: all of them, but the first_k_dense_replace
+    (DeepSeek) and the mlp_only_layers, every decoder_sparse_step-th (Qwen MoE)."""
+    if not experts:
+        return 0
+    first_dense = number("first_k_dense_replace") or 0
+    step = number("decoder_sparse_step") or 1
+    dense_only = config.get("mlp_only_layers") or []
+    if not isinstance(dense_only, list):
+        dense_only = []
+    return len([i for i in range(first_dense, layers) if (i + 1) % step == 0 and i not in dense_only])
 
 
 def load_models(path):
@@ -965,6 +1183,8 @@ def load_inputs(options):
         model = model_from_config(_printable_name(options.model_config), raw, options.model_config)
         if model.source is None:
             model = _replace(model, source=printable(options.model_config))
+        model = _with_checkpoint_size(model, os.path.join(os.path.dirname(options.model_config),
+                                                          SAFETENSORS_INDEX))
     else:
         catalog, names = load_models(options.models_file)
         models = {name: model_from_config(name, entry, options.models_file) for name, entry in catalog.items()}
@@ -981,6 +1201,22 @@ def load_inputs(options):
                 for name, entry in load_catalog(options.storage_file, "storage").items()}
     return (model, pick_entry(servers, options.server, "--server", options.servers_file),
             pick_entry(storages, options.storage, "--storage", options.storage_file))
+
+
+SAFETENSORS_INDEX = "model.safetensors.index.json"
+
+
+def _with_checkpoint_size(model, index_path):
+    """Totals from the parameter count, and the exact checkpoint bytes when the safetensors
+    index (metadata.total_size) sits beside the config."""
+    if model.weights_bytes is not None or not os.path.exists(index_path):
+        return model
+    index = load_json_file(index_path)
+    metadata = index.get("metadata") if isinstance(index, dict) else None
+    if not isinstance(metadata, dict):
+        raise InputError("err.field_missing", where=_where(index_path, "metadata", "total_size"))
+    size = require_positive_int(metadata, "total_size", index_path, "metadata")
+    return _replace(model, weights_bytes=size, weights_bytes_source="index")
 
 
 def _replace(record, **changes):
@@ -1003,13 +1239,14 @@ class Figure:
     inputs: tuple               # (name, value) pairs
     explanation: tuple          # Texts, shown one after the other
     label: Text
+    absent: object = None       # why the value is None, when it is (a Text)
 
 
-def figure(key, value, unit, formula, inputs, explanation, label=None):
+def figure(key, value, unit, formula, inputs, explanation, label=None, absent=None):
     if isinstance(explanation, Text):
         explanation = (explanation,)
     return Figure(key, value, unit, formula, tuple(inputs.items()), tuple(explanation),
-                  label or T("label." + key))
+                  label or T("label." + key), absent)
 
 
 def find(figures, key):
@@ -1029,12 +1266,14 @@ class KvPerSession:
 
 
 def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting, block_size,
-                   max_num_batched_tokens):
+                   max_num_batched_tokens, groups=None):
+    """The KV of one session on one instance (or on the layers `groups` of one pipeline stage)."""
+    groups = model.layer_groups if groups is None else groups
     bytes_per_element = KV_PRECISIONS[precision]
     # Every group of a model stores the same elements per token (MLA never mixes with others).
-    elements = model.layer_groups[0].elements(model, tensor_parallel)
+    elements = groups[0].elements(model, tensor_parallel)
     terms, tokens_total = [], 0
-    for group in model.layer_groups:
+    for group in groups:
         if accounting == Basis.SPEC:
             tokens = group.spec_tokens(context_tokens)
             terms.append("%d × %s" % (group.count, group.spec_term(context_tokens)))
@@ -1046,7 +1285,7 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
     kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element, 1))
     kv_gib = Fraction(kv_bytes, GIB_BYTES)
     inputs = {"model": model.name, "num_hidden_layers": model.num_hidden_layers,
-              "layer_groups": Join(tuple(g.describe() for g in model.layer_groups)),
+              "layer_groups": Join(tuple(g.describe() for g in groups)),
               "effective_context": context_tokens, "kv_precision": precision,
               "bytes_per_element": bytes_per_element, "tensor_parallel": tensor_parallel,
               "kv_accounting": accounting}
@@ -1099,22 +1338,178 @@ def hbm_total_figure(server):
                   T("expl.hbm_total", total_hbm_gb=server.total_hbm_gb, hbm_gib=hbm_gib))
 
 
-def weights_figures(model, instances_per_node):
+def weights_for(model, requested):
+    """One instance's weights: the checkpoint's bytes, or parameters x bytes per parameter.
+
+    With --weight-precision, the linear layers (projections, MLPs, experts) take that
+    precision and the embeddings, LM head, norms and router keep the checkpoint's dtype,
+    as vLLM's weight quantizations leave them. Without it, the checkpoint as published.
+    """
+    scheme = model.checkpoint_scheme or PrecisionScheme("bf16")
+    if requested is None and model.weights_bytes is not None:
+        formula = "formula.weights_index" if model.weights_bytes_source == "index" else "formula.weights_checkpoint"
+        return Weights(model.weights_bytes, T(formula, size=model.weights_bytes), scheme.linear,
+                       *_edge_bytes(model, scheme))
+    if requested is not None and model.parameters is not None:
+        scheme = PrecisionScheme(requested, scheme.base)
+    elif model.total_parameters is not None:
+        precision = requested or scheme.linear
+        per_param = WEIGHT_PRECISIONS[precision]
+        size = int(cdiv(model.total_parameters * per_param, 1))
+        return Weights(size, T("formula.weights_parameters", precision=precision, params=model.total_parameters,
+                               per_param=per_param, size=size), precision, *_edge_bytes(model, scheme))
+    if model.parameters is None:
+        return None
+    parameters = model.parameters
+    linear = parameters.linear - (parameters.attention if scheme.attention_kept else 0)
+    other = parameters.total - linear
+    linear_bytes = WEIGHT_PRECISIONS[scheme.linear] + scheme.scale_bytes
+    base_bytes = WEIGHT_PRECISIONS[scheme.base]
+    size = int(cdiv(linear * linear_bytes + other * base_bytes, 1))
+    return Weights(size, T("formula.weights_split", linear_precision=scheme.linear, base_precision=scheme.base,
+                           linear=linear, linear_bytes=linear_bytes, other=other, base_bytes=base_bytes,
+                           size=size), scheme.linear, *_edge_bytes(model, scheme))
+
+
+def _edge_bytes(model, scheme):
+    """Bytes of the input embedding and of the LM head (pipeline stages hold them apart)."""
+    if model.parameters is None:
+        return 0, 0
+    base = WEIGHT_PRECISIONS[scheme.base]
+    return int(model.parameters.embedding * base), int(model.parameters.lm_head * base)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the node's GPUs are split into model instances."""
+    tensor_parallel: int
+    pipeline_parallel: int
+    instances_per_node: int     # whole instances in one node (1 when an instance spans nodes)
+    nodes_per_instance: int     # 1 unless an instance spans nodes
+    stages: tuple               # (first layer, end layer) of each pipeline stage
+    node_gpus: int
+    data_parallel_attention: bool = False
+
+    @property
+    def gpus_per_instance(self):
+        return self.tensor_parallel * self.pipeline_parallel
+
+    @property
+    def spans_nodes(self):
+        return self.nodes_per_instance > 1
+
+    @property
+    def attention_groups(self):
+        """Sessions are kept per GPU with data-parallel attention, per instance otherwise."""
+        return self.tensor_parallel if self.data_parallel_attention else 1
+
+
+def pipeline_stages(layers, stages):
+    """Consecutive layers per stage, as vLLM's get_pp_indices (vllm/distributed/utils.py)
+    splits them: floor(L / PP) each, and the remainder one each to the stages just before
+    the last (27 layers over 2 stages: 14 + 13; 62 over 4: 15 + 16 + 16 + 15)."""
+    sizes = [layers // stages] * stages
+    for index in range(2, layers % stages + 2):
+        sizes[-index] += 1
+    bounds, first = [], 0
+    for size in sizes:
+        bounds.append((first, first + size))
+        first += size
+    return tuple(bounds)
+
+
+def layout_for(options, server, model):
+    tensor_parallel = options.tensor_parallel or server.gpus
+    if server.gpus % tensor_parallel:
+        raise InputError("err.tensor_parallel_divides", tensor_parallel=tensor_parallel, gpus=server.gpus,
+                         server=server.name)
+    stages = options.pipeline_parallel
+    if stages > model.num_hidden_layers:
+        raise InputError("err.pipeline_layers", stages=stages, layers=model.num_hidden_layers)
+    if options.data_parallel_attention and model.mla_latent_dim is None:
+        raise InputError("err.dp_attention_mla", model=model.name)
+    gpus = tensor_parallel * stages
+    if gpus <= server.gpus and server.gpus % gpus == 0:
+        per_node, nodes = server.gpus // gpus, 1
+    elif gpus > server.gpus and gpus % server.gpus == 0:
+        per_node, nodes = 1, gpus // server.gpus
+    else:
+        raise InputError("err.pipeline_fit", tensor_parallel=tensor_parallel, stages=stages, gpus=gpus,
+                         node_gpus=server.gpus, server=server.name)
+    return Layout(tensor_parallel, stages, per_node, nodes, pipeline_stages(model.num_hidden_layers, stages),
+                  server.gpus, options.data_parallel_attention)
+
+
+def stage_weights_bytes(model, weights, layout):
+    """Weights each stage holds: its share of the layers, the embedding on the first and
+    the LM head on the last."""
+    layers_bytes = weights.weights_bytes - weights.embedding_bytes - weights.lm_head_bytes
+    last = len(layout.stages) - 1
+    return tuple(Fraction(layers_bytes * (end - first), model.num_hidden_layers)
+                 + (weights.embedding_bytes if index == 0 else 0) + (weights.lm_head_bytes if index == last else 0)
+                 for index, (first, end) in enumerate(layout.stages))
+
+
+def weights_figures(model, layout):
     if model.weights is None:
         return ()
     per_instance = model.weights.weights_bytes
     per_instance_gib = Fraction(per_instance, GIB_BYTES)
-    per_node_gib = per_instance_gib * instances_per_node
-    return (
-        figure("weights_per_instance_gib", per_instance_gib, Unit.GIB,
-               T("formula.weights_per_instance", weights=model.weights.formula, gib=per_instance_gib),
-               {"model": model.name, "weights_bytes": per_instance}, T("expl.weights_per_instance")),
-        figure("weights_per_node_gib", per_node_gib, Unit.GIB,
-               T("formula.weights_per_node", instances=instances_per_node, per_instance_gib=per_instance_gib,
-                 per_node_gib=per_node_gib),
-               {"instances_per_node": instances_per_node, "weights_per_instance_bytes": per_instance},
-               T("expl.weights_per_node")),
-    )
+    figures = [figure("weights_per_instance_gib", per_instance_gib, Unit.GIB,
+                      T("formula.weights_per_instance", weights=model.weights.formula, gib=per_instance_gib),
+                      {"model": model.name, "weights_bytes": per_instance}, T("expl.weights_per_instance"))]
+    if layout.spans_nodes:
+        per_node_gib = per_instance_gib / layout.nodes_per_instance
+        figures.append(figure(
+            "weights_per_node_gib", per_node_gib, Unit.GIB,
+            T("formula.weights_per_node_spanning", nodes=layout.nodes_per_instance, per_instance_gib=per_instance_gib,
+              per_node_gib=per_node_gib),
+            {"nodes_per_instance": layout.nodes_per_instance, "weights_per_instance_bytes": per_instance},
+            T("expl.weights_per_node_spanning", nodes=layout.nodes_per_instance)))
+    else:
+        per_node_gib = per_instance_gib * layout.instances_per_node
+        figures.append(figure(
+            "weights_per_node_gib", per_node_gib, Unit.GIB,
+            T("formula.weights_per_node", instances=layout.instances_per_node, per_instance_gib=per_instance_gib,
+              per_node_gib=per_node_gib),
+            {"instances_per_node": layout.instances_per_node, "weights_per_instance_bytes": per_instance},
+            T("expl.weights_per_node")))
+    return tuple(figures)
+
+
+# `--runtime-overhead-gib auto`: per GPU, what vLLM's startup profile takes besides the
+# weights. The activation peak of a forward pass over max_num_batched_tokens tokens
+# (the residual stream and its temporaries, 4 x hidden, and the MLP's gate, up and
+# activation, 3 x intermediate / TP, in bf16) plus the sampler's fp32 logits and their
+# softmax for max_num_seqs rows; and a fixed allowance for the CUDA context, NCCL
+# buffers and CUDA graphs. Checked against vLLM's own profile of Meta-Llama-3-8B on
+# an H100 (vLLM PR #10511: activation peak 1.26 GiB; non-torch memory 1.79 GiB at TP 1,
+# 3.58 GiB at TP 2): this formula gives 1.15 + 2 GiB at max_num_seqs 256.
+FIXED_ALLOWANCE_GIB_PER_GPU = Fraction(2)
+ACTIVATION_BYTES = 2        # bf16 activations
+LOGIT_BYTES = 8             # fp32 logits and their softmax
+
+
+def overhead_figure(model, server, layout, options, weights_per_node_gib):
+    """The runtime overhead per node: the user's figure, or `auto` from the weights and the allowance."""
+    if not options.runtime_overhead_auto:
+        return None
+    if None in (model.hidden_size, model.intermediate_size, model.vocab_size):
+        activation = Fraction(0)
+    else:
+        activation = Fraction(options.max_num_batched_tokens
+                              * (4 * model.hidden_size + Fraction(3 * model.intermediate_size, layout.tensor_parallel))
+                              * ACTIVATION_BYTES + options.max_num_seqs * model.vocab_size * LOGIT_BYTES, GIB_BYTES)
+    weights_gib = weights_per_node_gib or Fraction(0)
+    overhead = weights_gib + server.gpus * (activation + FIXED_ALLOWANCE_GIB_PER_GPU)
+    return figure("runtime_overhead_gib", overhead, Unit.GIB,
+                  T("formula.overhead_auto", weights_gib=weights_gib, gpus=server.gpus, activation_gib=activation,
+                    fixed_gib=FIXED_ALLOWANCE_GIB_PER_GPU, overhead_gib=overhead),
+                  {"weights_per_node_gib": weights_gib, "gpus": server.gpus,
+                   "max_num_batched_tokens": options.max_num_batched_tokens, "max_num_seqs": options.max_num_seqs,
+                   "hidden_size": model.hidden_size, "intermediate_size": model.intermediate_size,
+                   "vocab_size": model.vocab_size, "tensor_parallel": layout.tensor_parallel},
+                  (T("expl.overhead_auto"),) + (() if activation else (T("expl.overhead_no_activation"),)))
 
 
 @dataclass(frozen=True)
@@ -1153,6 +1548,10 @@ class Capacity:
             return self.bounds[0]
         return Bound.MAX_NUM_SEQS if self.capped else Bound.MEMORY
 
+    @property
+    def feasible(self):
+        return self.sessions > 0 and self.limit not in BLOCKERS
+
 
 @dataclass(frozen=True)
 class ScenarioResult:
@@ -1169,53 +1568,80 @@ class ScenarioResult:
         return self.value("nodes_final")
 
 
-def sessions_per_node(budget_bytes, kv_bytes, instances, cap):
-    """Sessions one node admits: whole sessions per instance, times instances."""
-    if budget_bytes <= 0:
-        return 0, 0, False
-    per_instance = int((budget_bytes / instances) // kv_bytes)
+def sessions_per_instance(stage_budget_bytes, stage_kv_bytes, layout, cap):
+    """Whole sessions one instance admits: its tightest stage decides (each stage holds its
+    own layers' KV); with data-parallel attention each GPU keeps its own sessions."""
+    if stage_budget_bytes <= 0:
+        return 0, False
+    groups = layout.attention_groups
+    per_instance = min(groups * int((stage_budget_bytes / groups) // kv) for kv in stage_kv_bytes)
     capped = cap is not None and per_instance > cap
-    if capped:
-        per_instance = cap
-    return per_instance * instances, per_instance, capped
+    return (cap if capped else per_instance), capped
 
 
-def budget_figure(params, options, hbm_gib):
-    overhead = options.runtime_overhead_gib
+def budget_figure(params, overhead_gib, hbm_gib):
     ratio = params.kv_budget_ratio
-    budget_gib = (hbm_gib - overhead) * ratio
+    budget_gib = (hbm_gib - overhead_gib) * ratio
+    inputs = {"hbm_total_gib": hbm_gib, "runtime_overhead_gib": overhead_gib, "kv_budget_ratio": ratio}
+    if budget_gib <= 0:
+        return figure("kv_budget_gib", None, Unit.GIB,
+                      T("formula.kv_budget_none", hbm_gib=hbm_gib, overhead=overhead_gib), inputs,
+                      T("expl.kv_budget_none"), absent=T("value.infeasible"))
     return figure("kv_budget_gib", budget_gib, Unit.GIB,
-                  T("formula.kv_budget", hbm_gib=hbm_gib, overhead=overhead, ratio=ratio, budget_gib=budget_gib),
-                  {"hbm_total_gib": hbm_gib, "runtime_overhead_gib": overhead, "kv_budget_ratio": ratio},
-                  T("expl.kv_budget", ratio=ratio))
+                  T("formula.kv_budget", hbm_gib=hbm_gib, overhead=overhead_gib, ratio=ratio, budget_gib=budget_gib),
+                  inputs, T("expl.kv_budget", ratio=ratio))
 
 
-def sessions_figures(options, budget_gib, kv_by_basis, basis, instances, latency):
-    """Sessions per node: memory under both bases, then the latency targets if any."""
-    budget_bytes = budget_gib * GIB_BYTES
-    counts = {name: sessions_per_node(budget_bytes, kv_by_basis[name].bytes, instances,
-                                      options.max_num_seqs if name == Basis.VLLM else None)
-              for name in Basis.ALL}
+def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, latency, blocker):
+    """Sessions per node (or per instance, when one spans nodes): memory under both bases,
+    then the latency targets if any."""
+    unit_key = "sessions_per_instance" if layout.spans_nodes else "sessions_per_node"
+    if blocker is not None:
+        return [figure(unit_key, None, Unit.SESSIONS, T("formula.infeasible", reason=T("limit." + blocker)),
+                       {"capacity_basis": basis}, T("expl.infeasible"),
+                       T("label." + unit_key, nodes=layout.nodes_per_instance), T("value.infeasible"))], \
+            Capacity(0, 0, False, tuple((name, 0) for name in Basis.ALL), (blocker,))
+    budget_bytes = (budget_gib or 0) * GIB_BYTES
+    # The overhead is spread evenly over the node's GPUs, so a stage (TP GPUs) gets its share.
+    stage_budget = budget_bytes * layout.tensor_parallel / layout.node_gpus
+    per_unit = 1 if layout.spans_nodes else layout.instances_per_node
+    counts = {}
+    for name in Basis.ALL:
+        per_instance, capped_name = sessions_per_instance(stage_budget, stage_kv[name], layout,
+                                                           options.max_num_seqs if name == Basis.VLLM else None)
+        counts[name] = (per_instance * per_unit, per_instance, capped_name)
     memory_sessions, memory_per_instance, capped = counts[basis]
     kv_gib = kv_by_basis[basis].gib
     caps = latency.caps_per_instance(kv_by_basis[basis].bytes, memory_per_instance)
     binding = tuple(name for name, cap in caps if cap < memory_per_instance)
     per_instance = min([memory_per_instance] + [cap for _, cap in caps])
     explanation = [T("expl.sessions")]
-    if instances > 1:
-        explanation.append(T("expl.sessions_instances", instances=instances))
+    if layout.instances_per_node > 1:
+        explanation.append(T("expl.sessions_instances", instances=layout.instances_per_node))
+    if layout.pipeline_parallel > 1:
+        explanation.append(T("expl.sessions_stages", stages=layout.pipeline_parallel))
+    if layout.data_parallel_attention:
+        explanation.append(T("expl.sessions_dp_attention", gpus=layout.tensor_parallel))
     if capped:
         explanation.append(T("expl.sessions_capped", max_num_seqs=options.max_num_seqs))
-    expression = (T("formula.sessions_one", budget_gib=budget_gib, kv_gib=kv_gib) if instances == 1 else
-                  T("formula.sessions_many", instances=instances, budget_gib=budget_gib, kv_gib=kv_gib))
+    if layout.pipeline_parallel == 1 and not layout.data_parallel_attention:
+        expression = (T("formula.sessions_one", budget_gib=budget_gib, kv_gib=kv_gib) if layout.instances_per_node == 1
+                      else T("formula.sessions_many", instances=layout.instances_per_node, budget_gib=budget_gib,
+                             kv_gib=kv_gib))
+    else:
+        term = "formula.stage_term_dp" if layout.data_parallel_attention else "formula.stage_term"
+        expression = T("formula.sessions_stages", instances=per_unit, terms=Join(tuple(
+            T(term, groups=layout.attention_groups, stage_gib=Fraction(stage_budget, GIB_BYTES),
+              kv_gib=Fraction(kv, GIB_BYTES)) for kv in stage_kv[basis])))
     memory = figure(
-        "sessions_per_node_memory" if caps else "sessions_per_node", memory_sessions, Unit.SESSIONS,
+        unit_key + "_memory" if caps else unit_key, memory_sessions, Unit.SESSIONS,
         T("formula.sessions", expression=expression,
           cap=T("formula.sessions_cap", max_num_seqs=options.max_num_seqs) if basis == Basis.VLLM else "",
           nonpositive=" (budget <= 0)" if budget_bytes <= 0 else "", sessions=memory_sessions),
-        {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": instances,
+        {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": layout.instances_per_node,
          "capacity_basis": basis}, explanation,
-        T("label.sessions_per_node_memory") if caps else None)
+        T("label.%s_memory" % unit_key, nodes=layout.nodes_per_instance) if caps
+        else T("label." + unit_key, nodes=layout.nodes_per_instance))
     figures = [memory]
     bounds = (Bound.MEMORY,)
     if caps:
@@ -1224,19 +1650,18 @@ def sessions_figures(options, budget_gib, kv_by_basis, basis, instances, latency
         cap_terms = Join(tuple(T("formula.cap_value", name=name, value=cap) if cap < memory_per_instance
                                else T("formula.cap_free", name=name) for name, cap in caps))
         figures.append(figure(
-            "sessions_per_node", per_instance * instances, Unit.SESSIONS,
-            T("formula.sessions_latency", memory=memory_per_instance, caps=cap_terms,
-              sessions=per_instance * instances),
-            {"sessions_per_node_memory": memory_sessions, "instances_per_node": instances,
+            unit_key, per_instance * per_unit, Unit.SESSIONS,
+            T("formula.sessions_latency", memory=memory_per_instance, caps=cap_terms, sessions=per_instance * per_unit),
+            {unit_key + "_memory": memory_sessions, "instances_per_node": layout.instances_per_node,
              "tpot_slo_ms": options.tpot_slo_ms, "ttft_slo_ms": options.ttft_slo_ms, "binding_bound": bound_text},
-            T("expl.sessions_latency", bound=bound_text)))
+            T("expl.sessions_latency", bound=bound_text), T("label." + unit_key, nodes=layout.nodes_per_instance)))
     other = Basis.VLLM if basis == Basis.SPEC else Basis.SPEC
     figures.append(figure(
-        "sessions_per_node_" + other, counts[other][0], Unit.SESSIONS,
+        unit_key + "_" + other, counts[other][0], Unit.SESSIONS,
         T("formula.sessions_other", basis=other, kv_gib=kv_by_basis[other].gib, sessions=counts[other][0]),
         {"kv_per_session_bytes": kv_by_basis[other].bytes, "capacity_basis": other},
-        T("expl.sessions_other"), T("label.sessions_other", basis=other)))
-    capacity = Capacity(per_instance * instances, per_instance, capped,
+        T("expl.sessions_other"), T("label.sessions_other_" + unit_key, basis=other)))
+    capacity = Capacity(per_instance * per_unit, per_instance, capped,
                         tuple((name, counts[name][0]) for name in Basis.ALL), bounds)
     return figures, capacity
 
@@ -1253,21 +1678,33 @@ def bound_words(bounds):
     return T("bound.latency", names=Join(names))
 
 
-def nodes_figures(scenario, params, concurrency, sessions):
+def nodes_figures(scenario, params, concurrency, capacity, layout):
+    """Nodes to buy. The failure unit is a node, or a whole instance when one spans nodes
+    (a stage lost stops its instance), so HA spares and counts come in whole units."""
     headroom, ha = params.peak_headroom_ratio, params.ha_extra_nodes
     ha_label = T("scenario.%s.ha" % scenario.key)
-    if sessions == 0:
-        note = (T("expl.nodes_none"),)
+    sessions = capacity.sessions
+    if capacity.limit in BLOCKERS or sessions == 0:
+        if capacity.limit in BLOCKERS:
+            formulas = (T("formula.infeasible", reason=T("limit." + capacity.limit)),) * 3
+            note, absent = (T("expl.infeasible"),), T("value.infeasible")
+        else:
+            formulas = (T("formula.nodes_capacity_none"), T("formula.nodes_headroom_none"),
+                        T("formula.nodes_final_none"))
+            note, absent = (T("expl.nodes_none"),), None
         return (
-            figure("nodes_capacity", None, Unit.NODES, T("formula.nodes_capacity_none"),
-                   {"concurrency": concurrency, "sessions_per_node": sessions}, (T("expl.nodes_capacity"),) + note),
-            figure("nodes_with_headroom", None, Unit.NODES, T("formula.nodes_headroom_none"),
+            figure("nodes_capacity", None, Unit.NODES, formulas[0],
+                   {"concurrency": concurrency, "sessions_per_node": sessions}, (T("expl.nodes_capacity"),) + note,
+                   absent=absent),
+            figure("nodes_with_headroom", None, Unit.NODES, formulas[1],
                    {"concurrency": concurrency, "peak_headroom_ratio": headroom, "sessions_per_node": sessions},
-                   (T("expl.nodes_headroom", headroom=headroom),) + note),
-            figure("nodes_final", None, Unit.NODES, T("formula.nodes_final_none"),
+                   (T("expl.nodes_headroom", headroom=headroom),) + note, absent=absent),
+            figure("nodes_final", None, Unit.NODES, formulas[2],
                    {"nodes_with_headroom": None, "ha_extra_nodes": ha},
-                   (T("expl.nodes_final", ha=ha, ha_label=ha_label),) + note),
+                   (T("expl.nodes_final", ha=ha, ha_label=ha_label),) + note, absent=absent),
         )
+    if layout.spans_nodes:
+        return _spanning_nodes_figures(params, concurrency, sessions, layout, ha_label)
     nodes_capacity = int(cdiv(Fraction(concurrency), sessions))
     nodes_headroom = int(cdiv(concurrency * (1 + headroom), sessions))
     nodes_final = nodes_headroom + ha
@@ -1284,6 +1721,31 @@ def nodes_figures(scenario, params, concurrency, sessions):
                T("formula.nodes_final", nodes_headroom=nodes_headroom, ha=ha, nodes=nodes_final),
                {"nodes_with_headroom": nodes_headroom, "ha_extra_nodes": ha},
                T("expl.nodes_final", ha=ha, ha_label=ha_label)),
+    )
+
+
+def _spanning_nodes_figures(params, concurrency, sessions, layout, ha_label):
+    headroom, ha, nodes = params.peak_headroom_ratio, params.ha_extra_nodes, layout.nodes_per_instance
+    nodes_capacity = int(cdiv(Fraction(concurrency), sessions)) * nodes
+    nodes_headroom = int(cdiv(concurrency * (1 + headroom), sessions)) * nodes
+    nodes_final = nodes_headroom + ha * nodes
+    return (
+        figure("nodes_capacity", nodes_capacity, Unit.NODES,
+               T("formula.nodes_capacity_spanning", concurrency=concurrency, sessions=sessions,
+                 nodes_per_instance=nodes, nodes=nodes_capacity),
+               {"concurrency": concurrency, "sessions_per_instance": sessions, "nodes_per_instance": nodes},
+               T("expl.nodes_capacity")),
+        figure("nodes_with_headroom", nodes_headroom, Unit.NODES,
+               T("formula.nodes_headroom_spanning", concurrency=concurrency, headroom=headroom, sessions=sessions,
+                 nodes_per_instance=nodes, nodes=nodes_headroom),
+               {"concurrency": concurrency, "peak_headroom_ratio": headroom, "sessions_per_instance": sessions,
+                "nodes_per_instance": nodes},
+               T("expl.nodes_headroom", headroom=headroom)),
+        figure("nodes_final", nodes_final, Unit.NODES,
+               T("formula.nodes_final_spanning", nodes_headroom=nodes_headroom, ha=ha, nodes_per_instance=nodes,
+                 nodes=nodes_final),
+               {"nodes_with_headroom": nodes_headroom, "ha_extra_instances": ha, "nodes_per_instance": nodes},
+               T("expl.nodes_final_spanning", ha=ha, ha_label=ha_label, nodes_per_instance=nodes)),
     )
 
 
@@ -1343,19 +1805,20 @@ def roofline_for(model, server, tensor_parallel, options):
     """The Roofline of one instance, or None and the missing facts."""
     missing = tuple([f for f in ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops")
                      if getattr(server, f) is None]
-                    + [f for f in ("total_parameters", "active_parameters") if getattr(model, f) is None]
+                    + [f for f, v in (("total_parameters", model.parameters_total),
+                                      ("active_parameters", model.parameters_active)) if v is None]
                     + (["weights_bytes"] if model.weights is None else []))
     if missing:
         return None, missing
     weights = model.weights.weights_bytes
-    total, active = model.total_parameters, model.active_parameters
+    total, active = model.parameters_total, model.parameters_active
     experts, per_token = model.num_local_experts, model.num_experts_per_tok
     expert_bytes = Fraction(0)
     if experts and per_token and experts > per_token and total > active:
         # active = dense + experts_total x k/E  =>  experts_total = (total - active) x E / (E - k)
         expert_params = Fraction(total - active) * experts / (experts - per_token)
         expert_bytes = weights * expert_params / total
-    flops_field = ("fp8_dense_tflops" if (model.weight_precision or "bf16") in LOW_WEIGHT_PRECISIONS
+    flops_field = ("fp8_dense_tflops" if model.weights.precision in LOW_WEIGHT_PRECISIONS
                    else "bf16_dense_tflops")
     return Roofline(
         weights_bytes=weights, expert_bytes=expert_bytes, dense_bytes=weights - expert_bytes,
@@ -1420,11 +1883,11 @@ def restore_seconds(storage, total_bytes, readers=1):
             + Fraction(total_bytes) / (storage.read_throughput_gb_s * GB_BYTES * readers))
 
 
-def storage_figures(model, storage, instances, kv_bytes):
+def storage_figures(model, storage, layout, kv_bytes):
     read_bytes_s = storage.read_throughput_gb_s * GB_BYTES
     figures = []
     if model.weights is not None:
-        node_weights = model.weights.weights_bytes * instances
+        node_weights = Fraction(model.weights.weights_bytes * layout.instances_per_node, layout.nodes_per_instance)
         load_s = node_weights / read_bytes_s
         figures.append(figure(
             "weights_load_s", load_s, Unit.SECONDS,
@@ -1447,12 +1910,18 @@ def storage_figures(model, storage, instances, kv_bytes):
     return tuple(figures)
 
 
-def performance_figures(scenario, roofline, storage, kv_bytes, instances, per_instance, concurrency,
+def performance_figures(scenario, roofline, storage, kv_bytes, layout, per_instance, concurrency,
                         nodes_final, ttft_s):
-    """Decode roofline at full and actual load, and failover, for one scenario."""
+    """Decode roofline at full and actual load, and failover, for one scenario.
+
+    With pipeline parallelism a token still passes every stage in turn, so a step reads
+    the instance's weights at the bandwidth of one stage's TP GPUs (the roofline's).
+    """
     if per_instance == 0 or nodes_final is None:
         return ()
     figures = []
+    # Instances per node: a fraction when one instance spans nodes.
+    instances = Fraction(layout.instances_per_node, layout.nodes_per_instance)
     load_per_instance = min(per_instance, cdiv(concurrency, nodes_final * instances))
     for suffix, batch in (("full", per_instance), ("load", load_per_instance)):
         step = roofline.decode_step_bytes(batch, kv_bytes)
@@ -1475,8 +1944,9 @@ def performance_figures(scenario, roofline, storage, kv_bytes, instances, per_in
               rate=instances * batch / seconds),
             {"instances_per_node": instances, "batch_per_instance": batch, "tpot_s": seconds},
             T("expl.tokens_node"), T("label.tokens_per_s_node_%s" % suffix, batch=batch)))
-    failed = load_per_instance * instances
-    receivers = scenario.ha_extra_nodes or nodes_final - 1
+    # A failure takes one unit down: a node, or a whole instance that spans nodes.
+    failed = load_per_instance * max(instances, 1)
+    receivers = scenario.ha_extra_nodes * layout.nodes_per_instance or nodes_final - layout.nodes_per_instance
     if receivers:
         restore = restore_seconds(storage, failed * kv_bytes, receivers)
         recompute = failed * ttft_s / (receivers * instances)
@@ -1499,18 +1969,61 @@ def performance_figures(scenario, roofline, storage, kv_bytes, instances, per_in
     return tuple(figures)
 
 
-def scenario_result(scenario, options, hbm_gib, kv_by_basis, basis, instances, latency, storage):
+def scenario_result(scenario, options, context, latency, storage):
     """Budget, sessions, nodes and performance for one scenario, each a figure."""
     params = scenario_parameters(scenario, options)
-    budget = budget_figure(params, options, hbm_gib)
-    sessions, capacity = sessions_figures(options, budget.value, kv_by_basis, basis, instances, latency)
-    nodes = nodes_figures(scenario, params, options.concurrency, capacity.sessions)
+    budget = budget_figure(params, context.overhead_gib, context.hbm_gib)
+    sessions, capacity = sessions_figures(options, budget.value, context.kv_by_basis, context.stage_kv,
+                                          options.kv_accounting, context.layout, latency, context.blocker)
+    nodes = nodes_figures(scenario, params, options.concurrency, capacity, context.layout)
     figures = (budget,) + tuple(sessions) + nodes
-    if latency.roofline is not None:
-        figures += performance_figures(scenario, latency.roofline, storage, kv_by_basis[basis].bytes, instances,
-                                       capacity.per_instance, options.concurrency, find(nodes, "nodes_final"),
-                                       latency.ttft_s)
+    if latency.roofline is not None and capacity.feasible:
+        figures += performance_figures(scenario, latency.roofline, storage, context.kv_by_basis[options.kv_accounting].bytes,
+                                       context.layout, capacity.per_instance, options.concurrency,
+                                       find(nodes, "nodes_final"), latency.ttft_s)
     return ScenarioResult(scenario, params, figures, capacity)
+
+
+@dataclass(frozen=True)
+class SizingContext:
+    """What every scenario shares: the layout, the memory and the KV of a session."""
+    layout: Layout
+    hbm_gib: Fraction
+    overhead_gib: Fraction
+    kv_by_basis: dict
+    stage_kv: dict              # basis -> KV bytes of one session on each pipeline stage
+    blocker: object             # a BLOCKERS code when no scenario can run
+
+
+# What makes every scenario infeasible, in the order they are checked.
+BLOCKERS = (Bound.WEIGHTS_EXCEED_INSTANCE, Bound.OVERHEAD_EXCEEDS_HBM, Bound.OVERHEAD_BELOW_WEIGHTS)
+
+
+def blocker_for(model, server, layout, overhead_gib, hbm_gib, weights_per_node_gib):
+    if model.weights is not None and max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel \
+            > server.hbm_per_gpu_gb * GB_BYTES:
+        return Bound.WEIGHTS_EXCEED_INSTANCE
+    if overhead_gib >= hbm_gib:
+        return Bound.OVERHEAD_EXCEEDS_HBM
+    if weights_per_node_gib is not None and overhead_gib < weights_per_node_gib:
+        return Bound.OVERHEAD_BELOW_WEIGHTS
+    return None
+
+
+def smallest_fitting_layout(model, server):
+    """The fewest GPUs per instance (TP within a node, any PP) whose stages hold the weights."""
+    divisors = [tp for tp in range(1, server.gpus + 1) if server.gpus % tp == 0]
+    candidates = sorted(((tp * pp, pp, tp) for tp in divisors for pp in range(1, model.num_hidden_layers + 1)
+                         if _whole_nodes(tp * pp, server.gpus)), key=lambda c: (c[0], c[1]))
+    for _, pp, tp in candidates:
+        layout = Layout(tp, pp, 1, 1, pipeline_stages(model.num_hidden_layers, pp), server.gpus)
+        if max(stage_weights_bytes(model, model.weights, layout)) / tp <= server.hbm_per_gpu_gb * GB_BYTES:
+            return tp, pp
+    return None
+
+
+def _whole_nodes(gpus, node_gpus):
+    return (gpus <= node_gpus and node_gpus % gpus == 0) or (gpus > node_gpus and gpus % node_gpus == 0)
 
 
 @dataclass(frozen=True)
@@ -1528,16 +2041,27 @@ class Report:
     server: Server
     storage: Storage
     context_tokens: int         # the effective context, after the clamp
-    tensor_parallel: int
-    instances_per_node: int
+    layout: Layout
+    overhead_gib: Fraction
+    blocker: object
     roofline_missing: tuple
     kv_by_basis: dict
     common: tuple
     scenarios: tuple
+    fitting_layout: object = None           # (TP, PP) that holds the weights, when they do not fit
+    replication_alternative: object = None  # (TP, instances per node, sessions per node or None)
     alerts: tuple = ()
 
     def scenario(self, key):
         return [s for s in self.scenarios if s.scenario.key == key][0]
+
+    @property
+    def tensor_parallel(self):
+        return self.layout.tensor_parallel
+
+    @property
+    def instances_per_node(self):
+        return self.layout.instances_per_node
 
     @property
     def kv(self):
@@ -1551,20 +2075,28 @@ class Report:
 def build_report(options, model, server, storage):
     """Every number of the sizing, as frozen records. Pure: no I/O."""
     context_tokens = min(options.effective_context, model.max_position_embeddings)
-    tensor_parallel = options.tensor_parallel or server.gpus
-    if server.gpus % tensor_parallel:
-        raise InputError("err.tensor_parallel_divides", tensor_parallel=tensor_parallel, gpus=server.gpus,
-                         server=server.name)
-    instances = server.gpus // tensor_parallel
-    basis = options.kv_accounting
-    kv_by_basis = {name: kv_per_session(model, context_tokens, options.kv_precision, tensor_parallel, name,
-                                        options.block_size, options.max_num_batched_tokens)
-                   for name in Basis.ALL}
+    model = _replace(model, weights=weights_for(model, options.weight_precision))
+    layout = layout_for(options, server, model)
+    kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
+    kv_by_basis, stage_kv = {}, {}
+    for name in Basis.ALL:
+        kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
+                                           options.block_size, options.max_num_batched_tokens)
+        stage_kv[name] = tuple(
+            kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, options.block_size,
+                           options.max_num_batched_tokens, model.groups_for_layers(first, end)).bytes
+            for first, end in layout.stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
     hbm = hbm_total_figure(server)
-    common = list(kv_by_basis[basis].figures) + [hbm] + list(weights_figures(model, instances))
+    weights = weights_figures(model, layout)
+    weights_per_node_gib = find(weights, "weights_per_node_gib")
+    overhead = overhead_figure(model, server, layout, options, weights_per_node_gib)
+    overhead_gib = options.runtime_overhead_gib if overhead is None else overhead.value
+    common = list(kv_by_basis[options.kv_accounting].figures) + [hbm] + list(weights)
+    if overhead is not None:
+        common.append(overhead)
     if options.requests_per_second is not None:
         common.insert(0, traffic_figure(options))
-    roofline, missing = roofline_for(model, server, tensor_parallel, options)
+    roofline, missing = roofline_for(model, server, layout.tensor_parallel, options)
     if roofline is None and (options.tpot_slo_ms is not None or options.ttft_slo_ms is not None):
         raise InputError("err.roofline_missing", missing=Join(missing))
     ttft_s = None
@@ -1572,13 +2104,29 @@ def build_report(options, model, server, storage):
         ttft = ttft_figure(model, roofline, context_tokens)
         ttft_s = ttft.value
         common.append(ttft)
-    common.extend(storage_figures(model, storage, instances, kv_by_basis[basis].bytes))
+    common.extend(storage_figures(model, storage, layout, kv_by_basis[options.kv_accounting].bytes))
+    blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib)
+    context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms)
-    scenarios = tuple(scenario_result(scenario, options, hbm.value, kv_by_basis, basis, instances, latency, storage)
-                      for scenario in SCENARIOS)
-    report = Report(options, model, server, storage, context_tokens, tensor_parallel, instances, missing,
-                    kv_by_basis, tuple(common), scenarios)
+    scenarios = tuple(scenario_result(scenario, options, context, latency, storage) for scenario in SCENARIOS)
+    report = Report(options, model, server, storage, context_tokens, layout, overhead_gib, blocker, missing,
+                    kv_by_basis, tuple(common), scenarios,
+                    fitting_layout=smallest_fitting_layout(model, server)
+                    if blocker == Bound.WEIGHTS_EXCEED_INSTANCE else None,
+                    replication_alternative=replication_alternative(options, model, server, storage, layout))
     return _replace(report, alerts=evaluate_alerts(report))
+
+
+def replication_alternative(options, model, server, storage, layout):
+    """With fewer KV heads than TP GPUs every head is stored more than once; the largest TP
+    that divides the node and holds each head once, and what RECOMENDADO gets with it."""
+    if model.mla_latent_dim is not None or model.num_key_value_heads >= layout.tensor_parallel \
+            or layout.pipeline_parallel > 1:
+        return None
+    tensor_parallel = max(tp for tp in range(1, model.num_key_value_heads + 1) if server.gpus % tp == 0)
+    other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
+    recommended = other.scenario(RECOMMENDED).capacity
+    return (tensor_parallel, other.instances_per_node, recommended.sessions if recommended.feasible else None)
 
 
 def exit_status(report):
@@ -1661,7 +2209,8 @@ UNUSABLE_TTFT_S = 10
 
 @alert_rule("latency_unusable", Level.WARNING)
 def _latency_unusable(report):
-    if report.roofline_missing or report.options.tpot_slo_ms is not None or report.options.ttft_slo_ms is not None:
+    if (report.roofline_missing or report.blocker is not None or report.options.tpot_slo_ms is not None
+            or report.options.ttft_slo_ms is not None):
         return
     tpot_ms = report.scenario(RECOMMENDED).value("tpot_full_ms")
     ttft_s = find(report.common, "ttft_full_context_s")
@@ -1673,7 +2222,7 @@ def _latency_unusable(report):
 @alert_rule("latency_bound", Level.INFO)
 def _latency_bound(report):
     bounds = report.scenario(RECOMMENDED).capacity.bounds
-    if bounds != (Bound.MEMORY,):
+    if any(bound in (Bound.TPOT, Bound.TTFT) for bound in bounds):
         yield T("alert.latency_bound", bound=bound_words(bounds))
 
 
@@ -1692,18 +2241,48 @@ LOW_RUNTIME_OVERHEAD_GIB = Fraction(50)
 
 @alert_rule("runtime_overhead_low", Level.WARNING)
 def _runtime_overhead_low(report):
-    if report.options.runtime_overhead_gib < LOW_RUNTIME_OVERHEAD_GIB:
+    if not report.options.runtime_overhead_auto and report.overhead_gib < LOW_RUNTIME_OVERHEAD_GIB:
         yield T("alert.runtime_overhead_low", overhead=report.options.runtime_overhead_gib,
                 threshold=LOW_RUNTIME_OVERHEAD_GIB)
 
 
+@alert_rule("weights_exceed_instance", Level.ERROR)
+def _weights_exceed_instance(report):
+    if report.blocker != Bound.WEIGHTS_EXCEED_INSTANCE:
+        return
+    model, layout = report.model, report.layout
+    fit = (T("alert.weights_no_layout") if report.fitting_layout is None else
+           T("alert.weights_fit_layout", tensor_parallel=report.fitting_layout[0], stages=report.fitting_layout[1],
+             auto="" if report.options.runtime_overhead_auto else " --runtime-overhead-gib auto"))
+    fp8 = ""
+    if WEIGHT_PRECISIONS[model.weights.precision] > WEIGHT_PRECISIONS["fp8"]:
+        fp8_weights = weights_for(model, "fp8")
+        fp8 = T("alert.weights_fp8_option", gib=Fraction(fp8_weights.weights_bytes, GIB_BYTES))
+    yield T("alert.weights_exceed_instance", weights_gib=Fraction(model.weights.weights_bytes, GIB_BYTES),
+            stage_gib=max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel / GIB_BYTES,
+            hbm_gpu_gib=report.server.hbm_per_gpu_gb * GB_BYTES / GIB_BYTES, tensor_parallel=layout.tensor_parallel,
+            stages=layout.pipeline_parallel, fit=fit, fp8=fp8)
+
+
+@alert_rule("runtime_overhead_exceeds_hbm", Level.ERROR)
+def _runtime_overhead_exceeds_hbm(report):
+    if report.blocker == Bound.OVERHEAD_EXCEEDS_HBM:
+        weights_gib = find(report.common, "weights_per_node_gib")
+        yield T("alert.runtime_overhead_exceeds_hbm", overhead=report.overhead_gib,
+                hbm_gib=find(report.common, "hbm_total_gib"),
+                weights="" if weights_gib is None else T("alert.overhead_weights_note", weights_gib=weights_gib))
+
+
 @alert_rule("runtime_overhead_below_weights", Level.ERROR)
 def _runtime_overhead_below_weights(report):
-    weights_gib = find(report.common, "weights_per_node_gib")
-    if weights_gib is not None and report.options.runtime_overhead_gib < weights_gib:
+    if report.blocker == Bound.OVERHEAD_BELOW_WEIGHTS:
         instances = report.instances_per_node
-        yield T("alert.runtime_overhead_below_weights", overhead=report.options.runtime_overhead_gib,
-                instances=T("count.instances", n=instances), weights_gib=weights_gib,
+        weights_gib = find(report.common, "weights_per_node_gib")
+        holder = (T("alert.weights_holder_spanning", nodes=report.layout.nodes_per_instance)
+                  if report.layout.spans_nodes else T("alert.weights_holder", instances=T("count.instances", n=instances)))
+        yield T("alert.runtime_overhead_below_weights", overhead=report.overhead_gib, holder=holder,
+                weights_gib=weights_gib,
+                minimum=Fraction(cdiv(weights_gib * 100, 1), 100),
                 advice=T("alert.weights_advice_tp") if instances > 1 else "")
 
 
@@ -1716,7 +2295,7 @@ def _weights_unknown(report):
 @alert_rule("no_session_fits", Level.ERROR)
 def _no_session_fits(report):
     for result in report.scenarios:
-        if result.capacity.sessions == 0:
+        if result.capacity.sessions == 0 and report.blocker is None:
             bounds = result.capacity.bounds
             cause = (T("alert.no_session_memory", kv_gib=report.kv.gib) if bounds == (Bound.MEMORY,)
                      else T("alert.no_session_latency", bound=bound_words(bounds)))
@@ -1727,6 +2306,32 @@ def _no_session_fits(report):
 def _max_num_seqs_binding(report):
     if report.scenario(RECOMMENDED).capacity.capped:
         yield T("alert.max_num_seqs_binding", max_num_seqs=report.options.max_num_seqs)
+
+
+# A ratio of 1 or more is 100% headroom or more: almost always a percentage typed as a ratio.
+PERCENT_LIKE_HEADROOM = 1
+
+
+@alert_rule("peak_headroom_percent", Level.WARNING)
+def _peak_headroom_percent(report):
+    ratio = report.options.peak_headroom_ratio
+    if ratio >= PERCENT_LIKE_HEADROOM:
+        yield T("alert.peak_headroom_percent", ratio=ratio, suggested=ratio / 100)
+
+
+@alert_rule("kv_heads_replicated", Level.INFO)
+def _kv_heads_replicated(report):
+    if report.replication_alternative is None:
+        return
+    tensor_parallel, instances, sessions = report.replication_alternative
+    params = dict(tensor_parallel=report.tensor_parallel, kv_heads=report.model.num_key_value_heads,
+                  copies=report.tensor_parallel // report.model.num_key_value_heads, alt_tp=tensor_parallel,
+                  alt_instances=T("count.instances", n=instances))
+    if sessions is None:
+        yield T("alert.kv_heads_replicated_infeasible", **params)
+    else:
+        yield T("alert.kv_heads_replicated", alt_sessions=sessions,
+                sessions=report.scenario(RECOMMENDED).capacity.sessions, **params)
 
 
 ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
@@ -1857,6 +2462,20 @@ MESSAGES = {
     "err.choice": ("{option}: '{value}' inválida; use uma de: {choices}",
                    "{option}: '{value}' is not valid; use one of: {choices}"),
     "err.usage": ("{message}", "{message}"),
+    "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
+                            "ao menos uma camada",
+                            "--pipeline-parallel: {stages} stages for {layers} layers; every stage needs at least "
+                            "one layer"),
+    "err.pipeline_fit": ("--tensor-parallel × --pipeline-parallel: TP {tensor_parallel} × PP {stages} = {gpus} GPUs "
+                         "não formam instâncias em nós inteiros de {node_gpus} GPUs ('{server}'); use um total que "
+                         "divida {node_gpus} ou seja múltiplo dele",
+                         "--tensor-parallel × --pipeline-parallel: TP {tensor_parallel} × PP {stages} = {gpus} GPUs "
+                         "do not make instances of whole nodes of {node_gpus} GPUs ('{server}'); use a total that "
+                         "divides {node_gpus} or is a multiple of it"),
+    "err.dp_attention_mla": ("--data-parallel-attention: só vale para modelos MLA (DeepSeek, Kimi); '{model}' guarda "
+                             "K e V por head",
+                             "--data-parallel-attention: only for MLA models (DeepSeek, Kimi); '{model}' keeps K and "
+                             "V per head"),
     "err.output_empty": ("{option}: caminho vazio", "{option}: empty path"),
     "err.output_twice": ("{option}: o mesmo arquivo foi pedido para duas saídas",
                          "{option}: the same file was asked for two outputs"),
@@ -1928,6 +2547,46 @@ MESSAGES = {
     # -- formulas: identifiers and the values substituted --------------------
     "formula.weights_checkpoint": ("weights_bytes (tamanho do checkpoint) = {size} bytes",
                                    "weights_bytes (checkpoint size) = {size} bytes"),
+    "formula.weights_index": ("metadata.total_size de model.safetensors.index.json = {size} bytes",
+                              "metadata.total_size of model.safetensors.index.json = {size} bytes"),
+    "formula.weights_split": ("parâmetros lineares × bytes ({linear_precision}) + demais × bytes ({base_precision}) = "
+                              "{linear} × {linear_bytes:p} + {other} × {base_bytes:p} = {size} bytes",
+                              "linear parameters × bytes ({linear_precision}) + the rest × bytes ({base_precision}) = "
+                              "{linear} × {linear_bytes:p} + {other} × {base_bytes:p} = {size} bytes"),
+    "formula.weights_per_node_spanning": ("weights_per_instance / nodes_per_instance = {per_instance_gib:f2} / {nodes} "
+                                          "= {per_node_gib:f2} GiB",
+                                          "weights_per_instance / nodes_per_instance = {per_instance_gib:f2} / {nodes} "
+                                          "= {per_node_gib:f2} GiB"),
+    "formula.overhead_auto": ("weights_per_node_gib + GPUs × (pico de ativações + fixo) = {weights_gib:f2} + {gpus} × "
+                              "({activation_gib:f2} + {fixed_gib:p}) = {overhead_gib:f2} GiB",
+                              "weights_per_node_gib + GPUs × (activation peak + fixed) = {weights_gib:f2} + {gpus} × "
+                              "({activation_gib:f2} + {fixed_gib:p}) = {overhead_gib:f2} GiB"),
+    "formula.kv_budget_none": ("(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = ({hbm_gib:f4} - "
+                               "{overhead:p}) × ... <= 0: nenhuma memória para KV",
+                               "(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = ({hbm_gib:f4} - "
+                               "{overhead:p}) × ... <= 0: no memory for KV"),
+    "formula.infeasible": ("inviável: {reason}", "infeasible: {reason}"),
+    "formula.sessions_stages": ("instances_per_node × min(floor(stage_budget / stage_kv) por estágio) = {instances} × "
+                                "min({terms})",
+                                "instances_per_node × min(floor(stage_budget / stage_kv) per stage) = {instances} × "
+                                "min({terms})"),
+    "formula.stage_term": ("floor({stage_gib:f4} / {kv_gib:f4})", "floor({stage_gib:f4} / {kv_gib:f4})"),
+    "formula.stage_term_dp": ("{groups} × floor({stage_gib:f4} / {groups} / {kv_gib:f4})",
+                              "{groups} × floor({stage_gib:f4} / {groups} / {kv_gib:f4})"),
+    "formula.nodes_capacity_spanning": ("ceil(concurrency / sessions_per_instance) × nodes_per_instance = "
+                                        "ceil({concurrency} / {sessions}) × {nodes_per_instance} = {nodes}",
+                                        "ceil(concurrency / sessions_per_instance) × nodes_per_instance = "
+                                        "ceil({concurrency} / {sessions}) × {nodes_per_instance} = {nodes}"),
+    "formula.nodes_headroom_spanning": ("ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_instance) × "
+                                        "nodes_per_instance = ceil({concurrency} × (1 + {headroom:p}) / {sessions}) × "
+                                        "{nodes_per_instance} = {nodes}",
+                                        "ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_instance) × "
+                                        "nodes_per_instance = ceil({concurrency} × (1 + {headroom:p}) / {sessions}) × "
+                                        "{nodes_per_instance} = {nodes}"),
+    "formula.nodes_final_spanning": ("nodes_with_headroom + ha_extra_instances × nodes_per_instance = "
+                                     "{nodes_headroom} + {ha} × {nodes_per_instance} = {nodes}",
+                                     "nodes_with_headroom + ha_extra_instances × nodes_per_instance = "
+                                     "{nodes_headroom} + {ha} × {nodes_per_instance} = {nodes}"),
     "formula.weights_parameters": ("total_parameters × bytes por parâmetro ({precision}) = {params} × "
                                    "{per_param:p} = {size} bytes",
                                    "total_parameters × bytes per parameter ({precision}) = {params} × "
@@ -2056,6 +2715,45 @@ MESSAGES = {
                                   "dividida entre as suas GPUs.",
                                   "Each instance (tensor-parallel group) loads a whole copy of the weights, split "
                                   "across its GPUs."),
+    "expl.weights_per_node_spanning": ("Uma instância ocupa {nodes} nós (estágios de pipeline); cada nó guarda os "
+                                       "pesos dos seus estágios.",
+                                       "One instance takes {nodes} nodes (pipeline stages); each node holds its "
+                                       "stages' weights."),
+    "expl.overhead_auto": ("Overhead auto: os pesos das instâncias do nó mais, por GPU, o pico de ativações de um "
+                           "passo de max_num_batched_tokens tokens (4 × hidden_size + 3 × intermediate_size / TP "
+                           "valores bf16 por token, e os logits fp32 de max_num_seqs linhas) e 2 GiB fixos de "
+                           "contexto CUDA, buffers NCCL e grafos CUDA, como o perfil de memória do vLLM separa na "
+                           "partida (vLLM PR #10511: Llama-3-8B numa H100, pico de ativações 1.26 GiB, memória "
+                           "fora do PyTorch 1.79 GiB).",
+                           "Auto overhead: the weights of the node's instances plus, per GPU, the activation peak of "
+                           "a step of max_num_batched_tokens tokens (4 × hidden_size + 3 × intermediate_size / TP "
+                           "bf16 values per token, and the fp32 logits of max_num_seqs rows) and a fixed 2 GiB for "
+                           "the CUDA context, NCCL buffers and CUDA graphs, as vLLM's startup memory profile splits "
+                           "them (vLLM PR #10511: Llama-3-8B on an H100, activation peak 1.26 GiB, non-PyTorch "
+                           "memory 1.79 GiB)."),
+    "expl.overhead_no_activation": ("O modelo não informa hidden_size, intermediate_size e vocab_size: só a parte "
+                                    "fixa entra por GPU.",
+                                    "The model does not state hidden_size, intermediate_size and vocab_size: only "
+                                    "the fixed part counts per GPU."),
+    "expl.kv_budget_none": ("O overhead de runtime é maior que a HBM do nó: não sobra memória para o KV cache.",
+                            "The runtime overhead is larger than the node's HBM: no memory is left for the KV "
+                            "cache."),
+    "expl.infeasible": ("Nenhum cenário roda assim: veja o alerta de erro, que diz o que mudar.",
+                        "No scenario runs like this: see the error alert, which says what to change."),
+    "expl.sessions_stages": ("Com {stages} estágios de pipeline, cada estágio guarda o KV das suas camadas no seu "
+                             "próprio budget, e o estágio mais apertado decide.",
+                             "With {stages} pipeline stages, each stage keeps its own layers' KV in its own budget, "
+                             "and the tightest stage decides."),
+    "expl.sessions_dp_attention": ("Com atenção data-parallel, cada uma das {gpus} GPUs guarda o latente das suas "
+                                   "próprias sessões, em vez de todas guardarem uma cópia.",
+                                   "With data-parallel attention, each of the {gpus} GPUs keeps the latent of its own "
+                                   "sessions, instead of every GPU keeping a copy."),
+    "expl.nodes_final_spanning": ("Nós a comprar: os nós com headroom mais {ha} instância(s) de reserva ({ha_label}) "
+                                  "de {nodes_per_instance} nós cada: a unidade de falha é a instância inteira, pois um "
+                                  "estágio perdido para a instância.",
+                                  "Nodes to buy: the nodes with headroom plus {ha} spare instance(s) ({ha_label}) of "
+                                  "{nodes_per_instance} nodes each: the failure unit is the whole instance, since a "
+                                  "lost stage stops it."),
     "expl.weights_per_node": ("Os pesos de todas as instâncias do nó precisam caber no overhead de runtime.",
                               "The weights of every instance on the node must fit in the runtime overhead."),
     "expl.kv_budget": ("Da HBM do nó sai primeiro o overhead de runtime (pesos, ativações, grafos); do restante, "
@@ -2132,7 +2830,13 @@ MESSAGES = {
     "label.kv_budget_gib": ("Budget de KV por nó", "KV budget per node"),
     "label.sessions_per_node": ("Sessões por nó", "Sessions per node"),
     "label.sessions_per_node_memory": ("Sessões por nó pela memória", "Sessions per node by memory"),
-    "label.sessions_other": ("Sessões por nó na base {basis}", "Sessions per node on the {basis} basis"),
+    "label.sessions_other_sessions_per_node": ("Sessões por nó na base {basis}", "Sessions per node on the {basis} basis"),
+    "label.sessions_other_sessions_per_instance": ("Sessões por instância na base {basis}",
+                                                   "Sessions per instance on the {basis} basis"),
+    "label.sessions_per_instance": ("Sessões por instância ({nodes} nós)", "Sessions per instance ({nodes} nodes)"),
+    "label.sessions_per_instance_memory": ("Sessões por instância pela memória ({nodes} nós)",
+                                           "Sessions per instance by memory ({nodes} nodes)"),
+    "label.runtime_overhead_gib": ("Overhead de runtime (auto)", "Runtime overhead (auto)"),
     "label.nodes_capacity": ("Nós por capacidade", "Nodes for capacity"),
     "label.nodes_with_headroom": ("Nós com headroom", "Nodes with headroom"),
     "label.nodes_final": ("Nós finais", "Final nodes"),
@@ -2166,6 +2870,12 @@ MESSAGES = {
     "limit.tpot": ("meta de TPOT", "TPOT target"),
     "limit.ttft": ("meta de TTFT", "TTFT target"),
     "limit.max_num_seqs": ("max_num_seqs", "max_num_seqs"),
+    "limit.weights_exceed_instance": ("os pesos não cabem nas GPUs de uma instância",
+                                      "the weights do not fit an instance's GPUs"),
+    "limit.overhead_exceeds_hbm": ("o overhead de runtime não deixa memória para o KV",
+                                   "the runtime overhead leaves no memory for KV"),
+    "limit.overhead_below_weights": ("os pesos não cabem no overhead de runtime",
+                                     "the weights do not fit the runtime overhead"),
     "scenario.minimum.label": ("MÍNIMO", "MINIMUM"),
     "scenario.recommended.label": ("RECOMENDADO", "RECOMMENDED"),
     "scenario.ideal.label": ("IDEAL", "IDEAL"),
@@ -2191,6 +2901,7 @@ MESSAGES = {
     "unit.sessions": ("sessões", "sessions"),
     "value.not_applicable": ("— (não se aplica)", "— (not applicable)"),
     "value.no_session": ("— (nenhuma sessão cabe)", "— (no session fits)"),
+    "value.infeasible": ("— (inviável)", "— (infeasible)"),
 
     # -- alerts ------------------------------------------------------------------
     "alert.context_clamped": ("Contexto solicitado ({requested} tokens) maior que max_position_embeddings do "
@@ -2234,12 +2945,55 @@ MESSAGES = {
                                    "subestimado (pesos, ativações, grafos CUDA).",
                                    "runtime_overhead_gib {overhead:p} below {threshold:p} GiB: probably "
                                    "underestimated (weights, activations, CUDA graphs)."),
-    "alert.runtime_overhead_below_weights": ("runtime_overhead_gib {overhead:p} não comporta nem os pesos de "
-                                             "{instances} no nó ({weights_gib:f2} GiB): aumente "
-                                             "--runtime-overhead-gib{advice}.",
-                                             "runtime_overhead_gib {overhead:p} cannot even hold the weights of "
-                                             "{instances} on the node ({weights_gib:f2} GiB): raise "
-                                             "--runtime-overhead-gib{advice}."),
+    "alert.runtime_overhead_below_weights": ("runtime_overhead_gib {overhead:p} não comporta nem {holder} "
+                                             "({weights_gib:f2} GiB): use --runtime-overhead-gib de pelo menos "
+                                             "{minimum:p}, ou auto (pesos + ativações){advice}.",
+                                             "runtime_overhead_gib {overhead:p} cannot even hold {holder} "
+                                             "({weights_gib:f2} GiB): use --runtime-overhead-gib of at least "
+                                             "{minimum:p}, or auto (weights + activations){advice}."),
+    "alert.weights_holder": ("os pesos de {instances} no nó", "the weights of {instances} on the node"),
+    "alert.weights_holder_spanning": ("os pesos que cada nó guarda (1/{nodes} de uma instância)",
+                                      "the weights each node holds (1/{nodes} of an instance)"),
+    "alert.runtime_overhead_exceeds_hbm": ("runtime_overhead_gib {overhead:p} não deixa memória para o KV: a HBM do nó "
+                                           "é {hbm_gib:f2} GiB. Use um overhead menor que isso{weights}, ou "
+                                           "--runtime-overhead-gib auto.",
+                                           "runtime_overhead_gib {overhead:p} leaves no memory for KV: the node's HBM "
+                                           "is {hbm_gib:f2} GiB. Use a smaller overhead{weights}, or "
+                                           "--runtime-overhead-gib auto."),
+    "alert.overhead_weights_note": (" (os pesos do nó ocupam {weights_gib:f2} GiB)",
+                                    " (the node's weights take {weights_gib:f2} GiB)"),
+    "alert.weights_exceed_instance": ("Os pesos de uma instância ({weights_gib:f2} GiB, {stage_gib:f2} GiB por GPU no "
+                                      "estágio mais pesado) não cabem em GPUs de {hbm_gpu_gib:f2} GiB com TP "
+                                      "{tensor_parallel} × PP {stages}: {fit}{fp8}.",
+                                      "An instance's weights ({weights_gib:f2} GiB, {stage_gib:f2} GiB per GPU on the "
+                                      "heaviest stage) do not fit GPUs of {hbm_gpu_gib:f2} GiB at TP "
+                                      "{tensor_parallel} × PP {stages}: {fit}{fp8}."),
+    "alert.weights_fit_layout": ("use TP {tensor_parallel} × PP {stages} (--tensor-parallel {tensor_parallel} "
+                                 "--pipeline-parallel {stages}{auto})",
+                                 "use TP {tensor_parallel} × PP {stages} (--tensor-parallel {tensor_parallel} "
+                                 "--pipeline-parallel {stages}{auto})"),
+    "alert.weights_no_layout": ("nenhum TP × PP com estes nós comporta esses pesos",
+                                "no TP × PP on these nodes holds those weights"),
+    "alert.weights_fp8_option": ("; ou pesos fp8 (--weight-precision fp8: {gib:f2} GiB por instância)",
+                                 "; or fp8 weights (--weight-precision fp8: {gib:f2} GiB per instance)"),
+    "alert.peak_headroom_percent": ("peak_headroom_ratio {ratio:p} é uma folga de {ratio:pct} sobre a concorrência: "
+                                    "se a intenção era {ratio:p}%, use --peak-headroom-ratio {suggested:p}.",
+                                    "peak_headroom_ratio {ratio:p} is {ratio:pct} of headroom over the concurrency: "
+                                    "if {ratio:p}% was meant, use --peak-headroom-ratio {suggested:p}."),
+    "alert.kv_heads_replicated": ("Com TP {tensor_parallel} e só {kv_heads} KV heads, cada head fica guardado em "
+                                  "{copies} GPUs. TP {alt_tp} ({alt_instances} por nó) guardaria cada head uma vez: "
+                                  "{alt_sessions} sessões por nó no RECOMENDADO, contra {sessions} hoje.",
+                                  "With TP {tensor_parallel} and only {kv_heads} KV heads, each head is stored on "
+                                  "{copies} GPUs. TP {alt_tp} ({alt_instances} per node) would store each head once: "
+                                  "{alt_sessions} sessions per node in RECOMMENDED, against {sessions} now."),
+    "alert.kv_heads_replicated_infeasible": ("Com TP {tensor_parallel} e só {kv_heads} KV heads, cada head fica "
+                                             "guardado em {copies} GPUs. TP {alt_tp} ({alt_instances} por nó) "
+                                             "guardaria cada head uma vez, mas não cabe com estas opções (os pesos de "
+                                             "todas as instâncias precisam caber no overhead).",
+                                             "With TP {tensor_parallel} and only {kv_heads} KV heads, each head is "
+                                             "stored on {copies} GPUs. TP {alt_tp} ({alt_instances} per node) would "
+                                             "store each head once, but does not fit with these options (the weights "
+                                             "of every instance must fit the overhead)."),
     "alert.weights_advice_tp": (" ou reduza as instâncias por nó com um --tensor-parallel maior",
                                 " or run fewer instances per node with a larger --tensor-parallel"),
     "alert.weights_unknown": ("O modelo não informa o tamanho dos pesos: não foi possível verificar se cabem no "
@@ -2275,6 +3029,7 @@ MESSAGES = {
                          "storage `{storage}`, {concurrency}, context of {context} tokens."),
     "report.summary": ("Resumo", "Summary"),
     "summary.line": ("{label}: {nodes} ({details})", "{label}: {nodes} ({details})"),
+    "summary.infeasible": ("{label}: inviável ({reason})", "{label}: infeasible ({reason})"),
     "summary.no_session": ("{label}: nenhuma sessão cabe em um nó", "{label}: no session fits in a node"),
     "summary.use_in_production": (" ← USAR EM PRODUÇÃO", " ← USE IN PRODUCTION"),
     "summary.headroom": ("{ratio:pct} headroom", "{ratio:pct} headroom"),
@@ -2334,6 +3089,12 @@ MESSAGES = {
     "value.kv_precision": ("{precision} ({bytes:p} byte por elemento)", "{precision} ({bytes:p} byte per element)"),
     "value.gib": ("{value:p} GiB", "{value:p} GiB"),
     "value.percent": ("{ratio:pct}", "{ratio:pct}"),
+    "value.tensor_pipeline": ("TP {tensor_parallel} × PP {stages} = {gpus} por instância, {placement}",
+                              "TP {tensor_parallel} × PP {stages} = {gpus} per instance, {placement}"),
+    "value.nodes_per_instance": ("{nodes} nós por instância", "{nodes} nodes per instance"),
+    "value.instances_per_node": ("{instances} por nó", "{instances} per node"),
+    "value.overhead_auto": ("auto: {gib:f2} GiB (pesos + ativações + fixo)",
+                            "auto: {gib:f2} GiB (weights + activations + fixed)"),
     "value.tensor_parallel": ("{gpus} por instância, {instances} por nó", "{gpus} per instance, {instances} per node"),
     "value.basis_spec": ("spec (fórmula do guia)", "spec (the guide's formula)"),
     "value.basis_vllm": ("vllm (blocos de {block_size} tokens, max_num_batched_tokens {batched}, max_num_seqs "
@@ -2373,6 +3134,7 @@ MESSAGES = {
     "summary_table.scenario": ("Cenário", "Scenario"),
     "summary_table.nodes": ("Nós", "Nodes"),
     "summary_table.sessions": ("Sessões por nó", "Sessions per node"),
+    "summary_table.sessions_instance": ("Sessões por instância", "Sessions per instance"),
     "summary_table.kv": ("KV por sessão (GiB)", "KV per session (GiB)"),
     "summary_table.limit": ("Limite", "Limit"),
     "dictionary.parameter": ("Parâmetro", "Parameter"),
@@ -2533,8 +3295,20 @@ MESSAGES = {
                           "KV cache precision: {choices} (default: %(default)s)"),
     "help.kv_budget_ratio": ("fração da HBM livre para KV, 0 < R <= 1 (padrão: %(default)s)",
                              "share of the free HBM for KV, 0 < R <= 1 (default: %(default)s)"),
-    "help.runtime_overhead_gib": ("GiB por nó para pesos e ativações, >= 0 (padrão: %(default)s)",
-                                  "GiB per node for weights and activations, >= 0 (default: %(default)s)"),
+    "help.runtime_overhead_gib": ("GiB por nó para pesos e ativações, >= 0, ou auto (pesos das instâncias + "
+                                  "ativações e grafos CUDA por GPU) (padrão: %(default)s)",
+                                  "GiB per node for weights and activations, >= 0, or auto (the instances' weights + "
+                                  "activations and CUDA graphs per GPU) (default: %(default)s)"),
+    "help.weight_precision": ("precisão das camadas lineares dos pesos: {choices} (padrão: a do checkpoint)",
+                              "precision of the weights' linear layers: {choices} (default: the checkpoint's)"),
+    "help.pipeline_parallel": ("estágios de pipeline por instância; uma instância tem TP × PP GPUs e pode ocupar "
+                               "vários nós (padrão: %(default)s)",
+                               "pipeline stages per instance; an instance has TP × PP GPUs and may span nodes "
+                               "(default: %(default)s)"),
+    "help.data_parallel_attention": ("modelos MLA: cada GPU guarda o latente das suas sessões (atenção data-parallel "
+                                     "com expert parallel, como no vLLM)",
+                                     "MLA models: each GPU keeps the latent of its own sessions (data-parallel "
+                                     "attention with expert parallelism, as in vLLM)"),
     "help.peak_headroom_ratio": ("folga para picos, >= 0 (padrão: %(default)s; IDEAL usa no mínimo 0.30)",
                                  "slack for peaks, >= 0 (default: %(default)s; IDEAL uses at least 0.30)"),
     "help.tensor_parallel": ("GPUs por instância do modelo (padrão: todas as GPUs do nó)",
@@ -2702,10 +3476,10 @@ def format_input(value):
     return str(value)
 
 
-def format_value(value, unit, lang):
-    """A figure's value with its unit, rounded for display."""
+def format_value(value, unit, lang, absent=None):
+    """A figure's value with its unit, rounded for display; `absent` says why a None is none."""
     if value is None:
-        return say(T("value.not_applicable" if unit in UNIT_PLACES else "value.no_session"), lang)
+        return say(absent or T("value.not_applicable" if unit in UNIT_PLACES else "value.no_session"), lang)
     if unit in UNIT_PLACES:
         return "%s %s" % (_fixed(value, UNIT_PLACES[unit]), say(T("unit." + unit), lang))
     if unit == Unit.NODES:
@@ -2792,6 +3566,8 @@ def scenario_label(result):
 def summary_line(result):
     """The guide's one-line answer per scenario, e.g. 'MÍNIMO: 2 nós (sem HA, sem headroom)'."""
     scenario, params = result.scenario, result.parameters
+    if result.capacity.limit in BLOCKERS:
+        return T("summary.infeasible", label=scenario_label(result), reason=T("limit." + result.capacity.limit))
     if result.nodes_final is None:
         return T("summary.no_session", label=scenario_label(result))
     details = [T("scenario.%s.ha" % scenario.key),
@@ -2868,9 +3644,9 @@ def input_blocks(report):
         ("row.sliding_window", "—" if model.sliding_window is None else model.sliding_window),
         ("row.attention_pattern", attention_description(model)),
     ]
-    if model.total_parameters is not None:
-        model_rows.append(("row.parameters", T("value.pair", first=model.total_parameters,
-                                               second=model.active_parameters)))
+    if model.parameters_total is not None:
+        model_rows.append(("row.parameters", T("value.pair", first=model.parameters_total,
+                                               second=model.parameters_active)))
     if model.num_local_experts is not None:
         model_rows.append(("row.experts", T("value.experts", experts=model.num_local_experts,
                                             per_token=model.num_experts_per_tok)))
@@ -2914,15 +3690,25 @@ def input_blocks(report):
         ("row.kv_precision", T("value.kv_precision", precision=options.kv_precision,
                                bytes=KV_PRECISIONS[options.kv_precision])),
         ("row.kv_budget_ratio", T("value.percent", ratio=options.kv_budget_ratio)),
-        ("row.overhead", T("value.gib", value=options.runtime_overhead_gib)),
+        ("row.overhead", T("value.overhead_auto", gib=report.overhead_gib) if options.runtime_overhead_auto
+         else T("value.gib", value=options.runtime_overhead_gib)),
         ("row.headroom", T("value.percent", ratio=options.peak_headroom_ratio)),
-        ("row.tensor_parallel", T("value.tensor_parallel", gpus=T("count.gpus", n=report.tensor_parallel),
-                                  instances=T("count.instances", n=report.instances_per_node))),
+        ("row.tensor_parallel", parallelism_description(report.layout)),
         ("row.basis", basis_description(options)),
     ]
     return tuple(BulletsBlock(T(title), tuple((T(label), value) for label, value in rows))
                  for title, rows in (("inputs.model", model_rows), ("inputs.server", server_rows),
                                      ("inputs.storage", storage_rows), ("inputs.nfr", nfr_rows)))
+
+
+def parallelism_description(layout):
+    if layout.pipeline_parallel == 1:
+        return T("value.tensor_parallel", gpus=T("count.gpus", n=layout.tensor_parallel),
+                 instances=T("count.instances", n=layout.instances_per_node))
+    placement = (T("value.nodes_per_instance", nodes=layout.nodes_per_instance) if layout.spans_nodes
+                 else T("value.instances_per_node", instances=T("count.instances", n=layout.instances_per_node)))
+    return T("value.tensor_pipeline", tensor_parallel=layout.tensor_parallel, stages=layout.pipeline_parallel,
+             gpus=T("count.gpus", n=layout.gpus_per_instance), placement=placement)
 
 
 def attention_description(model):
@@ -2941,10 +3727,13 @@ def basis_description(options):
 
 def summary_table(report):
     """--summary-only: one row per scenario (nodes, sessions, KV, what limits it)."""
-    rows = tuple((Join((scenario_label(r), RECOMMENDED_MARK if r.scenario.recommended else ""), ""),
-                  "—" if r.nodes_final is None else str(r.nodes_final), str(r.capacity.sessions),
+    rows = tuple((Join((scenario_label(r), RECOMMENDED_MARK if r.scenario.recommended and r.capacity.feasible
+                        else ""), ""),
+                  "—" if r.nodes_final is None else str(r.nodes_final),
+                  str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
                   _fixed(report.kv.gib, 2), T("limit." + r.capacity.limit)) for r in report.scenarios)
-    return TableBlock(None, tuple(T("summary_table." + c) for c in ("scenario", "nodes", "sessions", "kv", "limit")),
+    sessions = "sessions_instance" if report.layout.spans_nodes else "sessions"
+    return TableBlock(None, tuple(T("summary_table." + c) for c in ("scenario", "nodes", sessions, "kv", "limit")),
                       rows, right_aligned=(1, 2, 3))
 
 
@@ -3009,7 +3798,8 @@ def _text_subheading(block, lang):
 
 def _text_figure(block, lang):
     item = block.figure
-    lines = ["", "  ▸ %s (%s): %s" % (say(item.label, lang), item.key, format_value(item.value, item.unit, lang)),
+    lines = ["", "  ▸ %s (%s): %s" % (say(item.label, lang), item.key,
+                                        format_value(item.value, item.unit, lang, item.absent)),
              "    %s:" % say(T("figure.rationale"), lang),
              "      %s: %s" % (say(T("figure.formula"), lang), say(item.formula, lang)),
              "      %s:" % say(T("figure.inputs"), lang)]
@@ -3114,7 +3904,7 @@ def _md_subheading(block, lang):
 def _md_figure(block, lang):
     item = block.figure
     return ["#### %s (`%s`): %s" % (_md_cell(say(item.label, lang)), item.key,
-                                    _md_cell(format_value(item.value, item.unit, lang))), "",
+                                    _md_cell(format_value(item.value, item.unit, lang, item.absent))), "",
             "- **%s:** `%s`" % (say(T("figure.formula"), lang), say(item.formula, lang).replace("`", "'")),
             "- **%s:** " % say(T("figure.inputs"), lang) + ", ".join(
                 "`%s` = %s" % (name, _md_cell(say(value, lang))) for name, value in item.inputs),
@@ -3179,6 +3969,7 @@ def _json_ready(value, lang):
 
 
 def model_details(report):
+    import dataclasses
     model = report.model
     return {
         "name": model.name, "model_type": model.model_type, "num_hidden_layers": model.num_hidden_layers,
@@ -3192,7 +3983,10 @@ def model_details(report):
         "weight_precision": model.weight_precision, "num_local_experts": model.num_local_experts,
         "num_experts_per_tok": model.num_experts_per_tok,
         "weights": None if model.weights is None else {"weights_bytes": model.weights.weights_bytes,
-                                                        "formula": model.weights.formula},
+                                                        "formula": model.weights.formula,
+                                                        "precision": model.weights.precision},
+        "parameter_count": None if model.parameters is None else dict(
+            dataclasses.asdict(model.parameters), total=model.parameters.total, active=model.parameters.active),
         "layer_groups": [g.details() for g in model.layer_groups],
         "attention_description": attention_description(model),
     }
@@ -3207,9 +4001,13 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "concurrency": options.concurrency, "effective_context": report.context_tokens,
         "effective_context_requested": options.effective_context, "kv_precision": options.kv_precision,
         "kv_bytes_per_element": KV_PRECISIONS[options.kv_precision], "kv_budget_ratio": options.kv_budget_ratio,
-        "runtime_overhead_gib": options.runtime_overhead_gib, "peak_headroom_ratio": options.peak_headroom_ratio,
+        "runtime_overhead_gib": report.overhead_gib, "runtime_overhead_auto": options.runtime_overhead_auto,
+        "peak_headroom_ratio": options.peak_headroom_ratio,
         "kv_accounting": options.kv_accounting, "tensor_parallel": report.tensor_parallel,
-        "instances_per_node": report.instances_per_node, "block_size": options.block_size,
+        "instances_per_node": report.instances_per_node, "pipeline_parallel": report.layout.pipeline_parallel,
+        "nodes_per_instance": report.layout.nodes_per_instance,
+        "data_parallel_attention": options.data_parallel_attention,
+        "weight_precision": options.weight_precision, "block_size": options.block_size,
         "max_num_batched_tokens": options.max_num_batched_tokens, "max_num_seqs": options.max_num_seqs,
         "requests_per_second": options.requests_per_second, "mean_session_seconds": options.mean_session_seconds,
         "hbm_efficiency": options.hbm_efficiency, "mfu": options.mfu, "tpot_slo_ms": options.tpot_slo_ms,
@@ -3229,6 +4027,8 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
                           for f in figures},
             "summary": summary_line(result),
             "units": {f.key: f.unit for f in figures},
+            "feasible": result.capacity.feasible,
+            "limit": result.capacity.limit,
         }
     dictionary = {name: {"what": T("dict.%s.what" % name), "origin": T("origin." + origin),
                          "why_it_matters": T("dict.%s.why" % name), "common_mistake": T("dict.%s.mistake" % name)}
@@ -3314,6 +4114,10 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--peak-headroom-ratio", metavar="R", default=_fixed(DEFAULTS["peak_headroom_ratio"], 2),
                        help=text("help.peak_headroom_ratio"))
     group.add_argument("--tensor-parallel", metavar="N", help=text("help.tensor_parallel"))
+    group.add_argument("--pipeline-parallel", metavar="N", default="1", help=text("help.pipeline_parallel"))
+    group.add_argument("--data-parallel-attention", action="store_true", help=text("help.data_parallel_attention"))
+    group.add_argument("--weight-precision", metavar="P",
+                       help=text("help.weight_precision", choices=", ".join(WEIGHT_PRECISIONS)))
     group.add_argument("--kv-accounting", metavar=text("metavar.basis"), default=DEFAULTS["kv_accounting"],
                        help=text("help.kv_accounting"))
     group.add_argument("--block-size", metavar="TOKENS", default=str(DEFAULTS["block_size"]),
@@ -3343,6 +4147,9 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--version", action="version", version="sizing %s" % __version__, help=text("help.version"))
     group.add_argument("-h", "--help", action="help", help=text("help.help"))
     return parser
+
+
+AUTO = "auto"
 
 
 def _choice(value, option, choices):
@@ -3396,7 +4203,13 @@ def options_from_args(args):
         kv_precision=_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS),
         kv_budget_ratio=parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio", minimum=0,
                                               minimum_inclusive=False, maximum=1),
-        runtime_overhead_gib=parse_fraction_option(args.runtime_overhead_gib, "--runtime-overhead-gib", minimum=0),
+        runtime_overhead_gib=(None if _option_text(args.runtime_overhead_gib) == AUTO else
+                              parse_fraction_option(args.runtime_overhead_gib, "--runtime-overhead-gib", minimum=0)),
+        runtime_overhead_auto=_option_text(args.runtime_overhead_gib) == AUTO,
+        weight_precision=(None if args.weight_precision is None
+                          else _choice(args.weight_precision, "--weight-precision", WEIGHT_PRECISIONS)),
+        pipeline_parallel=parse_int_option(args.pipeline_parallel, "--pipeline-parallel"),
+        data_parallel_attention=args.data_parallel_attention,
         peak_headroom_ratio=parse_fraction_option(args.peak_headroom_ratio, "--peak-headroom-ratio", minimum=0),
         tensor_parallel=(parse_int_option(args.tensor_parallel, "--tensor-parallel")
                          if args.tensor_parallel is not None else None),
