@@ -1169,6 +1169,59 @@ def load_models(path):
     return catalog, names
 
 
+# A Hugging Face model id: organisation/name, as the Hub spells them.
+HUB_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*", re.ASCII)
+HUB_TIMEOUT_S = 30
+
+
+def model_config_path(value):
+    """A local config.json: the path given, or the Hub's copy of a model id's config.json
+    (with its model.safetensors.index.json, when the model has one) in the user's cache.
+
+    Downloads as huggingface_hub does: {HF_ENDPOINT}/{id}/resolve/main/{file}, with the
+    HF_TOKEN as a bearer token when it is set.
+    """
+    if os.path.exists(value) or not HUB_MODEL_ID.fullmatch(value):
+        return value
+    folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+                          "sizing", "hub", value.replace("/", "--"))
+    config = os.path.join(folder, "config.json")
+    if not os.path.exists(config):
+        _hub_download(value, "config.json", folder, required=True)
+        _hub_download(value, SAFETENSORS_INDEX, folder, required=False)
+    return config
+
+
+def _hub_download(model_id, filename, folder, required):
+    import urllib.error
+    import urllib.request
+    endpoint = (os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+    request = urllib.request.Request("%s/%s/resolve/main/%s" % (endpoint, model_id, filename),
+                                     headers={"User-Agent": "sizing/%s" % __version__})
+    if os.environ.get("HF_TOKEN"):
+        request.add_header("Authorization", "Bearer %s" % os.environ["HF_TOKEN"])
+    try:
+        with urllib.request.urlopen(request, timeout=HUB_TIMEOUT_S) as response:
+            data = response.read(MAX_JSON_FILE_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        if error.code == 404 and not required:
+            return
+        if error.code in (401, 403):
+            raise InputError("err.hub_gated", model=model_id, endpoint=endpoint, code=error.code)
+        if error.code == 404:
+            raise InputError("err.hub_missing", model=model_id, endpoint=endpoint)
+        raise InputError("err.hub_http", model=model_id, endpoint=endpoint, code=error.code)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise InputError("err.hub_unreachable", endpoint=endpoint, reason=str(getattr(error, "reason", error)))
+    if len(data) > MAX_JSON_FILE_BYTES:
+        raise InputError("err.file_too_large", path=request.full_url, limit_mib=MAX_JSON_FILE_BYTES // 2 ** 20)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        write_files_atomically([("--model-config", os.path.join(folder, filename), data)])
+    except OSError as error:
+        raise InputError("err.file_unreadable", path=folder, reason=_os_reason(error))
+
+
 def _printable_name(path):
     """A model's name from its config path; bytes that were not UTF-8 shown escaped."""
     return printable(os.path.splitext(os.path.basename(path))[0])
@@ -1177,14 +1230,15 @@ def _printable_name(path):
 def load_inputs(options):
     """The Model, Server and Storage; every catalog entry is validated, not only the chosen one."""
     if options.model_config is not None:
-        raw = load_json_file(options.model_config, allow_constants=True)
+        path = model_config_path(options.model_config)
+        raw = load_json_file(path, allow_constants=True)
         if not isinstance(raw, dict):
-            raise InputError("err.config_not_object", path=options.model_config)
-        model = model_from_config(_printable_name(options.model_config), raw, options.model_config)
+            raise InputError("err.config_not_object", path=path)
+        name = options.model_config.split("/")[-1] if path != options.model_config else _printable_name(path)
+        model = model_from_config(name, raw, path)
         if model.source is None:
             model = _replace(model, source=printable(options.model_config))
-        model = _with_checkpoint_size(model, os.path.join(os.path.dirname(options.model_config),
-                                                          SAFETENSORS_INDEX))
+        model = _with_checkpoint_size(model, os.path.join(os.path.dirname(path), SAFETENSORS_INDEX))
     else:
         catalog, names = load_models(options.models_file)
         models = {name: model_from_config(name, entry, options.models_file) for name, entry in catalog.items()}
@@ -2462,6 +2516,20 @@ MESSAGES = {
     "err.choice": ("{option}: '{value}' inválida; use uma de: {choices}",
                    "{option}: '{value}' is not valid; use one of: {choices}"),
     "err.usage": ("{message}", "{message}"),
+    "err.hub_gated": ("--model-config: '{model}' exige acesso em {endpoint} (HTTP {code}): aceite a licença na "
+                      "página do modelo e defina HF_TOKEN com um token de leitura",
+                      "--model-config: '{model}' needs access on {endpoint} (HTTP {code}): accept the license on "
+                      "the model's page and set HF_TOKEN to a read token"),
+    "err.hub_missing": ("--model-config: '{model}' não existe em {endpoint} (ou não tem config.json); confira o "
+                        "nome, ou passe o caminho de um config.json",
+                        "--model-config: '{model}' is not on {endpoint} (or has no config.json); check the name, "
+                        "or give the path of a config.json"),
+    "err.hub_http": ("--model-config: {endpoint} respondeu HTTP {code} para '{model}'; tente de novo mais tarde",
+                     "--model-config: {endpoint} answered HTTP {code} for '{model}'; try again later"),
+    "err.hub_unreachable": ("--model-config: não foi possível acessar {endpoint} ({reason}); sem rede, baixe o "
+                            "config.json e passe o caminho do arquivo",
+                            "--model-config: could not reach {endpoint} ({reason}); without a network, download "
+                            "the config.json and give its path"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
                             "ao menos uma camada",
                             "--pipeline-parallel: {stages} stages for {layers} layers; every stage needs at least "
@@ -3280,8 +3348,10 @@ MESSAGES = {
     "metavar.profile": ("PERFIL", "PROFILE"),
     "metavar.basis": ("BASE", "BASIS"),
     "help.model": ("modelo do catálogo (ex.: opt-oss-120b)", "model from the catalog (e.g. opt-oss-120b)"),
-    "help.model_config": ("config.json do Hugging Face, no lugar de --model",
-                          "a Hugging Face config.json, instead of --model"),
+    "help.model_config": ("config.json do Hugging Face (caminho, ou id do modelo como org/nome, baixado do Hub), "
+                          "no lugar de --model",
+                          "a Hugging Face config.json (a path, or a model id such as org/name, fetched from the "
+                          "Hub), instead of --model"),
     "help.server": ("servidor do catálogo (ex.: dgx300)", "server from the catalog (e.g. dgx300)"),
     "help.storage": ("perfil de storage (padrão: %(default)s)", "storage profile (default: %(default)s)"),
     "help.concurrency": ("sessões simultâneas (inteiro > 0)", "concurrent sessions (whole number > 0)"),
@@ -4281,10 +4351,10 @@ def write_files_atomically(contents):
         for option, path, text in contents:
             if _is_regular_or_absent(path):
                 real = os.path.realpath(path)
-                staged.append((real, _stage(real, text.encode("utf-8", "backslashreplace"))))
+                staged.append((real, _stage(real, _encoded(text))))
         for option, path, text in contents:
             if not _is_regular_or_absent(path):
-                _write_into(path, text.encode("utf-8", "backslashreplace"))
+                _write_into(path, _encoded(text))
         for real, temporary in staged:
             os.replace(temporary, real)
         staged = []
@@ -4294,6 +4364,10 @@ def write_files_atomically(contents):
     finally:
         for _, temporary in staged:
             _remove_quietly(temporary)
+
+
+def _encoded(text):
+    return text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
 
 
 def _stage(real, data):
