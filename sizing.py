@@ -790,6 +790,9 @@ MODEL_TYPE_DEFAULTS = {
                     "head_dim": 256, "num_key_value_heads": 4, "sliding_window": 4096},
     "llama4_text": {"no_rope_layer_interval": 4},
 }
+# Layers are listed one by one (pipeline stages split them in order); published models
+# have a few hundred at most.
+MAX_LAYERS = 10 ** 6
 CONFIG_VIEW_FIELDS = ("num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
                       "max_position_embeddings", "sliding_window", "sliding_window_pattern",
                       "no_rope_layer_interval")
@@ -816,6 +819,9 @@ def model_from_config(name, raw, path, aliased_from=None):
         else:
             view[key] = None
     layers = require_positive_int(view, "num_hidden_layers", path, name)
+    if layers > MAX_LAYERS:
+        raise InputError("err.too_many_layers", where=_where(path, name, "num_hidden_layers"), layers=layers,
+                         maximum=MAX_LAYERS)
     heads = require_positive_int(view, "num_attention_heads", path, name)
     if view["num_key_value_heads"] is None:
         view["num_key_value_heads"] = heads
@@ -2064,10 +2070,14 @@ def blocker_for(model, server, layout, overhead_gib, hbm_gib, weights_per_node_g
     return None
 
 
+MAX_SUGGESTED_STAGES = 64
+
+
 def smallest_fitting_layout(model, server):
     """The fewest GPUs per instance (TP within a node, any PP) whose stages hold the weights."""
     divisors = [tp for tp in range(1, server.gpus + 1) if server.gpus % tp == 0]
-    candidates = sorted(((tp * pp, pp, tp) for tp in divisors for pp in range(1, model.num_hidden_layers + 1)
+    candidates = sorted(((tp * pp, pp, tp) for tp in divisors
+                         for pp in range(1, min(model.num_hidden_layers, MAX_SUGGESTED_STAGES) + 1)
                          if _whole_nodes(tp * pp, server.gpus)), key=lambda c: (c[0], c[1]))
     for _, pp, tp in candidates:
         layout = Layout(tp, pp, 1, 1, pipeline_stages(model.num_hidden_layers, pp), server.gpus)
@@ -2530,6 +2540,7 @@ MESSAGES = {
                             "config.json e passe o caminho do arquivo",
                             "--model-config: could not reach {endpoint} ({reason}); without a network, download "
                             "the config.json and give its path"),
+    "err.too_many_layers": ("{where}: {layers} camadas; o limite é {maximum}", "{where}: {layers} layers; the limit is {maximum}"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
                             "ao menos uma camada",
                             "--pipeline-parallel: {stages} stages for {layers} layers; every stage needs at least "

@@ -1187,7 +1187,7 @@ class Robustness(TempDirTest):
 FUZZ_TEXT = ("0", "1", "-1", "0.5", "1.5", "2", "7", "100", "1e15", "1e16", "1e-15", "1e-16", "nan", "inf",
              "-inf", "1e999", "١", "０.５", "1/3", "1__0", "_1", "0x10", "", " ", "--", "é", "\udcff", "a\nb",
              "99999999999999999", "131072", "8", "3", "fp8", "bf16", "vllm", "spec", ".5", "5.", "+3", "en",
-             "pt-BR")
+             "pt-BR", "auto", "int4", "mxfp4", "2", "16", "36")
 FUZZ_JSON = ([], {}, [[]], None, True, "x", "", -1, 0, 1, 2.5, "NaN", 10 ** 400, "1e-399", [1, 2], {"a": 1})
 
 
@@ -1195,7 +1195,8 @@ class Fuzz(TempDirTest):
     OPTIONS = ("--concurrency", "--effective-context", "--kv-budget-ratio", "--runtime-overhead-gib",
                "--peak-headroom-ratio", "--tensor-parallel", "--kv-precision", "--kv-accounting",
                "--block-size", "--max-num-batched-tokens", "--max-num-seqs", "--tpot-slo-ms",
-               "--ttft-slo-ms", "--hbm-efficiency", "--mfu", "--model", "--server", "--storage", "--lang")
+               "--ttft-slo-ms", "--hbm-efficiency", "--mfu", "--model", "--server", "--storage", "--lang",
+               "--pipeline-parallel", "--weight-precision")
     # Bounded to about a second in the suite; a longer run outside it raises these.
     option_cases, catalog_cases, seed = 60, 40, 20261128
 
@@ -1219,11 +1220,30 @@ class Fuzz(TempDirTest):
         generator = random.Random(self.seed)
         statuses = set()
         for _ in range(self.option_cases):
-            args = list(QUICK_START) + ["--json-only"]
+            args = list(QUICK_START) + ["--json-only"] + (["--data-parallel-attention"] if generator.random() < 0.1
+                                                          else [])
             for option in generator.sample(self.OPTIONS, generator.randint(1, 3)):
                 args = with_option(args, option, generator.choice(FUZZ_TEXT))
             with self.subTest(args=args):
                 statuses.add(self.assert_ends_well(args))
+        self.assertTrue({0, 2} <= statuses, statuses)
+
+    def test_random_config_mutations(self):
+        generator = random.Random(self.seed + 2)
+        names = ("gpt-oss-120b.json", "DeepSeek-V3.json", "gemma-3-27b-it.json", "Qwen3-235B-A22B.json")
+        statuses = set()
+        for case in range(self.catalog_cases):
+            config = json.loads(HF_CONFIGS[generator.choice(names)][1], parse_constant=float)
+            target = config.get("text_config", config)
+            field = generator.choice(sorted(target) + ["quantization_config", "layer_types", "vocab_size"])
+            target[field] = generator.choice(FUZZ_JSON + (10 ** 7, {"quant_method": "fp8", "weight_block_size": [0]}))
+            text = json.dumps(config, default=str).replace('"NaN"', "NaN")
+            path = self.write("config-%d.json" % case, text.replace('"1e-399"', "1e-399"))
+            extra = generator.choice([[], ["--pipeline-parallel", "2"], ["--weight-precision", "int4"],
+                                      ["--runtime-overhead-gib", "auto"], ["--data-parallel-attention"]])
+            with self.subTest(field=field, value=target[field], extra=extra):
+                statuses.add(self.assert_ends_well(["--model-config", path] + QUICK_START[2:] + extra
+                                                   + ["--json-only"]))
         self.assertTrue({0, 2} <= statuses, statuses)
 
     def test_random_catalog_mutations(self):
@@ -1445,6 +1465,8 @@ class EdgesInProcess(TempDirTest):
     def test_config_errors_name_the_field(self):
         cases = (
             ('[]', "o config deve ser um objeto JSON"),
+            ('{"num_hidden_layers": 10000000, "num_attention_heads": 1, "head_dim": 8, "max_position_embeddings": 9}',
+             "'num_hidden_layers': 10000000 camadas; o limite é 1000000"),
             ('{"num_hidden_layers": 2, "num_attention_heads": 3, "hidden_size": 8, "max_position_embeddings": 9}',
              "'head_dim': head_dim ausente e hidden_size 8 não é divisível por num_attention_heads 3"),
             ('{"num_hidden_layers": 2, "num_attention_heads": 1, "head_dim": 8, "max_position_embeddings": 9, '
