@@ -1150,26 +1150,28 @@ class Robustness(TempDirTest):
         with open(path, encoding="utf-8") as handle:
             self.assertTrue(handle.read().startswith("{"))
 
-    def shell(self, redirect, *args):
-        """Run sizing under bash with a redirection (closed or full streams)."""
-        command = "%s %s %s %s" % (sys.executable, os.path.join(HERE, "sizing.py"),
-                                   " ".join(args or QUICK_START), redirect)
-        done = subprocess.run(["bash", "-c", command], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        return done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+    def shell(self, *redirects):
+        """Run sizing under bash with each redirection (closed or full streams), all at once."""
+        command = "%s %s %s " % (sys.executable, os.path.join(HERE, "sizing.py"), " ".join(QUICK_START))
+        runs = [subprocess.Popen(["bash", "-c", command + redirect], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                for redirect in redirects]
+        return [(run.returncode, out.decode("utf-8"), err.decode("utf-8"))
+                for run, (out, err) in ((run, run.communicate()) for run in runs)]
 
     def test_streams_closed_full_or_gone(self):
-        self.assertEqual(self.shell("| true"), (0, "", ""))
-        self.assertEqual(self.shell("| head -c 10 >/dev/null"), (0, "", ""))
-        self.assertEqual(self.shell("--help | true"), (0, "", ""))
-        for redirect in (">&-", "--help >&-", "> /dev/full", "--json-only > /dev/full"):
+        quiet = ("| true", "| head -c 10 >/dev/null", "--help | true")
+        failing = (">&-", "--help >&-", "> /dev/full", "--json-only > /dev/full")
+        silent = ("--concurrency x 2>&-", "--concurrency x 2>/dev/full", "2>&- >&-")
+        results_ = self.shell(*(quiet + failing + silent))
+        for redirect, result in zip(quiet, results_):
+            self.assertEqual(result, (0, "", ""), redirect)
+        for redirect, (status, out, err) in zip(failing, results_[len(quiet):]):
             with self.subTest(redirect=redirect):
-                status, out, err = self.shell(redirect)
                 self.assertEqual(status, 2, err)
                 self.assertTrue(err.startswith("sizing: error: "), err)
                 self.assertEqual(err.count("\n"), 1, err)
-        for redirect in ("--concurrency x 2>&-", "--concurrency x 2>/dev/full", "2>&- >&-"):
-            with self.subTest(redirect=redirect):
-                self.assertEqual(self.shell(redirect), (2, "", ""))
+        for redirect, result in zip(silent, results_[len(quiet) + len(failing):]):
+            self.assertEqual(result, (2, "", ""), redirect)
 
     def test_older_python_gets_one_line(self):
         old = os.path.expanduser("~/.pyenv/versions/3.6.15/bin/python3")
@@ -1795,7 +1797,8 @@ class HubDownloads(TempDirTest):
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hub)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
+                                       daemon=True)
         self.thread.start()
         self.saved_env = {key: os.environ.get(key) for key in ("HF_ENDPOINT", "HF_TOKEN", "XDG_CACHE_HOME")}
         os.environ["HF_ENDPOINT"] = "http://127.0.0.1:%d" % self.server.server_address[1]
