@@ -60,10 +60,12 @@ class Unit:
     BYTES, GIB, SECONDS, MS = "bytes", "GiB", "s", "ms"
     TOKENS_PER_S, SESSIONS_PER_S = "tokens/s", "sessions/s"
     NODES, SESSIONS = "nodes", "sessions"
+    BLOCKS, TIMES = "blocks", "x"
 
 
 # Decimal places shown for each unit (rounding happens only in section 9).
-UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2}
+UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2,
+               Unit.TIMES: 2}
 
 
 class Level:
@@ -516,6 +518,7 @@ class Options:
     pipeline_parallel: int = 1
     runtime_overhead_auto: bool = False
     data_parallel_attention: bool = False
+    disable_hybrid_kv_cache_manager: bool = False
 
 
 # ---------------------------------------------------------------------------
@@ -887,6 +890,10 @@ def _layer_kinds(name, config, view, layers, path, derivation):
                 or not all(isinstance(kind, str) for kind in kinds)):
             raise InputError("err.layer_types", where=_where(path, name, "layer_types"), layers=layers)
         derivation.append(T("rule.layer_types"))
+        if "attention" in kinds:
+            # Granite 4.0 (granitemoehybrid) writes "attention" for full attention layers.
+            derivation.append(T("rule.attention_is_full"))
+            kinds = ["full_attention" if kind == "attention" else kind for kind in kinds]
         return list(kinds), "layer_types"
     if config.get("hybrid_override_pattern") is not None:
         text = require_text(config, "hybrid_override_pattern", path, name)
@@ -1318,30 +1325,77 @@ def find(figures, key):
 
 
 @dataclass(frozen=True)
+class VllmPool:
+    """vLLM's KV-cache groups for one instance, and the block a request is charged per GPU.
+
+    vLLM 0.33.0, vllm/v1/core/kv_cache_planning.py _get_kv_cache_groups_uniform_page_size:
+    the layers of each attention kind go into groups of one common size g (the fewest
+    layers of any kind, or the most when that is below 1.5 x the fewest); each kind fills
+    cdiv(n, g) groups and the last is padded. Every group draws its blocks from one pool
+    per GPU of floor(KV memory / (g x page)) blocks (get_kv_cache_config_from_groups), and
+    a request needs the blocks of every group (get_max_concurrency_for_kv_cache_config).
+    """
+    group_size: int
+    charged: tuple              # layer groups with their padded layer counts
+    padding_layers: int
+    blocks_per_request: int
+    bytes_per_block_gpu: Fraction   # g pages of one layer on one GPU
+    context_tokens: int
+
+
+def vllm_groups(layer_groups, hybrid_manager):
+    """The layer kinds as vLLM groups them. With the hybrid KV-cache manager off
+    (--disable-hybrid-kv-cache-manager, or a KV connector without hybrid support),
+    sliding and chunked layers are charged as full attention (unify_hybrid_kv_cache_specs)."""
+    if not hybrid_manager:
+        full = [g for g in layer_groups if isinstance(g, MLALatentLayers)] or [
+            FullAttentionLayers(sum(g.count for g in layer_groups))]
+        layer_groups = tuple(full)
+    counts = [g.count for g in layer_groups]
+    size = min(counts)
+    if max(counts) < size * Fraction(3, 2):
+        size = max(counts)
+    charged = tuple(_replace(g, count=cdiv(g.count, size) * size) for g in layer_groups)
+    return size, charged
+
+
+@dataclass(frozen=True)
 class KvPerSession:
     """KV bytes of one session on one instance, under one accounting basis."""
     bytes: int
     gib: Fraction
     figures: tuple
+    pool: object = None         # VllmPool, for the vllm basis
 
 
 def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting, block_size,
-                   max_num_batched_tokens, groups=None):
+                   max_num_batched_tokens, groups=None, hybrid_manager=True):
     """The KV of one session on one instance (or on the layers `groups` of one pipeline stage)."""
     groups = model.layer_groups if groups is None else groups
     bytes_per_element = KV_PRECISIONS[precision]
     # Every group of a model stores the same elements per token (MLA never mixes with others).
     elements = groups[0].elements(model, tensor_parallel)
-    terms, tokens_total = [], 0
+    pool = None
+    layers = sum(g.count for g in groups)
+    if accounting == Basis.VLLM:
+        group_size, groups = vllm_groups(groups, hybrid_manager)
+    terms, tokens_total, blocks_per_request = [], 0, 0
     for group in groups:
         if accounting == Basis.SPEC:
             tokens = group.spec_tokens(context_tokens)
             terms.append("%d × %s" % (group.count, group.spec_term(context_tokens)))
         else:
-            tokens = group.vllm_blocks(context_tokens, block_size, max_num_batched_tokens) * block_size
+            blocks = group.vllm_blocks(context_tokens, block_size, max_num_batched_tokens)
+            blocks_per_request += blocks * group.count // group_size
+            tokens = blocks * block_size
             terms.append("%d × %s × %d" % (group.count, group.vllm_term(
                 context_tokens, block_size, max_num_batched_tokens), block_size))
         tokens_total += group.count * tokens
+    if accounting == Basis.VLLM:
+        page_gpu = Fraction(elements.kv_factor * block_size * elements.elements_per_token * bytes_per_element,
+                            tensor_parallel)
+        pool = VllmPool(group_size, groups, sum(g.count for g in groups) - layers, blocks_per_request,
+                        group_size * page_gpu, context_tokens)
     kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element, 1))
     kv_gib = Fraction(kv_bytes, GIB_BYTES)
     inputs = {"model": model.name, "num_hidden_layers": model.num_hidden_layers,
@@ -1355,7 +1409,9 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
     else:
         inputs["mla_latent_dim"] = model.mla_latent_dim
     if accounting == Basis.VLLM:
-        inputs.update(block_size=block_size, max_num_batched_tokens=max_num_batched_tokens)
+        inputs.update(block_size=block_size, max_num_batched_tokens=max_num_batched_tokens,
+                      kv_cache_group_size=pool.group_size, padding_layers=pool.padding_layers,
+                      blocks_per_request=pool.blocks_per_request)
     suffix = "" if accounting == Basis.SPEC else " (vLLM)"
     formula = T("formula.kv_bytes", factor="2 × " if elements.kv_factor == 2 else "",
                 terms=Join(tuple(terms), " + "), elements=elements.elements_term,
@@ -1369,7 +1425,7 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
                {"kv_per_session_bytes": kv_bytes}, T("expl.kv_gib", kv_gib=kv_gib),
                T("label.kv_per_session_gib", suffix=suffix)),
     )
-    return KvPerSession(kv_bytes, kv_gib, figures)
+    return KvPerSession(kv_bytes, kv_gib, figures, pool)
 
 
 def _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib):
@@ -1702,7 +1758,7 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
          "capacity_basis": basis}, explanation,
         T("label.%s_memory" % unit_key, nodes=layout.nodes_per_instance) if caps
         else T("label." + unit_key, nodes=layout.nodes_per_instance))
-    figures = [memory]
+    figures = [memory] + list(vllm_pool_figures(kv_by_basis[basis].pool, budget_bytes, layout, options))
     bounds = (Bound.MEMORY,)
     if caps:
         bounds = tuple(BOUND_OF_TARGET[name] for name in binding) or bounds
@@ -1724,6 +1780,31 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
     capacity = Capacity(per_instance * per_unit, per_instance, capped,
                         tuple((name, counts[name][0]) for name in Basis.ALL), bounds)
     return figures, capacity
+
+
+def vllm_pool_figures(pool, budget_bytes, layout, options):
+    """What vLLM prints at startup for this budget: GPU blocks and maximum concurrency."""
+    if pool is None or layout.pipeline_parallel > 1 or layout.data_parallel_attention or budget_bytes <= 0:
+        return ()
+    per_gpu = budget_bytes / layout.node_gpus
+    blocks = int(per_gpu // pool.bytes_per_block_gpu)
+    concurrency = Fraction(blocks, pool.blocks_per_request)
+    kinds = Join(tuple(T("formula.vllm_group", groups=g.count // pool.group_size, kind=g.short)
+                       for g in pool.charged))
+    return (
+        figure("vllm_gpu_blocks", blocks, Unit.BLOCKS,
+               T("formula.vllm_gpu_blocks", per_gpu=per_gpu, group_size=pool.group_size,
+                 page=pool.bytes_per_block_gpu / pool.group_size, blocks=blocks),
+               {"kv_budget_bytes_per_gpu": per_gpu, "kv_cache_group_size": pool.group_size,
+                "kv_cache_groups": kinds, "padding_layers": pool.padding_layers, "block_size": options.block_size},
+               T("expl.vllm_gpu_blocks", group_size=pool.group_size, padding=pool.padding_layers)),
+        figure("vllm_max_concurrency", concurrency, Unit.TIMES,
+               T("formula.vllm_max_concurrency", blocks=blocks, per_request=pool.blocks_per_request,
+                 concurrency=concurrency),
+               {"gpu_blocks": blocks, "blocks_per_request": pool.blocks_per_request,
+                "kv_cache_size_tokens": int(concurrency * pool.context_tokens)},
+               T("expl.vllm_max_concurrency")),
+    )
 
 
 # Latency targets and the bound each one sets.
@@ -2144,11 +2225,12 @@ def build_report(options, model, server, storage):
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
     kv_by_basis, stage_kv = {}, {}
     for name in Basis.ALL:
+        hybrid = not options.disable_hybrid_kv_cache_manager
         kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
-                                           options.block_size, options.max_num_batched_tokens)
+                                           options.block_size, options.max_num_batched_tokens, hybrid_manager=hybrid)
         stage_kv[name] = tuple(
             kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, options.block_size,
-                           options.max_num_batched_tokens, model.groups_for_layers(first, end)).bytes
+                           options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid).bytes
             for first, end in layout.stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
     hbm = hbm_total_figure(server)
     weights = weights_figures(model, layout)
@@ -2191,6 +2273,25 @@ def replication_alternative(options, model, server, storage, layout):
     other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
     recommended = other.scenario(RECOMMENDED).capacity
     return (tensor_parallel, other.instances_per_node, recommended.sessions if recommended.feasible else None)
+
+
+def basis_node_counts(report):
+    """(scenario result, nodes under spec, nodes under vllm) for the feasible scenarios: the
+    same arithmetic as nodes_figures, on each basis's sessions by memory."""
+    counts = []
+    layout = report.layout
+    for result in report.scenarios:
+        if not result.capacity.feasible or result.capacity.bounds != (Bound.MEMORY,):
+            continue
+        headroom, ha = result.parameters.peak_headroom_ratio, result.parameters.ha_extra_nodes
+        nodes = {}
+        for basis in Basis.ALL:
+            sessions = result.capacity.memory_sessions(basis)
+            nodes[basis] = (None if sessions == 0 else
+                            (int(cdiv(report.options.concurrency * (1 + headroom), sessions)) + ha)
+                            * layout.nodes_per_instance)
+        counts.append((result, nodes[Basis.SPEC], nodes[Basis.VLLM]))
+    return tuple(counts)
 
 
 def exit_status(report):
@@ -2398,6 +2499,23 @@ def _kv_heads_replicated(report):
                 sessions=report.scenario(RECOMMENDED).capacity.sessions, **params)
 
 
+@alert_rule("max_num_seqs_exceeded_spec", Level.WARNING)
+def _max_num_seqs_exceeded_spec(report):
+    if report.options.kv_accounting != Basis.SPEC:
+        return
+    per_instance = report.scenario(RECOMMENDED).capacity.per_instance
+    if per_instance > report.options.max_num_seqs:
+        yield T("alert.max_num_seqs_exceeded_spec", sessions=per_instance, max_num_seqs=report.options.max_num_seqs)
+
+
+@alert_rule("basis_nodes_differ", Level.WARNING)
+def _basis_nodes_differ(report):
+    differing = tuple(T("alert.basis_nodes_scenario", scenario=scenario_label(result), spec=spec, vllm=vllm)
+                      for result, spec, vllm in basis_node_counts(report) if spec != vllm)
+    if differing:
+        yield T("alert.basis_nodes_differ", scenarios=Join(differing, "; "), basis=report.options.kv_accounting)
+
+
 ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
 
 
@@ -2590,6 +2708,8 @@ MESSAGES = {
                                   "{head_dim}",
                                   "head_dim absent: hidden_size / num_attention_heads = {hidden} / {heads} = "
                                   "{head_dim}"),
+    "rule.attention_is_full": ("layer_types 'attention' é atenção full (Granite 4.0)",
+                               "layer_types 'attention' is full attention (Granite 4.0)"),
     "rule.layer_types": ("tipos de camada lidos de layer_types", "layer kinds read from layer_types"),
     "rule.hybrid_override_pattern": ("hybrid_override_pattern: '*' = atenção, 'M' = Mamba, '-'/'E' = MLP/MoE "
                                      "sem KV",
@@ -2753,6 +2873,13 @@ MESSAGES = {
                                    "({receivers} × {instances}) = {seconds:f3} s",
                                    "sessions × TTFT / (nodes taking over × instances) = {sessions} × {ttft_s:f3} s / "
                                    "({receivers} × {instances}) = {seconds:f3} s"),
+    "formula.vllm_group": ("{groups} {kind}", "{groups} {kind}"),
+    "formula.vllm_gpu_blocks": ("floor(kv_budget_bytes_per_gpu / (kv_cache_group_size × page_bytes)) = floor({per_gpu:f0} "
+                                "/ ({group_size} × {page:p})) = {blocks}",
+                                "floor(kv_budget_bytes_per_gpu / (kv_cache_group_size × page_bytes)) = floor({per_gpu:f0} "
+                                "/ ({group_size} × {page:p})) = {blocks}"),
+    "formula.vllm_max_concurrency": ("gpu_blocks / blocks_per_request = {blocks} / {per_request} = {concurrency:f2}",
+                                     "gpu_blocks / blocks_per_request = {blocks} / {per_request} = {concurrency:f2}"),
     "formula.failover_nobody": ("nenhum nó para assumir (1 nó, sem reserva)", "no node to take over (1 node, no spare)"),
 
     # -- explanations ----------------------------------------------------------
@@ -2877,6 +3004,20 @@ MESSAGES = {
                   "Compute-bound prefill: 2 FLOPs per active parameter per token, plus causal attention "
                   "(query-key pairs attended in each layer), divided by the instance's dense FLOPS × MFU. A lower "
                   "bound: no queue, no communication."),
+    "expl.vllm_gpu_blocks": ("O pool de blocos de cada GPU, como o vLLM 0.33 o monta: os grupos de KV cache têm "
+                             "{group_size} camadas cada ({padding} de enchimento), e um bloco ocupa uma página em "
+                             "cada camada do grupo.",
+                             "Each GPU's block pool, as vLLM 0.33 builds it: the KV-cache groups have {group_size} "
+                             "layers each ({padding} of padding), and a block takes one page in every layer of the "
+                             "group."),
+    "expl.vllm_max_concurrency": ("O \"Maximum concurrency\" que o vLLM imprime na partida: blocos da GPU divididos "
+                                  "pelos blocos que uma sessão de contexto inteiro pede em todos os grupos; as "
+                                  "sessões são a parte inteira, e kv_cache_size_tokens é o \"GPU KV cache size\" "
+                                  "(concorrência × contexto).",
+                                  "The \"Maximum concurrency\" vLLM prints at startup: the GPU's blocks divided by the "
+                                  "blocks a whole-context session needs across all groups; sessions are its whole "
+                                  "part, and kv_cache_size_tokens is the \"GPU KV cache size\" (concurrency × "
+                                  "context)."),
     "expl.weights_load": ("Tempo mínimo para ler do storage os pesos de todas as instâncias do nó.",
                           "Shortest time to read the weights of every instance on the node from storage."),
     "expl.kv_restore": ("Tempo para trazer de volta do storage o KV de uma sessão (offload ou failover).",
@@ -2915,6 +3056,8 @@ MESSAGES = {
     "label.sessions_per_instance": ("Sessões por instância ({nodes} nós)", "Sessions per instance ({nodes} nodes)"),
     "label.sessions_per_instance_memory": ("Sessões por instância pela memória ({nodes} nós)",
                                            "Sessions per instance by memory ({nodes} nodes)"),
+    "label.vllm_gpu_blocks": ("Blocos de KV por GPU (vLLM)", "KV blocks per GPU (vLLM)"),
+    "label.vllm_max_concurrency": ("Concorrência máxima (vLLM)", "Maximum concurrency (vLLM)"),
     "label.runtime_overhead_gib": ("Overhead de runtime (auto)", "Runtime overhead (auto)"),
     "label.nodes_capacity": ("Nós por capacidade", "Nodes for capacity"),
     "label.nodes_with_headroom": ("Nós com headroom", "Nodes with headroom"),
@@ -2978,6 +3121,8 @@ MESSAGES = {
     "unit.sessions/s": ("sessões/s", "sessions/s"),
     "unit.nodes": ("nós", "nodes"),
     "unit.sessions": ("sessões", "sessions"),
+    "unit.blocks": ("blocos", "blocks"),
+    "unit.x": ("x", "x"),
     "value.not_applicable": ("— (não se aplica)", "— (not applicable)"),
     "value.no_session": ("— (nenhuma sessão cabe)", "— (no session fits)"),
     "value.infeasible": ("— (inviável)", "— (infeasible)"),
@@ -3089,6 +3234,18 @@ MESSAGES = {
                                  "Relaxe a meta, reduza o contexto ou aumente o --tensor-parallel",
                                  "memory holds sessions, but the {bound} target is not met even with one. Relax "
                                  "the target, reduce the context or raise --tensor-parallel"),
+    "alert.max_num_seqs_exceeded_spec": ("No RECOMENDADO a base spec põe {sessions} sessões numa instância, mais que "
+                                         "o --max-num-seqs {max_num_seqs} com que o motor agrupa sessões: o vLLM não "
+                                         "rodará tantas ao mesmo tempo (veja --kv-accounting vllm).",
+                                         "In RECOMMENDED the spec basis puts {sessions} sessions on an instance, more "
+                                         "than the --max-num-seqs {max_num_seqs} the engine batches: vLLM will not run "
+                                         "that many at once (see --kv-accounting vllm)."),
+    "alert.basis_nodes_differ": ("As bases de contabilidade dão números de nós diferentes: {scenarios} (base usada: "
+                                 "{basis}).",
+                                 "The accounting bases give different node counts: {scenarios} (basis used: "
+                                 "{basis})."),
+    "alert.basis_nodes_scenario": ("{scenario} {spec} pela fórmula do guia (spec), {vllm} pelo vLLM",
+                                   "{scenario} {spec} by the guide's formula (spec), {vllm} by vLLM"),
     "alert.max_num_seqs_binding": ("max_num_seqs ({max_num_seqs}) limita as sessões por instância abaixo do que a "
                                    "memória admite.",
                                    "max_num_seqs ({max_num_seqs}) limits the sessions per instance below what "
@@ -3108,6 +3265,8 @@ MESSAGES = {
                          "storage `{storage}`, {concurrency}, context of {context} tokens."),
     "report.summary": ("Resumo", "Summary"),
     "summary.line": ("{label}: {nodes} ({details})", "{label}: {nodes} ({details})"),
+    "summary.other_basis": ("(pela base {basis}: {scenarios})", "(on the {basis} basis: {scenarios})"),
+    "summary.other_basis_scenario": ("{label} {nodes}", "{label} {nodes}"),
     "summary.infeasible": ("{label}: inviável ({reason})", "{label}: infeasible ({reason})"),
     "summary.no_session": ("{label}: nenhuma sessão cabe em um nó", "{label}: no session fits in a node"),
     "summary.use_in_production": (" ← USAR EM PRODUÇÃO", " ← USE IN PRODUCTION"),
@@ -3382,6 +3541,12 @@ MESSAGES = {
                                   "activations and CUDA graphs per GPU) (default: %(default)s)"),
     "help.weight_precision": ("precisão das camadas lineares dos pesos: {choices} (padrão: a do checkpoint)",
                               "precision of the weights' linear layers: {choices} (default: the checkpoint's)"),
+    "help.disable_hybrid_kv_cache_manager": ("base vllm: cobra camadas sliding e chunked como full, como o vLLM "
+                                             "faz sem o gerenciador híbrido (ou com um conector de KV sem suporte "
+                                             "a ele, como o LMCache)",
+                                             "vllm basis: charge sliding and chunked layers as full, as vLLM does "
+                                             "without its hybrid manager (or with a KV connector that lacks it, "
+                                             "such as LMCache)"),
     "help.pipeline_parallel": ("estágios de pipeline por instância; uma instância tem TP × PP GPUs e pode ocupar "
                                "vários nós (padrão: %(default)s)",
                                "pipeline stages per instance; an instance has TP × PP GPUs and may span nodes "
@@ -3661,6 +3826,15 @@ def summary_line(result):
     return Join((line, T("summary.use_in_production")), "") if scenario.recommended else line
 
 
+def other_basis_line(report):
+    """When the other accounting basis needs another node count, the summary says so."""
+    other = Basis.VLLM if report.options.kv_accounting == Basis.SPEC else Basis.SPEC
+    differing = tuple(T("summary.other_basis_scenario", label=scenario_label(result),
+                        nodes=T("count.nodes", n=vllm if other == Basis.VLLM else spec))
+                      for result, spec, vllm in basis_node_counts(report) if spec != vllm and None not in (spec, vllm))
+    return (T("summary.other_basis", basis=other, scenarios=Join(differing)),) if differing else ()
+
+
 def outline(report):
     """The full report as blocks: title, summary, the guide's four sections."""
     options = report.options
@@ -3670,7 +3844,7 @@ def outline(report):
                                         storage=report.storage.name,
                                         concurrency=T("count.concurrent_sessions", n=options.concurrency),
                                         context=report.context_tokens)),
-        SummaryBlock(T("report.summary"), tuple(summary_line(r) for r in report.scenarios)),
+        SummaryBlock(T("report.summary"), tuple(summary_line(r) for r in report.scenarios) + other_basis_line(report)),
         SectionBlock(1, T("section.inputs")),
     ]
     blocks.extend(input_blocks(report))
@@ -4207,6 +4381,8 @@ def build_parser(lang=DEFAULT_LANGUAGE):
                        help=text("help.max_num_batched_tokens"))
     group.add_argument("--max-num-seqs", metavar="N", default=str(DEFAULTS["max_num_seqs"]),
                        help=text("help.max_num_seqs"))
+    group.add_argument("--disable-hybrid-kv-cache-manager", action="store_true",
+                       help=text("help.disable_hybrid_kv_cache_manager"))
     group = parser.add_argument_group(text("help.group.latency"))
     group.add_argument("--tpot-slo-ms", metavar="MS", help=text("help.tpot_slo_ms"))
     group.add_argument("--ttft-slo-ms", metavar="MS", help=text("help.ttft_slo_ms"))
@@ -4291,6 +4467,7 @@ def options_from_args(args):
                           else _choice(args.weight_precision, "--weight-precision", WEIGHT_PRECISIONS)),
         pipeline_parallel=parse_int_option(args.pipeline_parallel, "--pipeline-parallel"),
         data_parallel_attention=args.data_parallel_attention,
+        disable_hybrid_kv_cache_manager=args.disable_hybrid_kv_cache_manager,
         peak_headroom_ratio=parse_fraction_option(args.peak_headroom_ratio, "--peak-headroom-ratio", minimum=0),
         tensor_parallel=(parse_int_option(args.tensor_parallel, "--tensor-parallel")
                          if args.tensor_parallel is not None else None),

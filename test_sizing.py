@@ -315,8 +315,9 @@ class Properties(unittest.TestCase):
 # ---------------------------------------------------------------------------
 
 class Alerts(unittest.TestCase):
-    def test_quick_start_has_only_long_context_alert(self):
-        self.assertEqual(codes(report_for(QUICK_START)), ["long_context_storage_io"])
+    def test_quick_start_alerts_long_context_and_the_basis_difference(self):
+        # Issue 10: under vLLM's accounting RECOMENDADO needs 4 nodes, not the guide formula's 3.
+        self.assertEqual(codes(report_for(QUICK_START)), ["long_context_storage_io", "basis_nodes_differ"])
 
     def test_context_clamped(self):
         report = report_for(QUICK_START[:9] + ["200000"])
@@ -351,7 +352,8 @@ class Alerts(unittest.TestCase):
         _, text, _ = run_cli(args)
         _, markdown, _ = run_cli(args + ["--markdown-only"])
         document = run_json(args)
-        self.assertEqual([a["code"] for a in document["alerts"]], ["kv_precision_high", "long_context_storage_io"])
+        self.assertEqual([a["code"] for a in document["alerts"]],
+                         ["kv_precision_high", "long_context_storage_io", "basis_nodes_differ"])
         for alert in document["alerts"]:
             self.assertEqual(set(alert), {"level", "code", "message"})
             self.assertIn(alert["code"], text)
@@ -1961,6 +1963,7 @@ EXPECTED_RECOMMENDED_MARKDOWN = (
     '| Nível | Código | Mensagem |\n'
     '|---|---|---|\n'
     "| ⚠️ warning | `long_context_storage_io` | Contexto efetivo de 131072 tokens (> 128000): cada sessão carrega 2.25 GiB de KV; restaurar uma sessão do storage 'profile_default' leva 0.087 s (11.58 sessões/s por nó); no RECOMENDADO, as sessões de um nó que falha voltam em 28.8 s. |\n"
+    '| ⚠️ warning | `basis_nodes_differ` | As bases de contabilidade dão números de nós diferentes: RECOMENDADO 3 pela fórmula do guia (spec), 4 pelo vLLM (base usada: spec). |\n'
 )
 
 
@@ -2022,6 +2025,7 @@ RESUMO
   MÍNIMO: 2 nós (sem HA, sem headroom)
   RECOMENDADO: 3 nós (N+1, 20% headroom) ← USAR EM PRODUÇÃO
   IDEAL: 5 nós (N+2, 30% headroom, budget 65%)
+  (pela base vllm: RECOMENDADO 4 nós)
 
 ┌──────────────────────────────────────────────────────────────────────┐
 │ SEÇÃO 1: ENTRADAS                                                    │
@@ -2648,6 +2652,7 @@ RESUMO
 │ SEÇÃO 4: ALERTAS E RISCOS                                            │
 └──────────────────────────────────────────────────────────────────────┘
   ⚠️ [warning] long_context_storage_io: Contexto efetivo de 131072 tokens (> 128000): cada sessão carrega 2.25 GiB de KV; restaurar uma sessão do storage 'profile_default' leva 0.087 s (11.58 sessões/s por nó); no RECOMENDADO, as sessões de um nó que falha voltam em 28.8 s.
+  ⚠️ [warning] basis_nodes_differ: As bases de contabilidade dão números de nós diferentes: RECOMENDADO 3 pela fórmula do guia (spec), 4 pelo vLLM (base usada: spec).
 
 ''',
     'markdown|pt-BR': '''# Relatório de Dimensionamento de Inferência LLM
@@ -2659,6 +2664,7 @@ Gerado por `sizing 2.1.0` (schema 2.1). Modelo `opt-oss-120b`, servidor `dgx300`
 - MÍNIMO: 2 nós (sem HA, sem headroom)
 - RECOMENDADO: 3 nós (N+1, 20% headroom) ← USAR EM PRODUÇÃO
 - IDEAL: 5 nós (N+2, 30% headroom, budget 65%)
+- (pela base vllm: RECOMENDADO 4 nós)
 
 ## 📋 Seção 1: Entradas
 
@@ -3080,6 +3086,7 @@ Gerado por `sizing 2.1.0` (schema 2.1). Modelo `opt-oss-120b`, servidor `dgx300`
 | Nível | Código | Mensagem |
 |---|---|---|
 | ⚠️ warning | `long_context_storage_io` | Contexto efetivo de 131072 tokens (> 128000): cada sessão carrega 2.25 GiB de KV; restaurar uma sessão do storage 'profile_default' leva 0.087 s (11.58 sessões/s por nó); no RECOMENDADO, as sessões de um nó que falha voltam em 28.8 s. |
+| ⚠️ warning | `basis_nodes_differ` | As bases de contabilidade dão números de nós diferentes: RECOMENDADO 3 pela fórmula do guia (spec), 4 pelo vLLM (base usada: spec). |
 ''',
     'summary|pt-BR': '''Cenário         Nós  Sessões por nó  KV por sessão (GiB)  Limite
 MÍNIMO            2             629                 2.25  memória
@@ -3087,6 +3094,7 @@ RECOMENDADO ✅    3             629                 2.25  memória
 IDEAL             5             584                 2.25  memória
 
 ⚠️ [warning] long_context_storage_io: Contexto efetivo de 131072 tokens (> 128000): cada sessão carrega 2.25 GiB de KV; restaurar uma sessão do storage 'profile_default' leva 0.087 s (11.58 sessões/s por nó); no RECOMENDADO, as sessões de um nó que falha voltam em 28.8 s.
+⚠️ [warning] basis_nodes_differ: As bases de contabilidade dão números de nós diferentes: RECOMENDADO 3 pela fórmula do guia (spec), 4 pelo vLLM (base usada: spec).
 ''',
     'text|en': '''════════════════════════════════════════════════════════════════════════
 LLM INFERENCE SIZING REPORT (sizing 2.1.0)
@@ -3096,6 +3104,7 @@ SUMMARY
   MINIMUM: 2 nodes (no HA, no headroom)
   RECOMMENDED: 3 nodes (N+1, 20% headroom) ← USE IN PRODUCTION
   IDEAL: 5 nodes (N+2, 30% headroom, budget 65%)
+  (on the vllm basis: RECOMMENDED 4 nodes)
 
 ┌──────────────────────────────────────────────────────────────────────┐
 │ SECTION 1: INPUTS                                                    │
@@ -3722,6 +3731,7 @@ SUMMARY
 │ SECTION 4: ALERTS AND RISKS                                          │
 └──────────────────────────────────────────────────────────────────────┘
   ⚠️ [warning] long_context_storage_io: Effective context of 131072 tokens (> 128000): each session holds 2.25 GiB of KV; restoring one session from storage 'profile_default' takes 0.087 s (11.58 sessions/s per node); in RECOMMENDED, a failed node's sessions are back in 28.8 s.
+  ⚠️ [warning] basis_nodes_differ: The accounting bases give different node counts: RECOMMENDED 3 by the guide's formula (spec), 4 by vLLM (basis used: spec).
 
 ''',
     'markdown|en': '''# LLM Inference Sizing Report
@@ -3733,6 +3743,7 @@ Generated by `sizing 2.1.0` (schema 2.1). Model `opt-oss-120b`, server `dgx300`,
 - MINIMUM: 2 nodes (no HA, no headroom)
 - RECOMMENDED: 3 nodes (N+1, 20% headroom) ← USE IN PRODUCTION
 - IDEAL: 5 nodes (N+2, 30% headroom, budget 65%)
+- (on the vllm basis: RECOMMENDED 4 nodes)
 
 ## 📋 Section 1: Inputs
 
@@ -4154,6 +4165,7 @@ Generated by `sizing 2.1.0` (schema 2.1). Model `opt-oss-120b`, server `dgx300`,
 | Level | Code | Message |
 |---|---|---|
 | ⚠️ warning | `long_context_storage_io` | Effective context of 131072 tokens (> 128000): each session holds 2.25 GiB of KV; restoring one session from storage 'profile_default' takes 0.087 s (11.58 sessions/s per node); in RECOMMENDED, a failed node's sessions are back in 28.8 s. |
+| ⚠️ warning | `basis_nodes_differ` | The accounting bases give different node counts: RECOMMENDED 3 by the guide's formula (spec), 4 by vLLM (basis used: spec). |
 ''',
     'summary|en': '''Scenario        Nodes  Sessions per node  KV per session (GiB)  Limit
 MINIMUM             2                629                  2.25  memory
@@ -4161,6 +4173,7 @@ RECOMMENDED ✅      3                629                  2.25  memory
 IDEAL               5                584                  2.25  memory
 
 ⚠️ [warning] long_context_storage_io: Effective context of 131072 tokens (> 128000): each session holds 2.25 GiB of KV; restoring one session from storage 'profile_default' takes 0.087 s (11.58 sessions/s per node); in RECOMMENDED, a failed node's sessions are back in 28.8 s.
+⚠️ [warning] basis_nodes_differ: The accounting bases give different node counts: RECOMMENDED 3 by the guide's formula (spec), 4 by vLLM (basis used: spec).
 ''',
 }
 
