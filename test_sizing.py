@@ -1862,6 +1862,79 @@ class HubDownloads(TempDirTest):
 
 
 # ---------------------------------------------------------------------------
+# vLLM's own rules (issue 10, part): groups, the per-GPU block pool, the hybrid manager
+# ---------------------------------------------------------------------------
+
+class VllmRules(TempDirTest):
+    def log_server(self):
+        # The gpt-oss-120b run on 8x H200 (vLLM 0.22.1): 428,888 blocks of 64 tokens per GPU, plus the
+        # checkpoint, as in test_vllm_log_196_sessions.
+        return self.write("servers.json", '{"h200-log": {"gpus": 8, "hbm_per_gpu_gb": 134.644655718375}}')
+
+    def log_args(self, *extra):
+        return ["--model", "gpt-oss-120b", "--server", "h200-log", "--servers-file", self.log_server(),
+                "--concurrency", "100", "--effective-context", "131072", "--kv-precision", "bf16",
+                "--block-size", "64", "--kv-accounting", "vllm",
+                "--runtime-overhead-gib", "60.799999999813735485076904296875", "--kv-budget-ratio", "1"] + list(extra)
+
+    def test_the_block_pool_reproduces_the_published_log(self):
+        minimum = results(report_for(self.log_args()), "minimum")
+        # 18 full + 18 sliding layers: one group size of 18, a page of 64 tokens x 1 KV head x 64 x 2 x 2
+        # bytes per layer and GPU; 2048 full blocks + cdiv(127 + 8192, 64) + 1 = 131 sliding blocks.
+        self.assertEqual(minimum["vllm_gpu_blocks"], 428888)
+        self.assertEqual(minimum["vllm_max_concurrency"], Fraction(428888, 2048 + 131))
+        self.assertEqual(sizing._fixed(minimum["vllm_max_concurrency"], 2), "196.83")
+        self.assertEqual(minimum["sessions_per_node"], 196)
+
+    def test_without_the_hybrid_manager_every_layer_is_full(self):
+        # The same run with LMCache (no hybrid support) printed 104.71x: 428,888 x 18 / (36 x 2048).
+        minimum = results(report_for(self.log_args("--disable-hybrid-kv-cache-manager")), "minimum")
+        self.assertEqual(minimum["vllm_max_concurrency"], Fraction(428888 * 18, 36 * 2048))
+        self.assertEqual(sizing._fixed(minimum["vllm_max_concurrency"], 2), "104.71")
+        self.assertEqual(minimum["sessions_per_node"], 104)
+
+    def test_gemma_3_sliding_layers_are_padded_to_whole_groups(self):
+        # 10 full + 52 sliding: groups of 10, so six sliding groups charge 60 layers (8 of padding).
+        args = ["--model-config", self.hf_config("gemma-3-27b-it.json"), "--server", "dgx300", "--concurrency",
+                "100", "--effective-context", "8192", "--kv-accounting", "vllm", "--tensor-parallel", "1"]
+        report = report_for(args)
+        inputs = dict(report.common[0].inputs)
+        self.assertEqual((inputs["kv_cache_group_size"], inputs["padding_layers"]), (10, 8))
+        full_blocks, sliding_blocks = 8192 // 16, 8192 // 16 + 1
+        self.assertEqual(inputs["blocks_per_request"], full_blocks + 6 * sliding_blocks)
+        per_layer_token_bytes = 2 * 16 * 128
+        self.assertEqual(results(report, "minimum")["kv_per_session_bytes"],
+                         (10 * full_blocks + 60 * sliding_blocks) * 16 * per_layer_token_bytes)
+        # Summing the 52 sliding layers would admit about 13% more sessions than vLLM does at 8k.
+        unpadded = 10 * full_blocks + 52 * sliding_blocks
+        self.assertEqual(sizing._fixed(Fraction(10 * full_blocks + 60 * sliding_blocks, unpadded), 3), "1.129")
+
+    def test_granite_attention_layers_are_full(self):
+        report = report_for(["--model-config", self.hf_config("granite-4.0-micro.json"), "--server", "dgx300",
+                             "--concurrency", "10", "--effective-context", "8192"])
+        self.assertEqual([(g.kind, g.count) for g in report.model.layer_groups], [("full_attention", 40)])
+        self.assertIsNone(report.model.num_local_experts)
+        self.assertIn("Granite 4.0", explanation(report.common[0]))
+
+    def test_spec_above_max_num_seqs_is_a_warning(self):
+        self.assertIn("max_num_seqs_exceeded_spec", codes(report_for(QUICK_START[:9] + ["8192"])))
+        self.assertNotIn("max_num_seqs_exceeded_spec", codes(report_for(QUICK_START)))
+        self.assertNotIn("max_num_seqs_exceeded_spec",
+                         codes(report_for(QUICK_START[:9] + ["8192", "--max-num-seqs", "100000"])))
+
+    def test_the_summary_shows_the_other_basis_when_the_nodes_differ(self):
+        _, out, _ = run_cli(QUICK_START + ["--kv-accounting", "vllm", "--summary-only", "--lang", "en"])
+        self.assertIn("basis_nodes_differ: The accounting bases give different node counts: RECOMMENDED 3 by the "
+                      "guide's formula (spec), 4 by vLLM (basis used: vllm).", out)
+        _, text, _ = run_cli(QUICK_START + ["--kv-accounting", "vllm"])
+        self.assertIn("  IDEAL: 5 nós (N+2, 30% headroom, budget 65%)\n  (pela base spec: RECOMENDADO 3 nós)\n", text)
+        same = ["--model", "Llama-3.1-8B", "--server", "dgx200", "--concurrency", "100", "--effective-context",
+                "8192", "--max-num-seqs", "2000"]
+        self.assertNotIn("basis_nodes_differ", codes(report_for(same)))
+        self.assertNotIn("(pela base", run_cli(same)[1])
+
+
+# ---------------------------------------------------------------------------
 # Whole output: the quick start's RECOMENDADO section and alerts, as reviewed
 # ---------------------------------------------------------------------------
 
@@ -2012,6 +2085,7 @@ HF_CONFIGS = {
     'Qwen3-30B-A3B.json': ('Qwen/Qwen3-30B-A3B config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n  "architectures": [\n    "Qwen3MoeForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "bos_token_id": 151643,\n  "decoder_sparse_step": 1,\n  "eos_token_id": 151645,\n  "head_dim": 128,\n  "hidden_act": "silu",\n  "hidden_size": 2048,\n  "initializer_range": 0.02,\n  "intermediate_size": 6144,\n  "max_position_embeddings": 40960,\n  "max_window_layers": 48,\n  "mlp_only_layers": [],\n  "model_type": "qwen3_moe",\n  "moe_intermediate_size": 768,\n  "norm_topk_prob": true,\n  "num_attention_heads": 32,\n  "num_experts": 128,\n  "num_experts_per_tok": 8,\n  "num_hidden_layers": 48,\n  "num_key_value_heads": 4,\n  "output_router_logits": false,\n  "rms_norm_eps": 1e-06,\n  "rope_scaling": null,\n  "rope_theta": 1000000.0,\n  "router_aux_loss_coef": 0.001,\n  "sliding_window": null,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.51.0",\n  "use_cache": true,\n  "use_sliding_window": false,\n  "vocab_size": 151936\n}'),
     'Mixtral-8x7B-v0.1.json': ('mistralai/Mixtral-8x7B-v0.1 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "MixtralForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 1,\n    "eos_token_id": 2,\n    "hidden_act": "silu",\n    "hidden_size": 4096,\n    "initializer_range": 0.02,\n    "intermediate_size": 14336,\n    "max_position_embeddings": 32768,\n    "model_type": "mixtral",\n    "num_attention_heads": 32,\n    "num_experts_per_tok": 2,\n    "num_hidden_layers": 32,\n    "num_key_value_heads": 8,\n    "num_local_experts": 8,\n    "output_router_logits": false,\n    "rms_norm_eps": 1e-05,\n    "rope_theta": 1000000.0,\n    "router_aux_loss_coef": 0.02,\n    "sliding_window": null,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.36.0.dev0",\n    "use_cache": true,\n    "vocab_size": 32000\n}\n'),
     'gpt-oss-20b.json': ('openai/gpt-oss-20b config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n  "architectures": [\n    "GptOssForCausalLM"\n  ],\n  "attention_bias": true,\n  "attention_dropout": 0.0,\n  "eos_token_id": 200002,\n  "experts_per_token": 4,\n  "head_dim": 64,\n  "hidden_act": "silu",\n  "hidden_size": 2880,\n  "initial_context_length": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 2880,\n  "layer_types": [\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention"\n  ],\n  "max_position_embeddings": 131072,\n  "model_type": "gpt_oss",\n  "num_attention_heads": 64,\n  "num_experts_per_tok": 4,\n  "num_hidden_layers": 24,\n  "num_key_value_heads": 8,\n  "num_local_experts": 32,\n  "output_router_logits": false,\n  "pad_token_id": 199999,\n  "quantization_config": {\n    "modules_to_not_convert": [\n      "model.layers.*.self_attn",\n      "model.layers.*.mlp.router",\n      "model.embed_tokens",\n      "lm_head"\n    ],\n    "quant_method": "mxfp4"\n  },\n  "rms_norm_eps": 1e-05,\n  "rope_scaling": {\n    "beta_fast": 32.0,\n    "beta_slow": 1.0,\n    "factor": 32.0,\n    "original_max_position_embeddings": 4096,\n    "rope_type": "yarn",\n    "truncate": false\n  },\n  "rope_theta": 150000,\n  "router_aux_loss_coef": 0.9,\n  "sliding_window": 128,\n  "swiglu_limit": 7.0,\n  "tie_word_embeddings": false,\n  "transformers_version": "4.55.0.dev0",\n  "use_cache": true,\n  "vocab_size": 201088\n}'),
+    'granite-4.0-micro.json': ("ibm-granite/granite-4.0-micro config.json as quoted in IBM's CodeEngine serverless-fleets inferencing README, reduced to the fields that shape the KV cache", '{"architectures": ["GraniteMoeHybridForCausalLM"], "model_type": "granitemoehybrid", "hidden_size": 2560, "num_hidden_layers": 40, "num_attention_heads": 40, "num_key_value_heads": 8, "max_position_embeddings": 131072, "num_local_experts": 0, "layer_types": ["attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention", "attention"]}'),
 }
 
 
