@@ -155,6 +155,19 @@ DEFAULTS = {
     "lang": DEFAULT_LANGUAGE,
 }
 
+
+# The vLLM rules that change a count, by release (the README has the table and sources):
+# - from 0.26, sliding and chunked layers reserve for max_in_flight_tokens =
+#   max_concurrent_batches x max_num_batched_tokens (tenstorrent/tt-xla PR #5908 on the
+#   0.26.0 uplift; vllm/config/vllm.py in 0.33.0), with async scheduling on by default
+#   (vLLM PR #47728: "async scheduling (now default)"); before, max_num_batched_tokens;
+# - in 0.33, the pool holds one null block back, and vLLM refuses to start when the
+#   rest cannot hold one request of max_model_len (kv_cache_planning.py,
+#   check_enough_kv_cache_memory); earlier releases were not checked for it;
+# - before 0.9, the printed concurrency was num_blocks x block_size / max_model_len.
+VLLM_RELEASES = {"in_flight": (0, 26), "null_block": (0, 33), "grouped_concurrency": (0, 9)}
+NEWEST_VLLM = (0, 33)
+
 # The parameter dictionary: (parameter, origin). What it is, why it matters and
 # the common mistake live in the message table as dict.<parameter>.{what,why,mistake}.
 PARAMETER_DICTIONARY = (
@@ -519,6 +532,8 @@ class Options:
     runtime_overhead_auto: bool = False
     data_parallel_attention: bool = False
     disable_hybrid_kv_cache_manager: bool = False
+    vllm_version: tuple = NEWEST_VLLM
+    async_scheduling: object = None         # None: the release's default
 
 
 # ---------------------------------------------------------------------------
@@ -550,11 +565,11 @@ class FullAttentionLayers:
     def spec_term(self, context_tokens):
         return "%d" % context_tokens
 
-    def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
+    def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):
         # vLLM FullAttentionSpec.max_memory_usage_bytes: cdiv(max_model_len, block_size)
         return cdiv(context_tokens, block_size)
 
-    def vllm_term(self, context_tokens, block_size, max_num_batched_tokens):
+    def vllm_term(self, context_tokens, block_size, in_flight_tokens):
         return "cdiv(%d, %d)" % (context_tokens, block_size)
 
     def attended_pairs(self, tokens):
@@ -588,15 +603,16 @@ class SlidingWindowLayers(FullAttentionLayers):
     def spec_term(self, context_tokens):
         return "min(%d, %d)" % (self.window, context_tokens)
 
-    def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
-        # vLLM SlidingWindowSpec: window - 1 computed tokens plus the newly
-        # scheduled ones, capped at max_model_len, + 1 block for misalignment.
-        tokens = min(self.window - 1 + max_num_batched_tokens, context_tokens)
+    def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):
+        # vLLM SlidingWindowSpec.max_admission_blocks_per_request: window - 1 computed
+        # tokens plus the tokens still in flight, capped at max_model_len, + 1 block
+        # because the window may not start at a block boundary.
+        tokens = min(self.window - 1 + in_flight_tokens, context_tokens)
         return cdiv(tokens, block_size) + 1
 
-    def vllm_term(self, context_tokens, block_size, max_num_batched_tokens):
+    def vllm_term(self, context_tokens, block_size, in_flight_tokens):
         return "(cdiv(min(%d - 1 + %d, %d), %d) + 1)" % (
-            self.window, max_num_batched_tokens, context_tokens, block_size)
+            self.window, in_flight_tokens, context_tokens, block_size)
 
     def attended_pairs(self, tokens):
         w = min(self.window, tokens)
@@ -622,14 +638,14 @@ class ChunkedLocalLayers(FullAttentionLayers):
     def spec_term(self, context_tokens):
         return "min(%d, %d)" % (self.chunk, context_tokens)
 
-    def vllm_blocks(self, context_tokens, block_size, max_num_batched_tokens):
-        # vLLM ChunkedLocalAttentionSpec: chunk + newly scheduled tokens, capped.
-        tokens = min(self.chunk + max_num_batched_tokens, context_tokens)
+    def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):
+        # vLLM ChunkedLocalAttentionSpec: chunk + tokens in flight, capped.
+        tokens = min(self.chunk + in_flight_tokens, context_tokens)
         return cdiv(tokens, block_size)
 
-    def vllm_term(self, context_tokens, block_size, max_num_batched_tokens):
+    def vllm_term(self, context_tokens, block_size, in_flight_tokens):
         return "cdiv(min(%d + %d, %d), %d)" % (
-            self.chunk, max_num_batched_tokens, context_tokens, block_size)
+            self.chunk, in_flight_tokens, context_tokens, block_size)
 
     def attended_pairs(self, tokens):
         whole, rest = divmod(tokens, self.chunk)
@@ -1325,6 +1341,29 @@ def find(figures, key):
 
 
 @dataclass(frozen=True)
+class VllmRelease:
+    version: tuple
+    async_scheduling: bool
+
+    def concurrent_batches(self, pipeline_parallel):
+        """vLLM 0.33.0 VllmConfig.max_concurrent_batches: PP batches fill a pipeline; async
+        scheduling overlaps one more (2 at PP 1; PP + 1 on the V2 model runner, the default)."""
+        if self.version < VLLM_RELEASES["in_flight"]:
+            return 1
+        if self.async_scheduling:
+            return pipeline_parallel + 1
+        return pipeline_parallel
+
+    @property
+    def null_block(self):
+        return self.version >= VLLM_RELEASES["null_block"]
+
+    @property
+    def tokens_concurrency(self):
+        return self.version < VLLM_RELEASES["grouped_concurrency"]
+
+
+@dataclass(frozen=True)
 class VllmPool:
     """vLLM's KV-cache groups for one instance, and the block a request is charged per GPU.
 
@@ -1341,6 +1380,27 @@ class VllmPool:
     blocks_per_request: int
     bytes_per_block_gpu: Fraction   # g pages of one layer on one GPU
     context_tokens: int
+    block_size: int
+    checked_groups: tuple       # the layers vLLM's startup check sums, unpadded
+    page_bytes_gpu: Fraction    # one layer's page on one GPU
+    in_flight_tokens: int
+
+    def request_bytes_gpu(self, context_tokens):
+        """What one request of `context_tokens` needs per GPU, layer by layer, as vLLM's
+        startup check (check_enough_kv_cache_memory) sums it."""
+        return sum(g.count * g.vllm_blocks(context_tokens, self.block_size, self.in_flight_tokens)
+                   for g in self.checked_groups) * self.page_bytes_gpu
+
+    def estimated_max_model_len(self, available_bytes_gpu):
+        """vLLM's estimate_max_model_len: the longest max_model_len that fits, by binary search."""
+        low, high, best = 1, self.context_tokens, 0
+        while low <= high:
+            middle = (low + high) // 2
+            if self.request_bytes_gpu(middle) <= available_bytes_gpu:
+                best, low = middle, middle + 1
+            else:
+                high = middle - 1
+        return best
 
 
 def vllm_groups(layer_groups, hybrid_manager):
@@ -1369,14 +1429,16 @@ class KvPerSession:
 
 
 def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting, block_size,
-                   max_num_batched_tokens, groups=None, hybrid_manager=True):
+                   max_num_batched_tokens, groups=None, hybrid_manager=True, in_flight_tokens=None):
     """The KV of one session on one instance (or on the layers `groups` of one pipeline stage)."""
     groups = model.layer_groups if groups is None else groups
     bytes_per_element = KV_PRECISIONS[precision]
     # Every group of a model stores the same elements per token (MLA never mixes with others).
     elements = groups[0].elements(model, tensor_parallel)
     pool = None
+    in_flight_tokens = max_num_batched_tokens if in_flight_tokens is None else in_flight_tokens
     layers = sum(g.count for g in groups)
+    original_groups = groups
     if accounting == Basis.VLLM:
         group_size, groups = vllm_groups(groups, hybrid_manager)
     terms, tokens_total, blocks_per_request = [], 0, 0
@@ -1385,17 +1447,18 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
             tokens = group.spec_tokens(context_tokens)
             terms.append("%d × %s" % (group.count, group.spec_term(context_tokens)))
         else:
-            blocks = group.vllm_blocks(context_tokens, block_size, max_num_batched_tokens)
+            blocks = group.vllm_blocks(context_tokens, block_size, in_flight_tokens)
             blocks_per_request += blocks * group.count // group_size
             tokens = blocks * block_size
             terms.append("%d × %s × %d" % (group.count, group.vllm_term(
-                context_tokens, block_size, max_num_batched_tokens), block_size))
+                context_tokens, block_size, in_flight_tokens), block_size))
         tokens_total += group.count * tokens
     if accounting == Basis.VLLM:
         page_gpu = Fraction(elements.kv_factor * block_size * elements.elements_per_token * bytes_per_element,
                             tensor_parallel)
         pool = VllmPool(group_size, groups, sum(g.count for g in groups) - layers, blocks_per_request,
-                        group_size * page_gpu, context_tokens)
+                        group_size * page_gpu, context_tokens, block_size,
+                        tuple(original_groups if hybrid_manager else groups), page_gpu, in_flight_tokens)
     kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element, 1))
     kv_gib = Fraction(kv_bytes, GIB_BYTES)
     inputs = {"model": model.name, "num_hidden_layers": model.num_hidden_layers,
@@ -1410,6 +1473,7 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
         inputs["mla_latent_dim"] = model.mla_latent_dim
     if accounting == Basis.VLLM:
         inputs.update(block_size=block_size, max_num_batched_tokens=max_num_batched_tokens,
+                      max_in_flight_tokens=in_flight_tokens,
                       kv_cache_group_size=pool.group_size, padding_layers=pool.padding_layers,
                       blocks_per_request=pool.blocks_per_request)
     suffix = "" if accounting == Basis.SPEC else " (vLLM)"
@@ -1653,6 +1717,7 @@ class Capacity:
     capped: bool                # max_num_seqs binds (vllm basis)
     memory_by_basis: tuple      # ((basis, sessions per node by memory), ...)
     bounds: tuple               # Bound codes that set the count
+    vllm_refusal: object = None # (needed, available, estimated max_model_len) when vLLM would not start
 
     def memory_sessions(self, basis):
         return dict(self.memory_by_basis)[basis]
@@ -1722,9 +1787,16 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
     stage_budget = budget_bytes * layout.tensor_parallel / layout.node_gpus
     per_unit = 1 if layout.spans_nodes else layout.instances_per_node
     counts = {}
+    release = vllm_release(options)
+    pool = kv_by_basis[Basis.VLLM].pool if pool_applies(kv_by_basis[Basis.VLLM].pool, layout) else None
+    refusal = None
     for name in Basis.ALL:
-        per_instance, capped_name = sessions_per_instance(stage_budget, stage_kv[name], layout,
-                                                           options.max_num_seqs if name == Basis.VLLM else None)
+        if name == Basis.VLLM and pool is not None:
+            per_instance, capped_name, refusal = pool_sessions(pool, stage_budget / layout.tensor_parallel, release,
+                                                               options.max_num_seqs)
+        else:
+            per_instance, capped_name = sessions_per_instance(stage_budget, stage_kv[name], layout,
+                                                               options.max_num_seqs if name == Basis.VLLM else None)
         counts[name] = (per_instance * per_unit, per_instance, capped_name)
     memory_sessions, memory_per_instance, capped = counts[basis]
     kv_gib = kv_by_basis[basis].gib
@@ -1740,7 +1812,11 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
         explanation.append(T("expl.sessions_dp_attention", gpus=layout.tensor_parallel))
     if capped:
         explanation.append(T("expl.sessions_capped", max_num_seqs=options.max_num_seqs))
-    if layout.pipeline_parallel == 1 and not layout.data_parallel_attention:
+    if basis == Basis.VLLM and pool is not None:
+        blocks = int(stage_budget / layout.tensor_parallel // pool.bytes_per_block_gpu)
+        expression = T("formula.sessions_pool_null" if release.null_block else "formula.sessions_pool",
+                       instances=per_unit, blocks=blocks, per_request=pool.blocks_per_request)
+    elif layout.pipeline_parallel == 1 and not layout.data_parallel_attention:
         expression = (T("formula.sessions_one", budget_gib=budget_gib, kv_gib=kv_gib) if layout.instances_per_node == 1
                       else T("formula.sessions_many", instances=layout.instances_per_node, budget_gib=budget_gib,
                              kv_gib=kv_gib))
@@ -1778,17 +1854,45 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
         {"kv_per_session_bytes": kv_by_basis[other].bytes, "capacity_basis": other},
         T("expl.sessions_other"), T("label.sessions_other_" + unit_key, basis=other)))
     capacity = Capacity(per_instance * per_unit, per_instance, capped,
-                        tuple((name, counts[name][0]) for name in Basis.ALL), bounds)
+                        tuple((name, counts[name][0]) for name in Basis.ALL), bounds,
+                        refusal if basis == Basis.VLLM else None)
     return figures, capacity
+
+
+def pool_applies(pool, layout):
+    """The block pool is modeled per instance of one stage, with attention in TP."""
+    return pool is not None and layout.pipeline_parallel == 1 and not layout.data_parallel_attention
+
+
+def pool_sessions(pool, bytes_per_gpu, release, max_num_seqs):
+    """Whole sessions the pool admits: (blocks - the null block, from 0.33) / blocks per request,
+    or none when vLLM would refuse to start (its check keeps the null block out too)."""
+    blocks = int(bytes_per_gpu // pool.bytes_per_block_gpu) if bytes_per_gpu > 0 else 0
+    null = 1 if release.null_block else 0
+    available = bytes_per_gpu - null * pool.bytes_per_block_gpu
+    needed = pool.request_bytes_gpu(pool.context_tokens)
+    if release.null_block and needed > available:
+        return 0, False, (needed, available, pool.estimated_max_model_len(available))
+    per_instance = max(blocks - null, 0) // pool.blocks_per_request
+    capped = per_instance > max_num_seqs
+    return (max_num_seqs if capped else per_instance), capped, None
 
 
 def vllm_pool_figures(pool, budget_bytes, layout, options):
     """What vLLM prints at startup for this budget: GPU blocks and maximum concurrency."""
-    if pool is None or layout.pipeline_parallel > 1 or layout.data_parallel_attention or budget_bytes <= 0:
+    if not pool_applies(pool, layout) or budget_bytes <= 0:
         return ()
     per_gpu = budget_bytes / layout.node_gpus
     blocks = int(per_gpu // pool.bytes_per_block_gpu)
-    concurrency = Fraction(blocks, pool.blocks_per_request)
+    if vllm_release(options).tokens_concurrency:
+        # Before 0.9 vLLM printed num_blocks x block_size / max_model_len.
+        concurrency = Fraction(blocks * pool.block_size, pool.context_tokens)
+        formula = T("formula.vllm_max_concurrency_tokens", blocks=blocks, block_size=pool.block_size,
+                    context=pool.context_tokens, concurrency=concurrency)
+    else:
+        concurrency = Fraction(blocks, pool.blocks_per_request)
+        formula = T("formula.vllm_max_concurrency", blocks=blocks, per_request=pool.blocks_per_request,
+                    concurrency=concurrency)
     kinds = Join(tuple(T("formula.vllm_group", groups=g.count // pool.group_size, kind=g.short)
                        for g in pool.charged))
     return (
@@ -1798,9 +1902,7 @@ def vllm_pool_figures(pool, budget_bytes, layout, options):
                {"kv_budget_bytes_per_gpu": per_gpu, "kv_cache_group_size": pool.group_size,
                 "kv_cache_groups": kinds, "padding_layers": pool.padding_layers, "block_size": options.block_size},
                T("expl.vllm_gpu_blocks", group_size=pool.group_size, padding=pool.padding_layers)),
-        figure("vllm_max_concurrency", concurrency, Unit.TIMES,
-               T("formula.vllm_max_concurrency", blocks=blocks, per_request=pool.blocks_per_request,
-                 concurrency=concurrency),
+        figure("vllm_max_concurrency", concurrency, Unit.TIMES, formula,
                {"gpu_blocks": blocks, "blocks_per_request": pool.blocks_per_request,
                 "kv_cache_size_tokens": int(concurrency * pool.context_tokens)},
                T("expl.vllm_max_concurrency")),
@@ -2223,14 +2325,18 @@ def build_report(options, model, server, storage):
     model = _replace(model, weights=weights_for(model, options.weight_precision))
     layout = layout_for(options, server, model)
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
+    release = vllm_release(options)
+    in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
     kv_by_basis, stage_kv = {}, {}
     for name in Basis.ALL:
         hybrid = not options.disable_hybrid_kv_cache_manager
         kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
-                                           options.block_size, options.max_num_batched_tokens, hybrid_manager=hybrid)
+                                           options.block_size, options.max_num_batched_tokens, hybrid_manager=hybrid,
+                                           in_flight_tokens=in_flight)
         stage_kv[name] = tuple(
             kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, options.block_size,
-                           options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid).bytes
+                           options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
+                           in_flight).bytes
             for first, end in layout.stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
     hbm = hbm_total_figure(server)
     weights = weights_figures(model, layout)
@@ -2261,6 +2367,13 @@ def build_report(options, model, server, storage):
                     if blocker == Bound.WEIGHTS_EXCEED_INSTANCE else None,
                     replication_alternative=replication_alternative(options, model, server, storage, layout))
     return _replace(report, alerts=evaluate_alerts(report))
+
+
+def vllm_release(options):
+    async_scheduling = options.async_scheduling
+    if async_scheduling is None:
+        async_scheduling = options.vllm_version >= VLLM_RELEASES["in_flight"]
+    return VllmRelease(options.vllm_version, async_scheduling)
 
 
 def replication_alternative(options, model, server, storage, layout):
@@ -2460,11 +2573,21 @@ def _weights_unknown(report):
 @alert_rule("no_session_fits", Level.ERROR)
 def _no_session_fits(report):
     for result in report.scenarios:
-        if result.capacity.sessions == 0 and report.blocker is None:
+        if result.capacity.sessions == 0 and report.blocker is None and result.capacity.vllm_refusal is None:
             bounds = result.capacity.bounds
             cause = (T("alert.no_session_memory", kv_gib=report.kv.gib) if bounds == (Bound.MEMORY,)
                      else T("alert.no_session_latency", bound=bound_words(bounds)))
             yield T("alert.no_session_fits", scenario=T("scenario.%s.label" % result.scenario.key), cause=cause)
+
+
+@alert_rule("vllm_would_not_start", Level.ERROR)
+def _vllm_would_not_start(report):
+    for result in report.scenarios:
+        if result.capacity.vllm_refusal is not None:
+            needed, available, estimate = result.capacity.vllm_refusal
+            yield T("alert.vllm_would_not_start", scenario=scenario_label(result),
+                    version="%d.%d" % report.options.vllm_version, context=report.context_tokens,
+                    needed_gib=needed / GIB_BYTES, available_gib=max(available, 0) / GIB_BYTES, estimate=estimate)
 
 
 @alert_rule("max_num_seqs_binding", Level.WARNING)
@@ -2659,6 +2782,8 @@ MESSAGES = {
                             "--model-config: could not reach {endpoint} ({reason}); without a network, download "
                             "the config.json and give its path"),
     "err.too_many_layers": ("{where}: {layers} camadas; o limite é {maximum}", "{where}: {layers} layers; the limit is {maximum}"),
+    "err.vllm_version": ("--vllm-version: '{text}' não é uma versão do vLLM entre 0.1 e {newest} (X.Y)",
+                         "--vllm-version: '{text}' is not a vLLM release between 0.1 and {newest} (X.Y)"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
                             "ao menos uma camada",
                             "--pipeline-parallel: {stages} stages for {layers} layers; every stage needs at least "
@@ -2878,6 +3003,18 @@ MESSAGES = {
                                 "/ ({group_size} × {page:p})) = {blocks}",
                                 "floor(kv_budget_bytes_per_gpu / (kv_cache_group_size × page_bytes)) = floor({per_gpu:f0} "
                                 "/ ({group_size} × {page:p})) = {blocks}"),
+    "formula.vllm_max_concurrency_tokens": ("gpu_blocks × block_size / max_model_len = {blocks} × {block_size} / "
+                                            "{context} = {concurrency:f2}",
+                                            "gpu_blocks × block_size / max_model_len = {blocks} × {block_size} / "
+                                            "{context} = {concurrency:f2}"),
+    "formula.sessions_pool": ("instances_per_node × floor(gpu_blocks / blocks_per_request) = {instances} × "
+                              "floor({blocks} / {per_request})",
+                              "instances_per_node × floor(gpu_blocks / blocks_per_request) = {instances} × "
+                              "floor({blocks} / {per_request})"),
+    "formula.sessions_pool_null": ("instances_per_node × floor((gpu_blocks - 1 bloco nulo) / blocks_per_request) = "
+                                   "{instances} × floor(({blocks} - 1) / {per_request})",
+                                   "instances_per_node × floor((gpu_blocks - 1 null block) / blocks_per_request) = "
+                                   "{instances} × floor(({blocks} - 1) / {per_request})"),
     "formula.vllm_max_concurrency": ("gpu_blocks / blocks_per_request = {blocks} / {per_request} = {concurrency:f2}",
                                      "gpu_blocks / blocks_per_request = {blocks} / {per_request} = {concurrency:f2}"),
     "formula.failover_nobody": ("nenhum nó para assumir (1 nó, sem reserva)", "no node to take over (1 node, no spare)"),
@@ -3234,6 +3371,14 @@ MESSAGES = {
                                  "Relaxe a meta, reduza o contexto ou aumente o --tensor-parallel",
                                  "memory holds sessions, but the {bound} target is not met even with one. Relax "
                                  "the target, reduce the context or raise --tensor-parallel"),
+    "alert.vllm_would_not_start": ("Cenário {scenario}: o vLLM {version} não inicia: um pedido de {context} tokens "
+                                    "precisa de {needed_gib:f2} GiB de KV por GPU e o pool tem {available_gib:f2} GiB "
+                                    "além do bloco nulo; o próprio vLLM estima o max_model_len possível em {estimate} "
+                                    "tokens. Reduza o contexto, use fp8 ou mais GPUs por instância.",
+                                    "Scenario {scenario}: vLLM {version} will not start: a request of {context} tokens "
+                                    "needs {needed_gib:f2} GiB of KV per GPU and the pool has {available_gib:f2} GiB "
+                                    "besides the null block; vLLM itself estimates the possible max_model_len at "
+                                    "{estimate} tokens. Reduce the context, use fp8 or more GPUs per instance."),
     "alert.max_num_seqs_exceeded_spec": ("No RECOMENDADO a base spec põe {sessions} sessões numa instância, mais que "
                                          "o --max-num-seqs {max_num_seqs} com que o motor agrupa sessões: o vLLM não "
                                          "rodará tantas ao mesmo tempo (veja --kv-accounting vllm).",
@@ -3547,6 +3692,12 @@ MESSAGES = {
                                              "vllm basis: charge sliding and chunked layers as full, as vLLM does "
                                              "without its hybrid manager (or with a KV connector that lacks it, "
                                              "such as LMCache)"),
+    "help.vllm_version": ("base vllm: a versão do vLLM cujas regras valem, X.Y (padrão: %(default)s)",
+                          "vllm basis: the vLLM release whose rules apply, X.Y (default: %(default)s)"),
+    "help.async_scheduling": ("base vllm: escalonamento assíncrono ligado (padrão do vLLM desde 0.26)",
+                              "vllm basis: async scheduling on (vLLM's default since 0.26)"),
+    "help.no_async_scheduling": ("base vllm: escalonamento assíncrono desligado",
+                                 "vllm basis: async scheduling off"),
     "help.pipeline_parallel": ("estágios de pipeline por instância; uma instância tem TP × PP GPUs e pode ocupar "
                                "vários nós (padrão: %(default)s)",
                                "pipeline stages per instance; an instance has TP × PP GPUs and may span nodes "
@@ -4383,6 +4534,12 @@ def build_parser(lang=DEFAULT_LANGUAGE):
                        help=text("help.max_num_seqs"))
     group.add_argument("--disable-hybrid-kv-cache-manager", action="store_true",
                        help=text("help.disable_hybrid_kv_cache_manager"))
+    group.add_argument("--vllm-version", metavar="X.Y", default="%d.%d" % NEWEST_VLLM, help=text("help.vllm_version"))
+    scheduling = group.add_mutually_exclusive_group()
+    scheduling.add_argument("--async-scheduling", dest="async_scheduling", action="store_const", const=True,
+                            default=None, help=text("help.async_scheduling"))
+    scheduling.add_argument("--no-async-scheduling", dest="async_scheduling", action="store_const", const=False,
+                            help=text("help.no_async_scheduling"))
     group = parser.add_argument_group(text("help.group.latency"))
     group.add_argument("--tpot-slo-ms", metavar="MS", help=text("help.tpot_slo_ms"))
     group.add_argument("--ttft-slo-ms", metavar="MS", help=text("help.ttft_slo_ms"))
@@ -4407,6 +4564,15 @@ def build_parser(lang=DEFAULT_LANGUAGE):
 
 
 AUTO = "auto"
+_VERSION_TEXT = re.compile(r"0\.([0-9]{1,2})(\.[0-9]{1,3})?", re.ASCII)
+
+
+def parse_vllm_version(text):
+    """A vLLM release as (major, minor): 0.9 to the newest release whose rules are modeled."""
+    match = _VERSION_TEXT.fullmatch(_option_text(text))
+    if not match or not (0, 1) <= (0, int(match.group(1))) <= NEWEST_VLLM:
+        raise InputError("err.vllm_version", text=text, newest="%d.%d" % NEWEST_VLLM)
+    return (0, int(match.group(1)))
 
 
 def _choice(value, option, choices):
@@ -4468,6 +4634,7 @@ def options_from_args(args):
         pipeline_parallel=parse_int_option(args.pipeline_parallel, "--pipeline-parallel"),
         data_parallel_attention=args.data_parallel_attention,
         disable_hybrid_kv_cache_manager=args.disable_hybrid_kv_cache_manager,
+        vllm_version=parse_vllm_version(args.vllm_version), async_scheduling=args.async_scheduling,
         peak_headroom_ratio=parse_fraction_option(args.peak_headroom_ratio, "--peak-headroom-ratio", minimum=0),
         tensor_parallel=(parse_int_option(args.tensor_parallel, "--tensor-parallel")
                          if args.tensor_parallel is not None else None),
