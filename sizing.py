@@ -83,6 +83,7 @@ class Bound:
     WEIGHTS_EXCEED_INSTANCE = "weights_exceed_instance"
     OVERHEAD_EXCEEDS_HBM = "overhead_exceeds_hbm"
     OVERHEAD_BELOW_WEIGHTS = "overhead_below_weights"
+    ENGINE_NO_MEMORY = "engine_no_memory"
 
 
 class Status:
@@ -456,6 +457,7 @@ class Server:
     bf16_dense_tflops: object = None
     fp8_dense_tflops: object = None
     nvlink_per_gpu_gb_s: object = None
+    cuda_visible_bytes_per_gpu: object = None
     description: object = None
     source: object = None
 
@@ -488,6 +490,7 @@ def server_from_entry(name, entry, path):
     return Server(name=name, gpus=gpus, hbm_per_gpu_gb=hbm_per_gpu_gb, total_hbm_gb=total_hbm_gb,
                   nvlink_bandwidth_tbps=require_positive_number(entry, "nvlink_bandwidth_tbps", path, name,
                                                                 optional=True),
+                  cuda_visible_bytes_per_gpu=optional_positive_int(entry, "cuda_visible_bytes_per_gpu", path, name),
                   description=require_text(entry, "description", path, name, optional=True),
                   source=require_text(entry, "source", path, name, optional=True), **performance)
 
@@ -534,6 +537,8 @@ class Options:
     disable_hybrid_kv_cache_manager: bool = False
     vllm_version: tuple = NEWEST_VLLM
     async_scheduling: object = None         # None: the release's default
+    gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
+    kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
 
 
 # ---------------------------------------------------------------------------
@@ -1670,16 +1675,20 @@ ACTIVATION_BYTES = 2        # bf16 activations
 LOGIT_BYTES = 8             # fp32 logits and their softmax
 
 
+def activation_gib_per_gpu(model, layout, options):
+    """The activation peak of one step, per GPU (0 when the model lacks the sizes it needs)."""
+    if None in (model.hidden_size, model.intermediate_size, model.vocab_size):
+        return Fraction(0)
+    return Fraction(options.max_num_batched_tokens
+                    * (4 * model.hidden_size + Fraction(3 * model.intermediate_size, layout.tensor_parallel))
+                    * ACTIVATION_BYTES + options.max_num_seqs * model.vocab_size * LOGIT_BYTES, GIB_BYTES)
+
+
 def overhead_figure(model, server, layout, options, weights_per_node_gib):
     """The runtime overhead per node: the user's figure, or `auto` from the weights and the allowance."""
     if not options.runtime_overhead_auto:
         return None
-    if None in (model.hidden_size, model.intermediate_size, model.vocab_size):
-        activation = Fraction(0)
-    else:
-        activation = Fraction(options.max_num_batched_tokens
-                              * (4 * model.hidden_size + Fraction(3 * model.intermediate_size, layout.tensor_parallel))
-                              * ACTIVATION_BYTES + options.max_num_seqs * model.vocab_size * LOGIT_BYTES, GIB_BYTES)
+    activation = activation_gib_per_gpu(model, layout, options)
     weights_gib = weights_per_node_gib or Fraction(0)
     overhead = weights_gib + server.gpus * (activation + FIXED_ALLOWANCE_GIB_PER_GPU)
     return figure("runtime_overhead_gib", overhead, Unit.GIB,
@@ -1760,7 +1769,47 @@ def sessions_per_instance(stage_budget_bytes, stage_kv_bytes, layout, cap):
     return (cap if capped else per_instance), capped
 
 
-def budget_figure(params, overhead_gib, hbm_gib):
+def engine_memory_figure(model, server, layout, options):
+    """The KV memory the engine gets per node, when the planner gives the engine's own figures:
+    --kv-cache-memory-bytes per GPU as it is (vLLM ignores gpu_memory_utilization then), or
+    --gpu-memory-utilization x the CUDA-visible bytes, less the heaviest stage's weights per GPU,
+    the activation peak and the fixed allowance of `auto` (vLLM's startup profile)."""
+    gpus = server.gpus
+    if options.kv_cache_memory_bytes is not None:
+        per_gpu = Fraction(options.kv_cache_memory_bytes)
+        return figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
+                      T("formula.kv_cache_memory_bytes", per_gpu=per_gpu, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
+                      {"kv_cache_memory_bytes": options.kv_cache_memory_bytes, "gpus": gpus},
+                      T("expl.kv_cache_memory_bytes"))
+    if options.gpu_memory_utilization is None:
+        return None
+    visible = server.cuda_visible_bytes_per_gpu
+    note = ()
+    if visible is None:
+        visible = server.hbm_per_gpu_gb * GB_BYTES
+        note = (T("expl.engine_memory_marketing"),)
+    weights = (max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel
+               if model.weights is not None else Fraction(0))
+    allowance = activation_gib_per_gpu(model, layout, options) * GIB_BYTES + FIXED_ALLOWANCE_GIB_PER_GPU * GIB_BYTES
+    usable = options.gpu_memory_utilization * visible
+    per_gpu = usable - weights - allowance
+    formula = (T("formula.engine_memory", utilization=options.gpu_memory_utilization, visible=visible,
+                 weights=weights, allowance=allowance, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES) if per_gpu > 0 else
+               T("formula.engine_memory_none", utilization=options.gpu_memory_utilization, visible=visible,
+                 weights=weights, allowance=allowance))
+    return figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES if per_gpu > 0 else None, Unit.GIB, formula,
+                  {"gpu_memory_utilization": options.gpu_memory_utilization, "cuda_visible_bytes_per_gpu": visible,
+                   "usable_bytes_per_gpu": usable, "weights_bytes_per_gpu": weights,
+                   "activation_and_fixed_bytes_per_gpu": allowance, "gpus": gpus},
+                  (T("expl.engine_memory"),) + note, absent=T("value.infeasible"))
+
+
+def budget_figure(params, overhead_gib, hbm_gib, engine_gib=None):
+    if engine_gib is not None:
+        value = engine_gib if engine_gib > 0 else None
+        return figure("kv_budget_gib", value, Unit.GIB, T("formula.kv_budget_engine", engine_gib=engine_gib),
+                      {"kv_cache_memory_gib": engine_gib}, T("expl.kv_budget_engine"),
+                      absent=None if value is not None else T("value.infeasible"))
     ratio = params.kv_budget_ratio
     budget_gib = (hbm_gib - overhead_gib) * ratio
     inputs = {"hbm_total_gib": hbm_gib, "runtime_overhead_gib": overhead_gib, "kv_budget_ratio": ratio}
@@ -2215,7 +2264,7 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, per_insta
 def scenario_result(scenario, options, context, latency, storage):
     """Budget, sessions, nodes and performance for one scenario, each a figure."""
     params = scenario_parameters(scenario, options)
-    budget = budget_figure(params, context.overhead_gib, context.hbm_gib)
+    budget = budget_figure(params, context.overhead_gib, context.hbm_gib, context.engine_gib)
     sessions, capacity = sessions_figures(options, budget.value, context.kv_by_basis, context.stage_kv,
                                           options.kv_accounting, context.layout, latency, context.blocker)
     nodes = nodes_figures(scenario, params, options.concurrency, capacity, context.layout)
@@ -2236,16 +2285,21 @@ class SizingContext:
     kv_by_basis: dict
     stage_kv: dict              # basis -> KV bytes of one session on each pipeline stage
     blocker: object             # a BLOCKERS code when no scenario can run
+    engine_gib: object = None   # the engine's KV memory per node, when given
 
 
 # What makes every scenario infeasible, in the order they are checked.
-BLOCKERS = (Bound.WEIGHTS_EXCEED_INSTANCE, Bound.OVERHEAD_EXCEEDS_HBM, Bound.OVERHEAD_BELOW_WEIGHTS)
+BLOCKERS = (Bound.WEIGHTS_EXCEED_INSTANCE, Bound.OVERHEAD_EXCEEDS_HBM, Bound.OVERHEAD_BELOW_WEIGHTS,
+            Bound.ENGINE_NO_MEMORY)
 
 
-def blocker_for(model, server, layout, overhead_gib, hbm_gib, weights_per_node_gib):
+def blocker_for(model, server, layout, overhead_gib, hbm_gib, weights_per_node_gib, engine_gib=None):
     if model.weights is not None and max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel \
             > server.hbm_per_gpu_gb * GB_BYTES:
         return Bound.WEIGHTS_EXCEED_INSTANCE
+    if engine_gib is not None:
+        # The engine's own figure replaces the guide's overhead and budget.
+        return Bound.ENGINE_NO_MEMORY if engine_gib <= 0 else None
     if overhead_gib >= hbm_gib:
         return Bound.OVERHEAD_EXCEEDS_HBM
     if weights_per_node_gib is not None and overhead_gib < weights_per_node_gib:
@@ -2357,8 +2411,12 @@ def build_report(options, model, server, storage):
         ttft_s = ttft.value
         common.append(ttft)
     common.extend(storage_figures(model, storage, layout, kv_by_basis[options.kv_accounting].bytes))
-    blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib)
-    context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker)
+    engine = engine_memory_figure(model, server, layout, options)
+    if engine is not None:
+        common.append(engine)
+    engine_gib = None if engine is None else (engine.value or Fraction(0))
+    blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
+    context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms)
     scenarios = tuple(scenario_result(scenario, options, context, latency, storage) for scenario in SCENARIOS)
     report = Report(options, model, server, storage, context_tokens, layout, overhead_gib, blocker, missing,
@@ -2519,7 +2577,8 @@ LOW_RUNTIME_OVERHEAD_GIB = Fraction(50)
 
 @alert_rule("runtime_overhead_low", Level.WARNING)
 def _runtime_overhead_low(report):
-    if not report.options.runtime_overhead_auto and report.overhead_gib < LOW_RUNTIME_OVERHEAD_GIB:
+    if (not report.options.runtime_overhead_auto and find(report.common, "kv_cache_memory_gib") is None
+            and report.overhead_gib < LOW_RUNTIME_OVERHEAD_GIB):
         yield T("alert.runtime_overhead_low", overhead=report.options.runtime_overhead_gib,
                 threshold=LOW_RUNTIME_OVERHEAD_GIB)
 
@@ -2549,6 +2608,15 @@ def _runtime_overhead_exceeds_hbm(report):
         yield T("alert.runtime_overhead_exceeds_hbm", overhead=report.overhead_gib,
                 hbm_gib=find(report.common, "hbm_total_gib"),
                 weights="" if weights_gib is None else T("alert.overhead_weights_note", weights_gib=weights_gib))
+
+
+@alert_rule("engine_no_memory", Level.ERROR)
+def _engine_no_memory(report):
+    if report.blocker == Bound.ENGINE_NO_MEMORY:
+        engine = dict([f for f in report.common if f.key == "kv_cache_memory_gib"][0].inputs)
+        yield T("alert.engine_no_memory", usable_gib=engine["usable_bytes_per_gpu"] / GIB_BYTES,
+                weights_gib=engine["weights_bytes_per_gpu"] / GIB_BYTES,
+                allowance_gib=engine["activation_and_fixed_bytes_per_gpu"] / GIB_BYTES)
 
 
 @alert_rule("runtime_overhead_below_weights", Level.ERROR)
@@ -2885,6 +2953,21 @@ MESSAGES = {
                               "({activation_gib:f2} + {fixed_gib:p}) = {overhead_gib:f2} GiB",
                               "weights_per_node_gib + GPUs × (activation peak + fixed) = {weights_gib:f2} + {gpus} × "
                               "({activation_gib:f2} + {fixed_gib:p}) = {overhead_gib:f2} GiB"),
+    "formula.kv_cache_memory_bytes": ("kv_cache_memory_bytes × GPUs = {per_gpu:f0} × {gpus} = {gib:f2} GiB",
+                                      "kv_cache_memory_bytes × GPUs = {per_gpu:f0} × {gpus} = {gib:f2} GiB"),
+    "formula.engine_memory": ("(gpu_memory_utilization × bytes visíveis ao CUDA - pesos por GPU - ativações e fixo) × "
+                              "GPUs = ({utilization:p} × {visible:f0} - {weights:f0} - {allowance:f0}) × {gpus} = "
+                              "{gib:f2} GiB",
+                              "(gpu_memory_utilization × CUDA-visible bytes - weights per GPU - activations and fixed) × "
+                              "GPUs = ({utilization:p} × {visible:f0} - {weights:f0} - {allowance:f0}) × {gpus} = "
+                              "{gib:f2} GiB"),
+    "formula.engine_memory_none": ("gpu_memory_utilization × bytes visíveis ao CUDA = {utilization:p} × {visible:f0} "
+                                   "<= pesos por GPU + ativações e fixo = {weights:f0} + {allowance:f0}: nenhuma "
+                                   "memória para KV",
+                                   "gpu_memory_utilization × CUDA-visible bytes = {utilization:p} × {visible:f0} <= "
+                                   "weights per GPU + activations and fixed = {weights:f0} + {allowance:f0}: no memory "
+                                   "for KV"),
+    "formula.kv_budget_engine": ("memória de KV do motor = {engine_gib:f4} GiB", "the engine's KV memory = {engine_gib:f4} GiB"),
     "formula.kv_budget_none": ("(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = ({hbm_gib:f4} - "
                                "{overhead:p}) × ... <= 0: nenhuma memória para KV",
                                "(hbm_total_gib - runtime_overhead_gib) × kv_budget_ratio = ({hbm_gib:f4} - "
@@ -3078,6 +3161,27 @@ MESSAGES = {
                                     "fixa entra por GPU.",
                                     "The model does not state hidden_size, intermediate_size and vocab_size: only "
                                     "the fixed part counts per GPU."),
+    "expl.kv_cache_memory_bytes": ("A memória de KV por GPU dada como no vLLM (--kv-cache-memory-bytes, que ignora "
+                                   "gpu_memory_utilization): a linha \"Available KV cache memory\" de um log reproduz "
+                                   "o motor.",
+                                   "The KV memory per GPU given as vLLM takes it (--kv-cache-memory-bytes, which ignores "
+                                   "gpu_memory_utilization): an \"Available KV cache memory\" log line reproduces the "
+                                   "engine."),
+    "expl.engine_memory": ("A memória que o vLLM dá ao KV: gpu_memory_utilization dos bytes que o CUDA mostra, menos "
+                           "os pesos do estágio mais pesado por GPU, o pico de ativações e a parte fixa de contexto "
+                           "CUDA, NCCL e grafos (as mesmas do overhead auto).",
+                           "The memory vLLM gives the KV cache: gpu_memory_utilization of the bytes CUDA shows, less "
+                           "the heaviest stage's weights per GPU, the activation peak and the fixed part for the CUDA "
+                           "context, NCCL and graphs (the same as the auto overhead)."),
+    "expl.engine_memory_marketing": ("O servidor não informa cuda_visible_bytes_per_gpu: usados os GB de catálogo "
+                                     "(hbm_per_gpu_gb), que não são o que o CUDA mostra.",
+                                     "The server does not state cuda_visible_bytes_per_gpu: its catalog GB "
+                                     "(hbm_per_gpu_gb) stand in, which are not what CUDA shows."),
+    "expl.kv_budget_engine": ("Com a memória do motor, o overhead e o kv_budget_ratio do guia não se aplicam: todos os "
+                              "cenários têm a mesma memória de KV, e só o headroom e a reserva de HA os distinguem.",
+                              "With the engine's memory, the guide's overhead and kv_budget_ratio do not apply: every "
+                              "scenario has the same KV memory, and only the headroom and the HA spares set them "
+                              "apart."),
     "expl.kv_budget_none": ("O overhead de runtime é maior que a HBM do nó: não sobra memória para o KV cache.",
                             "The runtime overhead is larger than the node's HBM: no memory is left for the KV "
                             "cache."),
@@ -3193,6 +3297,7 @@ MESSAGES = {
     "label.sessions_per_instance": ("Sessões por instância ({nodes} nós)", "Sessions per instance ({nodes} nodes)"),
     "label.sessions_per_instance_memory": ("Sessões por instância pela memória ({nodes} nós)",
                                            "Sessions per instance by memory ({nodes} nodes)"),
+    "label.kv_cache_memory_gib": ("Memória de KV do motor por nó", "The engine's KV memory per node"),
     "label.vllm_gpu_blocks": ("Blocos de KV por GPU (vLLM)", "KV blocks per GPU (vLLM)"),
     "label.vllm_max_concurrency": ("Concorrência máxima (vLLM)", "Maximum concurrency (vLLM)"),
     "label.runtime_overhead_gib": ("Overhead de runtime (auto)", "Runtime overhead (auto)"),
@@ -3233,6 +3338,7 @@ MESSAGES = {
                                       "the weights do not fit an instance's GPUs"),
     "limit.overhead_exceeds_hbm": ("o overhead de runtime não deixa memória para o KV",
                                    "the runtime overhead leaves no memory for KV"),
+    "limit.engine_no_memory": ("o motor não tem memória para o KV", "the engine has no memory for KV"),
     "limit.overhead_below_weights": ("os pesos não cabem no overhead de runtime",
                                      "the weights do not fit the runtime overhead"),
     "scenario.minimum.label": ("MÍNIMO", "MINIMUM"),
@@ -3315,6 +3421,12 @@ MESSAGES = {
     "alert.weights_holder": ("os pesos de {instances} no nó", "the weights of {instances} on the node"),
     "alert.weights_holder_spanning": ("os pesos que cada nó guarda (1/{nodes} de uma instância)",
                                       "the weights each node holds (1/{nodes} of an instance)"),
+    "alert.engine_no_memory": ("O motor usa {usable_gib:f2} GiB por GPU, e os pesos ({weights_gib:f2} GiB por GPU), as "
+                               "ativações e a parte fixa ({allowance_gib:f2} GiB) não deixam memória para o KV. Aumente "
+                               "--gpu-memory-utilization, use mais GPUs por instância ou pesos menores.",
+                               "The engine uses {usable_gib:f2} GiB per GPU, and the weights ({weights_gib:f2} GiB per "
+                               "GPU), activations and the fixed part ({allowance_gib:f2} GiB) leave no memory for KV. "
+                               "Raise --gpu-memory-utilization, use more GPUs per instance or smaller weights."),
     "alert.runtime_overhead_exceeds_hbm": ("runtime_overhead_gib {overhead:p} não deixa memória para o KV: a HBM do nó "
                                            "é {hbm_gib:f2} GiB. Use um overhead menor que isso{weights}, ou "
                                            "--runtime-overhead-gib auto.",
@@ -3692,6 +3804,14 @@ MESSAGES = {
                                              "vllm basis: charge sliding and chunked layers as full, as vLLM does "
                                              "without its hybrid manager (or with a KV connector that lacks it, "
                                              "such as LMCache)"),
+    "help.gpu_memory_utilization": ("memória do motor: fração dos bytes visíveis ao CUDA que o vLLM usa (o padrão "
+                                    "do vLLM 0.33 é 0.92); substitui o overhead e o kv_budget_ratio do guia",
+                                    "engine memory: the share of the CUDA-visible bytes vLLM uses (vLLM 0.33's "
+                                    "default is 0.92); replaces the guide's overhead and kv_budget_ratio"),
+    "help.kv_cache_memory_bytes": ("memória do motor: bytes de KV por GPU, como a opção do vLLM (a linha \"Available "
+                                   "KV cache memory\" de um log); substitui o overhead e o kv_budget_ratio do guia",
+                                   "engine memory: KV bytes per GPU, as vLLM's option (a log's \"Available KV cache "
+                                   "memory\" line); replaces the guide's overhead and kv_budget_ratio"),
     "help.vllm_version": ("base vllm: a versão do vLLM cujas regras valem, X.Y (padrão: %(default)s)",
                           "vllm basis: the vLLM release whose rules apply, X.Y (default: %(default)s)"),
     "help.async_scheduling": ("base vllm: escalonamento assíncrono ligado (padrão do vLLM desde 0.26)",
@@ -4535,6 +4655,9 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--disable-hybrid-kv-cache-manager", action="store_true",
                        help=text("help.disable_hybrid_kv_cache_manager"))
     group.add_argument("--vllm-version", metavar="X.Y", default="%d.%d" % NEWEST_VLLM, help=text("help.vllm_version"))
+    engine = group.add_mutually_exclusive_group()
+    engine.add_argument("--gpu-memory-utilization", metavar="R", help=text("help.gpu_memory_utilization"))
+    engine.add_argument("--kv-cache-memory-bytes", metavar="N", help=text("help.kv_cache_memory_bytes"))
     scheduling = group.add_mutually_exclusive_group()
     scheduling.add_argument("--async-scheduling", dest="async_scheduling", action="store_const", const=True,
                             default=None, help=text("help.async_scheduling"))
@@ -4635,6 +4758,10 @@ def options_from_args(args):
         data_parallel_attention=args.data_parallel_attention,
         disable_hybrid_kv_cache_manager=args.disable_hybrid_kv_cache_manager,
         vllm_version=parse_vllm_version(args.vllm_version), async_scheduling=args.async_scheduling,
+        gpu_memory_utilization=(None if args.gpu_memory_utilization is None else parse_fraction_option(
+            args.gpu_memory_utilization, "--gpu-memory-utilization", minimum=0, minimum_inclusive=False, maximum=1)),
+        kv_cache_memory_bytes=(None if args.kv_cache_memory_bytes is None
+                               else parse_int_option(args.kv_cache_memory_bytes, "--kv-cache-memory-bytes")),
         peak_headroom_ratio=parse_fraction_option(args.peak_headroom_ratio, "--peak-headroom-ratio", minimum=0),
         tensor_parallel=(parse_int_option(args.tensor_parallel, "--tensor-parallel")
                          if args.tensor_parallel is not None else None),

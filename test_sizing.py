@@ -2003,6 +2003,48 @@ class VllmReleases(TempDirTest):
         self.assertEqual(run_cli(QUICK_START + ["--vllm-version", "0.22.1", "--json-only"])[0], 0)
 
 
+class EngineMemory(TempDirTest):
+    """The engine's own memory figures instead of the guide's overhead and budget (issue 10, part)."""
+
+    def test_kv_cache_memory_bytes_reproduce_a_log_line(self):
+        # gpt-oss-120b on 8x H200, vLLM 0.22.1: 428,888 blocks of 294,912 bytes per GPU (18 layers x 64 tokens
+        # x 1 KV head x 64 x 2 x 2 bytes) = 126,484,217,856 bytes of KV per GPU, 196.83x.
+        self.assertEqual(428888 * 18 * 64 * 64 * 2 * 2, 126484217856)
+        report = report_for(["--model", "gpt-oss-120b", "--server", "dgx200", "--concurrency", "100",
+                             "--effective-context", "131072", "--kv-precision", "bf16", "--block-size", "64",
+                             "--kv-accounting", "vllm", "--vllm-version", "0.22",
+                             "--kv-cache-memory-bytes", "126484217856"])
+        for key in ("minimum", "recommended", "ideal"):
+            with self.subTest(scenario=key):
+                values = results(report, key)
+                self.assertEqual((values["vllm_gpu_blocks"], values["sessions_per_node"]), (428888, 196))
+                self.assertEqual(sizing._fixed(values["vllm_max_concurrency"], 2), "196.83")
+        self.assertEqual(results(report, "ideal")["kv_budget_gib"], results(report, "minimum")["kv_budget_gib"])
+
+    def test_gpu_memory_utilization_matches_vllms_own_profile(self):
+        # vLLM PR #10511, Meta-Llama-3-8B on an H100: total 79.22 GiB x 0.90 = 71.29 GiB; weights 14.96 GiB,
+        # non-torch 1.79 GiB, activation peak 1.26 GiB -> 53.29 GiB of KV cache (max_num_seqs 256).
+        visible = int(F("79.22") * GIB)
+        servers = self.write("servers.json", {"h100-log": {"gpus": 1, "hbm_per_gpu_gb": 85.06,
+                                                           "cuda_visible_bytes_per_gpu": visible}})
+        report = report_for(["--model-config", self.hf_config("Llama-3.1-8B-Instruct.json"), "--server", "h100-log",
+                             "--servers-file", servers, "--concurrency", "10", "--effective-context", "8192",
+                             "--max-num-seqs", "256", "--gpu-memory-utilization", "0.9"])
+        engine = results(report, "minimum")["kv_cache_memory_gib"]
+        self.assertLess(abs(engine - F("53.29")) / F("53.29"), Fraction(1, 100), float(engine))
+
+    def test_an_engine_without_memory_for_kv_is_infeasible(self):
+        status, out, _ = run_cli(["--model", "Llama-3.1-70B", "--server", "dgxh100", "--concurrency", "100",
+                                  "--effective-context", "8192", "--tensor-parallel", "2",
+                                  "--gpu-memory-utilization", "0.2"])
+        self.assertEqual(status, 1)
+        self.assertIn("engine_no_memory", out)
+        self.assertIsNone(NEGATIVE_NUMBER.search(out[:out.index("\n{")]))
+        self.assertIn("--gpu-memory-utilization", run_cli(QUICK_START + ["--gpu-memory-utilization", "1.5"])[2])
+        self.assertEqual(run_cli(QUICK_START + ["--gpu-memory-utilization", "0.9", "--kv-cache-memory-bytes",
+                                                "1000"])[0], 2)
+
+
 # ---------------------------------------------------------------------------
 # Whole output: the quick start's RECOMENDADO section and alerts, as reviewed
 # ---------------------------------------------------------------------------
