@@ -537,6 +537,7 @@ class Options:
     disable_hybrid_kv_cache_manager: bool = False
     vllm_version: tuple = NEWEST_VLLM
     async_scheduling: object = None         # None: the release's default
+    speculative: object = None              # eagle, eagle3 or mtp: the draft's layers hold KV too
     gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
     kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
 
@@ -2373,10 +2374,39 @@ class Report:
         return Status.INFEASIBLE if any(a.level == Level.ERROR for a in self.alerts) else Status.OK
 
 
+# Speculative decoding: the draft model's attention layers take their KV from the same
+# pool. EAGLE and EAGLE-3 heads are one decoder layer of the target's shape; MTP adds the
+# checkpoint's num_nextn_predict_layers (vLLM's EagleProposer / DeepSeek MTP drafters).
+SPECULATIVE = ("eagle", "eagle3", "mtp")
+
+
+def with_draft_layers(model, method):
+    """The model with its drafter's attention layers appended (as the last layers)."""
+    if method is None:
+        return model
+    if method == "mtp":
+        if not model.parameters or not model.parameters.mtp_layers:
+            raise InputError("err.mtp_layers", model=model.name)
+        extra = model.parameters.mtp_layers
+    else:
+        extra = 1
+    base = model.layer_groups[0] if isinstance(model.layer_groups[0], MLALatentLayers) else None
+    groups = list(model.layer_groups)
+    kind = base.kind if base is not None else FullAttentionLayers.kind
+    for index, group in enumerate(groups):
+        if group.kind == kind:
+            groups[index] = _replace(group, count=group.count + extra)
+            break
+    else:
+        groups.insert(0, FullAttentionLayers(extra))
+    return _replace(model, layer_groups=tuple(groups), layer_kinds=model.layer_kinds + (kind,) * extra,
+                    derivation=model.derivation + (T("rule.draft_layers", method=method, layers=extra),))
+
+
 def build_report(options, model, server, storage):
     """Every number of the sizing, as frozen records. Pure: no I/O."""
     context_tokens = min(options.effective_context, model.max_position_embeddings)
-    model = _replace(model, weights=weights_for(model, options.weight_precision))
+    model = _replace(with_draft_layers(model, options.speculative), weights=weights_for(model, options.weight_precision))
     layout = layout_for(options, server, model)
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
     release = vllm_release(options)
@@ -2852,6 +2882,8 @@ MESSAGES = {
     "err.too_many_layers": ("{where}: {layers} camadas; o limite é {maximum}", "{where}: {layers} layers; the limit is {maximum}"),
     "err.vllm_version": ("--vllm-version: '{text}' não é uma versão do vLLM entre 0.1 e {newest} (X.Y)",
                          "--vllm-version: '{text}' is not a vLLM release between 0.1 and {newest} (X.Y)"),
+    "err.mtp_layers": ("--speculative mtp: '{model}' não tem camadas MTP (num_nextn_predict_layers)",
+                       "--speculative mtp: '{model}' has no MTP layers (num_nextn_predict_layers)"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
                             "ao menos uma camada",
                             "--pipeline-parallel: {stages} stages for {layers} layers; every stage needs at least "
@@ -2903,6 +2935,10 @@ MESSAGES = {
                                   "{head_dim}"),
     "rule.attention_is_full": ("layer_types 'attention' é atenção full (Granite 4.0)",
                                "layer_types 'attention' is full attention (Granite 4.0)"),
+    "rule.draft_layers": ("decodificação especulativa {method}: mais {layers} camada(s) de atenção do drafter, no "
+                          "mesmo pool de KV",
+                          "{method} speculative decoding: {layers} more attention layer(s) of the drafter, in the "
+                          "same KV pool"),
     "rule.layer_types": ("tipos de camada lidos de layer_types", "layer kinds read from layer_types"),
     "rule.hybrid_override_pattern": ("hybrid_override_pattern: '*' = atenção, 'M' = Mamba, '-'/'E' = MLP/MoE "
                                      "sem KV",
@@ -3804,6 +3840,10 @@ MESSAGES = {
                                              "vllm basis: charge sliding and chunked layers as full, as vLLM does "
                                              "without its hybrid manager (or with a KV connector that lacks it, "
                                              "such as LMCache)"),
+    "help.speculative": ("decodificação especulativa: eagle, eagle3 (uma camada a mais) ou mtp (as "
+                         "num_nextn_predict_layers do checkpoint); o drafter guarda KV no mesmo pool",
+                         "speculative decoding: eagle, eagle3 (one more layer) or mtp (the checkpoint's "
+                         "num_nextn_predict_layers); the drafter keeps KV in the same pool"),
     "help.gpu_memory_utilization": ("memória do motor: fração dos bytes visíveis ao CUDA que o vLLM usa (o padrão "
                                     "do vLLM 0.33 é 0.92); substitui o overhead e o kv_budget_ratio do guia",
                                     "engine memory: the share of the CUDA-visible bytes vLLM uses (vLLM 0.33's "
@@ -4655,6 +4695,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--disable-hybrid-kv-cache-manager", action="store_true",
                        help=text("help.disable_hybrid_kv_cache_manager"))
     group.add_argument("--vllm-version", metavar="X.Y", default="%d.%d" % NEWEST_VLLM, help=text("help.vllm_version"))
+    group.add_argument("--speculative", metavar="METHOD", help=text("help.speculative"))
     engine = group.add_mutually_exclusive_group()
     engine.add_argument("--gpu-memory-utilization", metavar="R", help=text("help.gpu_memory_utilization"))
     engine.add_argument("--kv-cache-memory-bytes", metavar="N", help=text("help.kv_cache_memory_bytes"))
@@ -4758,6 +4799,7 @@ def options_from_args(args):
         data_parallel_attention=args.data_parallel_attention,
         disable_hybrid_kv_cache_manager=args.disable_hybrid_kv_cache_manager,
         vllm_version=parse_vllm_version(args.vllm_version), async_scheduling=args.async_scheduling,
+        speculative=None if args.speculative is None else _choice(args.speculative, "--speculative", SPECULATIVE),
         gpu_memory_utilization=(None if args.gpu_memory_utilization is None else parse_fraction_option(
             args.gpu_memory_utilization, "--gpu-memory-utilization", minimum=0, minimum_inclusive=False, maximum=1)),
         kv_cache_memory_bytes=(None if args.kv_cache_memory_bytes is None

@@ -2045,6 +2045,34 @@ class EngineMemory(TempDirTest):
                                                 "1000"])[0], 2)
 
 
+class SpeculativeDecoding(TempDirTest):
+    def sized(self, config, *extra):
+        return report_for(["--model-config", self.hf_config(config), "--server", "dgx300", "--concurrency", "10",
+                           "--effective-context", "8192", "--runtime-overhead-gib", "auto"] + list(extra))
+
+    def test_eagle_adds_one_layer_of_the_targets_shape(self):
+        # Llama-3.1-8B + EAGLE: 33 attention layers in the pool (the published H100 run).
+        base = results(self.sized("Llama-3.1-8B-Instruct.json"), "minimum")["kv_per_session_bytes"]
+        eagle = self.sized("Llama-3.1-8B-Instruct.json", "--speculative", "eagle")
+        self.assertEqual(results(eagle, "minimum")["kv_per_session_bytes"], base * 33 // 32)
+        self.assertIn("eagle", explanation(eagle.common[0]))
+
+    def test_eagle_on_gpt_oss_20b_is_padded_as_vllm_says(self):
+        # vLLM's grouping comment: gpt-oss-20b + eagle has 12 sw + 13 full and is padded to 13 + 13.
+        report = self.sized("gpt-oss-20b.json", "--speculative", "eagle3", "--kv-accounting", "vllm")
+        inputs = dict(report.common[0].inputs)
+        self.assertEqual((inputs["kv_cache_group_size"], inputs["padding_layers"]), (13, 1))
+
+    def test_mtp_adds_the_checkpoints_next_token_layers(self):
+        base = results(self.sized("DeepSeek-V3.json", "--tensor-parallel", "1"), "minimum")["kv_per_session_bytes"]
+        mtp = results(self.sized("DeepSeek-V3.json", "--tensor-parallel", "1", "--speculative", "mtp"), "minimum")
+        self.assertEqual((base, mtp["kv_per_session_bytes"]), (61 * 8192 * 576, 62 * 8192 * 576))
+        status, _, err = run_cli(QUICK_START + ["--speculative", "mtp"])
+        self.assertEqual(status, 2)
+        self.assertIn("num_nextn_predict_layers", err)
+        self.assertIn("--speculative", run_cli(QUICK_START + ["--speculative", "medusa"])[2])
+
+
 # ---------------------------------------------------------------------------
 # Whole output: the quick start's RECOMENDADO section and alerts, as reviewed
 # ---------------------------------------------------------------------------
