@@ -1391,6 +1391,10 @@ class VllmPool:
     page_bytes_gpu: Fraction    # one layer's page on one GPU
     in_flight_tokens: int
 
+    def blocks(self, bytes_per_gpu):
+        """The pool's blocks on one GPU: floor(KV bytes / bytes per block)."""
+        return int(bytes_per_gpu // self.bytes_per_block_gpu) if bytes_per_gpu > 0 else 0
+
     def request_bytes_gpu(self, context_tokens):
         """What one request of `context_tokens` needs per GPU, layer by layer, as vLLM's
         startup check (check_enough_kv_cache_memory) sums it."""
@@ -1863,7 +1867,7 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
     if capped:
         explanation.append(T("expl.sessions_capped", max_num_seqs=options.max_num_seqs))
     if basis == Basis.VLLM and pool is not None:
-        blocks = int(stage_budget / layout.tensor_parallel // pool.bytes_per_block_gpu)
+        blocks = pool.blocks(stage_budget / layout.tensor_parallel)
         expression = T("formula.sessions_pool_null" if release.null_block else "formula.sessions_pool",
                        instances=per_unit, blocks=blocks, per_request=pool.blocks_per_request)
     elif layout.pipeline_parallel == 1 and not layout.data_parallel_attention:
@@ -1917,7 +1921,7 @@ def pool_applies(pool, layout):
 def pool_sessions(pool, bytes_per_gpu, release, max_num_seqs):
     """Whole sessions the pool admits: (blocks - the null block, from 0.33) / blocks per request,
     or none when vLLM would refuse to start (its check keeps the null block out too)."""
-    blocks = int(bytes_per_gpu // pool.bytes_per_block_gpu) if bytes_per_gpu > 0 else 0
+    blocks = pool.blocks(bytes_per_gpu)
     null = 1 if release.null_block else 0
     available = bytes_per_gpu - null * pool.bytes_per_block_gpu
     needed = pool.request_bytes_gpu(pool.context_tokens)
@@ -1933,7 +1937,7 @@ def vllm_pool_figures(pool, budget_bytes, layout, options):
     if not pool_applies(pool, layout) or budget_bytes <= 0:
         return ()
     per_gpu = budget_bytes / layout.node_gpus
-    blocks = int(per_gpu // pool.bytes_per_block_gpu)
+    blocks = pool.blocks(per_gpu)
     if vllm_release(options).tokens_concurrency:
         # Before 0.9 vLLM printed num_blocks x block_size / max_model_len.
         concurrency = Fraction(blocks * pool.block_size, pool.context_tokens)
@@ -1971,6 +1975,13 @@ def bound_words(bounds):
     return T("bound.latency", names=Join(names))
 
 
+def nodes_for(concurrency, headroom, sessions_per_unit, nodes_per_unit=1):
+    """Nodes for the concurrency plus headroom: whole failure units (a node, or an instance of
+    nodes_per_unit nodes) of sessions_per_unit sessions each. Exact: 10 sessions with 10%
+    headroom on units of 11 are one unit, not two."""
+    return int(cdiv(concurrency * (1 + Fraction(headroom)), sessions_per_unit)) * nodes_per_unit
+
+
 def nodes_figures(scenario, params, concurrency, capacity, layout):
     """Nodes to buy. The failure unit is a node, or a whole instance when one spans nodes
     (a stage lost stops its instance), so HA spares and counts come in whole units."""
@@ -1998,8 +2009,8 @@ def nodes_figures(scenario, params, concurrency, capacity, layout):
         )
     if layout.spans_nodes:
         return _spanning_nodes_figures(params, concurrency, sessions, layout, ha_label)
-    nodes_capacity = int(cdiv(Fraction(concurrency), sessions))
-    nodes_headroom = int(cdiv(concurrency * (1 + headroom), sessions))
+    nodes_capacity = nodes_for(concurrency, 0, sessions)
+    nodes_headroom = nodes_for(concurrency, headroom, sessions)
     nodes_final = nodes_headroom + ha
     return (
         figure("nodes_capacity", nodes_capacity, Unit.NODES,
@@ -2019,8 +2030,8 @@ def nodes_figures(scenario, params, concurrency, capacity, layout):
 
 def _spanning_nodes_figures(params, concurrency, sessions, layout, ha_label):
     headroom, ha, nodes = params.peak_headroom_ratio, params.ha_extra_nodes, layout.nodes_per_instance
-    nodes_capacity = int(cdiv(Fraction(concurrency), sessions)) * nodes
-    nodes_headroom = int(cdiv(concurrency * (1 + headroom), sessions)) * nodes
+    nodes_capacity = nodes_for(concurrency, 0, sessions, nodes)
+    nodes_headroom = nodes_for(concurrency, headroom, sessions, nodes)
     nodes_final = nodes_headroom + ha * nodes
     return (
         figure("nodes_capacity", nodes_capacity, Unit.NODES,
@@ -2489,8 +2500,8 @@ def basis_node_counts(report):
         for basis in Basis.ALL:
             sessions = result.capacity.memory_sessions(basis)
             nodes[basis] = (None if sessions == 0 else
-                            (int(cdiv(report.options.concurrency * (1 + headroom), sessions)) + ha)
-                            * layout.nodes_per_instance)
+                            nodes_for(report.options.concurrency, headroom, sessions, layout.nodes_per_instance)
+                            + ha * layout.nodes_per_instance)
         counts.append((result, nodes[Basis.SPEC], nodes[Basis.VLLM]))
     return tuple(counts)
 
