@@ -165,8 +165,17 @@ DEFAULTS = {
 # - in 0.33, the pool holds one null block back, and vLLM refuses to start when the
 #   rest cannot hold one request of max_model_len (kv_cache_planning.py,
 #   check_enough_kv_cache_memory); earlier releases were not checked for it;
-# - before 0.9, the printed concurrency was num_blocks x block_size / max_model_len.
-VLLM_RELEASES = {"in_flight": (0, 26), "null_block": (0, 33), "grouped_concurrency": (0, 9)}
+# - before 0.9, the printed concurrency was num_blocks x block_size / max_model_len;
+# - from 0.3, vLLM refuses to start when one request of max_model_len does not fit the
+#   KV memory (PR #2163, released in 0.2.7: "Raise error when max_model_len is larger
+#   than KV cache size"), and from 0.9 its error gives estimate_max_model_len (PR #16168,
+#   first released in 0.8.5, so 0.8 here is taken without it);
+# - in 0.33, with multi-module MTP (min(num_nextn_predict_layers, num_speculative_tokens)
+#   > 1), sliding windows retain num_speculative_tokens - 1 more tokens
+#   (kv_cache_planning.py, extra_retained_tokens; earlier releases not checked).
+VLLM_RELEASES = {"in_flight": (0, 26), "null_block": (0, 33), "grouped_concurrency": (0, 9),
+                 "refuses_long_requests": (0, 3), "estimates_max_model_len": (0, 9),
+                 "mtp_retained_tokens": (0, 33)}
 NEWEST_VLLM = (0, 33)
 
 # The parameter dictionary: (parameter, origin). What it is, why it matters and
@@ -268,6 +277,14 @@ def parse_int_option(text, option, minimum=1):
     if number < minimum or number > MAX_INPUT:
         raise InputError("err.integer_range", option=option, text=text, minimum=minimum)
     return number
+
+
+def _speculative_tokens_option(args):
+    if args.num_speculative_tokens is None:
+        return None
+    if args.speculative is None:
+        raise InputError("err.num_speculative_tokens_alone")
+    return parse_int_option(args.num_speculative_tokens, "--num-speculative-tokens")
 
 
 def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, maximum=MAX_INPUT):
@@ -538,6 +555,7 @@ class Options:
     vllm_version: tuple = NEWEST_VLLM
     async_scheduling: object = None         # None: the release's default
     speculative: object = None              # eagle, eagle3 or mtp: the draft's layers hold KV too
+    num_speculative_tokens: object = None   # draft tokens per step (vLLM's default when None)
     gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
     kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
 
@@ -600,6 +618,7 @@ class FullAttentionLayers:
 class SlidingWindowLayers(FullAttentionLayers):
     """Layers that keep K/V for the last `window` tokens only."""
     window: int = 0
+    retained_tokens: int = 0    # kept below the window for multi-module MTP (vLLM extra_retained_tokens)
     kind = "sliding_attention"
     short = "sliding"
 
@@ -613,12 +632,13 @@ class SlidingWindowLayers(FullAttentionLayers):
         # vLLM SlidingWindowSpec.max_admission_blocks_per_request: window - 1 computed
         # tokens plus the tokens still in flight, capped at max_model_len, + 1 block
         # because the window may not start at a block boundary.
-        tokens = min(self.window - 1 + in_flight_tokens, context_tokens)
+        tokens = min(self.window - 1 + self.retained_tokens + in_flight_tokens, context_tokens)
         return cdiv(tokens, block_size) + 1
 
     def vllm_term(self, context_tokens, block_size, in_flight_tokens):
-        return "(cdiv(min(%d - 1 + %d, %d), %d) + 1)" % (
-            self.window, in_flight_tokens, context_tokens, block_size)
+        retained = " + %d" % self.retained_tokens if self.retained_tokens else ""
+        return "(cdiv(min(%d - 1%s + %d, %d), %d) + 1)" % (
+            self.window, retained, in_flight_tokens, context_tokens, block_size)
 
     def attended_pairs(self, tokens):
         w = min(self.window, tokens)
@@ -1368,6 +1388,14 @@ class VllmRelease:
     def tokens_concurrency(self):
         return self.version < VLLM_RELEASES["grouped_concurrency"]
 
+    @property
+    def refuses_long_requests(self):
+        return self.version >= VLLM_RELEASES["refuses_long_requests"]
+
+    @property
+    def estimates_max_model_len(self):
+        return self.version >= VLLM_RELEASES["estimates_max_model_len"]
+
 
 @dataclass(frozen=True)
 class VllmPool:
@@ -1920,13 +1948,14 @@ def pool_applies(pool, layout):
 
 def pool_sessions(pool, bytes_per_gpu, release, max_num_seqs):
     """Whole sessions the pool admits: (blocks - the null block, from 0.33) / blocks per request,
-    or none when vLLM would refuse to start (its check keeps the null block out too)."""
+    or none when vLLM would refuse to start (from 0.33 its check keeps the null block out too)."""
     blocks = pool.blocks(bytes_per_gpu)
     null = 1 if release.null_block else 0
     available = bytes_per_gpu - null * pool.bytes_per_block_gpu
     needed = pool.request_bytes_gpu(pool.context_tokens)
-    if release.null_block and needed > available:
-        return 0, False, (needed, available, pool.estimated_max_model_len(available))
+    if release.refuses_long_requests and needed > available:
+        estimate = pool.estimated_max_model_len(available) if release.estimates_max_model_len else None
+        return 0, False, (needed, available, estimate)
     per_instance = max(blocks - null, 0) // pool.blocks_per_request
     capped = per_instance > max_num_seqs
     return (max_num_seqs if capped else per_instance), capped, None
@@ -2391,6 +2420,38 @@ class Report:
 SPECULATIVE = ("eagle", "eagle3", "mtp")
 
 
+def speculative_tokens(model, options):
+    """vLLM's num_speculative_tokens: the option, or for MTP the checkpoint's
+    num_nextn_predict_layers (SpeculativeConfig's n_predict default in 0.33.0); EAGLE has
+    no default in vLLM and one draft token is taken here (it does not change the KV pool)."""
+    if options.speculative is None:
+        return 0
+    mtp_layers = model.parameters.mtp_layers if model.parameters else 0
+    tokens = options.num_speculative_tokens
+    if tokens is None:
+        return mtp_layers if options.speculative == "mtp" else 1
+    if options.speculative == "mtp" and mtp_layers and tokens > mtp_layers and tokens % mtp_layers:
+        # vLLM 0.33.0 SpeculativeConfig: MTP modules are reused in whole rounds.
+        raise InputError("err.num_speculative_tokens_mtp", tokens=tokens, layers=mtp_layers)
+    return tokens
+
+
+def with_retained_tokens(model, options, release):
+    """From 0.33, multi-module MTP (min(num_nextn_predict_layers, num_speculative_tokens) > 1)
+    keeps num_speculative_tokens - 1 more tokens below every sliding window, since the chain
+    can re-prefill them (kv_cache_planning.py: extra_retained_tokens =
+    num_prefill_lookahead_tokens - 1; config/speculative.py: use_multi_module_mtp)."""
+    tokens = speculative_tokens(model, options)
+    if options.speculative != "mtp" or release.version < VLLM_RELEASES["mtp_retained_tokens"] \
+            or min(model.parameters.mtp_layers, tokens) <= 1 \
+            or not any(isinstance(g, SlidingWindowLayers) for g in model.layer_groups):
+        return model
+    groups = tuple(_replace(g, retained_tokens=tokens - 1) if isinstance(g, SlidingWindowLayers) else g
+                   for g in model.layer_groups)
+    return _replace(model, layer_groups=groups,
+                    derivation=model.derivation + (T("rule.retained_tokens", tokens=tokens - 1),))
+
+
 def with_draft_layers(model, method):
     """The model with its drafter's attention layers appended (as the last layers)."""
     if method is None:
@@ -2417,10 +2478,11 @@ def with_draft_layers(model, method):
 def build_report(options, model, server, storage):
     """Every number of the sizing, as frozen records. Pure: no I/O."""
     context_tokens = min(options.effective_context, model.max_position_embeddings)
-    model = _replace(with_draft_layers(model, options.speculative), weights=weights_for(model, options.weight_precision))
+    release = vllm_release(options)
+    model = _replace(with_retained_tokens(with_draft_layers(model, options.speculative), options, release),
+                     weights=weights_for(model, options.weight_precision))
     layout = layout_for(options, server, model)
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
-    release = vllm_release(options)
     in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
     kv_by_basis, stage_kv = {}, {}
     for name in Basis.ALL:
@@ -2694,9 +2756,12 @@ def _vllm_would_not_start(report):
     for result in report.scenarios:
         if result.capacity.vllm_refusal is not None:
             needed, available, estimate = result.capacity.vllm_refusal
+            release = vllm_release(report.options)
             yield T("alert.vllm_would_not_start", scenario=scenario_label(result),
                     version="%d.%d" % report.options.vllm_version, context=report.context_tokens,
-                    needed_gib=needed / GIB_BYTES, available_gib=max(available, 0) / GIB_BYTES, estimate=estimate)
+                    needed_gib=needed / GIB_BYTES, available_gib=max(available, 0) / GIB_BYTES,
+                    null_note=T("alert.vllm_null_note") if release.null_block else "",
+                    estimate=T("alert.vllm_estimate", tokens=estimate) if estimate is not None else "")
 
 
 @alert_rule("max_num_seqs_binding", Level.WARNING)
@@ -2893,6 +2958,12 @@ MESSAGES = {
     "err.too_many_layers": ("{where}: {layers} camadas; o limite é {maximum}", "{where}: {layers} layers; the limit is {maximum}"),
     "err.vllm_version": ("--vllm-version: '{text}' não é uma versão do vLLM entre 0.1 e {newest} (X.Y)",
                          "--vllm-version: '{text}' is not a vLLM release between 0.1 and {newest} (X.Y)"),
+    "err.num_speculative_tokens_mtp": ("--num-speculative-tokens: {tokens} não é múltiplo das {layers} camadas MTP "
+                                       "do modelo (o vLLM recusa)",
+                                       "--num-speculative-tokens: {tokens} is not a multiple of the model's {layers} "
+                                       "MTP layers (vLLM refuses it)"),
+    "err.num_speculative_tokens_alone": ("--num-speculative-tokens pede --speculative",
+                                         "--num-speculative-tokens needs --speculative"),
     "err.mtp_layers": ("--speculative mtp: '{model}' não tem camadas MTP (num_nextn_predict_layers)",
                        "--speculative mtp: '{model}' has no MTP layers (num_nextn_predict_layers)"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
@@ -2946,6 +3017,10 @@ MESSAGES = {
                                   "{head_dim}"),
     "rule.attention_is_full": ("layer_types 'attention' é atenção full (Granite 4.0)",
                                "layer_types 'attention' is full attention (Granite 4.0)"),
+    "rule.retained_tokens": ("MTP com vários módulos: cada janela deslizante guarda mais {tokens} token(s) abaixo "
+                             "dela (vLLM 0.33, extra_retained_tokens)",
+                             "multi-module MTP: every sliding window keeps {tokens} more token(s) below it "
+                             "(vLLM 0.33, extra_retained_tokens)"),
     "rule.draft_layers": ("decodificação especulativa {method}: mais {layers} camada(s) de atenção do drafter, no "
                           "mesmo pool de KV",
                           "{method} speculative decoding: {layers} more attention layer(s) of the drafter, in the "
@@ -3531,13 +3606,14 @@ MESSAGES = {
                                  "memory holds sessions, but the {bound} target is not met even with one. Relax "
                                  "the target, reduce the context or raise --tensor-parallel"),
     "alert.vllm_would_not_start": ("Cenário {scenario}: o vLLM {version} não inicia: um pedido de {context} tokens "
-                                    "precisa de {needed_gib:f2} GiB de KV por GPU e o pool tem {available_gib:f2} GiB "
-                                    "além do bloco nulo; o próprio vLLM estima o max_model_len possível em {estimate} "
-                                    "tokens. Reduza o contexto, use fp8 ou mais GPUs por instância.",
+                                    "precisa de {needed_gib:f2} GiB de KV por GPU e o pool tem {available_gib:f2} "
+                                    "GiB{null_note}. {estimate}Reduza o contexto, use fp8 ou mais GPUs por instância.",
                                     "Scenario {scenario}: vLLM {version} will not start: a request of {context} tokens "
-                                    "needs {needed_gib:f2} GiB of KV per GPU and the pool has {available_gib:f2} GiB "
-                                    "besides the null block; vLLM itself estimates the possible max_model_len at "
-                                    "{estimate} tokens. Reduce the context, use fp8 or more GPUs per instance."),
+                                    "needs {needed_gib:f2} GiB of KV per GPU and the pool has {available_gib:f2} "
+                                    "GiB{null_note}. {estimate}Reduce the context, use fp8 or more GPUs per instance."),
+    "alert.vllm_null_note": (" além do bloco nulo", " besides the null block"),
+    "alert.vllm_estimate": ("O próprio vLLM estima o max_model_len possível em {tokens} tokens. ",
+                            "vLLM itself estimates the possible max_model_len at {tokens} tokens. "),
     "alert.max_num_seqs_exceeded_spec": ("No RECOMENDADO a base spec põe {sessions} sessões numa instância, mais que "
                                          "o --max-num-seqs {max_num_seqs} com que o motor agrupa sessões: o vLLM não "
                                          "rodará tantas ao mesmo tempo (veja --kv-accounting vllm).",
@@ -3851,6 +3927,12 @@ MESSAGES = {
                                              "vllm basis: charge sliding and chunked layers as full, as vLLM does "
                                              "without its hybrid manager (or with a KV connector that lacks it, "
                                              "such as LMCache)"),
+    "help.num_speculative_tokens": ("tokens de rascunho por passo, como no vLLM (padrão: as camadas MTP do "
+                                    "checkpoint com mtp, 1 com eagle); com MTP de vários módulos, a partir da 0.33, "
+                                    "as janelas deslizantes guardam N - 1 tokens a mais",
+                                    "draft tokens per step, as vLLM names it (default: the checkpoint's MTP layers "
+                                    "with mtp, 1 with eagle); with multi-module MTP, from 0.33, sliding windows keep "
+                                    "N - 1 more tokens"),
     "help.speculative": ("decodificação especulativa: eagle, eagle3 (uma camada a mais) ou mtp (as "
                          "num_nextn_predict_layers do checkpoint); o drafter guarda KV no mesmo pool",
                          "speculative decoding: eagle, eagle3 (one more layer) or mtp (the checkpoint's "
@@ -4707,6 +4789,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
                        help=text("help.disable_hybrid_kv_cache_manager"))
     group.add_argument("--vllm-version", metavar="X.Y", default="%d.%d" % NEWEST_VLLM, help=text("help.vllm_version"))
     group.add_argument("--speculative", metavar="METHOD", help=text("help.speculative"))
+    group.add_argument("--num-speculative-tokens", metavar="N", help=text("help.num_speculative_tokens"))
     engine = group.add_mutually_exclusive_group()
     engine.add_argument("--gpu-memory-utilization", metavar="R", help=text("help.gpu_memory_utilization"))
     engine.add_argument("--kv-cache-memory-bytes", metavar="N", help=text("help.kv_cache_memory_bytes"))
@@ -4811,6 +4894,7 @@ def options_from_args(args):
         disable_hybrid_kv_cache_manager=args.disable_hybrid_kv_cache_manager,
         vllm_version=parse_vllm_version(args.vllm_version), async_scheduling=args.async_scheduling,
         speculative=None if args.speculative is None else _choice(args.speculative, "--speculative", SPECULATIVE),
+        num_speculative_tokens=_speculative_tokens_option(args),
         gpu_memory_utilization=(None if args.gpu_memory_utilization is None else parse_fraction_option(
             args.gpu_memory_utilization, "--gpu-memory-utilization", minimum=0, minimum_inclusive=False, maximum=1)),
         kv_cache_memory_bytes=(None if args.kv_cache_memory_bytes is None

@@ -1985,8 +1985,10 @@ class VllmReleases(TempDirTest):
         self.assertEqual((accepted["vllm_max_concurrency"], accepted["sessions_per_node"]), (Fraction(33, 32), 1))
         self.assertEqual(sizing._fixed(accepted["vllm_max_concurrency"], 2), "1.03")
         older = report_for(self.pool_of(32, 2048, **config) + ["--effective-context", "512", "--vllm-version", "0.22"])
+        # Before 0.33 no block is held back: the 32 blocks start (IDEAL's smaller budget is refused, with
+        # vLLM's estimate on all of its blocks).
         self.assertEqual(results(older, "minimum")["sessions_per_node"], 1)
-        self.assertNotIn("vllm_would_not_start", codes(older))
+        self.assertEqual([result.capacity.vllm_refusal is None for result in older.scenarios], [True, True, False])
 
     def test_before_0_9_concurrency_counted_tokens(self):
         config = {"num_hidden_layers": 1, "max_position_embeddings": 1000}
@@ -2043,6 +2045,168 @@ class EngineMemory(TempDirTest):
         self.assertIn("--gpu-memory-utilization", run_cli(QUICK_START + ["--gpu-memory-utilization", "1.5"])[2])
         self.assertEqual(run_cli(QUICK_START + ["--gpu-memory-utilization", "0.9", "--kv-cache-memory-bytes",
                                                 "1000"])[0], 2)
+
+
+class VllmOwnTests(TempDirTest):
+    """vLLM's own KV-sizing unit tests, each as a config plus CLI arguments with the test's expected number.
+
+    Read at vllm-project/vllm commit eaba533a5e3853c730318c8b5960de4d159a82ed (tests/v1/core/
+    test_kv_cache_utils.py, "UTILS") and tests/v1/worker/test_gpu_model_runner.py ("RUNNER"). vLLM
+    builds layer specs by hand; here each spec becomes a config.json (one KV head group per layer
+    kind) and the KV memory per GPU is passed as --kv-cache-memory-bytes on a one-GPU server.
+    Reproduced: 21 assertions (UTILS one_worker 7, multiple_workers 1, max_concurrency 3,
+    estimate_max_model_len 2; RUNNER 2; TestFullAttentionSpec page sizes 6). Not expressible, 13
+    (README, "Limites"): per-layer head sizes (3) and num_gpu_blocks_override (1) in one_worker;
+    workers with different memory or different pipeline-stage layers (6) in multiple_workers; KV
+    sharing between layers (2) in RUNNER; the Mamba block-size alignment test (1).
+    """
+
+    FULL, SLIDING = "full_attention", "sliding_attention"
+
+    def sized(self, kinds, kv_bytes, context, heads=2, head_dim=64, precision="fp32", window=None,
+              positions=None, extra=()):
+        config = {"num_hidden_layers": len(kinds), "num_attention_heads": heads, "num_key_value_heads": heads,
+                  "head_dim": head_dim, "max_position_embeddings": positions or context, "layer_types": list(kinds)}
+        if window is not None:
+            config["sliding_window"] = window
+        servers = self.write("servers.json", {"one": {"gpus": 1, "hbm_per_gpu_gb": 10 ** 4}})
+        return report_for(["--model-config", self.write("model.json", config), "--server", "one",
+                           "--servers-file", servers, "--concurrency", "1", "--kv-accounting", "vllm",
+                           "--kv-precision", precision, "--kv-cache-memory-bytes", str(kv_bytes),
+                           "--effective-context", str(context)] + list(extra))
+
+    @staticmethod
+    def pool(report):
+        """(GPU blocks, layers per group, padding layers, groups by kind) as the report shows them."""
+        blocks = [f for f in report.scenario("minimum").figures if f.key == "vllm_gpu_blocks"][0]
+        inputs = dict(blocks.inputs)
+        return (blocks.value, inputs["kv_cache_group_size"], inputs["padding_layers"],
+                sizing.say(inputs["kv_cache_groups"], "en"))
+
+    @staticmethod
+    def refusal(report):
+        return report.scenario("minimum").capacity.vllm_refusal
+
+    def test_get_kv_cache_config_one_worker(self):
+        # UTILS::test_get_kv_cache_config_one_worker: new_kv_cache_spec() is 2 KV heads x 64, fp32, block 16,
+        # so mem_per_block_per_layer = 16 x 2 x 64 x 4 x 2 = 16,384 bytes; max_model_len 16, sliding window 1.
+        page = 16 * 2 * 64 * 4 * 2
+        F, S = self.FULL, self.SLIDING
+        cases = (
+            ("all full -> one group", [F, F], 2, (), (32, 2, 0, "1 full")),
+            ("all sliding -> one group", [S, S], 2, (), (32, 2, 0, "1 sliding")),
+            ("full + sliding, hybrid manager off", [F, S], 2, ("--disable-hybrid-kv-cache-manager",),
+             (32, 2, 0, "1 full")),
+            ("full + sliding, hybrid manager", [F, S], 2, (), (64, 1, 0, "1 full, 1 sliding")),
+            ("2 full + 4 sliding, 2 layers per group", [F] * 2 + [S] * 4, 2, (), (32, 2, 0, "1 full, 2 sliding")),
+            ("3 full + 7 sliding, padded to 3 + 9", [F] * 3 + [S] * 7, 3, (), (32, 3, 2, "1 full, 3 sliding")),
+            ("6 full + 5 sliding, padded to 6 + 6 (gpt-oss + eagle)", [F] * 6 + [S] * 5, 6, (),
+             (32, 6, 1, "1 full, 1 sliding")),
+        )
+        for name, kinds, layers_in_memory, extra, expected in cases:
+            with self.subTest(case=name):
+                report = self.sized(kinds, page * layers_in_memory * 32, 16, window=1, extra=extra)
+                self.assertEqual(self.pool(report), expected)
+                self.assertIsNone(self.refusal(report))
+
+    def test_get_kv_cache_configs_multiple_workers(self):
+        # UTILS::test_get_kv_cache_configs_multiple_workers, "all things are the same": two workers with
+        # the same two layers and page x 2 x 10 bytes each get 10 blocks each. Here: TP 2 on a two-GPU
+        # server, 4 KV heads split 2 per GPU (one worker's spec). The other cases (workers with different
+        # memory, pipeline stages with different layers) are in the README's limits.
+        page = 16 * 2 * 64 * 4 * 2
+        config = {"num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 4, "head_dim": 64,
+                  "max_position_embeddings": 16}
+        servers = self.write("servers.json", {"two": {"gpus": 2, "hbm_per_gpu_gb": 10}})
+        report = report_for(["--model-config", self.write("model.json", config), "--server", "two",
+                             "--servers-file", servers, "--concurrency", "1", "--kv-accounting", "vllm",
+                             "--kv-precision", "fp32", "--tensor-parallel", "2", "--effective-context", "16",
+                             "--kv-cache-memory-bytes", str(page * 2 * 10)])
+        self.assertEqual(self.pool(report), (10, 2, 0, "1 full"))
+
+    def test_get_max_concurrency_for_kv_cache_config(self):
+        # UTILS::test_get_max_concurrency_for_kv_cache_config (Qwen1.5-7B shapes: 32 KV heads x 128, fp16,
+        # block 16, max_model_len 16384, 1024 batched tokens, sliding window 1024; sync scheduling as the
+        # test's config, since from 0.26 async scheduling doubles the window's in-flight tokens).
+        # A block of one 32-layer group is 32 x 16 x 2 x 32 x 128 x 2 bytes = 8 MiB.
+        block = 32 * 16 * 2 * 32 * 128 * 2
+        extra = ("--max-num-batched-tokens", "1024", "--no-async-scheduling", "--max-num-seqs", "256")
+        F, S = self.FULL, self.SLIDING
+        for name, kinds, blocks, expected in (("full attention", [F] * 32, int(1024 * 1.5), Fraction(3, 2)),
+                                               ("sliding window", [S] * 32, 129 * 3, 3),
+                                               ("hybrid model", [F] * 32 + [S] * 32, (1024 + 129) * 3, 3)):
+            with self.subTest(case=name):
+                report = self.sized(kinds, blocks * block, 16384, heads=32, head_dim=128, precision="fp16",
+                                    window=1024, extra=extra)
+                values = results(report, "minimum")
+                self.assertEqual((values["vllm_gpu_blocks"], values["vllm_max_concurrency"]), (blocks, expected))
+
+    def test_estimate_max_model_len(self):
+        # UTILS::test_estimate_max_model_len: 32 full layers, 32 KV heads x 128, fp16, 8 GiB: max_model_len
+        # 16385 -> 16384, 16383 -> 16383 (it fits). vLLM calls estimate_max_model_len on all 8 GiB; it is
+        # what 0.22 prints when it refuses. From 0.33 the refusal estimates on one block (8 MiB) less:
+        # 1,023 blocks of 16 tokens = 16,368.
+        def sized(context, *version):
+            return self.sized([self.FULL] * 32, 8 * GIB, context, heads=32, head_dim=128, precision="fp16",
+                              positions=32768, extra=("--max-num-batched-tokens", "32768") + version)
+        self.assertEqual(self.refusal(sized(16385, "--vllm-version", "0.22"))[2], 16384)
+        self.assertIsNone(self.refusal(sized(16383, "--vllm-version", "0.22")))
+        self.assertEqual(self.refusal(sized(16385))[2], 16368)
+        # Before 0.9 vLLM refused without an estimate (PR #16168 added it in 0.8.5).
+        self.assertIsNone(self.refusal(sized(16385, "--vllm-version", "0.8"))[2])
+
+    def test_gpu_model_runner_capacity(self):
+        # RUNNER::test_init_kv_cache_without_kv_sharing: 2 layers, 8 KV heads x 64, fp16 (a 32 KiB page):
+        # 20 GiB -> 327,680 blocks; estimate_max_model_len(5 GiB) with max_model_len 3,000,000 -> 1,310,720.
+        two_layers = [self.FULL] * 2
+        report = self.sized(two_layers, 20 * GIB, 16, heads=8, head_dim=64, precision="fp16")
+        self.assertEqual(self.pool(report)[:2], (327680, 2))
+        refused = self.sized(two_layers, 5 * GIB, 3000000, heads=8, head_dim=64, precision="fp16",
+                             extra=("--vllm-version", "0.22"))
+        self.assertEqual(self.refusal(refused)[2], 1310720)
+
+    def test_page_sizes(self):
+        # vLLM's TestFullAttentionSpec (block 16, 4 KV heads x 64, fp16): a page is 2 x 16 x 4 x 64 x 2 =
+        # 16,384 bytes, an MLA page has no factor 2 (8,192), and 16/17/32/53 tokens take 1/2/2/4 pages.
+        for tokens, pages in ((16, 1), (17, 2), (32, 2), (53, 4)):
+            with self.subTest(tokens=tokens):
+                report = self.sized([self.FULL], 10 ** 9, tokens, heads=4, head_dim=64, precision="fp16")
+                self.assertEqual(report.kv.bytes, pages * 16384)
+        mla = {"num_hidden_layers": 1, "num_attention_heads": 4, "num_key_value_heads": 4, "head_dim": 64,
+               "max_position_embeddings": 16, "kv_lora_rank": 192, "qk_rope_head_dim": 64}
+        servers = self.write("servers.json", {"one": {"gpus": 1, "hbm_per_gpu_gb": 10}})
+        report = report_for(["--model-config", self.write("mla.json", mla), "--server", "one", "--servers-file",
+                             servers, "--concurrency", "1", "--kv-accounting", "vllm", "--kv-precision", "fp16",
+                             "--effective-context", "16", "--kv-cache-memory-bytes", "1000000"])
+        self.assertEqual(report.kv.bytes, 8192)
+
+    def test_multi_module_mtp_keeps_tokens_below_the_window(self):
+        # vLLM 0.33.0 kv_cache_planning.py: extra_retained_tokens = num_prefill_lookahead_tokens - 1 = k - 1
+        # for multi-module MTP (min(num_nextn_predict_layers, k) > 1). Window 128, 8192 batched tokens
+        # (sync), block 16, 2 MTP layers: with k = 1 one module runs and a sliding layer takes
+        # cdiv(128 - 1 + 8192, 16) + 1 = 521 blocks; with k = 4, cdiv(128 - 1 + 3 + 8192, 16) + 1 = 522.
+        # k = 3 is refused, as vLLM refuses it: 3 rounds of 2 modules do not divide evenly.
+        config = {"num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 2, "head_dim": 64,
+                  "max_position_embeddings": 32768, "layer_types": [self.SLIDING, self.FULL],
+                  "sliding_window": 128, "num_nextn_predict_layers": 2, "hidden_size": 128,
+                  "intermediate_size": 256, "vocab_size": 1000}
+        servers = self.write("servers.json", {"one": {"gpus": 1, "hbm_per_gpu_gb": 10}})
+        base = ["--model-config", self.write("mtp.json", config), "--server", "one", "--servers-file", servers,
+                "--concurrency", "1", "--kv-accounting", "vllm", "--effective-context", "32768",
+                "--no-async-scheduling", "--speculative", "mtp"]
+        sliding = sizing.SlidingWindowLayers(1, window=128)
+        for tokens, per_layer in (("1", 521), ("4", 522)):
+            with self.subTest(num_speculative_tokens=tokens):
+                report = report_for(base + ["--num-speculative-tokens", tokens])
+                groups = [g for g in report.model.layer_groups if isinstance(g, sizing.SlidingWindowLayers)]
+                self.assertEqual(groups[0].vllm_blocks(32768, 16, 8192), per_layer)
+        self.assertEqual(sliding.vllm_blocks(32768, 16, 8192), 521)
+        older = report_for(base + ["--num-speculative-tokens", "4", "--vllm-version", "0.32"])
+        self.assertEqual([g.retained_tokens for g in older.model.layer_groups
+                          if isinstance(g, sizing.SlidingWindowLayers)], [0])
+        status, _, err = run_cli(base + ["--num-speculative-tokens", "3"])
+        self.assertEqual((status, "--num-speculative-tokens" in err), (2, True))
+        self.assertIn("--speculative", run_cli(QUICK_START + ["--num-speculative-tokens", "2"])[2])
 
 
 class SpeculativeDecoding(TempDirTest):
