@@ -84,6 +84,7 @@ class Bound:
     OVERHEAD_EXCEEDS_HBM = "overhead_exceeds_hbm"
     OVERHEAD_BELOW_WEIGHTS = "overhead_below_weights"
     ENGINE_NO_MEMORY = "engine_no_memory"
+    VLLM_WOULD_NOT_START = "vllm_would_not_start"     # one scenario's pool cannot start vLLM
 
 
 class Status:
@@ -1767,6 +1768,8 @@ class Capacity:
     @property
     def limit(self):
         """The one bound the summary names."""
+        if self.vllm_refusal is not None:
+            return Bound.VLLM_WOULD_NOT_START
         if self.bounds != (Bound.MEMORY,):
             return self.bounds[0]
         return Bound.MAX_NUM_SEQS if self.capped else Bound.MEMORY
@@ -3460,6 +3463,7 @@ MESSAGES = {
                                       "the weights do not fit an instance's GPUs"),
     "limit.overhead_exceeds_hbm": ("o overhead de runtime não deixa memória para o KV",
                                    "the runtime overhead leaves no memory for KV"),
+    "limit.vllm_would_not_start": ("o vLLM não inicia com este pool", "vLLM would not start with this pool"),
     "limit.engine_no_memory": ("o motor não tem memória para o KV", "the engine has no memory for KV"),
     "limit.overhead_below_weights": ("os pesos não cabem no overhead de runtime",
                                      "the weights do not fit the runtime overhead"),
@@ -4216,7 +4220,7 @@ def scenario_label(result):
 def summary_line(result):
     """The guide's one-line answer per scenario, e.g. 'MÍNIMO: 2 nós (sem HA, sem headroom)'."""
     scenario, params = result.scenario, result.parameters
-    if result.capacity.limit in BLOCKERS:
+    if result.capacity.limit in BLOCKERS + (Bound.VLLM_WOULD_NOT_START,):
         return T("summary.infeasible", label=scenario_label(result), reason=T("limit." + result.capacity.limit))
     if result.nodes_final is None:
         return T("summary.no_session", label=scenario_label(result))

@@ -1981,6 +1981,7 @@ class VllmReleases(TempDirTest):
         message = [a["message"] for a in document["alerts"] if a["code"] == "vllm_would_not_start"][0]
         self.assertIn("estima o max_model_len possível em 496 tokens", message)
         self.assertNotIn("no_session_fits", [a["code"] for a in document["alerts"]])
+        self.assertEqual({s["limit"] for s in document["scenarios"].values()}, {"vllm_would_not_start"})
         accepted = results(report_for(self.pool_of(33, 2048, **config) + ["--effective-context", "512"]), "minimum")
         self.assertEqual((accepted["vllm_max_concurrency"], accepted["sessions_per_node"]), (Fraction(33, 32), 1))
         self.assertEqual(sizing._fixed(accepted["vllm_max_concurrency"], 2), "1.03")
