@@ -163,9 +163,9 @@ DEFAULTS = {
 #   max_concurrent_batches x max_num_batched_tokens (tenstorrent/tt-xla PR #5908 on the
 #   0.26.0 uplift; vllm/config/vllm.py in 0.33.0), with async scheduling on by default
 #   (vLLM PR #47728: "async scheduling (now default)"); before, max_num_batched_tokens;
-# - in 0.33, the pool holds one null block back, and vLLM refuses to start when the
-#   rest cannot hold one request of max_model_len (kv_cache_planning.py,
-#   check_enough_kv_cache_memory); earlier releases were not checked for it;
+# - in 0.33, the pool holds one null block back, and the startup check plans against the
+#   rest (kv_cache_planning.py, check_enough_kv_cache_memory); earlier releases were not
+#   checked for it;
 # - before 0.9, the printed concurrency was num_blocks x block_size / max_model_len;
 # - from 0.3, vLLM refuses to start when one request of max_model_len does not fit the
 #   KV memory (PR #2163, released in 0.2.7: "Raise error when max_model_len is larger
