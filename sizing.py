@@ -173,10 +173,13 @@ DEFAULTS = {
 #   first released in 0.8.5, so 0.8 here is taken without it);
 # - in 0.33, with multi-module MTP (min(num_nextn_predict_layers, num_speculative_tokens)
 #   > 1), sliding windows retain num_speculative_tokens - 1 more tokens
-#   (kv_cache_planning.py, extra_retained_tokens; earlier releases not checked).
+#   (kv_cache_planning.py, extra_retained_tokens; earlier releases not checked);
+# - in 0.33, prefix caching (on by default) runs state layers in 'align' mode, two pages per
+#   request (model_executor/models/config.py, MambaModelConfig); earlier releases are taken
+#   in 'none' mode, one page, as the published hybrid logs show (not checked release by release).
 VLLM_RELEASES = {"in_flight": (0, 26), "null_block": (0, 33), "grouped_concurrency": (0, 9),
                  "refuses_long_requests": (0, 3), "estimates_max_model_len": (0, 9),
-                 "mtp_retained_tokens": (0, 33)}
+                 "mtp_retained_tokens": (0, 33), "mamba_align": (0, 33)}
 NEWEST_VLLM = (0, 33)
 
 # The parameter dictionary: (parameter, origin). What it is, why it matters and
@@ -278,6 +281,13 @@ def parse_int_option(text, option, minimum=1):
     if number < minimum or number > MAX_INPUT:
         raise InputError("err.integer_range", option=option, text=text, minimum=minimum)
     return number
+
+
+def _mamba_dtype_option(text, option):
+    """A state dtype as vLLM names it; 'auto' (or nothing) leaves vLLM's default (None)."""
+    if text is None or _option_text(text) == AUTO:
+        return None
+    return _choice(text, option, MAMBA_DTYPES)
 
 
 def _speculative_tokens_option(args):
@@ -556,6 +566,9 @@ class Options:
     vllm_version: tuple = NEWEST_VLLM
     async_scheduling: object = None         # None: the release's default
     speculative: object = None              # eagle, eagle3 or mtp: the draft's layers hold KV too
+    mamba_cache_dtype: object = None        # state layers: conv state dtype (None: auto)
+    mamba_ssm_cache_dtype: object = None    # state layers: SSM state dtype (None: auto)
+    enable_prefix_caching: object = None    # None: the release's default
     num_speculative_tokens: object = None   # draft tokens per step (vLLM's default when None)
     gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
     kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
@@ -705,11 +718,71 @@ class MLALatentLayers(FullAttentionLayers):
         return {"kind": self.kind, "count": self.count, "window": None, "chunk": None}
 
 
+@dataclass(frozen=True)
+class StateLayers(FullAttentionLayers):
+    """Layers with a recurrent state of constant size per session instead of K/V per token
+    (Mamba2, Gated DeltaNet). vLLM 0.33.0 MambaSpec: a page holds one conv state plus one SSM
+    state (mamba_utils.py, MambaStateShapeCalculator), split across TP, padded to the attention
+    page; a request holds 1 + num_speculative_tokens pages without prefix caching ('none' mode)
+    and 2 + num_speculative_tokens with it ('align' mode)."""
+    conv_base: int = 0          # conv channels before the group term (intermediate or GDN conv_dim)
+    group_channels: int = 0     # conv channels per group (2 x ssm_state_size, Mamba2 only)
+    groups: int = 0             # Mamba2 n_groups, extended so that every TP shard has whole groups
+    conv_width: int = 0         # conv_kernel - 1
+    ssm_heads: int = 0          # SSM heads, split across TP
+    ssm_per_head: int = 0       # SSM elements per head (head_dim x state, or v_dim x k_dim)
+    conv_bytes: object = 2      # bytes per element of the conv state (--mamba-cache-dtype)
+    ssm_bytes: object = None    # bytes per element of the SSM state (--mamba-ssm-cache-dtype; None:
+                                # as the conv state, resolved by with_state_options)
+    state_blocks: int = 1       # pages a request holds in vLLM
+
+    def spec_tokens(self, context_tokens):
+        return 0
+
+    def conv_channels(self, tensor_parallel):
+        """vLLM extra_groups_for_head_shards: groups not divisible by TP grow by TP - groups."""
+        groups = self.groups
+        if groups and groups % tensor_parallel:
+            groups += tensor_parallel - groups
+        return self.conv_base + self.group_channels * groups
+
+    def splits_evenly(self, tensor_parallel):
+        return self.conv_channels(tensor_parallel) % tensor_parallel == 0 and self.ssm_heads % tensor_parallel == 0
+
+    def state_bytes_gpu(self, tensor_parallel):
+        """One session's state of one layer on one GPU: conv + SSM."""
+        return (self.conv_channels(tensor_parallel) // tensor_parallel * self.conv_width * self.conv_bytes
+                + self.ssm_heads // tensor_parallel * self.ssm_per_head * self.ssm_bytes)
+
+    def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):
+        return self.state_blocks
+
+    def vllm_term(self, context_tokens, block_size, in_flight_tokens):
+        return "%d" % self.state_blocks
+
+    def attended_pairs(self, tokens):
+        return 0
+
+    def describe(self):
+        return T("layer.state", count=self.count, kind=T("layer_kind." + self.kind))
+
+
+@dataclass(frozen=True)
+class MambaLayers(StateLayers):
+    kind = "mamba"
+    short = "mamba"
+
+
+@dataclass(frozen=True)
+class LinearAttentionLayers(StateLayers):
+    kind = "linear_attention"
+    short = "linear"
+
+
 # Layer kinds read from configs (layer_types and the patterns that expand to it).
 LAYER_KINDS = {"full_attention": FullAttentionLayers, "sliding_attention": SlidingWindowLayers,
-               "chunked_attention": ChunkedLocalLayers}
-# Layer kinds that keep no KV cache that this tool can size (their state is constant per session).
-UNSIZABLE_LAYER_KINDS = ("linear_attention", "mamba")
+               "chunked_attention": ChunkedLocalLayers, "mamba": MambaLayers,
+               "linear_attention": LinearAttentionLayers}
 
 
 # ---------------------------------------------------------------------------
@@ -1016,8 +1089,7 @@ def _groups_from_kinds(name, kinds, config, view, path, field):
     unsizable = [kind for kind in counts if kind not in LAYER_KINDS]
     if unsizable:
         described = Join(tuple(T("err.unsizable_layers", count=counts[kind], kind=kind,
-                                 what=T("layer_kind." + kind if kind in UNSIZABLE_LAYER_KINDS else "layer_kind.unknown"))
-                               for kind in unsizable))
+                                 what=T("layer_kind.unknown")) for kind in unsizable))
         raise InputError("err.unsizable", where=_where(path, name, field), layers=described)
     groups = []
     if counts.get("full_attention"):
@@ -1030,7 +1102,62 @@ def _groups_from_kinds(name, kinds, config, view, path, field):
                                          chunk=require_positive_int(config, "attention_chunk_size", path, name)))
     if not groups:
         raise InputError("err.no_attention", where=_where(path, name, field))
+    if counts.get("mamba"):
+        groups.append(_mamba_layers(counts["mamba"], config, path, name))
+    if counts.get("linear_attention"):
+        groups.append(_linear_attention_layers(counts["linear_attention"], config, path, name))
     return groups
+
+
+def _first_field(config, names, path, name):
+    """The first of `names` the config holds (Nemotron-H and Granite-4.0-H name them differently)."""
+    for field in names:
+        if config.get(field) is not None:
+            return require_positive_int(config, field, path, name)
+    return require_positive_int(config, names[0], path, name)
+
+
+def _state_dtype_bytes(config, path, name):
+    """vLLM's defaults for the state dtypes: the conv state in the model dtype ('auto'); the SSM
+    state as the conv state, except where vLLM reads the config (mamba_ssm_cache_dtype, Qwen3.5's
+    mamba_ssm_dtype) or NemotronH's default of float32 (model_executor/models/config.py, 0.33.0)."""
+    dtype = config.get("torch_dtype", config.get("dtype"))
+    conv_bytes = MAMBA_DTYPES.get(dtype, 2) if isinstance(dtype, str) else 2
+    ssm = config.get("mamba_ssm_cache_dtype", config.get("mamba_ssm_dtype"))
+    if ssm is None and config.get("model_type") == "nemotron_h":
+        ssm = "float32"
+    if ssm is not None and (not isinstance(ssm, str) or ssm not in MAMBA_DTYPES):
+        raise InputError("err.one_of", where=_where(path, name, "mamba_ssm_cache_dtype"),
+                         choices=Join(tuple(sorted(MAMBA_DTYPES))))
+    return conv_bytes, (MAMBA_DTYPES[ssm] if ssm is not None else None)
+
+
+def _mamba_layers(count, config, path, name):
+    """Mamba2 (vLLM mamba2_state_shape): conv over intermediate + 2 x n_groups x state channels,
+    SSM of heads x head_dim x state."""
+    heads = _first_field(config, ("mamba_num_heads", "mamba_n_heads"), path, name)
+    head_dim = _first_field(config, ("mamba_head_dim", "mamba_d_head"), path, name)
+    state = _first_field(config, ("ssm_state_size", "mamba_d_state"), path, name)
+    groups = _first_field(config, ("n_groups", "mamba_n_groups"), path, name)
+    kernel = _first_field(config, ("conv_kernel", "mamba_d_conv"), path, name)
+    conv_bytes, ssm_bytes = _state_dtype_bytes(config, path, name)
+    return MambaLayers(count, conv_base=heads * head_dim, group_channels=2 * state, groups=groups,
+                       conv_width=kernel - 1, ssm_heads=heads, ssm_per_head=head_dim * state,
+                       conv_bytes=conv_bytes, ssm_bytes=ssm_bytes)
+
+
+def _linear_attention_layers(count, config, path, name):
+    """Gated DeltaNet (vLLM gated_delta_net_state_shape): conv over 2 x key + value channels,
+    SSM of value heads x value_dim x key_dim."""
+    key_heads = require_positive_int(config, "linear_num_key_heads", path, name)
+    value_heads = require_positive_int(config, "linear_num_value_heads", path, name)
+    key_dim = require_positive_int(config, "linear_key_head_dim", path, name)
+    value_dim = require_positive_int(config, "linear_value_head_dim", path, name)
+    kernel = require_positive_int(config, "linear_conv_kernel_dim", path, name)
+    conv_bytes, ssm_bytes = _state_dtype_bytes(config, path, name)
+    return LinearAttentionLayers(count, conv_base=2 * key_heads * key_dim + value_heads * value_dim,
+                                 conv_width=kernel - 1, ssm_heads=value_heads, ssm_per_head=value_dim * key_dim,
+                                 conv_bytes=conv_bytes, ssm_bytes=ssm_bytes)
 
 
 def _model_meta(raw, config, path, name):
@@ -1091,6 +1218,9 @@ class PrecisionScheme:
     scale_bytes: Fraction = Fraction(0)
     attention_kept: bool = False
 
+
+# Bytes per element of vLLM's --mamba-cache-dtype / --mamba-ssm-cache-dtype values.
+MAMBA_DTYPES = {"float32": 4, "bfloat16": 2, "float16": 2}
 
 # torch dtypes of config.json (torch_dtype, or dtype in newer transformers) -> precision.
 TORCH_DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
@@ -1447,9 +1577,11 @@ def vllm_groups(layer_groups, hybrid_manager):
     (--disable-hybrid-kv-cache-manager, or a KV connector without hybrid support),
     sliding and chunked layers are charged as full attention (unify_hybrid_kv_cache_specs)."""
     if not hybrid_manager:
-        full = [g for g in layer_groups if isinstance(g, MLALatentLayers)] or [
-            FullAttentionLayers(sum(g.count for g in layer_groups))]
-        layer_groups = tuple(full)
+        states = [g for g in layer_groups if isinstance(g, StateLayers)]
+        attention = [g for g in layer_groups if not isinstance(g, StateLayers)]
+        full = [g for g in attention if isinstance(g, MLALatentLayers)] or [
+            FullAttentionLayers(sum(g.count for g in attention))]
+        layer_groups = tuple(full + states)
     counts = [g.count for g in layer_groups]
     size = min(counts)
     if max(counts) < size * Fraction(3, 2):
@@ -1468,12 +1600,16 @@ class KvPerSession:
 
 
 def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting, block_size,
-                   max_num_batched_tokens, groups=None, hybrid_manager=True, in_flight_tokens=None):
+                   max_num_batched_tokens, groups=None, hybrid_manager=True, in_flight_tokens=None,
+                   requested_block_size=None):
     """The KV of one session on one instance (or on the layers `groups` of one pipeline stage)."""
     groups = model.layer_groups if groups is None else groups
     bytes_per_element = KV_PRECISIONS[precision]
-    # Every group of a model stores the same elements per token (MLA never mixes with others).
-    elements = groups[0].elements(model, tensor_parallel)
+    # Every attention group of a model stores the same elements per token (MLA never mixes with
+    # others); state layers (Mamba, linear attention) keep a constant state instead.
+    attention = [g for g in groups if not isinstance(g, StateLayers)]
+    elements = (attention or model.layer_groups)[0].elements(model, tensor_parallel)
+    state_terms, state_bytes = [], 0
     pool = None
     in_flight_tokens = max_num_batched_tokens if in_flight_tokens is None else in_flight_tokens
     layers = sum(g.count for g in groups)
@@ -1482,6 +1618,12 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
         group_size, groups = vllm_groups(groups, hybrid_manager)
     terms, tokens_total, blocks_per_request = [], 0, 0
     for group in groups:
+        if accounting == Basis.SPEC and isinstance(group, StateLayers):
+            # The whole state of every layer, on every GPU of the instance.
+            layer_bytes = group.state_bytes_gpu(tensor_parallel) * tensor_parallel
+            state_bytes += group.count * layer_bytes
+            state_terms.append("%d × %d" % (group.count, layer_bytes))
+            continue
         if accounting == Basis.SPEC:
             tokens = group.spec_tokens(context_tokens)
             terms.append("%d × %s" % (group.count, group.spec_term(context_tokens)))
@@ -1498,7 +1640,8 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
         pool = VllmPool(group_size, groups, sum(g.count for g in groups) - layers, blocks_per_request,
                         group_size * page_gpu, context_tokens, block_size,
                         tuple(original_groups if hybrid_manager else groups), page_gpu, in_flight_tokens)
-    kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element, 1))
+    kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element
+                        + state_bytes, 1))
     kv_gib = Fraction(kv_bytes, GIB_BYTES)
     inputs = {"model": model.name, "num_hidden_layers": model.num_hidden_layers,
               "layer_groups": Join(tuple(g.describe() for g in groups)),
@@ -1515,13 +1658,27 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
                       max_in_flight_tokens=in_flight_tokens,
                       kv_cache_group_size=pool.group_size, padding_layers=pool.padding_layers,
                       blocks_per_request=pool.blocks_per_request)
+    states = [g for g in groups if isinstance(g, StateLayers)]
+    if states:
+        inputs.update(state_bytes_per_layer_gpu=Join(tuple("%s %d" % (g.short, g.state_bytes_gpu(tensor_parallel))
+                                                         for g in states)),
+                      conv_state_bytes_per_element=states[0].conv_bytes,
+                      ssm_state_bytes_per_element=states[0].ssm_bytes)
+    explanation = _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib)
+    if accounting == Basis.VLLM and requested_block_size is not None and block_size != requested_block_size:
+        inputs["requested_block_size"] = requested_block_size
+        explanation.insert(-1, T("expl.kv_block_aligned", requested=requested_block_size, block=block_size,
+                                 state_page=max(g.state_bytes_gpu(tensor_parallel) for g in states)))
+    if accounting == Basis.VLLM and states:
+        explanation.insert(-1, T("expl.kv_state_blocks", blocks=states[0].state_blocks))
     suffix = "" if accounting == Basis.SPEC else " (vLLM)"
-    formula = T("formula.kv_bytes", factor="2 × " if elements.kv_factor == 2 else "",
+    formula = T("formula.kv_bytes_state" if state_terms else "formula.kv_bytes",
+                factor="2 × " if elements.kv_factor == 2 else "",
                 terms=Join(tuple(terms), " + "), elements=elements.elements_term,
-                bytes_per_element=bytes_per_element, kv_bytes=kv_bytes)
+                bytes_per_element=bytes_per_element, kv_bytes=kv_bytes, state=Join(tuple(state_terms), " + "))
     figures = (
         figure("kv_per_session_bytes", kv_bytes, Unit.BYTES, formula, inputs,
-               _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib),
+               explanation,
                T("label.kv_per_session_bytes", suffix=suffix)),
         figure("kv_per_session_gib", kv_gib, Unit.GIB,
                T("formula.kv_gib", kv_bytes=kv_bytes, gib_bytes=GIB_BYTES, kv_gib=kv_gib),
@@ -1541,6 +1698,8 @@ def _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib):
     if elements.kv_heads_per_gpu is not None and model.num_key_value_heads < tensor_parallel:
         parts.append(T("expl.kv_replicated", tensor_parallel=tensor_parallel, kv_heads=model.num_key_value_heads,
                        per_gpu=elements.kv_heads_per_gpu))
+    if any(isinstance(g, StateLayers) for g in model.layer_groups):
+        parts.append(T("expl.kv_state"))
     if accounting == Basis.VLLM:
         parts.append(T("expl.kv_vllm"))
     parts.extend(T("expl.rule", rule=rule) for rule in model.derivation)
@@ -1986,7 +2145,7 @@ def vllm_pool_figures(pool, budget_bytes, layout, options):
                T("formula.vllm_gpu_blocks", per_gpu=per_gpu, group_size=pool.group_size,
                  page=pool.bytes_per_block_gpu / pool.group_size, blocks=blocks),
                {"kv_budget_bytes_per_gpu": per_gpu, "kv_cache_group_size": pool.group_size,
-                "kv_cache_groups": kinds, "padding_layers": pool.padding_layers, "block_size": options.block_size},
+                "kv_cache_groups": kinds, "padding_layers": pool.padding_layers, "block_size": pool.block_size},
                T("expl.vllm_gpu_blocks", group_size=pool.group_size, padding=pool.padding_layers)),
         figure("vllm_max_concurrency", concurrency, Unit.TIMES, formula,
                {"gpu_blocks": blocks, "blocks_per_request": pool.blocks_per_request,
@@ -2417,6 +2576,10 @@ class Report:
         return Status.INFEASIBLE if any(a.level == Level.ERROR for a in self.alerts) else Status.OK
 
 
+# The smallest kernel blocks vLLM aligns a hybrid model's attention block to (FlashAttention's
+# MultipleOf(16); the TRT-LLM/FlashInfer MLA decode kernels' 128).
+ATTENTION_KERNEL_BLOCK, MLA_KERNEL_BLOCK = 16, 128
+
 # Speculative decoding: the draft model's attention layers take their KV from the same
 # pool. EAGLE and EAGLE-3 heads are one decoder layer of the target's shape; MTP adds the
 # checkpoint's num_nextn_predict_layers (vLLM's EagleProposer / DeepSeek MTP drafters).
@@ -2478,6 +2641,52 @@ def with_draft_layers(model, method):
                     derivation=model.derivation + (T("rule.draft_layers", method=method, layers=extra),))
 
 
+def with_state_options(model, options, release, tensor_parallel):
+    """State layers with vLLM's dtypes and pages per request: --mamba-cache-dtype (conv state;
+    'auto' is the model dtype) and --mamba-ssm-cache-dtype ('auto' follows the conv state unless
+    the model says otherwise); 1 + num_speculative_tokens pages without prefix caching, 2 +
+    num_speculative_tokens with it ('align' mode, which prefix caching turns on for hybrids in
+    0.33: MambaModelConfig.verify_and_update_config)."""
+    if not any(isinstance(g, StateLayers) for g in model.layer_groups):
+        return model
+    prefix_caching = options.enable_prefix_caching
+    if prefix_caching is None:
+        prefix_caching = release.version >= VLLM_RELEASES["mamba_align"]
+    blocks = (2 if prefix_caching else 1) + speculative_tokens(model, options)
+    groups = []
+    for group in model.layer_groups:
+        if isinstance(group, StateLayers):
+            conv = MAMBA_DTYPES[options.mamba_cache_dtype] if options.mamba_cache_dtype else group.conv_bytes
+            ssm = MAMBA_DTYPES[options.mamba_ssm_cache_dtype] if options.mamba_ssm_cache_dtype else (
+                conv if group.ssm_bytes is None else group.ssm_bytes)
+            group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks)
+            if not group.splits_evenly(tensor_parallel):
+                raise InputError("err.state_tp", kind=T("layer_kind." + group.kind), tp=tensor_parallel,
+                                 channels=group.conv_channels(tensor_parallel), heads=group.ssm_heads)
+        groups.append(group)
+    return _replace(model, layer_groups=tuple(groups))
+
+
+def hybrid_block_size(model, options, tensor_parallel):
+    """vLLM 0.33.0 Platform._align_hybrid_block_size: with state layers, the attention block grows
+    until one attention page holds the largest state page: alignment x cdiv(state page, alignment
+    x attention page of one token), a multiple of 16, where the alignment is the larger of the
+    attention kernel's smallest block (16 for FlashAttention; 128 for MLA) and --block-size."""
+    states = [g for g in model.layer_groups if isinstance(g, StateLayers)]
+    if not states:
+        return options.block_size
+    attention = [g for g in model.layer_groups if not isinstance(g, StateLayers)][0]
+    elements = attention.elements(model, tensor_parallel)
+    token_page = Fraction(elements.kv_factor * elements.elements_per_token * KV_PRECISIONS[options.kv_precision],
+                          tensor_parallel)
+    state_page = max(g.state_bytes_gpu(tensor_parallel) for g in states)
+    alignment = max(MLA_KERNEL_BLOCK if isinstance(attention, MLALatentLayers) else ATTENTION_KERNEL_BLOCK,
+                    options.block_size)
+    block = alignment * cdiv(state_page, alignment * token_page)
+    block = ATTENTION_KERNEL_BLOCK * cdiv(block, ATTENTION_KERNEL_BLOCK)
+    return max(options.block_size, block)
+
+
 def build_report(options, model, server, storage):
     """Every number of the sizing, as frozen records. Pure: no I/O."""
     context_tokens = min(options.effective_context, model.max_position_embeddings)
@@ -2486,15 +2695,17 @@ def build_report(options, model, server, storage):
                      weights=weights_for(model, options.weight_precision))
     layout = layout_for(options, server, model)
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
+    model = with_state_options(model, options, release, kv_tp)
+    block_size = hybrid_block_size(model, options, kv_tp)
     in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
     kv_by_basis, stage_kv = {}, {}
     for name in Basis.ALL:
         hybrid = not options.disable_hybrid_kv_cache_manager
         kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
-                                           options.block_size, options.max_num_batched_tokens, hybrid_manager=hybrid,
-                                           in_flight_tokens=in_flight)
+                                           block_size, options.max_num_batched_tokens, hybrid_manager=hybrid,
+                                           in_flight_tokens=in_flight, requested_block_size=options.block_size)
         stage_kv[name] = tuple(
-            kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, options.block_size,
+            kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, block_size,
                            options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
                            in_flight).bytes
             for first, end in layout.stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
@@ -2967,6 +3178,10 @@ MESSAGES = {
                                        "MTP layers (vLLM refuses it)"),
     "err.num_speculative_tokens_alone": ("--num-speculative-tokens pede --speculative",
                                          "--num-speculative-tokens needs --speculative"),
+    "err.state_tp": ("--tensor-parallel {tp}: o estado das camadas {kind} ({channels} canais de convolução, {heads} "
+                     "cabeças SSM) não se divide igualmente entre {tp} GPUs, e o vLLM exige isso",
+                     "--tensor-parallel {tp}: the state of the {kind} layers ({channels} convolution channels, "
+                     "{heads} SSM heads) does not split evenly across {tp} GPUs, as vLLM requires"),
     "err.mtp_layers": ("--speculative mtp: '{model}' não tem camadas MTP (num_nextn_predict_layers)",
                        "--speculative mtp: '{model}' has no MTP layers (num_nextn_predict_layers)"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
@@ -3060,6 +3275,7 @@ MESSAGES = {
     "layer.sliding": ("{count} sliding (janela {window})", "{count} sliding (window {window})"),
     "layer.chunked": ("{count} chunked (bloco {chunk})", "{count} chunked (chunk {chunk})"),
     "layer.mla": ("{count} MLA", "{count} MLA"),
+    "layer.state": ("{count} {kind} (estado constante)", "{count} {kind} (constant state)"),
 
     # -- formulas: identifiers and the values substituted --------------------
     "formula.weights_checkpoint": ("weights_bytes (tamanho do checkpoint) = {size} bytes",
@@ -3123,6 +3339,23 @@ MESSAGES = {
                                    "{per_param:p} = {size} bytes",
                                    "total_parameters × bytes per parameter ({precision}) = {params} × "
                                    "{per_param:p} = {size} bytes"),
+    "expl.kv_state": ("Camadas Mamba/atenção linear guardam um estado constante por sessão (estado de convolução "
+                      "+ estado SSM, divididos pelo TP), não K/V por token: na base spec entram com os bytes desse "
+                      "estado.",
+                      "Mamba/linear-attention layers keep a constant state per session (convolution state + SSM "
+                      "state, split by TP), not K/V per token: the spec basis adds the bytes of that state."),
+    "expl.kv_state_blocks": ("No vLLM cada camada de estado ocupa {blocks} página(s) por pedido (1 sem prefix "
+                             "caching, 2 com ele, mais uma por token especulativo), com a página completada até a "
+                             "da atenção.",
+                             "In vLLM every state layer takes {blocks} page(s) per request (1 without prefix "
+                             "caching, 2 with it, plus one per speculative token), the page padded to the "
+                             "attention page."),
+    "expl.kv_block_aligned": ("O vLLM aumenta o bloco de atenção de {requested} para {block} tokens para que uma "
+                              "página de atenção comporte o estado de uma camada ({state_page} bytes por GPU).",
+                              "vLLM enlarges the attention block from {requested} to {block} tokens so that one "
+                              "attention page holds one layer's state ({state_page} bytes per GPU)."),
+    "formula.kv_bytes_state": ("{factor}({terms}) × {elements} × {bytes_per_element:p} + {state} = {kv_bytes} bytes",
+                               "{factor}({terms}) × {elements} × {bytes_per_element:p} + {state} = {kv_bytes} bytes"),
     "formula.kv_bytes": ("{factor}({terms}) × {elements} × {bytes_per_element:p} = {kv_bytes} bytes",
                          "{factor}({terms}) × {elements} × {bytes_per_element:p} = {kv_bytes} bytes"),
     "formula.kv_gib": ("kv_per_session_bytes / 2^30 = {kv_bytes} / {gib_bytes} = {kv_gib:f4} GiB",
@@ -3931,6 +4164,19 @@ MESSAGES = {
                                              "vllm basis: charge sliding and chunked layers as full, as vLLM does "
                                              "without its hybrid manager (or with a KV connector that lacks it, "
                                              "such as LMCache)"),
+    "help.mamba_cache_dtype": ("camadas Mamba/atenção linear: dtype do estado de convolução, como no vLLM (auto = o "
+                               "dtype do modelo; float32, bfloat16, float16)",
+                               "Mamba/linear-attention layers: dtype of the convolution state, as vLLM names it "
+                               "(auto = the model dtype; float32, bfloat16, float16)"),
+    "help.mamba_ssm_cache_dtype": ("camadas Mamba/atenção linear: dtype do estado SSM (auto = o do estado de "
+                                   "convolução, salvo o que o modelo define: NemotronH usa float32)",
+                                   "Mamba/linear-attention layers: dtype of the SSM state (auto = the convolution "
+                                   "state's, unless the model sets it: NemotronH keeps float32)"),
+    "help.enable_prefix_caching": ("base vllm: prefix caching ligado/desligado; nos modelos com camadas de estado "
+                                   "ele guarda 2 páginas de estado por pedido em vez de 1 (padrão: ligado a partir "
+                                   "da 0.33)",
+                                   "vllm basis: prefix caching on/off; with state layers it keeps 2 state pages per "
+                                   "request instead of 1 (default: on from 0.33)"),
     "help.num_speculative_tokens": ("tokens de rascunho por passo, como no vLLM (padrão: as camadas MTP do "
                                     "checkpoint com mtp, 1 com eagle); com MTP de vários módulos, a partir da 0.33, "
                                     "as janelas deslizantes guardam N - 1 tokens a mais",
@@ -4794,6 +5040,13 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--vllm-version", metavar="X.Y", default="%d.%d" % NEWEST_VLLM, help=text("help.vllm_version"))
     group.add_argument("--speculative", metavar="METHOD", help=text("help.speculative"))
     group.add_argument("--num-speculative-tokens", metavar="N", help=text("help.num_speculative_tokens"))
+    group.add_argument("--mamba-cache-dtype", metavar="DTYPE", help=text("help.mamba_cache_dtype"))
+    group.add_argument("--mamba-ssm-cache-dtype", metavar="DTYPE", help=text("help.mamba_ssm_cache_dtype"))
+    prefix = group.add_mutually_exclusive_group()
+    prefix.add_argument("--enable-prefix-caching", dest="enable_prefix_caching", action="store_true", default=None,
+                        help=text("help.enable_prefix_caching"))
+    prefix.add_argument("--no-enable-prefix-caching", dest="enable_prefix_caching", action="store_false",
+                        help=text("help.enable_prefix_caching"))
     engine = group.add_mutually_exclusive_group()
     engine.add_argument("--gpu-memory-utilization", metavar="R", help=text("help.gpu_memory_utilization"))
     engine.add_argument("--kv-cache-memory-bytes", metavar="N", help=text("help.kv_cache_memory_bytes"))
@@ -4899,6 +5152,9 @@ def options_from_args(args):
         vllm_version=parse_vllm_version(args.vllm_version), async_scheduling=args.async_scheduling,
         speculative=None if args.speculative is None else _choice(args.speculative, "--speculative", SPECULATIVE),
         num_speculative_tokens=_speculative_tokens_option(args),
+        mamba_cache_dtype=_mamba_dtype_option(args.mamba_cache_dtype, "--mamba-cache-dtype"),
+        mamba_ssm_cache_dtype=_mamba_dtype_option(args.mamba_ssm_cache_dtype, "--mamba-ssm-cache-dtype"),
+        enable_prefix_caching=args.enable_prefix_caching,
         gpu_memory_utilization=(None if args.gpu_memory_utilization is None else parse_fraction_option(
             args.gpu_memory_utilization, "--gpu-memory-utilization", minimum=0, minimum_inclusive=False, maximum=1)),
         kv_cache_memory_bytes=(None if args.kv_cache_memory_bytes is None

