@@ -4603,7 +4603,7 @@ def input_blocks(report):
          else T("value.gib", value=options.runtime_overhead_gib)),
         ("row.headroom", T("value.percent", ratio=options.peak_headroom_ratio)),
         ("row.tensor_parallel", parallelism_description(report.layout)),
-        ("row.basis", basis_description(options)),
+        ("row.basis", basis_description(report)),
     ]
     return tuple(BulletsBlock(T(title), tuple((T(label), value) for label, value in rows))
                  for title, rows in (("inputs.model", model_rows), ("inputs.server", server_rows),
@@ -4627,11 +4627,13 @@ def attention_description(model):
     return T("value.attention", pattern=model.attention_pattern, groups=groups)
 
 
-def basis_description(options):
+def basis_description(report):
+    options = report.options
     if options.kv_accounting == Basis.SPEC:
         return T("value.basis_spec")
-    return T("value.basis_vllm", block_size=options.block_size, batched=options.max_num_batched_tokens,
-             seqs=options.max_num_seqs)
+    pool = report.kv_by_basis[Basis.VLLM].pool
+    return T("value.basis_vllm", block_size=options.block_size if pool is None else pool.block_size,
+             batched=options.max_num_batched_tokens, seqs=options.max_num_seqs)
 
 
 def summary_table(report):
