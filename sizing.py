@@ -2758,7 +2758,10 @@ def replication_alternative(options, model, server, storage, layout):
             or layout.pipeline_parallel > 1:
         return None
     tensor_parallel = max(tp for tp in range(1, model.num_key_value_heads + 1) if server.gpus % tp == 0)
-    other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
+    try:
+        other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
+    except InputError:
+        return None             # e.g. a Mamba state that does not split across that TP
     recommended = other.scenario(RECOMMENDED).capacity
     return (tensor_parallel, other.instances_per_node, recommended.sessions if recommended.feasible else None)
 
