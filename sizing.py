@@ -38,13 +38,16 @@ import string
 from dataclasses import dataclass, field as dataclass_field
 from fractions import Fraction
 
-__version__ = "2.1.0"
+__version__ = "2.2.0"
 # JSON schema history (the README keeps the same list):
 #   2.0  the guide's document: inputs, parameter_dictionary, scenarios, alerts.
 #   2.1  adds top-level `status` (ok | infeasible) and `language`, and per scenario
 #        `units` (figure key -> unit code) beside `results`; messages, labels and
 #        explanations follow --lang. No key of 2.0 was removed or renamed.
-SCHEMA_VERSION = "2.1"
+#   2.2  adds inputs `vllm_version` and `calibrate_from`; the limit `vllm_would_not_start`;
+#        the unit "%" (calibration gaps); state layer kinds `mamba` and `linear_attention`
+#        in model_details.layer_groups. No key of 2.1 was removed or renamed.
+SCHEMA_VERSION = "2.2"
 
 GIB_BYTES = 2 ** 30          # GiB = 2^30 bytes
 GB_BYTES = 10 ** 9           # GB  = 10^9 bytes (vendor HBM figures)
@@ -60,12 +63,12 @@ class Unit:
     BYTES, GIB, SECONDS, MS = "bytes", "GiB", "s", "ms"
     TOKENS_PER_S, SESSIONS_PER_S = "tokens/s", "sessions/s"
     NODES, SESSIONS = "nodes", "sessions"
-    BLOCKS, TIMES = "blocks", "x"
+    BLOCKS, TIMES, PERCENT = "blocks", "x", "%"
 
 
 # Decimal places shown for each unit (rounding happens only in section 9).
 UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2,
-               Unit.TIMES: 2}
+               Unit.TIMES: 2, Unit.PERCENT: 2}
 
 
 class Level:
@@ -572,6 +575,7 @@ class Options:
     num_speculative_tokens: object = None   # draft tokens per step (vLLM's default when None)
     gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
     kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
+    calibration: object = None              # EngineLog of --calibrate-from
 
 
 # ---------------------------------------------------------------------------
@@ -1464,6 +1468,127 @@ def _replace(record, **changes):
     return dataclasses.replace(record, **changes)
 
 
+# Calibration (--calibrate-from): what a vLLM startup log says about one real deployment.
+# Each entry: (field, pattern, converter). The first line that matches sets the field; the
+# line itself is kept, so that every figure derived from it can quote it.
+_LOG_NUMBER = r"([0-9][0-9,]*)"
+VLLM_LOG_PATTERNS = (
+    ("version", r"LLM engine \(v([0-9]+\.[0-9]+)", lambda m: tuple(int(x) for x in m.split("."))),
+    ("model", r"with config: model='([^']+)'", str),
+    ("model", r"'model': '([^']+)'", str),
+    ("model", r"vllm serve (?!--)(\S+)", str),
+    ("tensor_parallel", r"tensor_parallel_size[=:' ]+([0-9]+)", int),
+    ("tensor_parallel", r"(?:--tensor-parallel-size|-tp)[= ]([0-9]+)", int),
+    ("pipeline_parallel", r"pipeline_parallel_size[=:' ]+([0-9]+)", int),
+    ("pipeline_parallel", r"(?:--pipeline-parallel-size|-pp)[= ]([0-9]+)", int),
+    ("max_model_len", r"max_seq_len=([0-9]+)", int),
+    ("max_model_len", r"'max_model_len': ([0-9]+)", int),
+    ("max_model_len", r"--max-model-len[= ]([0-9]+)", int),
+    ("kv_cache_dtype", r"kv_cache_dtype[=:' ]+'?([a-z0-9_]+)", str),
+    ("kv_cache_dtype", r"--kv-cache-dtype[= ]([a-z0-9_]+)", str),
+    ("model_dtype", r"dtype=torch\.([a-z0-9]+)", str),
+    ("block_size", r"'block_size': ([0-9]+)", int),
+    ("block_size", r"--block-size[= ]([0-9]+)", int),
+    ("available_kv_gib", r"Available KV cache memory: ([0-9.]+) GiB", Fraction),
+    ("gpu_blocks", r"# GPU blocks: " + _LOG_NUMBER, lambda m: int(m.replace(",", ""))),
+    ("kv_cache_tokens", r"GPU KV cache size: " + _LOG_NUMBER + " tokens", lambda m: int(m.replace(",", ""))),
+    ("concurrency_tokens", r"Maximum concurrency for " + _LOG_NUMBER + " tokens per request",
+     lambda m: int(m.replace(",", ""))),
+    ("max_concurrency", r"Maximum concurrency for [0-9,]+ tokens per request: ([0-9.]+)x", Fraction),
+)
+# vLLM's --kv-cache-dtype values -> the tool's KV precisions ('auto' is the model dtype).
+LOG_KV_DTYPES = {"fp8": "fp8", "fp8_e4m3": "fp8", "fp8_e5m2": "fp8", "bfloat16": "bf16", "float16": "fp16",
+                 "half": "fp16", "float32": "fp32"}
+MAX_LOG_FILE_BYTES = 64 * 2 ** 20
+CALIBRATION_TOLERANCE_PERCENT = 1     # the issue's accuracy goal against published logs
+CALIBRATION_CHECKS = ("calibration_memory_gap_percent", "calibration_concurrency_gap_percent")
+
+
+@dataclass(frozen=True)
+class EngineLog:
+    """The facts one vLLM startup log gives, each with the line it came from."""
+    path: str
+    values: tuple               # ((field, value), ...)
+    lines: tuple                # ((field, the log line), ...)
+
+    def get(self, field):
+        return dict(self.values).get(field)
+
+    def line(self, field):
+        return dict(self.lines).get(field)
+
+    def kv_precision(self, model_precision):
+        """The KV precision the deployment ran: its --kv-cache-dtype, where 'auto' (vLLM's
+        default, also when the log does not say) is the model dtype."""
+        dtype = self.get("kv_cache_dtype")
+        if dtype in (None, "auto"):
+            return LOG_KV_DTYPES.get(self.get("model_dtype"), model_precision)
+        return LOG_KV_DTYPES.get(dtype)
+
+
+def parse_vllm_log(text, path):
+    """The EngineLog of a vLLM startup log; a log with no KV figure is an error."""
+    values, lines = {}, {}
+    for line in text.splitlines():
+        for field, pattern, convert in VLLM_LOG_PATTERNS:
+            if field in values:
+                continue
+            match = re.search(pattern, line)
+            if match:
+                try:
+                    value = convert(match.group(1))
+                except (ValueError, ZeroDivisionError):
+                    continue
+                if isinstance(value, int) and not 0 < value <= MAX_INPUT:
+                    continue
+                values[field], lines[field] = value, printable(line.strip())[:300]
+    if not any(field in values for field in ("available_kv_gib", "gpu_blocks", "kv_cache_tokens")):
+        raise InputError("err.log_no_kv", path=path)
+    return EngineLog(path, tuple(sorted(values.items())), tuple(sorted(lines.items())))
+
+
+def load_engine_log(path):
+    raw = read_regular_file(path, MAX_LOG_FILE_BYTES)
+    return parse_vllm_log(raw.decode("utf-8", "replace"), path)
+
+
+def check_log_model(log, model, options):
+    """The log must be of the model being sized: its last path component is the catalog name,
+    an alias, or the config's name (case aside)."""
+    logged = log.get("model")
+    if logged is None:
+        return
+    names = {model.name.lower(), (options.model or "").lower()}
+    if options.model_config is not None:
+        base = options.model_config.replace("\\", "/").rstrip("/").split("/")[-1].lower()
+        names |= {base, base[:-5] if base.endswith(".json") else base}
+        parent = os.path.basename(os.path.dirname(os.path.abspath(options.model_config))).lower()
+        if base == "config.json":
+            names.add(parent)
+    if logged.rstrip("/").split("/")[-1].lower() not in names:
+        raise InputError("err.log_model", path=log.path, logged=printable(logged), model=model.name)
+
+
+def calibrated_options(options, log, model):
+    """The log's deployment as defaults: its TP, PP, KV dtype, block size and release apply
+    unless the option was given with another value than the tool's default. A log that does
+    not print its TP ran vLLM's default, 1."""
+    changes = {}
+    if options.tensor_parallel is None:
+        changes["tensor_parallel"] = log.get("tensor_parallel") or 1
+    if options.pipeline_parallel == 1 and log.get("pipeline_parallel"):
+        changes["pipeline_parallel"] = log.get("pipeline_parallel")
+    model_precision = model.checkpoint_scheme.base if model.checkpoint_scheme else "bf16"
+    if options.kv_precision == DEFAULTS["kv_precision"] and log.kv_precision(model_precision):
+        changes["kv_precision"] = log.kv_precision(model_precision)
+    if options.block_size == DEFAULTS["block_size"] and log.get("block_size"):
+        changes["block_size"] = log.get("block_size")
+    version = log.get("version")
+    if options.vllm_version == NEWEST_VLLM and version is not None:
+        changes["vllm_version"] = min(max(version, (0, 1)), NEWEST_VLLM)
+    return _replace(options, calibration=log, **changes)
+
+
 # ---------------------------------------------------------------------------
 # 6. Compute: pure functions returning frozen records. A Figure holds its value,
 #    its unit, its formula (identifiers with the values substituted) and its
@@ -1997,6 +2122,66 @@ def engine_memory_figure(model, server, layout, options):
                    "usable_bytes_per_gpu": usable, "weights_bytes_per_gpu": weights,
                    "activation_and_fixed_bytes_per_gpu": allowance, "gpus": gpus},
                   (T("expl.engine_memory"),) + note, absent=T("value.infeasible"))
+
+
+def calibration_figures(model, options, tensor_parallel, block_size, in_flight, release, layout, server):
+    """The KV memory per GPU a real deployment had, from its vLLM log, and the check of that log
+    against this model's rules. The memory comes from the most exact line the log has: "# GPU
+    blocks" (older releases), "GPU KV cache size" when the pool has one kind of layer (then
+    tokens / block size are its blocks), else "Available KV cache memory" (GiB to 2 decimals)."""
+    log = options.calibration
+    log_context = log.get("max_model_len") or log.get("concurrency_tokens") or options.effective_context
+    pool = kv_per_session(model, log_context, options.kv_precision, tensor_parallel, Basis.VLLM, block_size,
+                          options.max_num_batched_tokens, hybrid_manager=not options.disable_hybrid_kv_cache_manager,
+                          in_flight_tokens=in_flight).pool
+    exact = layout.pipeline_parallel == 1 and not layout.data_parallel_attention
+    single_kind = len(pool.charged) == 1
+    if exact and log.get("gpu_blocks") is not None:
+        source, blocks = "gpu_blocks", log.get("gpu_blocks")
+        per_gpu = blocks * pool.bytes_per_block_gpu
+        formula = T("formula.calibrated_blocks", blocks=blocks, per_block=pool.bytes_per_block_gpu, bytes=per_gpu)
+    elif exact and single_kind and log.get("kv_cache_tokens") is not None:
+        source, blocks = "kv_cache_tokens", log.get("kv_cache_tokens") // block_size
+        per_gpu = blocks * pool.bytes_per_block_gpu
+        formula = T("formula.calibrated_tokens", tokens=log.get("kv_cache_tokens"), block_size=block_size,
+                    per_block=pool.bytes_per_block_gpu, bytes=per_gpu)
+    else:
+        if log.get("available_kv_gib") is None:
+            raise InputError("err.log_no_kv", path=log.path)
+        source = "available_kv_gib"
+        per_gpu = log.get("available_kv_gib") * GIB_BYTES
+        formula = T("formula.calibrated_gib", gib=log.get("available_kv_gib"), bytes=per_gpu)
+    gpus = server.gpus
+    memory = figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
+                    T("formula.calibrated_memory", derivation=formula, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
+                    {"calibrate_from": log.path, "log_line": log.line(source), "kv_cache_memory_bytes_per_gpu": per_gpu,
+                     "gpus": gpus},
+                    T("expl.calibrated_memory", line=log.line(source)))
+    figures = [memory]
+    available = log.get("available_kv_gib")
+    if source != "available_kv_gib" and available is not None:
+        # The log's own memory line, against the memory its blocks take under these rules.
+        gap = per_gpu / (available * GIB_BYTES) - 1
+        figures.append(figure(
+            "calibration_memory_gap_percent", gap * 100, Unit.PERCENT,
+            T("formula.calibration_memory_gap", ours=per_gpu / GIB_BYTES, logged=available, gap=gap * 100),
+            {"log_line": log.line("available_kv_gib"), "kv_cache_memory_bytes_per_gpu": per_gpu},
+            T("expl.calibration_memory_gap")))
+    logged = log.get("max_concurrency")
+    if logged is not None:
+        blocks = pool.blocks(per_gpu)
+        if release.tokens_concurrency:
+            ours = Fraction(blocks * block_size, log_context)
+        else:
+            ours = Fraction(blocks, pool.blocks_per_request)
+        gap = ours / logged - 1
+        figures.append(figure(
+            "calibration_concurrency_gap_percent", gap * 100, Unit.PERCENT,
+            T("formula.calibration_gap", ours=ours, logged=logged, gap=gap * 100),
+            {"log_line": log.line("max_concurrency"), "gpu_blocks": blocks,
+             "blocks_per_request": pool.blocks_per_request, "max_model_len": log_context},
+            T("expl.calibration_gap")))
+    return tuple(figures)
 
 
 def budget_figure(params, overhead_gib, hbm_gib, engine_gib=None):
@@ -2728,9 +2913,13 @@ def build_report(options, model, server, storage):
         ttft_s = ttft.value
         common.append(ttft)
     common.extend(storage_figures(model, storage, layout, kv_by_basis[options.kv_accounting].bytes))
-    engine = engine_memory_figure(model, server, layout, options)
+    if options.calibration is not None:
+        engine, *checks = calibration_figures(model, options, kv_tp, block_size, in_flight, release, layout, server)
+    else:
+        engine, checks = engine_memory_figure(model, server, layout, options), []
     if engine is not None:
         common.append(engine)
+    common.extend(checks)
     engine_gib = None if engine is None else (engine.value or Fraction(0))
     blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
     context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib)
@@ -2981,6 +3170,16 @@ def _vllm_would_not_start(report):
                     estimate=T("alert.vllm_estimate", tokens=estimate) if estimate is not None else "")
 
 
+@alert_rule("calibration_gap", Level.WARNING)
+def _calibration_gap(report):
+    """The log disagrees with this model's rules by more than 1% (beyond the log's own rounding
+    of the concurrency to 2 decimals): the model, TP, KV dtype or block is not the deployment's."""
+    for item in report.common:
+        if item.key in CALIBRATION_CHECKS and abs(item.value) > CALIBRATION_TOLERANCE_PERCENT:
+            yield T("alert.calibration_gap", check=T("label." + item.key), gap=item.value,
+                    tolerance=CALIBRATION_TOLERANCE_PERCENT)
+
+
 @alert_rule("max_num_seqs_binding", Level.WARNING)
 def _max_num_seqs_binding(report):
     if report.scenario(RECOMMENDED).capacity.capped:
@@ -3185,6 +3384,16 @@ MESSAGES = {
                      "cabeças SSM) não se divide igualmente entre {tp} GPUs, e o vLLM exige isso",
                      "--tensor-parallel {tp}: the state of the {kind} layers ({channels} convolution channels, "
                      "{heads} SSM heads) does not split evenly across {tp} GPUs, as vLLM requires"),
+    "err.log_no_kv": ("--calibrate-from: '{path}' não tem uma linha de KV do vLLM (\"Available KV cache memory\", "
+                      "\"GPU KV cache size\" ou \"# GPU blocks\")",
+                      "--calibrate-from: '{path}' has no vLLM KV line (\"Available KV cache memory\", \"GPU KV "
+                      "cache size\" or \"# GPU blocks\")"),
+    "err.log_model": ("--calibrate-from: o log '{path}' é do modelo '{logged}', não de '{model}'",
+                      "--calibrate-from: the log '{path}' is of model '{logged}', not '{model}'"),
+    "err.calibrate_conflict": ("--calibrate-from já dá a memória do motor: não use também --kv-cache-memory-bytes ou "
+                               "--gpu-memory-utilization",
+                               "--calibrate-from already gives the engine's memory: do not also pass "
+                               "--kv-cache-memory-bytes or --gpu-memory-utilization"),
     "err.mtp_layers": ("--speculative mtp: '{model}' não tem camadas MTP (num_nextn_predict_layers)",
                        "--speculative mtp: '{model}' has no MTP layers (num_nextn_predict_layers)"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
@@ -3357,6 +3566,43 @@ MESSAGES = {
                               "página de atenção comporte o estado de uma camada ({state_page} bytes por GPU).",
                               "vLLM enlarges the attention block from {requested} to {block} tokens so that one "
                               "attention page holds one layer's state ({state_page} bytes per GPU)."),
+    "formula.calibrated_blocks": ("{blocks} blocos × {per_block:p} bytes por bloco = {bytes:p} bytes por GPU",
+                                  "{blocks} blocks × {per_block:p} bytes per block = {bytes:p} bytes per GPU"),
+    "formula.calibrated_tokens": ("{tokens} tokens / {block_size} por bloco × {per_block:p} bytes por bloco = "
+                                  "{bytes:p} bytes por GPU",
+                                  "{tokens} tokens / {block_size} per block × {per_block:p} bytes per block = "
+                                  "{bytes:p} bytes per GPU"),
+    "formula.calibrated_gib": ("{gib:p} GiB × 2^30 = {bytes:p} bytes por GPU",
+                               "{gib:p} GiB × 2^30 = {bytes:p} bytes per GPU"),
+    "formula.calibrated_memory": ("{derivation}; × {gpus} GPUs = {gib:f2} GiB", "{derivation}; × {gpus} GPUs = {gib:f2} GiB"),
+    "formula.calibration_gap": ("concorrência recalculada / a do log - 1 = {ours:f2}x / {logged:p}x - 1 = {gap:f2}%",
+                                "recomputed concurrency / the log's - 1 = {ours:f2}x / {logged:p}x - 1 = {gap:f2}%"),
+    "expl.calibrated_memory": ("Calibrado pelo log do próprio deployment (--calibrate-from): a memória de KV que o "
+                               "motor teve, já sem pesos, ativações e a utilização. Linha do log: \"{line}\". Ela "
+                               "substitui o overhead e o budget do guia; headroom e HA dos cenários continuam valendo.",
+                               "Calibrated from the deployment's own log (--calibrate-from): the KV memory the engine "
+                               "had, with weights, activations and utilization already taken out. Log line: "
+                               "\"{line}\". It replaces the guide's overhead and budget; the scenarios' headroom and "
+                               "HA still apply."),
+    "expl.calibration_gap": ("A concorrência máxima que estas regras dão para a memória e o max_model_len do log, "
+                             "comparada com a que o próprio vLLM imprimiu: perto de 0% quer dizer que o modelo, o TP, "
+                             "o dtype do KV e o bloco batem com o deployment.",
+                             "The maximum concurrency these rules give for the log's memory and max_model_len, "
+                             "against the one vLLM itself printed: near 0% means the model, TP, KV dtype and block "
+                             "match the deployment."),
+    "label.calibration_concurrency_gap_percent": ("Diferença de concorrência contra o log",
+                                                  "Concurrency gap against the log"),
+    "label.calibration_memory_gap_percent": ("Diferença de memória contra o log", "Memory gap against the log"),
+    "formula.calibration_memory_gap": ("memória dos blocos / a do log - 1 = {ours:f4} GiB / {logged:p} GiB - 1 = "
+                                       "{gap:f2}%",
+                                       "the blocks' memory / the log's - 1 = {ours:f4} GiB / {logged:p} GiB - 1 = "
+                                       "{gap:f2}%"),
+    "expl.calibration_memory_gap": ("Os blocos do log, com o tamanho de bloco que estas regras dão ao modelo, "
+                                    "comparados com a linha \"Available KV cache memory\" do mesmo log: perto de 0% "
+                                    "quer dizer que camadas, heads, dtype do KV e TP batem com o deployment.",
+                                    "The log's blocks, at the block size these rules give the model, against the "
+                                    "same log's \"Available KV cache memory\" line: near 0% means the layers, heads, "
+                                    "KV dtype and TP match the deployment."),
     "formula.kv_bytes_state": ("{factor}({terms}) × {elements} × {bytes_per_element:p} + {state} = {kv_bytes} bytes",
                                "{factor}({terms}) × {elements} × {bytes_per_element:p} + {state} = {kv_bytes} bytes"),
     "formula.kv_bytes": ("{factor}({terms}) × {elements} × {bytes_per_element:p} = {kv_bytes} bytes",
@@ -3728,6 +3974,7 @@ MESSAGES = {
     "unit.sessions": ("sessões", "sessions"),
     "unit.blocks": ("blocos", "blocks"),
     "unit.x": ("x", "x"),
+    "unit.%": ("%", "%"),
     "value.not_applicable": ("— (não se aplica)", "— (not applicable)"),
     "value.no_session": ("— (nenhuma sessão cabe)", "— (no session fits)"),
     "value.infeasible": ("— (inviável)", "— (infeasible)"),
@@ -3851,6 +4098,10 @@ MESSAGES = {
                                     "Scenario {scenario}: vLLM {version} will not start: a request of {context} tokens "
                                     "needs {needed_gib:f2} GiB of KV per GPU and the pool has {available_gib:f2} "
                                     "GiB{null_note}. {estimate}Reduce the context, use fp8 or more GPUs per instance."),
+    "alert.calibration_gap": ("{check}: o log e as regras deste modelo divergem em {gap:f2}% (mais de {tolerance}%): "
+                              "confira se modelo (e drafter), TP, dtype do KV e bloco são os do deployment.",
+                              "{check}: the log and this model's rules differ by {gap:f2}% (more than {tolerance}%): "
+                              "check that the model (and drafter), TP, KV dtype and block are the deployment's."),
     "alert.vllm_null_note": (" além do bloco nulo", " besides the null block"),
     "alert.vllm_estimate": ("O próprio vLLM estima o max_model_len possível em {tokens} tokens. ",
                             "vLLM itself estimates the possible max_model_len at {tokens} tokens. "),
@@ -4167,6 +4418,11 @@ MESSAGES = {
                                              "vllm basis: charge sliding and chunked layers as full, as vLLM does "
                                              "without its hybrid manager (or with a KV connector that lacks it, "
                                              "such as LMCache)"),
+    "help.calibrate_from": ("um log de inicialização do vLLM de um deployment real: a memória de KV que ele teve "
+                            "substitui o overhead e o budget, e o TP, PP, dtype do KV, bloco e versão do log viram "
+                            "os padrões",
+                            "a vLLM startup log of a real deployment: the KV memory it had replaces the overhead and "
+                            "budget, and the log's TP, PP, KV dtype, block and release become the defaults"),
     "help.mamba_cache_dtype": ("camadas Mamba/atenção linear: dtype do estado de convolução, como no vLLM (auto = o "
                                "dtype do modelo; float32, bfloat16, float16)",
                                "Mamba/linear-attention layers: dtype of the convolution state, as vLLM names it "
@@ -4926,6 +5182,8 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "requests_per_second": options.requests_per_second, "mean_session_seconds": options.mean_session_seconds,
         "hbm_efficiency": options.hbm_efficiency, "mfu": options.mfu, "tpot_slo_ms": options.tpot_slo_ms,
         "ttft_slo_ms": options.ttft_slo_ms, "roofline_missing_facts": list(report.roofline_missing),
+        "vllm_version": "%d.%d" % options.vllm_version,
+        "calibrate_from": None if options.calibration is None else options.calibration.path,
         "model_details": model_details(report), "server_details": dataclasses.asdict(report.server),
         "storage_details": dataclasses.asdict(report.storage),
     }
@@ -5045,6 +5303,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--vllm-version", metavar="X.Y", default="%d.%d" % NEWEST_VLLM, help=text("help.vllm_version"))
     group.add_argument("--speculative", metavar="METHOD", help=text("help.speculative"))
     group.add_argument("--num-speculative-tokens", metavar="N", help=text("help.num_speculative_tokens"))
+    group.add_argument("--calibrate-from", metavar="LOG", help=text("help.calibrate_from"))
     group.add_argument("--mamba-cache-dtype", metavar="DTYPE", help=text("help.mamba_cache_dtype"))
     group.add_argument("--mamba-ssm-cache-dtype", metavar="DTYPE", help=text("help.mamba_ssm_cache_dtype"))
     prefix = group.add_mutually_exclusive_group()
@@ -5406,11 +5665,18 @@ def _run(argv, lang):
                                                    ("--output-json-file", args.output_json_file))
                if path is not None]
     inputs = [("--model-config", options.model_config), ("--servers-file", options.servers_file),
-              ("--storage-file", options.storage_file)]
+              ("--storage-file", options.storage_file), ("--calibrate-from", args.calibrate_from)]
     if options.model_config is None:
         inputs.append(("--models-file", options.models_file))
     check_output_paths(outputs, inputs)
-    report = build_report(options, *load_inputs(options))
+    model, server, storage = load_inputs(options)
+    if args.calibrate_from is not None:
+        if options.kv_cache_memory_bytes is not None or options.gpu_memory_utilization is not None:
+            raise InputError("err.calibrate_conflict")
+        log = load_engine_log(args.calibrate_from)
+        check_log_model(log, model, options)
+        options = calibrated_options(options, log, model)
+    report = build_report(options, model, server, storage)
     stdout_format = ("json" if args.json_only else "markdown" if args.markdown_only
                      else "summary" if args.summary_only else "text")
     wanted = {stdout_format} | {"markdown" if option == "--output-markdown-file" else "json" for option, _ in outputs}
