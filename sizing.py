@@ -1539,7 +1539,7 @@ def parse_vllm_log(text, path):
                     value = convert(match.group(1))
                 except (ValueError, ZeroDivisionError):
                     continue
-                if isinstance(value, int) and not 0 < value <= MAX_INPUT:
+                if isinstance(value, (int, Fraction)) and not 0 < value <= MAX_INPUT:
                     continue
                 values[field], lines[field] = value, printable(line.strip())[:300]
     if not any(field in values for field in ("available_kv_gib", "gpu_blocks", "kv_cache_tokens")):
@@ -2151,6 +2151,8 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
         source = "available_kv_gib"
         per_gpu = log.get("available_kv_gib") * GIB_BYTES
         formula = T("formula.calibrated_gib", gib=log.get("available_kv_gib"), bytes=per_gpu)
+    if per_gpu <= 0:
+        raise InputError("err.log_zero_kv", path=log.path, line=log.line(source))
     gpus = server.gpus
     memory = figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
                     T("formula.calibrated_memory", derivation=formula, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
@@ -3388,6 +3390,8 @@ MESSAGES = {
                       "\"GPU KV cache size\" ou \"# GPU blocks\")",
                       "--calibrate-from: '{path}' has no vLLM KV line (\"Available KV cache memory\", \"GPU KV "
                       "cache size\" or \"# GPU blocks\")"),
+    "err.log_zero_kv": ("--calibrate-from: em '{path}' a linha \"{line}\" não deixa nenhum bloco de KV",
+                        "--calibrate-from: in '{path}' the line \"{line}\" leaves no KV block"),
     "err.log_model": ("--calibrate-from: o log '{path}' é do modelo '{logged}', não de '{model}'",
                       "--calibrate-from: the log '{path}' is of model '{logged}', not '{model}'"),
     "err.calibrate_conflict": ("--calibrate-from já dá a memória do motor: não use também --kv-cache-memory-bytes ou "

@@ -2218,6 +2218,9 @@ class Calibration(TempDirTest):
                                                               .replace("INFO 06", "vllm serve org/other\nINFO 06", 1))],
              "org/other"),
             ("missing file", ["--calibrate-from", os.path.join(self.tmp, "none.log")], "none.log"),
+            ("no whole block", ["--calibrate-from", self.write("tiny.log", "GPU KV cache size: 15 tokens\n"
+                                                                           "Maximum concurrency for 16 tokens per "
+                                                                           "request: 0.00x\n")], "15 tokens"),
             ("with engine memory", ["--calibrate-from", good, "--kv-cache-memory-bytes", "1000"], "--calibrate-from"),
             ("output over the log", ["--calibrate-from", good, "--output-json-file", good], "--calibrate-from"),
         )
