@@ -157,6 +157,10 @@ DEFAULTS = {
     # bandwidth; prefill typically reaches 30-50% of dense peak FLOPS (MFU).
     "hbm_efficiency": Fraction(80, 100),
     "mfu": Fraction(40, 100),
+    # Decode GEMMs past the bandwidth knee reach about 65% of dense peak: measured on one H100,
+    # a dense 8192^3 GEMM reaches 0.65 of peak in bf16 and in fp8 (shared/facts/gpu-measurements.md);
+    # with it the decode step below lands within 25% of all seven measured Llama-3.1-8B steps.
+    "decode_mfu": Fraction(65, 100),
     "lang": DEFAULT_LANGUAGE,
 }
 
@@ -576,6 +580,7 @@ class Options:
     gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
     kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
     calibration: object = None              # EngineLog of --calibrate-from
+    decode_mfu: Fraction = DEFAULTS["decode_mfu"]   # share of dense FLOPS the decode GEMMs reach
 
 
 # ---------------------------------------------------------------------------
@@ -2453,6 +2458,8 @@ class Roofline:
     bandwidth_bytes_s: Fraction
     flops_field: str
     flops_s: Fraction
+    decode_flops_s: Fraction = Fraction(1)      # dense FLOPS x --decode-mfu, for the decode GEMMs
+    attention_flops_per_session: int = 0        # one new token attending over a session's context
 
     def decode_step_bytes(self, batch, kv_bytes):
         """Bytes one decode step reads: dense weights, experts the batch touches, every session's KV."""
@@ -2468,8 +2475,18 @@ class Roofline:
             touched = 1 - untouched
         return self.dense_bytes + self.expert_bytes * touched + batch * kv_bytes
 
+    def decode_phases(self, batch, kv_bytes):
+        """A decode step as two phases run one after the other, each bound by the slower of its bytes
+        and its FLOPs (measured on one H100: the weight GEMMs turn compute-bound past a batch of
+        about 300): ((weight bytes s, weight FLOPs s), (KV bytes s, attention FLOPs s))."""
+        weights_bytes = self.decode_step_bytes(batch, 0)
+        return ((weights_bytes / self.bandwidth_bytes_s,
+                 Fraction(2 * self.active_parameters * batch) / self.decode_flops_s),
+                (Fraction(batch * kv_bytes) / self.bandwidth_bytes_s,
+                 Fraction(batch * self.attention_flops_per_session) / self.decode_flops_s))
+
     def tpot_seconds(self, batch, kv_bytes):
-        return self.decode_step_bytes(batch, kv_bytes) / self.bandwidth_bytes_s
+        return sum(max(phase) for phase in self.decode_phases(batch, kv_bytes))
 
     def max_batch_within_tpot(self, kv_bytes, slo_seconds, upper):
         """Largest batch (0..upper) whose TPOT meets the target; TPOT grows with the batch."""
@@ -2483,7 +2500,14 @@ class Roofline:
         return low
 
 
-def roofline_for(model, server, tensor_parallel, options):
+def decode_attention_flops(model, context_tokens):
+    """QK^T and AV for one new token over a session's context: 4 x heads x head_dim per key
+    (the same per-pair count as the prefill); state layers attend to nothing."""
+    keys = sum(g.count * g.spec_tokens(context_tokens) for g in model.layer_groups)
+    return 4 * model.num_attention_heads * model.head_dim * keys
+
+
+def roofline_for(model, server, tensor_parallel, options, context_tokens=0):
     """The Roofline of one instance, or None and the missing facts."""
     missing = tuple([f for f in ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops")
                      if getattr(server, f) is None]
@@ -2507,7 +2531,9 @@ def roofline_for(model, server, tensor_parallel, options):
         experts=experts, experts_per_token=per_token, active_parameters=active,
         bandwidth_bytes_s=tensor_parallel * server.hbm_bandwidth_tb_s * 10 ** 12 * options.hbm_efficiency,
         flops_field=flops_field,
-        flops_s=tensor_parallel * getattr(server, flops_field) * 10 ** 12 * options.mfu), ()
+        flops_s=tensor_parallel * getattr(server, flops_field) * 10 ** 12 * options.mfu,
+        decode_flops_s=tensor_parallel * getattr(server, flops_field) * 10 ** 12 * options.decode_mfu,
+        attention_flops_per_session=decode_attention_flops(model, context_tokens)), ()
 
 
 @dataclass(frozen=True)
@@ -2606,16 +2632,23 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, per_insta
     instances = Fraction(layout.instances_per_node, layout.nodes_per_instance)
     load_per_instance = min(per_instance, cdiv(concurrency, nodes_final * instances))
     for suffix, batch in (("full", per_instance), ("load", load_per_instance)):
-        step = roofline.decode_step_bytes(batch, kv_bytes)
-        seconds = step / roofline.bandwidth_bytes_s
+        (weight_bytes_s, weight_flops_s), (kv_bytes_s, attention_flops_s) = roofline.decode_phases(batch, kv_bytes)
+        seconds = max(weight_bytes_s, weight_flops_s) + max(kv_bytes_s, attention_flops_s)
+        bound = (T("value.phase_compute") if weight_flops_s > weight_bytes_s else T("value.phase_memory"),
+                 T("value.phase_compute") if attention_flops_s > kv_bytes_s else T("value.phase_memory"))
         figures.append(figure(
             "tpot_%s_ms" % suffix, seconds * 1000, Unit.MS,
-            T("formula.tpot", step=step, bandwidth=roofline.bandwidth_bytes_s, ms=seconds * 1000),
+            T("formula.tpot", weight_bytes_ms=weight_bytes_s * 1000, weight_flops_ms=weight_flops_s * 1000,
+              kv_ms=kv_bytes_s * 1000, attention_ms=attention_flops_s * 1000, ms=seconds * 1000),
             {"batch_per_instance": batch, "dense_weight_bytes": roofline.dense_bytes,
              "expert_weight_bytes": roofline.expert_bytes, "experts": roofline.experts,
              "experts_per_token": roofline.experts_per_token, "kv_per_session_bytes": kv_bytes,
-             "instance_bandwidth_bytes_s": roofline.bandwidth_bytes_s},
-            T("expl.tpot"), T("label.tpot_%s_ms" % suffix, batch=batch)))
+             "instance_bandwidth_bytes_s": roofline.bandwidth_bytes_s,
+             "active_parameters": roofline.active_parameters,
+             "attention_flops_per_session": roofline.attention_flops_per_session,
+             "instance_decode_flops_s": roofline.decode_flops_s, "flops_basis": roofline.flops_field},
+            (T("expl.tpot"), T("expl.tpot_phases", weights=bound[0], attention=bound[1])),
+            T("label.tpot_%s_ms" % suffix, batch=batch)))
         figures.append(figure(
             "tokens_per_s_session_%s" % suffix, 1 / seconds, Unit.TOKENS_PER_S,
             T("formula.tokens_session", seconds=seconds, rate=1 / seconds), {"tpot_s": seconds},
@@ -2906,7 +2939,7 @@ def build_report(options, model, server, storage):
         common.append(overhead)
     if options.requests_per_second is not None:
         common.insert(0, traffic_figure(options))
-    roofline, missing = roofline_for(model, server, layout.tensor_parallel, options)
+    roofline, missing = roofline_for(model, server, layout.tensor_parallel, options, context_tokens)
     if roofline is None and (options.tpot_slo_ms is not None or options.ttft_slo_ms is not None):
         raise InputError("err.roofline_missing", missing=Join(missing))
     ttft_s = None
@@ -3678,9 +3711,12 @@ MESSAGES = {
                                   "{rate:f2}",
                                   "throughput / kv_per_session_bytes = {throughput:p} GB/s / {kv_bytes} bytes = "
                                   "{rate:f2}"),
-    "formula.tpot": ("bytes lidos por passo / banda efetiva = {step:f0} bytes / {bandwidth:sci} B/s = {ms:f2} ms",
-                     "bytes read per step / effective bandwidth = {step:f0} bytes / {bandwidth:sci} B/s = "
-                     "{ms:f2} ms"),
+    "formula.tpot": ("max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote "
+                     "/ banda, FLOPs de atenção do lote / FLOPS de decode) = max({weight_bytes_ms:f3}, "
+                     "{weight_flops_ms:f3}) + max({kv_ms:f3}, {attention_ms:f3}) = {ms:f2} ms",
+                     "max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / "
+                     "bandwidth, batch attention FLOPs / decode FLOPS) = max({weight_bytes_ms:f3}, "
+                     "{weight_flops_ms:f3}) + max({kv_ms:f3}, {attention_ms:f3}) = {ms:f2} ms"),
     "formula.tokens_session": ("1 / TPOT = 1 / {seconds:f5} s = {rate:f1}", "1 / TPOT = 1 / {seconds:f5} s = {rate:f1}"),
     "formula.tokens_node": ("instâncias × lote / TPOT = {instances} × {batch} / {seconds:f5} s = {rate:f1}",
                             "instances × batch / TPOT = {instances} × {batch} / {seconds:f5} s = {rate:f1}"),
@@ -3883,6 +3919,16 @@ MESSAGES = {
                   "Each decode step reads the dense weights once, the experts the batch touches "
                   "(E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on "
                   "the time per token."),
+    "expl.tpot_phases": ("Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus "
+                         "bytes e fazer suas contas: aqui a fase dos pesos é limitada por {weights} e a da atenção "
+                         "por {attention} (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam "
+                         "a ser limitadas por computação). É um modelo do hardware, não de um motor específico.",
+                         "Weights and attention run one after the other, and each phase takes the longer of reading "
+                         "its bytes and doing its math: here the weights phase is bound by {weights} and the "
+                         "attention phase by {attention} (measured on one H100: past a batch of ~300 the weight "
+                         "GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine."),
+    "value.phase_compute": ("computação", "compute"),
+    "value.phase_memory": ("memória", "memory"),
     "expl.tokens_session": ("Velocidade de geração vista por cada usuário.", "Generation speed each user sees."),
     "expl.tokens_node": ("Vazão de saída do nó inteiro.", "Output throughput of the whole node."),
     "expl.failover_restore": ("Tempo para os nós que assumem (reservas de HA, ou os nós restantes sem HA) lerem do "
@@ -4493,6 +4539,10 @@ MESSAGES = {
     "help.hbm_efficiency": ("fração da banda de HBM de pico atingida no decode, 0.01 <= R <= 1 (padrão: "
                             "%(default)s)",
                             "share of peak HBM bandwidth reached in decode, 0.01 <= R <= 1 (default: %(default)s)"),
+    "help.decode_mfu": ("fração dos FLOPS densos de pico atingida pelas GEMMs do decode, 0.01 <= R <= 1 (padrão: "
+                        "%(default)s, medido numa H100)",
+                        "share of peak dense FLOPS the decode GEMMs reach, 0.01 <= R <= 1 (default: %(default)s, "
+                        "measured on one H100)"),
     "help.mfu": ("fração dos FLOPS densos de pico atingida no prefill, 0.01 <= R <= 1 (padrão: %(default)s)",
                  "share of peak dense FLOPS reached in prefill, 0.01 <= R <= 1 (default: %(default)s)"),
     "help.models_file": ("catálogo de modelos (padrão: models.json do sizing)",
@@ -5184,7 +5234,8 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "weight_precision": options.weight_precision, "block_size": options.block_size,
         "max_num_batched_tokens": options.max_num_batched_tokens, "max_num_seqs": options.max_num_seqs,
         "requests_per_second": options.requests_per_second, "mean_session_seconds": options.mean_session_seconds,
-        "hbm_efficiency": options.hbm_efficiency, "mfu": options.mfu, "tpot_slo_ms": options.tpot_slo_ms,
+        "hbm_efficiency": options.hbm_efficiency, "mfu": options.mfu, "decode_mfu": options.decode_mfu,
+        "tpot_slo_ms": options.tpot_slo_ms,
         "ttft_slo_ms": options.ttft_slo_ms, "roofline_missing_facts": list(report.roofline_missing),
         "vllm_version": "%d.%d" % options.vllm_version,
         "calibrate_from": None if options.calibration is None else options.calibration.path,
@@ -5329,6 +5380,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--hbm-efficiency", metavar="R", default=_plain(DEFAULTS["hbm_efficiency"]),
                        help=text("help.hbm_efficiency"))
     group.add_argument("--mfu", metavar="R", default=_plain(DEFAULTS["mfu"]), help=text("help.mfu"))
+    group.add_argument("--decode-mfu", metavar="R", default=_plain(DEFAULTS["decode_mfu"]), help=text("help.decode_mfu"))
     group = parser.add_argument_group(text("help.group.catalogs"))
     group.add_argument("--models-file", metavar=file, default=None, help=text("help.models_file"))
     group.add_argument("--servers-file", metavar=file, default=None, help=text("help.servers_file"))
@@ -5405,6 +5457,7 @@ def options_from_args(args):
         hbm_efficiency=parse_fraction_option(args.hbm_efficiency, "--hbm-efficiency", minimum=MIN_EFFICIENCY,
                                              maximum=1),
         mfu=parse_fraction_option(args.mfu, "--mfu", minimum=MIN_EFFICIENCY, maximum=1),
+        decode_mfu=parse_fraction_option(args.decode_mfu, "--decode-mfu", minimum=MIN_EFFICIENCY, maximum=1),
         effective_context=parse_int_option(args.effective_context, "--effective-context"),
         kv_precision=_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS),
         kv_budget_ratio=parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio", minimum=0,

@@ -800,8 +800,39 @@ class LatencyStorageTraffic(unittest.TestCase):
         batch = minimum["sessions_per_node"]
         weights = 8030000000 * 2
         kv = 2 * 32 * 8192 * 8 * 128
-        expected = (weights + batch * kv) / (8 * F("4.8") * 10 ** 12 * F("0.8"))
+        bandwidth = 8 * F("4.8") * 10 ** 12 * F("0.8")
+        # Each phase is the slower of its bytes and its FLOPs at 65% of the H200's dense bf16 peak.
+        decode_flops = 8 * 989 * 10 ** 12 * F("0.65")
+        attention = 4 * 32 * 128 * 32 * 8192
+        expected = (max(weights / bandwidth, 2 * 8030000000 * batch / decode_flops)
+                    + max(batch * kv / bandwidth, batch * attention / decode_flops))
         self.assertEqual(minimum["tpot_full_ms"], expected * 1000)
+        self.assertGreater(2 * 8030000000 * batch / decode_flops, weights / bandwidth)   # compute-bound here
+
+    def test_decode_step_within_25_percent_of_every_measured_h100_step(self):
+        # Measured on one H100 (shared/facts/gpu-measurements.md): a Llama-3.1-8B-shaped decode step, bf16
+        # weights and KV, in a CUDA graph, at seven (batch, context) points, in ms. With the documented
+        # defaults (--hbm-efficiency 0.8, --decode-mfu 0.65) the model stays within 25% of each.
+        measured = ((1, 4096, F("7.29")), (16, 8192, F("13.32")), (64, 4096, F("19.10")), (128, 2048, F("19.83")),
+                    (256, 1024, F("21.29")), (512, 512, F("26.53")), (1024, 256, F("39.82")))
+        directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, directory)
+        path = os.path.join(directory, "Llama-3.1-8B-Instruct.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(HF_CONFIGS["Llama-3.1-8B-Instruct.json"][1])
+        for batch, context, step_ms in measured:
+            with self.subTest(batch=batch, context=context):
+                options = options_for(["--model-config", path, "--server", "dgxh100", "--concurrency", "1",
+                                       "--effective-context", str(context), "--tensor-parallel", "1"])
+                model, server, _ = sizing.load_inputs(options)
+                model = sizing._replace(model, weights=sizing.weights_for(model, None))
+                roofline, missing = sizing.roofline_for(model, server, 1, options, context)
+                self.assertEqual(missing, ())
+                modelled_ms = roofline.tpot_seconds(batch, 131072 * context) * 1000
+                self.assertLess(abs(modelled_ms / step_ms - 1), F("0.25"), float(modelled_ms))
+        # A bytes-only roofline misses the compute-bound large batch by more than 2x.
+        self.assertGreater(F("39.82") / ((roofline.dense_bytes + 1024 * 131072 * 256) / roofline.bandwidth_bytes_s
+                                          * 1000), 2)
 
     def test_prefill_ttft_from_compute(self):
         tokens = 131072
@@ -2474,9 +2505,9 @@ EXPECTED_RECOMMENDED_MARKDOWN = (
     '\n'
     '#### TPOT, nó cheio (629 sessões por instância) (`tpot_full_ms`): 30.98 ms\n'
     '\n'
-    '- **Fórmula:** `bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`\n'
-    '- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000\n'
-    '- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.\n'
+    '- **Fórmula:** `max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms`\n'
+    '- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops\n'
+    '- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.\n'
     '\n'
     '#### Tokens/s por sessão, nó cheio (629 sessões por instância) (`tokens_per_s_session_full`): 32.3 tokens/s\n'
     '\n'
@@ -2492,9 +2523,9 @@ EXPECTED_RECOMMENDED_MARKDOWN = (
     '\n'
     '#### TPOT, carga do cenário (334 sessões por instância) (`tpot_load_ms`): 17.05 ms\n'
     '\n'
-    '- **Fórmula:** `bytes lidos por passo / banda efetiva = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms`\n'
-    '- **Entradas:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000\n'
-    '- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.\n'
+    '- **Fórmula:** `max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.146) + max(15.775, 0.552) = 17.05 ms`\n'
+    '- **Entradas:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops\n'
+    '- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.\n'
     '\n'
     '#### Tokens/s por sessão, carga do cenário (334 sessões por instância) (`tokens_per_s_session_load`): 58.6 tokens/s\n'
     '\n'
@@ -2877,7 +2908,7 @@ RESUMO
 
   ▸ TPOT, nó cheio (629 sessões por instância) (tpot_full_ms): 30.98 ms
     Racional:
-      Fórmula: bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms
+      Fórmula: max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms
       Entradas:
         • batch_per_instance: 629
         • dense_weight_bytes: 836598137.017676
@@ -2886,7 +2917,11 @@ RESUMO
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
   ▸ Tokens/s por sessão, nó cheio (629 sessões por instância) (tokens_per_s_session_full): 32.3 tokens/s
     Racional:
@@ -2906,7 +2941,7 @@ RESUMO
 
   ▸ TPOT, carga do cenário (500 sessões por instância) (tpot_load_ms): 24.89 ms
     Racional:
-      Fórmula: bytes lidos por passo / banda efetiva = 1274422694675 bytes / 5.120e+13 B/s = 24.89 ms
+      Fórmula: max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.218) + max(23.616, 0.827) = 24.89 ms
       Entradas:
         • batch_per_instance: 500
         • dense_weight_bytes: 836598137.017676
@@ -2915,7 +2950,11 @@ RESUMO
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
   ▸ Tokens/s por sessão, carga do cenário (500 sessões por instância) (tokens_per_s_session_load): 40.2 tokens/s
     Racional:
@@ -3008,7 +3047,7 @@ RESUMO
 
   ▸ TPOT, nó cheio (629 sessões por instância) (tpot_full_ms): 30.98 ms
     Racional:
-      Fórmula: bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms
+      Fórmula: max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms
       Entradas:
         • batch_per_instance: 629
         • dense_weight_bytes: 836598137.017676
@@ -3017,7 +3056,11 @@ RESUMO
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
   ▸ Tokens/s por sessão, nó cheio (629 sessões por instância) (tokens_per_s_session_full): 32.3 tokens/s
     Racional:
@@ -3037,7 +3080,7 @@ RESUMO
 
   ▸ TPOT, carga do cenário (334 sessões por instância) (tpot_load_ms): 17.05 ms
     Racional:
-      Fórmula: bytes lidos por passo / banda efetiva = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms
+      Fórmula: max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.146) + max(15.775, 0.552) = 17.05 ms
       Entradas:
         • batch_per_instance: 334
         • dense_weight_bytes: 836598137.017676
@@ -3046,7 +3089,11 @@ RESUMO
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
   ▸ Tokens/s por sessão, carga do cenário (334 sessões por instância) (tokens_per_s_session_load): 58.6 tokens/s
     Racional:
@@ -3139,7 +3186,7 @@ RESUMO
 
   ▸ TPOT, nó cheio (584 sessões por instância) (tpot_full_ms): 28.86 ms
     Racional:
-      Fórmula: bytes lidos por passo / banda efetiva = 1477558087928 bytes / 5.120e+13 B/s = 28.86 ms
+      Fórmula: max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.255) + max(27.583, 0.966) = 28.86 ms
       Entradas:
         • batch_per_instance: 584
         • dense_weight_bytes: 836598137.017676
@@ -3148,7 +3195,11 @@ RESUMO
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
   ▸ Tokens/s por sessão, nó cheio (584 sessões por instância) (tokens_per_s_session_full): 34.7 tokens/s
     Racional:
@@ -3168,7 +3219,7 @@ RESUMO
 
   ▸ TPOT, carga do cenário (200 sessões por instância) (tpot_load_ms): 10.72 ms
     Racional:
-      Fórmula: bytes lidos por passo / banda efetiva = 548826581142 bytes / 5.120e+13 B/s = 10.72 ms
+      Fórmula: max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.273, 0.087) + max(9.446, 0.331) = 10.72 ms
       Entradas:
         • batch_per_instance: 200
         • dense_weight_bytes: 836598137.017676
@@ -3177,7 +3228,11 @@ RESUMO
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretação: Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
   ▸ Tokens/s por sessão, carga do cenário (200 sessões por instância) (tokens_per_s_session_load): 93.3 tokens/s
     Racional:
@@ -3417,9 +3472,9 @@ Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`
 
 #### TPOT, nó cheio (629 sessões por instância) (`tpot_full_ms`): 30.98 ms
 
-- **Fórmula:** `bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`
-- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+- **Fórmula:** `max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms`
+- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
 #### Tokens/s por sessão, nó cheio (629 sessões por instância) (`tokens_per_s_session_full`): 32.3 tokens/s
 
@@ -3435,9 +3490,9 @@ Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`
 
 #### TPOT, carga do cenário (500 sessões por instância) (`tpot_load_ms`): 24.89 ms
 
-- **Fórmula:** `bytes lidos por passo / banda efetiva = 1274422694675 bytes / 5.120e+13 B/s = 24.89 ms`
-- **Entradas:** `batch_per_instance` = 500, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+- **Fórmula:** `max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.218) + max(23.616, 0.827) = 24.89 ms`
+- **Entradas:** `batch_per_instance` = 500, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
 #### Tokens/s por sessão, carga do cenário (500 sessões por instância) (`tokens_per_s_session_load`): 40.2 tokens/s
 
@@ -3509,9 +3564,9 @@ Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`
 
 #### TPOT, nó cheio (629 sessões por instância) (`tpot_full_ms`): 30.98 ms
 
-- **Fórmula:** `bytes lidos por passo / banda efetiva = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`
-- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+- **Fórmula:** `max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms`
+- **Entradas:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
 #### Tokens/s por sessão, nó cheio (629 sessões por instância) (`tokens_per_s_session_full`): 32.3 tokens/s
 
@@ -3527,9 +3582,9 @@ Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`
 
 #### TPOT, carga do cenário (334 sessões por instância) (`tpot_load_ms`): 17.05 ms
 
-- **Fórmula:** `bytes lidos por passo / banda efetiva = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms`
-- **Entradas:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+- **Fórmula:** `max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.146) + max(15.775, 0.552) = 17.05 ms`
+- **Entradas:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
 #### Tokens/s por sessão, carga do cenário (334 sessões por instância) (`tokens_per_s_session_load`): 58.6 tokens/s
 
@@ -3601,9 +3656,9 @@ Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`
 
 #### TPOT, nó cheio (584 sessões por instância) (`tpot_full_ms`): 28.86 ms
 
-- **Fórmula:** `bytes lidos por passo / banda efetiva = 1477558087928 bytes / 5.120e+13 B/s = 28.86 ms`
-- **Entradas:** `batch_per_instance` = 584, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+- **Fórmula:** `max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.275, 0.255) + max(27.583, 0.966) = 28.86 ms`
+- **Entradas:** `batch_per_instance` = 584, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
 #### Tokens/s por sessão, nó cheio (584 sessões por instância) (`tokens_per_s_session_full`): 34.7 tokens/s
 
@@ -3619,9 +3674,9 @@ Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`
 
 #### TPOT, carga do cenário (200 sessões por instância) (`tpot_load_ms`): 10.72 ms
 
-- **Fórmula:** `bytes lidos por passo / banda efetiva = 548826581142 bytes / 5.120e+13 B/s = 10.72 ms`
-- **Entradas:** `batch_per_instance` = 200, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token.
+- **Fórmula:** `max(bytes dos pesos / banda, 2 × parâmetros ativos × lote / FLOPS de decode) + max(KV do lote / banda, FLOPs de atenção do lote / FLOPS de decode) = max(1.273, 0.087) + max(9.446, 0.331) = 10.72 ms`
+- **Entradas:** `batch_per_instance` = 200, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretação:** Cada passo de decode lê uma vez os pesos densos, os experts que o lote toca (E × (1 - (1 - k/E)^lote) por camada) e o KV de cada sessão em execução. Limite inferior do tempo por token. Os pesos e a atenção rodam um depois do outro, e cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui a fase dos pesos é limitada por memória e a da atenção por memória (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.
 
 #### Tokens/s por sessão, carga do cenário (200 sessões por instância) (`tokens_per_s_session_load`): 93.3 tokens/s
 
@@ -3959,7 +4014,7 @@ SUMMARY
 
   ▸ TPOT, full node (629 sessions per instance) (tpot_full_ms): 30.98 ms
     Rationale:
-      Formula: bytes read per step / effective bandwidth = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms
+      Formula: max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms
       Inputs:
         • batch_per_instance: 629
         • dense_weight_bytes: 836598137.017676
@@ -3968,7 +4023,11 @@ SUMMARY
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
   ▸ Tokens/s per session, full node (629 sessions per instance) (tokens_per_s_session_full): 32.3 tokens/s
     Rationale:
@@ -3988,7 +4047,7 @@ SUMMARY
 
   ▸ TPOT, scenario load (500 sessions per instance) (tpot_load_ms): 24.89 ms
     Rationale:
-      Formula: bytes read per step / effective bandwidth = 1274422694675 bytes / 5.120e+13 B/s = 24.89 ms
+      Formula: max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.218) + max(23.616, 0.827) = 24.89 ms
       Inputs:
         • batch_per_instance: 500
         • dense_weight_bytes: 836598137.017676
@@ -3997,7 +4056,11 @@ SUMMARY
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
   ▸ Tokens/s per session, scenario load (500 sessions per instance) (tokens_per_s_session_load): 40.2 tokens/s
     Rationale:
@@ -4090,7 +4153,7 @@ SUMMARY
 
   ▸ TPOT, full node (629 sessions per instance) (tpot_full_ms): 30.98 ms
     Rationale:
-      Formula: bytes read per step / effective bandwidth = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms
+      Formula: max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms
       Inputs:
         • batch_per_instance: 629
         • dense_weight_bytes: 836598137.017676
@@ -4099,7 +4162,11 @@ SUMMARY
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
   ▸ Tokens/s per session, full node (629 sessions per instance) (tokens_per_s_session_full): 32.3 tokens/s
     Rationale:
@@ -4119,7 +4186,7 @@ SUMMARY
 
   ▸ TPOT, scenario load (334 sessions per instance) (tpot_load_ms): 17.05 ms
     Rationale:
-      Formula: bytes read per step / effective bandwidth = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms
+      Formula: max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.146) + max(15.775, 0.552) = 17.05 ms
       Inputs:
         • batch_per_instance: 334
         • dense_weight_bytes: 836598137.017676
@@ -4128,7 +4195,11 @@ SUMMARY
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
   ▸ Tokens/s per session, scenario load (334 sessions per instance) (tokens_per_s_session_load): 58.6 tokens/s
     Rationale:
@@ -4221,7 +4292,7 @@ SUMMARY
 
   ▸ TPOT, full node (584 sessions per instance) (tpot_full_ms): 28.86 ms
     Rationale:
-      Formula: bytes read per step / effective bandwidth = 1477558087928 bytes / 5.120e+13 B/s = 28.86 ms
+      Formula: max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.255) + max(27.583, 0.966) = 28.86 ms
       Inputs:
         • batch_per_instance: 584
         • dense_weight_bytes: 836598137.017676
@@ -4230,7 +4301,11 @@ SUMMARY
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
   ▸ Tokens/s per session, full node (584 sessions per instance) (tokens_per_s_session_full): 34.7 tokens/s
     Rationale:
@@ -4250,7 +4325,7 @@ SUMMARY
 
   ▸ TPOT, scenario load (200 sessions per instance) (tpot_load_ms): 10.72 ms
     Rationale:
-      Formula: bytes read per step / effective bandwidth = 548826581142 bytes / 5.120e+13 B/s = 10.72 ms
+      Formula: max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.273, 0.087) + max(9.446, 0.331) = 10.72 ms
       Inputs:
         • batch_per_instance: 200
         • dense_weight_bytes: 836598137.017676
@@ -4259,7 +4334,11 @@ SUMMARY
         • experts_per_token: 4
         • kv_per_session_bytes: 2418278400
         • instance_bandwidth_bytes_s: 51200000000000
-      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+        • active_parameters: 5100000000
+        • attention_flops_per_session: 38692454400
+        • instance_decode_flops_s: 23400000000000000
+        • flops_basis: fp8_dense_tflops
+      Interpretation: Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
   ▸ Tokens/s per session, scenario load (200 sessions per instance) (tokens_per_s_session_load): 93.3 tokens/s
     Rationale:
@@ -4499,9 +4578,9 @@ Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`,
 
 #### TPOT, full node (629 sessions per instance) (`tpot_full_ms`): 30.98 ms
 
-- **Formula:** `bytes read per step / effective bandwidth = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`
-- **Inputs:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+- **Formula:** `max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms`
+- **Inputs:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
 #### Tokens/s per session, full node (629 sessions per instance) (`tokens_per_s_session_full`): 32.3 tokens/s
 
@@ -4517,9 +4596,9 @@ Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`,
 
 #### TPOT, scenario load (500 sessions per instance) (`tpot_load_ms`): 24.89 ms
 
-- **Formula:** `bytes read per step / effective bandwidth = 1274422694675 bytes / 5.120e+13 B/s = 24.89 ms`
-- **Inputs:** `batch_per_instance` = 500, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+- **Formula:** `max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.218) + max(23.616, 0.827) = 24.89 ms`
+- **Inputs:** `batch_per_instance` = 500, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
 #### Tokens/s per session, scenario load (500 sessions per instance) (`tokens_per_s_session_load`): 40.2 tokens/s
 
@@ -4591,9 +4670,9 @@ Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`,
 
 #### TPOT, full node (629 sessions per instance) (`tpot_full_ms`): 30.98 ms
 
-- **Formula:** `bytes read per step / effective bandwidth = 1586380616362 bytes / 5.120e+13 B/s = 30.98 ms`
-- **Inputs:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+- **Formula:** `max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.274) + max(29.709, 1.040) = 30.98 ms`
+- **Inputs:** `batch_per_instance` = 629, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
 #### Tokens/s per session, full node (629 sessions per instance) (`tokens_per_s_session_full`): 32.3 tokens/s
 
@@ -4609,9 +4688,9 @@ Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`,
 
 #### TPOT, scenario load (334 sessions per instance) (`tpot_load_ms`): 17.05 ms
 
-- **Formula:** `bytes read per step / effective bandwidth = 872986889254 bytes / 5.120e+13 B/s = 17.05 ms`
-- **Inputs:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+- **Formula:** `max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.146) + max(15.775, 0.552) = 17.05 ms`
+- **Inputs:** `batch_per_instance` = 334, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
 #### Tokens/s per session, scenario load (334 sessions per instance) (`tokens_per_s_session_load`): 58.6 tokens/s
 
@@ -4683,9 +4762,9 @@ Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`,
 
 #### TPOT, full node (584 sessions per instance) (`tpot_full_ms`): 28.86 ms
 
-- **Formula:** `bytes read per step / effective bandwidth = 1477558087928 bytes / 5.120e+13 B/s = 28.86 ms`
-- **Inputs:** `batch_per_instance` = 584, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+- **Formula:** `max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.275, 0.255) + max(27.583, 0.966) = 28.86 ms`
+- **Inputs:** `batch_per_instance` = 584, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
 #### Tokens/s per session, full node (584 sessions per instance) (`tokens_per_s_session_full`): 34.7 tokens/s
 
@@ -4701,9 +4780,9 @@ Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`,
 
 #### TPOT, scenario load (200 sessions per instance) (`tpot_load_ms`): 10.72 ms
 
-- **Formula:** `bytes read per step / effective bandwidth = 548826581142 bytes / 5.120e+13 B/s = 10.72 ms`
-- **Inputs:** `batch_per_instance` = 200, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000
-- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token.
+- **Formula:** `max(weight bytes / bandwidth, 2 × active parameters × batch / decode FLOPS) + max(batch KV / bandwidth, batch attention FLOPs / decode FLOPS) = max(1.273, 0.087) + max(9.446, 0.331) = 10.72 ms`
+- **Inputs:** `batch_per_instance` = 200, `dense_weight_bytes` = 836598137.017676, `expert_weight_bytes` = 64446904761.982324, `experts` = 128, `experts_per_token` = 4, `kv_per_session_bytes` = 2418278400, `instance_bandwidth_bytes_s` = 51200000000000, `active_parameters` = 5100000000, `attention_flops_per_session` = 38692454400, `instance_decode_flops_s` = 23400000000000000, `flops_basis` = fp8_dense_tflops
+- **Interpretation:** Each decode step reads the dense weights once, the experts the batch touches (E × (1 - (1 - k/E)^batch) per layer) and the KV of every running session. A lower bound on the time per token. Weights and attention run one after the other, and each phase takes the longer of reading its bytes and doing its math: here the weights phase is bound by memory and the attention phase by memory (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.
 
 #### Tokens/s per session, scenario load (200 sessions per instance) (`tokens_per_s_session_load`): 93.3 tokens/s
 
