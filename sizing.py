@@ -44,8 +44,9 @@ __version__ = "2.2.0"
 #   2.1  adds top-level `status` (ok | infeasible) and `language`, and per scenario
 #        `units` (figure key -> unit code) beside `results`; messages, labels and
 #        explanations follow --lang. No key of 2.0 was removed or renamed.
-#   2.2  adds inputs `vllm_version` and `calibrate_from`; the limit `vllm_would_not_start`;
-#        the unit "%" (calibration gaps); state layer kinds `mamba` and `linear_attention`
+#   2.2  adds inputs `vllm_version`, `calibrate_from` and `decode_mfu`; the limits `prefill`
+#        and `vllm_would_not_start`; the units "%" (calibration gaps) and "instance-s/s"
+#        (prefill demand); state layer kinds `mamba` and `linear_attention`
 #        in model_details.layer_groups. No key of 2.1 was removed or renamed.
 SCHEMA_VERSION = "2.2"
 
@@ -64,11 +65,12 @@ class Unit:
     TOKENS_PER_S, SESSIONS_PER_S = "tokens/s", "sessions/s"
     NODES, SESSIONS = "nodes", "sessions"
     BLOCKS, TIMES, PERCENT = "blocks", "x", "%"
+    INSTANCE_S_PER_S = "instance-s/s"
 
 
 # Decimal places shown for each unit (rounding happens only in section 9).
 UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2,
-               Unit.TIMES: 2, Unit.PERCENT: 2}
+               Unit.TIMES: 2, Unit.PERCENT: 2, Unit.INSTANCE_S_PER_S: 2}
 
 
 class Level:
@@ -88,6 +90,7 @@ class Bound:
     OVERHEAD_BELOW_WEIGHTS = "overhead_below_weights"
     ENGINE_NO_MEMORY = "engine_no_memory"
     VLLM_WOULD_NOT_START = "vllm_would_not_start"     # one scenario's pool cannot start vLLM
+    PREFILL = "prefill"                               # the traffic's prefill needs more nodes than memory
 
 
 class Status:
@@ -2074,9 +2077,15 @@ class ScenarioResult:
     parameters: ScenarioParameters
     figures: tuple
     capacity: Capacity
+    prefill_binds: bool = False     # the traffic's prefill, not memory, sets the node count
 
     def value(self, key):
         return find(self.figures, key)
+
+    @property
+    def limit(self):
+        """What sets this scenario's node count (the summary's and JSON's `limit`)."""
+        return Bound.PREFILL if self.prefill_binds else self.capacity.limit
 
     @property
     def nodes_final(self):
@@ -2411,6 +2420,52 @@ def nodes_figures(scenario, params, concurrency, capacity, layout):
     )
 
 
+def prefill_demand_figure(options, ttft_s, layout):
+    """Instance-seconds of prefill each second of traffic needs: requests/s x one prompt's TTFT
+    (an instance prefills one prompt at a time at the roofline's compute)."""
+    demand = options.requests_per_second * ttft_s
+    return figure("prefill_demand_instance_s_per_s", demand, Unit.INSTANCE_S_PER_S,
+                  T("formula.prefill_demand", rate=options.requests_per_second, ttft_s=ttft_s, demand=demand),
+                  {"requests_per_second": options.requests_per_second, "ttft_full_context_s": ttft_s,
+                   "instances_per_node": layout.instances_per_node}, T("expl.prefill_demand"))
+
+
+def with_prefill_bound(nodes, params, demand, layout):
+    """The node figures with the prefill bound: enough whole units for the prefill demand (plus
+    the scenario's headroom) when that is more than memory needs. Returns (figures, binds)."""
+    per_node = Fraction(layout.instances_per_node, layout.nodes_per_instance)
+    unit = layout.nodes_per_instance
+
+    def prefill_nodes(headroom):
+        return int(cdiv(demand * (1 + headroom) / per_node, unit)) * unit
+
+    plain, with_headroom = prefill_nodes(0), prefill_nodes(params.peak_headroom_ratio)
+    memory_headroom = find(nodes, "nodes_with_headroom")
+    prefill = figure("nodes_prefill", plain, Unit.NODES,
+                     T("formula.nodes_prefill", demand=demand, per_node=per_node, nodes=plain),
+                     {"prefill_demand_instance_s_per_s": demand, "instances_per_node": per_node},
+                     T("expl.nodes_prefill"))
+    if with_headroom <= memory_headroom:
+        return nodes + (prefill,), False
+    ha_units = params.ha_extra_nodes * unit
+    updated = []
+    for item in nodes:
+        if item.key == "nodes_with_headroom":
+            item = figure("nodes_with_headroom", with_headroom, Unit.NODES,
+                          T("formula.nodes_headroom_prefill", memory=memory_headroom, demand=demand,
+                            headroom=params.peak_headroom_ratio, per_node=per_node, nodes=with_headroom),
+                          {"nodes_with_headroom_memory": memory_headroom, "prefill_demand_instance_s_per_s": demand,
+                           "peak_headroom_ratio": params.peak_headroom_ratio, "instances_per_node": per_node},
+                          T("expl.nodes_headroom_prefill", headroom=params.peak_headroom_ratio))
+        elif item.key == "nodes_final":
+            item = _replace(item, value=with_headroom + ha_units,
+                            formula=T("formula.nodes_final", nodes_headroom=with_headroom, ha=ha_units,
+                                      nodes=with_headroom + ha_units),
+                            inputs=(("nodes_with_headroom", with_headroom), ("ha_extra_nodes", ha_units)))
+        updated.append(item)
+    return tuple(updated) + (prefill,), True
+
+
 def _spanning_nodes_figures(params, concurrency, sessions, layout, ha_label):
     headroom, ha, nodes = params.peak_headroom_ratio, params.ha_extra_nodes, layout.nodes_per_instance
     nodes_capacity = nodes_for(concurrency, 0, sessions, nodes)
@@ -2691,12 +2746,15 @@ def scenario_result(scenario, options, context, latency, storage):
     sessions, capacity = sessions_figures(options, budget.value, context.kv_by_basis, context.stage_kv,
                                           options.kv_accounting, context.layout, latency, context.blocker)
     nodes = nodes_figures(scenario, params, options.concurrency, capacity, context.layout)
+    prefill_binds = False
+    if context.prefill_demand is not None and capacity.feasible:
+        nodes, prefill_binds = with_prefill_bound(nodes, params, context.prefill_demand, context.layout)
     figures = (budget,) + tuple(sessions) + nodes
     if latency.roofline is not None and capacity.feasible:
         figures += performance_figures(scenario, latency.roofline, storage, context.kv_by_basis[options.kv_accounting].bytes,
                                        context.layout, capacity.per_instance, options.concurrency,
                                        find(nodes, "nodes_final"), latency.ttft_s)
-    return ScenarioResult(scenario, params, figures, capacity)
+    return ScenarioResult(scenario, params, figures, capacity, prefill_binds)
 
 
 @dataclass(frozen=True)
@@ -2709,6 +2767,7 @@ class SizingContext:
     stage_kv: dict              # basis -> KV bytes of one session on each pipeline stage
     blocker: object             # a BLOCKERS code when no scenario can run
     engine_gib: object = None   # the engine's KV memory per node, when given
+    prefill_demand: object = None   # instance-seconds of prefill per second, from the traffic
 
 
 # What makes every scenario infeasible, in the order they are checked.
@@ -2942,11 +3001,15 @@ def build_report(options, model, server, storage):
     roofline, missing = roofline_for(model, server, layout.tensor_parallel, options, context_tokens)
     if roofline is None and (options.tpot_slo_ms is not None or options.ttft_slo_ms is not None):
         raise InputError("err.roofline_missing", missing=Join(missing))
-    ttft_s = None
+    ttft_s = prefill_demand = None
     if roofline is not None:
         ttft = ttft_figure(model, roofline, context_tokens)
         ttft_s = ttft.value
         common.append(ttft)
+        if options.requests_per_second is not None:
+            demand = prefill_demand_figure(options, ttft_s, layout)
+            prefill_demand = demand.value
+            common.append(demand)
     common.extend(storage_figures(model, storage, layout, kv_by_basis[options.kv_accounting].bytes))
     if options.calibration is not None:
         engine, *checks = calibration_figures(model, options, kv_tp, block_size, in_flight, release, layout, server)
@@ -2957,7 +3020,8 @@ def build_report(options, model, server, storage):
     common.extend(checks)
     engine_gib = None if engine is None else (engine.value or Fraction(0))
     blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
-    context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib)
+    context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
+                            prefill_demand)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms)
     scenarios = tuple(scenario_result(scenario, options, context, latency, storage) for scenario in SCENARIOS)
     report = Report(options, model, server, storage, context_tokens, layout, overhead_gib, blocker, missing,
@@ -3213,6 +3277,18 @@ def _calibration_gap(report):
         if item.key in CALIBRATION_CHECKS and abs(item.value) > CALIBRATION_TOLERANCE_PERCENT:
             yield T("alert.calibration_gap", check=T("label." + item.key), gap=item.value,
                     tolerance=CALIBRATION_TOLERANCE_PERCENT)
+
+
+def report_value(report, key):
+    return find(report.common, key)
+
+
+@alert_rule("prefill_bound", Level.INFO)
+def _prefill_bound(report):
+    result = report.scenario(RECOMMENDED)
+    if result.prefill_binds:
+        yield T("alert.prefill_bound", demand=report_value(report, "prefill_demand_instance_s_per_s"),
+                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
 
 
 @alert_rule("max_num_seqs_binding", Level.WARNING)
@@ -3675,6 +3751,15 @@ MESSAGES = {
     "formula.sessions_other": ("mesma conta com o KV por sessão da base {basis} ({kv_gib:f4} GiB) = {sessions}",
                                "same count with the KV per session of the {basis} basis ({kv_gib:f4} GiB) = "
                                "{sessions}"),
+    "formula.prefill_demand": ("requests_per_second × TTFT = {rate:p} × {ttft_s:f3} s = {demand:f2} instância·s/s",
+                               "requests_per_second × TTFT = {rate:p} × {ttft_s:f3} s = {demand:f2} instance·s/s"),
+    "formula.nodes_prefill": ("ceil(demanda de prefill / instâncias por nó) = ceil({demand:f2} / {per_node:p}) = {nodes}",
+                              "ceil(prefill demand / instances per node) = ceil({demand:f2} / {per_node:p}) = {nodes}"),
+    "formula.nodes_headroom_prefill": ("max(pela memória, ceil(demanda de prefill × (1 + headroom) / instâncias por "
+                                       "nó)) = max({memory}, ceil({demand:f2} × (1 + {headroom:p}) / {per_node:p})) "
+                                       "= {nodes}",
+                                       "max(by memory, ceil(prefill demand × (1 + headroom) / instances per node)) = "
+                                       "max({memory}, ceil({demand:f2} × (1 + {headroom:p}) / {per_node:p})) = {nodes}"),
     "formula.nodes_capacity": ("ceil(concurrency / sessions_per_node) = ceil({concurrency} / {sessions}) = {nodes}",
                                "ceil(concurrency / sessions_per_node) = ceil({concurrency} / {sessions}) = {nodes}"),
     "formula.nodes_headroom": ("ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = "
@@ -3874,6 +3959,18 @@ MESSAGES = {
                             "memória. Não altera a contagem de nós.",
                             "For comparison: what the other accounting basis would admit from the same inputs, by "
                             "memory. It does not change the node count."),
+    "expl.prefill_demand": ("Cada requisição precisa de um prefill do prompt inteiro, e uma instância faz um "
+                            "prefill por vez: a taxa × o TTFT é quantas instâncias ficam ocupadas só com prefill, em "
+                            "média. É um piso: o decode divide a mesma GPU.",
+                            "Every request needs a prefill of its whole prompt, and an instance runs one prefill "
+                            "at a time: the rate × the TTFT is how many instances are busy with prefill alone, on "
+                            "average. It is a floor: decode shares the same GPU."),
+    "expl.nodes_prefill": ("Nós para a demanda de prefill do tráfego, sem folga nem reserva.",
+                           "Nodes for the traffic's prefill demand, with no headroom or reserve."),
+    "expl.nodes_headroom_prefill": ("O prefill do tráfego pede mais nós que a memória: a contagem com {headroom:pct} "
+                                    "de folga segue a demanda de prefill.",
+                                    "The traffic's prefill needs more nodes than memory: the count with {headroom:pct} "
+                                    "headroom follows the prefill demand."),
     "expl.nodes_capacity": ("Nós necessários só para a concorrência nominal, sem folga nem reserva.",
                             "Nodes needed for the nominal concurrency alone, with no headroom nor spare."),
     "expl.nodes_headroom": ("Nós para a concorrência acrescida de {headroom:pct} de folga para picos.",
@@ -3958,6 +4055,8 @@ MESSAGES = {
     "label.vllm_gpu_blocks": ("Blocos de KV por GPU (vLLM)", "KV blocks per GPU (vLLM)"),
     "label.vllm_max_concurrency": ("Concorrência máxima (vLLM)", "Maximum concurrency (vLLM)"),
     "label.runtime_overhead_gib": ("Overhead de runtime (auto)", "Runtime overhead (auto)"),
+    "label.nodes_prefill": ("Nós pelo prefill", "Nodes for prefill"),
+    "label.prefill_demand_instance_s_per_s": ("Demanda de prefill", "Prefill demand"),
     "label.nodes_capacity": ("Nós por capacidade", "Nodes for capacity"),
     "label.nodes_with_headroom": ("Nós com headroom", "Nodes with headroom"),
     "label.nodes_final": ("Nós finais", "Final nodes"),
@@ -3995,6 +4094,7 @@ MESSAGES = {
                                       "the weights do not fit an instance's GPUs"),
     "limit.overhead_exceeds_hbm": ("o overhead de runtime não deixa memória para o KV",
                                    "the runtime overhead leaves no memory for KV"),
+    "limit.prefill": ("demanda de prefill", "prefill demand"),
     "limit.vllm_would_not_start": ("o vLLM não inicia com este pool", "vLLM would not start with this pool"),
     "limit.engine_no_memory": ("o motor não tem memória para o KV", "the engine has no memory for KV"),
     "limit.overhead_below_weights": ("os pesos não cabem no overhead de runtime",
@@ -4025,6 +4125,7 @@ MESSAGES = {
     "unit.blocks": ("blocos", "blocks"),
     "unit.x": ("x", "x"),
     "unit.%": ("%", "%"),
+    "unit.instance-s/s": ("instância·s/s", "instance·s/s"),
     "value.not_applicable": ("— (não se aplica)", "— (not applicable)"),
     "value.no_session": ("— (nenhuma sessão cabe)", "— (no session fits)"),
     "value.infeasible": ("— (inviável)", "— (infeasible)"),
@@ -4152,6 +4253,10 @@ MESSAGES = {
                               "confira se modelo (e drafter), TP, dtype do KV e bloco são os do deployment.",
                               "{check}: the log and this model's rules differ by {gap:f2}% (more than {tolerance}%): "
                               "check that the model (and drafter), TP, KV dtype and block are the deployment's."),
+    "alert.prefill_bound": ("A demanda de prefill do tráfego ({demand:f2} instância·s/s) pede mais nós que a memória: "
+                            "o RECOMENDADO tem {nodes} nós, contra {memory} só pela memória (antes de folga e HA).",
+                            "The traffic's prefill demand ({demand:f2} instance·s/s) needs more nodes than memory: "
+                            "RECOMMENDED has {nodes} nodes, against {memory} by memory alone (before headroom and HA)."),
     "alert.vllm_null_note": (" além do bloco nulo", " besides the null block"),
     "alert.vllm_estimate": ("O próprio vLLM estima o max_model_len possível em {tokens} tokens. ",
                             "vLLM itself estimates the possible max_model_len at {tokens} tokens. "),
@@ -4955,7 +5060,7 @@ def summary_table(report):
                         else ""), ""),
                   "—" if r.nodes_final is None else str(r.nodes_final),
                   str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
-                  _fixed(report.kv.gib, 2), T("limit." + r.capacity.limit)) for r in report.scenarios)
+                  _fixed(report.kv.gib, 2), T("limit." + r.limit)) for r in report.scenarios)
     sessions = "sessions_instance" if report.layout.spans_nodes else "sessions"
     return TableBlock(None, tuple(T("summary_table." + c) for c in ("scenario", "nodes", sessions, "kv", "limit")),
                       rows, right_aligned=(1, 2, 3))
@@ -5255,7 +5360,7 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
             "summary": summary_line(result),
             "units": {f.key: f.unit for f in figures},
             "feasible": result.capacity.feasible,
-            "limit": result.capacity.limit,
+            "limit": result.limit,
         }
     dictionary = {name: {"what": T("dict.%s.what" % name), "origin": T("origin." + origin),
                          "why_it_matters": T("dict.%s.why" % name), "common_mistake": T("dict.%s.mistake" % name)}

@@ -2264,6 +2264,41 @@ class Calibration(TempDirTest):
             self.assertEqual(handle.read(), ENGINE_LOGS["granite.log"])
 
 
+class TrafficPrefill(unittest.TestCase):
+    """Traffic turns into prefill demand: requests/s x one prompt's TTFT in instance-seconds per second."""
+
+    EXAMPLE = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--requests-per-second", "5",
+               "--mean-session-seconds", "90", "--effective-context", "32768", "--runtime-overhead-gib", "160"]
+
+    def test_the_issue_example_is_bound_by_prefill(self):
+        # 5 requests/s x a 1.907 s TTFT = 9.53 instance-seconds each second; one TP-8 instance per node:
+        # 10 nodes before headroom, ceil(9.53 x 1.2) + 1 = 13 in RECOMENDADO (memory alone asks for 5 + 1).
+        report = report_for(self.EXAMPLE)
+        demand = results(report, "minimum")["prefill_demand_instance_s_per_s"]
+        self.assertEqual(demand, 5 * results(report, "minimum")["ttft_full_context_s"])
+        self.assertEqual(sizing._fixed(demand, 2), "9.53")
+        expected = tuple(int(sizing.cdiv(demand * (1 + F(headroom)), 1)) + ha
+                         for headroom, ha in (("0", 0), ("0.2", 1), ("0.3", 2)))
+        self.assertEqual(nodes(report), expected)
+        self.assertEqual(expected, (10, 13, 15))
+        self.assertEqual([r.limit for r in report.scenarios], ["prefill"] * 3)
+        self.assertIn("prefill_bound", codes(report))
+        recommended = [f for f in report.scenario("recommended").figures if f.key == "nodes_with_headroom"][0]
+        self.assertIn("max(5, ceil(9.53 × (1 + 0.2) / 1)) = 12", formula(recommended))
+        document = json.loads(run_cli(self.EXAMPLE + ["--json-only"])[1])
+        self.assertEqual(document["scenarios"]["recommended"]["limit"], "prefill")
+
+    def test_memory_still_binds_when_prefill_is_light(self):
+        # The guide's quick start as traffic: 1 request/s for 1000 s is 1000 sessions and 0.27 instance-s/s.
+        traffic = ["--model", "opt-oss-120b", "--server", "dgx300", "--storage", "profile_default",
+                   "--requests-per-second", "1", "--mean-session-seconds", "1000", "--effective-context", "131072"]
+        report = report_for(traffic)
+        self.assertEqual(nodes(report), (2, 3, 5))
+        self.assertEqual([r.limit for r in report.scenarios], ["memory"] * 3)
+        self.assertNotIn("prefill_bound", codes(report))
+        self.assertIsNone(results(report_for(QUICK_START), "minimum").get("nodes_prefill"))
+
+
 class VllmOwnTests(TempDirTest):
     """vLLM's own KV-sizing unit tests, each as a config plus CLI arguments with the test's expected number.
 
