@@ -2053,6 +2053,7 @@ class Capacity:
     memory_by_basis: tuple      # ((basis, sessions per node by memory), ...)
     bounds: tuple               # Bound codes that set the count
     vllm_refusal: object = None # (needed, available, estimated max_model_len) when vLLM would not start
+    memory_per_instance: int = 0    # sessions memory alone admits per instance (latency targets aside)
 
     def memory_sessions(self, basis):
         return dict(self.memory_by_basis)[basis]
@@ -2300,7 +2301,7 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
         T("expl.sessions_other"), T("label.sessions_other_" + unit_key, basis=other)))
     capacity = Capacity(per_instance * per_unit, per_instance, capped,
                         tuple((name, counts[name][0]) for name in Basis.ALL), bounds,
-                        refusal if basis == Basis.VLLM else None)
+                        refusal if basis == Basis.VLLM else None, memory_per_instance)
     return figures, capacity
 
 
@@ -2673,13 +2674,14 @@ def storage_figures(model, storage, layout, kv_bytes):
     return tuple(figures)
 
 
-def performance_figures(scenario, roofline, storage, kv_bytes, layout, per_instance, concurrency,
+def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity, concurrency,
                         nodes_final, ttft_s):
     """Decode roofline at full and actual load, and failover, for one scenario.
 
     With pipeline parallelism a token still passes every stage in turn, so a step reads
     the instance's weights at the bandwidth of one stage's TP GPUs (the roofline's).
     """
+    per_instance = capacity.per_instance
     if per_instance == 0 or nodes_final is None:
         return ()
     figures = []
@@ -2736,7 +2738,28 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, per_insta
         "failover_recompute_s", recompute, Unit.SECONDS, recompute_formula,
         {"failed_node_sessions": failed, "receiving_nodes": receivers, "ttft_full_context_s": ttft_s},
         T("expl.failover_recompute")))
+    figures.extend(tpot_after_failure(scenario, roofline, kv_bytes, layout, capacity.memory_per_instance,
+                                      concurrency, nodes_final))
     return tuple(figures)
+
+
+def tpot_after_failure(scenario, roofline, kv_bytes, layout, per_instance, concurrency, nodes_final):
+    """The TPOT with the scenario's reserve lost (RECOMENDADO: one failure unit down, IDEAL: two):
+    the concurrency spread over the instances left, at most what memory admits per instance (an
+    engine knows no latency target: it batches what fits)."""
+    down = scenario.ha_extra_nodes
+    left = Fraction((nodes_final - down * layout.nodes_per_instance) * layout.instances_per_node,
+                    layout.nodes_per_instance)
+    if not down or left <= 0:
+        return ()
+    batch = min(per_instance, int(cdiv(concurrency, left)))
+    seconds = roofline.tpot_seconds(batch, kv_bytes)
+    return (figure("tpot_after_failure_ms", seconds * 1000, Unit.MS,
+                   T("formula.tpot_after_failure", concurrency=concurrency, instances=left, batch=batch,
+                     ms=seconds * 1000),
+                   {"failure_units_down": down, "instances_left": left, "batch_per_instance": batch,
+                    "sessions_per_instance_memory": per_instance},
+                   T("expl.tpot_after_failure", down=down)),)
 
 
 def scenario_result(scenario, options, context, latency, storage):
@@ -2752,7 +2775,7 @@ def scenario_result(scenario, options, context, latency, storage):
     figures = (budget,) + tuple(sessions) + nodes
     if latency.roofline is not None and capacity.feasible:
         figures += performance_figures(scenario, latency.roofline, storage, context.kv_by_basis[options.kv_accounting].bytes,
-                                       context.layout, capacity.per_instance, options.concurrency,
+                                       context.layout, capacity, options.concurrency,
                                        find(nodes, "nodes_final"), latency.ttft_s)
     return ScenarioResult(scenario, params, figures, capacity, prefill_binds)
 
@@ -3291,6 +3314,18 @@ def _prefill_bound(report):
                 nodes=result.nodes_final, memory=result.value("nodes_capacity"))
 
 
+@alert_rule("tpot_breaks_after_failure", Level.WARNING)
+def _tpot_breaks_after_failure(report):
+    target = report.options.tpot_slo_ms
+    if target is None:
+        return
+    for result in report.scenarios:
+        after = result.value("tpot_after_failure_ms")
+        if after is not None and after > target:
+            yield T("alert.tpot_breaks_after_failure", scenario=scenario_label(result), ms=after, target=target,
+                    down=result.scenario.ha_extra_nodes)
+
+
 @alert_rule("max_num_seqs_binding", Level.WARNING)
 def _max_num_seqs_binding(report):
     if report.scenario(RECOMMENDED).capacity.capped:
@@ -3751,6 +3786,11 @@ MESSAGES = {
     "formula.sessions_other": ("mesma conta com o KV por sessão da base {basis} ({kv_gib:f4} GiB) = {sessions}",
                                "same count with the KV per session of the {basis} basis ({kv_gib:f4} GiB) = "
                                "{sessions}"),
+    "formula.tpot_after_failure": ("TPOT com ceil(concurrency / instâncias restantes) = ceil({concurrency} / "
+                                   "{instances:p}) sessões por instância (no máximo o que a memória admite) = {batch} "
+                                   "-> {ms:f2} ms",
+                                   "TPOT at ceil(concurrency / instances left) = ceil({concurrency} / {instances:p}) "
+                                   "sessions per instance (at most what memory admits) = {batch} -> {ms:f2} ms"),
     "formula.prefill_demand": ("requests_per_second × TTFT = {rate:p} × {ttft_s:f3} s = {demand:f2} instância·s/s",
                                "requests_per_second × TTFT = {rate:p} × {ttft_s:f3} s = {demand:f2} instance·s/s"),
     "formula.nodes_prefill": ("ceil(demanda de prefill / instâncias por nó) = ceil({demand:f2} / {per_node:p}) = {nodes}",
@@ -3959,6 +3999,18 @@ MESSAGES = {
                             "memória. Não altera a contagem de nós.",
                             "For comparison: what the other accounting basis would admit from the same inputs, by "
                             "memory. It does not change the node count."),
+    "expl.tpot_after_failure": ("O TPOT com {down} unidade(s) de falha fora (a reserva de HA do cenário) e as "
+                                "sessões espalhadas pelas instâncias restantes: a meta de TPOT tem de valer também "
+                                "durante a falha.",
+                                "The TPOT with {down} failure unit(s) down (the scenario's HA reserve) and the "
+                                "sessions spread over the instances left: the TPOT target has to hold during the "
+                                "failure too."),
+    "label.tpot_after_failure_ms": ("TPOT durante a falha", "TPOT during the failure"),
+    "alert.tpot_breaks_after_failure": ("Cenário {scenario}: com {down} unidade(s) de falha fora, o TPOT sobe para "
+                                        "{ms:f2} ms, acima da meta de {target:p} ms. Aumente a reserva ou o headroom.",
+                                        "Scenario {scenario}: with {down} failure unit(s) down, the TPOT rises to "
+                                        "{ms:f2} ms, above the {target:p} ms target. Raise the reserve or the "
+                                        "headroom."),
     "expl.prefill_demand": ("Cada requisição precisa de um prefill do prompt inteiro, e uma instância faz um "
                             "prefill por vez: a taxa × o TTFT é quantas instâncias ficam ocupadas só com prefill, em "
                             "média. É um piso: o decode divide a mesma GPU.",

@@ -793,6 +793,28 @@ class LatencyStorageTraffic(unittest.TestCase):
         self.assertEqual(sizing._fixed(recommended["tpot_full_ms"], 2), "30.98")
         self.assertEqual(nodes(report), (2, 3, 5))
 
+    def test_tpot_with_the_reserve_lost(self):
+        # RECOMENDADO loses one of its 3 nodes: 1000 sessions over 2 -> 500 per instance; IDEAL loses two of
+        # 5: ceil(1000 / 3) = 334. MÍNIMO has no reserve to lose.
+        report = report_for(QUICK_START)
+        self.assertEqual(results(report, "recommended")["tpot_after_failure_ms"], gpt_oss_tpot_s(500) * 1000)
+        self.assertEqual(results(report, "ideal")["tpot_after_failure_ms"], gpt_oss_tpot_s(334) * 1000)
+        self.assertIsNone(results(report, "minimum").get("tpot_after_failure_ms"))
+        # The scenarios' reserve is whole failure units on top of the headroom, so a TPOT target that holds
+        # at the sized load still holds with the reserve down; the alert stays quiet.
+        targeted = report_for(QUICK_START + ["--tpot-slo-ms", "20"])
+        for key in ("recommended", "ideal"):
+            with self.subTest(scenario=key):
+                self.assertLessEqual(results(targeted, key)["tpot_after_failure_ms"], 20)
+        self.assertNotIn("tpot_breaks_after_failure", codes(targeted))
+        # The rule itself, on a scenario whose TPOT during the failure passes the target.
+        broken = sizing._replace(targeted.scenario("recommended"), figures=(sizing.figure(
+            "tpot_after_failure_ms", F(25), sizing.Unit.MS, "", {}, ()),))
+        fake = sizing._replace(targeted, scenarios=(broken,))
+        messages = [sizing.say(m, "en") for m in sizing._tpot_breaks_after_failure(fake)]
+        self.assertEqual(len(messages), 1)
+        self.assertIn("25.00 ms, above the 20 ms target", messages[0])
+
     def test_dense_model_reads_all_weights_every_step(self):
         report = report_for(["--model", "Llama-3.1-8B", "--server", "dgx200", "--concurrency", "100",
                              "--effective-context", "8192"])
@@ -2586,6 +2608,12 @@ EXPECTED_RECOMMENDED_MARKDOWN = (
     '- **Entradas:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `ttft_full_context_s` = 0.269109\n'
     '- **Interpretação:** Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.\n'
     '\n'
+    '#### TPOT durante a falha (`tpot_after_failure_ms`): 24.89 ms\n'
+    '\n'
+    '- **Fórmula:** `TPOT com ceil(concurrency / instâncias restantes) = ceil(1000 / 2) sessões por instância (no máximo o que a memória admite) = 500 -> 24.89 ms`\n'
+    '- **Entradas:** `failure_units_down` = 1, `instances_left` = 2, `batch_per_instance` = 500, `sessions_per_instance_memory` = 629\n'
+    '- **Interpretação:** O TPOT com 1 unidade(s) de falha fora (a reserva de HA do cenário) e as sessões espalhadas pelas instâncias restantes: a meta de TPOT tem de valer também durante a falha.\n'
+    '\n'
     '## ⚠️ Seção 4: Alertas e Riscos\n'
     '\n'
     '| Nível | Código | Mensagem |\n'
@@ -3164,6 +3192,16 @@ RESUMO
         • ttft_full_context_s: 0.269109
       Interpretação: Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
 
+  ▸ TPOT durante a falha (tpot_after_failure_ms): 24.89 ms
+    Racional:
+      Fórmula: TPOT com ceil(concurrency / instâncias restantes) = ceil(1000 / 2) sessões por instância (no máximo o que a memória admite) = 500 -> 24.89 ms
+      Entradas:
+        • failure_units_down: 1
+        • instances_left: 2
+        • batch_per_instance: 500
+        • sessions_per_instance_memory: 629
+      Interpretação: O TPOT com 1 unidade(s) de falha fora (a reserva de HA do cenário) e as sessões espalhadas pelas instâncias restantes: a meta de TPOT tem de valer também durante a falha.
+
   ── IDEAL: 5 nós ──
     Uso: missão crítica | HA: N+2 | Headroom: 30% | Budget KV: 65%
 
@@ -3302,6 +3340,16 @@ RESUMO
         • receiving_nodes: 2
         • ttft_full_context_s: 0.269109
       Interpretação: Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
+
+  ▸ TPOT durante a falha (tpot_after_failure_ms): 17.05 ms
+    Racional:
+      Fórmula: TPOT com ceil(concurrency / instâncias restantes) = ceil(1000 / 3) sessões por instância (no máximo o que a memória admite) = 334 -> 17.05 ms
+      Entradas:
+        • failure_units_down: 2
+        • instances_left: 3
+        • batch_per_instance: 334
+        • sessions_per_instance_memory: 584
+      Interpretação: O TPOT com 2 unidade(s) de falha fora (a reserva de HA do cenário) e as sessões espalhadas pelas instâncias restantes: a meta de TPOT tem de valer também durante a falha.
 
 ┌──────────────────────────────────────────────────────────────────────┐
 │ SEÇÃO 4: ALERTAS E RISCOS                                            │
@@ -3645,6 +3693,12 @@ Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`
 - **Entradas:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `ttft_full_context_s` = 0.269109
 - **Interpretação:** Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
 
+#### TPOT durante a falha (`tpot_after_failure_ms`): 24.89 ms
+
+- **Fórmula:** `TPOT com ceil(concurrency / instâncias restantes) = ceil(1000 / 2) sessões por instância (no máximo o que a memória admite) = 500 -> 24.89 ms`
+- **Entradas:** `failure_units_down` = 1, `instances_left` = 2, `batch_per_instance` = 500, `sessions_per_instance_memory` = 629
+- **Interpretação:** O TPOT com 1 unidade(s) de falha fora (a reserva de HA do cenário) e as sessões espalhadas pelas instâncias restantes: a meta de TPOT tem de valer também durante a falha.
+
 ### 🔹 Cenário: IDEAL
 
 - Nós Finais: **5**
@@ -3736,6 +3790,12 @@ Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`
 - **Fórmula:** `sessões × TTFT / (nós que assumem × instâncias) = 200 × 0.269 s / (2 × 1) = 26.911 s`
 - **Entradas:** `failed_node_sessions` = 200, `receiving_nodes` = 2, `ttft_full_context_s` = 0.269109
 - **Interpretação:** Alternativa à restauração: refazer o prefill de cada sessão com o contexto inteiro.
+
+#### TPOT durante a falha (`tpot_after_failure_ms`): 17.05 ms
+
+- **Fórmula:** `TPOT com ceil(concurrency / instâncias restantes) = ceil(1000 / 3) sessões por instância (no máximo o que a memória admite) = 334 -> 17.05 ms`
+- **Entradas:** `failure_units_down` = 2, `instances_left` = 3, `batch_per_instance` = 334, `sessions_per_instance_memory` = 584
+- **Interpretação:** O TPOT com 2 unidade(s) de falha fora (a reserva de HA do cenário) e as sessões espalhadas pelas instâncias restantes: a meta de TPOT tem de valer também durante a falha.
 
 ## ⚠️ Seção 4: Alertas e Riscos
 
@@ -4270,6 +4330,16 @@ SUMMARY
         • ttft_full_context_s: 0.269109
       Interpretation: The alternative to restoring: redo each session's prefill over the whole context.
 
+  ▸ TPOT during the failure (tpot_after_failure_ms): 24.89 ms
+    Rationale:
+      Formula: TPOT at ceil(concurrency / instances left) = ceil(1000 / 2) sessions per instance (at most what memory admits) = 500 -> 24.89 ms
+      Inputs:
+        • failure_units_down: 1
+        • instances_left: 2
+        • batch_per_instance: 500
+        • sessions_per_instance_memory: 629
+      Interpretation: The TPOT with 1 failure unit(s) down (the scenario's HA reserve) and the sessions spread over the instances left: the TPOT target has to hold during the failure too.
+
   ── IDEAL: 5 nodes ──
     Use: mission critical | HA: N+2 | Headroom: 30% | KV budget: 65%
 
@@ -4408,6 +4478,16 @@ SUMMARY
         • receiving_nodes: 2
         • ttft_full_context_s: 0.269109
       Interpretation: The alternative to restoring: redo each session's prefill over the whole context.
+
+  ▸ TPOT during the failure (tpot_after_failure_ms): 17.05 ms
+    Rationale:
+      Formula: TPOT at ceil(concurrency / instances left) = ceil(1000 / 3) sessions per instance (at most what memory admits) = 334 -> 17.05 ms
+      Inputs:
+        • failure_units_down: 2
+        • instances_left: 3
+        • batch_per_instance: 334
+        • sessions_per_instance_memory: 584
+      Interpretation: The TPOT with 2 failure unit(s) down (the scenario's HA reserve) and the sessions spread over the instances left: the TPOT target has to hold during the failure too.
 
 ┌──────────────────────────────────────────────────────────────────────┐
 │ SECTION 4: ALERTS AND RISKS                                          │
@@ -4751,6 +4831,12 @@ Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`,
 - **Inputs:** `failed_node_sessions` = 334, `receiving_nodes` = 1, `ttft_full_context_s` = 0.269109
 - **Interpretation:** The alternative to restoring: redo each session's prefill over the whole context.
 
+#### TPOT during the failure (`tpot_after_failure_ms`): 24.89 ms
+
+- **Formula:** `TPOT at ceil(concurrency / instances left) = ceil(1000 / 2) sessions per instance (at most what memory admits) = 500 -> 24.89 ms`
+- **Inputs:** `failure_units_down` = 1, `instances_left` = 2, `batch_per_instance` = 500, `sessions_per_instance_memory` = 629
+- **Interpretation:** The TPOT with 1 failure unit(s) down (the scenario's HA reserve) and the sessions spread over the instances left: the TPOT target has to hold during the failure too.
+
 ### 🔹 Scenario: IDEAL
 
 - Final Nodes: **5**
@@ -4842,6 +4928,12 @@ Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`,
 - **Formula:** `sessions × TTFT / (nodes taking over × instances) = 200 × 0.269 s / (2 × 1) = 26.911 s`
 - **Inputs:** `failed_node_sessions` = 200, `receiving_nodes` = 2, `ttft_full_context_s` = 0.269109
 - **Interpretation:** The alternative to restoring: redo each session's prefill over the whole context.
+
+#### TPOT during the failure (`tpot_after_failure_ms`): 17.05 ms
+
+- **Formula:** `TPOT at ceil(concurrency / instances left) = ceil(1000 / 3) sessions per instance (at most what memory admits) = 334 -> 17.05 ms`
+- **Inputs:** `failure_units_down` = 2, `instances_left` = 3, `batch_per_instance` = 334, `sessions_per_instance_memory` = 584
+- **Interpretation:** The TPOT with 2 failure unit(s) down (the scenario's HA reserve) and the sessions spread over the instances left: the TPOT target has to hold during the failure too.
 
 ## ⚠️ Section 4: Alerts and Risks
 
