@@ -44,7 +44,8 @@ __version__ = "2.2.0"
 #   2.1  adds top-level `status` (ok | infeasible) and `language`, and per scenario
 #        `units` (figure key -> unit code) beside `results`; messages, labels and
 #        explanations follow --lang. No key of 2.0 was removed or renamed.
-#   2.2  adds inputs `vllm_version`, `calibrate_from` and `decode_mfu`; the limits `prefill`
+#   2.2  adds inputs `vllm_version`, `calibrate_from`, `decode_mfu`, `input_tokens` and
+#        `output_tokens`; the limits `prefill`
 #        and `vllm_would_not_start`; the units "%" (calibration gaps) and "instance-s/s"
 #        (prefill demand); state layer kinds `mamba` and `linear_attention`
 #        in model_details.layer_groups. No key of 2.1 was removed or renamed.
@@ -584,6 +585,8 @@ class Options:
     kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
     calibration: object = None              # EngineLog of --calibrate-from
     decode_mfu: Fraction = DEFAULTS["decode_mfu"]   # share of dense FLOPS the decode GEMMs reach
+    input_tokens: object = None             # mean prompt tokens per request (traffic)
+    output_tokens: object = None            # mean generated tokens per request (traffic)
 
 
 # ---------------------------------------------------------------------------
@@ -2613,6 +2616,44 @@ class Latency:
         return tuple(caps)
 
 
+def operating_point(options, context, latency):
+    """Little's law when a session lasts TTFT + output tokens x TPOT at the batch it runs in: the
+    smallest concurrency C with C >= ceil(R x (TTFT + O x TPOT(b))), b = min(C, what one instance
+    of MÍNIMO admits). TPOT grows with the batch, so the right side only grows with C and a
+    binary search finds the operating point; the figure shows it."""
+    params = scenario_parameters(SCENARIOS[0], options)
+    budget = budget_figure(params, context.overhead_gib, context.hbm_gib, context.engine_gib)
+    _, capacity = sessions_figures(options, budget.value, context.kv_by_basis, context.stage_kv,
+                                   options.kv_accounting, context.layout, latency, context.blocker)
+    full_batch = max(capacity.per_instance, 1)
+    kv_bytes = context.kv_by_basis[options.kv_accounting].bytes
+    rate, ttft, output = options.requests_per_second, latency.ttft_s, options.output_tokens
+
+    def needed(concurrency):
+        batch = min(concurrency, full_batch)
+        return int(cdiv(rate * (ttft + output * latency.roofline.tpot_seconds(batch, kv_bytes)), 1)), batch
+
+    low, high = 1, max(needed(full_batch)[0], 1)
+    if high > MAX_INPUT:
+        raise InputError("err.traffic_bound", value=high)
+    while low < high:
+        middle = (low + high) // 2
+        if middle >= needed(middle)[0]:
+            high = middle
+        else:
+            low = middle + 1
+    concurrency, batch = low, needed(low)[1]
+    tpot = latency.roofline.tpot_seconds(batch, kv_bytes)
+    seconds = ttft + output * tpot
+    return figure("concurrency", concurrency, Unit.SESSIONS,
+                  T("formula.operating_point", rate=rate, ttft=ttft, output=output, tpot_ms=tpot * 1000,
+                    batch=batch, seconds=seconds, concurrency=concurrency),
+                  {"requests_per_second": rate, "input_tokens": options.input_tokens, "output_tokens": output,
+                   "ttft_prompt_s": ttft, "tpot_s": tpot, "batch_per_instance": batch,
+                   "session_seconds": seconds, "full_batch_per_instance": full_batch},
+                  T("expl.operating_point"), T("label.concurrency"))
+
+
 def traffic_figure(options):
     """Little's law: concurrency = ceil(requests/s x mean session seconds)."""
     rate, seconds = options.requests_per_second, options.mean_session_seconds
@@ -2629,10 +2670,10 @@ def prefill_flops(model, roofline, tokens):
             + 4 * model.num_attention_heads * model.head_dim * attention), attention
 
 
-def ttft_figure(model, roofline, tokens):
+def ttft_figure(model, roofline, tokens, key="ttft_full_context_s"):
     flops, attention = prefill_flops(model, roofline, tokens)
     seconds = Fraction(flops) / roofline.flops_s
-    return figure("ttft_full_context_s", seconds, Unit.SECONDS,
+    return figure(key, seconds, Unit.SECONDS,
                   T("formula.ttft", active=roofline.active_parameters, tokens=tokens,
                     heads=model.num_attention_heads, head_dim=model.head_dim, pairs=attention,
                     flops_s=roofline.flops_s, seconds=seconds),
@@ -3019,16 +3060,23 @@ def build_report(options, model, server, storage):
     common = list(kv_by_basis[options.kv_accounting].figures) + [hbm] + list(weights)
     if overhead is not None:
         common.append(overhead)
-    if options.requests_per_second is not None:
+    if options.mean_session_seconds is not None:
         common.insert(0, traffic_figure(options))
     roofline, missing = roofline_for(model, server, layout.tensor_parallel, options, context_tokens)
     if roofline is None and (options.tpot_slo_ms is not None or options.ttft_slo_ms is not None):
         raise InputError("err.roofline_missing", missing=Join(missing))
     ttft_s = prefill_demand = None
+    if options.concurrency is None and roofline is None:
+        raise InputError("err.operating_point_roofline", missing=Join(missing))
     if roofline is not None:
         ttft = ttft_figure(model, roofline, context_tokens)
         ttft_s = ttft.value
         common.append(ttft)
+        if options.input_tokens is not None:
+            # A request's prompt is --input-tokens: its TTFT is what targets and prefill demand see.
+            prompt = ttft_figure(model, roofline, min(options.input_tokens, context_tokens), "ttft_prompt_s")
+            ttft_s = prompt.value
+            common.append(prompt)
         if options.requests_per_second is not None:
             demand = prefill_demand_figure(options, ttft_s, layout)
             prefill_demand = demand.value
@@ -3046,6 +3094,10 @@ def build_report(options, model, server, storage):
     context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
                             prefill_demand)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms)
+    if options.concurrency is None:
+        point = operating_point(options, context, latency)
+        options = _replace(options, concurrency=point.value)
+        common.insert(0, point)
     scenarios = tuple(scenario_result(scenario, options, context, latency, storage) for scenario in SCENARIOS)
     report = Report(options, model, server, storage, context_tokens, layout, overhead_gib, blocker, missing,
                     kv_by_basis, tuple(common), scenarios,
@@ -3542,6 +3594,14 @@ MESSAGES = {
                                "--gpu-memory-utilization",
                                "--calibrate-from already gives the engine's memory: do not also pass "
                                "--kv-cache-memory-bytes or --gpu-memory-utilization"),
+    "err.tokens_need_traffic": ("--input-tokens e --output-tokens descrevem o tráfego: use-os com "
+                                "--requests-per-second",
+                                "--input-tokens and --output-tokens describe the traffic: use them with "
+                                "--requests-per-second"),
+    "err.operating_point_roofline": ("sem --mean-session-seconds, a duração da sessão vem do roofline, e faltam "
+                                     "fatos para ele: {missing}",
+                                     "without --mean-session-seconds the session's duration comes from the "
+                                     "roofline, and it lacks facts: {missing}"),
     "err.mtp_layers": ("--speculative mtp: '{model}' não tem camadas MTP (num_nextn_predict_layers)",
                        "--speculative mtp: '{model}' has no MTP layers (num_nextn_predict_layers)"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
@@ -3791,6 +3851,12 @@ MESSAGES = {
                                    "-> {ms:f2} ms",
                                    "TPOT at ceil(concurrency / instances left) = ceil({concurrency} / {instances:p}) "
                                    "sessions per instance (at most what memory admits) = {batch} -> {ms:f2} ms"),
+    "formula.operating_point": ("ceil(R × (TTFT + saída × TPOT(lote))) = ceil({rate:p} × ({ttft:f3} + {output} × "
+                                "{tpot_ms:f3} ms)) = ceil({rate:p} × {seconds:f3} s) = {concurrency}, no lote "
+                                "min(C, sessões por instância) = {batch}",
+                                "ceil(R × (TTFT + output × TPOT(batch))) = ceil({rate:p} × ({ttft:f3} + {output} × "
+                                "{tpot_ms:f3} ms)) = ceil({rate:p} × {seconds:f3} s) = {concurrency}, at batch "
+                                "min(C, sessions per instance) = {batch}"),
     "formula.prefill_demand": ("requests_per_second × TTFT = {rate:p} × {ttft_s:f3} s = {demand:f2} instância·s/s",
                                "requests_per_second × TTFT = {rate:p} × {ttft_s:f3} s = {demand:f2} instance·s/s"),
     "formula.nodes_prefill": ("ceil(demanda de prefill / instâncias por nó) = ceil({demand:f2} / {per_node:p}) = {nodes}",
@@ -4011,6 +4077,15 @@ MESSAGES = {
                                         "Scenario {scenario}: with {down} failure unit(s) down, the TPOT rises to "
                                         "{ms:f2} ms, above the {target:p} ms target. Raise the reserve or the "
                                         "headroom."),
+    "expl.operating_point": ("Lei de Little com a duração da sessão vinda do roofline: cada requisição espera o "
+                             "TTFT do seu prompt e gera os tokens de saída a um TPOT que cresce com o lote; a "
+                             "concorrência é o menor ponto em que as duas coisas se fecham (busca monótona), com o "
+                             "lote de uma instância do MÍNIMO no máximo.",
+                             "Little's law with the session's duration from the roofline: each request waits its "
+                             "prompt's TTFT and generates its output tokens at a TPOT that grows with the batch; "
+                             "the concurrency is the smallest point where both close (a monotone search), with at "
+                             "most one MÍNIMO instance's batch."),
+    "label.ttft_prompt_s": ("TTFT de um prompt de --input-tokens", "TTFT of an --input-tokens prompt"),
     "expl.prefill_demand": ("Cada requisição precisa de um prefill do prompt inteiro, e uma instância faz um "
                             "prefill por vez: a taxa × o TTFT é quantas instâncias ficam ocupadas só com prefill, em "
                             "média. É um piso: o decode divide a mesma GPU.",
@@ -4397,6 +4472,8 @@ MESSAGES = {
     "value.tokens": ("{tokens} tokens", "{tokens} tokens"),
     "value.context_clamped": ("{tokens} tokens (solicitado: {requested}, limitado ao máximo do modelo)",
                               "{tokens} tokens (requested: {requested}, clamped to the model's maximum)"),
+    "value.operating_point": ("{concurrency} ({rate:p} req/s × (TTFT de {input} tokens + {output} tokens × TPOT))",
+                              "{concurrency} ({rate:p} req/s × (TTFT of {input} tokens + {output} tokens × TPOT))"),
     "value.littles_law": ("{concurrency} (lei de Little: ceil({rate:p} req/s × {seconds:p} s))",
                           "{concurrency} (Little's law: ceil({rate:p} req/s × {seconds:p} s))"),
     "value.no_targets": ("nenhuma (nós pela memória)", "none (nodes by memory)"),
@@ -4696,6 +4773,14 @@ MESSAGES = {
     "help.hbm_efficiency": ("fração da banda de HBM de pico atingida no decode, 0.01 <= R <= 1 (padrão: "
                             "%(default)s)",
                             "share of peak HBM bandwidth reached in decode, 0.01 <= R <= 1 (default: %(default)s)"),
+    "help.input_tokens": ("tokens de prompt por requisição (média), com --requests-per-second: o TTFT e a demanda "
+                          "de prefill usam prompts desse tamanho",
+                          "prompt tokens per request (mean), with --requests-per-second: TTFT and prefill demand "
+                          "use prompts of this size"),
+    "help.output_tokens": ("tokens gerados por requisição (média); com --input-tokens e sem --mean-session-seconds, "
+                           "a duração da sessão é TTFT + saída × TPOT e o contexto padrão é entrada + saída",
+                           "generated tokens per request (mean); with --input-tokens and no --mean-session-seconds, "
+                           "a session lasts TTFT + output × TPOT and the default context is input + output"),
     "help.decode_mfu": ("fração dos FLOPS densos de pico atingida pelas GEMMs do decode, 0.01 <= R <= 1 (padrão: "
                         "%(default)s, medido numa H100)",
                         "share of peak dense FLOPS the decode GEMMs reach, 0.01 <= R <= 1 (default: %(default)s, "
@@ -5053,9 +5138,12 @@ def input_blocks(report):
         ("row.latency", T("value.latency_pair", read=storage.read_latency_p99_ms, write=storage.write_latency_p99_ms)),
     ]
     concurrency = T("count.concurrent_sessions", n=options.concurrency)
-    if options.requests_per_second is not None:
+    if options.mean_session_seconds is not None:
         concurrency = T("value.littles_law", concurrency=concurrency, rate=options.requests_per_second,
                         seconds=options.mean_session_seconds)
+    elif options.requests_per_second is not None:
+        concurrency = T("value.operating_point", concurrency=concurrency, rate=options.requests_per_second,
+                        input=options.input_tokens, output=options.output_tokens)
     targets = tuple(T("value.target", name=name, value=value) for name, value in
                     (("TPOT", options.tpot_slo_ms), ("TTFT", options.ttft_slo_ms)) if value is not None)
     context = T("value.tokens", tokens=report.context_tokens)
@@ -5394,7 +5482,8 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "hbm_efficiency": options.hbm_efficiency, "mfu": options.mfu, "decode_mfu": options.decode_mfu,
         "tpot_slo_ms": options.tpot_slo_ms,
         "ttft_slo_ms": options.ttft_slo_ms, "roofline_missing_facts": list(report.roofline_missing),
-        "vllm_version": "%d.%d" % options.vllm_version,
+        "vllm_version": "%d.%d" % options.vllm_version, "input_tokens": options.input_tokens,
+        "output_tokens": options.output_tokens,
         "calibrate_from": None if options.calibration is None else options.calibration.path,
         "model_details": model_details(report), "server_details": dataclasses.asdict(report.server),
         "storage_details": dataclasses.asdict(report.storage),
@@ -5488,6 +5577,8 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--requests-per-second", metavar="R", help=text("help.requests_per_second"))
     group.add_argument("--mean-session-seconds", metavar="S", help=text("help.mean_session_seconds"))
     group.add_argument("--effective-context", metavar="TOKENS", help=text("help.effective_context"))
+    group.add_argument("--input-tokens", metavar="N", help=text("help.input_tokens"))
+    group.add_argument("--output-tokens", metavar="N", help=text("help.output_tokens"))
     group = parser.add_argument_group(text("help.group.runtime"))
     group.add_argument("--kv-precision", metavar="P", default=DEFAULTS["kv_precision"],
                        help=text("help.kv_precision", choices=", ".join(KV_PRECISIONS)))
@@ -5581,11 +5672,18 @@ def options_from_args(args):
     lang = _choice(args.lang, "--lang", LANGUAGES)
     if (args.model is None) == (args.model_config is None):
         raise InputError("err.model_or_config")
-    for option, value in (("--server", args.server), ("--effective-context", args.effective_context)):
+    tokens = (args.input_tokens, args.output_tokens)
+    if tokens != (None, None) and args.requests_per_second is None:
+        raise InputError("err.tokens_need_traffic")
+    input_tokens = None if args.input_tokens is None else parse_int_option(args.input_tokens, "--input-tokens")
+    output_tokens = None if args.output_tokens is None else parse_int_option(args.output_tokens, "--output-tokens")
+    solve = args.mean_session_seconds is None and None not in tokens
+    for option, value in (("--server", args.server),
+                          ("--effective-context", args.effective_context if None in tokens else "derived")):
         if value is None:
             raise InputError("err.required", option=option)
     traffic = (args.requests_per_second, args.mean_session_seconds)
-    if args.concurrency is None and None in traffic:
+    if args.concurrency is None and None in traffic and not solve:
         raise InputError("err.concurrency_or_traffic")
     if args.concurrency is not None and traffic != (None, None):
         raise InputError("err.concurrency_and_traffic")
@@ -5593,13 +5691,17 @@ def options_from_args(args):
     if args.concurrency is None:
         rate = parse_fraction_option(args.requests_per_second, "--requests-per-second", minimum=0,
                                      minimum_inclusive=False)
-        seconds = parse_fraction_option(args.mean_session_seconds, "--mean-session-seconds", minimum=0,
-                                        minimum_inclusive=False)
-        concurrency = int(cdiv(rate * seconds, 1))
-        if concurrency > MAX_INPUT:
-            raise InputError("err.traffic_bound", value=rate * seconds)
+        concurrency = None      # the operating point, solved with the roofline
+        if not solve:
+            seconds = parse_fraction_option(args.mean_session_seconds, "--mean-session-seconds", minimum=0,
+                                            minimum_inclusive=False)
+            concurrency = int(cdiv(rate * seconds, 1))
+            if concurrency > MAX_INPUT:
+                raise InputError("err.traffic_bound", value=rate * seconds)
     else:
         concurrency = parse_int_option(args.concurrency, "--concurrency")
+    effective_context = (parse_int_option(args.effective_context, "--effective-context")
+                         if args.effective_context is not None else input_tokens + output_tokens)
 
     def optional_positive(text, option):
         if text is None:
@@ -5615,7 +5717,7 @@ def options_from_args(args):
                                              maximum=1),
         mfu=parse_fraction_option(args.mfu, "--mfu", minimum=MIN_EFFICIENCY, maximum=1),
         decode_mfu=parse_fraction_option(args.decode_mfu, "--decode-mfu", minimum=MIN_EFFICIENCY, maximum=1),
-        effective_context=parse_int_option(args.effective_context, "--effective-context"),
+        effective_context=effective_context, input_tokens=input_tokens, output_tokens=output_tokens,
         kv_precision=_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS),
         kv_budget_ratio=parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio", minimum=0,
                                               minimum_inclusive=False, maximum=1),

@@ -2321,6 +2321,58 @@ class TrafficPrefill(unittest.TestCase):
         self.assertIsNone(results(report_for(QUICK_START), "minimum").get("nodes_prefill"))
 
 
+class OperatingPoint(TempDirTest):
+    """--input-tokens/--output-tokens: a session lasts TTFT + output x TPOT at the batch it runs in."""
+
+    TRAFFIC = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--requests-per-second", "5",
+               "--input-tokens", "2000", "--output-tokens", "500", "--runtime-overhead-gib", "auto"]
+
+    def test_concurrency_is_the_smallest_closed_point(self):
+        report = report_for(self.TRAFFIC)
+        point = [f for f in report.common if f.key == "concurrency"][0]
+        inputs = dict(point.inputs)
+        concurrency = point.value
+        self.assertEqual(report.options.concurrency, concurrency)
+
+        def needed(c):
+            batch = min(c, inputs["full_batch_per_instance"])
+            tpot = sizing.roofline_for(report.model, report.server, 8, report.options, 2500)[0].tpot_seconds(
+                batch, report.kv.bytes)
+            return sizing.cdiv(5 * (inputs["ttft_prompt_s"] + 500 * tpot), 1)
+
+        self.assertGreaterEqual(concurrency, needed(concurrency))
+        self.assertLess(concurrency - 1, needed(concurrency - 1))
+        self.assertEqual(concurrency, 13)
+        # The context defaults to input + output; the prompt's TTFT (2000 tokens) feeds the prefill demand.
+        self.assertEqual(report.context_tokens, 2500)
+        prompt = results(report, "minimum")["ttft_prompt_s"]
+        self.assertLess(prompt, results(report, "minimum")["ttft_full_context_s"])
+        self.assertEqual(results(report, "minimum")["prefill_demand_instance_s_per_s"], 5 * prompt)
+        self.assertIn("13", sizing.say(point.formula, "en"))
+
+    def test_explicit_duration_or_context_still_apply(self):
+        timed = report_for(self.TRAFFIC + ["--mean-session-seconds", "10"])
+        self.assertEqual(timed.options.concurrency, 50)
+        self.assertEqual(report_for(self.TRAFFIC + ["--effective-context", "8192"]).context_tokens, 8192)
+
+    def test_bad_traffic_is_one_line(self):
+        no_weights = self.write("model.json", {"num_hidden_layers": 2, "num_attention_heads": 2,
+                                               "max_position_embeddings": 4096, "head_dim": 64})
+        cases = ((["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "5", "--input-tokens", "10",
+                   "--effective-context", "100"], "--requests-per-second"),
+                 (["--model", "Llama-3.1-70B", "--server", "dgx200", "--requests-per-second", "5",
+                   "--output-tokens", "10", "--effective-context", "100"], "--mean-session-seconds"),
+                 (["--model-config", no_weights, "--server", "dgx200", "--requests-per-second", "5",
+                   "--input-tokens", "10", "--output-tokens", "10"], "roofline"),
+                 (["--model", "Llama-3.1-70B", "--server", "dgx200", "--requests-per-second", "5",
+                   "--input-tokens", "0", "--output-tokens", "10"], "--input-tokens"))
+        for args, fragment in cases:
+            with self.subTest(args=args):
+                status, out, err = run_cli(args)
+                self.assertEqual((status, out, err.count("\n")), (2, "", 1), err)
+                self.assertIn(fragment, err)
+
+
 class VllmOwnTests(TempDirTest):
     """vLLM's own KV-sizing unit tests, each as a config plus CLI arguments with the test's expected number.
 
