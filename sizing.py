@@ -2602,6 +2602,7 @@ class Latency:
     ttft_s: object
     tpot_slo_ms: object
     ttft_slo_ms: object
+    ttft_full_context_s: object = None     # recomputing a failed session re-prefills its whole context
 
     def caps_per_instance(self, kv_bytes, memory_per_instance):
         """((target, sessions per instance that keep it), ...), only for the targets given."""
@@ -2817,7 +2818,7 @@ def scenario_result(scenario, options, context, latency, storage):
     if latency.roofline is not None and capacity.feasible:
         figures += performance_figures(scenario, latency.roofline, storage, context.kv_by_basis[options.kv_accounting].bytes,
                                        context.layout, capacity, options.concurrency,
-                                       find(nodes, "nodes_final"), latency.ttft_s)
+                                       find(nodes, "nodes_final"), latency.ttft_full_context_s)
     return ScenarioResult(scenario, params, figures, capacity, prefill_binds)
 
 
@@ -3093,7 +3094,8 @@ def build_report(options, model, server, storage):
     blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
     context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
                             prefill_demand)
-    latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms)
+    latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms,
+                      None if roofline is None else ttft.value)
     if options.concurrency is None:
         point = operating_point(options, context, latency)
         options = _replace(options, concurrency=point.value)
