@@ -3328,9 +3328,28 @@ def _no_session_fits(report):
     for result in report.scenarios:
         if result.capacity.sessions == 0 and report.blocker is None and result.capacity.vllm_refusal is None:
             bounds = result.capacity.bounds
+            if Bound.TTFT in bounds:
+                continue        # ttft_unreachable says it once, with the numbers
             cause = (T("alert.no_session_memory", kv_gib=report.kv.gib) if bounds == (Bound.MEMORY,)
                      else T("alert.no_session_latency", bound=bound_words(bounds)))
             yield T("alert.no_session_fits", scenario=T("scenario.%s.label" % result.scenario.key), cause=cause)
+
+
+@alert_rule("ttft_unreachable", Level.ERROR)
+def _ttft_unreachable(report):
+    """A TTFT target below one prompt's prefill cannot be met by any number of nodes: it is a
+    compute bound of this server and TP. A larger TP is suggested only when the node has room."""
+    target = report.options.ttft_slo_ms
+    ttft_s = find(report.common, "ttft_prompt_s")
+    if ttft_s is None:
+        ttft_s = find(report.common, "ttft_full_context_s")
+    if target is None or ttft_s is None or ttft_s * 1000 <= target:
+        return
+    layout = report.layout
+    room = layout.tensor_parallel * layout.pipeline_parallel < report.server.gpus
+    yield T("alert.ttft_unreachable", target=target, ttft_ms=ttft_s * 1000,
+            ratio=ttft_s * 1000 / target, server=report.server.name, tp=layout.tensor_parallel,
+            advice=T("alert.ttft_more_tp" if room else "alert.ttft_no_more_tp"))
 
 
 @alert_rule("vllm_would_not_start", Level.ERROR)
@@ -4368,6 +4387,18 @@ MESSAGES = {
                                 "fp8 ou um servidor com mais HBM",
                                 "KV per session of {kv_gib:f2} GiB larger than the KV budget. Reduce the context, "
                                 "use fp8 or a server with more HBM"),
+    "alert.ttft_unreachable": ("A meta de TTFT de {target:p} ms é inalcançável em '{server}' com TP {tp}: o prefill "
+                               "de um prompt leva {ttft_ms:f0} ms no roofline ({ratio:f2}x a meta), e mais nós não "
+                               "mudam isso. {advice}",
+                               "The {target:p} ms TTFT target is unreachable on '{server}' with TP {tp}: one prompt's "
+                               "prefill takes {ttft_ms:f0} ms at the roofline ({ratio:f2}x the target), and more nodes "
+                               "do not change that. {advice}"),
+    "alert.ttft_more_tp": ("Relaxe a meta, encurte os prompts (--input-tokens) ou aumente o --tensor-parallel.",
+                           "Relax the target, shorten the prompts (--input-tokens) or raise --tensor-parallel."),
+    "alert.ttft_no_more_tp": ("Relaxe a meta, encurte os prompts (--input-tokens) ou use GPUs mais rápidas: o TP "
+                              "já ocupa o nó inteiro.",
+                              "Relax the target, shorten the prompts (--input-tokens) or use faster GPUs: the TP "
+                              "already fills the node."),
     "alert.no_session_latency": ("a memória comporta sessões, mas a meta de {bound} não é atingida nem com uma. "
                                  "Relaxe a meta, reduza o contexto ou aumente o --tensor-parallel",
                                  "memory holds sessions, but the {bound} target is not met even with one. Relax "
