@@ -30,6 +30,7 @@ if sys.version_info < (3, 8):
                      "requires Python 3.8 or newer\n" % sys.version_info[:2])
     sys.exit(2)
 
+import difflib
 import json
 import os
 import re
@@ -467,11 +468,24 @@ def load_catalog(path, kind):
     return data
 
 
+def resolve_name(names, requested, option, path):
+    """The catalog name `requested` means: exact, else the one name equal to it case aside; an
+    unknown name is an error that lists the closest names first (difflib's ratio)."""
+    if requested in names:
+        return requested
+    folded = [name for name in names if name.lower() == requested.lower()]
+    if len(folded) == 1:
+        return folded[0]
+    close = difflib.get_close_matches(requested.lower(), [name.lower() for name in names], n=3, cutoff=0.6)
+    by_folded = {name.lower(): name for name in names}
+    suggestion = (T("err.did_you_mean", names=Join(tuple("'%s'" % by_folded[c] for c in close)))
+                  if close else "")
+    raise InputError("err.unknown_name", option=option, name=requested, path=path, suggestion=suggestion,
+                     names=Join(tuple(sorted(names))))
+
+
 def pick_entry(catalog, name, option, path):
-    if name not in catalog:
-        raise InputError("err.unknown_name", option=option, name=name, path=path,
-                         names=Join(tuple(sorted(catalog))))
-    return catalog[name]
+    return catalog[resolve_name(catalog, name, option, path)]
 
 
 # ---------------------------------------------------------------------------
@@ -1443,13 +1457,11 @@ def load_inputs(options):
     else:
         catalog, names = load_models(options.models_file)
         models = {name: model_from_config(name, entry, options.models_file) for name, entry in catalog.items()}
-        if options.model not in names:
-            raise InputError("err.unknown_name", option="--model", name=options.model,
-                             path=options.models_file, names=Join(tuple(sorted(names))))
-        name = names[options.model]
+        requested = resolve_name(names, options.model, "--model", options.models_file)
+        name = names[requested]
         model = models[name]
-        if options.model != name:
-            model = model_from_config(name, catalog[name], options.models_file, aliased_from=options.model)
+        if requested != name:
+            model = model_from_config(name, catalog[name], options.models_file, aliased_from=requested)
     servers = {name: server_from_entry(name, entry, options.servers_file)
                for name, entry in load_catalog(options.servers_file, "servers").items()}
     storages = {name: storage_from_entry(name, entry, options.storage_file)
@@ -3514,8 +3526,9 @@ MESSAGES = {
     "catalog.storage": ("storage", "storage"),
     "err.entry_not_object": ("{path}: entrada '{entry}' deve ser um objeto JSON",
                              "{path}: entry '{entry}' must be a JSON object"),
-    "err.unknown_name": ("{option}: '{name}' não existe em {path}; nomes válidos: {names}",
-                         "{option}: '{name}' is not in {path}; valid names: {names}"),
+    "err.unknown_name": ("{option}: '{name}' não existe em {path}{suggestion}; nomes válidos: {names}",
+                         "{option}: '{name}' is not in {path}{suggestion}; valid names: {names}"),
+    "err.did_you_mean": (" (você quis dizer {names}?)", " (did you mean {names}?)"),
     "err.total_hbm": ("{where}: deve ser gpus x hbm_per_gpu_gb = {gpus} x {per_gpu:p} = {expected:p} "
                       "(recebido {value:p})",
                       "{where}: must be gpus x hbm_per_gpu_gb = {gpus} x {per_gpu:p} = {expected:p} "
@@ -4740,6 +4753,13 @@ MESSAGES = {
                             "os padrões",
                             "a vLLM startup log of a real deployment: the KV memory it had replaces the overhead and "
                             "budget, and the log's TP, PP, KV dtype, block and release become the defaults"),
+    "list.server": ("{gpus} GPUs × {hbm:p} GB. {description}", "{gpus} GPUs × {hbm:p} GB. {description}"),
+    "list.storage": ("{type}: leitura {read:p} GB/s, p99 {latency:p} ms", "{type}: read {read:p} GB/s, p99 {latency:p} ms"),
+    "list.kv_precision": ("KV: {bytes:p} byte(s) por elemento", "KV: {bytes:p} byte(s) per element"),
+    "list.weight_precision": ("pesos: {bytes:p} byte(s) por parâmetro", "weights: {bytes:p} byte(s) per parameter"),
+    "list.aliases": (" (também: {aliases})", " (also: {aliases})"),
+    "help.list": ("lista os nomes e uma linha de descrição de: {kinds} (texto, ou JSON com --json-only)",
+                  "lists the names and a one-line description of: {kinds} (text, or JSON with --json-only)"),
     "help.mamba_cache_dtype": ("camadas Mamba/atenção linear: dtype do estado de convolução, como no vLLM (auto = o "
                                "dtype do modelo; float32, bfloat16, float16)",
                                "Mamba/linear-attention layers: dtype of the convolution state, as vLLM names it "
@@ -5550,6 +5570,60 @@ def render_json(report, lang=DEFAULT_LANGUAGE):
     return json.dumps(report_document(report, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+# --list: the catalogs' names, each with one line about it.
+LIST_KINDS = ("models", "servers", "storage", "precisions")
+
+
+@dataclass(frozen=True)
+class Listing:
+    kind: str
+    items: tuple                # ((name, description Text or str, aliases), ...)
+
+
+def catalog_listing(kind, models_file, servers_file, storage_file):
+    """A Listing of one catalog (each entry validated, as a sizing run validates them)."""
+    if kind == "models":
+        catalog, _ = load_models(models_file)
+        items = tuple((name, entry.get("description") or "", tuple(_aliases(entry, models_file, name)))
+                      for name, entry in sorted(catalog.items(), key=lambda item: item[0].lower()))
+    elif kind == "servers":
+        servers = [server_from_entry(name, entry, servers_file)
+                   for name, entry in load_catalog(servers_file, "servers").items()]
+        items = tuple((server.name, T("list.server", gpus=server.gpus, hbm=server.hbm_per_gpu_gb,
+                                      description=load_catalog(servers_file, "servers")[server.name].get(
+                                          "description") or ""), ())
+                      for server in sorted(servers, key=lambda server: server.name))
+    elif kind == "storage":
+        storages = [storage_from_entry(name, entry, storage_file)
+                    for name, entry in load_catalog(storage_file, "storage").items()]
+        items = tuple((item.name, T("list.storage", type=item.type, read=item.read_throughput_gb_s,
+                                    latency=item.read_latency_p99_ms), ())
+                      for item in sorted(storages, key=lambda item: item.name))
+    else:
+        names = sorted(set(KV_PRECISIONS) | set(WEIGHT_PRECISIONS))
+        items = tuple((name, Join(tuple(part for part in (
+            T("list.kv_precision", bytes=KV_PRECISIONS[name]) if name in KV_PRECISIONS else None,
+            T("list.weight_precision", bytes=WEIGHT_PRECISIONS[name]) if name in WEIGHT_PRECISIONS else None)
+            if part is not None), "; "), ()) for name in names)
+    return Listing(kind, items)
+
+
+def render_listing(listing, lang, as_json):
+    if as_json:
+        document = {"schema_version": SCHEMA_VERSION, "list": listing.kind, "language": lang,
+                    "items": [{"name": name, "description": description, "aliases": list(aliases)}
+                              for name, description, aliases in listing.items]}
+        return json.dumps(_json_ready(document, lang), ensure_ascii=False, indent=2) + "\n"
+    width = max([len(name) for name, _, _ in listing.items] + [4])
+    lines = []
+    for name, description, aliases in listing.items:
+        text = say(description, lang) if not isinstance(description, str) else description
+        if aliases:
+            text += say(T("list.aliases", aliases=Join(aliases)), lang)
+        lines.append(("%-*s  %s" % (width, name, text)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
 # The output formats: name -> renderer(report, lang).
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json, "summary": render_summary}
 
@@ -5592,6 +5666,15 @@ def build_parser(lang=DEFAULT_LANGUAGE):
 
     class Parser(argparse.ArgumentParser):
         def error(self, message):
+            # An unknown option gets the closest known ones ("--modle" -> "--model").
+            known = [option for option in self._option_string_actions if option.startswith("--")]
+            unknown = [word for word in re.findall(r"--[A-Za-z][A-Za-z0-9-]*", message) if word not in known]
+            close = []
+            for word in unknown:
+                close += [option for option in difflib.get_close_matches(word, known, n=2, cutoff=0.7)
+                          if option not in close]
+            if close:
+                message += text("err.did_you_mean", names=Join(tuple(close)))
             raise UsageError(message)
 
         def _print_message(self, message, file=None):
@@ -5602,6 +5685,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
                     epilog=text("help.epilog"))
     name, file, profile = text("metavar.name"), text("metavar.file"), text("metavar.profile")
     group = parser.add_argument_group(text("help.group.load"))
+    group.add_argument("--list", metavar="KIND", help=text("help.list", kinds=", ".join(LIST_KINDS)))
     group.add_argument("--model", metavar=name, help=text("help.model"))
     group.add_argument("--model-config", metavar=file, help=text("help.model_config"))
     group.add_argument("--server", metavar=name, help=text("help.server"))
@@ -6009,6 +6093,12 @@ def _run(argv, lang):
         return done.code or 0, None
     except OutputClosed:             # `sizing --help | true`
         return 0, None
+    if args.list is not None:
+        kind = _choice(_option_text(args.list), "--list", LIST_KINDS)
+        listing = catalog_listing(kind, args.models_file or default_catalog("models.json"),
+                                  args.servers_file or default_catalog("servers.json"),
+                                  args.storage_file or default_catalog("storage.json"))
+        return 0, render_listing(listing, lang, args.json_only)
     options = options_from_args(args)
     outputs = [(option, path) for option, path in (("--output-markdown-file", args.output_markdown_file),
                                                    ("--output-json-file", args.output_json_file))

@@ -2383,6 +2383,59 @@ class OperatingPoint(TempDirTest):
                 self.assertIn(fragment, err)
 
 
+class FindingThings(TempDirTest):
+    """Names match case aside, unknown names and options suggest the closest, --list shows the catalogs."""
+
+    def test_names_match_case_aside(self):
+        canonical = report_for(["--model", "Llama-3.1-70B", "--server", "dgx200", "--storage", "profile_default",
+                                "--concurrency", "10", "--effective-context", "8192"])
+        folded = report_for(["--model", "llama-3.1-70b", "--server", "DGX200", "--storage", "PROFILE_DEFAULT",
+                             "--concurrency", "10", "--effective-context", "8192"])
+        self.assertEqual((folded.model.name, folded.server.name, folded.storage.name),
+                         ("Llama-3.1-70B", "dgx200", "profile_default"))
+        self.assertEqual(nodes(folded), nodes(canonical))
+        self.assertEqual(report_for(QUICK_START[:1] + ["GPT-OSS-120B"] + QUICK_START[2:]).model.name, "opt-oss-120b")
+        # Names that differ only in case are told apart exactly.
+        servers = self.write("servers.json", {"x1": {"gpus": 1, "hbm_per_gpu_gb": 80},
+                                              "X1": {"gpus": 2, "hbm_per_gpu_gb": 80}})
+        for name, gpus in (("x1", 1), ("X1", 2)):
+            with self.subTest(server=name):
+                report = report_for(["--model", "Llama-3.1-8B", "--server", name, "--servers-file", servers,
+                                     "--concurrency", "1", "--effective-context", "1024"])
+                self.assertEqual(report.server.gpus, gpus)
+
+    def test_unknown_names_and_options_suggest_the_closest(self):
+        cases = ((["--model", "llama-3.1-7b", "--server", "dgx200"], "você quis dizer 'Llama-3.1-70B'"),
+                 (["--model", "Llama-3.1-8B", "--server", "dgx3000"], "'dgx300'"),
+                 (["--model", "Llama-3.1-8B", "--server", "dgx200", "--kv-precison", "fp8"], "--kv-precision"),
+                 (["--modle", "x"], "--model"))
+        for args, fragment in cases:
+            with self.subTest(args=args):
+                status, out, err = run_cli(args + ["--concurrency", "1", "--effective-context", "1024"])
+                self.assertEqual((status, out, err.count("\n")), (2, "", 1), err)
+                self.assertIn(fragment, err)
+        self.assertNotIn("quis dizer", run_cli(["--model", "zzzzzz", "--server", "dgx200", "--concurrency", "1",
+                                                "--effective-context", "1024"])[2])
+
+    def test_list_every_catalog(self):
+        with open(sizing.default_catalog("models.json"), encoding="utf-8") as handle:
+            models = sorted(name for name in json.load(handle) if not name.startswith("_"))
+        status, out, _ = run_cli(["--list", "models", "--json-only"])
+        document = json.loads(out)
+        self.assertEqual((status, document["list"]), (0, "models"))
+        self.assertEqual(sorted(item["name"] for item in document["items"]), models)
+        self.assertIn("gpt-oss-120b", [a for item in document["items"] for a in item["aliases"]])
+        for kind, fragment in (("servers", "dgx300   8 GPUs × 288 GB"), ("storage", "profile_default"),
+                               ("precisions", "nvfp4  KV: 0.5625 byte(s) per element")):
+            with self.subTest(kind=kind):
+                status, out, _ = run_cli(["--list", kind, "--lang", "en"])
+                self.assertEqual(status, 0)
+                self.assertIn(fragment, out)
+        status, _, err = run_cli(["--list", "gpus"])
+        self.assertEqual(status, 2)
+        self.assertIn("--list", err)
+
+
 class VllmOwnTests(TempDirTest):
     """vLLM's own KV-sizing unit tests, each as a config plus CLI arguments with the test's expected number.
 
