@@ -45,7 +45,7 @@ __version__ = "2.2.0"
 #   2.1  adds top-level `status` (ok | infeasible) and `language`, and per scenario
 #        `units` (figure key -> unit code) beside `results`; messages, labels and
 #        explanations follow --lang. No key of 2.0 was removed or renamed.
-#   2.2  adds inputs `vllm_version`, `calibrate_from`, `decode_mfu`, `input_tokens` and
+#   2.2  adds top-level `solve` (question, nodes, answers per scenario) with --solve; inputs `vllm_version`, `calibrate_from`, `decode_mfu`, `input_tokens` and
 #        `output_tokens`; the limits `prefill`
 #        and `vllm_would_not_start`; the units "%" (calibration gaps) and "instance-s/s"
 #        (prefill demand); state layer kinds `mamba` and `linear_attention`
@@ -68,6 +68,7 @@ class Unit:
     NODES, SESSIONS = "nodes", "sessions"
     BLOCKS, TIMES, PERCENT = "blocks", "x", "%"
     INSTANCE_S_PER_S = "instance-s/s"
+    TOKENS = "tokens"
 
 
 # Decimal places shown for each unit (rounding happens only in section 9).
@@ -600,6 +601,8 @@ class Options:
     calibration: object = None              # EngineLog of --calibrate-from
     decode_mfu: Fraction = DEFAULTS["decode_mfu"]   # share of dense FLOPS the decode GEMMs reach
     input_tokens: object = None             # mean prompt tokens per request (traffic)
+    solve: object = None                    # --solve concurrency|context
+    nodes: object = None                    # --nodes N for --solve
     output_tokens: object = None            # mean generated tokens per request (traffic)
 
 
@@ -2911,6 +2914,7 @@ class Report:
     fitting_layout: object = None           # (TP, PP) that holds the weights, when they do not fit
     replication_alternative: object = None  # (TP, instances per node, sessions per node or None)
     alerts: tuple = ()
+    solve: object = None                    # (question, nodes) of --solve; answers are scenario figures
 
     def scenario(self, key):
         return [s for s in self.scenarios if s.scenario.key == key][0]
@@ -3119,6 +3123,65 @@ def build_report(options, model, server, storage):
                     if blocker == Bound.WEIGHTS_EXCEED_INSTANCE else None,
                     replication_alternative=replication_alternative(options, model, server, storage, layout))
     return _replace(report, alerts=evaluate_alerts(report))
+
+
+# --solve: the inverse questions, answered per scenario by a search on integers. Node counts only
+# grow with the concurrency and with the context, so the largest value whose nodes fit is exact.
+SOLVE_KINDS = ("concurrency", "context")
+
+
+def solve_report(options, model, server, storage):
+    """The largest concurrency (or context) each scenario serves on --nodes nodes, as a figure in
+    each scenario; the report itself is sized at RECOMENDADO's answer."""
+    kind, budget = options.solve, options.nodes
+    upper = MAX_INPUT if kind == "concurrency" else model.max_position_embeddings
+
+    def nodes_at(key, value):
+        changed = _replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": value})
+        return build_report(changed, model, server, storage).scenario(key).nodes_final
+
+    def fits(key, value):
+        nodes = nodes_at(key, value)
+        return nodes is not None and nodes <= budget
+
+    answers = {}
+    for scenario in SCENARIOS:
+        key = scenario.key
+        if not fits(key, 1):
+            answers[key] = 0
+            continue
+        low, high = 1, 2
+        while high <= upper and fits(key, high):
+            low, high = high, high * 2
+        high = min(high, upper + 1)
+        while high - low > 1:           # fits(low), not fits(high) (or high is past the upper end)
+            middle = (low + high) // 2
+            if fits(key, middle):
+                low = middle
+            else:
+                high = middle
+        answers[key] = low
+    shown = answers[RECOMMENDED] or 1
+    report = build_report(_replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": shown}),
+                          model, server, storage)
+    results = []
+    for result in report.scenarios:
+        key, answer = result.scenario.key, answers[result.scenario.key]
+        if answer == 0:
+            nodes = nodes_at(key, 1)
+            formula = T("formula.solve_none", kind=T("solve.%s" % kind), nodes=budget,
+                        needed=T("value.infeasible") if nodes is None else nodes)
+        elif answer == upper:
+            formula = T("formula.solve_all", kind=T("solve.%s" % kind), nodes=budget, answer=answer,
+                        at=nodes_at(key, answer))
+        else:
+            formula = T("formula.solve", kind=T("solve.%s" % kind), nodes=budget, answer=answer,
+                        at=nodes_at(key, answer), next=answer + 1, next_nodes=nodes_at(key, answer + 1))
+        item = figure("solve_" + kind, answer, Unit.SESSIONS if kind == "concurrency" else Unit.TOKENS, formula,
+                      {"nodes": budget, "question": kind}, T("expl.solve_%s" % kind, nodes=budget),
+                      T("label.solve_%s" % kind, nodes=budget))
+        results.append(_replace(result, figures=(item,) + result.figures))
+    return _replace(report, scenarios=tuple(results), solve=(kind, budget))
 
 
 def vllm_release(options):
@@ -3628,6 +3691,11 @@ MESSAGES = {
                                "--gpu-memory-utilization",
                                "--calibrate-from already gives the engine's memory: do not also pass "
                                "--kv-cache-memory-bytes or --gpu-memory-utilization"),
+    "err.solve_nodes": ("--solve e --nodes andam juntas", "--solve and --nodes go together"),
+    "err.solve_traffic": ("--solve responde por uma concorrência ou um contexto dados, não por um tráfego "
+                          "(--requests-per-second)",
+                          "--solve answers for a given concurrency or context, not for a traffic "
+                          "(--requests-per-second)"),
     "err.tokens_need_traffic": ("--input-tokens e --output-tokens descrevem o tráfego: use-os com "
                                 "--requests-per-second",
                                 "--input-tokens and --output-tokens describe the traffic: use them with "
@@ -3891,6 +3959,31 @@ MESSAGES = {
                                 "ceil(R × (TTFT + output × TPOT(batch))) = ceil({rate:p} × ({ttft:f3} + {output} × "
                                 "{tpot_ms:f3} ms)) = ceil({rate:p} × {seconds:f3} s) = {concurrency}, at batch "
                                 "min(C, sessions per instance) = {batch}"),
+    "solve.concurrency": ("concorrência", "concurrency"),
+    "solve.context": ("contexto", "context"),
+    "formula.solve": ("maior {kind} com nodes_final <= {nodes}: nodes_final({answer}) = {at}, nodes_final({next}) = "
+                      "{next_nodes}",
+                      "largest {kind} with nodes_final <= {nodes}: nodes_final({answer}) = {at}, nodes_final({next}) = "
+                      "{next_nodes}"),
+    "formula.solve_none": ("nenhum valor de {kind} cabe em {nodes} nó(s): já com 1, nodes_final = {needed}",
+                           "no {kind} fits {nodes} node(s): already at 1, nodes_final = {needed}"),
+    "formula.solve_all": ("todo valor de {kind} cabe em {nodes} nó(s): até o limite {answer}, nodes_final = {at}",
+                          "every {kind} fits {nodes} node(s): up to the limit {answer}, nodes_final = {at}"),
+    "expl.solve_concurrency": ("A pergunta inversa: quantas sessões simultâneas {nodes} nós comportam neste cenário "
+                               "(com a folga e a reserva dele), por busca exata em inteiros.",
+                               "The inverse question: how many concurrent sessions {nodes} nodes hold in this "
+                               "scenario (with its headroom and reserve), by an exact search on integers."),
+    "expl.solve_context": ("A pergunta inversa: o maior contexto por sessão com que {nodes} nós servem a "
+                           "concorrência pedida neste cenário (com a folga e a reserva dele), por busca exata em "
+                           "inteiros.",
+                           "The inverse question: the longest context per session with which {nodes} nodes serve the "
+                           "requested concurrency in this scenario (with its headroom and reserve), by an exact "
+                           "search on integers."),
+    "label.solve_concurrency": ("Sessões que {nodes} nós comportam", "Sessions {nodes} nodes hold"),
+    "label.solve_context": ("Maior contexto em {nodes} nós", "Longest context on {nodes} nodes"),
+    "solve.line": ("{value}", "{value}"),
+    "value.solve_concurrency": ("{scenario}: {n} sessões", "{scenario}: {n} sessions"),
+    "value.solve_context": ("{scenario}: {n} tokens", "{scenario}: {n} tokens"),
     "formula.prefill_demand": ("requests_per_second × TTFT = {rate:p} × {ttft_s:f3} s = {demand:f2} instância·s/s",
                                "requests_per_second × TTFT = {rate:p} × {ttft_s:f3} s = {demand:f2} instance·s/s"),
     "formula.nodes_prefill": ("ceil(demanda de prefill / instâncias por nó) = ceil({demand:f2} / {per_node:p}) = {nodes}",
@@ -4286,6 +4379,7 @@ MESSAGES = {
     "unit.blocks": ("blocos", "blocks"),
     "unit.x": ("x", "x"),
     "unit.%": ("%", "%"),
+    "unit.tokens": ("tokens", "tokens"),
     "unit.instance-s/s": ("instância·s/s", "instance·s/s"),
     "value.not_applicable": ("— (não se aplica)", "— (not applicable)"),
     "value.no_session": ("— (nenhuma sessão cabe)", "— (no session fits)"),
@@ -4758,6 +4852,11 @@ MESSAGES = {
     "list.kv_precision": ("KV: {bytes:p} byte(s) por elemento", "KV: {bytes:p} byte(s) per element"),
     "list.weight_precision": ("pesos: {bytes:p} byte(s) por parâmetro", "weights: {bytes:p} byte(s) per parameter"),
     "list.aliases": (" (também: {aliases})", " (also: {aliases})"),
+    "help.solve": ("a pergunta inversa, com --nodes: concurrency (quantas sessões os nós comportam, com "
+                   "--effective-context) ou context (o maior contexto para --concurrency sessões)",
+                   "the inverse question, with --nodes: concurrency (how many sessions the nodes hold, with "
+                   "--effective-context) or context (the longest context for --concurrency sessions)"),
+    "help.nodes": ("número de nós para --solve", "number of nodes for --solve"),
     "help.list": ("lista os nomes e uma linha de descrição de: {kinds} (texto, ou JSON com --json-only)",
                   "lists the names and a one-line description of: {kinds} (text, or JSON with --json-only)"),
     "help.mamba_cache_dtype": ("camadas Mamba/atenção linear: dtype do estado de convolução, como no vLLM (auto = o "
@@ -5016,6 +5115,11 @@ class SummaryBlock:
 
 
 @dataclass(frozen=True)
+class AnswerBlock(SummaryBlock):
+    """The answers of --solve, set apart from the summary above them."""
+
+
+@dataclass(frozen=True)
 class SectionBlock:
     number: int
     title: Text
@@ -5107,6 +5211,7 @@ def outline(report):
                                         concurrency=T("count.concurrent_sessions", n=options.concurrency),
                                         context=report.context_tokens)),
         SummaryBlock(T("report.summary"), tuple(summary_line(r) for r in report.scenarios) + other_basis_line(report)),
+    ] + list(solve_blocks(report)) + [
         SectionBlock(1, T("section.inputs")),
     ]
     blocks.extend(input_blocks(report))
@@ -5270,8 +5375,21 @@ def render_text(report, lang=DEFAULT_LANGUAGE):
     return "\n".join(line for block in outline(report) for line in text_block(block, lang)) + "\n"
 
 
+def solve_blocks(report):
+    """The answers of --solve, one line per scenario, right after the summary."""
+    if report.solve is None:
+        return ()
+    kind = report.solve[0]
+    return (AnswerBlock(report.scenarios[0].figures[0].label, tuple(
+        T("solve.line", label=result.figures[0].label, value=T("value.solve_" + kind, n=result.figures[0].value,
+                                                                 scenario=scenario_label(result)))
+        for result in report.scenarios)),)
+
+
 def render_summary(report, lang=DEFAULT_LANGUAGE):
-    lines = _text_table(summary_table(report), lang, indent="")
+    lines = [line[2:] if line.startswith("  ") else line
+             for block in solve_blocks(report) for line in _text_summary(block, lang) + [""]]
+    lines += _text_table(summary_table(report), lang, indent="")
     lines.append("")
     lines.extend(line[2:] for line in text_block(AlertsBlock(report.alerts), lang))
     return "\n".join(lines) + "\n"
@@ -5288,6 +5406,10 @@ def _text_title(block, lang):
 
 def _text_summary(block, lang):
     return [say(block.title, lang).upper()] + ["  " + say(line, lang) for line in block.lines]
+
+
+def _text_answer(block, lang):
+    return [""] + _text_summary(block, lang)
 
 
 def _text_section(block, lang):
@@ -5346,7 +5468,7 @@ def _text_alerts(block, lang):
     return ["  %s [%s] %s: %s" % (ALERT_ICONS[a.level], a.level, a.code, say(a.message, lang)) for a in block.alerts]
 
 
-TEXT_WRITERS = {TitleBlock: _text_title, SummaryBlock: _text_summary, SectionBlock: _text_section,
+TEXT_WRITERS = {TitleBlock: _text_title, SummaryBlock: _text_summary, AnswerBlock: _text_answer, SectionBlock: _text_section,
                 BulletsBlock: _text_bullets, DictionaryBlock: _text_dictionary, TableBlock: _text_table_block,
                 SubheadingBlock: _text_subheading, FigureBlock: _text_figure, ScenarioBlock: _text_scenario,
                 AlertsBlock: _text_alerts}
@@ -5395,6 +5517,10 @@ def _md_title(block, lang):
 
 def _md_summary(block, lang):
     return ["## " + say(block.title, lang), ""] + ["- " + _md_cell(say(line, lang)) for line in block.lines]
+
+
+def _md_answer(block, lang):
+    return [""] + _md_summary(block, lang)
 
 
 def _md_section(block, lang):
@@ -5455,7 +5581,7 @@ def _md_alerts(block, lang):
                       for a in block.alerts])
 
 
-MARKDOWN_WRITERS = {TitleBlock: _md_title, SummaryBlock: _md_summary, SectionBlock: _md_section,
+MARKDOWN_WRITERS = {TitleBlock: _md_title, SummaryBlock: _md_summary, AnswerBlock: _md_answer, SectionBlock: _md_section,
                     BulletsBlock: _md_bullets, DictionaryBlock: _md_dictionary, TableBlock: _md_table_block,
                     SubheadingBlock: _md_subheading, FigureBlock: _md_figure, ScenarioBlock: _md_scenario,
                     AlertsBlock: _md_alerts}
@@ -5563,6 +5689,9 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
                 "status": report.status, "language": lang, "inputs": inputs, "parameter_dictionary": dictionary,
                 "scenarios": scenarios,
                 "alerts": [{"level": a.level, "code": a.code, "message": a.message} for a in report.alerts]}
+    if report.solve is not None:
+        document["solve"] = {"question": report.solve[0], "nodes": report.solve[1],
+                             "answers": {result.scenario.key: result.figures[0].value for result in report.scenarios}}
     return _json_ready(document, lang)
 
 
@@ -5695,6 +5824,8 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--mean-session-seconds", metavar="S", help=text("help.mean_session_seconds"))
     group.add_argument("--effective-context", metavar="TOKENS", help=text("help.effective_context"))
     group.add_argument("--input-tokens", metavar="N", help=text("help.input_tokens"))
+    group.add_argument("--solve", metavar="WHAT", help=text("help.solve"))
+    group.add_argument("--nodes", metavar="N", help=text("help.nodes"))
     group.add_argument("--output-tokens", metavar="N", help=text("help.output_tokens"))
     group = parser.add_argument_group(text("help.group.runtime"))
     group.add_argument("--kv-precision", metavar="P", default=DEFAULTS["kv_precision"],
@@ -5789,6 +5920,15 @@ def options_from_args(args):
     lang = _choice(args.lang, "--lang", LANGUAGES)
     if (args.model is None) == (args.model_config is None):
         raise InputError("err.model_or_config")
+    question = None if args.solve is None else _choice(_option_text(args.solve), "--solve", SOLVE_KINDS)
+    if (question is None) != (args.nodes is None):
+        raise InputError("err.solve_nodes")
+    if question is not None and (args.requests_per_second is not None or args.mean_session_seconds is not None):
+        raise InputError("err.solve_traffic")
+    if question == "concurrency" and args.concurrency is None:
+        args.concurrency = "1"      # searched for
+    if question == "context" and args.effective_context is None:
+        args.effective_context = "1"    # searched for
     tokens = (args.input_tokens, args.output_tokens)
     if tokens != (None, None) and args.requests_per_second is None:
         raise InputError("err.tokens_need_traffic")
@@ -5835,6 +5975,7 @@ def options_from_args(args):
         mfu=parse_fraction_option(args.mfu, "--mfu", minimum=MIN_EFFICIENCY, maximum=1),
         decode_mfu=parse_fraction_option(args.decode_mfu, "--decode-mfu", minimum=MIN_EFFICIENCY, maximum=1),
         effective_context=effective_context, input_tokens=input_tokens, output_tokens=output_tokens,
+        solve=question, nodes=None if args.nodes is None else parse_int_option(args.nodes, "--nodes"),
         kv_precision=_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS),
         kv_budget_ratio=parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio", minimum=0,
                                               minimum_inclusive=False, maximum=1),
@@ -6115,7 +6256,7 @@ def _run(argv, lang):
         log = load_engine_log(args.calibrate_from)
         check_log_model(log, model, options)
         options = calibrated_options(options, log, model)
-    report = build_report(options, model, server, storage)
+    report = (solve_report if options.solve else build_report)(options, model, server, storage)
     stdout_format = ("json" if args.json_only else "markdown" if args.markdown_only
                      else "summary" if args.summary_only else "text")
     wanted = {stdout_format} | {"markdown" if option == "--output-markdown-file" else "json" for option, _ in outputs}
