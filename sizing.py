@@ -2747,7 +2747,7 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
     load_per_instance = min(per_instance, cdiv(concurrency, nodes_final * instances))
     for suffix, batch in (("full", per_instance), ("load", load_per_instance)):
         (weight_bytes_s, weight_flops_s), (kv_bytes_s, attention_flops_s) = roofline.decode_phases(batch, kv_bytes)
-        seconds = max(weight_bytes_s, weight_flops_s) + max(kv_bytes_s, attention_flops_s)
+        seconds = roofline.tpot_seconds(batch, kv_bytes)    # the one definition the latency caps use too
         bound = (T("value.phase_compute") if weight_flops_s > weight_bytes_s else T("value.phase_memory"),
                  T("value.phase_compute") if attention_flops_s > kv_bytes_s else T("value.phase_memory"))
         figures.append(figure(
@@ -3450,15 +3450,11 @@ def _calibration_gap(report):
                     tolerance=CALIBRATION_TOLERANCE_PERCENT)
 
 
-def report_value(report, key):
-    return find(report.common, key)
-
-
 @alert_rule("prefill_bound", Level.INFO)
 def _prefill_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.prefill_binds:
-        yield T("alert.prefill_bound", demand=report_value(report, "prefill_demand_instance_s_per_s"),
+        yield T("alert.prefill_bound", demand=find(report.common, "prefill_demand_instance_s_per_s"),
                 nodes=result.nodes_final, memory=result.value("nodes_capacity"))
 
 
@@ -5716,11 +5712,10 @@ def catalog_listing(kind, models_file, servers_file, storage_file):
         items = tuple((name, entry.get("description") or "", tuple(_aliases(entry, models_file, name)))
                       for name, entry in sorted(catalog.items(), key=lambda item: item[0].lower()))
     elif kind == "servers":
-        servers = [server_from_entry(name, entry, servers_file)
-                   for name, entry in load_catalog(servers_file, "servers").items()]
+        catalog = load_catalog(servers_file, "servers")
+        servers = [server_from_entry(name, entry, servers_file) for name, entry in catalog.items()]
         items = tuple((server.name, T("list.server", gpus=server.gpus, hbm=server.hbm_per_gpu_gb,
-                                      description=load_catalog(servers_file, "servers")[server.name].get(
-                                          "description") or ""), ())
+                                      description=catalog[server.name].get("description") or ""), ())
                       for server in sorted(servers, key=lambda server: server.name))
     elif kind == "storage":
         storages = [storage_from_entry(name, entry, storage_file)
