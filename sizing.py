@@ -1680,6 +1680,15 @@ class VllmRelease:
 
 
 @dataclass(frozen=True)
+class VllmStage:
+    """One pipeline stage's view of the pool (vLLM 0.33.0 get_kv_cache_configs): its bytes per
+    block are the largest group's layers on that stage x one page (_get_kv_cache_bytes_per_block
+    on the groups projected to the worker), and its startup check sums its own layers."""
+    bytes_per_block_gpu: Fraction
+    checked_groups: tuple       # the stage's layers as vLLM's startup check sums them, unpadded
+
+
+@dataclass(frozen=True)
 class VllmPool:
     """vLLM's KV-cache groups for one instance, and the block a request is charged per GPU.
 
@@ -1689,56 +1698,107 @@ class VllmPool:
     cdiv(n, g) groups and the last is padded. Every group draws its blocks from one pool
     per GPU of floor(KV memory / (g x page)) blocks (get_kv_cache_config_from_groups), and
     a request needs the blocks of every group (get_max_concurrency_for_kv_cache_config).
+    With pipeline parallelism the groups stay those of the whole model, each stage holds the
+    part of each group that falls on its layers, and every stage takes the smallest stage's
+    block count (get_kv_cache_configs: "Change the num_blocks of each rank to the smallest").
     """
     group_size: int
     charged: tuple              # layer groups with their padded layer counts
     padding_layers: int
     blocks_per_request: int
-    bytes_per_block_gpu: Fraction   # g pages of one layer on one GPU
     context_tokens: int
     block_size: int
-    checked_groups: tuple       # the layers vLLM's startup check sums, unpadded
     page_bytes_gpu: Fraction    # one layer's page on one GPU
     in_flight_tokens: int
+    stages: tuple               # VllmStage per pipeline stage (one without pipeline parallelism)
+
+    @property
+    def bytes_per_block_gpu(self):
+        """The bytes of one block on the tightest stage's GPUs (g pages without pipeline parallelism)."""
+        return max(stage.bytes_per_block_gpu for stage in self.stages)
+
+    @property
+    def block_layers(self):
+        """Layers one block spans on the tightest stage (g without pipeline parallelism)."""
+        return int(self.bytes_per_block_gpu / self.page_bytes_gpu)
 
     def blocks(self, bytes_per_gpu):
-        """The pool's blocks on one GPU: floor(KV bytes / bytes per block)."""
+        """The pool's blocks on one GPU: floor(KV bytes / bytes per block), the tightest stage's."""
         return int(bytes_per_gpu // self.bytes_per_block_gpu) if bytes_per_gpu > 0 else 0
 
-    def request_bytes_gpu(self, context_tokens):
-        """What one request of `context_tokens` needs per GPU, layer by layer, as vLLM's
+    def request_bytes_gpu(self, context_tokens, stage):
+        """What one request of `context_tokens` needs per GPU of `stage`, layer by layer, as vLLM's
         startup check (check_enough_kv_cache_memory) sums it."""
         return sum(g.count * g.vllm_blocks(context_tokens, self.block_size, self.in_flight_tokens)
-                   for g in self.checked_groups) * self.page_bytes_gpu
+                   for g in stage.checked_groups) * self.page_bytes_gpu
 
-    def estimated_max_model_len(self, available_bytes_gpu):
+    def estimated_max_model_len(self, available_bytes_gpu, stage):
         """vLLM's estimate_max_model_len: the longest max_model_len that fits, by binary search."""
         low, high, best = 1, self.context_tokens, 0
         while low <= high:
             middle = (low + high) // 2
-            if self.request_bytes_gpu(middle) <= available_bytes_gpu:
+            if self.request_bytes_gpu(middle, stage) <= available_bytes_gpu:
                 best, low = middle, middle + 1
             else:
                 high = middle - 1
         return best
 
 
+def unified_groups(layer_groups, hybrid_manager):
+    """With the hybrid KV-cache manager off (--disable-hybrid-kv-cache-manager, or a KV connector
+    without hybrid support), sliding and chunked layers are charged as full attention
+    (unify_hybrid_kv_cache_specs); state layers keep their own kind."""
+    if hybrid_manager:
+        return tuple(layer_groups)
+    states = [g for g in layer_groups if isinstance(g, StateLayers)]
+    attention = [g for g in layer_groups if not isinstance(g, StateLayers)]
+    full = [g for g in attention if isinstance(g, MLALatentLayers)] or (
+        [FullAttentionLayers(sum(g.count for g in attention))] if attention else [])
+    return tuple(full + states)
+
+
 def vllm_groups(layer_groups, hybrid_manager):
-    """The layer kinds as vLLM groups them. With the hybrid KV-cache manager off
-    (--disable-hybrid-kv-cache-manager, or a KV connector without hybrid support),
-    sliding and chunked layers are charged as full attention (unify_hybrid_kv_cache_specs)."""
-    if not hybrid_manager:
-        states = [g for g in layer_groups if isinstance(g, StateLayers)]
-        attention = [g for g in layer_groups if not isinstance(g, StateLayers)]
-        full = [g for g in attention if isinstance(g, MLALatentLayers)] or [
-            FullAttentionLayers(sum(g.count for g in attention))]
-        layer_groups = tuple(full + states)
+    """The layer kinds as vLLM groups them: (group size g, the kinds with padded counts)."""
+    layer_groups = unified_groups(layer_groups, hybrid_manager)
     counts = [g.count for g in layer_groups]
     size = min(counts)
     if max(counts) < size * Fraction(3, 2):
         size = max(counts)
     charged = tuple(_replace(g, count=cdiv(g.count, size) * size) for g in layer_groups)
     return size, charged
+
+
+def vllm_stages(model, stages, group_size, hybrid_manager, page_gpu):
+    """Each pipeline stage's share of vLLM's groups. The i-th of a kind's n groups takes every
+    layer of that kind whose rank is i modulo cdiv(n, g) (_get_kv_cache_groups_uniform_page_size:
+    layers[i::num_groups], so that groups spread over the stages); a stage's block spans the
+    most layers any one group has on it."""
+    unified = {g.kind: (g.kind if hybrid_manager or isinstance(g, (StateLayers, MLALatentLayers))
+                        else FullAttentionLayers.kind) for g in model.layer_groups}
+    totals = {}
+    for kind in model.layer_kinds:
+        totals[unified[kind]] = totals.get(unified[kind], 0) + 1
+    seen, group_of = {}, []
+    for kind in model.layer_kinds:
+        kind = unified[kind]
+        group_of.append((kind, seen.get(kind, 0) % cdiv(totals[kind], group_size)))
+        seen[kind] = seen.get(kind, 0) + 1
+    result = []
+    for first, end in stages:
+        counts = {}
+        for group in group_of[first:end]:
+            counts[group] = counts.get(group, 0) + 1
+        checked = unified_groups(model.groups_for_layers(first, end), hybrid_manager)
+        result.append(VllmStage(max(counts.values()) * page_gpu, checked))
+    return tuple(result)
+
+
+def model_stages(model, layout):
+    """The layers of each pipeline stage; a drafter's layers (appended last) run on the last stage."""
+    stages = list(layout.stages)
+    first, _ = stages[-1]
+    stages[-1] = (first, max(len(model.layer_kinds), stages[-1][1]))
+    return tuple(stages)
 
 
 @dataclass(frozen=True)
@@ -1752,8 +1812,9 @@ class KvPerSession:
 
 def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting, block_size,
                    max_num_batched_tokens, groups=None, hybrid_manager=True, in_flight_tokens=None,
-                   requested_block_size=None):
-    """The KV of one session on one instance (or on the layers `groups` of one pipeline stage)."""
+                   requested_block_size=None, stages=None):
+    """The KV of one session on one instance (or on the layers `groups` of one pipeline stage);
+    `stages`, the (first, end) layers of each pipeline stage, shape vLLM's pool per stage."""
     groups = model.layer_groups if groups is None else groups
     bytes_per_element = KV_PRECISIONS[precision]
     # Every attention group of a model stores the same elements per token (MLA never mixes with
@@ -1788,9 +1849,12 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
     if accounting == Basis.VLLM:
         page_gpu = Fraction(elements.kv_factor * block_size * elements.elements_per_token * bytes_per_element,
                             tensor_parallel)
+        if stages is None or len(stages) == 1:
+            pool_stages = (VllmStage(group_size * page_gpu, tuple(original_groups if hybrid_manager else groups)),)
+        else:
+            pool_stages = vllm_stages(model, stages, group_size, hybrid_manager, page_gpu)
         pool = VllmPool(group_size, groups, sum(g.count for g in groups) - layers, blocks_per_request,
-                        group_size * page_gpu, context_tokens, block_size,
-                        tuple(original_groups if hybrid_manager else groups), page_gpu, in_flight_tokens)
+                        context_tokens, block_size, page_gpu, in_flight_tokens, pool_stages)
     kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element
                         + state_bytes, 1))
     kv_gib = Fraction(kv_bytes, GIB_BYTES)
@@ -2166,8 +2230,8 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
     log_context = log.get("max_model_len") or log.get("concurrency_tokens") or options.effective_context
     pool = kv_per_session(model, log_context, options.kv_precision, tensor_parallel, Basis.VLLM, block_size,
                           options.max_num_batched_tokens, hybrid_manager=not options.disable_hybrid_kv_cache_manager,
-                          in_flight_tokens=in_flight).pool
-    exact = layout.pipeline_parallel == 1 and not layout.data_parallel_attention
+                          in_flight_tokens=in_flight, stages=model_stages(model, layout)).pool
+    exact = not layout.data_parallel_attention
     single_kind = len(pool.charged) == 1
     if exact and log.get("gpu_blocks") is not None:
         source, blocks = "gpu_blocks", log.get("gpu_blocks")
@@ -2324,20 +2388,22 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
 
 
 def pool_applies(pool, layout):
-    """The block pool is modeled per instance of one stage, with attention in TP."""
-    return pool is not None and layout.pipeline_parallel == 1 and not layout.data_parallel_attention
+    """The block pool is modeled per instance, stage by stage, with attention in TP."""
+    return pool is not None and not layout.data_parallel_attention
 
 
 def pool_sessions(pool, bytes_per_gpu, release, max_num_seqs):
     """Whole sessions the pool admits: (blocks - the null block, from 0.33) / blocks per request,
-    or none when vLLM would refuse to start (from 0.33 its check keeps the null block out too)."""
+    or none when vLLM would refuse to start: it checks each stage in turn, and from 0.33 keeps
+    that stage's null block out too."""
     blocks = pool.blocks(bytes_per_gpu)
     null = 1 if release.null_block else 0
-    available = bytes_per_gpu - null * pool.bytes_per_block_gpu
-    needed = pool.request_bytes_gpu(pool.context_tokens)
-    if release.refuses_long_requests and needed > available:
-        estimate = pool.estimated_max_model_len(available) if release.estimates_max_model_len else None
-        return 0, False, (needed, available, estimate)
+    for stage in pool.stages:
+        available = bytes_per_gpu - null * stage.bytes_per_block_gpu
+        needed = pool.request_bytes_gpu(pool.context_tokens, stage)
+        if release.refuses_long_requests and needed > available:
+            estimate = pool.estimated_max_model_len(available, stage) if release.estimates_max_model_len else None
+            return 0, False, (needed, available, estimate)
     per_instance = max(blocks - null, 0) // pool.blocks_per_request
     capped = per_instance > max_num_seqs
     return (max_num_seqs if capped else per_instance), capped, None
@@ -2362,11 +2428,15 @@ def vllm_pool_figures(pool, budget_bytes, layout, options):
                        for g in pool.charged))
     return (
         figure("vllm_gpu_blocks", blocks, Unit.BLOCKS,
-               T("formula.vllm_gpu_blocks", per_gpu=per_gpu, group_size=pool.group_size,
-                 page=pool.bytes_per_block_gpu / pool.group_size, blocks=blocks),
-               {"kv_budget_bytes_per_gpu": per_gpu, "kv_cache_group_size": pool.group_size,
-                "kv_cache_groups": kinds, "padding_layers": pool.padding_layers, "block_size": pool.block_size},
-               T("expl.vllm_gpu_blocks", group_size=pool.group_size, padding=pool.padding_layers)),
+               T("formula.vllm_gpu_blocks_stages" if len(pool.stages) > 1 else "formula.vllm_gpu_blocks",
+                 per_gpu=per_gpu, group_size=pool.block_layers, page=pool.page_bytes_gpu, blocks=blocks),
+               dict({"kv_budget_bytes_per_gpu": per_gpu, "kv_cache_group_size": pool.group_size,
+                     "kv_cache_groups": kinds, "padding_layers": pool.padding_layers, "block_size": pool.block_size},
+                    **({"block_layers_per_stage": Join(tuple(str(int(st.bytes_per_block_gpu / pool.page_bytes_gpu))
+                                                             for st in pool.stages))}
+                       if len(pool.stages) > 1 else {})),
+               (T("expl.vllm_gpu_blocks", group_size=pool.group_size, padding=pool.padding_layers),)
+               + ((T("expl.vllm_gpu_blocks_stages", layers=pool.block_layers),) if len(pool.stages) > 1 else ())),
         figure("vllm_max_concurrency", concurrency, Unit.TIMES, formula,
                {"gpu_blocks": blocks, "blocks_per_request": pool.blocks_per_request,
                 "kv_cache_size_tokens": int(concurrency * pool.context_tokens)},
@@ -3059,16 +3129,18 @@ def build_report(options, model, server, storage):
     block_size = hybrid_block_size(model, options, kv_tp)
     in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
     kv_by_basis, stage_kv = {}, {}
+    stages = model_stages(model, layout)
     for name in Basis.ALL:
         hybrid = not options.disable_hybrid_kv_cache_manager
         kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
                                            block_size, options.max_num_batched_tokens, hybrid_manager=hybrid,
-                                           in_flight_tokens=in_flight, requested_block_size=options.block_size)
+                                           in_flight_tokens=in_flight, requested_block_size=options.block_size,
+                                           stages=stages)
         stage_kv[name] = tuple(
             kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, block_size,
                            options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
                            in_flight).bytes
-            for first, end in layout.stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
+            for first, end in stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
     hbm = hbm_total_figure(server)
     weights = weights_figures(model, layout)
     weights_per_node_gib = find(weights, "weights_per_node_gib")
@@ -4043,6 +4115,10 @@ MESSAGES = {
                                    "sessions × TTFT / (nodes taking over × instances) = {sessions} × {ttft_s:f3} s / "
                                    "({receivers} × {instances}) = {seconds:f3} s"),
     "formula.vllm_group": ("{groups} {kind}", "{groups} {kind}"),
+    "formula.vllm_gpu_blocks_stages": ("floor(kv_budget_bytes_per_gpu / (camadas do bloco no estágio mais cheio × "
+                                       "page_bytes)) = floor({per_gpu:f0} / ({group_size} × {page:p})) = {blocks}",
+                                       "floor(kv_budget_bytes_per_gpu / (block layers on the fullest stage × "
+                                       "page_bytes)) = floor({per_gpu:f0} / ({group_size} × {page:p})) = {blocks}"),
     "formula.vllm_gpu_blocks": ("floor(kv_budget_bytes_per_gpu / (kv_cache_group_size × page_bytes)) = floor({per_gpu:f0} "
                                 "/ ({group_size} × {page:p})) = {blocks}",
                                 "floor(kv_budget_bytes_per_gpu / (kv_cache_group_size × page_bytes)) = floor({per_gpu:f0} "
@@ -4239,6 +4315,14 @@ MESSAGES = {
                   "Compute-bound prefill: 2 FLOPs per active parameter per token, plus causal attention "
                   "(query-key pairs attended in each layer), divided by the instance's dense FLOPS × MFU. A lower "
                   "bound: no queue, no communication."),
+    "expl.vllm_gpu_blocks_stages": ("Com pipeline parallel, os grupos continuam os do modelo inteiro; cada estágio "
+                                    "guarda a parte de cada grupo que cai nas suas camadas, e todos ficam com o "
+                                    "número de blocos do estágio mais apertado, onde um bloco ocupa {layers} "
+                                    "camadas (get_kv_cache_configs do vLLM 0.33).",
+                                    "With pipeline parallelism the groups stay those of the whole model; each stage "
+                                    "keeps the part of each group that falls on its layers, and every stage takes "
+                                    "the block count of the tightest one, where a block spans {layers} layers "
+                                    "(vLLM 0.33 get_kv_cache_configs)."),
     "expl.vllm_gpu_blocks": ("O pool de blocos de cada GPU, como o vLLM 0.33 o monta: os grupos de KV cache têm "
                              "{group_size} camadas cada ({padding} de enchimento), e um bloco ocupa uma página em "
                              "cada camada do grupo.",

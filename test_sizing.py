@@ -1969,6 +1969,46 @@ class VllmRules(TempDirTest):
         unpadded = 10 * full_blocks + 52 * sliding_blocks
         self.assertEqual(sizing._fixed(Fraction(10 * full_blocks + 60 * sliding_blocks, unpadded), 3), "1.129")
 
+    def test_pipeline_stages_share_the_whole_models_groups(self):
+        # Gemma-3-27B, TP 2 x PP 4 (15 + 16 + 16 + 15 layers): vLLM keeps the whole model's groups
+        # (1 full, 6 sliding of 10 layers, the i-th sliding group taking every 6th sliding layer), so
+        # each stage holds at most 3 layers of any group, and every stage takes that block count.
+        args = ["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency", "500", "--effective-context",
+                "32768", "--kv-accounting", "vllm", "--tensor-parallel", "2", "--pipeline-parallel", "4"]
+        report = report_for(args)
+        blocks = [f for f in report.scenario("minimum").figures if f.key == "vllm_gpu_blocks"][0]
+        self.assertEqual(sizing.say(dict(blocks.inputs)["block_layers_per_stage"], "en"), "3, 3, 3, 3")
+        page = 2 * 16 * 8 * 128 * 1          # K and V, 16 tokens, 8 KV heads per GPU, head_dim 128, fp8
+        budget = results(report, "minimum")["kv_budget_gib"] * sizing.GIB_BYTES / 8
+        self.assertEqual(blocks.value, int(budget // (3 * page)))
+        self.assertEqual(blocks.value, 889340)
+        # Five batches in flight (PP 4 + async) cover the 32k context, so sliding groups charge it all:
+        # 7 groups x 2048 blocks per request; (889,340 - the null block) // 14,336 = 62 sessions.
+        self.assertEqual(results(report, "minimum")["sessions_per_node"], (889340 - 1) // (7 * 2048))
+        self.assertEqual(results(report, "minimum")["sessions_per_node"], 62)
+        self.assertIn("formula.vllm_gpu_blocks_stages", repr(blocks.formula))
+
+    def test_a_drafter_runs_on_the_last_stage(self):
+        # Llama-3.1-8B + EAGLE, TP 2 x PP 4: 8 + 8 + 8 + 8 layers and the draft layer on the last stage,
+        # whose 9 layers per block set the pool for all four.
+        report = report_for(["--model", "Llama-3.1-8B", "--server", "dgx200", "--concurrency", "500",
+                             "--effective-context", "32768", "--kv-accounting", "vllm", "--tensor-parallel", "2",
+                             "--pipeline-parallel", "4", "--speculative", "eagle"])
+        blocks = [f for f in report.scenario("minimum").figures if f.key == "vllm_gpu_blocks"][0]
+        self.assertEqual(sizing.say(dict(blocks.inputs)["block_layers_per_stage"], "en"), "8, 8, 8, 9")
+        self.assertEqual(results(report, "minimum")["sessions_per_node"], (blocks.value - 1) // 2048)
+        self.assertEqual(results(report, "minimum")["sessions_per_node"], 289)
+
+    def test_a_uniform_model_gets_the_same_sessions_per_node_with_or_without_stages(self):
+        common = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "500", "--effective-context",
+                  "131072", "--kv-accounting", "vllm", "--runtime-overhead-gib", "160"]
+        flat = results(report_for(common + ["--tensor-parallel", "8"]), "minimum")
+        piped = results(report_for(common + ["--tensor-parallel", "4", "--pipeline-parallel", "2"]), "minimum")
+        # 80 layers in one group: TP 8 puts 1 KV head of 80 layers on a GPU, TP 4 x PP 2 puts 2 heads of
+        # 40 layers, so a block is 80 head-pages either way and the pools match.
+        self.assertEqual(piped["vllm_gpu_blocks"], flat["vllm_gpu_blocks"])
+        self.assertEqual(piped["sessions_per_node"], flat["sessions_per_node"])
+
     def test_granite_attention_layers_are_full(self):
         report = report_for(["--model-config", self.hf_config("granite-4.0-micro.json"), "--server", "dgx300",
                              "--concurrency", "10", "--effective-context", "8192"])
