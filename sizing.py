@@ -39,7 +39,7 @@ import string
 from dataclasses import dataclass, field as dataclass_field
 from fractions import Fraction
 
-__version__ = "2.2.0"
+__version__ = "2.3.0"
 # JSON schema history (the README keeps the same list):
 #   2.0  the guide's document: inputs, parameter_dictionary, scenarios, alerts.
 #   2.1  adds top-level `status` (ok | infeasible) and `language`, and per scenario
@@ -50,7 +50,10 @@ __version__ = "2.2.0"
 #        and `vllm_would_not_start`; the units "%" (calibration gaps) and "instance-s/s"
 #        (prefill demand); state layer kinds `mamba` and `linear_attention`
 #        in model_details.layer_groups. No key of 2.1 was removed or renamed.
-SCHEMA_VERSION = "2.2"
+#   2.3  kv_accounting takes `sglang` and `trtllm`; results `engine_pool_tokens` and
+#        `engine_swa_tokens` (unit "tokens") on those bases; inputs `page_size`,
+#        `swa_full_tokens_ratio` and `tokens_per_block`. No key of 2.2 was removed or renamed.
+SCHEMA_VERSION = "2.3"
 
 GIB_BYTES = 2 ** 30          # GiB = 2^30 bytes
 GB_BYTES = 10 ** 9           # GB  = 10^9 bytes (vendor HBM figures)
@@ -81,8 +84,15 @@ class Level:
 
 
 class Basis:
-    SPEC, VLLM = "spec", "vllm"
-    ALL = (SPEC, VLLM)
+    SPEC, VLLM, SGLANG, TRTLLM = "spec", "vllm", "sglang", "trtllm"
+    ALL = (SPEC, VLLM, SGLANG, TRTLLM)
+    TOKEN_POOLS = (SGLANG, TRTLLM)      # engines whose pool is counted in tokens of every layer
+
+
+# The engines' own names, shown as they spell them (not translated), and the option that sets
+# the tokens of a page or block in each.
+ENGINE_NAMES = {Basis.VLLM: "vLLM", Basis.SGLANG: "SGLang", Basis.TRTLLM: "TensorRT-LLM"}
+ENGINE_PAGE_OPTIONS = {Basis.VLLM: "block_size", Basis.SGLANG: "page_size", Basis.TRTLLM: "tokens_per_block"}
 
 
 class Bound:
@@ -157,6 +167,11 @@ DEFAULTS = {
     "storage": "profile_default",
     "kv_accounting": Basis.SPEC,
     "block_size": 16,
+    # SGLang's --page-size (server_args.py: 1 unless the attention backend needs larger pages) and
+    # --swa-full-tokens-ratio (0.8); TensorRT-LLM's KvCacheConfig.tokens_per_block (llm_args.py: 32).
+    "page_size": 1,
+    "swa_full_tokens_ratio": Fraction(8, 10),
+    "tokens_per_block": 32,
     "max_num_batched_tokens": 8192,
     "max_num_seqs": 1024,
     # Roofline: memory-bound decode kernels reach about 80% of peak HBM
@@ -604,6 +619,9 @@ class Options:
     solve: object = None                    # --solve concurrency|context
     nodes: object = None                    # --nodes N for --solve
     output_tokens: object = None            # mean generated tokens per request (traffic)
+    page_size: int = DEFAULTS["page_size"]                  # SGLang: tokens per page
+    swa_full_tokens_ratio: Fraction = DEFAULTS["swa_full_tokens_ratio"]    # SGLang: SWA / full pool tokens
+    tokens_per_block: int = DEFAULTS["tokens_per_block"]    # TensorRT-LLM: tokens per block
 
 
 # ---------------------------------------------------------------------------
@@ -639,6 +657,10 @@ class FullAttentionLayers:
         # vLLM FullAttentionSpec.max_memory_usage_bytes: cdiv(max_model_len, block_size)
         return cdiv(context_tokens, block_size)
 
+    # The tokens a layer attends to at most (a window or chunk), None for the whole context:
+    # SGLang's SWA pool keeps that many per request for such layers.
+    local_span = None
+
     def vllm_term(self, context_tokens, block_size, in_flight_tokens):
         return "cdiv(%d, %d)" % (context_tokens, block_size)
 
@@ -670,6 +692,10 @@ class SlidingWindowLayers(FullAttentionLayers):
 
     def spec_tokens(self, context_tokens):
         return min(self.window, context_tokens)
+
+    @property
+    def local_span(self):
+        return self.window
 
     def spec_term(self, context_tokens):
         return "min(%d, %d)" % (self.window, context_tokens)
@@ -706,6 +732,10 @@ class ChunkedLocalLayers(FullAttentionLayers):
 
     def spec_tokens(self, context_tokens):
         return min(self.chunk, context_tokens)
+
+    @property
+    def local_span(self):
+        return self.chunk
 
     def spec_term(self, context_tokens):
         return "min(%d, %d)" % (self.chunk, context_tokens)
@@ -1802,6 +1832,84 @@ def model_stages(model, layout):
 
 
 @dataclass(frozen=True)
+class TokenStage:
+    """One pipeline stage's bytes per token on one GPU: its full-context layers, and its windowed
+    (sliding or chunked) layers, which SGLang keeps in a pool of their own."""
+    full_token_bytes_gpu: Fraction
+    window_token_bytes_gpu: Fraction
+
+
+@dataclass(frozen=True)
+class TokenPool:
+    """SGLang's and TensorRT-LLM's KV pools: tokens of every layer of a GPU at once.
+
+    SGLang (python/sglang/srt/model_executor/model_runner_kv_cache_mixin.py, profile_max_num_token
+    and init_memory): max_total_num_tokens = int(KV memory) // cell_size, where cell_size is one
+    token over every layer of the GPU, aligned down to whole pages. A model with sliding or chunked
+    layers (hybrid SWA) splits that memory so the SWA pool has swa_full_tokens_ratio x the full
+    pool's tokens (set_num_tokens_hybrid_swa); a request keeps its context in the full pool and at
+    most its window in the SWA pool, since SGLang frees the tokens that leave the window.
+    TensorRT-LLM (tensorrt_llm/_torch/pyexecutor/resource_manager.py, KVCacheManager): max_tokens =
+    KV memory / bytes per token of every layer, blocks = ceil(max_tokens / tokens_per_block)
+    (calculate_max_num_blocks); every layer keeps max_seq_len tokens unless
+    kv_cache_config.max_attention_window is set, and a request needs cdiv(tokens, tokens_per_block)
+    blocks (get_num_kv_blocks).
+    """
+    engine: str
+    page_tokens: int              # SGLang page_size, TensorRT-LLM tokens_per_block
+    request_full_tokens: int      # a request's tokens in the full pool, whole pages
+    request_window_tokens: int    # its tokens in SGLang's SWA pool, whole pages (0: no such pool)
+    window_ratio: Fraction        # SGLang swa_full_tokens_ratio
+    stages: tuple                 # TokenStage per pipeline stage
+
+    def capacity(self, bytes_per_gpu, stage):
+        """(full pool tokens, SWA pool tokens) on one GPU of `stage`."""
+        if bytes_per_gpu <= 0:
+            return 0, 0
+        page = self.page_tokens
+        if self.engine == Basis.TRTLLM:
+            return cdiv(Fraction(bytes_per_gpu) / stage.full_token_bytes_gpu, page) * page, 0
+        full_bytes, window_bytes = stage.full_token_bytes_gpu, stage.window_token_bytes_gpu
+        total = int(int(bytes_per_gpu) // (full_bytes + window_bytes))
+        if not window_bytes:
+            return total // page * page, 0
+        if not full_bytes:
+            return 0, total // page * page
+        full = int(total * (full_bytes + window_bytes) / (full_bytes + self.window_ratio * window_bytes))
+        return full // page * page, int(full * self.window_ratio) // page * page
+
+    def stage_sessions(self, bytes_per_gpu, stage):
+        full, window = self.capacity(bytes_per_gpu, stage)
+        limits = []
+        if stage.full_token_bytes_gpu:
+            limits.append(full // self.request_full_tokens)
+        if stage.window_token_bytes_gpu:
+            limits.append(window // self.request_window_tokens)
+        return min(limits)
+
+    def tightest(self, bytes_per_gpu):
+        """The stage that admits the fewest sessions."""
+        return min(self.stages, key=lambda stage: self.stage_sessions(bytes_per_gpu, stage))
+
+    def sessions(self, bytes_per_gpu):
+        return self.stage_sessions(bytes_per_gpu, self.tightest(bytes_per_gpu))
+
+
+def token_pool(engine, model, groups_by_stage, context_tokens, page, precision, tensor_parallel, ratio):
+    """The pool of `engine` (SGLang or TensorRT-LLM) for one instance."""
+    elements = [g for g in model.layer_groups if not isinstance(g, StateLayers)][0].elements(model, tensor_parallel)
+    token_layer_bytes = Fraction(elements.kv_factor * elements.elements_per_token * KV_PRECISIONS[precision],
+                                 tensor_parallel)
+    windows = engine == Basis.SGLANG
+    stages = tuple(TokenStage(
+        sum(g.count for g in groups if not (windows and g.local_span)) * token_layer_bytes,
+        sum(g.count for g in groups if windows and g.local_span) * token_layer_bytes) for groups in groups_by_stage)
+    spans = [g.local_span for g in model.layer_groups if windows and g.local_span]
+    window_tokens = cdiv(min(max(spans), context_tokens), page) * page if spans else 0
+    return TokenPool(engine, page, cdiv(context_tokens, page) * page, window_tokens, ratio, stages)
+
+
+@dataclass(frozen=True)
 class KvPerSession:
     """KV bytes of one session on one instance, under one accounting basis."""
     bytes: int
@@ -1812,7 +1920,7 @@ class KvPerSession:
 
 def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting, block_size,
                    max_num_batched_tokens, groups=None, hybrid_manager=True, in_flight_tokens=None,
-                   requested_block_size=None, stages=None):
+                   requested_block_size=None, stages=None, window_ratio=None):
     """The KV of one session on one instance (or on the layers `groups` of one pipeline stage);
     `stages`, the (first, end) layers of each pipeline stage, shape vLLM's pool per stage."""
     groups = model.layer_groups if groups is None else groups
@@ -1839,6 +1947,13 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
         if accounting == Basis.SPEC:
             tokens = group.spec_tokens(context_tokens)
             terms.append("%d × %s" % (group.count, group.spec_term(context_tokens)))
+        elif accounting in Basis.TOKEN_POOLS:
+            # SGLang keeps a windowed layer's window; TensorRT-LLM keeps max_seq_len in every layer.
+            span = group.local_span if accounting == Basis.SGLANG else None
+            held = "%d" % context_tokens if span is None else "min(%d, %d)" % (span, context_tokens)
+            tokens = cdiv(context_tokens if span is None else min(span, context_tokens), block_size) * block_size
+            terms.append("%d × %s" % (group.count, held if block_size == 1 else "cdiv(%s, %d) × %d" % (
+                held, block_size, block_size)))
         else:
             blocks = group.vllm_blocks(context_tokens, block_size, in_flight_tokens)
             blocks_per_request += blocks * group.count // group_size
@@ -1855,6 +1970,11 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
             pool_stages = vllm_stages(model, stages, group_size, hybrid_manager, page_gpu)
         pool = VllmPool(group_size, groups, sum(g.count for g in groups) - layers, blocks_per_request,
                         context_tokens, block_size, page_gpu, in_flight_tokens, pool_stages)
+    elif accounting in Basis.TOKEN_POOLS:
+        by_stage = ((groups,) if stages is None or len(stages) == 1
+                    else tuple(model.groups_for_layers(first, end) for first, end in stages))
+        pool = token_pool(accounting, model, by_stage, context_tokens, block_size, precision, tensor_parallel,
+                          window_ratio)
     kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element
                         + state_bytes, 1))
     kv_gib = Fraction(kv_bytes, GIB_BYTES)
@@ -1868,6 +1988,10 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
                       head_dim=model.head_dim)
     else:
         inputs["mla_latent_dim"] = model.mla_latent_dim
+    if accounting in Basis.TOKEN_POOLS:
+        inputs[ENGINE_PAGE_OPTIONS[accounting]] = block_size
+        if accounting == Basis.SGLANG and pool.request_window_tokens:
+            inputs["swa_full_tokens_ratio"] = window_ratio
     if accounting == Basis.VLLM:
         inputs.update(block_size=block_size, max_num_batched_tokens=max_num_batched_tokens,
                       max_in_flight_tokens=in_flight_tokens,
@@ -1886,7 +2010,7 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
                                  state_page=max(g.state_bytes_gpu(tensor_parallel) for g in states)))
     if accounting == Basis.VLLM and states:
         explanation.insert(-1, T("expl.kv_state_blocks", blocks=states[0].state_blocks))
-    suffix = "" if accounting == Basis.SPEC else " (vLLM)"
+    suffix = "" if accounting == Basis.SPEC else " (%s)" % ENGINE_NAMES[accounting]
     formula = T("formula.kv_bytes_state" if state_terms else "formula.kv_bytes",
                 factor="2 × " if elements.kv_factor == 2 else "",
                 terms=Join(tuple(terms), " + "), elements=elements.elements_term,
@@ -1915,8 +2039,8 @@ def _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib):
                        per_gpu=elements.kv_heads_per_gpu))
     if any(isinstance(g, StateLayers) for g in model.layer_groups):
         parts.append(T("expl.kv_state"))
-    if accounting == Basis.VLLM:
-        parts.append(T("expl.kv_vllm"))
+    if accounting != Basis.SPEC:
+        parts.append(T("expl.kv_" + accounting))
     parts.extend(T("expl.rule", rule=rule) for rule in model.derivation)
     parts.append(T("expl.kv_total", kv_gib=kv_gib))
     return parts
@@ -2318,10 +2442,13 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
     release = vllm_release(options)
     pool = kv_by_basis[Basis.VLLM].pool if pool_applies(kv_by_basis[Basis.VLLM].pool, layout) else None
     refusal = None
-    for name in Basis.ALL:
+    engine_pool = token_pool_for(kv_by_basis.get(basis), layout)
+    for name in kv_by_basis:
         if name == Basis.VLLM and pool is not None:
             per_instance, capped_name, refusal = pool_sessions(pool, stage_budget / layout.tensor_parallel, release,
                                                                options.max_num_seqs)
+        elif name == basis and engine_pool is not None:
+            per_instance, capped_name = engine_pool.sessions(stage_budget / layout.tensor_parallel), False
         else:
             per_instance, capped_name = sessions_per_instance(stage_budget, stage_kv[name], layout,
                                                                options.max_num_seqs if name == Basis.VLLM else None)
@@ -2344,6 +2471,15 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
         blocks = pool.blocks(stage_budget / layout.tensor_parallel)
         expression = T("formula.sessions_pool_null" if release.null_block else "formula.sessions_pool",
                        instances=per_unit, blocks=blocks, per_request=pool.blocks_per_request)
+    elif engine_pool is not None:
+        per_gpu = stage_budget / layout.tensor_parallel
+        stage = engine_pool.tightest(per_gpu)
+        full, window = engine_pool.capacity(per_gpu, stage)
+        terms = ((T("formula.token_pool_term", tokens=full, per_request=engine_pool.request_full_tokens),)
+                 if stage.full_token_bytes_gpu else ()) + (
+                (T("formula.token_pool_term", tokens=window, per_request=engine_pool.request_window_tokens),)
+                if stage.window_token_bytes_gpu else ())
+        expression = T("formula.sessions_token_pool", instances=per_unit, terms=Join(terms))
     elif layout.pipeline_parallel == 1 and not layout.data_parallel_attention:
         expression = (T("formula.sessions_one", budget_gib=budget_gib, kv_gib=kv_gib) if layout.instances_per_node == 1
                       else T("formula.sessions_many", instances=layout.instances_per_node, budget_gib=budget_gib,
@@ -2362,7 +2498,8 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
          "capacity_basis": basis}, explanation,
         T("label.%s_memory" % unit_key, nodes=layout.nodes_per_instance) if caps
         else T("label." + unit_key, nodes=layout.nodes_per_instance))
-    figures = [memory] + list(vllm_pool_figures(kv_by_basis[basis].pool, budget_bytes, layout, options))
+    figures = ([memory] + list(vllm_pool_figures(kv_by_basis[basis].pool, budget_bytes, layout, options))
+               + list(token_pool_figures(engine_pool, budget_bytes, layout)))
     bounds = (Bound.MEMORY,)
     if caps:
         bounds = tuple(BOUND_OF_TARGET[name] for name in binding) or bounds
@@ -2375,21 +2512,65 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
             {unit_key + "_memory": memory_sessions, "instances_per_node": layout.instances_per_node,
              "tpot_slo_ms": options.tpot_slo_ms, "ttft_slo_ms": options.ttft_slo_ms, "binding_bound": bound_text},
             T("expl.sessions_latency", bound=bound_text), T("label." + unit_key, nodes=layout.nodes_per_instance)))
-    other = Basis.VLLM if basis == Basis.SPEC else Basis.SPEC
+    other = other_basis(basis)
     figures.append(figure(
         unit_key + "_" + other, counts[other][0], Unit.SESSIONS,
         T("formula.sessions_other", basis=other, kv_gib=kv_by_basis[other].gib, sessions=counts[other][0]),
         {"kv_per_session_bytes": kv_by_basis[other].bytes, "capacity_basis": other},
         T("expl.sessions_other"), T("label.sessions_other_" + unit_key, basis=other)))
     capacity = Capacity(per_instance * per_unit, per_instance, capped,
-                        tuple((name, counts[name][0]) for name in Basis.ALL), bounds,
+                        tuple((name, counts[name][0]) for name in kv_by_basis), bounds,
                         refusal if basis == Basis.VLLM else None, memory_per_instance)
     return figures, capacity
 
 
 def pool_applies(pool, layout):
-    """The block pool is modeled per instance, stage by stage, with attention in TP."""
-    return pool is not None and not layout.data_parallel_attention
+    """vLLM's block pool is modeled per instance, stage by stage, with attention in TP."""
+    return isinstance(pool, VllmPool) and not layout.data_parallel_attention
+
+
+def token_pool_for(kv, layout):
+    """SGLang's or TensorRT-LLM's pool when `kv` is on one of those bases and attention is in TP."""
+    pool = None if kv is None else kv.pool
+    return pool if isinstance(pool, TokenPool) and not layout.data_parallel_attention else None
+
+
+def other_basis(basis):
+    """The basis each report sets beside the one used: vLLM beside the guide's formula, and the
+    guide's formula beside any engine."""
+    return Basis.VLLM if basis == Basis.SPEC else Basis.SPEC
+
+
+def token_pool_figures(pool, budget_bytes, layout):
+    """What SGLang or TensorRT-LLM would size its pool to on the tightest stage's GPUs."""
+    if pool is None or budget_bytes <= 0:
+        return ()
+    per_gpu = budget_bytes / layout.node_gpus
+    stage = pool.tightest(per_gpu)
+    full, window = pool.capacity(per_gpu, stage)
+    name = ENGINE_NAMES[pool.engine]
+    cell = stage.full_token_bytes_gpu + stage.window_token_bytes_gpu
+    inputs = {"kv_budget_bytes_per_gpu": per_gpu, "bytes_per_token_gpu": cell,
+              ENGINE_PAGE_OPTIONS[pool.engine]: pool.page_tokens}
+    if pool.engine == Basis.TRTLLM:
+        formula = T("formula.trtllm_tokens", per_gpu=per_gpu, cell=cell, page=pool.page_tokens, tokens=full)
+    elif not window:
+        formula = T("formula.sglang_tokens", per_gpu=per_gpu, cell=cell, page=pool.page_tokens, tokens=full)
+    else:
+        formula = T("formula.sglang_swa_tokens", per_gpu=per_gpu, cell=cell, full_bytes=stage.full_token_bytes_gpu,
+                    window_bytes=stage.window_token_bytes_gpu, ratio=pool.window_ratio, page=pool.page_tokens,
+                    tokens=full, window=window)
+        inputs["swa_full_tokens_ratio"] = pool.window_ratio
+    figures = [figure("engine_pool_tokens", full, Unit.TOKENS, formula, inputs, T("expl.pool_tokens_" + pool.engine),
+                      T("label.engine_pool_tokens", engine=name))]
+    if stage.window_token_bytes_gpu:
+        figures.append(figure("engine_swa_tokens", window, Unit.TOKENS,
+                              T("formula.sglang_swa_pool", tokens=full, ratio=pool.window_ratio, page=pool.page_tokens,
+                                window=window),
+                              {"engine_pool_tokens": full, "swa_full_tokens_ratio": pool.window_ratio},
+                              T("expl.sglang_swa_tokens", window_tokens=pool.request_window_tokens),
+                              T("label.engine_swa_tokens", engine=name)))
+    return tuple(figures)
 
 
 def pool_sessions(pool, bytes_per_gpu, release, max_num_seqs):
@@ -3117,6 +3298,23 @@ def hybrid_block_size(model, options, tensor_parallel):
     return max(options.block_size, block)
 
 
+def computed_bases(options, model):
+    """The bases every report compares (spec and vllm), and the one asked for. SGLang's and
+    TensorRT-LLM's own pools for Mamba or linear-attention state are not modeled: such a model is
+    refused on those bases rather than sized wrong."""
+    if options.kv_accounting in Basis.TOKEN_POOLS:
+        if any(isinstance(g, StateLayers) for g in model.layer_groups):
+            raise InputError("err.engine_state_layers", engine=ENGINE_NAMES[options.kv_accounting], model=model.name)
+        return (Basis.SPEC, Basis.VLLM, options.kv_accounting)
+    return (Basis.SPEC, Basis.VLLM)
+
+
+def engine_page_tokens(basis, options, vllm_block_size):
+    """Tokens per page or block on `basis`: vLLM's (aligned) block, SGLang's --page-size,
+    TensorRT-LLM's --tokens-per-block."""
+    return {Basis.SGLANG: options.page_size, Basis.TRTLLM: options.tokens_per_block}.get(basis, vllm_block_size)
+
+
 def build_report(options, model, server, storage):
     """Every number of the sizing, as frozen records. Pure: no I/O."""
     context_tokens = min(options.effective_context, model.max_position_embeddings)
@@ -3130,16 +3328,17 @@ def build_report(options, model, server, storage):
     in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
     kv_by_basis, stage_kv = {}, {}
     stages = model_stages(model, layout)
-    for name in Basis.ALL:
-        hybrid = not options.disable_hybrid_kv_cache_manager
+    hybrid = not options.disable_hybrid_kv_cache_manager
+    for name in computed_bases(options, model):
+        page = engine_page_tokens(name, options, block_size)
         kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
-                                           block_size, options.max_num_batched_tokens, hybrid_manager=hybrid,
+                                           page, options.max_num_batched_tokens, hybrid_manager=hybrid,
                                            in_flight_tokens=in_flight, requested_block_size=options.block_size,
-                                           stages=stages)
+                                           stages=stages, window_ratio=options.swa_full_tokens_ratio)
         stage_kv[name] = tuple(
-            kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, block_size,
+            kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, page,
                            options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
-                           in_flight).bytes
+                           in_flight, window_ratio=options.swa_full_tokens_ratio).bytes
             for first, end in stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
     hbm = hbm_total_figure(server)
     weights = weights_figures(model, layout)
@@ -3278,9 +3477,15 @@ def replication_alternative(options, model, server, storage, layout):
     return (tensor_parallel, other.instances_per_node, recommended.sessions if recommended.feasible else None)
 
 
+def compared_engine(options):
+    """The engine basis set against the guide's formula: the one used, or vLLM."""
+    return Basis.VLLM if options.kv_accounting == Basis.SPEC else options.kv_accounting
+
+
 def basis_node_counts(report):
-    """(scenario result, nodes under spec, nodes under vllm) for the feasible scenarios: the
-    same arithmetic as nodes_figures, on each basis's sessions by memory."""
+    """(scenario result, nodes under spec, nodes under the compared engine) for the feasible
+    scenarios: the same arithmetic as nodes_figures, on each basis's sessions by memory."""
+    engine = compared_engine(report.options)
     counts = []
     layout = report.layout
     for result in report.scenarios:
@@ -3288,12 +3493,12 @@ def basis_node_counts(report):
             continue
         headroom, ha = result.parameters.peak_headroom_ratio, result.parameters.ha_extra_nodes
         nodes = {}
-        for basis in Basis.ALL:
+        for basis in (Basis.SPEC, engine):
             sessions = result.capacity.memory_sessions(basis)
             nodes[basis] = (None if sessions == 0 else
                             nodes_for(report.options.concurrency, headroom, sessions, layout.nodes_per_instance)
                             + ha * layout.nodes_per_instance)
-        counts.append((result, nodes[Basis.SPEC], nodes[Basis.VLLM]))
+        counts.append((result, nodes[Basis.SPEC], nodes[engine]))
     return tuple(counts)
 
 
@@ -3585,10 +3790,39 @@ def _max_num_seqs_exceeded_spec(report):
 
 @alert_rule("basis_nodes_differ", Level.WARNING)
 def _basis_nodes_differ(report):
-    differing = tuple(T("alert.basis_nodes_scenario", scenario=scenario_label(result), spec=spec, vllm=vllm)
-                      for result, spec, vllm in basis_node_counts(report) if spec != vllm)
+    engine = ENGINE_NAMES[compared_engine(report.options)]
+    differing = tuple(T("alert.basis_nodes_scenario", scenario=scenario_label(result), spec=spec, engine_nodes=other,
+                        engine=engine)
+                      for result, spec, other in basis_node_counts(report) if spec != other)
     if differing:
         yield T("alert.basis_nodes_differ", scenarios=Join(differing, "; "), basis=report.options.kv_accounting)
+
+
+SWA_POOLS_UNBALANCED = 2   # one SGLang pool admits more than twice the sessions of the other
+
+
+@alert_rule("swa_pools_unbalanced", Level.INFO)
+def _swa_pools_unbalanced(report):
+    """SGLang splits a hybrid SWA model's memory by --swa-full-tokens-ratio; when one pool admits far
+    more sessions than the other, the ratio that balances them (a session's window tokens over its
+    full tokens) admits more."""
+    pool = token_pool_for(report.kv, report.layout)
+    result = report.scenario(RECOMMENDED)
+    budget = result.value("kv_budget_gib")
+    if pool is None or not pool.request_window_tokens or not budget or not result.capacity.feasible:
+        return
+    per_gpu = budget * GIB_BYTES / report.layout.node_gpus
+    stage = pool.tightest(per_gpu)
+    if not stage.full_token_bytes_gpu:
+        return
+    full, window = pool.capacity(per_gpu, stage)
+    by_full, by_window = full // pool.request_full_tokens, window // pool.request_window_tokens
+    if max(by_full, by_window) <= SWA_POOLS_UNBALANCED * max(min(by_full, by_window), 1) - 1:
+        return
+    balanced = Fraction(pool.request_window_tokens, pool.request_full_tokens)
+    sessions = _replace(pool, window_ratio=balanced).sessions(per_gpu)
+    yield T("alert.swa_pools_unbalanced", full=by_full, window=by_window, ratio=pool.window_ratio,
+            balanced=balanced, sessions=sessions)
 
 
 ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
@@ -3597,10 +3831,12 @@ ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
 @alert_rule("accounting_gap", Level.WARNING)
 def _accounting_gap(report):
     capacity = report.scenario(RECOMMENDED).capacity
-    spec, vllm = capacity.memory_sessions(Basis.SPEC), capacity.memory_sessions(Basis.VLLM)
-    low, high = sorted((spec, vllm))
+    engine = compared_engine(report.options)
+    spec, other = capacity.memory_sessions(Basis.SPEC), capacity.memory_sessions(engine)
+    low, high = sorted((spec, other))
     if high and (low == 0 or Fraction(high, low) > ACCOUNTING_GAP_RATIO):
-        yield T("alert.accounting_gap", spec=spec, vllm=vllm, basis=report.options.kv_accounting)
+        yield T("alert.accounting_gap", spec=spec, engine_sessions=other, engine=ENGINE_NAMES[engine],
+                basis=report.options.kv_accounting)
 
 
 # ---------------------------------------------------------------------------
@@ -3772,6 +4008,10 @@ MESSAGES = {
                                      "fatos para ele: {missing}",
                                      "without --mean-session-seconds the session's duration comes from the "
                                      "roofline, and it lacks facts: {missing}"),
+    "err.engine_state_layers": ("--kv-accounting: o pool do {engine} para estado Mamba ou de atenção linear não é "
+                                "modelado, e '{model}' tem essas camadas; use --kv-accounting vllm ou spec",
+                                "--kv-accounting: {engine}'s pool for Mamba or linear-attention state is not "
+                                "modeled, and '{model}' has such layers; use --kv-accounting vllm or spec"),
     "err.mtp_layers": ("--speculative mtp: '{model}' não tem camadas MTP (num_nextn_predict_layers)",
                        "--speculative mtp: '{model}' has no MTP layers (num_nextn_predict_layers)"),
     "err.pipeline_layers": ("--pipeline-parallel: {stages} estágios para {layers} camadas; cada estágio precisa de "
@@ -4131,6 +4371,27 @@ MESSAGES = {
                               "floor({blocks} / {per_request})",
                               "instances_per_node × floor(gpu_blocks / blocks_per_request) = {instances} × "
                               "floor({blocks} / {per_request})"),
+    "formula.sessions_token_pool": ("instances_per_node × min(floor(tokens do pool / tokens por requisição)) = "
+                                    "{instances} × min({terms})",
+                                    "instances_per_node × min(floor(pool tokens / tokens per request)) = "
+                                    "{instances} × min({terms})"),
+    "formula.token_pool_term": ("floor({tokens} / {per_request})", "floor({tokens} / {per_request})"),
+    "formula.sglang_tokens": ("floor(int(kv_budget_bytes_per_gpu) / cell_size) alinhado a page_size = "
+                              "floor({per_gpu:f0} / {cell:p}) -> {tokens} (páginas de {page})",
+                              "floor(int(kv_budget_bytes_per_gpu) / cell_size) aligned to page_size = "
+                              "floor({per_gpu:f0} / {cell:p}) -> {tokens} (pages of {page})"),
+    "formula.sglang_swa_tokens": ("full = int(floor({per_gpu:f0} / {cell:p}) × {cell:p} / ({full_bytes:p} + "
+                                  "{ratio:p} × {window_bytes:p})) alinhado a {page} = {tokens}; swa = {window}",
+                                  "full = int(floor({per_gpu:f0} / {cell:p}) × {cell:p} / ({full_bytes:p} + "
+                                  "{ratio:p} × {window_bytes:p})) aligned to {page} = {tokens}; swa = {window}"),
+    "formula.sglang_swa_pool": ("int(full × swa_full_tokens_ratio) alinhado a page_size = int({tokens} × {ratio:p}) "
+                                "-> {window} (páginas de {page})",
+                                "int(full × swa_full_tokens_ratio) aligned to page_size = int({tokens} × {ratio:p}) "
+                                "-> {window} (pages of {page})"),
+    "formula.trtllm_tokens": ("ceil(kv_budget_bytes_per_gpu / bytes_per_token / tokens_per_block) × tokens_per_block "
+                              "= ceil({per_gpu:f0} / {cell:p} / {page}) × {page} = {tokens}",
+                              "ceil(kv_budget_bytes_per_gpu / bytes_per_token / tokens_per_block) × tokens_per_block "
+                              "= ceil({per_gpu:f0} / {cell:p} / {page}) × {page} = {tokens}"),
     "formula.sessions_pool_null": ("instances_per_node × floor((gpu_blocks - 1 bloco nulo) / blocks_per_request) = "
                                    "{instances} × floor(({blocks} - 1) / {per_request})",
                                    "instances_per_node × floor((gpu_blocks - 1 null block) / blocks_per_request) = "
@@ -4160,6 +4421,31 @@ MESSAGES = {
                            "ceil({kv_heads}/{tensor_parallel}) = {per_gpu} head: os KV heads são replicados.",
                            "With tensor parallel {tensor_parallel} and only {kv_heads} KV heads, each GPU keeps "
                            "ceil({kv_heads}/{tensor_parallel}) = {per_gpu} head: the KV heads are replicated."),
+    "expl.kv_sglang": ("Base SGLang: um pool de tokens de todas as camadas (sem blocos, páginas de --page-size); "
+                       "uma camada sliding ou chunked guarda só a sua janela, num pool SWA à parte.",
+                       "SGLang basis: one pool of tokens of every layer (no blocks; pages of --page-size); a "
+                       "sliding or chunked layer keeps only its window, in a separate SWA pool."),
+    "expl.kv_trtllm": ("Base TensorRT-LLM: blocos de --tokens-per-block tokens de todas as camadas; sem "
+                       "max_attention_window, toda camada (sliding também) guarda o contexto inteiro.",
+                       "TensorRT-LLM basis: blocks of --tokens-per-block tokens of every layer; without "
+                       "max_attention_window every layer (sliding ones too) keeps the whole context."),
+    "expl.pool_tokens_sglang": ("O pool de tokens de cada GPU, como o SGLang o dimensiona (profile_max_num_token): a "
+                                "memória de KV dividida pelos bytes de um token em todas as camadas da GPU "
+                                "(cell_size).",
+                                "Each GPU's token pool, as SGLang sizes it (profile_max_num_token): the KV memory "
+                                "divided by one token's bytes over every layer of the GPU (cell_size)."),
+    "expl.pool_tokens_trtllm": ("O pool de blocos de cada GPU, como o KVCacheManager do TensorRT-LLM o dimensiona "
+                                "(calculate_max_num_blocks): tokens que a memória comporta, arredondados para cima "
+                                "em blocos.",
+                                "Each GPU's block pool, as TensorRT-LLM's KVCacheManager sizes it "
+                                "(calculate_max_num_blocks): the tokens the memory holds, rounded up to whole "
+                                "blocks."),
+    "expl.sglang_swa_tokens": ("As camadas sliding ou chunked têm um pool próprio, de swa_full_tokens_ratio × os "
+                               "tokens do pool full (set_num_tokens_hybrid_swa); cada sessão ocupa nele "
+                               "{window_tokens} tokens, pois o SGLang libera os que saem da janela.",
+                               "Sliding or chunked layers have a pool of their own, swa_full_tokens_ratio × the full "
+                               "pool's tokens (set_num_tokens_hybrid_swa); each session takes {window_tokens} tokens "
+                               "of it, as SGLang frees those that leave the window."),
     "expl.kv_vllm": ("Base vLLM: blocos paginados; uma camada full reserva cdiv(T, bloco) blocos e uma sliding "
                      "reserva cdiv(min(janela - 1 + max_num_batched_tokens, T), bloco) + 1, como o KV cache "
                      "manager do vLLM v1.",
@@ -4386,6 +4672,8 @@ MESSAGES = {
     "label.sessions_per_instance_memory": ("Sessões por instância pela memória ({nodes} nós)",
                                            "Sessions per instance by memory ({nodes} nodes)"),
     "label.kv_cache_memory_gib": ("Memória de KV do motor por nó", "The engine's KV memory per node"),
+    "label.engine_pool_tokens": ("Tokens no pool de KV por GPU ({engine})", "KV pool tokens per GPU ({engine})"),
+    "label.engine_swa_tokens": ("Tokens no pool SWA por GPU ({engine})", "SWA pool tokens per GPU ({engine})"),
     "label.vllm_gpu_blocks": ("Blocos de KV por GPU (vLLM)", "KV blocks per GPU (vLLM)"),
     "label.vllm_max_concurrency": ("Concorrência máxima (vLLM)", "Maximum concurrency (vLLM)"),
     "label.runtime_overhead_gib": ("Overhead de runtime (auto)", "Runtime overhead (auto)"),
@@ -4617,18 +4905,26 @@ MESSAGES = {
                                  "{basis}).",
                                  "The accounting bases give different node counts: {scenarios} (basis used: "
                                  "{basis})."),
-    "alert.basis_nodes_scenario": ("{scenario} {spec} pela fórmula do guia (spec), {vllm} pelo vLLM",
-                                   "{scenario} {spec} by the guide's formula (spec), {vllm} by vLLM"),
+    "alert.basis_nodes_scenario": ("{scenario} {spec} pela fórmula do guia (spec), {engine_nodes} pelo {engine}",
+                                   "{scenario} {spec} by the guide's formula (spec), {engine_nodes} by {engine}"),
     "alert.max_num_seqs_binding": ("max_num_seqs ({max_num_seqs}) limita as sessões por instância abaixo do que a "
                                    "memória admite.",
                                    "max_num_seqs ({max_num_seqs}) limits the sessions per instance below what "
                                    "memory admits."),
+    "alert.swa_pools_unbalanced": ("Na base sglang, com --swa-full-tokens-ratio {ratio:p}, o pool full comporta "
+                                   "{full} sessões por instância e o pool SWA {window}: a razão {balanced:p} (tokens da "
+                                   "janela / tokens do contexto) equilibraria os dois, com {sessions} sessões por "
+                                   "instância no RECOMENDADO.",
+                                   "On the sglang basis, with --swa-full-tokens-ratio {ratio:p}, the full pool holds "
+                                   "{full} sessions per instance and the SWA pool {window}: the ratio {balanced:p} (window "
+                                   "tokens / context tokens) would balance them, at {sessions} sessions per "
+                                   "instance in RECOMMENDED."),
     "alert.accounting_gap": ("As bases de contabilidade divergem mais de 10% (cenário RECOMENDADO): {spec} sessões "
-                             "por nó pela fórmula do guia (spec) e {vllm} pelo KV cache manager do vLLM. Base usada: "
-                             "{basis}.",
+                             "por nó pela fórmula do guia (spec) e {engine_sessions} pelo KV cache manager do "
+                             "{engine}. Base usada: {basis}.",
                              "The accounting bases differ by more than 10% (RECOMMENDED scenario): {spec} sessions "
-                             "per node by the guide's formula (spec) and {vllm} by vLLM's KV cache manager. Basis "
-                             "used: {basis}."),
+                             "per node by the guide's formula (spec) and {engine_sessions} by {engine}'s KV cache "
+                             "manager. Basis used: {basis}."),
 
     # -- the report ----------------------------------------------------------------
     "report.title": ("Relatório de Dimensionamento de Inferência LLM", "LLM Inference Sizing Report"),
@@ -4710,6 +5006,10 @@ MESSAGES = {
                             "auto: {gib:f2} GiB (weights + activations + fixed)"),
     "value.tensor_parallel": ("{gpus} por instância, {instances} por nó", "{gpus} per instance, {instances} per node"),
     "value.basis_spec": ("spec (fórmula do guia)", "spec (the guide's formula)"),
+    "value.basis_sglang": ("sglang (pool de tokens, páginas de {page} token(s), swa_full_tokens_ratio {ratio:p})",
+                           "sglang (token pool, pages of {page} token(s), swa_full_tokens_ratio {ratio:p})"),
+    "value.basis_trtllm": ("trtllm (blocos de {page} tokens de todas as camadas)",
+                           "trtllm (blocks of {page} tokens of every layer)"),
     "value.basis_vllm": ("vllm (blocos de {block_size} tokens, max_num_batched_tokens {batched}, max_num_seqs "
                          "{seqs})",
                          "vllm (blocks of {block_size} tokens, max_num_batched_tokens {batched}, max_num_seqs "
@@ -4988,10 +5288,20 @@ MESSAGES = {
                                  "slack for peaks, >= 0 (default: %(default)s; IDEAL uses at least 0.30)"),
     "help.tensor_parallel": ("GPUs por instância do modelo (padrão: todas as GPUs do nó)",
                              "GPUs per model instance (default: every GPU of the node)"),
-    "help.kv_accounting": ("base de capacidade: spec (fórmula do guia) ou vllm (blocos paginados do vLLM v1) "
-                           "(padrão: %(default)s)",
-                           "capacity basis: spec (the guide's formula) or vllm (vLLM v1's paged blocks) "
-                           "(default: %(default)s)"),
+    "help.kv_accounting": ("base de capacidade: spec (fórmula do guia), vllm (blocos paginados do vLLM v1), sglang "
+                           "(pool de tokens do SGLang) ou trtllm (blocos do TensorRT-LLM) (padrão: %(default)s)",
+                           "capacity basis: spec (the guide's formula), vllm (vLLM v1's paged blocks), sglang "
+                           "(SGLang's token pool) or trtllm (TensorRT-LLM's blocks) (default: %(default)s)"),
+    "help.page_size": ("tokens por página na base sglang, o --page-size do SGLang (padrão: %(default)s)",
+                       "tokens per page on the sglang basis, SGLang's --page-size (default: %(default)s)"),
+    "help.swa_full_tokens_ratio": ("tokens do pool SWA / tokens do pool full na base sglang, o "
+                                   "--swa-full-tokens-ratio do SGLang (padrão: %(default)s)",
+                                   "SWA pool tokens / full pool tokens on the sglang basis, SGLang's "
+                                   "--swa-full-tokens-ratio (default: %(default)s)"),
+    "help.tokens_per_block": ("tokens por bloco na base trtllm, o tokens_per_block do TensorRT-LLM (padrão: "
+                              "%(default)s)",
+                              "tokens per block on the trtllm basis, TensorRT-LLM's tokens_per_block (default: "
+                              "%(default)s)"),
     "help.block_size": ("tokens por bloco de KV na base vllm (padrão: %(default)s)",
                         "tokens per KV block on the vllm basis (default: %(default)s)"),
     "help.max_num_batched_tokens": ("tokens por passo do scheduler na base vllm (padrão: %(default)s)",
@@ -5274,10 +5584,11 @@ def summary_line(result):
 
 def other_basis_line(report):
     """When the other accounting basis needs another node count, the summary says so."""
-    other = Basis.VLLM if report.options.kv_accounting == Basis.SPEC else Basis.SPEC
+    other = other_basis(report.options.kv_accounting)
     differing = tuple(T("summary.other_basis_scenario", label=scenario_label(result),
-                        nodes=T("count.nodes", n=vllm if other == Basis.VLLM else spec))
-                      for result, spec, vllm in basis_node_counts(report) if spec != vllm and None not in (spec, vllm))
+                        nodes=T("count.nodes", n=spec if other == Basis.SPEC else engine))
+                      for result, spec, engine in basis_node_counts(report)
+                      if spec != engine and None not in (spec, engine))
     return (T("summary.other_basis", basis=other, scenarios=Join(differing)),) if differing else ()
 
 
@@ -5427,6 +5738,9 @@ def basis_description(report):
     options = report.options
     if options.kv_accounting == Basis.SPEC:
         return T("value.basis_spec")
+    if options.kv_accounting in Basis.TOKEN_POOLS:
+        return T("value.basis_" + options.kv_accounting, ratio=options.swa_full_tokens_ratio,
+                 page=engine_page_tokens(options.kv_accounting, options, options.block_size))
     pool = report.kv_by_basis[Basis.VLLM].pool
     return T("value.basis_vllm", block_size=options.block_size if pool is None else pool.block_size,
              batched=options.max_num_batched_tokens, seqs=options.max_num_seqs)
@@ -5737,6 +6051,8 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "data_parallel_attention": options.data_parallel_attention,
         "weight_precision": options.weight_precision, "block_size": options.block_size,
         "max_num_batched_tokens": options.max_num_batched_tokens, "max_num_seqs": options.max_num_seqs,
+        "page_size": options.page_size, "swa_full_tokens_ratio": options.swa_full_tokens_ratio,
+        "tokens_per_block": options.tokens_per_block,
         "requests_per_second": options.requests_per_second, "mean_session_seconds": options.mean_session_seconds,
         "hbm_efficiency": options.hbm_efficiency, "mfu": options.mfu, "decode_mfu": options.decode_mfu,
         "tpot_slo_ms": options.tpot_slo_ms,
@@ -5924,6 +6240,12 @@ def build_parser(lang=DEFAULT_LANGUAGE):
                        help=text("help.kv_accounting"))
     group.add_argument("--block-size", metavar="TOKENS", default=str(DEFAULTS["block_size"]),
                        help=text("help.block_size"))
+    group.add_argument("--page-size", metavar="TOKENS", default=str(DEFAULTS["page_size"]),
+                       help=text("help.page_size"))
+    group.add_argument("--swa-full-tokens-ratio", metavar="R", default=_plain(DEFAULTS["swa_full_tokens_ratio"]),
+                       help=text("help.swa_full_tokens_ratio"))
+    group.add_argument("--tokens-per-block", metavar="TOKENS", default=str(DEFAULTS["tokens_per_block"]),
+                       help=text("help.tokens_per_block"))
     group.add_argument("--max-num-batched-tokens", metavar="N", default=str(DEFAULTS["max_num_batched_tokens"]),
                        help=text("help.max_num_batched_tokens"))
     group.add_argument("--max-num-seqs", metavar="N", default=str(DEFAULTS["max_num_seqs"]),
@@ -6081,6 +6403,10 @@ def options_from_args(args):
                          if args.tensor_parallel is not None else None),
         kv_accounting=_choice(args.kv_accounting, "--kv-accounting", Basis.ALL),
         block_size=parse_int_option(args.block_size, "--block-size"),
+        page_size=parse_int_option(args.page_size, "--page-size"),
+        swa_full_tokens_ratio=parse_fraction_option(args.swa_full_tokens_ratio, "--swa-full-tokens-ratio", minimum=0,
+                                                    minimum_inclusive=False, maximum=1),
+        tokens_per_block=parse_int_option(args.tokens_per_block, "--tokens-per-block"),
         max_num_batched_tokens=parse_int_option(args.max_num_batched_tokens, "--max-num-batched-tokens"),
         max_num_seqs=parse_int_option(args.max_num_seqs, "--max-num-seqs"),
         models_file=args.models_file or default_catalog("models.json"),

@@ -1427,7 +1427,7 @@ class Languages(TempDirTest):
     def test_json_2_1_status_language_and_units(self):
         document = run_json(QUICK_START)
         self.assertEqual((document["schema_version"], document["status"], document["language"]),
-                         ("2.2", "ok", "pt-BR"))
+                         ("2.3", "ok", "pt-BR"))
         for scenario in document["scenarios"].values():
             self.assertEqual(set(scenario["units"]), set(scenario["results"]))
         units = document["scenarios"]["recommended"]["units"]
@@ -2032,6 +2032,109 @@ class VllmRules(TempDirTest):
                 "8192", "--max-num-seqs", "2000"]
         self.assertNotIn("basis_nodes_differ", codes(report_for(same)))
         self.assertNotIn("(pela base", run_cli(same)[1])
+
+
+class OtherEngines(TempDirTest):
+    """--kv-accounting sglang and trtllm: each engine's own pool, checked against its published logs."""
+
+    def test_sglang_reproduces_a_published_token_pool(self):
+        # vllm-project/vllm issue #21348: Qwen3-235B-A22B-FP8 on 4x H100 (TP 4), SGLang printed
+        # "KV Cache is allocated. #tokens: 367404, K size: 8.23 GB, V size: 8.23 GB". Its cell is one
+        # token of 94 layers with 1 KV head of 128 per GPU in bf16: 94 x (128 + 128) x 2 = 48,128 bytes.
+        cell = 94 * (128 + 128) * 2
+        args = ["--model", "Qwen3-235B-A22B", "--server", "dgxh100", "--tensor-parallel", "4", "--weight-precision",
+                "fp8", "--kv-precision", "bf16", "--kv-accounting", "sglang", "--concurrency", "10",
+                "--effective-context", "32768"]
+        for extra in (0, cell - 1):
+            with self.subTest(extra=extra):
+                report = report_for(args + ["--kv-cache-memory-bytes", str(367404 * cell + extra)])
+                values = results(report, "minimum")
+                self.assertEqual(values["engine_pool_tokens"], 367404)
+                # Two TP-4 instances per node, floor(367,404 / 32,768) = 11 sessions each.
+                self.assertEqual(values["sessions_per_node"], 2 * 11)
+        # The log's K and V sizes are GiB (printed as "GB") of that same cell: 367,404 x 94 x 128 x 2 bytes.
+        self.assertEqual(sizing._fixed(Fraction(367404 * 94 * 128 * 2, sizing.GIB_BYTES), 2), "8.23")
+        inputs = dict([f for f in report.scenario("minimum").figures if f.key == "engine_pool_tokens"][0].inputs)
+        self.assertEqual(inputs["bytes_per_token_gpu"], cell)
+
+    def test_sglang_splits_a_hybrid_swa_model_into_two_pools(self):
+        # Gemma-3-27B on TP 8: 10 full + 52 sliding layers, 2 x 1 KV head x 128 x fp8 = 512 bytes per
+        # layer and token, so F = 5,120 and S = 26,624. set_num_tokens_hybrid_swa: full = int(total x
+        # (F + S) / (F + 0.8 S)), swa = int(0.8 full); a session takes 32,768 full and 1,024 SWA tokens.
+        report = report_for(["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency", "500",
+                             "--effective-context", "32768", "--kv-accounting", "sglang"])
+        values = results(report, "minimum")
+        per_gpu = values["kv_budget_gib"] * sizing.GIB_BYTES / 8
+        total = int(per_gpu) // (5120 + 26624)
+        full = int(Fraction(total * (5120 + 26624)) / (5120 + Fraction(4, 5) * 26624))
+        self.assertEqual((values["engine_pool_tokens"], values["engine_swa_tokens"]), (full, int(full * Fraction(4, 5))))
+        self.assertEqual((full, int(full * Fraction(4, 5))), (3309173, 2647338))
+        self.assertEqual(values["sessions_per_node"], min(3309173 // 32768, 2647338 // 1024))
+        self.assertEqual(values["sessions_per_node"], 100)
+        # A smaller ratio moves memory to the full pool: at 1/32, both pools hold about as many sessions.
+        balanced = results(report_for(["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency", "500",
+                                       "--effective-context", "32768", "--kv-accounting", "sglang",
+                                       "--swa-full-tokens-ratio", "0.03125"]), "minimum")
+        self.assertEqual(balanced["sessions_per_node"], 448)
+        self.assertIn("swa_pools_unbalanced", codes(report))
+        alert = [a for a in report.alerts if a.code == "swa_pools_unbalanced"][0]
+        self.assertIn("the full pool holds 100 sessions per instance and the SWA pool 2585: the ratio 0.03125",
+                      sizing.say(alert.message, "en"))
+
+    def test_sglang_pages_align_the_pool_and_the_requests(self):
+        base = ["--model", "Llama-3.1-8B", "--server", "dgxh100", "--tensor-parallel", "1", "--concurrency", "10",
+                "--effective-context", "1000", "--kv-accounting", "sglang", "--kv-cache-memory-bytes",
+                str(65536 * 100000 + 65535)]
+        # Llama-3.1-8B in fp8: 2 x 8 x 128 x 32 layers = 65,536 bytes per token; 100,000 tokens fit.
+        one = results(report_for(base), "minimum")
+        self.assertEqual((one["engine_pool_tokens"], one["sessions_per_node"]), (100000, 8 * (100000 // 1000)))
+        paged = results(report_for(base + ["--page-size", "64"]), "minimum")
+        # Pages of 64: 99,968 tokens; a request of 1,000 tokens takes 16 pages (1,024 tokens).
+        self.assertEqual((paged["engine_pool_tokens"], paged["sessions_per_node"]), (99968, 8 * (99968 // 1024)))
+
+    def test_trtllm_rounds_its_pool_up_to_whole_blocks(self):
+        # calculate_max_num_blocks: blocks = ceil(max_tokens / tokens_per_block), which the maintainers
+        # confirm in NVIDIA/TensorRT-LLM issue #224 ("rounded up to the next multiple of block size").
+        args = ["--model", "Llama-3.1-8B", "--server", "dgxh100", "--tensor-parallel", "1", "--concurrency", "10",
+                "--effective-context", "8192", "--kv-accounting", "trtllm", "--kv-cache-memory-bytes",
+                str(65536 * 32 * 1000 + 1)]
+        values = results(report_for(args), "minimum")
+        self.assertEqual(values["engine_pool_tokens"], 1001 * 32)
+        self.assertEqual(values["sessions_per_node"], 8 * (1001 // 256))
+
+    def test_trtllm_blocks_per_request_match_a_published_log(self):
+        # triton-inference-server/tutorials PR #150: "Max KV cache blocks per sequence: 65 [window
+        # size=2051], tokens per block=32"; cdiv(2051, 32) = 65 blocks of 32 tokens.
+        report = report_for(["--model", "Llama-3.1-8B", "--server", "dgxh100", "--concurrency", "10",
+                             "--effective-context", "2051", "--kv-accounting", "trtllm"])
+        self.assertEqual(report.kv.pool.request_full_tokens, 65 * 32)
+
+    def test_trtllm_keeps_the_whole_context_in_sliding_layers(self):
+        args = ["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency", "500", "--effective-context",
+                "32768", "--kv-accounting"]
+        trtllm, spec = report_for(args + ["trtllm"]), report_for(args + ["spec"])
+        # Every one of the 62 layers keeps 32,768 tokens (no max_attention_window); the guide's formula
+        # charges the 52 sliding ones their 1,024-token window.
+        per_layer_token = 2 * 16 * 128
+        self.assertEqual(trtllm.kv.bytes, 62 * 32768 * per_layer_token)
+        self.assertEqual(spec.kv.bytes, (10 * 32768 + 52 * 1024) * per_layer_token)
+        self.assertIn("TensorRT-LLM", sizing.say(trtllm.kv.figures[0].label, "en"))
+
+    def test_state_layers_are_refused_on_the_token_pool_engines(self):
+        path = self.hf_config("Qwen3-Next-80B-A3B-Thinking.json")
+        for basis, engine in (("sglang", "SGLang"), ("trtllm", "TensorRT-LLM")):
+            with self.subTest(basis=basis):
+                status, out, err = run_cli(["--model-config", path, "--server", "dgx200", "--concurrency", "10",
+                                            "--effective-context", "8192", "--kv-accounting", basis])
+                self.assertEqual((status, out), (2, ""))
+                self.assertRegex(err, r"^sizing: error: --kv-accounting: .*%s.*Qwen3-Next" % engine)
+                self.assertEqual(err.count("\n"), 1)
+
+    def test_the_other_basis_line_names_the_engine(self):
+        _, out, _ = run_cli(["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency", "500",
+                             "--effective-context", "32768", "--kv-accounting", "trtllm", "--summary-only",
+                             "--lang", "en"])
+        self.assertIn("RECOMMENDED 3 by the guide's formula (spec), 9 by TensorRT-LLM;", out)
 
 
 class VllmReleases(TempDirTest):
@@ -2895,7 +2998,7 @@ HF_CONFIGS = {
 # The quick start's whole reports, as reviewed (text without the JSON that follows it).
 GOLDEN_REPORTS = {
     'text|pt-BR': '''════════════════════════════════════════════════════════════════════════
-RELATÓRIO DE DIMENSIONAMENTO DE INFERÊNCIA LLM (sizing 2.2.0)
+RELATÓRIO DE DIMENSIONAMENTO DE INFERÊNCIA LLM (sizing 2.3.0)
 ════════════════════════════════════════════════════════════════════════
 
 RESUMO
@@ -3579,7 +3682,7 @@ RESUMO
 ''',
     'markdown|pt-BR': '''# Relatório de Dimensionamento de Inferência LLM
 
-Gerado por `sizing 2.2.0` (schema 2.2). Modelo `opt-oss-120b`, servidor `dgx300`, storage `profile_default`, 1000 sessões simultâneas, contexto de 131072 tokens.
+Gerado por `sizing 2.3.0` (schema 2.3). Modelo `opt-oss-120b`, servidor `dgx300`, storage `profile_default`, 1000 sessões simultâneas, contexto de 131072 tokens.
 
 ## Resumo
 
@@ -4033,7 +4136,7 @@ IDEAL             5             584                 2.25  memória
 ⚠️ [warning] accounting_gap: As bases de contabilidade divergem mais de 10% (cenário RECOMENDADO): 629 sessões por nó pela fórmula do guia (spec) e 559 pelo KV cache manager do vLLM. Base usada: spec.
 ''',
     'text|en': '''════════════════════════════════════════════════════════════════════════
-LLM INFERENCE SIZING REPORT (sizing 2.2.0)
+LLM INFERENCE SIZING REPORT (sizing 2.3.0)
 ════════════════════════════════════════════════════════════════════════
 
 SUMMARY
@@ -4717,7 +4820,7 @@ SUMMARY
 ''',
     'markdown|en': '''# LLM Inference Sizing Report
 
-Generated by `sizing 2.2.0` (schema 2.2). Model `opt-oss-120b`, server `dgx300`, storage `profile_default`, 1000 concurrent sessions, context of 131072 tokens.
+Generated by `sizing 2.3.0` (schema 2.3). Model `opt-oss-120b`, server `dgx300`, storage `profile_default`, 1000 concurrent sessions, context of 131072 tokens.
 
 ## Summary
 
