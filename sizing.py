@@ -104,6 +104,7 @@ class Bound:
     ENGINE_NO_MEMORY = "engine_no_memory"
     VLLM_WOULD_NOT_START = "vllm_would_not_start"     # one scenario's pool cannot start vLLM
     PREFILL = "prefill"                               # the traffic's prefill needs more nodes than memory
+    DECODE = "decode"                                 # the traffic's output tokens need more nodes still
 
 
 class Status:
@@ -2284,7 +2285,7 @@ class ScenarioResult:
     parameters: ScenarioParameters
     figures: tuple
     capacity: Capacity
-    prefill_binds: bool = False     # the traffic's prefill, not memory, sets the node count
+    demand_bound: object = None     # Bound.PREFILL or DECODE when the traffic, not memory, sets the nodes
 
     def value(self, key):
         return find(self.figures, key)
@@ -2292,7 +2293,7 @@ class ScenarioResult:
     @property
     def limit(self):
         """What sets this scenario's node count (the summary's and JSON's `limit`)."""
-        return Bound.PREFILL if self.prefill_binds else self.capacity.limit
+        return self.demand_bound or self.capacity.limit
 
     @property
     def nodes_final(self):
@@ -2700,40 +2701,56 @@ def prefill_demand_figure(options, ttft_s, layout):
                    "instances_per_node": layout.instances_per_node}, T("expl.prefill_demand"))
 
 
-def with_prefill_bound(nodes, params, demand, layout):
-    """The node figures with the prefill bound: enough whole units for the prefill demand (plus
-    the scenario's headroom) when that is more than memory needs. Returns (figures, binds)."""
-    per_node = Fraction(layout.instances_per_node, layout.nodes_per_instance)
-    unit = layout.nodes_per_instance
+# The traffic's demands a node count must also meet: each kind's demand figure, and the words of
+# one node's capacity for it (instances prefilling one prompt at a time; output tokens per second).
+DEMAND_FIGURES = {Bound.PREFILL: ("prefill_demand_instance_s_per_s", "instances_per_node", "nodes_with_headroom_memory"),
+                  Bound.DECODE: ("decode_demand_tokens_per_s", "tokens_per_s_per_node", "nodes_with_headroom_before")}
 
-    def prefill_nodes(headroom):
+
+def with_demand_bound(nodes, params, kind, demand, per_node, layout):
+    """The node figures with a traffic bound (Bound.PREFILL or Bound.DECODE): enough whole units for
+    the demand (plus the scenario's headroom) when that is more than the count so far needs.
+    `per_node` is what one node supplies of it. Returns (figures, binds)."""
+    unit = layout.nodes_per_instance
+    demand_key, per_node_key, before_key = DEMAND_FIGURES[kind]
+
+    def demand_nodes(headroom):
         return int(cdiv(demand * (1 + headroom) / per_node, unit)) * unit
 
-    plain, with_headroom = prefill_nodes(0), prefill_nodes(params.peak_headroom_ratio)
-    memory_headroom = find(nodes, "nodes_with_headroom")
-    prefill = figure("nodes_prefill", plain, Unit.NODES,
-                     T("formula.nodes_prefill", demand=demand, per_node=per_node, nodes=plain),
-                     {"prefill_demand_instance_s_per_s": demand, "instances_per_node": per_node},
-                     T("expl.nodes_prefill"))
-    if with_headroom <= memory_headroom:
-        return nodes + (prefill,), False
+    plain, with_headroom = demand_nodes(0), demand_nodes(params.peak_headroom_ratio)
+    so_far = find(nodes, "nodes_with_headroom")
+    bound = figure("nodes_" + kind, plain, Unit.NODES,
+                   T("formula.nodes_" + kind, demand=demand, per_node=per_node, nodes=plain),
+                   {demand_key: demand, per_node_key: per_node}, T("expl.nodes_" + kind))
+    if with_headroom <= so_far:
+        return nodes + (bound,), False
     ha_units = params.ha_extra_nodes * unit
     updated = []
     for item in nodes:
         if item.key == "nodes_with_headroom":
             item = figure("nodes_with_headroom", with_headroom, Unit.NODES,
-                          T("formula.nodes_headroom_prefill", memory=memory_headroom, demand=demand,
+                          T("formula.nodes_headroom_" + kind, memory=so_far, demand=demand,
                             headroom=params.peak_headroom_ratio, per_node=per_node, nodes=with_headroom),
-                          {"nodes_with_headroom_memory": memory_headroom, "prefill_demand_instance_s_per_s": demand,
-                           "peak_headroom_ratio": params.peak_headroom_ratio, "instances_per_node": per_node},
-                          T("expl.nodes_headroom_prefill", headroom=params.peak_headroom_ratio))
+                          {before_key: so_far, demand_key: demand,
+                           "peak_headroom_ratio": params.peak_headroom_ratio, per_node_key: per_node},
+                          T("expl.nodes_headroom_" + kind, headroom=params.peak_headroom_ratio))
         elif item.key == "nodes_final":
             item = _replace(item, value=with_headroom + ha_units,
                             formula=T("formula.nodes_final", nodes_headroom=with_headroom, ha=ha_units,
                                       nodes=with_headroom + ha_units),
                             inputs=(("nodes_with_headroom", with_headroom), ("ha_extra_nodes", ha_units)))
         updated.append(item)
-    return tuple(updated) + (prefill,), True
+    return tuple(updated) + (bound,), True
+
+
+def decode_demand_figure(options):
+    """Output tokens per second the traffic needs: requests/s x output tokens per request."""
+    demand = options.requests_per_second * options.output_tokens
+    return figure("decode_demand_tokens_per_s", demand, Unit.TOKENS_PER_S,
+                  T("formula.decode_demand", rate=options.requests_per_second, tokens=options.output_tokens,
+                    demand=demand),
+                  {"requests_per_second": options.requests_per_second, "output_tokens": options.output_tokens},
+                  T("expl.decode_demand"))
 
 
 def _spanning_nodes_figures(params, concurrency, sessions, layout, ha_label):
@@ -2982,8 +2999,18 @@ def storage_figures(model, storage, layout, kv_bytes):
     return tuple(figures)
 
 
+def goodput_figure(key, rate, tpot_ms, slo_ms, inputs):
+    """Output tokens per second that meet the TPOT target: every session decodes at the same TPOT in
+    this model, so a node's tokens either all meet the target or none does."""
+    meets = tpot_ms <= slo_ms
+    return figure(key, rate if meets else Fraction(0), Unit.TOKENS_PER_S,
+                  T("formula.goodput_meets" if meets else "formula.goodput_misses", rate=rate, tpot=tpot_ms,
+                    slo=slo_ms),
+                  dict(inputs, tpot_slo_ms=slo_ms), T("expl." + key))
+
+
 def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity, concurrency,
-                        nodes_final, ttft_s):
+                        nodes_final, ttft_s, tpot_slo_ms=None):
     """Decode roofline at full and actual load, and failover, for one scenario.
 
     With pipeline parallelism a token still passes every stage in turn, so a step reads
@@ -3024,6 +3051,10 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
               rate=instances * batch / seconds),
             {"instances_per_node": instances, "batch_per_instance": batch, "tpot_s": seconds},
             T("expl.tokens_node"), T("label.tokens_per_s_node_%s" % suffix, batch=batch)))
+    if tpot_slo_ms is not None:
+        figures.append(goodput_figure("goodput_tokens_per_s_node", instances * batch / seconds, seconds * 1000,
+                                      tpot_slo_ms, {"tokens_per_s_node_load": instances * batch / seconds,
+                                                    "tpot_load_ms": seconds * 1000}))
     # A failure takes one unit down: a node, or a whole instance that spans nodes.
     failed = load_per_instance * max(instances, 1)
     receivers = scenario.ha_extra_nodes * layout.nodes_per_instance or nodes_final - layout.nodes_per_instance
@@ -3047,11 +3078,12 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
         {"failed_node_sessions": failed, "receiving_nodes": receivers, "ttft_full_context_s": ttft_s},
         T("expl.failover_recompute")))
     figures.extend(tpot_after_failure(scenario, roofline, kv_bytes, layout, capacity.memory_per_instance,
-                                      concurrency, nodes_final))
+                                      concurrency, nodes_final, tpot_slo_ms))
     return tuple(figures)
 
 
-def tpot_after_failure(scenario, roofline, kv_bytes, layout, per_instance, concurrency, nodes_final):
+def tpot_after_failure(scenario, roofline, kv_bytes, layout, per_instance, concurrency, nodes_final,
+                       tpot_slo_ms=None):
     """The TPOT with the scenario's reserve lost (RECOMENDADO: one failure unit down, IDEAL: two):
     the concurrency spread over the instances left, at most what memory admits per instance (an
     engine knows no latency target: it batches what fits)."""
@@ -3062,12 +3094,17 @@ def tpot_after_failure(scenario, roofline, kv_bytes, layout, per_instance, concu
         return ()
     batch = min(per_instance, int(cdiv(concurrency, left)))
     seconds = roofline.tpot_seconds(batch, kv_bytes)
-    return (figure("tpot_after_failure_ms", seconds * 1000, Unit.MS,
-                   T("formula.tpot_after_failure", concurrency=concurrency, instances=left, batch=batch,
-                     ms=seconds * 1000),
-                   {"failure_units_down": down, "instances_left": left, "batch_per_instance": batch,
-                    "sessions_per_instance_memory": per_instance},
-                   T("expl.tpot_after_failure", down=down)),)
+    figures = (figure("tpot_after_failure_ms", seconds * 1000, Unit.MS,
+                      T("formula.tpot_after_failure", concurrency=concurrency, instances=left, batch=batch,
+                        ms=seconds * 1000),
+                      {"failure_units_down": down, "instances_left": left, "batch_per_instance": batch,
+                       "sessions_per_instance_memory": per_instance},
+                      T("expl.tpot_after_failure", down=down)),)
+    if tpot_slo_ms is not None:
+        rate = Fraction(layout.instances_per_node, layout.nodes_per_instance) * batch / seconds
+        figures += (goodput_figure("goodput_after_failure_tokens_per_s_node", rate, seconds * 1000, tpot_slo_ms,
+                                   {"batch_per_instance": batch, "tpot_after_failure_ms": seconds * 1000}),)
+    return figures
 
 
 def scenario_result(scenario, options, context, latency, storage):
@@ -3077,15 +3114,25 @@ def scenario_result(scenario, options, context, latency, storage):
     sessions, capacity = sessions_figures(options, budget.value, context.kv_by_basis, context.stage_kv,
                                           options.kv_accounting, context.layout, latency, context.blocker)
     nodes = nodes_figures(scenario, params, options.concurrency, capacity, context.layout)
-    prefill_binds = False
+    layout, kv_bytes = context.layout, context.kv_by_basis[options.kv_accounting].bytes
+    demand_bound = None
     if context.prefill_demand is not None and capacity.feasible:
-        nodes, prefill_binds = with_prefill_bound(nodes, params, context.prefill_demand, context.layout)
+        nodes, binds = with_demand_bound(nodes, params, Bound.PREFILL, context.prefill_demand,
+                                         Fraction(layout.instances_per_node, layout.nodes_per_instance), layout)
+        demand_bound = Bound.PREFILL if binds else demand_bound
+    if context.decode_demand is not None and latency.roofline is not None and capacity.feasible:
+        # What a node delivers at the batch its instances run (the TPOT target's, when given).
+        batch = capacity.per_instance
+        node_rate = (Fraction(layout.instances_per_node, layout.nodes_per_instance) * batch
+                     / latency.roofline.tpot_seconds(batch, kv_bytes))
+        nodes, binds = with_demand_bound(nodes, params, Bound.DECODE, context.decode_demand, node_rate, layout)
+        demand_bound = Bound.DECODE if binds else demand_bound
     figures = (budget,) + tuple(sessions) + nodes
     if latency.roofline is not None and capacity.feasible:
         figures += performance_figures(scenario, latency.roofline, storage, context.kv_by_basis[options.kv_accounting].bytes,
                                        context.layout, capacity, options.concurrency,
-                                       find(nodes, "nodes_final"), latency.ttft_full_context_s)
-    return ScenarioResult(scenario, params, figures, capacity, prefill_binds)
+                                       find(nodes, "nodes_final"), latency.ttft_full_context_s, options.tpot_slo_ms)
+    return ScenarioResult(scenario, params, figures, capacity, demand_bound)
 
 
 @dataclass(frozen=True)
@@ -3099,6 +3146,7 @@ class SizingContext:
     blocker: object             # a BLOCKERS code when no scenario can run
     engine_gib: object = None   # the engine's KV memory per node, when given
     prefill_demand: object = None   # instance-seconds of prefill per second, from the traffic
+    decode_demand: object = None    # output tokens per second, from the traffic
 
 
 # What makes every scenario infeasible, in the order they are checked.
@@ -3369,6 +3417,11 @@ def build_report(options, model, server, storage):
             demand = prefill_demand_figure(options, ttft_s, layout)
             prefill_demand = demand.value
             common.append(demand)
+    decode_demand = None
+    if options.requests_per_second is not None and options.output_tokens is not None:
+        decode = decode_demand_figure(options)
+        decode_demand = decode.value
+        common.append(decode)
     common.extend(storage_figures(model, storage, layout, kv_by_basis[options.kv_accounting].bytes))
     if options.calibration is not None:
         engine, *checks = calibration_figures(model, options, kv_tp, block_size, in_flight, release, layout, server)
@@ -3380,7 +3433,7 @@ def build_report(options, model, server, storage):
     engine_gib = None if engine is None else (engine.value or Fraction(0))
     blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
     context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
-                            prefill_demand)
+                            prefill_demand, decode_demand)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms,
                       None if roofline is None else ttft.value)
     if options.concurrency is None:
@@ -3730,8 +3783,16 @@ def _calibration_gap(report):
 @alert_rule("prefill_bound", Level.INFO)
 def _prefill_bound(report):
     result = report.scenario(RECOMMENDED)
-    if result.prefill_binds:
+    if result.demand_bound == Bound.PREFILL:
         yield T("alert.prefill_bound", demand=find(report.common, "prefill_demand_instance_s_per_s"),
+                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
+
+
+@alert_rule("decode_bound", Level.INFO)
+def _decode_bound(report):
+    result = report.scenario(RECOMMENDED)
+    if result.demand_bound == Bound.DECODE:
+        yield T("alert.decode_bound", demand=find(report.common, "decode_demand_tokens_per_s"),
                 nodes=result.nodes_final, memory=result.value("nodes_capacity"))
 
 
@@ -4301,6 +4362,21 @@ MESSAGES = {
                                        "= {nodes}",
                                        "max(by memory, ceil(prefill demand × (1 + headroom) / instances per node)) = "
                                        "max({memory}, ceil({demand:f2} × (1 + {headroom:p}) / {per_node:p})) = {nodes}"),
+    "formula.goodput_meets": ("TPOT {tpot:f2} ms <= meta {slo:p} ms: todos os {rate:f1} tokens/s do nó contam",
+                              "TPOT {tpot:f2} ms <= target {slo:p} ms: all {rate:f1} tokens/s of the node count"),
+    "formula.goodput_misses": ("TPOT {tpot:f2} ms > meta {slo:p} ms: nenhum dos {rate:f1} tokens/s do nó conta = 0",
+                               "TPOT {tpot:f2} ms > target {slo:p} ms: none of the node's {rate:f1} tokens/s counts "
+                               "= 0"),
+    "formula.decode_demand": ("requests_per_second × output_tokens = {rate:p} × {tokens} = {demand:f1} tokens/s",
+                              "requests_per_second × output_tokens = {rate:p} × {tokens} = {demand:f1} tokens/s"),
+    "formula.nodes_decode": ("ceil(demanda de decode / tokens/s por nó) = ceil({demand:f1} / {per_node:f1}) = {nodes}",
+                             "ceil(decode demand / tokens/s per node) = ceil({demand:f1} / {per_node:f1}) = {nodes}"),
+    "formula.nodes_headroom_decode": ("max(contagem anterior, ceil(demanda de decode × (1 + headroom) / tokens/s por "
+                                      "nó)) = max({memory}, ceil({demand:f1} × (1 + {headroom:p}) / {per_node:f1})) "
+                                      "= {nodes}",
+                                      "max(count so far, ceil(decode demand × (1 + headroom) / tokens/s per node)) = "
+                                      "max({memory}, ceil({demand:f1} × (1 + {headroom:p}) / {per_node:f1})) = "
+                                      "{nodes}"),
     "formula.nodes_capacity": ("ceil(concurrency / sessions_per_node) = ceil({concurrency} / {sessions}) = {nodes}",
                                "ceil(concurrency / sessions_per_node) = ceil({concurrency} / {sessions}) = {nodes}"),
     "formula.nodes_headroom": ("ceil(concurrency × (1 + peak_headroom_ratio) / sessions_per_node) = "
@@ -4583,6 +4659,26 @@ MESSAGES = {
                                     "de folga segue a demanda de prefill.",
                                     "The traffic's prefill needs more nodes than memory: the count with {headroom:pct} "
                                     "headroom follows the prefill demand."),
+    "expl.goodput_tokens_per_s_node": ("Goodput: os tokens de saída por segundo do nó, na carga do cenário, que "
+                                       "cumprem a meta de TPOT. No modelo, todas as sessões de um lote decodificam no "
+                                       "mesmo TPOT: ou todos os tokens cumprem a meta, ou nenhum.",
+                                       "Goodput: the node's output tokens per second, at the scenario's load, that "
+                                       "meet the TPOT target. In the model every session of a batch decodes at the "
+                                       "same TPOT: either all tokens meet the target or none does."),
+    "expl.goodput_after_failure_tokens_per_s_node": ("Goodput de cada nó que resta durante a falha (a reserva do "
+                                                     "cenário fora), com as sessões espalhadas por eles.",
+                                                     "Goodput of each node left during the failure (the scenario's "
+                                                     "reserve down), with the sessions spread over them."),
+    "expl.decode_demand": ("Tokens de saída por segundo que o tráfego pede, em média.",
+                           "Output tokens per second the traffic asks for, on average."),
+    "expl.nodes_decode": ("Nós para a demanda de decode, cada um entregando os tokens/s do lote que as suas "
+                          "instâncias rodam (o da meta de TPOT, quando há), sem folga nem reserva.",
+                          "Nodes for the decode demand, each delivering the tokens/s of the batch its instances run "
+                          "(the TPOT target's, when given), with no headroom or reserve."),
+    "expl.nodes_headroom_decode": ("Os tokens de saída do tráfego pedem mais nós que a contagem até aqui: a "
+                                   "contagem com {headroom:pct} de folga segue a demanda de decode.",
+                                   "The traffic's output tokens need more nodes than the count so far: the count "
+                                   "with {headroom:pct} headroom follows the decode demand."),
     "expl.nodes_capacity": ("Nós necessários só para a concorrência nominal, sem folga nem reserva.",
                             "Nodes needed for the nominal concurrency alone, with no headroom nor spare."),
     "expl.nodes_headroom": ("Nós para a concorrência acrescida de {headroom:pct} de folga para picos.",
@@ -4677,6 +4773,12 @@ MESSAGES = {
     "label.vllm_gpu_blocks": ("Blocos de KV por GPU (vLLM)", "KV blocks per GPU (vLLM)"),
     "label.vllm_max_concurrency": ("Concorrência máxima (vLLM)", "Maximum concurrency (vLLM)"),
     "label.runtime_overhead_gib": ("Overhead de runtime (auto)", "Runtime overhead (auto)"),
+    "label.goodput_tokens_per_s_node": ("Goodput por nó (tokens/s dentro da meta de TPOT)",
+                                        "Goodput per node (tokens/s within the TPOT target)"),
+    "label.goodput_after_failure_tokens_per_s_node": ("Goodput por nó durante a falha",
+                                                      "Goodput per node during the failure"),
+    "label.nodes_decode": ("Nós pelo decode", "Nodes for decode"),
+    "label.decode_demand_tokens_per_s": ("Demanda de decode", "Decode demand"),
     "label.nodes_prefill": ("Nós pelo prefill", "Nodes for prefill"),
     "label.prefill_demand_instance_s_per_s": ("Demanda de prefill", "Prefill demand"),
     "label.nodes_capacity": ("Nós por capacidade", "Nodes for capacity"),
@@ -4716,6 +4818,7 @@ MESSAGES = {
                                       "the weights do not fit an instance's GPUs"),
     "limit.overhead_exceeds_hbm": ("o overhead de runtime não deixa memória para o KV",
                                    "the runtime overhead leaves no memory for KV"),
+    "limit.decode": ("demanda de decode", "decode demand"),
     "limit.prefill": ("demanda de prefill", "prefill demand"),
     "limit.vllm_would_not_start": ("o vLLM não inicia com este pool", "vLLM would not start with this pool"),
     "limit.engine_no_memory": ("o motor não tem memória para o KV", "the engine has no memory for KV"),
@@ -4888,6 +4991,12 @@ MESSAGES = {
                               "confira se modelo (e drafter), TP, dtype do KV e bloco são os do deployment.",
                               "{check}: the log and this model's rules differ by {gap:f2}% (more than {tolerance}%): "
                               "check that the model (and drafter), TP, KV dtype and block are the deployment's."),
+    "alert.decode_bound": ("A demanda de decode do tráfego ({demand:f1} tokens/s) pede mais nós que a memória e o "
+                           "prefill: o RECOMENDADO tem {nodes} nós, contra {memory} pelas sessões por nó (antes de folga e "
+                           "HA).",
+                           "The traffic's decode demand ({demand:f1} tokens/s) needs more nodes than memory and "
+                           "prefill: RECOMMENDED has {nodes} nodes, against {memory} by sessions per node (before "
+                           "headroom and HA)."),
     "alert.prefill_bound": ("A demanda de prefill do tráfego ({demand:f2} instância·s/s) pede mais nós que a memória: "
                             "o RECOMENDADO tem {nodes} nós, contra {memory} só pela memória (antes de folga e HA).",
                             "The traffic's prefill demand ({demand:f2} instance·s/s) needs more nodes than memory: "

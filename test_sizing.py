@@ -2474,6 +2474,63 @@ class TrafficPrefill(unittest.TestCase):
         self.assertIsNone(results(report_for(QUICK_START), "minimum").get("nodes_prefill"))
 
 
+class TrafficDecode(unittest.TestCase):
+    """Output tokens turn into decode demand: requests/s x output tokens, against a node's tokens/s."""
+
+    # 20 requests/s held 60 s each is 1,200 sessions, but 3,000 output tokens at a 30 ms TPOT take 90 s:
+    # the sessions' own count understates what the traffic asks of decode.
+    EXAMPLE = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--requests-per-second", "20",
+               "--mean-session-seconds", "60", "--effective-context", "8192", "--runtime-overhead-gib", "160",
+               "--input-tokens", "1000", "--output-tokens", "3000", "--tpot-slo-ms", "30"]
+
+    def test_decode_demand_binds_when_the_sessions_understate_it(self):
+        report = report_for(self.EXAMPLE)
+        minimum = results(report, "minimum")
+        self.assertEqual(minimum["decode_demand_tokens_per_s"], 20 * 3000)
+        # A node runs one TP-8 instance at the 421 sessions the 30 ms target allows.
+        self.assertEqual(minimum["sessions_per_node"], 421)
+        per_node = F(421) / (minimum["tpot_full_ms"] / 1000)
+        self.assertEqual(sizing._fixed(per_node, 1), "14055.5")
+        expected = tuple(int(sizing.cdiv(60000 * (1 + F(headroom)) / per_node, 1)) + ha
+                         for headroom, ha in (("0", 0), ("0.2", 1), ("0.3", 2)))
+        self.assertEqual(nodes(report), expected)
+        self.assertEqual(expected, (5, 7, 8))
+        # Memory and the TPOT target alone: ceil(1200 / 421) = 3 nodes before headroom.
+        self.assertEqual(minimum["nodes_capacity"], 3)
+        self.assertEqual([r.limit for r in report.scenarios], ["decode"] * 3)
+        self.assertIn("decode_bound", codes(report))
+        figure = [f for f in report.scenario("minimum").figures if f.key == "nodes_decode"][0]
+        self.assertIn("ceil(60000.0 / 14055.5) = 5", formula(figure, "en"))
+        self.assertEqual(json.loads(run_cli(self.EXAMPLE + ["--json-only"])[1])["scenarios"]["ideal"]["limit"],
+                         "decode")
+
+    def test_no_output_tokens_no_decode_bound(self):
+        without = [a for a in self.EXAMPLE]
+        index = without.index("--output-tokens")
+        del without[index:index + 2]
+        report = report_for(without)
+        self.assertIsNone(results(report, "minimum").get("decode_demand_tokens_per_s"))
+        self.assertNotIn("decode_bound", codes(report))
+        self.assertEqual(nodes(report_for(QUICK_START)), (2, 3, 5))
+
+    def test_goodput_counts_the_tokens_within_the_target(self):
+        report = report_for(self.EXAMPLE)
+        for key in ("minimum", "recommended", "ideal"):
+            with self.subTest(scenario=key):
+                values = results(report, key)
+                self.assertLessEqual(values["tpot_load_ms"], 30)
+                self.assertEqual(values["goodput_tokens_per_s_node"], values["tokens_per_s_node_load"])
+        # With the reserve down the engine batches what memory holds; the goodput is then the survivors'.
+        self.assertIsNone(results(report, "minimum").get("goodput_after_failure_tokens_per_s_node"))
+        self.assertGreater(results(report, "recommended")["goodput_after_failure_tokens_per_s_node"], 0)
+        # Past the target, no token counts.
+        missed = sizing.goodput_figure("goodput_tokens_per_s_node", F(1000), F(31), F(30), {})
+        self.assertEqual(missed.value, 0)
+        self.assertEqual(formula(missed, "en"), "TPOT 31.00 ms > target 30 ms: none of the node's 1000.0 tokens/s "
+                                                "counts = 0")
+        self.assertIsNone(results(report_for(QUICK_START), "minimum").get("goodput_tokens_per_s_node"))
+
+
 class OperatingPoint(TempDirTest):
     """--input-tokens/--output-tokens: a session lasts TTFT + output x TPOT at the batch it runs in."""
 
