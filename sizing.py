@@ -173,6 +173,10 @@ DEFAULTS = {
     "page_size": 1,
     "swa_full_tokens_ratio": Fraction(8, 10),
     "tokens_per_block": 32,
+    # Disaggregated serving: one request's KV crosses from a prefill node to a decode node once. 50 GB/s
+    # is one 400 Gb/s NIC (ConnectX-7, as on DGX H100/H200/B200); a transfer striped over every GPU's
+    # NIC of the node reaches up to 8x that.
+    "kv_transfer_gb_s": Fraction(50),
     "max_num_batched_tokens": 8192,
     "max_num_seqs": 1024,
     # Roofline: memory-bound decode kernels reach about 80% of peak HBM
@@ -623,6 +627,8 @@ class Options:
     page_size: int = DEFAULTS["page_size"]                  # SGLang: tokens per page
     swa_full_tokens_ratio: Fraction = DEFAULTS["swa_full_tokens_ratio"]    # SGLang: SWA / full pool tokens
     tokens_per_block: int = DEFAULTS["tokens_per_block"]    # TensorRT-LLM: tokens per block
+    disaggregated: bool = False             # prefill and decode in separate pools
+    kv_transfer_gb_s: Fraction = DEFAULTS["kv_transfer_gb_s"]  # KV from a prefill node to a decode node, GB/s
 
 
 # ---------------------------------------------------------------------------
@@ -3114,25 +3120,94 @@ def scenario_result(scenario, options, context, latency, storage):
     sessions, capacity = sessions_figures(options, budget.value, context.kv_by_basis, context.stage_kv,
                                           options.kv_accounting, context.layout, latency, context.blocker)
     nodes = nodes_figures(scenario, params, options.concurrency, capacity, context.layout)
-    layout, kv_bytes = context.layout, context.kv_by_basis[options.kv_accounting].bytes
-    demand_bound = None
-    if context.prefill_demand is not None and capacity.feasible:
+    kv_bytes = context.kv_by_basis[options.kv_accounting].bytes
+    decode_nodes = None
+    if options.disaggregated and capacity.feasible:
+        # The decode pool holds the sessions (memory, TPOT, output tokens); the prefill pool runs the
+        # prompts; the aggregated answer to the same traffic is shown beside them.
+        aggregated, _ = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, (Bound.PREFILL, Bound.DECODE))
+        nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, (Bound.DECODE,))
+        decode_nodes = find(nodes, "nodes_final")
+        nodes = disaggregated_figures(nodes, params, context.prefill_demand, context.layout,
+                                      find(aggregated, "nodes_final"))
+    else:
+        nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes,
+                                             (Bound.PREFILL, Bound.DECODE))
+    figures = (budget,) + tuple(sessions) + nodes
+    if latency.roofline is not None and capacity.feasible:
+        figures += performance_figures(scenario, latency.roofline, storage, kv_bytes,
+                                       context.layout, capacity, options.concurrency,
+                                       decode_nodes or find(nodes, "nodes_final"), latency.ttft_full_context_s,
+                                       options.tpot_slo_ms)
+    return ScenarioResult(scenario, params, figures, capacity, demand_bound)
+
+
+def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds):
+    """The node figures with the traffic's demands of `kinds` (prefill, decode) applied in turn;
+    returns (figures, the Bound that set the count last, or None)."""
+    layout, demand_bound = context.layout, None
+    if not capacity.feasible:
+        return nodes, None
+    if Bound.PREFILL in kinds and context.prefill_demand is not None:
         nodes, binds = with_demand_bound(nodes, params, Bound.PREFILL, context.prefill_demand,
                                          Fraction(layout.instances_per_node, layout.nodes_per_instance), layout)
         demand_bound = Bound.PREFILL if binds else demand_bound
-    if context.decode_demand is not None and latency.roofline is not None and capacity.feasible:
+    if Bound.DECODE in kinds and context.decode_demand is not None and latency.roofline is not None:
         # What a node delivers at the batch its instances run (the TPOT target's, when given).
         batch = capacity.per_instance
         node_rate = (Fraction(layout.instances_per_node, layout.nodes_per_instance) * batch
                      / latency.roofline.tpot_seconds(batch, kv_bytes))
         nodes, binds = with_demand_bound(nodes, params, Bound.DECODE, context.decode_demand, node_rate, layout)
         demand_bound = Bound.DECODE if binds else demand_bound
-    figures = (budget,) + tuple(sessions) + nodes
-    if latency.roofline is not None and capacity.feasible:
-        figures += performance_figures(scenario, latency.roofline, storage, context.kv_by_basis[options.kv_accounting].bytes,
-                                       context.layout, capacity, options.concurrency,
-                                       find(nodes, "nodes_final"), latency.ttft_full_context_s, options.tpot_slo_ms)
-    return ScenarioResult(scenario, params, figures, capacity, demand_bound)
+    return nodes, demand_bound
+
+
+def disaggregated_figures(decode_nodes, params, prefill_demand, layout, aggregated_final):
+    """Two pools, each with the scenario's headroom and HA reserve: the prefill pool runs the
+    traffic's prompts (its demand in instances, whole failure units), the decode pool is
+    `decode_nodes`; the scenario buys both."""
+    unit = layout.nodes_per_instance
+    per_node = Fraction(layout.instances_per_node, unit)
+    ha_units = params.ha_extra_nodes * unit
+    headroom = params.peak_headroom_ratio
+    prefill_headroom = int(cdiv(prefill_demand * (1 + headroom) / per_node, unit)) * unit
+    prefill_pool = prefill_headroom + ha_units
+    decode_pool = find(decode_nodes, "nodes_final")
+    total = prefill_pool + decode_pool
+    renamed = tuple(_replace(item, key="decode_pool_nodes", label=T("label.decode_pool_nodes"))
+                    if item.key == "nodes_final" else item for item in decode_nodes)
+    return renamed + (
+        figure("prefill_pool_nodes", prefill_pool, Unit.NODES,
+               T("formula.prefill_pool_nodes", demand=prefill_demand, headroom=headroom, per_node=per_node,
+                 nodes=prefill_headroom, ha=ha_units, total=prefill_pool),
+               {"prefill_demand_instance_s_per_s": prefill_demand, "peak_headroom_ratio": headroom,
+                "instances_per_node": per_node, "ha_extra_nodes": ha_units},
+               T("expl.prefill_pool_nodes")),
+        figure("nodes_final", total, Unit.NODES,
+               T("formula.nodes_final_disaggregated", prefill=prefill_pool, decode=decode_pool, nodes=total),
+               {"prefill_pool_nodes": prefill_pool, "decode_pool_nodes": decode_pool},
+               T("expl.nodes_final_disaggregated")),
+        figure("nodes_aggregated", aggregated_final, Unit.NODES,
+               T("formula.nodes_aggregated", nodes=aggregated_final, total=total),
+               {"nodes_final": total}, T("expl.nodes_aggregated")),
+    )
+
+
+def kv_transfer_figures(model, options, prompt_tokens, kv_tp, ttft_s):
+    """Disaggregated serving moves one prompt's KV from the prefill node to the decode node, once:
+    its bytes at --kv-transfer-gb-s, added to the TTFT."""
+    prompt_kv = kv_per_session(model, prompt_tokens, options.kv_precision, kv_tp, Basis.SPEC, options.block_size,
+                               options.max_num_batched_tokens).bytes
+    seconds = Fraction(prompt_kv) / (options.kv_transfer_gb_s * GB_BYTES)
+    return (
+        figure("kv_transfer_s", seconds, Unit.SECONDS,
+               T("formula.kv_transfer", bytes=prompt_kv, rate=options.kv_transfer_gb_s, seconds=seconds),
+               {"prompt_tokens": prompt_tokens, "prompt_kv_bytes": prompt_kv,
+                "kv_transfer_gb_s": options.kv_transfer_gb_s}, T("expl.kv_transfer")),
+        figure("ttft_disaggregated_s", ttft_s + seconds, Unit.SECONDS,
+               T("formula.ttft_disaggregated", ttft_s=ttft_s, transfer=seconds, total=ttft_s + seconds),
+               {"ttft_s": ttft_s, "kv_transfer_s": seconds}, T("expl.ttft_disaggregated")),
+    )
 
 
 @dataclass(frozen=True)
@@ -3417,6 +3492,15 @@ def build_report(options, model, server, storage):
             demand = prefill_demand_figure(options, ttft_s, layout)
             prefill_demand = demand.value
             common.append(demand)
+    if options.disaggregated:
+        if options.requests_per_second is None:
+            raise InputError("err.disaggregated_traffic")
+        if roofline is None:
+            raise InputError("err.disaggregated_roofline", missing=Join(missing))
+        prompt_tokens = min(options.input_tokens or context_tokens, context_tokens)
+        transfer, disaggregated_ttft = kv_transfer_figures(model, options, prompt_tokens, kv_tp, ttft_s)
+        common.extend((transfer, disaggregated_ttft))
+        ttft_s = disaggregated_ttft.value
     decode_demand = None
     if options.requests_per_second is not None and options.output_tokens is not None:
         decode = decode_demand_figure(options)
@@ -3745,7 +3829,7 @@ def _ttft_unreachable(report):
     """A TTFT target below one prompt's prefill cannot be met by any number of nodes: it is a
     compute bound of this server and TP. A larger TP is suggested only when the node has room."""
     target = report.options.ttft_slo_ms
-    ttft_s = find(report.common, "ttft_prompt_s")
+    ttft_s = find(report.common, "ttft_disaggregated_s") or find(report.common, "ttft_prompt_s")
     if ttft_s is None:
         ttft_s = find(report.common, "ttft_full_context_s")
     if target is None or ttft_s is None or ttft_s * 1000 <= target:
@@ -3786,6 +3870,15 @@ def _prefill_bound(report):
     if result.demand_bound == Bound.PREFILL:
         yield T("alert.prefill_bound", demand=find(report.common, "prefill_demand_instance_s_per_s"),
                 nodes=result.nodes_final, memory=result.value("nodes_capacity"))
+
+
+@alert_rule("disaggregated_pools", Level.INFO)
+def _disaggregated_pools(report):
+    result = report.scenario(RECOMMENDED)
+    if result.value("prefill_pool_nodes") is not None:
+        yield T("alert.disaggregated_pools", prefill=result.value("prefill_pool_nodes"),
+                decode=result.value("decode_pool_nodes"), nodes=result.nodes_final,
+                aggregated=result.value("nodes_aggregated"), ttft_s=find(report.common, "ttft_disaggregated_s"))
 
 
 @alert_rule("decode_bound", Level.INFO)
@@ -4065,6 +4158,13 @@ MESSAGES = {
                                 "--requests-per-second",
                                 "--input-tokens and --output-tokens describe the traffic: use them with "
                                 "--requests-per-second"),
+    "err.disaggregated_traffic": ("--disaggregated: os pools de prefill e de decode se dimensionam pelo tráfego; "
+                                  "dê --requests-per-second",
+                                  "--disaggregated: the prefill and decode pools are sized by the traffic; give "
+                                  "--requests-per-second"),
+    "err.disaggregated_roofline": ("--disaggregated: o pool de prefill se dimensiona pelo roofline, e faltam {missing}",
+                                   "--disaggregated: the prefill pool is sized by the roofline, and {missing} is "
+                                   "missing"),
     "err.operating_point_roofline": ("sem --mean-session-seconds, a duração da sessão vem do roofline, e faltam "
                                      "fatos para ele: {missing}",
                                      "without --mean-session-seconds the session's duration comes from the "
@@ -4367,6 +4467,21 @@ MESSAGES = {
     "formula.goodput_misses": ("TPOT {tpot:f2} ms > meta {slo:p} ms: nenhum dos {rate:f1} tokens/s do nó conta = 0",
                                "TPOT {tpot:f2} ms > target {slo:p} ms: none of the node's {rate:f1} tokens/s counts "
                                "= 0"),
+    "formula.prefill_pool_nodes": ("ceil(demanda de prefill × (1 + headroom) / instâncias por nó) + reserva = "
+                                   "ceil({demand:f2} × (1 + {headroom:p}) / {per_node:p}) + {ha} = {nodes} + {ha} = "
+                                   "{total}",
+                                   "ceil(prefill demand × (1 + headroom) / instances per node) + reserve = "
+                                   "ceil({demand:f2} × (1 + {headroom:p}) / {per_node:p}) + {ha} = {nodes} + {ha} = "
+                                   "{total}"),
+    "formula.nodes_final_disaggregated": ("prefill_pool_nodes + decode_pool_nodes = {prefill} + {decode} = {nodes}",
+                                          "prefill_pool_nodes + decode_pool_nodes = {prefill} + {decode} = {nodes}"),
+    "formula.nodes_aggregated": ("o mesmo tráfego em nós que fazem prefill e decode: {nodes} (desagregado: {total})",
+                                 "the same traffic on nodes that run prefill and decode: {nodes} (disaggregated: "
+                                 "{total})"),
+    "formula.kv_transfer": ("KV do prompt / kv_transfer_gb_s = {bytes} bytes / {rate:p} GB/s = {seconds:f3} s",
+                            "prompt KV / kv_transfer_gb_s = {bytes} bytes / {rate:p} GB/s = {seconds:f3} s"),
+    "formula.ttft_disaggregated": ("TTFT + transferência do KV = {ttft_s:f3} + {transfer:f3} = {total:f3} s",
+                                   "TTFT + KV transfer = {ttft_s:f3} + {transfer:f3} = {total:f3} s"),
     "formula.decode_demand": ("requests_per_second × output_tokens = {rate:p} × {tokens} = {demand:f1} tokens/s",
                               "requests_per_second × output_tokens = {rate:p} × {tokens} = {demand:f1} tokens/s"),
     "formula.nodes_decode": ("ceil(demanda de decode / tokens/s por nó) = ceil({demand:f1} / {per_node:f1}) = {nodes}",
@@ -4669,6 +4784,33 @@ MESSAGES = {
                                                      "cenário fora), com as sessões espalhadas por eles.",
                                                      "Goodput of each node left during the failure (the scenario's "
                                                      "reserve down), with the sessions spread over them."),
+    "expl.prefill_pool_nodes": ("Serviço desagregado (como Dynamo, llm-d e SGLang o implantam): o pool de prefill "
+                                "só roda os prompts, um por instância de cada vez, com a folga e a reserva de HA do "
+                                "cenário; filas não são modeladas além da folga.",
+                                "Disaggregated serving (as Dynamo, llm-d and SGLang deploy it): the prefill pool only "
+                                "runs the prompts, one per instance at a time, with the scenario's headroom and HA "
+                                "reserve; queueing is not modeled beyond the headroom."),
+    "expl.nodes_final_disaggregated": ("Nós a comprar no serviço desagregado: os dois pools, cada um com a sua folga e "
+                                       "a sua reserva. O pool de decode guarda as sessões (memória, meta de TPOT, "
+                                       "demanda de decode) e é o que as contas de nós acima descrevem.",
+                                       "Nodes to buy for disaggregated serving: both pools, each with its own headroom "
+                                       "and reserve. The decode pool holds the sessions (memory, TPOT target, decode "
+                                       "demand) and is what the node counts above describe."),
+    "expl.nodes_aggregated": ("Para comparar: os nós finais do mesmo tráfego sem desagregar (memória, prefill e "
+                              "decode nos mesmos nós). É um piso: nós agregados dividem o tempo de GPU entre prefill "
+                              "e decode, e a conta agregada toma o maior dos dois limites, não a soma.",
+                              "For comparison: the final nodes of the same traffic without disaggregation (memory, "
+                              "prefill and decode on the same nodes). It is a floor: aggregated nodes share GPU time "
+                              "between prefill and decode, and the aggregated count takes the larger of the two "
+                              "bounds, not their sum."),
+    "expl.kv_transfer": ("No serviço desagregado, o KV de cada prompt atravessa a rede uma vez, do nó de prefill ao "
+                         "de decode; o padrão de 50 GB/s é uma NIC de 400 Gb/s (--kv-transfer-gb-s).",
+                         "With disaggregated serving each prompt's KV crosses the network once, from the prefill "
+                         "node to the decode node; the 50 GB/s default is one 400 Gb/s NIC (--kv-transfer-gb-s)."),
+    "expl.ttft_disaggregated": ("O TTFT no serviço desagregado: o prefill do prompt mais a transferência do seu KV; "
+                                "é o que a meta de TTFT vê.",
+                                "The TTFT with disaggregated serving: the prompt's prefill plus its KV transfer; it is "
+                                "what the TTFT target sees."),
     "expl.decode_demand": ("Tokens de saída por segundo que o tráfego pede, em média.",
                            "Output tokens per second the traffic asks for, on average."),
     "expl.nodes_decode": ("Nós para a demanda de decode, cada um entregando os tokens/s do lote que as suas "
@@ -4783,6 +4925,11 @@ MESSAGES = {
     "label.prefill_demand_instance_s_per_s": ("Demanda de prefill", "Prefill demand"),
     "label.nodes_capacity": ("Nós por capacidade", "Nodes for capacity"),
     "label.nodes_with_headroom": ("Nós com headroom", "Nodes with headroom"),
+    "label.decode_pool_nodes": ("Nós do pool de decode", "Decode pool nodes"),
+    "label.prefill_pool_nodes": ("Nós do pool de prefill", "Prefill pool nodes"),
+    "label.nodes_aggregated": ("Nós sem desagregar", "Nodes without disaggregation"),
+    "label.kv_transfer_s": ("Transferência do KV de um prompt", "KV transfer of one prompt"),
+    "label.ttft_disaggregated_s": ("TTFT desagregado", "Disaggregated TTFT"),
     "label.nodes_final": ("Nós finais", "Final nodes"),
     "label.concurrency": ("Concorrência pela lei de Little", "Concurrency by Little's law"),
     "label.ttft_full_context_s": ("TTFT de um prompt com o contexto inteiro", "TTFT of a prompt with the whole context"),
@@ -4991,6 +5138,13 @@ MESSAGES = {
                               "confira se modelo (e drafter), TP, dtype do KV e bloco são os do deployment.",
                               "{check}: the log and this model's rules differ by {gap:f2}% (more than {tolerance}%): "
                               "check that the model (and drafter), TP, KV dtype and block are the deployment's."),
+    "alert.disaggregated_pools": ("Serviço desagregado: o RECOMENDADO tem prefill {prefill} + decode {decode} = "
+                                  "{nodes} nós, cada pool com a sua folga e reserva; o mesmo tráfego agregado pede "
+                                  "{aggregated} (um piso). O TTFT, com a transferência do KV, é {ttft_s:f3} s.",
+                                  "Disaggregated serving: RECOMMENDED has prefill {prefill} + decode {decode} = "
+                                  "{nodes} nodes, each pool with its own headroom and reserve; the same traffic "
+                                  "aggregated asks for {aggregated} (a floor). The TTFT, with the KV transfer, is "
+                                  "{ttft_s:f3} s."),
     "alert.decode_bound": ("A demanda de decode do tráfego ({demand:f1} tokens/s) pede mais nós que a memória e o "
                            "prefill: o RECOMENDADO tem {nodes} nós, contra {memory} pelas sessões por nó (antes de folga e "
                            "HA).",
@@ -5043,6 +5197,8 @@ MESSAGES = {
                          "storage `{storage}`, {concurrency}, context of {context} tokens."),
     "report.summary": ("Resumo", "Summary"),
     "summary.line": ("{label}: {nodes} ({details})", "{label}: {nodes} ({details})"),
+    "summary.disaggregated": ("prefill {prefill} + decode {decode}; sem desagregar: {aggregated}",
+                              "prefill {prefill} + decode {decode}; without disaggregation: {aggregated}"),
     "summary.other_basis": ("(pela base {basis}: {scenarios})", "(on the {basis} basis: {scenarios})"),
     "summary.other_basis_scenario": ("{label} {nodes}", "{label} {nodes}"),
     "summary.infeasible": ("{label}: inviável ({reason})", "{label}: infeasible ({reason})"),
@@ -5428,6 +5584,14 @@ MESSAGES = {
                           "de prefill usam prompts desse tamanho",
                           "prompt tokens per request (mean), with --requests-per-second: TTFT and prefill demand "
                           "use prompts of this size"),
+    "help.disaggregated": ("prefill e decode em pools separados (com --requests-per-second): o relatório mostra os "
+                           "dois pools, o total e a resposta agregada",
+                           "prefill and decode in separate pools (with --requests-per-second): the report shows both "
+                           "pools, their total and the aggregated answer"),
+    "help.kv_transfer_gb_s": ("GB/s com que o KV de um prompt vai do nó de prefill ao de decode (padrão: %(default)s, "
+                              "uma NIC de 400 Gb/s)",
+                              "GB/s at which a prompt's KV goes from the prefill node to the decode node (default: "
+                              "%(default)s, one 400 Gb/s NIC)"),
     "help.output_tokens": ("tokens gerados por requisição (média); com --input-tokens e sem --mean-session-seconds, "
                            "a duração da sessão é TTFT + saída × TPOT e o contexto padrão é entrada + saída",
                            "generated tokens per request (mean); with --input-tokens and no --mean-session-seconds, "
@@ -5686,6 +5850,9 @@ def summary_line(result):
                else T("summary.no_headroom")]
     if scenario.budget_cap is not None:
         details.append(T("summary.budget", ratio=params.kv_budget_ratio))
+    if result.value("prefill_pool_nodes") is not None:
+        details.append(T("summary.disaggregated", prefill=result.value("prefill_pool_nodes"),
+                         decode=result.value("decode_pool_nodes"), aggregated=result.value("nodes_aggregated")))
     line = T("summary.line", label=scenario_label(result), nodes=T("count.nodes", n=result.nodes_final),
              details=Join(tuple(details)))
     return Join((line, T("summary.use_in_production")), "") if scenario.recommended else line
@@ -6160,6 +6327,7 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "data_parallel_attention": options.data_parallel_attention,
         "weight_precision": options.weight_precision, "block_size": options.block_size,
         "max_num_batched_tokens": options.max_num_batched_tokens, "max_num_seqs": options.max_num_seqs,
+        "disaggregated": options.disaggregated, "kv_transfer_gb_s": options.kv_transfer_gb_s,
         "page_size": options.page_size, "swa_full_tokens_ratio": options.swa_full_tokens_ratio,
         "tokens_per_block": options.tokens_per_block,
         "requests_per_second": options.requests_per_second, "mean_session_seconds": options.mean_session_seconds,
@@ -6331,6 +6499,9 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--solve", metavar="WHAT", help=text("help.solve"))
     group.add_argument("--nodes", metavar="N", help=text("help.nodes"))
     group.add_argument("--output-tokens", metavar="N", help=text("help.output_tokens"))
+    group.add_argument("--disaggregated", action="store_true", help=text("help.disaggregated"))
+    group.add_argument("--kv-transfer-gb-s", metavar="GB_S", default=_plain(DEFAULTS["kv_transfer_gb_s"]),
+                       help=text("help.kv_transfer_gb_s"))
     group = parser.add_argument_group(text("help.group.runtime"))
     group.add_argument("--kv-precision", metavar="P", default=DEFAULTS["kv_precision"],
                        help=text("help.kv_precision", choices=", ".join(KV_PRECISIONS)))
@@ -6485,6 +6656,9 @@ def options_from_args(args):
         mfu=parse_fraction_option(args.mfu, "--mfu", minimum=MIN_EFFICIENCY, maximum=1),
         decode_mfu=parse_fraction_option(args.decode_mfu, "--decode-mfu", minimum=MIN_EFFICIENCY, maximum=1),
         effective_context=effective_context, input_tokens=input_tokens, output_tokens=output_tokens,
+        disaggregated=args.disaggregated,
+        kv_transfer_gb_s=parse_fraction_option(args.kv_transfer_gb_s, "--kv-transfer-gb-s", minimum=0,
+                                               minimum_inclusive=False),
         solve=question, nodes=None if args.nodes is None else parse_int_option(args.nodes, "--nodes"),
         kv_precision=_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS),
         kv_budget_ratio=parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio", minimum=0,

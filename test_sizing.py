@@ -2531,6 +2531,55 @@ class TrafficDecode(unittest.TestCase):
         self.assertIsNone(results(report_for(QUICK_START), "minimum").get("goodput_tokens_per_s_node"))
 
 
+class Disaggregated(unittest.TestCase):
+    """--disaggregated: a prefill pool and a decode pool, each with the scenario's headroom and reserve."""
+
+    TRAFFIC = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--requests-per-second", "20",
+               "--effective-context", "16384", "--runtime-overhead-gib", "160", "--input-tokens", "8000",
+               "--output-tokens", "1000"]
+
+    def test_two_pools_and_the_aggregated_answer(self):
+        aggregated = report_for(self.TRAFFIC)
+        report = report_for(self.TRAFFIC + ["--disaggregated"])
+        demand = results(report, "minimum")["prefill_demand_instance_s_per_s"]
+        self.assertEqual(sizing._fixed(demand, 2), "7.67")
+        for key, headroom, ha in (("minimum", "0", 0), ("recommended", "0.2", 1), ("ideal", "0.3", 2)):
+            with self.subTest(scenario=key):
+                values = results(report, key)
+                # One TP-8 instance per node prefills one prompt at a time.
+                prefill = int(sizing.cdiv(demand * (1 + F(headroom)), 1)) + ha
+                self.assertEqual(values["prefill_pool_nodes"], prefill)
+                self.assertEqual(values["decode_pool_nodes"], values["nodes_with_headroom"] + ha)
+                self.assertEqual(values["nodes_final"], prefill + values["decode_pool_nodes"])
+                self.assertEqual(values["nodes_aggregated"], results(aggregated, key)["nodes_final"])
+        self.assertEqual(nodes(report), (8 + 3, 11 + 4, 12 + 6))
+        self.assertEqual(nodes(aggregated), (8, 11, 12))
+        self.assertIn("disaggregated_pools", codes(report))
+        _, text, _ = run_cli(self.TRAFFIC + ["--disaggregated", "--lang", "en"])
+        self.assertIn("RECOMMENDED: 15 nodes (N+1, 20% headroom, prefill 11 + decode 4; without disaggregation: 11)",
+                      text)
+
+    def test_the_kv_crosses_the_network_once(self):
+        report = report_for(self.TRAFFIC + ["--disaggregated", "--kv-transfer-gb-s", "25"])
+        values = results(report, "minimum")
+        # 8000 prompt tokens x K and V x 8 KV heads x 128 x 80 layers x 1 byte (fp8) at 25 GB/s.
+        prompt_kv = 8000 * 2 * 8 * 128 * 80
+        self.assertEqual(values["kv_transfer_s"], Fraction(prompt_kv, 25 * 10 ** 9))
+        self.assertEqual(values["ttft_disaggregated_s"], values["ttft_prompt_s"] + Fraction(prompt_kv, 25 * 10 ** 9))
+        # A TTFT target the prefill meets but prefill + transfer does not is unreachable.
+        target = str(int(values["ttft_prompt_s"] * 1000) + 10)
+        self.assertNotIn("ttft_unreachable", codes(report_for(self.TRAFFIC + ["--ttft-slo-ms", target])))
+        self.assertIn("ttft_unreachable", codes(report_for(self.TRAFFIC + ["--disaggregated", "--kv-transfer-gb-s",
+                                                                           "25", "--ttft-slo-ms", target])))
+
+    def test_disaggregation_needs_traffic(self):
+        status, out, err = run_cli(QUICK_START + ["--disaggregated"])
+        self.assertEqual((status, out), (2, ""))
+        self.assertIn("sizing: error: --disaggregated:", err)
+        self.assertIn("--requests-per-second", err)
+        self.assertEqual(run_cli(self.TRAFFIC + ["--kv-transfer-gb-s", "0"])[0], 2)
+
+
 class OperatingPoint(TempDirTest):
     """--input-tokens/--output-tokens: a session lasts TTFT + output x TPOT at the batch it runs in."""
 
