@@ -72,11 +72,13 @@ class Unit:
     BLOCKS, TIMES, PERCENT = "blocks", "x", "%"
     INSTANCE_S_PER_S = "instance-s/s"
     TOKENS = "tokens"
+    USD_PER_MONTH, USD_PER_MTOK, KW = "USD/month", "USD/Mtok", "kW"
 
 
 # Decimal places shown for each unit (rounding happens only in section 9).
 UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2,
-               Unit.TIMES: 2, Unit.PERCENT: 2, Unit.INSTANCE_S_PER_S: 2}
+               Unit.TIMES: 2, Unit.PERCENT: 2, Unit.INSTANCE_S_PER_S: 2, Unit.USD_PER_MONTH: 2,
+               Unit.USD_PER_MTOK: 4, Unit.KW: 1}
 
 
 class Level:
@@ -177,6 +179,8 @@ DEFAULTS = {
     # is one 400 Gb/s NIC (ConnectX-7, as on DGX H100/H200/B200); a transfer striped over every GPU's
     # NIC of the node reaches up to 8x that.
     "kv_transfer_gb_s": Fraction(50),
+    # A bought node's price is spread over this many months (three years, a common depreciation).
+    "amortization_months": 36,
     "max_num_batched_tokens": 8192,
     "max_num_seqs": 1024,
     # Roofline: memory-bound decode kernels reach about 80% of peak HBM
@@ -514,6 +518,8 @@ def pick_entry(catalog, name, option, path):
 # ---------------------------------------------------------------------------
 
 # Per-GPU facts for the roofline (optional: without them no latency figures).
+# Cost and power of a whole node, each with its source in the catalog (cost_source, power_source).
+SERVER_COST_FIELDS = ("node_cost_per_hour_usd", "node_price_usd", "node_power_kw")
 SERVER_PERFORMANCE_FIELDS = ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops",
                              "nvlink_per_gpu_gb_s")
 STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "write_throughput_gb_s",
@@ -534,6 +540,11 @@ class Server:
     cuda_visible_bytes_per_gpu: object = None
     description: object = None
     source: object = None
+    node_cost_per_hour_usd: object = None   # renting the whole node for an hour
+    node_price_usd: object = None           # buying it
+    node_power_kw: object = None            # its maximum input power
+    cost_source: object = None
+    power_source: object = None
 
 
 @dataclass(frozen=True)
@@ -560,7 +571,9 @@ def server_from_entry(name, entry, path):
         raise InputError("err.total_hbm", where=_where(path, name, "total_hbm_gb"), gpus=gpus,
                          per_gpu=hbm_per_gpu_gb, expected=gpus * hbm_per_gpu_gb, value=total_hbm_gb)
     performance = {field: require_positive_number(entry, field, path, name, optional=True)
-                   for field in SERVER_PERFORMANCE_FIELDS}
+                   for field in SERVER_PERFORMANCE_FIELDS + SERVER_COST_FIELDS}
+    performance.update((field, require_text(entry, field, path, name, optional=True))
+                       for field in ("cost_source", "power_source"))
     return Server(name=name, gpus=gpus, hbm_per_gpu_gb=hbm_per_gpu_gb, total_hbm_gb=total_hbm_gb,
                   nvlink_bandwidth_tbps=require_positive_number(entry, "nvlink_bandwidth_tbps", path, name,
                                                                 optional=True),
@@ -627,6 +640,10 @@ class Options:
     page_size: int = DEFAULTS["page_size"]                  # SGLang: tokens per page
     swa_full_tokens_ratio: Fraction = DEFAULTS["swa_full_tokens_ratio"]    # SGLang: SWA / full pool tokens
     tokens_per_block: int = DEFAULTS["tokens_per_block"]    # TensorRT-LLM: tokens per block
+    node_cost_per_hour: object = None       # USD per node-hour, over the catalog's
+    node_price: object = None               # USD per node bought: the cost is its amortization
+    power_cost_per_kwh: object = None       # USD per kWh: the energy is added to the cost
+    amortization_months: int = DEFAULTS["amortization_months"]
     disaggregated: bool = False             # prefill and decode in separate pools
     kv_transfer_gb_s: Fraction = DEFAULTS["kv_transfer_gb_s"]  # KV from a prefill node to a decode node, GB/s
 
@@ -3139,7 +3156,70 @@ def scenario_result(scenario, options, context, latency, storage):
                                        context.layout, capacity, options.concurrency,
                                        decode_nodes or find(nodes, "nodes_final"), latency.ttft_full_context_s,
                                        options.tpot_slo_ms)
+    if capacity.feasible:
+        figures += cost_figures(find(nodes, "nodes_final"), context.server, options, options.concurrency,
+                                find(figures, "tokens_per_s_session_load"))
     return ScenarioResult(scenario, params, figures, capacity, demand_bound)
+
+
+# Cost: a month is 8760 h / 12 = 730 h; every amount is in US dollars, said in every format.
+HOURS_PER_MONTH = 730
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+
+
+def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session):
+    """A scenario's monthly cost, power and cost per million output tokens. The node costs its
+    hourly rent (--node-cost-per-hour, or the catalog's), or its price over --amortization-months
+    when --node-price is given; --power-cost-per-kwh adds the energy at the node's maximum power."""
+    if nodes_final is None:
+        return ()
+    figures = []
+    power_kw = server.node_power_kw
+    if power_kw is not None:
+        figures.append(figure("power_kw", nodes_final * power_kw, Unit.KW,
+                              T("formula.power_kw", nodes=nodes_final, kw=power_kw, total=nodes_final * power_kw),
+                              {"nodes_final": nodes_final, "node_power_kw": power_kw,
+                               "power_source": server.power_source}, T("expl.power_kw")))
+    hourly = options.node_cost_per_hour if options.node_cost_per_hour is not None else server.node_cost_per_hour_usd
+    price = options.node_price if options.node_price is not None else (
+        server.node_price_usd if hourly is None else None)
+    if price is not None:
+        per_node = Fraction(price) / options.amortization_months
+        node_term = T("formula.cost_purchase", price=price, months=options.amortization_months, per_node=per_node)
+        inputs = {"node_price_usd": price, "amortization_months": options.amortization_months}
+    elif hourly is not None:
+        per_node = hourly * HOURS_PER_MONTH
+        node_term = T("formula.cost_hourly", hourly=hourly, hours=HOURS_PER_MONTH, per_node=per_node)
+        inputs = {"node_cost_per_hour_usd": hourly, "hours_per_month": HOURS_PER_MONTH}
+    else:
+        return tuple(figures)
+    energy = Fraction(0)
+    energy_term = ""
+    if options.power_cost_per_kwh is not None and power_kw is not None:
+        energy = nodes_final * power_kw * HOURS_PER_MONTH * options.power_cost_per_kwh
+        energy_term = T("formula.cost_energy", nodes=nodes_final, kw=power_kw, hours=HOURS_PER_MONTH,
+                        rate=options.power_cost_per_kwh, energy=energy)
+        inputs.update(node_power_kw=power_kw, power_cost_per_kwh=options.power_cost_per_kwh)
+    monthly = nodes_final * per_node + energy
+    inputs.update(nodes_final=nodes_final, currency=CURRENCY, cost_source=(
+        server.cost_source if options.node_cost_per_hour is None and options.node_price is None else None))
+    figures.append(figure("monthly_cost_usd", monthly, Unit.USD_PER_MONTH,
+                          T("formula.monthly_cost", nodes=nodes_final, node=node_term, energy=energy_term,
+                            total=monthly),
+                          inputs, T("expl.monthly_cost")))
+    if tokens_per_s_session is not None:
+        tokens_month = concurrency * tokens_per_s_session * SECONDS_PER_MONTH
+        per_million = monthly / tokens_month * 10 ** 6
+        figures.append(figure("cost_per_million_tokens_usd", per_million, Unit.USD_PER_MTOK,
+                              T("formula.cost_per_million", monthly=monthly, concurrency=concurrency,
+                                rate=tokens_per_s_session, seconds=SECONDS_PER_MONTH, total=per_million),
+                              {"monthly_cost_usd": monthly, "concurrency": concurrency,
+                               "tokens_per_s_session_load": tokens_per_s_session, "currency": CURRENCY},
+                              T("expl.cost_per_million")))
+    return tuple(figures)
+
+
+CURRENCY = "USD"
 
 
 def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds):
@@ -3222,6 +3302,7 @@ class SizingContext:
     engine_gib: object = None   # the engine's KV memory per node, when given
     prefill_demand: object = None   # instance-seconds of prefill per second, from the traffic
     decode_demand: object = None    # output tokens per second, from the traffic
+    server: object = None           # for the cost and power of its nodes
 
 
 # What makes every scenario infeasible, in the order they are checked.
@@ -3517,7 +3598,7 @@ def build_report(options, model, server, storage):
     engine_gib = None if engine is None else (engine.value or Fraction(0))
     blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
     context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
-                            prefill_demand, decode_demand)
+                            prefill_demand, decode_demand, server)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms,
                       None if roofline is None else ttft.value)
     if options.concurrency is None:
@@ -4158,6 +4239,8 @@ MESSAGES = {
                                 "--requests-per-second",
                                 "--input-tokens and --output-tokens describe the traffic: use them with "
                                 "--requests-per-second"),
+    "err.cost_basis": ("--node-price e --node-cost-per-hour: dê um só (compra amortizada ou aluguel por hora)",
+                       "--node-price and --node-cost-per-hour: give one (amortized purchase or hourly rent)"),
     "err.disaggregated_traffic": ("--disaggregated: os pools de prefill e de decode se dimensionam pelo tráfego; "
                                   "dê --requests-per-second",
                                   "--disaggregated: the prefill and decode pools are sized by the traffic; give "
@@ -4482,6 +4565,20 @@ MESSAGES = {
                             "prompt KV / kv_transfer_gb_s = {bytes} bytes / {rate:p} GB/s = {seconds:f3} s"),
     "formula.ttft_disaggregated": ("TTFT + transferência do KV = {ttft_s:f3} + {transfer:f3} = {total:f3} s",
                                    "TTFT + KV transfer = {ttft_s:f3} + {transfer:f3} = {total:f3} s"),
+    "formula.power_kw": ("nós × potência máxima do nó = {nodes} × {kw:p} kW = {total:f1} kW",
+                         "nodes × node maximum power = {nodes} × {kw:p} kW = {total:f1} kW"),
+    "formula.cost_hourly": ("{hourly:p} USD/h × {hours} h = {per_node:f2} USD por nó-mês",
+                            "{hourly:p} USD/h × {hours} h = {per_node:f2} USD per node-month"),
+    "formula.cost_purchase": ("{price:p} USD / {months} meses = {per_node:f2} USD por nó-mês",
+                              "{price:p} USD / {months} months = {per_node:f2} USD per node-month"),
+    "formula.cost_energy": (" + energia {nodes} × {kw:p} kW × {hours} h × {rate:p} USD/kWh = {energy:f2} USD",
+                            " + energy {nodes} × {kw:p} kW × {hours} h × {rate:p} USD/kWh = {energy:f2} USD"),
+    "formula.monthly_cost": ("{nodes} nós × ({node}){energy} = {total:f2} USD/mês",
+                             "{nodes} nodes × ({node}){energy} = {total:f2} USD/month"),
+    "formula.cost_per_million": ("custo mensal / (concorrência × tokens/s por sessão × s por mês) × 10^6 = "
+                                 "{monthly:f2} / ({concurrency} × {rate:f2} × {seconds}) × 10^6 = {total:f4} USD",
+                                 "monthly cost / (concurrency × tokens/s per session × s per month) × 10^6 = "
+                                 "{monthly:f2} / ({concurrency} × {rate:f2} × {seconds}) × 10^6 = {total:f4} USD"),
     "formula.decode_demand": ("requests_per_second × output_tokens = {rate:p} × {tokens} = {demand:f1} tokens/s",
                               "requests_per_second × output_tokens = {rate:p} × {tokens} = {demand:f1} tokens/s"),
     "formula.nodes_decode": ("ceil(demanda de decode / tokens/s por nó) = ceil({demand:f1} / {per_node:f1}) = {nodes}",
@@ -4811,6 +4908,19 @@ MESSAGES = {
                                 "é o que a meta de TTFT vê.",
                                 "The TTFT with disaggregated serving: the prompt's prefill plus its KV transfer; it is "
                                 "what the TTFT target sees."),
+    "expl.power_kw": ("Potência máxima dos nós do cenário (a entrada máxima do fabricante; o consumo típico é "
+                      "menor).",
+                      "Maximum power of the scenario's nodes (the vendor's maximum input; typical draw is lower)."),
+    "expl.monthly_cost": ("Custo mensal dos nós do cenário, em dólares americanos (USD): o aluguel por hora do nó "
+                          "inteiro, ou o preço de compra amortizado quando --node-price é dado; com "
+                          "--power-cost-per-kwh, mais a energia na potência máxima. Um mês = 730 h.",
+                          "Monthly cost of the scenario's nodes, in US dollars (USD): the whole node's hourly rent, "
+                          "or its purchase price amortized when --node-price is given; with --power-cost-per-kwh, "
+                          "plus the energy at maximum power. A month = 730 h."),
+    "expl.cost_per_million": ("Custo por milhão de tokens de saída na carga do cenário: todas as sessões gerando ao "
+                              "TPOT da carga, o mês inteiro (um piso: sessões ociosas geram menos).",
+                              "Cost per million output tokens at the scenario's load: every session generating at "
+                              "the load's TPOT, all month (a floor: idle sessions generate less)."),
     "expl.decode_demand": ("Tokens de saída por segundo que o tráfego pede, em média.",
                            "Output tokens per second the traffic asks for, on average."),
     "expl.nodes_decode": ("Nós para a demanda de decode, cada um entregando os tokens/s do lote que as suas "
@@ -4919,6 +5029,10 @@ MESSAGES = {
                                         "Goodput per node (tokens/s within the TPOT target)"),
     "label.goodput_after_failure_tokens_per_s_node": ("Goodput por nó durante a falha",
                                                       "Goodput per node during the failure"),
+    "label.power_kw": ("Potência máxima", "Maximum power"),
+    "label.monthly_cost_usd": ("Custo mensal (USD)", "Monthly cost (USD)"),
+    "label.cost_per_million_tokens_usd": ("Custo por milhão de tokens de saída (USD)",
+                                          "Cost per million output tokens (USD)"),
     "label.nodes_decode": ("Nós pelo decode", "Nodes for decode"),
     "label.decode_demand_tokens_per_s": ("Demanda de decode", "Decode demand"),
     "label.nodes_prefill": ("Nós pelo prefill", "Nodes for prefill"),
@@ -4986,6 +5100,9 @@ MESSAGES = {
     "count.gpus": (("{n} GPU", "{n} GPUs"), ("{n} GPU", "{n} GPUs")),
     "count.concurrent_sessions": (("{n} sessão simultânea", "{n} sessões simultâneas"),
                                   ("{n} concurrent session", "{n} concurrent sessions")),
+    "unit.USD/month": ("USD/mês", "USD/month"),
+    "unit.USD/Mtok": ("USD por milhão de tokens", "USD per million tokens"),
+    "unit.kW": ("kW", "kW"),
     "unit.bytes": ("bytes", "bytes"),
     "unit.GiB": ("GiB", "GiB"),
     "unit.s": ("s", "s"),
@@ -5450,6 +5567,7 @@ MESSAGES = {
                     "the overhead); 2 = bad input."),
     "help.group.load": ("modelo, servidor e carga", "model, server and load"),
     "help.group.runtime": ("runtime e cenários", "runtime and scenarios"),
+    "help.group.cost": ("custo e energia (USD)", "cost and power (USD)"),
     "help.group.latency": ("latência (roofline)", "latency (roofline)"),
     "help.group.catalogs": ("catálogos", "catalogs"),
     "help.group.output": ("saída", "output"),
@@ -5584,6 +5702,14 @@ MESSAGES = {
                           "de prefill usam prompts desse tamanho",
                           "prompt tokens per request (mean), with --requests-per-second: TTFT and prefill demand "
                           "use prompts of this size"),
+    "help.node_cost_per_hour": ("USD por hora de um nó inteiro (aluguel), no lugar do catálogo",
+                                "USD per hour of a whole node (rent), instead of the catalog's"),
+    "help.node_price": ("USD de compra de um nó: o custo mensal é o preço / --amortization-months",
+                        "USD to buy one node: the monthly cost is the price / --amortization-months"),
+    "help.power_cost_per_kwh": ("USD por kWh: soma ao custo a energia dos nós na potência máxima",
+                                "USD per kWh: adds the nodes' energy at maximum power to the cost"),
+    "help.amortization_months": ("meses em que o preço de compra é amortizado (padrão: %(default)s)",
+                                 "months over which the purchase price is amortized (default: %(default)s)"),
     "help.disaggregated": ("prefill e decode em pools separados (com --requests-per-second): o relatório mostra os "
                            "dois pools, o total e a resposta agregada",
                            "prefill and decode in separate pools (with --requests-per-second): the report shows both "
@@ -6500,6 +6626,12 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--nodes", metavar="N", help=text("help.nodes"))
     group.add_argument("--output-tokens", metavar="N", help=text("help.output_tokens"))
     group.add_argument("--disaggregated", action="store_true", help=text("help.disaggregated"))
+    group = parser.add_argument_group(text("help.group.cost"))
+    group.add_argument("--node-cost-per-hour", metavar="USD", help=text("help.node_cost_per_hour"))
+    group.add_argument("--node-price", metavar="USD", help=text("help.node_price"))
+    group.add_argument("--power-cost-per-kwh", metavar="USD", help=text("help.power_cost_per_kwh"))
+    group.add_argument("--amortization-months", metavar="N", default=str(DEFAULTS["amortization_months"]),
+                       help=text("help.amortization_months"))
     group.add_argument("--kv-transfer-gb-s", metavar="GB_S", default=_plain(DEFAULTS["kv_transfer_gb_s"]),
                        help=text("help.kv_transfer_gb_s"))
     group = parser.add_argument_group(text("help.group.runtime"))
@@ -6641,6 +6773,9 @@ def options_from_args(args):
     effective_context = (parse_int_option(args.effective_context, "--effective-context")
                          if args.effective_context is not None else input_tokens + output_tokens)
 
+    if args.node_price is not None and args.node_cost_per_hour is not None:
+        raise InputError("err.cost_basis")
+
     def optional_positive(text, option):
         if text is None:
             return None
@@ -6657,6 +6792,10 @@ def options_from_args(args):
         decode_mfu=parse_fraction_option(args.decode_mfu, "--decode-mfu", minimum=MIN_EFFICIENCY, maximum=1),
         effective_context=effective_context, input_tokens=input_tokens, output_tokens=output_tokens,
         disaggregated=args.disaggregated,
+        node_cost_per_hour=optional_positive(args.node_cost_per_hour, "--node-cost-per-hour"),
+        node_price=optional_positive(args.node_price, "--node-price"),
+        power_cost_per_kwh=optional_positive(args.power_cost_per_kwh, "--power-cost-per-kwh"),
+        amortization_months=parse_int_option(args.amortization_months, "--amortization-months"),
         kv_transfer_gb_s=parse_fraction_option(args.kv_transfer_gb_s, "--kv-transfer-gb-s", minimum=0,
                                                minimum_inclusive=False),
         solve=question, nodes=None if args.nodes is None else parse_int_option(args.nodes, "--nodes"),
