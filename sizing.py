@@ -31,6 +31,7 @@ if sys.version_info < (3, 8):
     sys.exit(2)
 
 import difflib
+import itertools
 import json
 import os
 import re
@@ -645,6 +646,8 @@ class Options:
     power_cost_per_kwh: object = None       # USD per kWh: the energy is added to the cost
     amortization_months: int = DEFAULTS["amortization_months"]
     disaggregated: bool = False             # prefill and decode in separate pools
+    scenario_performance: bool = True       # the decode, failover and cost-per-token figures (a
+                                            # comparison row shows none of them)
     kv_transfer_gb_s: Fraction = DEFAULTS["kv_transfer_gb_s"]  # KV from a prefill node to a decode node, GB/s
 
 
@@ -2665,7 +2668,10 @@ def nodes_for(concurrency, headroom, sessions_per_unit, nodes_per_unit=1):
     """Nodes for the concurrency plus headroom: whole failure units (a node, or an instance of
     nodes_per_unit nodes) of sessions_per_unit sessions each. Exact: 10 sessions with 10%
     headroom on units of 11 are one unit, not two."""
-    return int(cdiv(concurrency * (1 + Fraction(headroom)), sessions_per_unit)) * nodes_per_unit
+    headroom = Fraction(headroom)
+    # cdiv(C x (1 + p/q), S) = cdiv(C x (q + p), q x S), in integers (a comparison calls this 10^4 times).
+    return -(-(concurrency * (headroom.denominator + headroom.numerator))
+             // (headroom.denominator * sessions_per_unit)) * nodes_per_unit
 
 
 def nodes_figures(scenario, params, concurrency, capacity, layout):
@@ -3151,7 +3157,7 @@ def scenario_result(scenario, options, context, latency, storage):
         nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes,
                                              (Bound.PREFILL, Bound.DECODE))
     figures = (budget,) + tuple(sessions) + nodes
-    if latency.roofline is not None and capacity.feasible:
+    if latency.roofline is not None and capacity.feasible and options.scenario_performance:
         figures += performance_figures(scenario, latency.roofline, storage, kv_bytes,
                                        context.layout, capacity, options.concurrency,
                                        decode_nodes or find(nodes, "nodes_final"), latency.ttft_full_context_s,
@@ -3167,6 +3173,25 @@ HOURS_PER_MONTH = 730
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 
 
+def cost_rates(server, options):
+    """(hourly rent, purchase price, cost per node-month, energy per node-month) in USD, or None
+    without a price: --node-price (amortized), else --node-cost-per-hour or the catalog's rent, else
+    the catalog's price; energy only with --power-cost-per-kwh and a known power."""
+    hourly = options.node_cost_per_hour if options.node_cost_per_hour is not None else server.node_cost_per_hour_usd
+    price = options.node_price if options.node_price is not None else (
+        server.node_price_usd if hourly is None else None)
+    if price is not None:
+        per_node = Fraction(price) / options.amortization_months
+    elif hourly is not None:
+        per_node = hourly * HOURS_PER_MONTH
+    else:
+        return None
+    energy = Fraction(0)
+    if options.power_cost_per_kwh is not None and server.node_power_kw is not None:
+        energy = server.node_power_kw * HOURS_PER_MONTH * options.power_cost_per_kwh
+    return hourly, price, per_node, energy
+
+
 def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session):
     """A scenario's monthly cost, power and cost per million output tokens. The node costs its
     hourly rent (--node-cost-per-hour, or the catalog's), or its price over --amortization-months
@@ -3180,27 +3205,23 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
                               T("formula.power_kw", nodes=nodes_final, kw=power_kw, total=nodes_final * power_kw),
                               {"nodes_final": nodes_final, "node_power_kw": power_kw,
                                "power_source": server.power_source}, T("expl.power_kw")))
-    hourly = options.node_cost_per_hour if options.node_cost_per_hour is not None else server.node_cost_per_hour_usd
-    price = options.node_price if options.node_price is not None else (
-        server.node_price_usd if hourly is None else None)
+    rates = cost_rates(server, options)
+    if rates is None:
+        return tuple(figures)
+    hourly, price, per_node, energy_per_node = rates
     if price is not None:
-        per_node = Fraction(price) / options.amortization_months
         node_term = T("formula.cost_purchase", price=price, months=options.amortization_months, per_node=per_node)
         inputs = {"node_price_usd": price, "amortization_months": options.amortization_months}
-    elif hourly is not None:
-        per_node = hourly * HOURS_PER_MONTH
+    else:
         node_term = T("formula.cost_hourly", hourly=hourly, hours=HOURS_PER_MONTH, per_node=per_node)
         inputs = {"node_cost_per_hour_usd": hourly, "hours_per_month": HOURS_PER_MONTH}
-    else:
-        return tuple(figures)
-    energy = Fraction(0)
+    energy = nodes_final * energy_per_node
     energy_term = ""
-    if options.power_cost_per_kwh is not None and power_kw is not None:
-        energy = nodes_final * power_kw * HOURS_PER_MONTH * options.power_cost_per_kwh
+    if energy_per_node:
         energy_term = T("formula.cost_energy", nodes=nodes_final, kw=power_kw, hours=HOURS_PER_MONTH,
                         rate=options.power_cost_per_kwh, energy=energy)
         inputs.update(node_power_kw=power_kw, power_cost_per_kwh=options.power_cost_per_kwh)
-    monthly = nodes_final * per_node + energy
+    monthly = nodes_final * (per_node + energy_per_node)
     inputs.update(nodes_final=nodes_final, currency=CURRENCY, cost_source=(
         server.cost_source if options.node_cost_per_hour is None and options.node_price is None else None))
     figures.append(figure("monthly_cost_usd", monthly, Unit.USD_PER_MONTH,
@@ -3671,6 +3692,126 @@ def solve_report(options, model, server, storage):
                       T("label.solve_%s" % kind, nodes=budget))
         results.append(_replace(result, figures=(item,) + result.figures))
     return _replace(report, scenarios=tuple(results), solve=(kind, budget))
+
+
+# Comparisons: the options that shape a configuration take a comma-separated list (--model-config
+# is repeated instead, since paths may hold commas), and the run sizes every combination, in the
+# order given (the first option varies slowest).
+COMPARED_OPTIONS = (("model", "--model"), ("model_config", "--model-config"), ("server", "--server"),
+                    ("storage", "--storage"), ("kv_precision", "--kv-precision"),
+                    ("effective_context", "--effective-context"), ("concurrency", "--concurrency"),
+                    ("tensor_parallel", "--tensor-parallel"), ("pipeline_parallel", "--pipeline-parallel"),
+                    ("kv_accounting", "--kv-accounting"))
+# The columns of a comparison row (--model and --model-config share "model").
+COMPARISON_COLUMNS = ("model", "server", "storage", "kv_precision", "effective_context", "concurrency",
+                      "tensor_parallel", "pipeline_parallel", "kv_accounting")
+NUMERIC_COLUMNS = ("effective_context", "concurrency", "tensor_parallel", "pipeline_parallel")
+ORDER_BY = ("cost", "nodes")
+ROW_ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    config: tuple               # ((column, value), ...) in COMPARISON_COLUMNS order
+    nodes: tuple                # nodes_final of MÍNIMO, RECOMENDADO and IDEAL (None: none)
+    sessions: object            # RECOMENDADO's sessions per node (per instance when one spans nodes)
+    kv_gib: object
+    limit: object               # RECOMENDADO's limit code
+    status: str                 # Status.OK, Status.INFEASIBLE or ROW_ERROR
+    monthly_cost_usd: object    # RECOMENDADO's
+    power_kw: object            # RECOMENDADO's
+    error: object = None        # the reason of an error row
+
+    def value(self, column):
+        return dict(self.config)[column]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    rows: tuple
+    varying: tuple              # columns with more than one value
+    fixed: tuple                # ((column, value), ...) of the others
+    order_by: object = None
+
+    @property
+    def status(self):
+        return Status.OK if all(row.status == Status.OK for row in self.rows) else Status.INFEASIBLE
+
+
+def final_nodes(concurrency, params, sessions, layout):
+    """A scenario's nodes to buy for `concurrency` at `sessions` per failure unit, with its headroom and
+    reserve: the arithmetic of nodes_figures without its records."""
+    unit = layout.nodes_per_instance
+    return nodes_for(concurrency, params.peak_headroom_ratio, sessions, unit) + params.ha_extra_nodes * unit
+
+
+def comparison_row(report, concurrency):
+    """One row from a report sized at another concurrency: memory, the targets and the vLLM pool fix the
+    sessions per node whatever the concurrency, so only the node counts (and what they cost) change."""
+    nodes = []
+    for result in report.scenarios:
+        if concurrency == report.options.concurrency or not result.capacity.feasible:
+            nodes.append(result.nodes_final if result.capacity.feasible else None)
+        else:
+            nodes.append(final_nodes(concurrency, result.parameters, result.capacity.sessions, report.layout))
+    recommended = report.scenario(RECOMMENDED)
+    monthly = power = None
+    if nodes[1] is not None:
+        rates = cost_rates(report.server, report.options)
+        monthly = None if rates is None else nodes[1] * (rates[2] + rates[3])
+        power = None if report.server.node_power_kw is None else nodes[1] * report.server.node_power_kw
+    config = (("model", report.model.name), ("server", report.server.name), ("storage", report.storage.name),
+              ("kv_precision", report.options.kv_precision), ("effective_context", report.options.effective_context),
+              ("concurrency", concurrency), ("tensor_parallel", report.layout.tensor_parallel),
+              ("pipeline_parallel", report.layout.pipeline_parallel), ("kv_accounting", report.options.kv_accounting))
+    feasible = recommended.capacity.feasible
+    return ComparisonRow(config, tuple(nodes), recommended.capacity.sessions if feasible else None,
+                         report.kv.gib, recommended.limit, report.status, monthly, power)
+
+
+def error_row(options, error):
+    config = tuple((column, getattr(options, column)) for column in COMPARISON_COLUMNS)
+    if options.model is None:
+        config = (("model", _printable_name(options.model_config)),) + config[1:]
+    return ComparisonRow(config, (None, None, None), None, None, None, ROW_ERROR, None, None, error.text)
+
+
+def compare(base, variants, load, order_by=None):
+    """Every combination of the listed values, sized. `variants` is ((Options field, values), ...);
+    `load(options)` gives (model, server, storage). Reports are shared by the combinations that differ
+    only in concurrency; a combination the tool refuses (a TP that does not divide the node, say)
+    becomes an error row."""
+    fields = tuple(field for field, _ in variants)
+    reports, rows = {}, []
+    for values in itertools.product(*(values for _, values in variants)):
+        combination = dict(zip(fields, values))
+        concurrency = combination.pop("concurrency", base.concurrency)
+        key = tuple(sorted(combination.items()))
+        if key not in reports:
+            options = _replace(base, concurrency=concurrency, scenario_performance=False, **combination)
+            try:
+                reports[key] = build_report(options, *load(options))
+            except InputError as error:
+                reports[key] = error_row(options, error)
+        report = reports[key]
+        if isinstance(report, ComparisonRow):
+            rows.append(_replace(report, config=tuple((c, concurrency) if c == "concurrency" else (c, v)
+                                                      for c, v in report.config)))
+        else:
+            rows.append(comparison_row(report, concurrency if concurrency is not None else report.options.concurrency))
+    if order_by == "cost":
+        rows.sort(key=lambda row: (row.monthly_cost_usd is None, row.monthly_cost_usd or 0))
+    elif order_by == "nodes":
+        rows.sort(key=lambda row: (row.nodes[1] is None, row.nodes[1] or 0))
+    given = {"model" if field == "model_config" else field for field in fields}
+    seen = {column: set() for column in COMPARISON_COLUMNS}
+    for row in rows:
+        if row.status != ROW_ERROR:
+            for column, value in row.config:
+                seen[column].add(value)
+    varying = tuple(column for column in COMPARISON_COLUMNS if column in given or len(seen[column]) > 1)
+    fixed = tuple((column, rows[0].value(column)) for column in COMPARISON_COLUMNS if column not in varying)
+    return Comparison(tuple(rows), varying, fixed, order_by)
 
 
 def vllm_release(options):
@@ -4239,6 +4380,10 @@ MESSAGES = {
                                 "--requests-per-second",
                                 "--input-tokens and --output-tokens describe the traffic: use them with "
                                 "--requests-per-second"),
+    "err.list_item": ("{option}: lista com item vazio ('{value}'); separe os valores com vírgulas",
+                      "{option}: list with an empty item ('{value}'); separate the values with commas"),
+    "err.compare_unsupported": ("{option} responde a uma configuração só; não vale numa comparação",
+                                "{option} answers for one configuration; it does not apply to a comparison"),
     "err.cost_basis": ("--node-price e --node-cost-per-hour: dê um só (compra amortizada ou aluguel por hora)",
                        "--node-price and --node-cost-per-hour: give one (amortized purchase or hourly rent)"),
     "err.disaggregated_traffic": ("--disaggregated: os pools de prefill e de decode se dimensionam pelo tráfego; "
@@ -5407,6 +5552,36 @@ MESSAGES = {
     "value.latency_pair": ("{read:f2} / {write:f2} ms", "{read:f2} / {write:f2} ms"),
     "value.throughput_pair": ("{read:p} / {write:p} GB/s", "{read:p} / {write:p} GB/s"),
     "common.title": ("Valores comuns aos três cenários", "Values common to the three scenarios"),
+    "compare.title": ("Comparação de Configurações", "Configuration Comparison"),
+    "compare.generated": ("Gerado por `sizing {version}`: {n} configurações, variando {varying}.",
+                          "Generated by `sizing {version}`: {n} configurations, varying {varying}."),
+    "compare.fixed": ("Iguais em todas", "The same in all"),
+    "compare.table": ("Nós por cenário e o RECOMENDADO de cada configuração",
+                      "Nodes per scenario and each configuration's RECOMMENDED"),
+    "compare.row": ("#", "#"),
+    "compare.row_number": ("linha {n}", "row {n}"),
+    "compare.errors": ("Configurações recusadas", "Configurations refused"),
+    "compare.sessions": ("Sessões/nó (REC.)", "Sessions/node (REC.)"),
+    "compare.kv": ("KV/sessão (GiB)", "KV/session (GiB)"),
+    "compare.limit": ("Limite (REC.)", "Limit (REC.)"),
+    "compare.status": ("Status", "Status"),
+    "compare.cost": ("USD/mês (REC.)", "USD/month (REC.)"),
+    "compare.chart_title": ("Nós por cenário", "Nodes per scenario"),
+    "compare.chart_nodes": ("nós", "nodes"),
+    "compare.chart_note": ("Linhas, de baixo para cima: MÍNIMO, RECOMENDADO, IDEAL (0 = nenhuma sessão cabe).",
+                           "Lines, bottom to top: MINIMUM, RECOMMENDED, IDEAL (0 = no session fits)."),
+    "column.model": ("Modelo", "Model"),
+    "column.server": ("Servidor", "Server"),
+    "column.storage": ("Storage", "Storage"),
+    "column.kv_precision": ("Precisão KV", "KV precision"),
+    "column.effective_context": ("Contexto", "Context"),
+    "column.concurrency": ("Concorrência", "Concurrency"),
+    "column.tensor_parallel": ("TP", "TP"),
+    "column.pipeline_parallel": ("PP", "PP"),
+    "column.kv_accounting": ("Base", "Basis"),
+    "status.ok": ("ok", "ok"),
+    "status.infeasible": ("inviável", "infeasible"),
+    "status.error": ("erro", "error"),
     "comparison.title": ("Comparação Rápida", "Quick Comparison"),
     "comparison.metric": ("Métrica", "Metric"),
     "comparison.row": ("{label} ({unit})", "{label} ({unit})"),
@@ -5741,6 +5916,12 @@ MESSAGES = {
     "help.output_markdown_file": ("grava também o relatório Markdown neste arquivo",
                                   "also write the Markdown report to this file"),
     "help.output_json_file": ("grava também o JSON neste arquivo", "also write the JSON to this file"),
+    "help.csv_only": ("imprime só a tabela de comparação em CSV (uma linha por configuração)",
+                      "print only the comparison table as CSV (one row per configuration)"),
+    "help.output_csv_file": ("grava também a tabela de comparação em CSV neste arquivo",
+                             "also write the comparison table as CSV to this file"),
+    "help.order_by": ("ordena uma comparação por: {keys} (o custo mensal ou os nós do RECOMENDADO)",
+                      "order a comparison by: {keys} (RECOMMENDED's monthly cost or nodes)"),
     "help.lang": ("idioma do relatório, dos alertas, dos erros e da ajuda: pt-BR ou en (padrão: %(default)s)",
                   "language of the report, alerts, errors and help: pt-BR or en (default: %(default)s)"),
     "help.version": ("mostra a versão e sai", "show the version and exit"),
@@ -5953,6 +6134,17 @@ class ScenarioBlock:
 @dataclass(frozen=True)
 class AlertsBlock:
     alerts: tuple
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """Nodes per scenario against one numeric option (Markdown only: a Mermaid xychart-beta)."""
+    title: Text
+    x_label: Text
+    x_values: tuple
+    y_label: Text
+    series: tuple               # (label, values) per scenario; None values plot as 0
+    note: Text
 
 
 SECTION_ICONS = {1: "📋", 2: "📚", 3: "🎯", 4: "⚠️"}
@@ -6267,7 +6459,7 @@ def _text_alerts(block, lang):
 TEXT_WRITERS = {TitleBlock: _text_title, SummaryBlock: _text_summary, AnswerBlock: _text_answer, SectionBlock: _text_section,
                 BulletsBlock: _text_bullets, DictionaryBlock: _text_dictionary, TableBlock: _text_table_block,
                 SubheadingBlock: _text_subheading, FigureBlock: _text_figure, ScenarioBlock: _text_scenario,
-                AlertsBlock: _text_alerts}
+                AlertsBlock: _text_alerts, ChartBlock: lambda block, lang: []}
 
 
 def _explanation(item, lang):
@@ -6380,7 +6572,7 @@ def _md_alerts(block, lang):
 MARKDOWN_WRITERS = {TitleBlock: _md_title, SummaryBlock: _md_summary, AnswerBlock: _md_answer, SectionBlock: _md_section,
                     BulletsBlock: _md_bullets, DictionaryBlock: _md_dictionary, TableBlock: _md_table_block,
                     SubheadingBlock: _md_subheading, FigureBlock: _md_figure, ScenarioBlock: _md_scenario,
-                    AlertsBlock: _md_alerts}
+                    AlertsBlock: _md_alerts, ChartBlock: lambda block, lang: _md_chart(block, lang)}
 
 
 def _md_cell(value):
@@ -6551,6 +6743,134 @@ def render_listing(listing, lang, as_json):
     return "\n".join(lines) + "\n"
 
 
+# --- Comparisons: one table, in text, Markdown (with a chart), JSON and CSV ---
+
+def comparison_outline(comparison):
+    """A comparison as blocks: what stays fixed, one row per configuration, the chart when one numeric
+    option varies alone, and the reasons of error rows."""
+    blocks = [TitleBlock(T("compare.title"), T("compare.generated", version=__version__, n=len(comparison.rows),
+                                                  varying=Join(tuple(T("column." + c) for c in comparison.varying))))]
+    if comparison.fixed:
+        blocks.append(BulletsBlock(T("compare.fixed"), tuple((T("column." + column), _cell(column, value))
+                                                            for column, value in comparison.fixed)))
+    blocks.append(comparison_rows_table(comparison))
+    chart = comparison_chart(comparison)
+    if chart is not None:
+        blocks.append(chart)
+    errors = tuple((T("compare.row_number", n=index + 1), row.error) for index, row in enumerate(comparison.rows)
+                   if row.status == ROW_ERROR)
+    if errors:
+        blocks.append(BulletsBlock(T("compare.errors"), errors))
+    return blocks
+
+
+def _cell(column, value):
+    return "—" if value is None else str(value)
+
+
+def comparison_rows_table(comparison):
+    scenarios = tuple(T("scenario.%s.label" % scenario.key) for scenario in SCENARIOS)
+    header = (T("compare.row"),) + tuple(T("column." + c) for c in comparison.varying) + scenarios + tuple(
+        T("compare." + c) for c in ("sessions", "kv", "limit", "status", "cost"))
+    rows = []
+    for index, row in enumerate(comparison.rows):
+        rows.append((str(index + 1),) + tuple(_cell(c, row.value(c)) for c in comparison.varying)
+                    + tuple(_cell("nodes", n) for n in row.nodes)
+                    + (_cell("sessions", row.sessions),
+                       "—" if row.kv_gib is None else _fixed(row.kv_gib, 2),
+                       T("limit." + row.limit) if row.limit else "—", T("status." + row.status),
+                       "—" if row.monthly_cost_usd is None else _fixed(row.monthly_cost_usd, 2)))
+    first = 1 + len(comparison.varying)
+    numeric = (0,) + tuple(1 + i for i, c in enumerate(comparison.varying) if c in NUMERIC_COLUMNS)
+    return TableBlock(T("compare.table"), header, tuple(rows),
+                      right_aligned=numeric + tuple(range(first, first + 5)) + (first + 7,))
+
+
+def comparison_chart(comparison):
+    """When exactly one numeric option varies, nodes per scenario against it."""
+    if len(comparison.varying) != 1 or comparison.varying[0] not in NUMERIC_COLUMNS:
+        return None
+    column = comparison.varying[0]
+    return ChartBlock(T("compare.chart_title"), T("column." + column),
+                      tuple(row.value(column) for row in comparison.rows), T("compare.chart_nodes"),
+                      tuple((T("scenario.%s.label" % scenario.key), tuple(row.nodes[i] for row in comparison.rows))
+                            for i, scenario in enumerate(SCENARIOS)),
+                      T("compare.chart_note"))
+
+
+def _md_chart(block, lang):
+    """A Mermaid xychart-beta (GitHub and GitLab render it in Markdown): one line per scenario."""
+    def quoted(text):
+        return '"%s"' % say(text, lang).replace('"', "'")
+    top = max([n for _, values in block.series for n in values if n is not None] + [1])
+    lines = ["", "### " + say(block.title, lang), "", "```mermaid", "xychart-beta",
+             "    title " + quoted(block.title),
+             "    x-axis %s [%s]" % (quoted(block.x_label), ", ".join(str(x) for x in block.x_values)),
+             "    y-axis %s 0 --> %d" % (quoted(block.y_label), top)]
+    lines.extend("    line [%s]" % ", ".join(str(n or 0) for n in values) for _, values in block.series)
+    lines += ["```", "", say(block.note, lang)]
+    return lines
+
+
+def render_comparison_text(comparison, lang=DEFAULT_LANGUAGE):
+    return "\n".join(line for block in comparison_outline(comparison) for line in text_block(block, lang)) + "\n"
+
+
+def render_comparison_markdown(comparison, lang=DEFAULT_LANGUAGE):
+    lines = []
+    for line in (line for block in comparison_outline(comparison) for line in markdown_block(block, lang)):
+        if line or (lines and lines[-1]):       # one blank line between blocks, never two
+            lines.append(line)
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def comparison_document(comparison, lang=DEFAULT_LANGUAGE):
+    rows = []
+    for row in comparison.rows:
+        item = dict(row.config)
+        item.update(nodes=dict(zip((s.key for s in SCENARIOS), row.nodes)), sessions_per_node=row.sessions,
+                    kv_per_session_gib=row.kv_gib, limit=row.limit, status=row.status,
+                    monthly_cost_usd=row.monthly_cost_usd, power_kw=row.power_kw,
+                    error=None if row.error is None else row.error)
+        rows.append(item)
+    return {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
+            "status": comparison.status, "language": lang, "currency": CURRENCY,
+            "varying": list(comparison.varying), "fixed": dict(comparison.fixed), "order_by": comparison.order_by,
+            "comparison": rows}
+
+
+def render_comparison_json(comparison, lang=DEFAULT_LANGUAGE):
+    return json.dumps(_json_ready(comparison_document(comparison, lang), lang), ensure_ascii=False, indent=2) + "\n"
+
+
+# CSV columns: the configuration, then RECOMENDADO's figures (names are codes, as in JSON).
+CSV_COLUMNS = COMPARISON_COLUMNS + ("nodes_minimum", "nodes_recommended", "nodes_ideal",
+                                    "sessions_per_node_recommended", "kv_per_session_gib", "limit_recommended",
+                                    "status", "monthly_cost_usd_recommended", "power_kw_recommended", "error")
+
+
+def render_comparison_csv(comparison, lang=DEFAULT_LANGUAGE):
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in comparison.rows:
+        writer.writerow(tuple("" if value is None else value for _, value in row.config) + tuple(
+            "" if n is None else n for n in row.nodes) + (
+            "" if row.sessions is None else row.sessions,
+            "" if row.kv_gib is None else _fixed(row.kv_gib, 6), row.limit or "", row.status,
+            "" if row.monthly_cost_usd is None else _fixed(row.monthly_cost_usd, 2),
+            "" if row.power_kw is None else _fixed(row.power_kw, 1),
+            "" if row.error is None else say(row.error, lang)))
+    return out.getvalue()
+
+
+COMPARISON_RENDERERS = {"text": render_comparison_text, "summary": render_comparison_text,
+                        "markdown": render_comparison_markdown, "json": render_comparison_json,
+                        "csv": render_comparison_csv}
+
+
 # The output formats: name -> renderer(report, lang).
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json, "summary": render_summary}
 
@@ -6614,7 +6934,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group = parser.add_argument_group(text("help.group.load"))
     group.add_argument("--list", metavar="KIND", help=text("help.list", kinds=", ".join(LIST_KINDS)))
     group.add_argument("--model", metavar=name, help=text("help.model"))
-    group.add_argument("--model-config", metavar=file, help=text("help.model_config"))
+    group.add_argument("--model-config", metavar=file, action="append", help=text("help.model_config"))
     group.add_argument("--server", metavar=name, help=text("help.server"))
     group.add_argument("--storage", metavar=profile, default=DEFAULTS["storage"], help=text("help.storage"))
     group.add_argument("--concurrency", metavar="N", help=text("help.concurrency"))
@@ -6699,8 +7019,11 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     only.add_argument("--json-only", action="store_true", help=text("help.json_only"))
     only.add_argument("--markdown-only", action="store_true", help=text("help.markdown_only"))
     only.add_argument("--summary-only", action="store_true", help=text("help.summary_only"))
+    only.add_argument("--csv-only", action="store_true", help=text("help.csv_only"))
     group.add_argument("--output-markdown-file", metavar=file, help=text("help.output_markdown_file"))
     group.add_argument("--output-json-file", metavar=file, help=text("help.output_json_file"))
+    group.add_argument("--output-csv-file", metavar=file, help=text("help.output_csv_file"))
+    group.add_argument("--order-by", metavar="KEY", help=text("help.order_by", keys=", ".join(ORDER_BY)))
     group.add_argument("--lang", metavar="LANG", default=DEFAULTS["lang"], help=text("help.lang"))
     group.add_argument("--version", action="version", version="sizing %s" % __version__, help=text("help.version"))
     group.add_argument("-h", "--help", action="help", help=text("help.help"))
@@ -6727,6 +7050,11 @@ def _choice(value, option, choices):
 
 def options_from_args(args):
     """Validate every option; returns Options with exact numbers."""
+    if isinstance(args.model_config, list):         # --model-config may be repeated (a comparison)
+        configs = model_config_values(args.model_config)
+        if len(configs) > 1:
+            raise InputError("err.compare_unsupported", option="--model-config")
+        args.model_config = configs[0]
     for name, value in vars(args).items():
         if isinstance(value, list):
             setattr(args, name, _option_text(value))
@@ -7050,6 +7378,78 @@ def main(argv=None):
         return status
 
 
+def model_config_values(values):
+    """The paths of a repeated --model-config (each `--model-config=--` is the text '--')."""
+    return [_option_text(value) if isinstance(value, list) else value for value in values]
+
+
+def compared_values(args):
+    """The options given as lists: (((Options field, parsed values), ...), the arguments with each list's
+    first value). Each value is parsed alone, as options_from_args parses it, so it is checked once."""
+    import argparse
+    single = argparse.Namespace(**vars(args))
+    raws = {}
+    for field, option in COMPARED_OPTIONS:
+        value = getattr(args, field)
+        if value is None:
+            continue
+        items = model_config_values(value) if field == "model_config" else _option_text(value).split(",")
+        if any(not item.strip() for item in items):
+            raise InputError("err.list_item", option=option, value=printable(",".join(items)))
+        items = [item if field == "model_config" else item.strip() for item in items]
+        setattr(single, field, items[0])
+        if len(items) > 1:
+            raws[field] = (option, items)
+    variants = []
+    for field, (option, items) in raws.items():
+        values = []
+        for item in items:
+            alone = argparse.Namespace(**vars(single))
+            setattr(alone, field, item)
+            values.append(getattr(options_from_args(alone), field))
+        variants.append((field, tuple(values)))
+    return tuple(variants), single
+
+
+def _run_comparison(args, options, variants, lang):
+    """Size every combination; render the table in the formats asked; write the files."""
+    if options.solve is not None or args.calibrate_from is not None:
+        raise InputError("err.compare_unsupported", option="--solve" if options.solve else "--calibrate-from")
+    order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
+    outputs = [(option, path, name) for option, path, name in (
+        ("--output-markdown-file", args.output_markdown_file, "markdown"),
+        ("--output-json-file", args.output_json_file, "json"), ("--output-csv-file", args.output_csv_file, "csv"))
+        if path is not None]
+    inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
+        ("--model-config", value) for field, values in variants if field == "model_config" for value in values] + [
+        ("--model-config", options.model_config)]
+    if options.model_config is None:
+        inputs.append(("--models-file", options.models_file))
+    check_output_paths([(option, path) for option, path, _ in outputs], inputs)
+    loaded = {}
+
+    def load(changed):
+        key = (changed.model, changed.model_config, changed.server, changed.storage)
+        if key not in loaded:
+            loaded[key] = load_inputs(changed)
+        return loaded[key]
+
+    # Names, catalogs and configs are checked before anything is sized: a bad one is bad input.
+    named = [(field, values) for field, values in variants if field in ("model", "model_config", "server", "storage")]
+    for values in itertools.product(*(values for _, values in named)):
+        load(_replace(options, **dict(zip((field for field, _ in named), values))))
+    comparison = compare(options, variants, load, order_by)
+    stdout_format = ("json" if args.json_only else "markdown" if args.markdown_only else "csv" if args.csv_only
+                     else "summary" if args.summary_only else "text")
+    wanted = {stdout_format} | {name for _, _, name in outputs} | ({"json"} if stdout_format == "text" else set())
+    rendered = {name: COMPARISON_RENDERERS[name](comparison, lang) for name in wanted}
+    write_files_atomically([(option, path, rendered[name]) for option, path, name in outputs])
+    text = rendered[stdout_format]
+    if stdout_format == "text":
+        text += "\n" + rendered["json"]
+    return (0 if comparison.status == Status.OK else 1), text
+
+
 def _run(argv, lang):
     """Parse, compute, render and write the files; returns (status, text for stdout)."""
     parser = build_parser(lang)
@@ -7067,7 +7467,10 @@ def _run(argv, lang):
                                   args.servers_file or default_catalog("servers.json"),
                                   args.storage_file or default_catalog("storage.json"))
         return 0, render_listing(listing, lang, args.json_only)
+    variants, args = compared_values(args)
     options = options_from_args(args)
+    if variants or args.csv_only or args.output_csv_file is not None:
+        return _run_comparison(args, options, variants, lang)
     outputs = [(option, path) for option, path in (("--output-markdown-file", args.output_markdown_file),
                                                    ("--output-json-file", args.output_json_file))
                if path is not None]

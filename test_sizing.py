@@ -2625,6 +2625,101 @@ class CostAndPower(unittest.TestCase):
         self.assertIn("--node-price", err)
 
 
+class Comparisons(TempDirTest):
+    """Options given as lists: one row per combination, in text, Markdown, JSON and CSV."""
+
+    GRID = ["--model", "opt-oss-120b", "--server", "dgx300,dgx200", "--concurrency", "100,1000",
+            "--effective-context", "32768,131072", "--kv-precision", "fp8,fp16"]
+
+    def test_every_row_is_the_single_runs_answer(self):
+        document = run_json(self.GRID)
+        self.assertEqual(len(document["comparison"]), 16)
+        self.assertEqual(document["varying"], ["server", "kv_precision", "effective_context", "concurrency"])
+        for row in document["comparison"]:
+            with self.subTest(row={k: row[k] for k in document["varying"]}):
+                single = report_for(["--model", "opt-oss-120b", "--server", row["server"], "--concurrency",
+                                     str(row["concurrency"]), "--effective-context", str(row["effective_context"]),
+                                     "--kv-precision", row["kv_precision"]])
+                self.assertEqual(list(row["nodes"].values()), list(nodes(single)))
+                recommended = results(single, "recommended")
+                self.assertEqual(row["sessions_per_node"], recommended["sessions_per_node"])
+                self.assertEqual(row["kv_per_session_gib"], float(single.kv.gib))
+                self.assertEqual(row["limit"], single.scenario("recommended").limit)
+                cost = recommended.get("monthly_cost_usd")
+                self.assertEqual(row["monthly_cost_usd"], None if cost is None else float(cost))
+        # The first option varies slowest, as given.
+        self.assertEqual([(r["server"], r["kv_precision"]) for r in document["comparison"][:5]],
+                         [("dgx300", "fp8")] * 4 + [("dgx300", "fp16")])
+        self.assertEqual((document["status"], document["currency"], document["fixed"]["model"]),
+                         ("ok", "USD", "opt-oss-120b"))
+
+    def test_text_and_markdown_of_a_small_grid(self):
+        status, text, _ = run_cli(["--model", "opt-oss-120b", "--server", "dgx300,dgx200", "--concurrency", "1000",
+                                   "--effective-context", "32768,131072", "--summary-only"])
+        self.assertEqual((status, text), (0, EXPECTED_COMPARISON_TEXT))
+        _, markdown, _ = run_cli(["--model", "opt-oss-120b", "--server", "dgx200", "--concurrency", "1000",
+                                  "--effective-context", "8192,32768,131072", "--markdown-only", "--lang", "en"])
+        self.assertEqual(markdown, EXPECTED_COMPARISON_MARKDOWN)
+
+    def test_the_chart_needs_exactly_one_numeric_option(self):
+        self.assertIn("```mermaid", run_cli(["--model", "opt-oss-120b", "--server", "dgx200", "--concurrency",
+                                             "100,1000", "--effective-context", "8192", "--markdown-only"])[1])
+        self.assertNotIn("mermaid", run_cli(["--model", "opt-oss-120b", "--server", "dgx200,dgx300", "--concurrency",
+                                             "100", "--effective-context", "8192", "--markdown-only"])[1])
+        self.assertNotIn("mermaid", run_cli(self.GRID + ["--markdown-only"])[1])
+
+    def test_csv_for_spreadsheets(self):
+        import csv
+        path = os.path.join(self.tmp, "grid.csv")
+        status, out, _ = run_cli(self.GRID + ["--output-csv-file", path, "--csv-only"])
+        self.assertEqual(status, 0)
+        with open(path, encoding="utf-8") as handle:
+            self.assertEqual(handle.read(), out)
+        rows = list(csv.DictReader(io.StringIO(out)))
+        self.assertEqual(len(rows), 16)
+        self.assertEqual(tuple(rows[0]), sizing.CSV_COLUMNS)
+        first = rows[0]
+        self.assertEqual((first["server"], first["concurrency"], first["nodes_minimum"], first["nodes_recommended"],
+                          first["nodes_ideal"], first["sessions_per_node_recommended"], first["status"],
+                          first["monthly_cost_usd_recommended"]),
+                         ("dgx300", "100", "1", "2", "3", "2511", "ok", ""))
+        # One configuration as CSV is one row.
+        self.assertEqual(len(run_cli(QUICK_START + ["--csv-only"])[1].splitlines()), 2)
+
+    def test_refused_combinations_are_rows_and_bad_values_are_errors(self):
+        status, text, _ = run_cli(["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "100",
+                                   "--effective-context", "32768", "--tensor-parallel", "3,8", "--runtime-overhead-gib",
+                                   "160", "--summary-only", "--lang", "en"])
+        self.assertEqual(status, 1)
+        self.assertIn("row 1: --tensor-parallel: 3 does not divide the 8 GPUs of server 'dgx200'", text)
+        for bad, where in ((["--server", "dgx200,nope"], "'nope'"), (["--server", "dgx200,"], "--server"),
+                           (["--concurrency", "10,x"], "--concurrency"), (["--kv-precision", "fp8,fp9"], "fp9")):
+            with self.subTest(bad=bad):
+                args = ["--model", "opt-oss-120b", "--server", "dgx300", "--concurrency", "10",
+                        "--effective-context", "8192"] + bad
+                status, out, err = run_cli(args)
+                self.assertEqual((status, out, err.count("\n")), (2, "", 1), err)
+                self.assertIn(where, err)
+        status, _, err = run_cli(self.GRID + ["--solve", "concurrency", "--nodes", "4"])
+        self.assertEqual(status, 2)
+        self.assertIn("--solve", err)
+
+    def test_ordered_by_monthly_cost(self):
+        document = run_json(["--model", "opt-oss-120b", "--server", "dgx300,dgxh100,dgx200", "--concurrency", "1000",
+                             "--effective-context", "32768", "--order-by", "cost"])
+        self.assertEqual([(r["server"], r["monthly_cost_usd"]) for r in document["comparison"]],
+                         [("dgx200", 94739.4), ("dgxh100", 114843.6), ("dgx300", None)])
+        self.assertEqual(document["order_by"], "cost")
+
+    def test_repeated_model_configs(self):
+        first, second = self.hf_config("Llama-3.1-8B-Instruct.json"), self.hf_config("Qwen2.5-7B-Instruct.json")
+        document = run_json(["--model-config", first, "--model-config", second, "--server", "dgx200",
+                             "--concurrency", "100", "--effective-context", "8192"])
+        self.assertEqual([r["model"] for r in document["comparison"]],
+                         ["Llama-3.1-8B-Instruct", "Qwen2.5-7B-Instruct"])
+        self.assertEqual(document["varying"], ["model"])
+
+
 class OperatingPoint(TempDirTest):
     """--input-tokens/--output-tokens: a session lasts TTFT + output x TPOT at the batch it runs in."""
 
@@ -5425,6 +5520,66 @@ IDEAL               5                584                  2.25  memory
 ⚠️ [warning] accounting_gap: The accounting bases differ by more than 10% (RECOMMENDED scenario): 629 sessions per node by the guide's formula (spec) and 559 by vLLM's KV cache manager. Basis used: spec.
 ''',
 }
+
+
+EXPECTED_COMPARISON_TEXT = '''════════════════════════════════════════════════════════════════════════
+COMPARAÇÃO DE CONFIGURAÇÕES (sizing 2.3.0)
+════════════════════════════════════════════════════════════════════════
+
+  Iguais em todas
+    • Modelo: opt-oss-120b
+    • Storage: profile_default
+    • Precisão KV: fp8
+    • Concorrência: 1000
+    • TP: 8
+    • PP: 1
+    • Base: spec
+
+  Nós por cenário e o RECOMENDADO de cada configuração
+    #  Servidor  Contexto  MÍNIMO  RECOMENDADO  IDEAL  Sessões/nó (REC.)  KV/sessão (GiB)  Limite (REC.)  Status  USD/mês (REC.)
+    1  dgx300       32768       1            2      3               2511             0.56  memória        ok                   —
+    2  dgx300      131072       2            3      5                629             2.25  memória        ok                   —
+    3  dgx200       32768       1            3      4               1153             0.56  memória        ok            94739.40
+    4  dgx200      131072       4            6      7                289             2.25  memória        ok           189478.80
+'''
+
+EXPECTED_COMPARISON_MARKDOWN = '''# Configuration Comparison
+
+Generated by `sizing 2.3.0`: 3 configurations, varying Context.
+
+### The same in all
+
+- **Model:** opt-oss-120b
+- **Server:** dgx200
+- **Storage:** profile_default
+- **KV precision:** fp8
+- **Concurrency:** 1000
+- **TP:** 8
+- **PP:** 1
+- **Basis:** spec
+
+### Nodes per scenario and each configuration's RECOMMENDED
+
+| # | Context | MINIMUM | RECOMMENDED | IDEAL | Sessions/node (REC.) | KV/session (GiB) | Limit (REC.) | Status | USD/month (REC.) |
+|---:|---:|---:|---:|---:|---:|---:|---|---|---:|
+| 1 | 8192 | 1 | 2 | 3 | 4560 | 0.14 | memory | ok | 63159.60 |
+| 2 | 32768 | 1 | 3 | 4 | 1153 | 0.56 | memory | ok | 94739.40 |
+| 3 | 131072 | 4 | 6 | 7 | 289 | 2.25 | memory | ok | 189478.80 |
+
+### Nodes per scenario
+
+```mermaid
+xychart-beta
+    title "Nodes per scenario"
+    x-axis "Context" [8192, 32768, 131072]
+    y-axis "nodes" 0 --> 7
+    line [1, 1, 4]
+    line [2, 3, 6]
+    line [3, 4, 7]
+```
+
+Lines, bottom to top: MINIMUM, RECOMMENDED, IDEAL (0 = no session fits).
+'''
 
 
 if __name__ == "__main__":
