@@ -907,11 +907,12 @@ class ParameterCount:
     norms: int
     inactive_experts: int       # routed experts one token does not use
     mtp_layers: int = 0
+    state_mixers: int = 0       # Mamba and linear-attention mixers of hybrid models
 
     @property
     def total(self):
-        return (self.embedding + self.lm_head + self.attention + self.dense_mlp + self.experts
-                + self.shared_experts + self.router + self.norms)
+        return (self.embedding + self.lm_head + self.attention + self.state_mixers + self.dense_mlp
+                + self.experts + self.shared_experts + self.router + self.norms)
 
     @property
     def active(self):
@@ -922,7 +923,7 @@ class ParameterCount:
     @property
     def linear(self):
         """The projections and MLPs: what a weight quantization converts."""
-        return self.attention + self.dense_mlp + self.experts + self.shared_experts
+        return self.attention + self.state_mixers + self.dense_mlp + self.experts + self.shared_experts
 
 
 @dataclass(frozen=True)
@@ -1048,7 +1049,7 @@ def model_from_config(name, raw, path, aliased_from=None):
         groups = [MLALatentLayers(len([k for k in kinds if k != NO_STATE]), latent_dim=latent)]
         kinds = [MLALatentLayers.kind if k != NO_STATE else k for k in kinds]
     meta = _model_meta(raw, config, path, name)
-    meta["parameters"] = count_parameters(config, name, path, layers, heads, kv_heads, head_dim)
+    meta["parameters"] = count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kinds)
     return Model(name=name, model_type=model_type, num_hidden_layers=layers, num_attention_heads=heads,
                  num_key_value_heads=kv_heads, head_dim=head_dim, max_position_embeddings=max_context,
                  layer_groups=tuple(groups), derivation=tuple(derivation), layer_kinds=tuple(kinds),
@@ -1100,6 +1101,18 @@ def _layer_kinds(name, config, view, layers, path, derivation):
             derivation.append(T("rule.attention_is_full"))
             kinds = ["full_attention" if kind == "attention" else kind for kind in kinds]
         return list(kinds), "layer_types"
+    if config.get("model_type") in PARALLEL_HYBRID_TYPES:
+        raise InputError("err.parallel_hybrid", where=_where(path, name, "model_type"),
+                         model_type=config.get("model_type"))
+    if config.get("attn_layer_period") is not None:
+        # Jamba (transformers JambaConfig.layers_block_type): attention where i % period == offset.
+        period = require_positive_int(config, "attn_layer_period", path, name)
+        offset = config.get("attn_layer_offset", 0)
+        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset < period:
+            raise InputError("err.field_range", where=_where(path, name, "attn_layer_offset"), low=0, high=period - 1)
+        derivation.append(T("rule.attn_layer_period", period=period, offset=offset))
+        return (["full_attention" if i % period == offset else "mamba" for i in range(layers)],
+                "attn_layer_period")
     if config.get("hybrid_override_pattern") is not None:
         text = require_text(config, "hybrid_override_pattern", path, name)
         symbols = {"*": "full_attention", "M": "mamba", "-": NO_STATE, "E": NO_STATE}
@@ -1138,6 +1151,9 @@ def _layer_kinds(name, config, view, layers, path, derivation):
 
 # Layers with no per-session state (MLP or MoE blocks of hybrid patterns).
 NO_STATE = "no_state"
+# Models whose every layer runs attention and a Mamba mixer side by side (Falcon-H1, vLLM's
+# FalconH1ParallelHybrid): two caches per layer, which the layer model here does not describe.
+PARALLEL_HYBRID_TYPES = ("falcon_h1",)
 
 
 def _guide_pattern_kinds(name, config, view, layers, path):
@@ -1198,12 +1214,12 @@ def _groups_from_kinds(name, kinds, config, view, path, field):
     return groups
 
 
-def _first_field(config, names, path, name):
+def _first_field(config, names, path, name, required=True):
     """The first of `names` the config holds (Nemotron-H and Granite-4.0-H name them differently)."""
     for field in names:
         if config.get(field) is not None:
             return require_positive_int(config, field, path, name)
-    return require_positive_int(config, names[0], path, name)
+    return require_positive_int(config, names[0], path, name) if required else None
 
 
 def _state_dtype_bytes(config, path, name):
@@ -1223,7 +1239,17 @@ def _state_dtype_bytes(config, path, name):
 
 def _mamba_layers(count, config, path, name):
     """Mamba2 (vLLM mamba2_state_shape): conv over intermediate + 2 x n_groups x state channels,
-    SSM of heads x head_dim x state."""
+    SSM of heads x head_dim x state. Mamba1 (Jamba; vLLM mamba1_state_shape): conv over
+    mamba_expand x hidden channels, SSM of those channels x mamba_d_state."""
+    if config.get("mamba_expand") is not None and config.get("mamba_d_state") is not None \
+            and _first_field(config, ("mamba_num_heads", "mamba_n_heads"), path, name, required=False) is None:
+        inner = require_positive_int(config, "mamba_expand", path, name) * require_positive_int(
+            config, "hidden_size", path, name)
+        kernel = require_positive_int(config, "mamba_d_conv", path, name)
+        conv_bytes, ssm_bytes = _state_dtype_bytes(config, path, name)
+        return MambaLayers(count, conv_base=inner, conv_width=kernel - 1, ssm_heads=inner,
+                           ssm_per_head=require_positive_int(config, "mamba_d_state", path, name),
+                           conv_bytes=conv_bytes, ssm_bytes=ssm_bytes)
     heads = _first_field(config, ("mamba_num_heads", "mamba_n_heads"), path, name)
     head_dim = _first_field(config, ("mamba_head_dim", "mamba_d_head"), path, name)
     state = _first_field(config, ("ssm_state_size", "mamba_d_state"), path, name)
@@ -1349,7 +1375,7 @@ QK_NORM_MODEL_TYPES = ("qwen3", "qwen3_moe", "gemma3_text")     # q_norm and k_n
 GEMMA_NORMS_PER_LAYER = 4                                       # pre/post attention and MLP norms
 
 
-def count_parameters(config, name, path, layers, heads, kv_heads, head_dim):
+def count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kinds=()):
     """The parameters of the language model a config describes, or None when it lacks
     hidden_size, intermediate_size or vocab_size. Counted as transformers builds the
     model: embeddings and LM head (unless tied), attention projections (GQA, or MLA with
@@ -1372,6 +1398,9 @@ def count_parameters(config, name, path, layers, heads, kv_heads, head_dim):
     attention = _attention_parameters(config, model_type, hidden, heads, kv_heads, head_dim, number)
     if attention is None:
         return None
+    if any(kind in HYBRID_KINDS for kind in kinds):
+        return _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, tied, attention, number,
+                                  path, name)
     experts = _expert_count(config, config, path, name) or 0
     per_token = number("num_experts_per_tok") or number("experts_per_token") or 0
     moe_layers = _moe_layers(config, layers, experts, number)
@@ -1394,6 +1423,108 @@ def count_parameters(config, name, path, layers, heads, kv_heads, head_dim):
         norms=layers * norms_per_layer * hidden + hidden,
         inactive_experts=moe_layers * max(experts - per_token, 0) * per_expert,
         mtp_layers=number("num_nextn_predict_layers") or 0)
+
+
+# Layer kinds that make a model hybrid: its layers are not all attention + MLP.
+HYBRID_KINDS = ("mamba", "linear_attention", "no_state")
+
+
+def _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, tied, attention, number, path, name):
+    """A hybrid model's parameters, layer by layer as transformers builds it, for the families whose
+    layers are known (None for others: their weights are then unknown, not guessed):
+    - nemotron_h: each layer is one block of hybrid_override_pattern: Mamba2 (M), attention (*), a
+      squared-ReLU MLP of up and down projections (-) or such experts with a shared one (E), one norm each;
+    - jamba: Mamba1 or attention, then an MLP, or experts every expert_layer_period-th layer;
+    - qwen3_next: gated DeltaNet or gated attention, then experts with a gated shared expert."""
+    experts = _expert_count(config, config, path, name) or 0
+    per_token = number("num_experts_per_tok") or 0
+    expert_width = number("moe_intermediate_size") or intermediate
+    state = mlp = routed = shared = router = moe_layers = 0
+    attention_layers = kinds.count("full_attention")
+    if model_type == "nemotron_h":
+        pattern = config.get("hybrid_override_pattern") or ""
+        per_expert = 2 * hidden * expert_width
+        for symbol in pattern:
+            if symbol == "M":
+                state += _mamba2_parameters(config, hidden, number)
+            elif symbol == "-":
+                mlp += 2 * hidden * intermediate
+            elif symbol == "E":
+                moe_layers += 1
+                routed += experts * per_expert
+                shared += 2 * hidden * (number("moe_shared_expert_intermediate_size") or 0)
+                router += hidden * experts + experts            # gate and e_score_correction_bias
+        norms = len(pattern) * hidden + hidden
+    elif model_type == "jamba":
+        per_expert = 3 * hidden * intermediate
+        period, offset = number("expert_layer_period") or 1, config.get("expert_layer_offset") or 0
+        for index, kind in enumerate(kinds):
+            if kind == "mamba":
+                state += _mamba1_parameters(config, hidden, number)
+            if experts > 1 and index % period == offset:
+                moe_layers += 1
+                routed += experts * per_expert
+                router += hidden * experts
+            else:
+                mlp += 3 * hidden * intermediate
+        norms = 2 * len(kinds) * hidden + hidden
+    elif model_type == "qwen3_next":
+        per_expert = 3 * hidden * expert_width
+        attention += number("num_attention_heads") * number("head_dim") * hidden   # the output gate half of q_proj
+        for kind in kinds:
+            if kind == "linear_attention":
+                state += _gated_delta_net_parameters(config, hidden, number)
+            moe_layers += 1
+            routed += experts * per_expert
+            shared += 3 * hidden * (number("shared_expert_intermediate_size") or 0) + hidden
+            router += hidden * experts
+        norms = 2 * len(kinds) * hidden + hidden
+    else:
+        return None
+    return ParameterCount(
+        embedding=vocab * hidden, lm_head=0 if tied else vocab * hidden, attention=attention_layers * attention,
+        state_mixers=state, dense_mlp=mlp, experts=routed, shared_experts=shared, router=router, norms=norms,
+        inactive_experts=moe_layers * max(experts - per_token, 0) * per_expert)
+
+
+def _mamba2_parameters(config, hidden, number):
+    """One Mamba2 mixer (transformers NemotronHMamba2Mixer): in_proj to z, x, B, C and dt; the
+    depthwise conv over x, B and C; dt_bias, A_log and D per head; the gated norm; out_proj."""
+    heads, head_dim = number("mamba_num_heads"), number("mamba_head_dim")
+    groups, state, kernel = number("n_groups"), number("ssm_state_size"), number("conv_kernel")
+    inner = heads * head_dim
+    conv = inner + 2 * groups * state
+    count = hidden * (inner + conv + heads) + conv * kernel + 3 * heads + inner + inner * hidden
+    if config.get("use_conv_bias", True) is True:
+        count += conv
+    if config.get("use_bias") is True:
+        count += inner + conv + heads + hidden
+    return count
+
+
+def _mamba1_parameters(config, hidden, number):
+    """One Mamba1 mixer (transformers JambaMambaMixer): in_proj to x and z; the conv over x; x_proj
+    to dt, B and C; dt_proj; A_log and D; out_proj; the dt, B and C norms."""
+    inner = number("mamba_expand") * hidden
+    state, kernel, rank = number("mamba_d_state"), number("mamba_d_conv"), number("mamba_dt_rank")
+    count = (hidden * 2 * inner + inner * kernel + inner * (rank + 2 * state) + rank * inner + inner
+             + inner * state + inner + inner * hidden + rank + 2 * state)
+    if config.get("mamba_conv_bias", True) is True:
+        count += inner
+    if config.get("mamba_proj_bias") is True:
+        count += 2 * inner + hidden
+    return count
+
+
+def _gated_delta_net_parameters(config, hidden, number):
+    """One gated DeltaNet mixer (transformers Qwen3NextGatedDeltaNet): in_proj to q, k, v and z, and
+    to b and a; the conv over q, k and v; dt_bias and A_log per value head; the gated norm; out_proj."""
+    key = number("linear_num_key_heads") * number("linear_key_head_dim")
+    value_heads = number("linear_num_value_heads")
+    value = value_heads * number("linear_value_head_dim")
+    conv = 2 * key + value
+    return (hidden * (2 * key + 2 * value) + hidden * 2 * value_heads + conv * number("linear_conv_kernel_dim")
+            + 2 * value_heads + number("linear_value_head_dim") + value * hidden)
 
 
 def _attention_parameters(config, model_type, hidden, heads, kv_heads, head_dim, number):
@@ -4299,6 +4430,11 @@ MESSAGES = {
     "layer_kind.linear_attention": ("atenção linear (Gated DeltaNet)", "linear attention (Gated DeltaNet)"),
     "layer_kind.mamba": ("Mamba/SSM", "Mamba/SSM"),
     "layer_kind.unknown": ("tipo desconhecido", "unknown kind"),
+    "err.field_range": ("{where}: deve ser um inteiro de {low} a {high}", "{where}: must be an integer from {low} to {high}"),
+    "err.parallel_hybrid": ("{where}: '{model_type}' roda atenção e Mamba lado a lado em cada camada (dois caches "
+                            "por camada), o que esta ferramenta não dimensiona",
+                            "{where}: '{model_type}' runs attention and Mamba side by side in every layer (two "
+                            "caches per layer), which this tool does not size"),
     "err.unsizable": ("{where}: o modelo tem camadas que esta ferramenta não sabe dimensionar: {layers}; "
                       "o KV só seria correto para as camadas de atenção",
                       "{where}: the model has layers this tool cannot size: {layers}; the KV would only "
@@ -4467,6 +4603,10 @@ MESSAGES = {
                                      "sem KV",
                                      "hybrid_override_pattern: '*' = attention, 'M' = Mamba, '-'/'E' = MLP/MoE "
                                      "with no KV"),
+    "rule.attn_layer_period": ("attn_layer_period {period}, attn_layer_offset {offset}: atenção nas camadas i com "
+                               "i mod {period} = {offset}, as demais Mamba (Jamba)",
+                               "attn_layer_period {period}, attn_layer_offset {offset}: attention on layers i with "
+                               "i mod {period} = {offset}, the others Mamba (Jamba)"),
     "rule.full_attention_interval": ("full_attention_interval {interval}: uma camada full a cada {interval}, "
                                      "as demais lineares",
                                      "full_attention_interval {interval}: one full layer every {interval}, "

