@@ -1710,6 +1710,44 @@ VLLM_LOG_PATTERNS = (
      lambda m: int(m.replace(",", ""))),
     ("max_concurrency", r"Maximum concurrency for [0-9,]+ tokens per request: ([0-9.]+)x", Fraction),
 )
+# SGLang's startup log (model_runner: "KV Cache is allocated. #tokens: N, K size: X GB, V size: Y GB",
+# whose "GB" are GiB; "max_total_num_tokens=N"; with hybrid SWA, "full_layer_tokens=N,
+# swa_layer_tokens=M"), and its launch arguments.
+SGLANG_LOG_PATTERNS = (
+    ("model", r"model_path='([^']+)'", str),
+    ("model", r"--model(?:-path)?[= ](?!--)(\S+)", str),
+    ("tensor_parallel", r"\btp_size=([0-9]+)", int),
+    ("tensor_parallel", r"(?:--tp-size|--tp)[= ]([0-9]+)", int),
+    ("kv_cache_dtype", r"kv_cache_dtype='([a-z0-9_]+)'", str),
+    ("kv_cache_dtype", r"--kv-cache-dtype[= ]([a-z0-9_]+)", str),
+    ("page_size", r"\bpage_size=([0-9]+)", int),
+    ("page_size", r"--page-size[= ]([0-9]+)", int),
+    ("max_model_len", r"\bcontext_len=([0-9]+)", int),
+    ("max_model_len", r"--context-length[= ]([0-9]+)", int),
+    ("kv_cache_tokens", r"KV Cache is allocated\. #tokens: ([0-9]+)", int),
+    ("kv_cache_tokens", r"max_total_num_tokens=([0-9]+)", int),
+    ("k_gib", r"K size: ([0-9.]+) GB", Fraction),
+    ("v_gib", r"V size: ([0-9.]+) GB", Fraction),
+    ("full_tokens", r"full_layer_tokens=([0-9]+)", int),
+    ("swa_tokens", r"swa_layer_tokens=([0-9]+)", int),
+)
+# TensorRT-LLM's (KVCacheManager: "Max KV cache blocks per sequence: B [window size=W], tokens per
+# block=T, primary blocks=N"; "[MemUsageChange] Allocated X GiB for max tokens in paged KV cache (N)").
+TRTLLM_LOG_PATTERNS = (
+    ("gpu_blocks", r"primary blocks=([0-9]+)", int),
+    ("gpu_blocks", r"Number of blocks in KV cache primary pool: ([0-9]+)", int),
+    ("block_size", r"tokens per block=([0-9]+)", int),
+    ("block_size", r"Number of tokens per block: ([0-9]+)", int),
+    ("allocated_kv_gib", r"Allocated ([0-9.]+) GiB for max tokens in paged KV cache", Fraction),
+    ("kv_cache_tokens", r"max tokens in paged KV cache \(([0-9]+)\)", int),
+    ("tensor_parallel", r"tensor_parallel_size[=:' ]+([0-9]+)", int),
+    ("tensor_parallel", r"(?:--tp_size|--tp-size)[= ]([0-9]+)", int),
+    ("model", r"(?:--model|--model_dir|--model-path)[= ](?!--)(\S+)", str),
+)
+# What tells one engine's log from another's, and the lines each must have.
+LOG_ENGINES = ((Basis.SGLANG, r"KV Cache is allocated|max_total_num_tokens|sglang", SGLANG_LOG_PATTERNS,
+                ("kv_cache_tokens", "full_tokens")),
+               (Basis.TRTLLM, r"TensorRT-LLM|paged KV cache", TRTLLM_LOG_PATTERNS, ("gpu_blocks", "kv_cache_tokens")))
 # vLLM's --kv-cache-dtype values -> the tool's KV precisions ('auto' is the model dtype).
 LOG_KV_DTYPES = {"fp8": "fp8", "fp8_e4m3": "fp8", "fp8_e5m2": "fp8", "bfloat16": "bf16", "float16": "fp16",
                  "half": "fp16", "float32": "fp32"}
@@ -1740,6 +1778,37 @@ class EngineLog:
         return LOG_KV_DTYPES.get(dtype)
 
 
+def parse_engine_log(text, path):
+    """The EngineLog of a vLLM, SGLang or TensorRT-LLM startup log (told apart by their own lines);
+    a log with no KV figure is an error."""
+    for engine, marker, patterns, needed in LOG_ENGINES:
+        if re.search(marker, text):
+            values, lines = _log_values(text, patterns)
+            if not any(field in values for field in needed):
+                raise InputError("err.log_no_pool", path=path, engine=ENGINE_NAMES[engine])
+            values["engine"] = engine
+            return EngineLog(path, tuple(sorted(values.items())), tuple(sorted(lines.items())))
+    return parse_vllm_log(text, path)
+
+
+def _log_values(text, patterns):
+    values, lines = {}, {}
+    for line in text.splitlines():
+        for field, pattern, convert in patterns:
+            if field in values:
+                continue
+            match = re.search(pattern, line)
+            if match:
+                try:
+                    value = convert(match.group(1))
+                except (ValueError, ZeroDivisionError):
+                    continue
+                if isinstance(value, (int, Fraction)) and not 0 < value <= MAX_INPUT:
+                    continue
+                values[field], lines[field] = value, printable(line.strip())[:300]
+    return values, lines
+
+
 def parse_vllm_log(text, path):
     """The EngineLog of a vLLM startup log; a log with no KV figure is an error."""
     values, lines = {}, {}
@@ -1763,7 +1832,7 @@ def parse_vllm_log(text, path):
 
 def load_engine_log(path):
     raw = read_regular_file(path, MAX_LOG_FILE_BYTES)
-    return parse_vllm_log(raw.decode("utf-8", "replace"), path)
+    return parse_engine_log(raw.decode("utf-8", "replace"), path)
 
 
 def check_log_model(log, model, options):
@@ -1779,8 +1848,16 @@ def check_log_model(log, model, options):
         parent = os.path.basename(os.path.dirname(os.path.abspath(options.model_config))).lower()
         if base == "config.json":
             names.add(parent)
-    if logged.rstrip("/").split("/")[-1].lower() not in names:
+    base = logged.rstrip("/").split("/")[-1].lower()
+    # A quantized checkpoint (Qwen3-235B-A22B-FP8) has its model's layers and KV.
+    for suffix in QUANTIZED_SUFFIXES:
+        if base.endswith(suffix) and base[:-len(suffix)] in names:
+            return
+    if base not in names:
         raise InputError("err.log_model", path=log.path, logged=printable(logged), model=model.name)
+
+
+QUANTIZED_SUFFIXES = ("-fp8", "-fp8-dynamic", "-awq", "-gptq", "-int4", "-int8", "-fp4", "-nvfp4", "-w8a8", "-mxfp4")
 
 
 def calibrated_options(options, log, model):
@@ -1788,6 +1865,14 @@ def calibrated_options(options, log, model):
     unless the option was given with another value than the tool's default. A log that does
     not print its TP ran vLLM's default, 1."""
     changes = {}
+    engine = log.get("engine")
+    if engine is not None:
+        if options.kv_accounting == DEFAULTS["kv_accounting"]:
+            changes["kv_accounting"] = engine
+        if engine == Basis.SGLANG and log.get("page_size") and options.page_size == DEFAULTS["page_size"]:
+            changes["page_size"] = log.get("page_size")
+        if engine == Basis.TRTLLM and log.get("block_size") and options.tokens_per_block == DEFAULTS["tokens_per_block"]:
+            changes["tokens_per_block"] = log.get("block_size")
     if options.tensor_parallel is None:
         changes["tensor_parallel"] = log.get("tensor_parallel") or 1
     if options.pipeline_parallel == 1 and log.get("pipeline_parallel"):
@@ -1795,7 +1880,7 @@ def calibrated_options(options, log, model):
     model_precision = model.checkpoint_scheme.base if model.checkpoint_scheme else "bf16"
     if options.kv_precision == DEFAULTS["kv_precision"] and log.kv_precision(model_precision):
         changes["kv_precision"] = log.kv_precision(model_precision)
-    if options.block_size == DEFAULTS["block_size"] and log.get("block_size"):
+    if options.block_size == DEFAULTS["block_size"] and log.get("block_size") and engine is None:
         changes["block_size"] = log.get("block_size")
     version = log.get("version")
     if options.vllm_version == NEWEST_VLLM and version is not None:
@@ -2510,6 +2595,8 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
     tokens / block size are its blocks), else "Available KV cache memory" (GiB to 2 decimals)."""
     log = options.calibration
     log_context = log.get("max_model_len") or log.get("concurrency_tokens") or options.effective_context
+    if log.get("engine") is not None:
+        return token_pool_calibration(model, options, tensor_parallel, log, log_context, server)
     pool = kv_per_session(model, log_context, options.kv_precision, tensor_parallel, Basis.VLLM, block_size,
                           options.max_num_batched_tokens, hybrid_manager=not options.disable_hybrid_kv_cache_manager,
                           in_flight_tokens=in_flight, stages=model_stages(model, layout)).pool
@@ -2562,6 +2649,48 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
             {"log_line": log.line("max_concurrency"), "gpu_blocks": blocks,
              "blocks_per_request": pool.blocks_per_request, "max_model_len": log_context},
             T("expl.calibration_gap")))
+    return tuple(figures)
+
+
+def token_pool_calibration(model, options, tensor_parallel, log, context_tokens, server):
+    """The KV memory per GPU of an SGLang or TensorRT-LLM deployment, from its pool: the tokens (or
+    blocks) its log prints x the bytes of one token of every layer under this model's rules; and the
+    check of the log's own memory line against it."""
+    engine = log.get("engine")
+    page = engine_page_tokens(engine, options, options.block_size)
+    pool = kv_per_session(model, context_tokens, options.kv_precision, tensor_parallel, engine, page,
+                          options.max_num_batched_tokens, window_ratio=options.swa_full_tokens_ratio).pool
+    stage = pool.stages[0]
+    if engine == Basis.TRTLLM and log.get("gpu_blocks") is not None:
+        source, tokens = "gpu_blocks", log.get("gpu_blocks") * page
+    elif log.get("full_tokens") is not None:
+        source, tokens = "full_tokens", log.get("full_tokens")
+    else:
+        source, tokens = "kv_cache_tokens", log.get("kv_cache_tokens")
+    if engine == Basis.SGLANG and stage.window_token_bytes_gpu and log.get("swa_tokens") is not None:
+        # The two pools: full tokens x the full layers' bytes, SWA tokens x the windowed layers'.
+        per_gpu = tokens * stage.full_token_bytes_gpu + log.get("swa_tokens") * stage.window_token_bytes_gpu
+        formula = T("formula.calibrated_swa_pools", full=tokens, full_bytes=stage.full_token_bytes_gpu,
+                    swa=log.get("swa_tokens"), swa_bytes=stage.window_token_bytes_gpu, bytes=per_gpu)
+    else:
+        cell = stage.full_token_bytes_gpu + stage.window_token_bytes_gpu
+        per_gpu = tokens * cell
+        formula = T("formula.calibrated_pool", tokens=tokens, cell=cell, bytes=per_gpu)
+    gpus = server.gpus
+    figures = [figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
+                      T("formula.calibrated_memory", derivation=formula, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
+                      {"calibrate_from": log.path, "log_line": log.line(source), "kv_cache_memory_bytes_per_gpu": per_gpu,
+                       "gpus": gpus, "engine": ENGINE_NAMES[engine]},
+                      T("expl.calibrated_memory", line=log.line(source)))]
+    logged = (log.get("k_gib") + log.get("v_gib") if None not in (log.get("k_gib"), log.get("v_gib"))
+              and not stage.window_token_bytes_gpu else log.get("allocated_kv_gib"))
+    line = log.line("k_gib") if engine == Basis.SGLANG else log.line("allocated_kv_gib")
+    if logged is not None:
+        gap = per_gpu / (logged * GIB_BYTES) - 1
+        figures.append(figure(
+            "calibration_memory_gap_percent", gap * 100, Unit.PERCENT,
+            T("formula.calibration_pool_gap", ours=per_gpu / GIB_BYTES, logged=logged, gap=gap * 100),
+            {"log_line": line, "kv_cache_memory_bytes_per_gpu": per_gpu}, T("expl.calibration_pool_gap")))
     return tuple(figures)
 
 
@@ -4499,6 +4628,8 @@ MESSAGES = {
                       "\"GPU KV cache size\" ou \"# GPU blocks\")",
                       "--calibrate-from: '{path}' has no vLLM KV line (\"Available KV cache memory\", \"GPU KV "
                       "cache size\" or \"# GPU blocks\")"),
+    "err.log_no_pool": ("--calibrate-from: '{path}' é um log do {engine} sem a linha do pool de KV",
+                        "--calibrate-from: '{path}' is a {engine} log without its KV pool line"),
     "err.log_zero_kv": ("--calibrate-from: em '{path}' a linha \"{line}\" não deixa nenhum bloco de KV",
                         "--calibrate-from: in '{path}' the line \"{line}\" leaves no KV block"),
     "err.log_model": ("--calibrate-from: o log '{path}' é do modelo '{logged}', não de '{model}'",
@@ -4719,11 +4850,28 @@ MESSAGES = {
                                   "{bytes:p} bytes por GPU",
                                   "{tokens} tokens / {block_size} per block × {per_block:p} bytes per block = "
                                   "{bytes:p} bytes per GPU"),
+    "formula.calibrated_pool": ("{tokens} tokens do log × {cell:p} bytes por token = {bytes:p} bytes por GPU",
+                                "{tokens} tokens from the log × {cell:p} bytes per token = {bytes:p} bytes per GPU"),
+    "formula.calibrated_swa_pools": ("{full} tokens full × {full_bytes:p} + {swa} tokens SWA × {swa_bytes:p} = "
+                                     "{bytes:p} bytes por GPU",
+                                     "{full} full tokens × {full_bytes:p} + {swa} SWA tokens × {swa_bytes:p} = "
+                                     "{bytes:p} bytes per GPU"),
+    "formula.calibration_pool_gap": ("a memória do pool / a do log - 1 = {ours:f4} GiB / {logged:p} GiB - 1 = {gap:f2}%",
+                                     "the pool's memory / the log's - 1 = {ours:f4} GiB / {logged:p} GiB - 1 = "
+                                     "{gap:f2}%"),
     "formula.calibrated_gib": ("{gib:p} GiB × 2^30 = {bytes:p} bytes por GPU",
                                "{gib:p} GiB × 2^30 = {bytes:p} bytes per GPU"),
     "formula.calibrated_memory": ("{derivation}; × {gpus} GPUs = {gib:f2} GiB", "{derivation}; × {gpus} GPUs = {gib:f2} GiB"),
     "formula.calibration_gap": ("concorrência recalculada / a do log - 1 = {ours:f2}x / {logged:p}x - 1 = {gap:f2}%",
                                 "recomputed concurrency / the log's - 1 = {ours:f2}x / {logged:p}x - 1 = {gap:f2}%"),
+    "expl.calibration_pool_gap": ("Os tokens do log, aos bytes por token que estas regras dão ao modelo, contra a "
+                                  "memória que o mesmo log imprime (K + V do SGLang, em GiB rotulados \"GB\"; "
+                                  "\"Allocated\" do TensorRT-LLM): perto de 0% quer dizer que camadas, heads, dtype "
+                                  "do KV e TP batem com o deployment.",
+                                  "The log's tokens, at the bytes per token these rules give the model, against the "
+                                  "memory the same log prints (SGLang's K + V, in GiB labelled \"GB\"; TensorRT-LLM's "
+                                  "\"Allocated\"): near 0% means the layers, heads, KV dtype and TP match the "
+                                  "deployment."),
     "expl.calibrated_memory": ("Calibrado pelo log do próprio deployment (--calibrate-from): a memória de KV que o "
                                "motor teve, já sem pesos, ativações e a utilização. Linha do log: \"{line}\". Ela "
                                "substitui o overhead e o budget do guia; headroom e HA dos cenários continuam valendo.",

@@ -2162,6 +2162,52 @@ class OtherEngines(TempDirTest):
         self.assertEqual(spec.kv.bytes, (10 * 32768 + 52 * 1024) * per_layer_token)
         self.assertIn("TensorRT-LLM", sizing.say(trtllm.kv.figures[0].label, "en"))
 
+    def test_calibration_from_a_published_sglang_log(self):
+        # vllm-project/vllm issue #21348: the launch command and the KV line of an SGLang run of
+        # Qwen3-235B-A22B-FP8 on 4x H100 (TP 4, KV in the model dtype).
+        log = self.write("sglang.log", "python3 -m sglang.launch_server --model /path/to/Qwen3-235B-A22B-FP8 --tp 4 "
+                                       "--trust-remote-code --host 0.0.0.0 --port 8000 --mem-fraction-static 0.93\n"
+                                       "KV Cache is allocated. #tokens: 367404, K size: 8.23 GB, V size: 8.23 GB\n")
+        document = run_json(["--model", "Qwen3-235B-A22B", "--server", "dgxh100", "--weight-precision", "fp8",
+                             "--concurrency", "10", "--effective-context", "32768", "--calibrate-from", log])
+        inputs = document["inputs"]
+        self.assertEqual((inputs["kv_accounting"], inputs["tensor_parallel"], inputs["kv_precision"]),
+                         ("sglang", 4, "bf16"))
+        values = document["scenarios"]["minimum"]["results"]
+        # 367,404 tokens x 48,128 bytes per token per GPU; the pool it rebuilds is the log's to the token.
+        self.assertEqual(values["kv_cache_memory_gib"], 367404 * 48128 * 8 / sizing.GIB_BYTES)
+        self.assertEqual(values["engine_pool_tokens"], 367404)
+        # The log's K + V (16.46 "GB", GiB in fact) is that memory to the rounding of its two decimals.
+        self.assertLess(abs(values["calibration_memory_gap_percent"]), 0.1)
+        self.assertNotIn("calibration_gap", [a["code"] for a in document["alerts"]])
+
+    def test_calibration_from_a_trtllm_log(self):
+        # The KVCacheManager lines in their published format (triton-inference-server/tutorials PR #150),
+        # for a Llama-3.1-8B run at TP 1 with the KV in the model dtype (a log that names no KV dtype):
+        # 2 x 8 x 128 x 32 layers x 2 bytes = 131,072 bytes per token.
+        blocks = 40000
+        log = self.write("trtllm.log",
+                         "[TensorRT-LLM][INFO] Max KV cache blocks per sequence: 256 [window size=8192], tokens per "
+                         "block=32, primary blocks=%d, secondary blocks=0\n"
+                         "[TensorRT-LLM][INFO] Number of tokens per block: 32.\n"
+                         "[TensorRT-LLM][INFO] [MemUsageChange] Allocated %s GiB for max tokens in paged KV cache "
+                         "(%d).\n" % (blocks, sizing._fixed(Fraction(blocks * 32 * 131072, sizing.GIB_BYTES), 2),
+                                       blocks * 32))
+        document = run_json(["--model", "Llama-3.1-8B", "--server", "dgxh100", "--concurrency", "10",
+                             "--effective-context", "8192", "--calibrate-from", log])
+        self.assertEqual((document["inputs"]["kv_accounting"], document["inputs"]["kv_precision"]), ("trtllm", "bf16"))
+        values = document["scenarios"]["minimum"]["results"]
+        self.assertEqual(values["kv_cache_memory_gib"], blocks * 32 * 131072 * 8 / sizing.GIB_BYTES)
+        self.assertEqual(values["engine_pool_tokens"], blocks * 32)
+        # Eight TP-1 instances, floor(40,000 / 256) = 156 sessions each.
+        self.assertEqual(values["sessions_per_node"], 8 * (blocks // 256))
+        self.assertLess(abs(values["calibration_memory_gap_percent"]), 0.1)
+        empty = self.write("empty.log", "[TensorRT-LLM][INFO] Engine version 0.21.0 found\n")
+        status, _, err = run_cli(["--model", "Llama-3.1-8B", "--server", "dgxh100", "--concurrency", "10",
+                                  "--effective-context", "8192", "--calibrate-from", empty, "--lang", "en"])
+        self.assertEqual(status, 2)
+        self.assertIn("is a TensorRT-LLM log without its KV pool line", err)
+
     def test_state_layers_are_refused_on_the_token_pool_engines(self):
         path = self.hf_config("Qwen3-Next-80B-A3B-Thinking.json")
         for basis, engine in (("sglang", "SGLang"), ("trtllm", "TensorRT-LLM")):
