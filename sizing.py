@@ -967,7 +967,7 @@ class Model:
     def groups_for_layers(self, first, end):
         """The layer groups of layers first..end-1 (a pipeline stage)."""
         counts = {}
-        for kind in self.layer_kinds[first:end]:
+        for kind in (part for kind in self.layer_kinds[first:end] for part in kind_parts(kind)):
             counts[kind] = counts.get(kind, 0) + 1
         return tuple(_replace(group, count=counts[group.kind]) for group in self.layer_groups
                      if counts.get(group.kind))
@@ -1102,8 +1102,9 @@ def _layer_kinds(name, config, view, layers, path, derivation):
             kinds = ["full_attention" if kind == "attention" else kind for kind in kinds]
         return list(kinds), "layer_types"
     if config.get("model_type") in PARALLEL_HYBRID_TYPES:
-        raise InputError("err.parallel_hybrid", where=_where(path, name, "model_type"),
-                         model_type=config.get("model_type"))
+        # Falcon-H1 (vLLM FalconH1ParallelHybrid): every layer has an attention and a Mamba2 mixer.
+        derivation.append(T("rule.parallel_hybrid"))
+        return [PARALLEL_HYBRID] * layers, "model_type"
     if config.get("attn_layer_period") is not None:
         # Jamba (transformers JambaConfig.layers_block_type): attention where i % period == offset.
         period = require_positive_int(config, "attn_layer_period", path, name)
@@ -1152,8 +1153,15 @@ def _layer_kinds(name, config, view, layers, path, derivation):
 # Layers with no per-session state (MLP or MoE blocks of hybrid patterns).
 NO_STATE = "no_state"
 # Models whose every layer runs attention and a Mamba mixer side by side (Falcon-H1, vLLM's
-# FalconH1ParallelHybrid): two caches per layer, which the layer model here does not describe.
+# FalconH1ParallelHybrid): such a layer holds two caches, a full-attention one and a Mamba state,
+# and counts as one layer of each kind (vLLM registers both in its KV-cache groups).
 PARALLEL_HYBRID_TYPES = ("falcon_h1",)
+PARALLEL_HYBRID = "attention_and_mamba"
+
+
+def kind_parts(kind):
+    """The cache kinds one layer holds: its own kind, or both halves of a parallel hybrid layer."""
+    return ("full_attention", "mamba") if kind == PARALLEL_HYBRID else (kind,)
 
 
 def _guide_pattern_kinds(name, config, view, layers, path):
@@ -1188,7 +1196,7 @@ def _guide_pattern_kinds(name, config, view, layers, path):
 
 def _groups_from_kinds(name, kinds, config, view, path, field):
     counts = {}
-    for kind in kinds:
+    for kind in (part for kind in kinds for part in kind_parts(kind)):
         if kind != NO_STATE:
             counts[kind] = counts.get(kind, 0) + 1
     unsizable = [kind for kind in counts if kind not in LAYER_KINDS]
@@ -1256,7 +1264,9 @@ def _mamba_layers(count, config, path, name):
     groups = _first_field(config, ("n_groups", "mamba_n_groups"), path, name)
     kernel = _first_field(config, ("conv_kernel", "mamba_d_conv"), path, name)
     conv_bytes, ssm_bytes = _state_dtype_bytes(config, path, name)
-    return MambaLayers(count, conv_base=heads * head_dim, group_channels=2 * state, groups=groups,
+    # The mixer's width: Falcon-H1's mamba_d_ssm (vLLM falcon_h1.py), else heads x head_dim (nemotron_h.py).
+    inner = _first_field(config, ("mamba_d_ssm",), path, name, required=False) or heads * head_dim
+    return MambaLayers(count, conv_base=inner, group_channels=2 * state, groups=groups,
                        conv_width=kernel - 1, ssm_heads=heads, ssm_per_head=head_dim * state,
                        conv_bytes=conv_bytes, ssm_bytes=ssm_bytes)
 
@@ -1426,7 +1436,7 @@ def count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kind
 
 
 # Layer kinds that make a model hybrid: its layers are not all attention + MLP.
-HYBRID_KINDS = ("mamba", "linear_attention", "no_state")
+HYBRID_KINDS = ("mamba", "linear_attention", "no_state", PARALLEL_HYBRID)
 
 
 def _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, tied, attention, number, path, name):
@@ -2048,18 +2058,21 @@ def vllm_stages(model, stages, group_size, hybrid_manager, page_gpu):
     most layers any one group has on it."""
     unified = {g.kind: (g.kind if hybrid_manager or isinstance(g, (StateLayers, MLALatentLayers))
                         else FullAttentionLayers.kind) for g in model.layer_groups}
+    parts = [tuple(unified[part] for part in kind_parts(kind)) for kind in model.layer_kinds]
     totals = {}
-    for kind in model.layer_kinds:
-        totals[unified[kind]] = totals.get(unified[kind], 0) + 1
+    for kind in (kind for layer in parts for kind in layer):
+        totals[kind] = totals.get(kind, 0) + 1
     seen, group_of = {}, []
-    for kind in model.layer_kinds:
-        kind = unified[kind]
-        group_of.append((kind, seen.get(kind, 0) % cdiv(totals[kind], group_size)))
-        seen[kind] = seen.get(kind, 0) + 1
+    for layer in parts:
+        groups = []
+        for kind in layer:
+            groups.append((kind, seen.get(kind, 0) % cdiv(totals[kind], group_size)))
+            seen[kind] = seen.get(kind, 0) + 1
+        group_of.append(groups)
     result = []
     for first, end in stages:
         counts = {}
-        for group in group_of[first:end]:
+        for group in (group for layer in group_of[first:end] for group in layer):
             counts[group] = counts.get(group, 0) + 1
         checked = unified_groups(model.groups_for_layers(first, end), hybrid_manager)
         result.append(VllmStage(max(counts.values()) * page_gpu, checked))
@@ -4560,10 +4573,6 @@ MESSAGES = {
     "layer_kind.mamba": ("Mamba/SSM", "Mamba/SSM"),
     "layer_kind.unknown": ("tipo desconhecido", "unknown kind"),
     "err.field_range": ("{where}: deve ser um inteiro de {low} a {high}", "{where}: must be an integer from {low} to {high}"),
-    "err.parallel_hybrid": ("{where}: '{model_type}' roda atenção e Mamba lado a lado em cada camada (dois caches "
-                            "por camada), o que esta ferramenta não dimensiona",
-                            "{where}: '{model_type}' runs attention and Mamba side by side in every layer (two "
-                            "caches per layer), which this tool does not size"),
     "err.unsizable": ("{where}: o modelo tem camadas que esta ferramenta não sabe dimensionar: {layers}; "
                       "o KV só seria correto para as camadas de atenção",
                       "{where}: the model has layers this tool cannot size: {layers}; the KV would only "
@@ -4734,6 +4743,10 @@ MESSAGES = {
                                      "sem KV",
                                      "hybrid_override_pattern: '*' = attention, 'M' = Mamba, '-'/'E' = MLP/MoE "
                                      "with no KV"),
+    "rule.parallel_hybrid": ("Falcon-H1: cada camada tem atenção e um misturador Mamba2 lado a lado, e guarda "
+                             "os dois caches (conta como uma camada full e uma Mamba)",
+                             "Falcon-H1: every layer has attention and a Mamba2 mixer side by side and keeps both "
+                             "caches (it counts as one full and one Mamba layer)"),
     "rule.attn_layer_period": ("attn_layer_period {period}, attn_layer_offset {offset}: atenção nas camadas i com "
                                "i mod {period} = {offset}, as demais Mamba (Jamba)",
                                "attn_layer_period {period}, attn_layer_offset {offset}: attention on layers i with "
