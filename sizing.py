@@ -14,7 +14,8 @@ Data flows down this file and never back:
  8. messages     every user-facing string, in pt-BR and en, and the function that renders one
  9. display      number formatting and rounding, in one place
 10. outline      the report as neutral blocks (headings, bullets, tables, figures)
-11. renderers    text, Markdown, summary and JSON, in a registry
+11. renderers    text, Markdown, summary and JSON, in a registry; a comparison's table in
+                 text, Markdown (with a Mermaid chart), JSON and CSV
 12. cli          argparse (messages from the table), safe file writing, main(argv) -> int
 
 Every figure is built from the same variables as its formula, so a value and its
