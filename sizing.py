@@ -1756,7 +1756,7 @@ TRTLLM_LOG_PATTERNS = (
     ("model", r"(?:--model|--model_dir|--model-path)[= ](?!--)(\S+)", str),
 )
 # What tells one engine's log from another's, and the lines each must have.
-LOG_ENGINES = ((Basis.SGLANG, r"KV Cache is allocated|max_total_num_tokens|sglang", SGLANG_LOG_PATTERNS,
+LOG_ENGINES = ((Basis.SGLANG, r"KV Cache is allocated|max_total_num_tokens|full_layer_tokens=|sglang", SGLANG_LOG_PATTERNS,
                 ("kv_cache_tokens", "full_tokens")),
                (Basis.TRTLLM, r"TensorRT-LLM|paged KV cache", TRTLLM_LOG_PATTERNS, ("gpu_blocks", "kv_cache_tokens")))
 # vLLM's --kv-cache-dtype values -> the tool's KV precisions ('auto' is the model dtype).
@@ -1860,15 +1860,17 @@ def check_log_model(log, model, options):
         if base == "config.json":
             names.add(parent)
     base = logged.rstrip("/").split("/")[-1].lower()
-    # A quantized checkpoint (Qwen3-235B-A22B-FP8) has its model's layers and KV.
-    for suffix in QUANTIZED_SUFFIXES:
-        if base.endswith(suffix) and base[:-len(suffix)] in names:
-            return
+    # A quantized or tuned checkpoint (Qwen3-235B-A22B-FP8, gemma-3-27b-it) has its model's layers and KV.
+    for _ in range(2):
+        for suffix in VARIANT_SUFFIXES:
+            if base.endswith(suffix):
+                base = base[:-len(suffix)] if base not in names else base
     if base not in names:
         raise InputError("err.log_model", path=log.path, logged=printable(logged), model=model.name)
 
 
-QUANTIZED_SUFFIXES = ("-fp8", "-fp8-dynamic", "-awq", "-gptq", "-int4", "-int8", "-fp4", "-nvfp4", "-w8a8", "-mxfp4")
+VARIANT_SUFFIXES = ("-fp8", "-fp8-dynamic", "-awq", "-gptq", "-int4", "-int8", "-fp4", "-nvfp4", "-w8a8", "-mxfp4",
+                    "-it", "-instruct", "-chat", "-base")
 
 
 def calibrated_options(options, log, model):
@@ -2855,7 +2857,9 @@ def token_pool_figures(pool, budget_bytes, layout):
               ENGINE_PAGE_OPTIONS[pool.engine]: pool.page_tokens}
     if pool.engine == Basis.TRTLLM:
         formula = T("formula.trtllm_tokens", per_gpu=per_gpu, cell=cell, page=pool.page_tokens, tokens=full)
-    elif not window:
+    elif not stage.window_token_bytes_gpu or not stage.full_token_bytes_gpu:
+        # One pool: all full layers, or all windowed ones (SGLang then has only its SWA pool).
+        full = full or window
         formula = T("formula.sglang_tokens", per_gpu=per_gpu, cell=cell, page=pool.page_tokens, tokens=full)
     else:
         formula = T("formula.sglang_swa_tokens", per_gpu=per_gpu, cell=cell, full_bytes=stage.full_token_bytes_gpu,
@@ -2864,7 +2868,7 @@ def token_pool_figures(pool, budget_bytes, layout):
         inputs["swa_full_tokens_ratio"] = pool.window_ratio
     figures = [figure("engine_pool_tokens", full, Unit.TOKENS, formula, inputs, T("expl.pool_tokens_" + pool.engine),
                       T("label.engine_pool_tokens", engine=name))]
-    if stage.window_token_bytes_gpu:
+    if stage.window_token_bytes_gpu and stage.full_token_bytes_gpu:
         figures.append(figure("engine_swa_tokens", window, Unit.TOKENS,
                               T("formula.sglang_swa_pool", tokens=full, ratio=pool.window_ratio, page=pool.page_tokens,
                                 window=window),
@@ -4360,6 +4364,17 @@ def _calibration_gap(report):
                     tolerance=CALIBRATION_TOLERANCE_PERCENT)
 
 
+@alert_rule("calibration_exceeds_hbm", Level.WARNING)
+def _calibration_exceeds_hbm(report):
+    """The log's pool, at this model's bytes per token or block, needs more memory than the node's GPUs
+    have: the KV dtype or the TP taken for the log is not the deployment's."""
+    memory = find(report.common, "kv_cache_memory_gib")
+    hbm = find(report.common, "hbm_total_gib")
+    if report.options.calibration is not None and memory is not None and hbm is not None and memory > hbm:
+        yield T("alert.calibration_exceeds_hbm", memory=memory, hbm=hbm, precision=report.options.kv_precision,
+                tp=report.layout.tensor_parallel)
+
+
 @alert_rule("prefill_bound", Level.INFO)
 def _prefill_bound(report):
     result = report.scenario(RECOMMENDED)
@@ -5715,6 +5730,13 @@ MESSAGES = {
                            "The traffic's decode demand ({demand:f1} tokens/s) needs more nodes than memory and "
                            "prefill: RECOMMENDED has {nodes} nodes, against {memory} by sessions per node (before "
                            "headroom and HA)."),
+    "alert.calibration_exceeds_hbm": ("O pool do log, com as regras deste modelo (KV {precision}, TP {tp}), ocupa "
+                                      "{memory:f2} GiB por nó, mais que os {hbm:f2} GiB de HBM do nó: o dtype do KV "
+                                      "ou o TP não são os do deployment (dê --kv-precision ou --tensor-parallel).",
+                                      "The log's pool, under this model's rules (KV {precision}, TP {tp}), takes "
+                                      "{memory:f2} GiB per node, more than the node's {hbm:f2} GiB of HBM: the KV "
+                                      "dtype or the TP is not the deployment's (give --kv-precision or "
+                                      "--tensor-parallel)."),
     "alert.prefill_bound": ("A demanda de prefill do tráfego ({demand:f2} instância·s/s) pede mais nós que a memória: "
                             "o RECOMENDADO tem {nodes} nós, contra {memory} só pela memória (antes de folga e HA).",
                             "The traffic's prefill demand ({demand:f2} instance·s/s) needs more nodes than memory: "

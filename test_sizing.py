@@ -2191,6 +2191,44 @@ class OtherEngines(TempDirTest):
         self.assertLess(abs(values["calibration_memory_gap_percent"]), 0.1)
         self.assertNotIn("calibration_gap", [a["code"] for a in document["alerts"]])
 
+    def test_calibration_from_an_sglang_swa_log(self):
+        # SGLang's hybrid SWA line gives both pools; their memory at Gemma-3-27B's bytes per token (TP 8, fp8:
+        # 5,120 for the 10 full layers, 26,624 for the 52 sliding ones) rebuilds them within rounding.
+        line = "Use sliding window memory pool. full_layer_tokens=3309173, swa_layer_tokens=2647338\n"
+        log = self.write("gemma.log", "model_path='google/gemma-3-27b-it', tp_size=8, kv_cache_dtype='fp8_e4m3'\n"
+                         + line)
+        document = run_json(["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency", "500",
+                             "--effective-context", "32768", "--calibrate-from", log])
+        values = document["scenarios"]["minimum"]["results"]
+        self.assertEqual(values["kv_cache_memory_gib"], (3309173 * 5120 + 2647338 * 26624) * 8 / sizing.GIB_BYTES)
+        self.assertLessEqual(abs(values["engine_pool_tokens"] - 3309173), 2)
+        self.assertLessEqual(abs(values["engine_swa_tokens"] - 2647338), 2)
+        self.assertEqual(values["sessions_per_node"], 100)
+        self.assertNotIn("calibration_exceeds_hbm", [a["code"] for a in document["alerts"]])
+        # The same log read with the model's own dtype (bf16) would need twice that memory: impossible.
+        bf16 = self.write("gemma16.log", "model_path='google/gemma-3-27b-it', tp_size=8\n" + line)
+        codes_bf16 = [a["code"] for a in run_json(["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency",
+                                                   "500", "--effective-context", "32768", "--calibrate-from",
+                                                   bf16])["alerts"]]
+        self.assertIn("calibration_exceeds_hbm", codes_bf16)
+
+    def test_sglang_all_windowed_layers_have_one_pool(self):
+        # Mistral-7B-v0.1 slides a 4096-token window on every layer: SGLang keeps only its SWA pool.
+        report = report_for(["--model-config", self.hf_config("Mistral-7B-v0.1.json"), "--server", "dgx200",
+                             "--concurrency", "100", "--effective-context", "32768", "--kv-accounting", "sglang",
+                             "--tensor-parallel", "1"])
+        values = results(report, "minimum")
+        per_gpu = values["kv_budget_gib"] * sizing.GIB_BYTES / 8
+        cell = 32 * 2 * 8 * 128          # 32 layers, K and V, 8 KV heads of 128, fp8
+        self.assertEqual(values["engine_pool_tokens"], int(per_gpu) // cell)
+        self.assertIsNone(values.get("engine_swa_tokens"))
+        self.assertEqual(values["sessions_per_node"], 8 * (int(per_gpu) // cell // 4096))
+        # The text report names the basis and its page.
+        _, text, _ = run_cli(["--model-config", self.hf_config("Mistral-7B-v0.1.json"), "--server", "dgx200",
+                              "--concurrency", "100", "--effective-context", "32768", "--kv-accounting", "sglang",
+                              "--lang", "en"])
+        self.assertIn("sglang (token pool, pages of 1 token(s), swa_full_tokens_ratio 0.8)", text)
+
     def test_calibration_from_a_trtllm_log(self):
         # The KVCacheManager lines in their published format (triton-inference-server/tutorials PR #150),
         # for a Llama-3.1-8B run at TP 1 with the KV in the model dtype (a log that names no KV dtype):
@@ -2808,6 +2846,11 @@ class Comparisons(TempDirTest):
         self.assertEqual([(r["server"], r["monthly_cost_usd"]) for r in document["comparison"]],
                          [("dgx200", 94739.4), ("dgxh100", 114843.6), ("dgx300", None)])
         self.assertEqual(document["order_by"], "cost")
+        by_nodes = run_json(["--model", "opt-oss-120b", "--server", "dgxh100,dgx300,dgx200", "--concurrency", "1000",
+                             "--effective-context", "32768", "--order-by", "nodes"])
+        self.assertEqual([(r["server"], r["nodes"]["recommended"]) for r in by_nodes["comparison"]],
+                         [("dgx300", 2), ("dgx200", 3), ("dgxh100", 4)])
+        self.assertEqual(run_cli(self.GRID + ["--order-by", "price"])[0], 2)
 
     def test_repeated_model_configs(self):
         first, second = self.hf_config("Llama-3.1-8B-Instruct.json"), self.hf_config("Qwen2.5-7B-Instruct.json")
