@@ -1803,6 +1803,8 @@ def parse_engine_log(text, path):
 
 
 def _log_values(text, patterns):
+    """Each field's first match in the log, and the line it came from (numbers outside (0, 10^15]
+    are skipped, as a value no deployment has)."""
     values, lines = {}, {}
     for line in text.splitlines():
         for field, pattern, convert in patterns:
@@ -1822,20 +1824,7 @@ def _log_values(text, patterns):
 
 def parse_vllm_log(text, path):
     """The EngineLog of a vLLM startup log; a log with no KV figure is an error."""
-    values, lines = {}, {}
-    for line in text.splitlines():
-        for field, pattern, convert in VLLM_LOG_PATTERNS:
-            if field in values:
-                continue
-            match = re.search(pattern, line)
-            if match:
-                try:
-                    value = convert(match.group(1))
-                except (ValueError, ZeroDivisionError):
-                    continue
-                if isinstance(value, (int, Fraction)) and not 0 < value <= MAX_INPUT:
-                    continue
-                values[field], lines[field] = value, printable(line.strip())[:300]
+    values, lines = _log_values(text, VLLM_LOG_PATTERNS)
     if not any(field in values for field in ("available_kv_gib", "gpu_blocks", "kv_cache_tokens")):
         raise InputError("err.log_no_kv", path=path)
     return EngineLog(path, tuple(sorted(values.items())), tuple(sorted(lines.items())))
