@@ -3465,6 +3465,16 @@ def cost_rates(server, options):
     return hourly, price, per_node, energy
 
 
+def monthly_cost_usd(nodes, rates):
+    """The nodes' monthly cost: each node's rent or amortization, plus its energy."""
+    _, _, per_node, energy_per_node = rates
+    return nodes * (per_node + energy_per_node)
+
+
+def cluster_power_kw(nodes, server):
+    return None if server.node_power_kw is None else nodes * server.node_power_kw
+
+
 def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session):
     """A scenario's monthly cost, power and cost per million output tokens. The node costs its
     hourly rent (--node-cost-per-hour, or the catalog's), or its price over --amortization-months
@@ -3474,8 +3484,9 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
     figures = []
     power_kw = server.node_power_kw
     if power_kw is not None:
-        figures.append(figure("power_kw", nodes_final * power_kw, Unit.KW,
-                              T("formula.power_kw", nodes=nodes_final, kw=power_kw, total=nodes_final * power_kw),
+        total_kw = cluster_power_kw(nodes_final, server)
+        figures.append(figure("power_kw", total_kw, Unit.KW,
+                              T("formula.power_kw", nodes=nodes_final, kw=power_kw, total=total_kw),
                               {"nodes_final": nodes_final, "node_power_kw": power_kw,
                                "power_source": server.power_source}, T("expl.power_kw")))
     rates = cost_rates(server, options)
@@ -3494,7 +3505,7 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
         energy_term = T("formula.cost_energy", nodes=nodes_final, kw=power_kw, hours=HOURS_PER_MONTH,
                         rate=options.power_cost_per_kwh, energy=energy)
         inputs.update(node_power_kw=power_kw, power_cost_per_kwh=options.power_cost_per_kwh)
-    monthly = nodes_final * (per_node + energy_per_node)
+    monthly = monthly_cost_usd(nodes_final, rates)
     inputs.update(nodes_final=nodes_final, currency=CURRENCY, cost_source=(
         server.cost_source if options.node_cost_per_hour is None and options.node_price is None else None))
     figures.append(figure("monthly_cost_usd", monthly, Unit.USD_PER_MONTH,
@@ -4031,8 +4042,8 @@ def comparison_row(report, concurrency):
     monthly = power = None
     if nodes[1] is not None:
         rates = cost_rates(report.server, report.options)
-        monthly = None if rates is None else nodes[1] * (rates[2] + rates[3])
-        power = None if report.server.node_power_kw is None else nodes[1] * report.server.node_power_kw
+        monthly = None if rates is None else monthly_cost_usd(nodes[1], rates)
+        power = cluster_power_kw(nodes[1], report.server)
     config = (("model", report.model.name), ("server", report.server.name), ("storage", report.storage.name),
               ("kv_precision", report.options.kv_precision), ("effective_context", report.options.effective_context),
               ("concurrency", concurrency), ("tensor_parallel", report.layout.tensor_parallel),
