@@ -4134,13 +4134,11 @@ def basis_node_counts(report):
     for result in report.scenarios:
         if not result.capacity.feasible or result.capacity.bounds != (Bound.MEMORY,):
             continue
-        headroom, ha = result.parameters.peak_headroom_ratio, result.parameters.ha_extra_nodes
         nodes = {}
         for basis in (Basis.SPEC, engine):
             sessions = result.capacity.memory_sessions(basis)
             nodes[basis] = (None if sessions == 0 else
-                            nodes_for(report.options.concurrency, headroom, sessions, layout.nodes_per_instance)
-                            + ha * layout.nodes_per_instance)
+                            final_nodes(report.options.concurrency, result.parameters, sessions, layout))
         counts.append((result, nodes[Basis.SPEC], nodes[engine]))
     return tuple(counts)
 
