@@ -4678,6 +4678,8 @@ MESSAGES = {
                                 "--requests-per-second"),
     "err.list_item": ("{option}: lista com item vazio ('{value}'); separe os valores com vírgulas",
                       "{option}: list with an empty item ('{value}'); separate the values with commas"),
+    "err.repeated_option": ("{option} dado mais de uma vez para uma configuração só",
+                            "{option} given more than once for a single configuration"),
     "err.compare_unsupported": ("{option} responde a uma configuração só; não vale numa comparação",
                                 "{option} answers for one configuration; it does not apply to a comparison"),
     "err.cost_basis": ("--node-price e --node-cost-per-hour: dê um só (compra amortizada ou aluguel por hora)",
@@ -7380,8 +7382,8 @@ def options_from_args(args):
     """Validate every option; returns Options with exact numbers."""
     if isinstance(args.model_config, list):         # --model-config may be repeated (a comparison)
         configs = model_config_values(args.model_config)
-        if len(configs) > 1:
-            raise InputError("err.compare_unsupported", option="--model-config")
+        if len(configs) > 1:        # a comparison's configs are split by compared_values first
+            raise InputError("err.repeated_option", option="--model-config")
         args.model_config = configs[0]
     for name, value in vars(args).items():
         if isinstance(value, list):
