@@ -3991,6 +3991,7 @@ COMPARISON_COLUMNS = ("model", "server", "storage", "kv_precision", "effective_c
                       "tensor_parallel", "pipeline_parallel", "kv_accounting")
 NUMERIC_COLUMNS = ("effective_context", "concurrency", "tensor_parallel", "pipeline_parallel")
 ORDER_BY = ("cost", "nodes")
+MAX_COMBINATIONS = 100000       # 10x the benchmarked grid; a larger one is more likely a typo than a plan
 ROW_ERROR = "error"
 
 
@@ -4676,6 +4677,8 @@ MESSAGES = {
                                 "--requests-per-second",
                                 "--input-tokens and --output-tokens describe the traffic: use them with "
                                 "--requests-per-second"),
+    "err.too_many_combinations": ("as listas dão {n} combinações; o máximo é {maximum}",
+                                  "the lists give {n} combinations; the maximum is {maximum}"),
     "err.list_item": ("{option}: lista com item vazio ('{value}'); separe os valores com vírgulas",
                       "{option}: list with an empty item ('{value}'); separate the values with commas"),
     "err.repeated_option": ("{option} dado mais de uma vez para uma configuração só",
@@ -7730,6 +7733,11 @@ def compared_values(args):
         setattr(single, field, items[0])
         if len(items) > 1:
             raws[field] = (option, items)
+    combinations = 1
+    for _, items in raws.values():
+        combinations *= len(items)
+    if combinations > MAX_COMBINATIONS:
+        raise InputError("err.too_many_combinations", n=combinations, maximum=MAX_COMBINATIONS)
     variants = []
     for field, (option, items) in raws.items():
         values = []

@@ -2836,6 +2836,11 @@ class Comparisons(TempDirTest):
                 status, out, err = run_cli(args)
                 self.assertEqual((status, out, err.count("\n")), (2, "", 1), err)
                 self.assertIn(where, err)
+        many = ",".join(str(n) for n in range(1, 1001))
+        status, _, err = run_cli(["--model", "opt-oss-120b", "--server", "dgx300", "--concurrency", many,
+                                  "--effective-context", many[:many.index(",200,")], "--lang", "en"])
+        self.assertEqual(status, 2)
+        self.assertIn("the lists give 199000 combinations; the maximum is 100000", err)
         status, _, err = run_cli(self.GRID + ["--solve", "concurrency", "--nodes", "4"])
         self.assertEqual(status, 2)
         self.assertIn("--solve", err)
