@@ -6792,7 +6792,7 @@ def _text_alerts(block, lang):
 TEXT_WRITERS = {TitleBlock: _text_title, SummaryBlock: _text_summary, AnswerBlock: _text_answer, SectionBlock: _text_section,
                 BulletsBlock: _text_bullets, DictionaryBlock: _text_dictionary, TableBlock: _text_table_block,
                 SubheadingBlock: _text_subheading, FigureBlock: _text_figure, ScenarioBlock: _text_scenario,
-                AlertsBlock: _text_alerts, ChartBlock: lambda block, lang: []}
+                AlertsBlock: _text_alerts, ChartBlock: lambda block, lang: []}   # a chart is Markdown only
 
 
 def _explanation(item, lang):
@@ -6902,10 +6902,24 @@ def _md_alerts(block, lang):
                       for a in block.alerts])
 
 
+def _md_chart(block, lang):
+    """A Mermaid xychart-beta (GitHub and GitLab render it in Markdown): one line per scenario."""
+    def quoted(text):
+        return '"%s"' % say(text, lang).replace('"', "'")
+    top = max([n for _, values in block.series for n in values if n is not None] + [1])
+    lines = ["", "### " + say(block.title, lang), "", "```mermaid", "xychart-beta",
+             "    title " + quoted(block.title),
+             "    x-axis %s [%s]" % (quoted(block.x_label), ", ".join(str(x) for x in block.x_values)),
+             "    y-axis %s 0 --> %d" % (quoted(block.y_label), top)]
+    lines.extend("    line [%s]" % ", ".join(str(n or 0) for n in values) for _, values in block.series)
+    lines += ["```", "", say(block.note, lang)]
+    return lines
+
+
 MARKDOWN_WRITERS = {TitleBlock: _md_title, SummaryBlock: _md_summary, AnswerBlock: _md_answer, SectionBlock: _md_section,
                     BulletsBlock: _md_bullets, DictionaryBlock: _md_dictionary, TableBlock: _md_table_block,
                     SubheadingBlock: _md_subheading, FigureBlock: _md_figure, ScenarioBlock: _md_scenario,
-                    AlertsBlock: _md_alerts, ChartBlock: lambda block, lang: _md_chart(block, lang)}
+                    AlertsBlock: _md_alerts, ChartBlock: _md_chart}
 
 
 def _md_cell(value):
@@ -7129,20 +7143,6 @@ def comparison_chart(comparison):
                       tuple((T("scenario.%s.label" % scenario.key), tuple(row.nodes[i] for row in comparison.rows))
                             for i, scenario in enumerate(SCENARIOS)),
                       T("compare.chart_note"))
-
-
-def _md_chart(block, lang):
-    """A Mermaid xychart-beta (GitHub and GitLab render it in Markdown): one line per scenario."""
-    def quoted(text):
-        return '"%s"' % say(text, lang).replace('"', "'")
-    top = max([n for _, values in block.series for n in values if n is not None] + [1])
-    lines = ["", "### " + say(block.title, lang), "", "```mermaid", "xychart-beta",
-             "    title " + quoted(block.title),
-             "    x-axis %s [%s]" % (quoted(block.x_label), ", ".join(str(x) for x in block.x_values)),
-             "    y-axis %s 0 --> %d" % (quoted(block.y_label), top)]
-    lines.extend("    line [%s]" % ", ".join(str(n or 0) for n in values) for _, values in block.series)
-    lines += ["```", "", say(block.note, lang)]
-    return lines
 
 
 def render_comparison_text(comparison, lang=DEFAULT_LANGUAGE):
