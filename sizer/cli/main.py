@@ -1,0 +1,164 @@
+"""cli.main"""
+
+import itertools
+import sys
+
+from sizer.cli.files import OutputClosed, OutputError, emit, report_error
+from sizer.cli.options import model_config_values, options_from_args
+from sizer.cli.parser import UsageError, build_parser, default_catalog, requested_language
+from sizer.compute.compare import COMPARED_OPTIONS, MAX_COMBINATIONS, ORDER_BY, compare, exit_status
+from sizer.compute.report import build_report
+from sizer.compute.solve import solve_report
+from sizer.enginelog import calibrated_options, check_log_model, load_engine_log
+from sizer.fileio import check_output_paths, write_files_atomically
+from sizer.model.catalog import load_inputs
+from sizer.numbers import InputError, _choice, _option_text, printable
+from sizer.render.listing import LIST_KINDS, catalog_listing, render_listing
+from sizer.render import COMPARISON_RENDERERS, RENDERERS
+from sizer.vocab import Status, _replace
+
+
+def main(argv=None):
+    """Run the CLI; returns the exit status.
+
+    0: sized. 1: sized, with an error alert (a scenario fits no session, the weights
+    do not fit). 2: bad input or environment, with one `sizing: error:` line on
+    stderr. A closed pipe on stdout (`sizing ... | head`) stops quietly with the
+    status the run would have had.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = requested_language(argv)
+    status = 2
+    try:
+        status, text = _run(argv, lang)
+        if text is not None:
+            emit(sys.stdout, text)
+        return status
+    except (InputError, OutputError) as error:
+        report_error(error.text, lang)
+        return 2
+    except OutputClosed:
+        return status
+
+
+def compared_values(args):
+    """The options given as lists: (((Options field, parsed values), ...), the arguments with each list's
+    first value). Each value is parsed alone, as options_from_args parses it, so it is checked once."""
+    import argparse
+    single = argparse.Namespace(**vars(args))
+    raws = {}
+    for field, option in COMPARED_OPTIONS:
+        value = getattr(args, field)
+        if value is None:
+            continue
+        items = model_config_values(value) if field == "model_config" else _option_text(value).split(",")
+        if any(not item.strip() for item in items):
+            raise InputError("err.list_item", option=option, value=printable(",".join(items)))
+        items = [item if field == "model_config" else item.strip() for item in items]
+        setattr(single, field, items[0])
+        if len(items) > 1:
+            raws[field] = (option, items)
+    combinations = 1
+    for _, items in raws.values():
+        combinations *= len(items)
+    if combinations > MAX_COMBINATIONS:
+        raise InputError("err.too_many_combinations", n=combinations, maximum=MAX_COMBINATIONS)
+    variants = []
+    for field, (option, items) in raws.items():
+        values = []
+        for item in items:
+            alone = argparse.Namespace(**vars(single))
+            setattr(alone, field, item)
+            values.append(getattr(options_from_args(alone), field))
+        variants.append((field, tuple(values)))
+    return tuple(variants), single
+
+
+def _run_comparison(args, options, variants, lang):
+    """Size every combination; render the table in the formats asked; write the files."""
+    if options.solve is not None or args.calibrate_from is not None:
+        raise InputError("err.compare_unsupported", option="--solve" if options.solve else "--calibrate-from")
+    order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
+    outputs = [(option, path, name) for option, path, name in (
+        ("--output-markdown-file", args.output_markdown_file, "markdown"),
+        ("--output-json-file", args.output_json_file, "json"), ("--output-csv-file", args.output_csv_file, "csv"))
+        if path is not None]
+    inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
+        ("--model-config", value) for field, values in variants if field == "model_config" for value in values] + [
+        ("--model-config", options.model_config)]
+    if options.model_config is None:
+        inputs.append(("--models-file", options.models_file))
+    check_output_paths([(option, path) for option, path, _ in outputs], inputs)
+    loaded = {}
+
+    def load(changed):
+        key = (changed.model, changed.model_config, changed.server, changed.storage)
+        if key not in loaded:
+            loaded[key] = load_inputs(changed)
+        return loaded[key]
+
+    # Names, catalogs and configs are checked before anything is sized: a bad one is bad input.
+    named = [(field, values) for field, values in variants if field in ("model", "model_config", "server", "storage")]
+    for values in itertools.product(*(values for _, values in named)):
+        load(_replace(options, **dict(zip((field for field, _ in named), values))))
+    comparison = compare(options, variants, load, order_by)
+    stdout_format = ("json" if args.json_only else "markdown" if args.markdown_only else "csv" if args.csv_only
+                     else "summary" if args.summary_only else "text")
+    wanted = {stdout_format} | {name for _, _, name in outputs} | ({"json"} if stdout_format == "text" else set())
+    rendered = {name: COMPARISON_RENDERERS[name](comparison, lang) for name in wanted}
+    write_files_atomically([(option, path, rendered[name]) for option, path, name in outputs])
+    text = rendered[stdout_format]
+    if stdout_format == "text":
+        text += "\n" + rendered["json"]
+    return (0 if comparison.status == Status.OK else 1), text
+
+
+def _run(argv, lang):
+    """Parse, compute, render and write the files; returns (status, text for stdout)."""
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as error:
+        raise InputError("err.usage", message=str(error))
+    except SystemExit as done:       # --help and --version, already printed
+        return done.code or 0, None
+    except OutputClosed:             # `sizing --help | true`
+        return 0, None
+    if args.list is not None:
+        kind = _choice(_option_text(args.list), "--list", LIST_KINDS)
+        listing = catalog_listing(kind, args.models_file or default_catalog("models.json"),
+                                  args.servers_file or default_catalog("servers.json"),
+                                  args.storage_file or default_catalog("storage.json"))
+        return 0, render_listing(listing, lang, args.json_only)
+    variants, args = compared_values(args)
+    options = options_from_args(args)
+    if variants or args.csv_only or args.output_csv_file is not None:
+        return _run_comparison(args, options, variants, lang)
+    outputs = [(option, path) for option, path in (("--output-markdown-file", args.output_markdown_file),
+                                                   ("--output-json-file", args.output_json_file))
+               if path is not None]
+    inputs = [("--model-config", options.model_config), ("--servers-file", options.servers_file),
+              ("--storage-file", options.storage_file), ("--calibrate-from", args.calibrate_from)]
+    if options.model_config is None:
+        inputs.append(("--models-file", options.models_file))
+    check_output_paths(outputs, inputs)
+    model, server, storage = load_inputs(options)
+    if args.calibrate_from is not None:
+        if options.kv_cache_memory_bytes is not None or options.gpu_memory_utilization is not None:
+            raise InputError("err.calibrate_conflict")
+        log = load_engine_log(args.calibrate_from)
+        check_log_model(log, model, options)
+        options = calibrated_options(options, log, model)
+    report = (solve_report if options.solve else build_report)(options, model, server, storage)
+    stdout_format = ("json" if args.json_only else "markdown" if args.markdown_only
+                     else "summary" if args.summary_only else "text")
+    wanted = {stdout_format} | {"markdown" if option == "--output-markdown-file" else "json" for option, _ in outputs}
+    if stdout_format == "text":
+        wanted.add("json")
+    rendered = {name: RENDERERS[name](report, lang) for name in wanted}
+    write_files_atomically([(option, path, rendered["markdown" if option == "--output-markdown-file" else "json"])
+                            for option, path in outputs])
+    text = rendered[stdout_format]
+    if stdout_format == "text":
+        text += "\n" + rendered["json"]
+    return exit_status(report), text

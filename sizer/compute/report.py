@@ -1,0 +1,269 @@
+"""compute.report"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sizer.alerts import evaluate_alerts
+from sizer.compute.capacity import calibration_figures, engine_memory_figure
+from sizer.compute.cost import kv_transfer_figures
+from sizer.compute.figures import find
+from sizer.compute.memory import (Layout, blocker_for, hbm_total_figure, kv_per_session, layout_for,
+    overhead_figure, smallest_fitting_layout, weights_figures, weights_for)
+from sizer.compute.nodes import decode_demand_figure, prefill_demand_figure
+from sizer.compute.performance import (Latency, operating_point, roofline_for, storage_figures,
+    traffic_figure, ttft_figure)
+from sizer.compute.records import Report
+from sizer.compute.scenario import scenario_result
+from sizer.engines.tokenpool import engine_page_tokens
+from sizer.engines.vllm import model_stages, vllm_release
+from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
+from sizer.numbers import InputError, cdiv
+from sizer.vocab import (Basis, Bound, ENGINE_NAMES, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED,
+    SCENARIOS, T, VLLM_RELEASES, _replace)
+
+
+@dataclass(frozen=True)
+class SizingContext:
+    """What every scenario shares: the layout, the memory and the KV of a session."""
+    layout: Layout
+    hbm_gib: Fraction
+    overhead_gib: Fraction
+    kv_by_basis: dict
+    stage_kv: dict              # basis -> KV bytes of one session on each pipeline stage
+    blocker: object             # a BLOCKERS code when no scenario can run
+    engine_gib: object = None   # the engine's KV memory per node, when given
+    prefill_demand: object = None   # instance-seconds of prefill per second, from the traffic
+    decode_demand: object = None    # output tokens per second, from the traffic
+    server: object = None           # for the cost and power of its nodes
+
+
+# The smallest kernel blocks vLLM aligns a hybrid model's attention block to (FlashAttention's
+# MultipleOf(16); the TRT-LLM/FlashInfer MLA decode kernels' 128).
+ATTENTION_KERNEL_BLOCK, MLA_KERNEL_BLOCK = 16, 128
+
+# Speculative decoding: the draft model's attention layers take their KV from the same
+# pool. EAGLE and EAGLE-3 heads are one decoder layer of the target's shape; MTP adds the
+# checkpoint's num_nextn_predict_layers (vLLM's EagleProposer / DeepSeek MTP drafters).
+SPECULATIVE = ("eagle", "eagle3", "mtp")
+
+
+def speculative_tokens(model, options):
+    """vLLM's num_speculative_tokens: the option, or for MTP the checkpoint's
+    num_nextn_predict_layers (SpeculativeConfig's n_predict default in 0.33.0); EAGLE has
+    no default in vLLM and one draft token is taken here (it does not change the KV pool)."""
+    if options.speculative is None:
+        return 0
+    mtp_layers = model.parameters.mtp_layers if model.parameters else 0
+    tokens = options.num_speculative_tokens
+    if tokens is None:
+        return mtp_layers if options.speculative == "mtp" else 1
+    if options.speculative == "mtp" and mtp_layers and tokens > mtp_layers and tokens % mtp_layers:
+        # vLLM 0.33.0 SpeculativeConfig: MTP modules are reused in whole rounds.
+        raise InputError("err.num_speculative_tokens_mtp", tokens=tokens, layers=mtp_layers)
+    return tokens
+
+
+def with_retained_tokens(model, options, release):
+    """From 0.33, multi-module MTP (min(num_nextn_predict_layers, num_speculative_tokens) > 1)
+    keeps num_speculative_tokens - 1 more tokens below every sliding window, since the chain
+    can re-prefill them (kv_cache_planning.py: extra_retained_tokens =
+    num_prefill_lookahead_tokens - 1; config/speculative.py: use_multi_module_mtp)."""
+    tokens = speculative_tokens(model, options)
+    if options.speculative != "mtp" or release.version < VLLM_RELEASES["mtp_retained_tokens"] \
+            or min(model.parameters.mtp_layers, tokens) <= 1 \
+            or not any(isinstance(g, SlidingWindowLayers) for g in model.layer_groups):
+        return model
+    groups = tuple(_replace(g, retained_tokens=tokens - 1) if isinstance(g, SlidingWindowLayers) else g
+                   for g in model.layer_groups)
+    return _replace(model, layer_groups=groups,
+                    derivation=model.derivation + (T("rule.retained_tokens", tokens=tokens - 1),))
+
+
+def with_draft_layers(model, method):
+    """The model with its drafter's attention layers appended (as the last layers)."""
+    if method is None:
+        return model
+    if method == "mtp":
+        if not model.parameters or not model.parameters.mtp_layers:
+            raise InputError("err.mtp_layers", model=model.name)
+        extra = model.parameters.mtp_layers
+    else:
+        extra = 1
+    base = model.layer_groups[0] if isinstance(model.layer_groups[0], MLALatentLayers) else None
+    groups = list(model.layer_groups)
+    kind = base.kind if base is not None else FullAttentionLayers.kind
+    for index, group in enumerate(groups):
+        if group.kind == kind:
+            groups[index] = _replace(group, count=group.count + extra)
+            break
+    else:
+        groups.insert(0, FullAttentionLayers(extra))
+    return _replace(model, layer_groups=tuple(groups), layer_kinds=model.layer_kinds + (kind,) * extra,
+                    derivation=model.derivation + (T("rule.draft_layers", method=method, layers=extra),))
+
+
+def with_state_options(model, options, release, tensor_parallel):
+    """State layers with vLLM's dtypes and pages per request: --mamba-cache-dtype (conv state;
+    'auto' is the model dtype) and --mamba-ssm-cache-dtype ('auto' follows the conv state unless
+    the model says otherwise); 1 + num_speculative_tokens pages without prefix caching, 2 +
+    num_speculative_tokens with it ('align' mode, which prefix caching turns on for hybrids in
+    0.33: MambaModelConfig.verify_and_update_config)."""
+    if not any(isinstance(g, StateLayers) for g in model.layer_groups):
+        return model
+    prefix_caching = options.enable_prefix_caching
+    if prefix_caching is None:
+        prefix_caching = release.version >= VLLM_RELEASES["mamba_align"]
+    blocks = (2 if prefix_caching else 1) + speculative_tokens(model, options)
+    groups = []
+    for group in model.layer_groups:
+        if isinstance(group, StateLayers):
+            conv = MAMBA_DTYPES[options.mamba_cache_dtype] if options.mamba_cache_dtype else group.conv_bytes
+            ssm = MAMBA_DTYPES[options.mamba_ssm_cache_dtype] if options.mamba_ssm_cache_dtype else (
+                conv if group.ssm_bytes is None else group.ssm_bytes)
+            group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks)
+            if not group.splits_evenly(tensor_parallel):
+                raise InputError("err.state_tp", kind=T("layer_kind." + group.kind), tp=tensor_parallel,
+                                 channels=group.conv_channels(tensor_parallel), heads=group.ssm_heads)
+        groups.append(group)
+    return _replace(model, layer_groups=tuple(groups))
+
+
+def hybrid_block_size(model, options, tensor_parallel):
+    """vLLM 0.33.0 Platform._align_hybrid_block_size: with state layers, the attention block grows
+    until one attention page holds the largest state page: alignment x cdiv(state page, alignment
+    x attention page of one token), a multiple of 16, where the alignment is the larger of the
+    attention kernel's smallest block (16 for FlashAttention; 128 for MLA) and --block-size."""
+    states = [g for g in model.layer_groups if isinstance(g, StateLayers)]
+    if not states:
+        return options.block_size
+    attention = [g for g in model.layer_groups if not isinstance(g, StateLayers)][0]
+    elements = attention.elements(model, tensor_parallel)
+    token_page = Fraction(elements.kv_factor * elements.elements_per_token * KV_PRECISIONS[options.kv_precision],
+                          tensor_parallel)
+    state_page = max(g.state_bytes_gpu(tensor_parallel) for g in states)
+    alignment = max(MLA_KERNEL_BLOCK if isinstance(attention, MLALatentLayers) else ATTENTION_KERNEL_BLOCK,
+                    options.block_size)
+    block = alignment * cdiv(state_page, alignment * token_page)
+    block = ATTENTION_KERNEL_BLOCK * cdiv(block, ATTENTION_KERNEL_BLOCK)
+    return max(options.block_size, block)
+
+
+def computed_bases(options, model):
+    """The bases every report compares (spec and vllm), and the one asked for. SGLang's and
+    TensorRT-LLM's own pools for Mamba or linear-attention state are not modeled: such a model is
+    refused on those bases rather than sized wrong."""
+    if options.kv_accounting in Basis.TOKEN_POOLS:
+        if any(isinstance(g, StateLayers) for g in model.layer_groups):
+            raise InputError("err.engine_state_layers", engine=ENGINE_NAMES[options.kv_accounting], model=model.name)
+        return (Basis.SPEC, Basis.VLLM, options.kv_accounting)
+    return (Basis.SPEC, Basis.VLLM)
+
+
+def build_report(options, model, server, storage):
+    """Every number of the sizing, as frozen records. Pure: no I/O."""
+    context_tokens = min(options.effective_context, model.max_position_embeddings)
+    release = vllm_release(options)
+    model = _replace(with_retained_tokens(with_draft_layers(model, options.speculative), options, release),
+                     weights=weights_for(model, options.weight_precision))
+    layout = layout_for(options, server, model)
+    kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
+    model = with_state_options(model, options, release, kv_tp)
+    block_size = hybrid_block_size(model, options, kv_tp)
+    in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
+    kv_by_basis, stage_kv = {}, {}
+    stages = model_stages(model, layout)
+    hybrid = not options.disable_hybrid_kv_cache_manager
+    for name in computed_bases(options, model):
+        page = engine_page_tokens(name, options, block_size)
+        kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
+                                           page, options.max_num_batched_tokens, hybrid_manager=hybrid,
+                                           in_flight_tokens=in_flight, requested_block_size=options.block_size,
+                                           stages=stages, window_ratio=options.swa_full_tokens_ratio)
+        stage_kv[name] = tuple(
+            kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, page,
+                           options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
+                           in_flight, window_ratio=options.swa_full_tokens_ratio).bytes
+            for first, end in stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
+    hbm = hbm_total_figure(server)
+    weights = weights_figures(model, layout)
+    weights_per_node_gib = find(weights, "weights_per_node_gib")
+    overhead = overhead_figure(model, server, layout, options, weights_per_node_gib)
+    overhead_gib = options.runtime_overhead_gib if overhead is None else overhead.value
+    common = list(kv_by_basis[options.kv_accounting].figures) + [hbm] + list(weights)
+    if overhead is not None:
+        common.append(overhead)
+    if options.mean_session_seconds is not None:
+        common.insert(0, traffic_figure(options))
+    roofline, missing = roofline_for(model, server, layout.tensor_parallel, options, context_tokens)
+    if roofline is None and (options.tpot_slo_ms is not None or options.ttft_slo_ms is not None):
+        raise InputError("err.roofline_missing", missing=Join(missing))
+    ttft_s = prefill_demand = None
+    if options.concurrency is None and roofline is None:
+        raise InputError("err.operating_point_roofline", missing=Join(missing))
+    if roofline is not None:
+        ttft = ttft_figure(model, roofline, context_tokens)
+        ttft_s = ttft.value
+        common.append(ttft)
+        if options.input_tokens is not None:
+            # A request's prompt is --input-tokens: its TTFT is what targets and prefill demand see.
+            prompt = ttft_figure(model, roofline, min(options.input_tokens, context_tokens), "ttft_prompt_s")
+            ttft_s = prompt.value
+            common.append(prompt)
+        if options.requests_per_second is not None:
+            demand = prefill_demand_figure(options, ttft_s, layout)
+            prefill_demand = demand.value
+            common.append(demand)
+    if options.disaggregated:
+        if options.requests_per_second is None:
+            raise InputError("err.disaggregated_traffic")
+        if roofline is None:
+            raise InputError("err.disaggregated_roofline", missing=Join(missing))
+        prompt_tokens = min(options.input_tokens or context_tokens, context_tokens)
+        transfer, disaggregated_ttft = kv_transfer_figures(model, options, prompt_tokens, kv_tp, ttft_s)
+        common.extend((transfer, disaggregated_ttft))
+        ttft_s = disaggregated_ttft.value
+    decode_demand = None
+    if options.requests_per_second is not None and options.output_tokens is not None:
+        decode = decode_demand_figure(options)
+        decode_demand = decode.value
+        common.append(decode)
+    common.extend(storage_figures(model, storage, layout, kv_by_basis[options.kv_accounting].bytes))
+    if options.calibration is not None:
+        engine, *checks = calibration_figures(model, options, kv_tp, block_size, in_flight, release, layout, server)
+    else:
+        engine, checks = engine_memory_figure(model, server, layout, options), []
+    if engine is not None:
+        common.append(engine)
+    common.extend(checks)
+    engine_gib = None if engine is None else (engine.value or Fraction(0))
+    blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
+    context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
+                            prefill_demand, decode_demand, server)
+    latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms,
+                      None if roofline is None else ttft.value)
+    if options.concurrency is None:
+        point = operating_point(options, context, latency)
+        options = _replace(options, concurrency=point.value)
+        common.insert(0, point)
+    scenarios = tuple(scenario_result(scenario, options, context, latency, storage) for scenario in SCENARIOS)
+    report = Report(options, model, server, storage, context_tokens, layout, overhead_gib, blocker, missing,
+                    kv_by_basis, tuple(common), scenarios,
+                    fitting_layout=smallest_fitting_layout(model, server)
+                    if blocker == Bound.WEIGHTS_EXCEED_INSTANCE else None,
+                    replication_alternative=replication_alternative(options, model, server, storage, layout))
+    return _replace(report, alerts=evaluate_alerts(report))
+
+
+def replication_alternative(options, model, server, storage, layout):
+    """With fewer KV heads than TP GPUs every head is stored more than once; the largest TP
+    that divides the node and holds each head once, and what RECOMENDADO gets with it."""
+    if model.mla_latent_dim is not None or model.num_key_value_heads >= layout.tensor_parallel \
+            or layout.pipeline_parallel > 1:
+        return None
+    tensor_parallel = max(tp for tp in range(1, model.num_key_value_heads + 1) if server.gpus % tp == 0)
+    try:
+        other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
+    except InputError:
+        return None             # e.g. a Mamba state that does not split across that TP
+    recommended = other.scenario(RECOMMENDED).capacity
+    return (tensor_parallel, other.instances_per_node, recommended.sessions if recommended.feasible else None)

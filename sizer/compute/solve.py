@@ -1,0 +1,65 @@
+"""compute.solve"""
+
+from sizer.compute.figures import figure
+from sizer.compute.report import build_report
+from sizer.numbers import MAX_INPUT
+from sizer.vocab import RECOMMENDED, SCENARIOS, T, Unit, _replace
+
+
+# --solve: the inverse questions, answered per scenario by a search on integers. Node counts only
+# grow with the concurrency and with the context, so the largest value whose nodes fit is exact.
+SOLVE_KINDS = ("concurrency", "context")
+
+
+def solve_report(options, model, server, storage):
+    """The largest concurrency (or context) each scenario serves on --nodes nodes, as a figure in
+    each scenario; the report itself is sized at RECOMENDADO's answer."""
+    kind, budget = options.solve, options.nodes
+    upper = MAX_INPUT if kind == "concurrency" else model.max_position_embeddings
+
+    def nodes_at(key, value):
+        changed = _replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": value})
+        return build_report(changed, model, server, storage).scenario(key).nodes_final
+
+    def fits(key, value):
+        nodes = nodes_at(key, value)
+        return nodes is not None and nodes <= budget
+
+    answers = {}
+    for scenario in SCENARIOS:
+        key = scenario.key
+        if not fits(key, 1):
+            answers[key] = 0
+            continue
+        low, high = 1, 2
+        while high <= upper and fits(key, high):
+            low, high = high, high * 2
+        high = min(high, upper + 1)
+        while high - low > 1:           # fits(low), not fits(high) (or high is past the upper end)
+            middle = (low + high) // 2
+            if fits(key, middle):
+                low = middle
+            else:
+                high = middle
+        answers[key] = low
+    shown = answers[RECOMMENDED] or 1
+    report = build_report(_replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": shown}),
+                          model, server, storage)
+    results = []
+    for result in report.scenarios:
+        key, answer = result.scenario.key, answers[result.scenario.key]
+        if answer == 0:
+            nodes = nodes_at(key, 1)
+            formula = T("formula.solve_none", kind=T("solve.%s" % kind), nodes=budget,
+                        needed=T("value.infeasible") if nodes is None else nodes)
+        elif answer == upper:
+            formula = T("formula.solve_all", kind=T("solve.%s" % kind), nodes=budget, answer=answer,
+                        at=nodes_at(key, answer))
+        else:
+            formula = T("formula.solve", kind=T("solve.%s" % kind), nodes=budget, answer=answer,
+                        at=nodes_at(key, answer), next=answer + 1, next_nodes=nodes_at(key, answer + 1))
+        item = figure("solve_" + kind, answer, Unit.SESSIONS if kind == "concurrency" else Unit.TOKENS, formula,
+                      {"nodes": budget, "question": kind}, T("expl.solve_%s" % kind, nodes=budget),
+                      T("label.solve_%s" % kind, nodes=budget))
+        results.append(_replace(result, figures=(item,) + result.figures))
+    return _replace(report, scenarios=tuple(results), solve=(kind, budget))

@@ -1,0 +1,171 @@
+"""engines.vllm"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sizer.layers import FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
+from sizer.numbers import cdiv
+from sizer.vocab import VLLM_RELEASES, _replace
+
+
+@dataclass(frozen=True)
+class VllmRelease:
+    version: tuple
+    async_scheduling: bool
+
+    def concurrent_batches(self, pipeline_parallel):
+        """vLLM 0.33.0 VllmConfig.max_concurrent_batches: PP batches fill a pipeline; async
+        scheduling overlaps one more (2 at PP 1; PP + 1 on the V2 model runner, the default)."""
+        if self.version < VLLM_RELEASES["in_flight"]:
+            return 1
+        if self.async_scheduling:
+            return pipeline_parallel + 1
+        return pipeline_parallel
+
+    @property
+    def null_block(self):
+        return self.version >= VLLM_RELEASES["null_block"]
+
+    @property
+    def tokens_concurrency(self):
+        return self.version < VLLM_RELEASES["grouped_concurrency"]
+
+    @property
+    def refuses_long_requests(self):
+        return self.version >= VLLM_RELEASES["refuses_long_requests"]
+
+    @property
+    def estimates_max_model_len(self):
+        return self.version >= VLLM_RELEASES["estimates_max_model_len"]
+
+
+@dataclass(frozen=True)
+class VllmStage:
+    """One pipeline stage's view of the pool (vLLM 0.33.0 get_kv_cache_configs): its bytes per
+    block are the largest group's layers on that stage x one page (_get_kv_cache_bytes_per_block
+    on the groups projected to the worker), and its startup check sums its own layers."""
+    bytes_per_block_gpu: Fraction
+    checked_groups: tuple       # the stage's layers as vLLM's startup check sums them, unpadded
+
+
+@dataclass(frozen=True)
+class VllmPool:
+    """vLLM's KV-cache groups for one instance, and the block a request is charged per GPU.
+
+    vLLM 0.33.0, vllm/v1/core/kv_cache_planning.py _get_kv_cache_groups_uniform_page_size:
+    the layers of each attention kind go into groups of one common size g (the fewest
+    layers of any kind, or the most when that is below 1.5 x the fewest); each kind fills
+    cdiv(n, g) groups and the last is padded. Every group draws its blocks from one pool
+    per GPU of floor(KV memory / (g x page)) blocks (get_kv_cache_config_from_groups), and
+    a request needs the blocks of every group (get_max_concurrency_for_kv_cache_config).
+    With pipeline parallelism the groups stay those of the whole model, each stage holds the
+    part of each group that falls on its layers, and every stage takes the smallest stage's
+    block count (get_kv_cache_configs: "Change the num_blocks of each rank to the smallest").
+    """
+    group_size: int
+    charged: tuple              # layer groups with their padded layer counts
+    padding_layers: int
+    blocks_per_request: int
+    context_tokens: int
+    block_size: int
+    page_bytes_gpu: Fraction    # one layer's page on one GPU
+    in_flight_tokens: int
+    stages: tuple               # VllmStage per pipeline stage (one without pipeline parallelism)
+
+    @property
+    def bytes_per_block_gpu(self):
+        """The bytes of one block on the tightest stage's GPUs (g pages without pipeline parallelism)."""
+        return max(stage.bytes_per_block_gpu for stage in self.stages)
+
+    @property
+    def block_layers(self):
+        """Layers one block spans on the tightest stage (g without pipeline parallelism)."""
+        return int(self.bytes_per_block_gpu / self.page_bytes_gpu)
+
+    def blocks(self, bytes_per_gpu):
+        """The pool's blocks on one GPU: floor(KV bytes / bytes per block), the tightest stage's."""
+        return int(bytes_per_gpu // self.bytes_per_block_gpu) if bytes_per_gpu > 0 else 0
+
+    def request_bytes_gpu(self, context_tokens, stage):
+        """What one request of `context_tokens` needs per GPU of `stage`, layer by layer, as vLLM's
+        startup check (check_enough_kv_cache_memory) sums it."""
+        return sum(g.count * g.vllm_blocks(context_tokens, self.block_size, self.in_flight_tokens)
+                   for g in stage.checked_groups) * self.page_bytes_gpu
+
+    def estimated_max_model_len(self, available_bytes_gpu, stage):
+        """vLLM's estimate_max_model_len: the longest max_model_len that fits, by binary search."""
+        low, high, best = 1, self.context_tokens, 0
+        while low <= high:
+            middle = (low + high) // 2
+            if self.request_bytes_gpu(middle, stage) <= available_bytes_gpu:
+                best, low = middle, middle + 1
+            else:
+                high = middle - 1
+        return best
+
+
+def unified_groups(layer_groups, hybrid_manager):
+    """With the hybrid KV-cache manager off (--disable-hybrid-kv-cache-manager, or a KV connector
+    without hybrid support), sliding and chunked layers are charged as full attention
+    (unify_hybrid_kv_cache_specs); state layers keep their own kind."""
+    if hybrid_manager:
+        return tuple(layer_groups)
+    states = [g for g in layer_groups if isinstance(g, StateLayers)]
+    attention = [g for g in layer_groups if not isinstance(g, StateLayers)]
+    full = [g for g in attention if isinstance(g, MLALatentLayers)] or (
+        [FullAttentionLayers(sum(g.count for g in attention))] if attention else [])
+    return tuple(full + states)
+
+
+def vllm_groups(layer_groups, hybrid_manager):
+    """The layer kinds as vLLM groups them: (group size g, the kinds with padded counts)."""
+    layer_groups = unified_groups(layer_groups, hybrid_manager)
+    counts = [g.count for g in layer_groups]
+    size = min(counts)
+    if max(counts) < size * Fraction(3, 2):
+        size = max(counts)
+    charged = tuple(_replace(g, count=cdiv(g.count, size) * size) for g in layer_groups)
+    return size, charged
+
+
+def vllm_stages(model, stages, group_size, hybrid_manager, page_gpu):
+    """Each pipeline stage's share of vLLM's groups. The i-th of a kind's n groups takes every
+    layer of that kind whose rank is i modulo cdiv(n, g) (_get_kv_cache_groups_uniform_page_size:
+    layers[i::num_groups], so that groups spread over the stages); a stage's block spans the
+    most layers any one group has on it."""
+    unified = {g.kind: (g.kind if hybrid_manager or isinstance(g, (StateLayers, MLALatentLayers))
+                        else FullAttentionLayers.kind) for g in model.layer_groups}
+    parts = [tuple(unified[part] for part in kind_parts(kind)) for kind in model.layer_kinds]
+    totals = {}
+    for kind in (kind for layer in parts for kind in layer):
+        totals[kind] = totals.get(kind, 0) + 1
+    seen, group_of = {}, []
+    for layer in parts:
+        groups = []
+        for kind in layer:
+            groups.append((kind, seen.get(kind, 0) % cdiv(totals[kind], group_size)))
+            seen[kind] = seen.get(kind, 0) + 1
+        group_of.append(groups)
+    result = []
+    for first, end in stages:
+        counts = {}
+        for group in (group for layer in group_of[first:end] for group in layer):
+            counts[group] = counts.get(group, 0) + 1
+        checked = unified_groups(model.groups_for_layers(first, end), hybrid_manager)
+        result.append(VllmStage(max(counts.values()) * page_gpu, checked))
+    return tuple(result)
+
+
+def model_stages(model, layout):
+    """The layers of each pipeline stage; a drafter's layers (appended last) run on the last stage."""
+    stages = list(layout.stages)
+    first, _ = stages[-1]
+    stages[-1] = (first, max(len(model.layer_kinds), stages[-1][1]))
+    return tuple(stages)
+
+
+def vllm_release(options):
+    async_scheduling = options.async_scheduling
+    if async_scheduling is None:
+        async_scheduling = options.vllm_version >= VLLM_RELEASES["in_flight"]
+    return VllmRelease(options.vllm_version, async_scheduling)

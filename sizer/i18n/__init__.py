@@ -1,0 +1,75 @@
+"""Every word a person reads: one catalog module per language (pt_BR, en), keyed by message id,
+and the functions that render a Text in a language.
+
+As CPython's calendar.py looks names up per locale, nothing outside this package changes for a
+language: only these lookups do. A catalog is imported the first time its language is used.
+"""
+
+import importlib
+import string
+
+from sizer.display import NUMBER_FORMATS, _fixed, _plain, format_input
+from sizer.vocab import Join, T, Text, UNIT_PLACES, Unit
+
+
+# Language code -> the module of its catalog.
+CATALOG_MODULES = {"pt-BR": "sizer.i18n.pt_BR", "en": "sizer.i18n.en"}
+
+
+def catalog(lang):
+    """The catalog module of a language: MESSAGES (id -> template) and ARGPARSE."""
+    return importlib.import_module(CATALOG_MODULES[lang])
+
+
+def render(text, lang):
+    """A Text in a language: the template looked up, its parameters formatted (display)."""
+    entry = catalog(lang).MESSAGES[text.id]
+    params = dict(text.params)
+    if isinstance(entry, tuple):
+        entry = entry[0] if params.get("n") == 1 else entry[1]
+    return _MessageFormatter(lang).vformat(entry, (), params)
+
+
+def say(value, lang):
+    """Anything shown to a person: Texts and Joins rendered, numbers and names as they are."""
+    if isinstance(value, Text):
+        return render(value, lang)
+    if isinstance(value, Join):
+        return value.separator.join(say(item, lang) for item in value.items)
+    return format_input(value)
+
+
+def translate_argparse(lang):
+    def translate(message):
+        return catalog(lang).ARGPARSE.get(message, message)
+    return translate
+
+
+class _MessageFormatter(string.Formatter):
+    """str.format for the message table: nested Texts, Joins and exact numbers."""
+
+    def __init__(self, lang):
+        string.Formatter.__init__(self)
+        self.lang = lang
+
+    def format_field(self, value, spec):
+        if value is None:
+            return "—"
+        if spec in NUMBER_FORMATS:
+            return NUMBER_FORMATS[spec](value)
+        if spec[:1] == "f" and spec[1:].isdigit():
+            return _fixed(value, int(spec[1:]))
+        return say(value, self.lang)
+
+
+def format_value(value, unit, lang, absent=None):
+    """A figure's value with its unit, rounded for display; `absent` says why a None is none."""
+    if value is None:
+        return say(absent or T("value.not_applicable" if unit in UNIT_PLACES else "value.no_session"), lang)
+    if unit in UNIT_PLACES:
+        return "%s %s" % (_fixed(value, UNIT_PLACES[unit]), say(T("unit." + unit), lang))
+    if unit == Unit.NODES:
+        return say(T("count.nodes", n=value), lang)
+    if unit == Unit.SESSIONS:
+        return say(T("count.sessions", n=value), lang)
+    return "%s %s" % (_plain(value), say(T("unit." + unit), lang))

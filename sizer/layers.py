@@ -1,0 +1,243 @@
+"""layers"""
+
+from dataclasses import dataclass
+
+from sizer.numbers import cdiv
+from sizer.vocab import T
+
+
+# ---------------------------------------------------------------------------
+# 4. Layer kinds: one frozen class per attention kind, as vLLM's
+#    vllm/v1/kv_cache_interface.py has one spec per kind. Each answers
+#    "tokens held" (the guide's formula), "vLLM blocks reserved" and "attended
+#    pairs", and writes its own term of the formula (identifiers and numbers).
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AttentionElements:
+    """What one token of one layer stores: factor x elements, per instance."""
+    kv_factor: int              # 2 for K and V; 1 for an MLA latent
+    elements_per_token: int     # per instance, replicas included
+    elements_term: str          # e.g. "8 × 64"
+    kv_heads_per_gpu: object    # None for MLA
+
+
+@dataclass(frozen=True)
+class FullAttentionLayers:
+    """Layers that keep K/V for every token of the context."""
+    count: int
+    kind = "full_attention"
+    short = "full"
+
+    def spec_tokens(self, context_tokens):
+        return context_tokens
+
+    def spec_term(self, context_tokens):
+        return "%d" % context_tokens
+
+    def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):
+        # vLLM FullAttentionSpec.max_memory_usage_bytes: cdiv(max_model_len, block_size)
+        return cdiv(context_tokens, block_size)
+
+    # The tokens a layer attends to at most (a window or chunk), None for the whole context:
+    # SGLang's SWA pool keeps that many per request for such layers.
+    local_span = None
+
+    def vllm_term(self, context_tokens, block_size, in_flight_tokens):
+        return "cdiv(%d, %d)" % (context_tokens, block_size)
+
+    def attended_pairs(self, tokens):
+        """(query, key) pairs a causal prefill of `tokens` computes in one layer."""
+        return tokens * (tokens + 1) // 2
+
+    def elements(self, model, tensor_parallel):
+        # KV heads are split across the instance's GPUs; with fewer heads than GPUs
+        # each GPU still holds a whole head, so heads are replicated.
+        per_gpu = cdiv(model.num_key_value_heads, tensor_parallel)
+        heads = per_gpu * tensor_parallel
+        return AttentionElements(2, heads * model.head_dim, "%d × %d" % (heads, model.head_dim), per_gpu)
+
+    def describe(self):
+        return T("layer.full", count=self.count)
+
+    def details(self):
+        return {"kind": self.kind, "count": self.count, "window": None, "chunk": None}
+
+
+@dataclass(frozen=True)
+class SlidingWindowLayers(FullAttentionLayers):
+    """Layers that keep K/V for the last `window` tokens only."""
+    window: int = 0
+    retained_tokens: int = 0    # kept below the window for multi-module MTP (vLLM extra_retained_tokens)
+    kind = "sliding_attention"
+    short = "sliding"
+
+    def spec_tokens(self, context_tokens):
+        return min(self.window, context_tokens)
+
+    @property
+    def local_span(self):
+        return self.window
+
+    def spec_term(self, context_tokens):
+        return "min(%d, %d)" % (self.window, context_tokens)
+
+    def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):
+        # vLLM SlidingWindowSpec.max_admission_blocks_per_request: window - 1 computed
+        # tokens plus the tokens still in flight, capped at max_model_len, + 1 block
+        # because the window may not start at a block boundary.
+        tokens = min(self.window - 1 + self.retained_tokens + in_flight_tokens, context_tokens)
+        return cdiv(tokens, block_size) + 1
+
+    def vllm_term(self, context_tokens, block_size, in_flight_tokens):
+        retained = " + %d" % self.retained_tokens if self.retained_tokens else ""
+        return "(cdiv(min(%d - 1%s + %d, %d), %d) + 1)" % (
+            self.window, retained, in_flight_tokens, context_tokens, block_size)
+
+    def attended_pairs(self, tokens):
+        w = min(self.window, tokens)
+        return w * (w + 1) // 2 + (tokens - w) * w
+
+    def describe(self):
+        return T("layer.sliding", count=self.count, window=self.window)
+
+    def details(self):
+        return {"kind": self.kind, "count": self.count, "window": self.window, "chunk": None}
+
+
+@dataclass(frozen=True)
+class ChunkedLocalLayers(FullAttentionLayers):
+    """Layers that attend within fixed chunks of `chunk` tokens (Llama 4)."""
+    chunk: int = 0
+    kind = "chunked_attention"
+    short = "chunked"
+
+    def spec_tokens(self, context_tokens):
+        return min(self.chunk, context_tokens)
+
+    @property
+    def local_span(self):
+        return self.chunk
+
+    def spec_term(self, context_tokens):
+        return "min(%d, %d)" % (self.chunk, context_tokens)
+
+    def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):
+        # vLLM ChunkedLocalAttentionSpec: chunk + tokens in flight, capped.
+        tokens = min(self.chunk + in_flight_tokens, context_tokens)
+        return cdiv(tokens, block_size)
+
+    def vllm_term(self, context_tokens, block_size, in_flight_tokens):
+        return "cdiv(min(%d + %d, %d), %d)" % (
+            self.chunk, in_flight_tokens, context_tokens, block_size)
+
+    def attended_pairs(self, tokens):
+        whole, rest = divmod(tokens, self.chunk)
+        return whole * self.chunk * (self.chunk + 1) // 2 + rest * (rest + 1) // 2
+
+    def describe(self):
+        return T("layer.chunked", count=self.count, chunk=self.chunk)
+
+    def details(self):
+        return {"kind": self.kind, "count": self.count, "window": None, "chunk": self.chunk}
+
+
+@dataclass(frozen=True)
+class MLALatentLayers(FullAttentionLayers):
+    """Multi-head latent attention (DeepSeek): full context, but one compressed latent
+    of kv_lora_rank + qk_rope_head_dim elements per token, with no K/V factor and no
+    heads. vLLM's MLAAttentionSpec keeps it whole on every tensor-parallel GPU."""
+    latent_dim: int = 0
+    kind = "mla_attention"
+    short = "mla"
+
+    def elements(self, model, tensor_parallel):
+        return AttentionElements(1, self.latent_dim * tensor_parallel,
+                                 "%d × %d" % (self.latent_dim, tensor_parallel), None)
+
+    def describe(self):
+        return T("layer.mla", count=self.count)
+
+    def details(self):
+        return {"kind": self.kind, "count": self.count, "window": None, "chunk": None}
+
+
+@dataclass(frozen=True)
+class StateLayers(FullAttentionLayers):
+    """Layers with a recurrent state of constant size per session instead of K/V per token
+    (Mamba2, Gated DeltaNet). vLLM 0.33.0 MambaSpec: a page holds one conv state plus one SSM
+    state (mamba_utils.py, MambaStateShapeCalculator), split across TP, padded to the attention
+    page; a request holds 1 + num_speculative_tokens pages without prefix caching ('none' mode)
+    and 2 + num_speculative_tokens with it ('align' mode)."""
+    conv_base: int = 0          # conv channels before the group term (intermediate or GDN conv_dim)
+    group_channels: int = 0     # conv channels per group (2 x ssm_state_size, Mamba2 only)
+    groups: int = 0             # Mamba2 n_groups, extended so that every TP shard has whole groups
+    conv_width: int = 0         # conv_kernel - 1
+    ssm_heads: int = 0          # SSM heads, split across TP
+    ssm_per_head: int = 0       # SSM elements per head (head_dim x state, or v_dim x k_dim)
+    conv_bytes: object = 2      # bytes per element of the conv state (--mamba-cache-dtype)
+    ssm_bytes: object = None    # bytes per element of the SSM state (--mamba-ssm-cache-dtype; None:
+                                # as the conv state, resolved by with_state_options)
+    state_blocks: int = 1       # pages a request holds in vLLM
+
+    def spec_tokens(self, context_tokens):
+        return 0
+
+    def conv_channels(self, tensor_parallel):
+        """vLLM extra_groups_for_head_shards: groups not divisible by TP grow by TP - groups."""
+        groups = self.groups
+        if groups and groups % tensor_parallel:
+            groups += tensor_parallel - groups
+        return self.conv_base + self.group_channels * groups
+
+    def splits_evenly(self, tensor_parallel):
+        return self.conv_channels(tensor_parallel) % tensor_parallel == 0 and self.ssm_heads % tensor_parallel == 0
+
+    def state_bytes_gpu(self, tensor_parallel):
+        """One session's state of one layer on one GPU: conv + SSM."""
+        return (self.conv_channels(tensor_parallel) // tensor_parallel * self.conv_width * self.conv_bytes
+                + self.ssm_heads // tensor_parallel * self.ssm_per_head * self.ssm_bytes)
+
+    def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):
+        return self.state_blocks
+
+    def vllm_term(self, context_tokens, block_size, in_flight_tokens):
+        return "%d" % self.state_blocks
+
+    def attended_pairs(self, tokens):
+        return 0
+
+    def describe(self):
+        return T("layer.state", count=self.count, kind=T("layer_kind." + self.kind))
+
+
+@dataclass(frozen=True)
+class MambaLayers(StateLayers):
+    kind = "mamba"
+    short = "mamba"
+
+
+@dataclass(frozen=True)
+class LinearAttentionLayers(StateLayers):
+    kind = "linear_attention"
+    short = "linear"
+
+
+# Layer kinds read from configs (layer_types and the patterns that expand to it).
+LAYER_KINDS = {"full_attention": FullAttentionLayers, "sliding_attention": SlidingWindowLayers,
+               "chunked_attention": ChunkedLocalLayers, "mamba": MambaLayers,
+               "linear_attention": LinearAttentionLayers}
+
+
+# Layers with no per-session state (MLP or MoE blocks of hybrid patterns).
+NO_STATE = "no_state"
+# Models whose every layer runs attention and a Mamba mixer side by side (Falcon-H1, vLLM's
+# FalconH1ParallelHybrid): such a layer holds two caches, a full-attention one and a Mamba state,
+# and counts as one layer of each kind (vLLM registers both in its KV-cache groups).
+PARALLEL_HYBRID_TYPES = ("falcon_h1",)
+PARALLEL_HYBRID = "attention_and_mamba"
+
+
+def kind_parts(kind):
+    """The cache kinds one layer holds: its own kind, or both halves of a parallel hybrid layer."""
+    return ("full_attention", "mamba") if kind == PARALLEL_HYBRID else (kind,)

@@ -1,0 +1,63 @@
+"""model.catalog"""
+
+import os
+
+from sizer.inputs import _where, load_catalog, load_json_file, pick_entry, require_positive_int, resolve_name
+from sizer.model.config import _aliases, model_from_config
+from sizer.model.hub import SAFETENSORS_INDEX, _printable_name, model_config_path
+from sizer.numbers import InputError, printable
+from sizer.records import server_from_entry, storage_from_entry
+from sizer.vocab import _replace
+
+
+def load_models(path):
+    """The models catalog and its names: every entry name and alias, each exactly once."""
+    catalog = load_catalog(path, "models")
+    names = {name: name for name in catalog}
+    for name, entry in catalog.items():
+        for alias in _aliases(entry, path, name):
+            if alias in names:
+                raise InputError("err.alias_repeated", where=_where(path, name, "aliases"), alias=alias)
+            names[alias] = name
+    return catalog, names
+
+
+def load_inputs(options):
+    """The Model, Server and Storage; every catalog entry is validated, not only the chosen one."""
+    if options.model_config is not None:
+        path = model_config_path(options.model_config)
+        raw = load_json_file(path, allow_constants=True)
+        if not isinstance(raw, dict):
+            raise InputError("err.config_not_object", path=path)
+        name = options.model_config.split("/")[-1] if path != options.model_config else _printable_name(path)
+        model = model_from_config(name, raw, path)
+        if model.source is None:
+            model = _replace(model, source=printable(options.model_config))
+        model = _with_checkpoint_size(model, os.path.join(os.path.dirname(path), SAFETENSORS_INDEX))
+    else:
+        catalog, names = load_models(options.models_file)
+        models = {name: model_from_config(name, entry, options.models_file) for name, entry in catalog.items()}
+        requested = resolve_name(names, options.model, "--model", options.models_file)
+        name = names[requested]
+        model = models[name]
+        if requested != name:
+            model = model_from_config(name, catalog[name], options.models_file, aliased_from=requested)
+    servers = {name: server_from_entry(name, entry, options.servers_file)
+               for name, entry in load_catalog(options.servers_file, "servers").items()}
+    storages = {name: storage_from_entry(name, entry, options.storage_file)
+                for name, entry in load_catalog(options.storage_file, "storage").items()}
+    return (model, pick_entry(servers, options.server, "--server", options.servers_file),
+            pick_entry(storages, options.storage, "--storage", options.storage_file))
+
+
+def _with_checkpoint_size(model, index_path):
+    """Totals from the parameter count, and the exact checkpoint bytes when the safetensors
+    index (metadata.total_size) sits beside the config."""
+    if model.weights_bytes is not None or not os.path.exists(index_path):
+        return model
+    index = load_json_file(index_path)
+    metadata = index.get("metadata") if isinstance(index, dict) else None
+    if not isinstance(metadata, dict):
+        raise InputError("err.field_missing", where=_where(index_path, "metadata", "total_size"))
+    size = require_positive_int(metadata, "total_size", index_path, "metadata")
+    return _replace(model, weights_bytes=size, weights_bytes_source="index")

@@ -1,0 +1,306 @@
+"""outline"""
+
+from dataclasses import dataclass
+
+from sizer.compute.capacity import ScenarioResult, other_basis
+from sizer.compute.figures import Figure, find
+from sizer.compute.memory import BLOCKERS
+from sizer.compute.nodes import basis_node_counts
+from sizer.display import _fixed
+from sizer.engines.tokenpool import engine_page_tokens
+from sizer import SCHEMA_VERSION, __version__
+from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, Level, PARAMETER_DICTIONARY, T, Text, Unit,
+    scenario_label)
+
+
+# ---------------------------------------------------------------------------
+# 10. Outline: the report as neutral blocks, in reading order. Text and
+#     Markdown serialize the same blocks (as coverage.py builds its table once
+#     for report_text and report_markdown).
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TitleBlock:
+    title: Text
+    generated: Text
+
+
+@dataclass(frozen=True)
+class SummaryBlock:
+    title: Text
+    lines: tuple
+
+
+@dataclass(frozen=True)
+class AnswerBlock(SummaryBlock):
+    """The answers of --solve, set apart from the summary above them."""
+
+
+@dataclass(frozen=True)
+class SectionBlock:
+    number: int
+    title: Text
+
+
+@dataclass(frozen=True)
+class BulletsBlock:
+    title: Text
+    rows: tuple                 # (label, value)
+
+
+@dataclass(frozen=True)
+class DictionaryBlock:
+    header: tuple
+    rows: tuple                 # (parameter, origin, what, why, mistake)
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    title: object               # a Text, or None
+    header: tuple
+    rows: tuple
+    right_aligned: tuple = ()
+    strong_rows: tuple = ()     # rows shown in bold where the format has bold
+
+
+@dataclass(frozen=True)
+class SubheadingBlock:
+    title: Text
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class ScenarioBlock:
+    result: ScenarioResult
+
+
+@dataclass(frozen=True)
+class AlertsBlock:
+    alerts: tuple
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """Nodes per scenario against one numeric option (Markdown only: a Mermaid xychart-beta)."""
+    title: Text
+    x_label: Text
+    x_values: tuple
+    y_label: Text
+    series: tuple               # (label, values) per scenario; None values plot as 0
+    note: Text
+
+
+SECTION_ICONS = {1: "📋", 2: "📚", 3: "🎯", 4: "⚠️"}
+ALERT_ICONS = {Level.ERROR: "❌", Level.WARNING: "⚠️", Level.INFO: "ℹ️"}
+RECOMMENDED_MARK = " ✅"
+
+
+def summary_line(result):
+    """The guide's one-line answer per scenario, e.g. 'MÍNIMO: 2 nós (sem HA, sem headroom)'."""
+    scenario, params = result.scenario, result.parameters
+    if result.capacity.limit in BLOCKERS + (Bound.VLLM_WOULD_NOT_START,):
+        return T("summary.infeasible", label=scenario_label(result), reason=T("limit." + result.capacity.limit))
+    if result.nodes_final is None:
+        return T("summary.no_session", label=scenario_label(result))
+    details = [T("scenario.%s.ha" % scenario.key),
+               T("summary.headroom", ratio=params.peak_headroom_ratio) if params.peak_headroom_ratio
+               else T("summary.no_headroom")]
+    if scenario.budget_cap is not None:
+        details.append(T("summary.budget", ratio=params.kv_budget_ratio))
+    if result.value("prefill_pool_nodes") is not None:
+        details.append(T("summary.disaggregated", prefill=result.value("prefill_pool_nodes"),
+                         decode=result.value("decode_pool_nodes"), aggregated=result.value("nodes_aggregated")))
+    line = T("summary.line", label=scenario_label(result), nodes=T("count.nodes", n=result.nodes_final),
+             details=Join(tuple(details)))
+    return Join((line, T("summary.use_in_production")), "") if scenario.recommended else line
+
+
+def other_basis_line(report):
+    """When the other accounting basis needs another node count, the summary says so."""
+    other = other_basis(report.options.kv_accounting)
+    differing = tuple(T("summary.other_basis_scenario", label=scenario_label(result),
+                        nodes=T("count.nodes", n=spec if other == Basis.SPEC else engine))
+                      for result, spec, engine in basis_node_counts(report)
+                      if spec != engine and None not in (spec, engine))
+    return (T("summary.other_basis", basis=other, scenarios=Join(differing)),) if differing else ()
+
+
+def outline(report):
+    """The full report as blocks: title, summary, the guide's four sections."""
+    options = report.options
+    blocks = [
+        TitleBlock(T("report.title"), T("report.generated", version=__version__, schema=SCHEMA_VERSION,
+                                        model=report.model.name, server=report.server.name,
+                                        storage=report.storage.name,
+                                        concurrency=T("count.concurrent_sessions", n=options.concurrency),
+                                        context=report.context_tokens)),
+        SummaryBlock(T("report.summary"), tuple(summary_line(r) for r in report.scenarios) + other_basis_line(report)),
+    ] + list(solve_blocks(report)) + [
+        SectionBlock(1, T("section.inputs")),
+    ]
+    blocks.extend(input_blocks(report))
+    blocks.append(SectionBlock(2, T("section.dictionary")))
+    blocks.append(DictionaryBlock(
+        tuple(T("dictionary." + column) for column in ("parameter", "origin", "what", "why", "mistake")),
+        tuple((name, T("origin." + origin), T("dict.%s.what" % name), T("dict.%s.why" % name),
+               T("dict.%s.mistake" % name)) for name, origin in PARAMETER_DICTIONARY)))
+    blocks.append(SectionBlock(3, T("section.results")))
+    blocks.append(comparison_table(report))
+    shared = shared_scenario_figures(report)
+    blocks.append(SubheadingBlock(T("common.title")))
+    blocks.extend(FigureBlock(item) for item in report.common + shared)
+    for result in report.scenarios:
+        blocks.append(ScenarioBlock(result))
+        blocks.extend(FigureBlock(item) for item in result.figures if item not in shared)
+    blocks.append(SectionBlock(4, T("section.alerts")))
+    blocks.append(AlertsBlock(report.alerts))
+    return tuple(blocks)
+
+
+def shared_scenario_figures(report):
+    """Figures identical in every scenario (same value, formula and inputs): shown once."""
+    first, others = report.scenarios[0], report.scenarios[1:]
+    return tuple(item for item in first.figures if all(item in other.figures for other in others))
+
+
+def comparison_table(report):
+    scenarios = report.scenarios
+    rows = []
+    for item in scenarios[0].figures:
+        if item.unit not in (Unit.NODES, Unit.SESSIONS, Unit.GIB) or item.key == "nodes_final":
+            continue
+        cells = [result.value(item.key) for result in scenarios]
+        rows.append((T("comparison.row", label=item.label, unit=T("unit." + item.unit)),)
+                    + tuple("—" if value is None else _fixed(value, 2) if item.unit == Unit.GIB else str(value)
+                            for value in cells))
+    rows.append((T("comparison.nodes_final"),) + tuple(
+        ("—" if r.nodes_final is None else str(r.nodes_final)) + (RECOMMENDED_MARK if r.scenario.recommended else "")
+        for r in scenarios))
+    return TableBlock(T("comparison.title"), (T("comparison.metric"),) + tuple(scenario_label(r) for r in scenarios),
+                      tuple(rows), right_aligned=tuple(range(1, len(scenarios) + 1)), strong_rows=(len(rows) - 1,))
+
+
+def input_blocks(report):
+    """Section 1: model, server, storage, NFRs and runtime."""
+    model, server, storage, options = report.model, report.server, report.storage, report.options
+    model_rows = [
+        ("row.name", model.name), ("row.layers", model.num_hidden_layers),
+        ("row.heads", model.num_attention_heads), ("row.kv_heads", model.num_key_value_heads),
+        ("row.head_dim", model.head_dim), ("row.max_context", model.max_position_embeddings),
+        ("row.sliding_window", "—" if model.sliding_window is None else model.sliding_window),
+        ("row.attention_pattern", attention_description(model)),
+    ]
+    if model.parameters_total is not None:
+        model_rows.append(("row.parameters", T("value.pair", first=model.parameters_total,
+                                               second=model.parameters_active)))
+    if model.num_local_experts is not None:
+        model_rows.append(("row.experts", T("value.experts", experts=model.num_local_experts,
+                                            per_token=model.num_experts_per_tok)))
+    if model.weights is not None:
+        model_rows.append(("row.weights", T("value.weights", bytes=model.weights.weights_bytes,
+                                            gib=find(report.common, "weights_per_instance_gib"))))
+    if model.source:
+        model_rows.append(("row.source", model.source))
+    server_rows = [
+        ("row.name", server.name), ("row.gpus", server.gpus),
+        ("row.hbm_per_gpu", T("value.quantity", value=server.hbm_per_gpu_gb, unit="GB")),
+        ("row.hbm_total", T("value.hbm_total", gb=server.total_hbm_gb, gib=find(report.common, "hbm_total_gib"))),
+        ("row.nvlink", "—" if server.nvlink_bandwidth_tbps is None
+         else T("value.quantity", value=server.nvlink_bandwidth_tbps, unit="TB/s")),
+    ]
+    for field, unit in (("hbm_bandwidth_tb_s", "TB/s"), ("bf16_dense_tflops", "TFLOPS"),
+                        ("fp8_dense_tflops", "TFLOPS"), ("nvlink_per_gpu_gb_s", "GB/s")):
+        if getattr(server, field) is not None:
+            server_rows.append(("row." + field, T("value.quantity", value=getattr(server, field), unit=unit)))
+    storage_rows = [
+        ("row.profile", T("value.profile", name=storage.name, type=storage.type)),
+        ("row.iops", T("value.pair", first=storage.read_iops, second=storage.write_iops)),
+        ("row.throughput", T("value.throughput_pair", read=storage.read_throughput_gb_s,
+                             write=storage.write_throughput_gb_s)),
+        ("row.latency", T("value.latency_pair", read=storage.read_latency_p99_ms, write=storage.write_latency_p99_ms)),
+    ]
+    concurrency = T("count.concurrent_sessions", n=options.concurrency)
+    if options.mean_session_seconds is not None:
+        concurrency = T("value.littles_law", concurrency=concurrency, rate=options.requests_per_second,
+                        seconds=options.mean_session_seconds)
+    elif options.requests_per_second is not None:
+        concurrency = T("value.operating_point", concurrency=concurrency, rate=options.requests_per_second,
+                        input=options.input_tokens, output=options.output_tokens)
+    targets = tuple(T("value.target", name=name, value=value) for name, value in
+                    (("TPOT", options.tpot_slo_ms), ("TTFT", options.ttft_slo_ms)) if value is not None)
+    context = T("value.tokens", tokens=report.context_tokens)
+    if options.effective_context != report.context_tokens:
+        context = T("value.context_clamped", tokens=report.context_tokens, requested=options.effective_context)
+    nfr_rows = [
+        ("row.concurrency", concurrency),
+        ("row.latency_targets", Join(targets) if targets else T("value.no_targets")),
+        ("row.roofline", T("value.roofline", hbm=options.hbm_efficiency, mfu=options.mfu)),
+        ("row.context", context),
+        ("row.kv_precision", T("value.kv_precision", precision=options.kv_precision,
+                               bytes=KV_PRECISIONS[options.kv_precision])),
+        ("row.kv_budget_ratio", T("value.percent", ratio=options.kv_budget_ratio)),
+        ("row.overhead", T("value.overhead_auto", gib=report.overhead_gib) if options.runtime_overhead_auto
+         else T("value.gib", value=options.runtime_overhead_gib)),
+        ("row.headroom", T("value.percent", ratio=options.peak_headroom_ratio)),
+        ("row.tensor_parallel", parallelism_description(report.layout)),
+        ("row.basis", basis_description(report)),
+    ]
+    return tuple(BulletsBlock(T(title), tuple((T(label), value) for label, value in rows))
+                 for title, rows in (("inputs.model", model_rows), ("inputs.server", server_rows),
+                                     ("inputs.storage", storage_rows), ("inputs.nfr", nfr_rows)))
+
+
+def parallelism_description(layout):
+    if layout.pipeline_parallel == 1:
+        return T("value.tensor_parallel", gpus=T("count.gpus", n=layout.tensor_parallel),
+                 instances=T("count.instances", n=layout.instances_per_node))
+    placement = (T("value.nodes_per_instance", nodes=layout.nodes_per_instance) if layout.spans_nodes
+                 else T("value.instances_per_node", instances=T("count.instances", n=layout.instances_per_node)))
+    return T("value.tensor_pipeline", tensor_parallel=layout.tensor_parallel, stages=layout.pipeline_parallel,
+             gpus=T("count.gpus", n=layout.gpus_per_instance), placement=placement)
+
+
+def attention_description(model):
+    groups = Join(tuple(g.describe() for g in model.layer_groups), " + ")
+    if model.mla_latent_dim is not None:
+        return T("value.attention_mla", groups=groups, latent=model.mla_latent_dim)
+    return T("value.attention", pattern=model.attention_pattern, groups=groups)
+
+
+def basis_description(report):
+    options = report.options
+    if options.kv_accounting == Basis.SPEC:
+        return T("value.basis_spec")
+    if options.kv_accounting in Basis.TOKEN_POOLS:
+        return T("value.basis_" + options.kv_accounting, ratio=options.swa_full_tokens_ratio,
+                 page=engine_page_tokens(options.kv_accounting, options, options.block_size))
+    pool = report.kv_by_basis[Basis.VLLM].pool
+    return T("value.basis_vllm", block_size=options.block_size if pool is None else pool.block_size,
+             batched=options.max_num_batched_tokens, seqs=options.max_num_seqs)
+
+
+def summary_table(report):
+    """--summary-only: one row per scenario (nodes, sessions, KV, what limits it)."""
+    rows = tuple((Join((scenario_label(r), RECOMMENDED_MARK if r.scenario.recommended and r.capacity.feasible
+                        else ""), ""),
+                  "—" if r.nodes_final is None else str(r.nodes_final),
+                  str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
+                  _fixed(report.kv.gib, 2), T("limit." + r.limit)) for r in report.scenarios)
+    sessions = "sessions_instance" if report.layout.spans_nodes else "sessions"
+    return TableBlock(None, tuple(T("summary_table." + c) for c in ("scenario", "nodes", sessions, "kv", "limit")),
+                      rows, right_aligned=(1, 2, 3))
+
+
+def solve_blocks(report):
+    """The answers of --solve, one line per scenario, right after the summary."""
+    if report.solve is None:
+        return ()
+    kind = report.solve[0]
+    return (AnswerBlock(report.scenarios[0].figures[0].label, tuple(
+        T("solve.line", label=result.figures[0].label, value=T("value.solve_" + kind, n=result.figures[0].value,
+                                                                 scenario=scenario_label(result)))
+        for result in report.scenarios)),)

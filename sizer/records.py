@@ -1,0 +1,261 @@
+"""records"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sizer.inputs import (_where, optional_positive_int, require_positive_int, require_positive_number,
+    require_text)
+from sizer.layers import MLALatentLayers, SlidingWindowLayers, kind_parts
+from sizer.numbers import InputError
+from sizer.vocab import DEFAULTS, DEFAULT_LANGUAGE, NEWEST_VLLM, Text, _replace
+
+
+# ---------------------------------------------------------------------------
+# 3. Records: validated, typed, frozen; everything below receives these
+# ---------------------------------------------------------------------------
+
+# Per-GPU facts for the roofline (optional: without them no latency figures).
+# Cost and power of a whole node, each with its source in the catalog (cost_source, power_source).
+SERVER_COST_FIELDS = ("node_cost_per_hour_usd", "node_price_usd", "node_power_kw")
+SERVER_PERFORMANCE_FIELDS = ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops",
+                             "nvlink_per_gpu_gb_s")
+STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "write_throughput_gb_s",
+                         "read_latency_p99_ms", "write_latency_p99_ms")
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    gpus: int
+    hbm_per_gpu_gb: Fraction
+    total_hbm_gb: Fraction
+    nvlink_bandwidth_tbps: object
+    hbm_bandwidth_tb_s: object = None
+    bf16_dense_tflops: object = None
+    fp8_dense_tflops: object = None
+    nvlink_per_gpu_gb_s: object = None
+    cuda_visible_bytes_per_gpu: object = None
+    description: object = None
+    source: object = None
+    node_cost_per_hour_usd: object = None   # renting the whole node for an hour
+    node_price_usd: object = None           # buying it
+    node_power_kw: object = None            # its maximum input power
+    cost_source: object = None
+    power_source: object = None
+
+
+@dataclass(frozen=True)
+class Storage:
+    name: str
+    type: str
+    read_iops: Fraction
+    write_iops: Fraction
+    read_throughput_gb_s: Fraction
+    write_throughput_gb_s: Fraction
+    read_latency_p99_ms: Fraction
+    write_latency_p99_ms: Fraction
+    description: object = None
+    source: object = None
+
+
+def server_from_entry(name, entry, path):
+    gpus = require_positive_int(entry, "gpus", path, name)
+    hbm_per_gpu_gb = require_positive_number(entry, "hbm_per_gpu_gb", path, name)
+    total_hbm_gb = require_positive_number(entry, "total_hbm_gb", path, name, optional=True)
+    if total_hbm_gb is None:
+        total_hbm_gb = gpus * hbm_per_gpu_gb
+    elif total_hbm_gb != gpus * hbm_per_gpu_gb:
+        raise InputError("err.total_hbm", where=_where(path, name, "total_hbm_gb"), gpus=gpus,
+                         per_gpu=hbm_per_gpu_gb, expected=gpus * hbm_per_gpu_gb, value=total_hbm_gb)
+    performance = {field: require_positive_number(entry, field, path, name, optional=True)
+                   for field in SERVER_PERFORMANCE_FIELDS + SERVER_COST_FIELDS}
+    performance.update((field, require_text(entry, field, path, name, optional=True))
+                       for field in ("cost_source", "power_source"))
+    return Server(name=name, gpus=gpus, hbm_per_gpu_gb=hbm_per_gpu_gb, total_hbm_gb=total_hbm_gb,
+                  nvlink_bandwidth_tbps=require_positive_number(entry, "nvlink_bandwidth_tbps", path, name,
+                                                                optional=True),
+                  cuda_visible_bytes_per_gpu=optional_positive_int(entry, "cuda_visible_bytes_per_gpu", path, name),
+                  description=require_text(entry, "description", path, name, optional=True),
+                  source=require_text(entry, "source", path, name, optional=True), **performance)
+
+
+def storage_from_entry(name, entry, path):
+    numbers = {field: require_positive_number(entry, field, path, name) for field in STORAGE_NUMBER_FIELDS}
+    return Storage(name=name, type=require_text(entry, "type", path, name),
+                   description=require_text(entry, "description", path, name, optional=True),
+                   source=require_text(entry, "source", path, name, optional=True), **numbers)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every option, validated, with exact numbers."""
+    model: object
+    model_config: object
+    server: str
+    storage: str
+    concurrency: int
+    requests_per_second: object
+    mean_session_seconds: object
+    tpot_slo_ms: object
+    ttft_slo_ms: object
+    hbm_efficiency: Fraction
+    mfu: Fraction
+    effective_context: int
+    kv_precision: str
+    kv_budget_ratio: Fraction
+    runtime_overhead_gib: Fraction
+    peak_headroom_ratio: Fraction
+    tensor_parallel: object
+    kv_accounting: str
+    block_size: int
+    max_num_batched_tokens: int
+    max_num_seqs: int
+    models_file: str
+    servers_file: str
+    storage_file: str
+    lang: str = DEFAULT_LANGUAGE
+    weight_precision: object = None         # None: the checkpoint's own
+    pipeline_parallel: int = 1
+    runtime_overhead_auto: bool = False
+    data_parallel_attention: bool = False
+    disable_hybrid_kv_cache_manager: bool = False
+    vllm_version: tuple = NEWEST_VLLM
+    async_scheduling: object = None         # None: the release's default
+    speculative: object = None              # eagle, eagle3 or mtp: the draft's layers hold KV too
+    mamba_cache_dtype: object = None        # state layers: conv state dtype (None: auto)
+    mamba_ssm_cache_dtype: object = None    # state layers: SSM state dtype (None: auto)
+    enable_prefix_caching: object = None    # None: the release's default
+    num_speculative_tokens: object = None   # draft tokens per step (vLLM's default when None)
+    gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
+    kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
+    calibration: object = None              # EngineLog of --calibrate-from
+    decode_mfu: Fraction = DEFAULTS["decode_mfu"]   # share of dense FLOPS the decode GEMMs reach
+    input_tokens: object = None             # mean prompt tokens per request (traffic)
+    solve: object = None                    # --solve concurrency|context
+    nodes: object = None                    # --nodes N for --solve
+    output_tokens: object = None            # mean generated tokens per request (traffic)
+    page_size: int = DEFAULTS["page_size"]                  # SGLang: tokens per page
+    swa_full_tokens_ratio: Fraction = DEFAULTS["swa_full_tokens_ratio"]    # SGLang: SWA / full pool tokens
+    tokens_per_block: int = DEFAULTS["tokens_per_block"]    # TensorRT-LLM: tokens per block
+    node_cost_per_hour: object = None       # USD per node-hour, over the catalog's
+    node_price: object = None               # USD per node bought: the cost is its amortization
+    power_cost_per_kwh: object = None       # USD per kWh: the energy is added to the cost
+    amortization_months: int = DEFAULTS["amortization_months"]
+    disaggregated: bool = False             # prefill and decode in separate pools
+    scenario_performance: bool = True       # the decode, failover and cost-per-token figures (a
+                                            # comparison row shows none of them)
+    kv_transfer_gb_s: Fraction = DEFAULTS["kv_transfer_gb_s"]  # KV from a prefill node to a decode node, GB/s
+
+
+# ---------------------------------------------------------------------------
+# 5. Model: a catalog entry or Hugging Face config.json -> one frozen Model.
+#    The rules are tried in a documented order; each rule that applies is
+#    recorded in `derivation`, which the KV figure's explanation repeats.
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Weights:
+    """The bytes of one instance's weights, and how they were found."""
+    weights_bytes: int
+    formula: Text
+    precision: str              # the precision of the linear layers, for the FLOPS they run at
+    embedding_bytes: int = 0    # on the first pipeline stage (0 when not known apart)
+    lm_head_bytes: int = 0      # on the last pipeline stage
+
+
+@dataclass(frozen=True)
+class ParameterCount:
+    """Parameters a config describes, by where they live (what the checkpoint holds).
+
+    The multi-token-prediction layers of DeepSeek-V3 (num_nextn_predict_layers, kept in
+    `mtp_layers`) are left out: vLLM loads them only for speculative decoding.
+    """
+    embedding: int
+    lm_head: int
+    attention: int
+    dense_mlp: int
+    experts: int
+    shared_experts: int
+    router: int
+    norms: int
+    inactive_experts: int       # routed experts one token does not use
+    mtp_layers: int = 0
+    state_mixers: int = 0       # Mamba and linear-attention mixers of hybrid models
+
+    @property
+    def total(self):
+        return (self.embedding + self.lm_head + self.attention + self.state_mixers + self.dense_mlp
+                + self.experts + self.shared_experts + self.router + self.norms)
+
+    @property
+    def active(self):
+        """Parameters one token's forward pass multiplies: every weight but the routed experts it
+        skips and the input embedding table, which is a lookup (as OpenAI counts gpt-oss)."""
+        return self.total - self.inactive_experts - self.embedding
+
+    @property
+    def linear(self):
+        """The projections and MLPs: what a weight quantization converts."""
+        return self.attention + self.state_mixers + self.dense_mlp + self.experts + self.shared_experts
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    model_type: object
+    num_hidden_layers: int
+    num_attention_heads: int
+    num_key_value_heads: int
+    head_dim: int
+    max_position_embeddings: int
+    layer_groups: tuple
+    derivation: tuple
+    layer_kinds: tuple = ()
+    description: object = None
+    source: object = None
+    aliases: tuple = ()
+    weights: object = None          # set by build_report, for the weight precision asked
+    weights_bytes: object = None    # the checkpoint's bytes, from the catalog or the safetensors index
+    weights_bytes_source: object = None
+    weight_precision: object = None
+    checkpoint_scheme: object = None
+    total_parameters: object = None
+    active_parameters: object = None
+    num_local_experts: object = None
+    num_experts_per_tok: object = None
+    parameters: object = None
+    hidden_size: object = None
+    intermediate_size: object = None
+    vocab_size: object = None
+
+    @property
+    def parameters_total(self):
+        """The catalog's stated total, or the count from the config."""
+        return self.total_parameters or (self.parameters.total if self.parameters else None)
+
+    @property
+    def parameters_active(self):
+        return self.active_parameters or (self.parameters.active if self.parameters else None)
+
+    def groups_for_layers(self, first, end):
+        """The layer groups of layers first..end-1 (a pipeline stage)."""
+        counts = {}
+        for kind in (part for kind in self.layer_kinds[first:end] for part in kind_parts(kind)):
+            counts[kind] = counts.get(kind, 0) + 1
+        return tuple(_replace(group, count=counts[group.kind]) for group in self.layer_groups
+                     if counts.get(group.kind))
+
+    @property
+    def sliding_window(self):
+        windows = [g.window for g in self.layer_groups if isinstance(g, SlidingWindowLayers)]
+        return windows[0] if windows else None
+
+    @property
+    def mla_latent_dim(self):
+        latents = [g.latent_dim for g in self.layer_groups if isinstance(g, MLALatentLayers)]
+        return latents[0] if latents else None
+
+    @property
+    def attention_pattern(self):
+        shorts = [g.short for g in self.layer_groups]
+        return shorts[0] if len(shorts) == 1 else "hybrid"

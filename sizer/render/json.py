@@ -1,0 +1,112 @@
+"""render.json"""
+
+import json
+from fractions import Fraction
+
+from sizer.i18n import say
+from sizer.outline import attention_description, summary_line
+from sizer import SCHEMA_VERSION, __version__
+from sizer.vocab import DEFAULT_LANGUAGE, Join, KV_PRECISIONS, PARAMETER_DICTIONARY, T, Text, scenario_label
+
+
+def _json_number(value):
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else float(value)
+    return value
+
+
+def _json_ready(value, lang):
+    """Plain JSON data: exact numbers as JSON numbers, words in the language."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v, lang) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v, lang) for v in value]
+    if isinstance(value, (Text, Join)):
+        return say(value, lang)
+    return _json_number(value)
+
+
+def model_details(report):
+    import dataclasses
+    model = report.model
+    return {
+        "name": model.name, "model_type": model.model_type, "num_hidden_layers": model.num_hidden_layers,
+        "num_attention_heads": model.num_attention_heads, "num_key_value_heads": model.num_key_value_heads,
+        "head_dim": model.head_dim, "max_position_embeddings": model.max_position_embeddings,
+        "sliding_window": model.sliding_window, "kv_format": "mla" if model.mla_latent_dim is not None else "attention",
+        "mla_latent_dim": model.mla_latent_dim, "attention_pattern": model.attention_pattern,
+        "derivation": list(model.derivation), "description": model.description, "source": model.source,
+        "aliases": list(model.aliases), "total_parameters": model.total_parameters,
+        "active_parameters": model.active_parameters, "weights_bytes": model.weights_bytes,
+        "weight_precision": model.weight_precision, "num_local_experts": model.num_local_experts,
+        "num_experts_per_tok": model.num_experts_per_tok,
+        "weights": None if model.weights is None else {"weights_bytes": model.weights.weights_bytes,
+                                                        "formula": model.weights.formula,
+                                                        "precision": model.weights.precision},
+        "parameter_count": None if model.parameters is None else dict(
+            dataclasses.asdict(model.parameters), total=model.parameters.total, active=model.parameters.active),
+        "layer_groups": [g.details() for g in model.layer_groups],
+        "attention_description": attention_description(model),
+    }
+
+
+def report_document(report, lang=DEFAULT_LANGUAGE):
+    """The JSON document: raw numbers, a unit and the rationale beside every result."""
+    import dataclasses
+    options = report.options
+    inputs = {
+        "model": report.model.name, "server": report.server.name, "storage": report.storage.name,
+        "concurrency": options.concurrency, "effective_context": report.context_tokens,
+        "effective_context_requested": options.effective_context, "kv_precision": options.kv_precision,
+        "kv_bytes_per_element": KV_PRECISIONS[options.kv_precision], "kv_budget_ratio": options.kv_budget_ratio,
+        "runtime_overhead_gib": report.overhead_gib, "runtime_overhead_auto": options.runtime_overhead_auto,
+        "peak_headroom_ratio": options.peak_headroom_ratio,
+        "kv_accounting": options.kv_accounting, "tensor_parallel": report.tensor_parallel,
+        "instances_per_node": report.instances_per_node, "pipeline_parallel": report.layout.pipeline_parallel,
+        "nodes_per_instance": report.layout.nodes_per_instance,
+        "data_parallel_attention": options.data_parallel_attention,
+        "weight_precision": options.weight_precision, "block_size": options.block_size,
+        "max_num_batched_tokens": options.max_num_batched_tokens, "max_num_seqs": options.max_num_seqs,
+        "disaggregated": options.disaggregated, "kv_transfer_gb_s": options.kv_transfer_gb_s,
+        "page_size": options.page_size, "swa_full_tokens_ratio": options.swa_full_tokens_ratio,
+        "tokens_per_block": options.tokens_per_block,
+        "requests_per_second": options.requests_per_second, "mean_session_seconds": options.mean_session_seconds,
+        "hbm_efficiency": options.hbm_efficiency, "mfu": options.mfu, "decode_mfu": options.decode_mfu,
+        "tpot_slo_ms": options.tpot_slo_ms,
+        "ttft_slo_ms": options.ttft_slo_ms, "roofline_missing_facts": list(report.roofline_missing),
+        "vllm_version": "%d.%d" % options.vllm_version, "input_tokens": options.input_tokens,
+        "output_tokens": options.output_tokens,
+        "calibrate_from": None if options.calibration is None else options.calibration.path,
+        "model_details": model_details(report), "server_details": dataclasses.asdict(report.server),
+        "storage_details": dataclasses.asdict(report.storage),
+    }
+    scenarios = {}
+    for result in report.scenarios:
+        figures = report.common + result.figures
+        scenarios[result.scenario.key] = {
+            "label": scenario_label(result), "usage": T("scenario.%s.usage" % result.scenario.key),
+            "parameters": dataclasses.asdict(result.parameters),
+            "results": {f.key: f.value for f in figures},
+            "rationale": {f.key: {"formula": f.formula, "inputs": dict(f.inputs),
+                                  "explanation": " ".join(say(part, lang) for part in f.explanation)}
+                          for f in figures},
+            "summary": summary_line(result),
+            "units": {f.key: f.unit for f in figures},
+            "feasible": result.capacity.feasible,
+            "limit": result.limit,
+        }
+    dictionary = {name: {"what": T("dict.%s.what" % name), "origin": T("origin." + origin),
+                         "why_it_matters": T("dict.%s.why" % name), "common_mistake": T("dict.%s.mistake" % name)}
+                  for name, origin in PARAMETER_DICTIONARY}
+    document = {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
+                "status": report.status, "language": lang, "inputs": inputs, "parameter_dictionary": dictionary,
+                "scenarios": scenarios,
+                "alerts": [{"level": a.level, "code": a.code, "message": a.message} for a in report.alerts]}
+    if report.solve is not None:
+        document["solve"] = {"question": report.solve[0], "nodes": report.solve[1],
+                             "answers": {result.scenario.key: result.figures[0].value for result in report.scenarios}}
+    return _json_ready(document, lang)
+
+
+def render_json(report, lang=DEFAULT_LANGUAGE):
+    return json.dumps(report_document(report, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

@@ -1,0 +1,224 @@
+"""vocab"""
+
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+
+GIB_BYTES = 2 ** 30          # GiB = 2^30 bytes
+GB_BYTES = 10 ** 9           # GB  = 10^9 bytes (vendor HBM figures)
+# The folder of the entry (sizing.py), where the shipped catalogs sit beside the package.
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# ---------------------------------------------------------------------------
+# 1. Vocabulary: codes compared in logic (never display words), and tables
+# ---------------------------------------------------------------------------
+
+class Unit:
+    """Unit codes of figures; the JSON carries them, the message table names them."""
+    BYTES, GIB, SECONDS, MS = "bytes", "GiB", "s", "ms"
+    TOKENS_PER_S, SESSIONS_PER_S = "tokens/s", "sessions/s"
+    NODES, SESSIONS = "nodes", "sessions"
+    BLOCKS, TIMES, PERCENT = "blocks", "x", "%"
+    INSTANCE_S_PER_S = "instance-s/s"
+    TOKENS = "tokens"
+    USD_PER_MONTH, USD_PER_MTOK, KW = "USD/month", "USD/Mtok", "kW"
+
+
+# Decimal places shown for each unit (rounding happens only in section 9).
+UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2,
+               Unit.TIMES: 2, Unit.PERCENT: 2, Unit.INSTANCE_S_PER_S: 2, Unit.USD_PER_MONTH: 2,
+               Unit.USD_PER_MTOK: 4, Unit.KW: 1}
+
+
+class Level:
+    ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+class Basis:
+    SPEC, VLLM, SGLANG, TRTLLM = "spec", "vllm", "sglang", "trtllm"
+    ALL = (SPEC, VLLM, SGLANG, TRTLLM)
+    TOKEN_POOLS = (SGLANG, TRTLLM)      # engines whose pool is counted in tokens of every layer
+
+
+# The engines' own names, shown as they spell them (not translated), and the option that sets
+# the tokens of a page or block in each.
+ENGINE_NAMES = {Basis.VLLM: "vLLM", Basis.SGLANG: "SGLang", Basis.TRTLLM: "TensorRT-LLM"}
+ENGINE_PAGE_OPTIONS = {Basis.VLLM: "block_size", Basis.SGLANG: "page_size", Basis.TRTLLM: "tokens_per_block"}
+
+
+class Bound:
+    """What limits the sessions an instance holds, or keeps every scenario from running."""
+    MEMORY, TPOT, TTFT, MAX_NUM_SEQS = "memory", "tpot", "ttft", "max_num_seqs"
+    WEIGHTS_EXCEED_INSTANCE = "weights_exceed_instance"
+    OVERHEAD_EXCEEDS_HBM = "overhead_exceeds_hbm"
+    OVERHEAD_BELOW_WEIGHTS = "overhead_below_weights"
+    ENGINE_NO_MEMORY = "engine_no_memory"
+    VLLM_WOULD_NOT_START = "vllm_would_not_start"     # one scenario's pool cannot start vLLM
+    PREFILL = "prefill"                               # the traffic's prefill needs more nodes than memory
+    DECODE = "decode"                                 # the traffic's output tokens need more nodes still
+
+
+class Status:
+    OK, INFEASIBLE = "ok", "infeasible"
+
+
+LANGUAGES = ("pt-BR", "en")
+DEFAULT_LANGUAGE = "pt-BR"
+
+# Bytes per KV element. nvfp4 packs two 4-bit values per byte plus one fp8
+# scale per 16 values: 1/2 + 1/16 = 9/16 byte per element (vLLM
+# vllm/v1/kv_cache_interface.py, FullAttentionSpec.real_page_size_bytes:
+# head_size//2 data bytes + head_size//16 scale bytes per head).
+KV_PRECISIONS = {"fp8": Fraction(1), "fp16": Fraction(2), "bf16": Fraction(2), "fp32": Fraction(4),
+                 "int8": Fraction(1), "nvfp4": Fraction(9, 16)}
+HIGH_KV_PRECISIONS = ("fp16", "bf16", "fp32")
+
+# Bytes per weight parameter. mxfp4: 4-bit values plus one 8-bit (E8M0) scale per
+# 32 values = 1/2 + 1/32 = 17/32 byte (OCP Microscaling Formats spec v1.0). nvfp4:
+# 4-bit values plus one fp8 scale per 16 = 9/16 (NVIDIA's NVFP4). int4: AWQ/GPTQ with
+# groups of 128, each with an fp16 scale and a packed 4-bit zero point: 1/2 + 2/128 +
+# 1/256 = 133/256 byte (AutoAWQ's qweight, scales and qzeros tensors). fp8 and int8:
+# one byte, their per-channel or per-tensor scales negligible (block scales are
+# counted apart when a checkpoint states them, as DeepSeek-V3 does).
+WEIGHT_PRECISIONS = {
+    "fp32": Fraction(4), "bf16": Fraction(2), "fp16": Fraction(2),
+    "fp8": Fraction(1), "int8": Fraction(1), "int4": Fraction(133, 256),
+    "mxfp4": Fraction(17, 32), "nvfp4": Fraction(9, 16),
+}
+# Weights in these precisions run their GEMMs on fp8 tensor cores (or faster).
+LOW_WEIGHT_PRECISIONS = ("fp8", "int8", "int4", "mxfp4", "nvfp4")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One row of the guide's scenario table. headroom: the user's ratio when
+    `use_headroom`, at least `headroom_floor`; budget: the user's ratio, at most
+    `budget_cap`."""
+    key: str
+    use_headroom: bool
+    headroom_floor: object
+    ha_extra_nodes: int
+    budget_cap: object
+    recommended: bool = False
+
+
+SCENARIOS = (
+    Scenario("minimum", use_headroom=False, headroom_floor=None, ha_extra_nodes=0, budget_cap=None),
+    Scenario("recommended", use_headroom=True, headroom_floor=None, ha_extra_nodes=1, budget_cap=None,
+             recommended=True),
+    Scenario("ideal", use_headroom=True, headroom_floor=Fraction(3, 10), ha_extra_nodes=2,
+             budget_cap=Fraction(65, 100)),
+)
+RECOMMENDED = "recommended"
+
+DEFAULTS = {
+    "kv_precision": "fp8",
+    "kv_budget_ratio": Fraction(70, 100),
+    "runtime_overhead_gib": Fraction(120),
+    "peak_headroom_ratio": Fraction(20, 100),
+    "storage": "profile_default",
+    "kv_accounting": Basis.SPEC,
+    "block_size": 16,
+    # SGLang's --page-size (server_args.py: 1 unless the attention backend needs larger pages) and
+    # --swa-full-tokens-ratio (0.8); TensorRT-LLM's KvCacheConfig.tokens_per_block (llm_args.py: 32).
+    "page_size": 1,
+    "swa_full_tokens_ratio": Fraction(8, 10),
+    "tokens_per_block": 32,
+    # Disaggregated serving: one request's KV crosses from a prefill node to a decode node once. 50 GB/s
+    # is one 400 Gb/s NIC (ConnectX-7, as on DGX H100/H200/B200); a transfer striped over every GPU's
+    # NIC of the node reaches up to 8x that.
+    "kv_transfer_gb_s": Fraction(50),
+    # A bought node's price is spread over this many months (three years, a common depreciation).
+    "amortization_months": 36,
+    "max_num_batched_tokens": 8192,
+    "max_num_seqs": 1024,
+    # Roofline: memory-bound decode kernels reach about 80% of peak HBM
+    # bandwidth; prefill typically reaches 30-50% of dense peak FLOPS (MFU).
+    "hbm_efficiency": Fraction(80, 100),
+    "mfu": Fraction(40, 100),
+    # Decode GEMMs past the bandwidth knee reach about 65% of dense peak: measured on one H100,
+    # a dense 8192^3 GEMM reaches 0.65 of peak in bf16 and in fp8 (shared/facts/gpu-measurements.md);
+    # with it the decode step below lands within 25% of all seven measured Llama-3.1-8B steps.
+    "decode_mfu": Fraction(65, 100),
+    "lang": DEFAULT_LANGUAGE,
+}
+
+
+# The vLLM rules that change a count, by release (the README has the table and sources):
+# - from 0.26, sliding and chunked layers reserve for max_in_flight_tokens =
+#   max_concurrent_batches x max_num_batched_tokens (tenstorrent/tt-xla PR #5908 on the
+#   0.26.0 uplift; vllm/config/vllm.py in 0.33.0), with async scheduling on by default
+#   (vLLM PR #47728: "async scheduling (now default)"); before, max_num_batched_tokens;
+# - in 0.33, the pool holds one null block back, and the startup check plans against the
+#   rest (kv_cache_planning.py, check_enough_kv_cache_memory); earlier releases were not
+#   checked for it;
+# - before 0.9, the printed concurrency was num_blocks x block_size / max_model_len;
+# - from 0.3, vLLM refuses to start when one request of max_model_len does not fit the
+#   KV memory (PR #2163, released in 0.2.7: "Raise error when max_model_len is larger
+#   than KV cache size"), and from 0.9 its error gives estimate_max_model_len (PR #16168,
+#   first released in 0.8.5, so 0.8 here is taken without it);
+# - in 0.33, with multi-module MTP (min(num_nextn_predict_layers, num_speculative_tokens)
+#   > 1), sliding windows retain num_speculative_tokens - 1 more tokens
+#   (kv_cache_planning.py, extra_retained_tokens; earlier releases not checked);
+# - in 0.33, prefix caching (on by default) runs state layers in 'align' mode, two pages per
+#   request (model_executor/models/config.py, MambaModelConfig); earlier releases are taken
+#   in 'none' mode, one page, as the published hybrid logs show (not checked release by release).
+VLLM_RELEASES = {"in_flight": (0, 26), "null_block": (0, 33), "grouped_concurrency": (0, 9),
+                 "refuses_long_requests": (0, 3), "estimates_max_model_len": (0, 9),
+                 "mtp_retained_tokens": (0, 33), "mamba_align": (0, 33)}
+NEWEST_VLLM = (0, 33)
+
+# The parameter dictionary: (parameter, origin). What it is, why it matters and
+# the common mistake live in the message table as dict.<parameter>.{what,why,mistake}.
+PARAMETER_DICTIONARY = (
+    ("num_hidden_layers", "model"), ("num_attention_heads", "model"), ("num_key_value_heads", "model"),
+    ("head_dim", "model"), ("max_position_embeddings", "model"), ("sliding_window", "model"),
+    ("attention_pattern", "model"), ("effective_context", "nfr"), ("concurrency", "nfr"),
+    ("kv_precision", "runtime"), ("kv_budget_ratio", "runtime"), ("runtime_overhead_gib", "runtime"),
+    ("peak_headroom_ratio", "nfr"), ("ha_extra_nodes", "nfr"), ("total_hbm_gb", "hardware"),
+    ("storage_profile", "hardware"),
+)
+
+
+# ---------------------------------------------------------------------------
+# 2. Input: errors, exact numbers, JSON files, field checks
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    """Words to show, not yet in any language: a message id and its parameters.
+
+    Parameter values are numbers (exact), identifiers, other Texts, or Joins.
+    """
+    id: str
+    params: tuple = ()
+
+
+def T(message_id, **params):
+    return Text(message_id, tuple(params.items()))
+
+
+@dataclass(frozen=True)
+class Join:
+    """A list shown as one parameter, its items rendered and joined by `separator`."""
+    items: tuple
+    separator: str = ", "
+
+
+# Bytes per element of vLLM's --mamba-cache-dtype / --mamba-ssm-cache-dtype values.
+MAMBA_DTYPES = {"float32": 4, "bfloat16": 2, "float16": 2}
+
+# torch dtypes of config.json (torch_dtype, or dtype in newer transformers) -> precision.
+TORCH_DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
+
+
+def _replace(record, **changes):
+    import dataclasses
+    return dataclasses.replace(record, **changes)
+
+
+def scenario_label(result):
+    return T("scenario.%s.label" % result.scenario.key)
