@@ -1,4 +1,8 @@
-"""version"""
+"""sizer: how many GPU servers an LLM deployment needs (the package behind sizing.py).
+
+Data flows one way: inputs -> model -> engines -> compute -> report -> alerts -> outline ->
+renderers -> CLI. README_v2.md has the map of the modules.
+"""
 
 
 

@@ -1,4 +1,5 @@
-"""alerts"""
+"""Alerts: a registry of short rules, each with its code, level and threshold beside its predicate.
+"""
 
 from fractions import Fraction
 

@@ -1,4 +1,5 @@
-"""display"""
+"""Display: number formatting and rounding, in one place (the only module that rounds).
+"""
 
 import json
 from fractions import Fraction

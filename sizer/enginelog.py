@@ -1,4 +1,6 @@
-"""enginelog"""
+"""Calibration (--calibrate-from): an engine's startup log -> one typed EngineLog, and the options
+it sets.
+"""
 
 import os
 import re

@@ -1,4 +1,6 @@
-"""fileio"""
+"""Files out: every output written whole or not at all (a temporary beside it, then a rename),
+never over an input; devices and FIFOs are written into.
+"""
 
 import os
 import stat

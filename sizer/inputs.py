@@ -1,4 +1,6 @@
-"""inputs"""
+"""Files in: regular files read with bounds, strict JSON loading, and the field checks shared
+by the catalogs and configs (each error names file, entry and field).
+"""
 
 import difflib
 import json

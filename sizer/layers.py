@@ -1,4 +1,6 @@
-"""layers"""
+"""Layer kinds: one frozen class per attention or state kind, as vLLM's kv_cache_interface.py has
+one spec per kind. Each answers its tokens held, vLLM blocks, attended pairs and formula text.
+"""
 
 from dataclasses import dataclass
 

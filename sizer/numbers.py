@@ -1,4 +1,5 @@
-"""numbers"""
+"""Exact input: InputError, and option values parsed to int or Fraction (never float).
+"""
 
 import re
 from fractions import Fraction

@@ -1,16 +1,19 @@
-"""outline"""
+"""Outline: the report (or a comparison) as neutral blocks in reading order; text and Markdown
+only serialize these.
+"""
 
 from dataclasses import dataclass
 
 from sizer.compute.capacity import ScenarioResult, other_basis
+from sizer.compute.compare import NUMERIC_COLUMNS, ROW_ERROR
 from sizer.compute.figures import Figure, find
 from sizer.compute.memory import BLOCKERS
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
 from sizer.engines.tokenpool import engine_page_tokens
 from sizer import SCHEMA_VERSION, __version__
-from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, Level, PARAMETER_DICTIONARY, T, Text, Unit,
-    scenario_label)
+from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, Level, PARAMETER_DICTIONARY, SCENARIOS, T, Text,
+    Unit, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -304,3 +307,58 @@ def solve_blocks(report):
         T("solve.line", label=result.figures[0].label, value=T("value.solve_" + kind, n=result.figures[0].value,
                                                                  scenario=scenario_label(result)))
         for result in report.scenarios)),)
+
+
+# --- Comparisons: one table, in text, Markdown (with a chart), JSON and CSV ---
+
+def comparison_outline(comparison):
+    """A comparison as blocks: what stays fixed, one row per configuration, the chart when one numeric
+    option varies alone, and the reasons of error rows."""
+    blocks = [TitleBlock(T("compare.title"), T("compare.generated", version=__version__, n=len(comparison.rows),
+                                                  varying=Join(tuple(T("column." + c) for c in comparison.varying))))]
+    if comparison.fixed:
+        blocks.append(BulletsBlock(T("compare.fixed"), tuple((T("column." + column), _cell(column, value))
+                                                            for column, value in comparison.fixed)))
+    blocks.append(comparison_rows_table(comparison))
+    chart = comparison_chart(comparison)
+    if chart is not None:
+        blocks.append(chart)
+    errors = tuple((T("compare.row_number", n=index + 1), row.error) for index, row in enumerate(comparison.rows)
+                   if row.status == ROW_ERROR)
+    if errors:
+        blocks.append(BulletsBlock(T("compare.errors"), errors))
+    return blocks
+
+
+def _cell(column, value):
+    return "—" if value is None else str(value)
+
+
+def comparison_rows_table(comparison):
+    scenarios = tuple(T("scenario.%s.label" % scenario.key) for scenario in SCENARIOS)
+    header = (T("compare.row"),) + tuple(T("column." + c) for c in comparison.varying) + scenarios + tuple(
+        T("compare." + c) for c in ("sessions", "kv", "limit", "status", "cost"))
+    rows = []
+    for index, row in enumerate(comparison.rows):
+        rows.append((str(index + 1),) + tuple(_cell(c, row.value(c)) for c in comparison.varying)
+                    + tuple(_cell("nodes", n) for n in row.nodes)
+                    + (_cell("sessions", row.sessions),
+                       "—" if row.kv_gib is None else _fixed(row.kv_gib, 2),
+                       T("limit." + row.limit) if row.limit else "—", T("status." + row.status),
+                       "—" if row.monthly_cost_usd is None else _fixed(row.monthly_cost_usd, 2)))
+    first = 1 + len(comparison.varying)
+    numeric = (0,) + tuple(1 + i for i, c in enumerate(comparison.varying) if c in NUMERIC_COLUMNS)
+    return TableBlock(T("compare.table"), header, tuple(rows),
+                      right_aligned=numeric + tuple(range(first, first + 5)) + (first + 7,))
+
+
+def comparison_chart(comparison):
+    """When exactly one numeric option varies, nodes per scenario against it."""
+    if len(comparison.varying) != 1 or comparison.varying[0] not in NUMERIC_COLUMNS:
+        return None
+    column = comparison.varying[0]
+    return ChartBlock(T("compare.chart_title"), T("column." + column),
+                      tuple(row.value(column) for row in comparison.rows), T("compare.chart_nodes"),
+                      tuple((T("scenario.%s.label" % scenario.key), tuple(row.nodes[i] for row in comparison.rows))
+                            for i, scenario in enumerate(SCENARIOS)),
+                      T("compare.chart_note"))

@@ -1,4 +1,6 @@
-"""records"""
+"""Records: frozen Server, Storage, Options, Weights, ParameterCount and Model, each built by one
+function from its catalog entry or arguments; everything after this receives validated values.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction

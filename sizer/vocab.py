@@ -1,4 +1,6 @@
-"""vocab"""
+"""Vocabulary: codes compared in logic (never display words), unit constants, the scenario
+table, precision tables (numbers only), defaults and the small tables the CLI validates against.
+"""
 
 import os
 from dataclasses import dataclass
@@ -219,6 +221,32 @@ def _replace(record, **changes):
     import dataclasses
     return dataclasses.replace(record, **changes)
 
+# Speculative decoding: the draft model's attention layers take their KV from the same
+# pool. EAGLE and EAGLE-3 heads are one decoder layer of the target's shape; MTP adds the
+# checkpoint's num_nextn_predict_layers (vLLM's EagleProposer / DeepSeek MTP drafters).
+SPECULATIVE = ("eagle", "eagle3", "mtp")
+
+
+# --solve: the inverse questions, answered per scenario by a search on integers. Node counts only
+# grow with the concurrency and with the context, so the largest value whose nodes fit is exact.
+SOLVE_KINDS = ("concurrency", "context")
+
+
+# Comparisons: the options that shape a configuration take a comma-separated list (--model-config
+# is repeated instead, since paths may hold commas), and the run sizes every combination, in the
+# order given (the first option varies slowest).
+COMPARED_OPTIONS = (("model", "--model"), ("model_config", "--model-config"), ("server", "--server"),
+                    ("storage", "--storage"), ("kv_precision", "--kv-precision"),
+                    ("effective_context", "--effective-context"), ("concurrency", "--concurrency"),
+                    ("tensor_parallel", "--tensor-parallel"), ("pipeline_parallel", "--pipeline-parallel"),
+                    ("kv_accounting", "--kv-accounting"))
+ORDER_BY = ("cost", "nodes")
+MAX_COMBINATIONS = 100000       # 10x the benchmarked grid; a larger one is more likely a typo than a plan
+
 
 def scenario_label(result):
     return T("scenario.%s.label" % result.scenario.key)
+
+
+# --list: the catalogs' names, each with one line about it.
+LIST_KINDS = ("models", "servers", "storage", "precisions")

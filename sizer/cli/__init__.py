@@ -1,1 +1,2 @@
-"""cli"""
+"""Command line: argparse with translated messages, options to records, output streams, main.
+"""

@@ -1,4 +1,5 @@
-"""cli.files"""
+"""Output streams: text to stdout, one error line to stderr, a closed pipe stopped quietly.
+"""
 
 import os
 import sys

@@ -1,4 +1,5 @@
-"""cli.main"""
+"""main(argv) -> exit status: parse, compute, render, write. The only code that prints.
+"""
 
 import itertools
 import sys
@@ -6,16 +7,17 @@ import sys
 from sizer.cli.files import OutputClosed, OutputError, emit, report_error
 from sizer.cli.options import model_config_values, options_from_args
 from sizer.cli.parser import UsageError, build_parser, default_catalog, requested_language
-from sizer.compute.compare import COMPARED_OPTIONS, MAX_COMBINATIONS, ORDER_BY, compare, exit_status
+from sizer.compute.compare import compare
+from sizer.compute.records import exit_status
 from sizer.compute.report import build_report
 from sizer.compute.solve import solve_report
 from sizer.enginelog import calibrated_options, check_log_model, load_engine_log
 from sizer.fileio import check_output_paths, write_files_atomically
 from sizer.model.catalog import load_inputs
 from sizer.numbers import InputError, _choice, _option_text, printable
-from sizer.render.listing import LIST_KINDS, catalog_listing, render_listing
+from sizer.render.listing import catalog_listing, render_listing
 from sizer.render import COMPARISON_RENDERERS, RENDERERS
-from sizer.vocab import Status, _replace
+from sizer.vocab import COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, ORDER_BY, Status, _replace
 
 
 def main(argv=None):

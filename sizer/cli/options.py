@@ -1,12 +1,11 @@
-"""cli.options"""
+"""Parsed arguments -> one validated, frozen Options.
+"""
 
 from sizer.cli.parser import default_catalog, parse_vllm_version
-from sizer.compute.report import SPECULATIVE
-from sizer.compute.solve import SOLVE_KINDS
 from sizer.numbers import (AUTO, InputError, MAX_INPUT, MIN_EFFICIENCY, _choice, _mamba_dtype_option,
     _option_text, _speculative_tokens_option, cdiv, parse_fraction_option, parse_int_option)
 from sizer.records import Options
-from sizer.vocab import Basis, KV_PRECISIONS, LANGUAGES, WEIGHT_PRECISIONS
+from sizer.vocab import Basis, KV_PRECISIONS, LANGUAGES, SOLVE_KINDS, SPECULATIVE, WEIGHT_PRECISIONS
 
 
 def options_from_args(args):

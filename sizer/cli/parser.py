@@ -1,4 +1,5 @@
-"""cli.parser"""
+"""The argument parser, its messages from the catalogs, and where the shipped catalogs are.
+"""
 
 import difflib
 import os
@@ -6,14 +7,12 @@ import re
 import sys
 
 from sizer.cli.files import emit
-from sizer.compute.compare import ORDER_BY
 from sizer.display import _fixed, _plain
 from sizer.i18n import render, translate_argparse
 from sizer.numbers import InputError, _option_text
-from sizer.render.listing import LIST_KINDS
 from sizer import __version__
-from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, HERE, Join, KV_PRECISIONS, LANGUAGES, NEWEST_VLLM, T,
-    WEIGHT_PRECISIONS)
+from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, HERE, Join, KV_PRECISIONS, LANGUAGES, LIST_KINDS,
+    NEWEST_VLLM, ORDER_BY, T, WEIGHT_PRECISIONS)
 
 
 # ---------------------------------------------------------------------------

@@ -1,1 +1,2 @@
-"""compute"""
+"""Compute: pure functions returning frozen records, no sentences.
+"""

@@ -1,4 +1,6 @@
-"""compute.capacity"""
+"""Capacity: sessions per node in each scenario, from the budget or the engine's pool, with the
+latency bounds.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction

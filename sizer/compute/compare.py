@@ -1,4 +1,5 @@
-"""compute.compare"""
+"""Comparisons: one row per combination of the options given as lists.
+"""
 
 import itertools
 from dataclasses import dataclass
@@ -9,22 +10,10 @@ from sizer.compute.report import build_report
 from sizer.model.hub import _printable_name
 from sizer.numbers import InputError
 from sizer.vocab import RECOMMENDED, Status, _replace
-
-
-# Comparisons: the options that shape a configuration take a comma-separated list (--model-config
-# is repeated instead, since paths may hold commas), and the run sizes every combination, in the
-# order given (the first option varies slowest).
-COMPARED_OPTIONS = (("model", "--model"), ("model_config", "--model-config"), ("server", "--server"),
-                    ("storage", "--storage"), ("kv_precision", "--kv-precision"),
-                    ("effective_context", "--effective-context"), ("concurrency", "--concurrency"),
-                    ("tensor_parallel", "--tensor-parallel"), ("pipeline_parallel", "--pipeline-parallel"),
-                    ("kv_accounting", "--kv-accounting"))
 # The columns of a comparison row (--model and --model-config share "model").
 COMPARISON_COLUMNS = ("model", "server", "storage", "kv_precision", "effective_context", "concurrency",
                       "tensor_parallel", "pipeline_parallel", "kv_accounting")
 NUMERIC_COLUMNS = ("effective_context", "concurrency", "tensor_parallel", "pipeline_parallel")
-ORDER_BY = ("cost", "nodes")
-MAX_COMBINATIONS = 100000       # 10x the benchmarked grid; a larger one is more likely a typo than a plan
 ROW_ERROR = "error"
 
 
@@ -123,7 +112,3 @@ def compare(base, variants, load, order_by=None):
     varying = tuple(column for column in COMPARISON_COLUMNS if column in given or len(seen[column]) > 1)
     fixed = tuple((column, rows[0].value(column)) for column in COMPARISON_COLUMNS if column not in varying)
     return Comparison(tuple(rows), varying, fixed, order_by)
-
-
-def exit_status(report):
-    return 1 if report.status == Status.INFEASIBLE else 0

@@ -1,4 +1,5 @@
-"""compute.cost"""
+"""Cost and power per scenario, the traffic's bounds, and disaggregated prefill/decode pools.
+"""
 
 from fractions import Fraction
 

@@ -1,4 +1,5 @@
-"""compute.figures"""
+"""Figure: a value with its unit, its formula (values substituted), its inputs and explanation ids.
+"""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,6 @@
-"""compute.memory"""
+"""Memory: KV per session on each basis, HBM, weights, layout (TP x PP x instances), overhead,
+and what makes every scenario infeasible.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction

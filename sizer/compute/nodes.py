@@ -1,4 +1,5 @@
-"""compute.nodes"""
+"""Nodes: sessions to nodes with headroom and the HA reserve, and the traffic's demands.
+"""
 
 from fractions import Fraction
 

@@ -1,4 +1,5 @@
-"""compute.performance"""
+"""Performance: the roofline (decode step, prefill), latency at load, storage restore, goodput.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction

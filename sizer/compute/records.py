@@ -1,4 +1,5 @@
-"""compute.records"""
+"""The report: every number of one sizing, and its alerts.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction
@@ -53,3 +54,7 @@ class Report:
     @property
     def status(self):
         return Status.INFEASIBLE if any(a.level == Level.ERROR for a in self.alerts) else Status.OK
+
+
+def exit_status(report):
+    return 1 if report.status == Status.INFEASIBLE else 0

@@ -1,4 +1,5 @@
-"""compute.report"""
+"""build_report: inputs -> Report (layout, KV on every basis, scenarios, alerts).
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction
@@ -40,11 +41,6 @@ class SizingContext:
 # The smallest kernel blocks vLLM aligns a hybrid model's attention block to (FlashAttention's
 # MultipleOf(16); the TRT-LLM/FlashInfer MLA decode kernels' 128).
 ATTENTION_KERNEL_BLOCK, MLA_KERNEL_BLOCK = 16, 128
-
-# Speculative decoding: the draft model's attention layers take their KV from the same
-# pool. EAGLE and EAGLE-3 heads are one decoder layer of the target's shape; MTP adds the
-# checkpoint's num_nextn_predict_layers (vLLM's EagleProposer / DeepSeek MTP drafters).
-SPECULATIVE = ("eagle", "eagle3", "mtp")
 
 
 def speculative_tokens(model, options):

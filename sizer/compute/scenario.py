@@ -1,4 +1,5 @@
-"""compute.scenario"""
+"""One scenario's result: capacity, nodes, performance and cost put together.
+"""
 
 from sizer.compute.capacity import ScenarioResult, budget_figure, scenario_parameters, sessions_figures
 from sizer.compute.cost import cost_figures, disaggregated_figures, traffic_bounds

@@ -1,14 +1,10 @@
-"""compute.solve"""
+"""Inverse questions (--solve): the concurrency or context a number of nodes holds.
+"""
 
 from sizer.compute.figures import figure
 from sizer.compute.report import build_report
 from sizer.numbers import MAX_INPUT
 from sizer.vocab import RECOMMENDED, SCENARIOS, T, Unit, _replace
-
-
-# --solve: the inverse questions, answered per scenario by a search on integers. Node counts only
-# grow with the concurrency and with the context, so the largest value whose nodes fit is exact.
-SOLVE_KINDS = ("concurrency", "context")
 
 
 def solve_report(options, model, server, storage):

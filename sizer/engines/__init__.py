@@ -1,1 +1,3 @@
-"""engines"""
+"""Engines: how each capacity basis (the guide's formula, vLLM, SGLang, TensorRT-LLM) lays out
+the KV of a session.
+"""

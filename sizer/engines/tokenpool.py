@@ -1,4 +1,5 @@
-"""engines.tokenpool"""
+"""SGLang's and TensorRT-LLM's token pools (pages or blocks of tokens), split by pipeline stage.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction

@@ -1,4 +1,5 @@
-"""engines.vllm"""
+"""vLLM v1's KV-cache manager: releases, KV-cache groups, per-stage pools and the block pool.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction

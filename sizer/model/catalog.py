@@ -1,4 +1,6 @@
-"""model.catalog"""
+"""The catalogs (models.json, servers.json, storage.json) and the one function that loads a
+run's model, server and storage.
+"""
 
 import os
 

@@ -1,4 +1,6 @@
-"""model.config"""
+"""config.json -> Model: one function per rule (head_dim, layer kinds, MLA, state layers,
+precision), tried in a documented order; each records the rule that applied.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction

@@ -1,4 +1,5 @@
-"""model.hub"""
+"""Hugging Face Hub downloads (--model-config org/name), cached under $XDG_CACHE_HOME/sizing/hub.
+"""
 
 import os
 import re

@@ -1,4 +1,5 @@
-"""model.params"""
+"""Parameter counting from a config: attention, MLP, experts, state mixers, embeddings.
+"""
 
 from sizer.inputs import _where, optional_positive_int, require_positive_int
 from sizer.layers import PARALLEL_HYBRID

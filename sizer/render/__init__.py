@@ -1,10 +1,10 @@
-"""render.registry"""
+"""Renderers: the output formats, each a name, its options and its functions, in one registry.
+"""
 
-from sizer.render.comparison import render_comparison_json, render_comparison_markdown, render_comparison_text
 from sizer.render.csv import render_comparison_csv
-from sizer.render.json import render_json
-from sizer.render.markdown import render_markdown
-from sizer.render.text import render_summary, render_text
+from sizer.render.json import render_comparison_json, render_json
+from sizer.render.markdown import render_comparison_markdown, render_markdown
+from sizer.render.text import render_comparison_text, render_summary, render_text
 
 
 COMPARISON_RENDERERS = {"text": render_comparison_text, "summary": render_comparison_text,

@@ -1,4 +1,5 @@
-"""render.csv"""
+"""CSV: one row per comparison configuration.
+"""
 
 from sizer.compute.compare import COMPARISON_COLUMNS
 from sizer.display import _fixed

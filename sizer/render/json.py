@@ -1,12 +1,15 @@
-"""render.json"""
+"""JSON: the versioned document (schema_version), for a report and for a comparison.
+"""
 
 import json
 from fractions import Fraction
 
+from sizer.compute.cost import CURRENCY
 from sizer.i18n import say
 from sizer.outline import attention_description, summary_line
 from sizer import SCHEMA_VERSION, __version__
-from sizer.vocab import DEFAULT_LANGUAGE, Join, KV_PRECISIONS, PARAMETER_DICTIONARY, T, Text, scenario_label
+from sizer.vocab import (DEFAULT_LANGUAGE, Join, KV_PRECISIONS, PARAMETER_DICTIONARY, SCENARIOS, T, Text,
+    scenario_label)
 
 
 def _json_number(value):
@@ -110,3 +113,22 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
 
 def render_json(report, lang=DEFAULT_LANGUAGE):
     return json.dumps(report_document(report, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def comparison_document(comparison, lang=DEFAULT_LANGUAGE):
+    rows = []
+    for row in comparison.rows:
+        item = dict(row.config)
+        item.update(nodes=dict(zip((s.key for s in SCENARIOS), row.nodes)), sessions_per_node=row.sessions,
+                    kv_per_session_gib=row.kv_gib, limit=row.limit, status=row.status,
+                    monthly_cost_usd=row.monthly_cost_usd, power_kw=row.power_kw,
+                    error=None if row.error is None else row.error)
+        rows.append(item)
+    return {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
+            "status": comparison.status, "language": lang, "currency": CURRENCY,
+            "varying": list(comparison.varying), "fixed": dict(comparison.fixed), "order_by": comparison.order_by,
+            "comparison": rows}
+
+
+def render_comparison_json(comparison, lang=DEFAULT_LANGUAGE):
+    return json.dumps(_json_ready(comparison_document(comparison, lang), lang), ensure_ascii=False, indent=2) + "\n"

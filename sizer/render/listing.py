@@ -1,4 +1,5 @@
-"""render.listing"""
+"""--list: the catalogs' names with one line each, in text or JSON.
+"""
 
 import json
 from dataclasses import dataclass
@@ -11,10 +12,6 @@ from sizer.records import server_from_entry, storage_from_entry
 from sizer.render.json import _json_ready
 from sizer import SCHEMA_VERSION
 from sizer.vocab import Join, KV_PRECISIONS, T, WEIGHT_PRECISIONS
-
-
-# --list: the catalogs' names, each with one line about it.
-LIST_KINDS = ("models", "servers", "storage", "precisions")
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
-"""render.markdown"""
+"""Markdown: the report's blocks for design reviews.
+"""
 
 from sizer.display import _percent
 from sizer.i18n import format_value, say
 from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, DictionaryBlock,
     FigureBlock, RECOMMENDED_MARK, SECTION_ICONS, ScenarioBlock, SectionBlock, SubheadingBlock, SummaryBlock,
-    TableBlock, TitleBlock, outline)
+    TableBlock, TitleBlock, comparison_outline, outline)
+from sizer.render.mermaid import _md_chart
 from sizer.render.text import _explanation
 from sizer.vocab import DEFAULT_LANGUAGE, T, scenario_label
 
@@ -90,20 +92,6 @@ def _md_alerts(block, lang):
                       for a in block.alerts])
 
 
-def _md_chart(block, lang):
-    """A Mermaid xychart-beta (GitHub and GitLab render it in Markdown): one line per scenario."""
-    def quoted(text):
-        return '"%s"' % say(text, lang).replace('"', "'")
-    top = max([n for _, values in block.series for n in values if n is not None] + [1])
-    lines = ["", "### " + say(block.title, lang), "", "```mermaid", "xychart-beta",
-             "    title " + quoted(block.title),
-             "    x-axis %s [%s]" % (quoted(block.x_label), ", ".join(str(x) for x in block.x_values)),
-             "    y-axis %s 0 --> %d" % (quoted(block.y_label), top)]
-    lines.extend("    line [%s]" % ", ".join(str(n or 0) for n in values) for _, values in block.series)
-    lines += ["```", "", say(block.note, lang)]
-    return lines
-
-
 MARKDOWN_WRITERS = {TitleBlock: _md_title, SummaryBlock: _md_summary, AnswerBlock: _md_answer, SectionBlock: _md_section,
                     BulletsBlock: _md_bullets, DictionaryBlock: _md_dictionary, TableBlock: _md_table_block,
                     SubheadingBlock: _md_subheading, FigureBlock: _md_figure, ScenarioBlock: _md_scenario,
@@ -120,3 +108,11 @@ def _md_table(header, rows, right_aligned=()):
              "|" + "|".join("---:" if i in right_aligned else "---" for i in range(len(header))) + "|"]
     lines.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows)
     return lines
+
+
+def render_comparison_markdown(comparison, lang=DEFAULT_LANGUAGE):
+    lines = []
+    for line in (line for block in comparison_outline(comparison) for line in markdown_block(block, lang)):
+        if line or (lines and lines[-1]):       # one blank line between blocks, never two
+            lines.append(line)
+    return "\n".join(lines).strip("\n") + "\n"

@@ -1,9 +1,10 @@
-"""render.text"""
+"""Plain text: the report's blocks as a terminal shows them, and the summary table.
+"""
 
 from sizer.i18n import format_value, say
 from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, DictionaryBlock,
     FigureBlock, RECOMMENDED_MARK, ScenarioBlock, SectionBlock, SubheadingBlock, SummaryBlock, TableBlock,
-    TitleBlock, outline, solve_blocks, summary_table)
+    TitleBlock, comparison_outline, outline, solve_blocks, summary_table)
 from sizer import __version__
 from sizer.vocab import DEFAULT_LANGUAGE, T, scenario_label
 
@@ -131,3 +132,7 @@ def _width(text):
 def _pad(text, width, right):
     fill = " " * (width - _width(text))
     return fill + text if right else text + fill
+
+
+def render_comparison_text(comparison, lang=DEFAULT_LANGUAGE):
+    return "\n".join(line for block in comparison_outline(comparison) for line in text_block(block, lang)) + "\n"
