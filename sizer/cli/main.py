@@ -7,16 +7,11 @@ import sys
 from sizer.cli.files import OutputClosed, OutputError, emit, report_error
 from sizer.cli.options import model_config_values, options_from_args
 from sizer.cli.parser import UsageError, build_parser, default_catalog, requested_language
-from sizer.compute.compare import compare
 from sizer.compute.records import exit_status
-from sizer.compute.report import build_report
-from sizer.compute.solve import solve_report
-from sizer.enginelog import calibrated_options, check_log_model, load_engine_log
 from sizer.fileio import check_output_paths, write_files_atomically
 from sizer.model.catalog import load_inputs
 from sizer.numbers import InputError, _choice, _option_text, printable
-from sizer.render.listing import catalog_listing, render_listing
-from sizer.render import COMPARISON_RENDERERS, RENDERERS
+from sizer.render import DEFAULT_FORMAT, FORMAT_BY_NAME, FORMATS, TRAILING_FORMAT, render_all
 from sizer.vocab import COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, ORDER_BY, Status, _replace
 
 
@@ -76,15 +71,35 @@ def compared_values(args):
     return tuple(variants), single
 
 
+def _formats_asked(args):
+    """(the format printed on stdout, [(--output-X-file, path, format)]) from the registry's options."""
+    stdout_format = next((f.name for f in FORMATS if f.only_option and getattr(args, f.only_dest)), DEFAULT_FORMAT)
+    outputs = [(f.file_option, getattr(args, f.file_dest), f.name) for f in FORMATS
+               if f.file_option and getattr(args, f.file_dest) is not None]
+    return stdout_format, outputs
+
+
+def _render_and_write(subject, stdout_format, outputs, lang, comparison=False):
+    """Render each format asked once, write the files whole, and return the text for stdout (the
+    default format is followed by the JSON document)."""
+    wanted = {stdout_format} | {name for _, _, name in outputs}
+    if stdout_format == DEFAULT_FORMAT:
+        wanted.add(TRAILING_FORMAT)
+    rendered = render_all(wanted, subject, lang, comparison)
+    write_files_atomically([(option, path, rendered[name]) for option, path, name in outputs])
+    text = rendered[stdout_format]
+    if stdout_format == DEFAULT_FORMAT:
+        text += "\n" + rendered[TRAILING_FORMAT]
+    return text
+
+
 def _run_comparison(args, options, variants, lang):
     """Size every combination; render the table in the formats asked; write the files."""
+    from sizer.compute.compare import compare
     if options.solve is not None or args.calibrate_from is not None:
         raise InputError("err.compare_unsupported", option="--solve" if options.solve else "--calibrate-from")
     order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
-    outputs = [(option, path, name) for option, path, name in (
-        ("--output-markdown-file", args.output_markdown_file, "markdown"),
-        ("--output-json-file", args.output_json_file, "json"), ("--output-csv-file", args.output_csv_file, "csv"))
-        if path is not None]
+    stdout_format, outputs = _formats_asked(args)
     inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
         ("--model-config", value) for field, values in variants if field == "model_config" for value in values] + [
         ("--model-config", options.model_config)]
@@ -104,14 +119,7 @@ def _run_comparison(args, options, variants, lang):
     for values in itertools.product(*(values for _, values in named)):
         load(_replace(options, **dict(zip((field for field, _ in named), values))))
     comparison = compare(options, variants, load, order_by)
-    stdout_format = ("json" if args.json_only else "markdown" if args.markdown_only else "csv" if args.csv_only
-                     else "summary" if args.summary_only else "text")
-    wanted = {stdout_format} | {name for _, _, name in outputs} | ({"json"} if stdout_format == "text" else set())
-    rendered = {name: COMPARISON_RENDERERS[name](comparison, lang) for name in wanted}
-    write_files_atomically([(option, path, rendered[name]) for option, path, name in outputs])
-    text = rendered[stdout_format]
-    if stdout_format == "text":
-        text += "\n" + rendered["json"]
+    text = _render_and_write(comparison, stdout_format, outputs, lang, comparison=True)
     return (0 if comparison.status == Status.OK else 1), text
 
 
@@ -127,6 +135,7 @@ def _run(argv, lang):
     except OutputClosed:             # `sizing --help | true`
         return 0, None
     if args.list is not None:
+        from sizer.render.listing import catalog_listing, render_listing
         kind = _choice(_option_text(args.list), "--list", LIST_KINDS)
         listing = catalog_listing(kind, args.models_file or default_catalog("models.json"),
                                   args.servers_file or default_catalog("servers.json"),
@@ -134,33 +143,30 @@ def _run(argv, lang):
         return 0, render_listing(listing, lang, args.json_only)
     variants, args = compared_values(args)
     options = options_from_args(args)
-    if variants or args.csv_only or args.output_csv_file is not None:
+    stdout_format, outputs = _formats_asked(args)
+    if variants or FORMAT_BY_NAME[stdout_format].report is None or any(
+            FORMAT_BY_NAME[name].report is None for _, _, name in outputs):
         return _run_comparison(args, options, variants, lang)
-    outputs = [(option, path) for option, path in (("--output-markdown-file", args.output_markdown_file),
-                                                   ("--output-json-file", args.output_json_file))
-               if path is not None]
     inputs = [("--model-config", options.model_config), ("--servers-file", options.servers_file),
               ("--storage-file", options.storage_file), ("--calibrate-from", args.calibrate_from)]
     if options.model_config is None:
         inputs.append(("--models-file", options.models_file))
-    check_output_paths(outputs, inputs)
+    check_output_paths([(option, path) for option, path, _ in outputs], inputs)
     model, server, storage = load_inputs(options)
     if args.calibrate_from is not None:
+        from sizer.enginelog import calibrated_options, check_log_model, load_engine_log
         if options.kv_cache_memory_bytes is not None or options.gpu_memory_utilization is not None:
             raise InputError("err.calibrate_conflict")
         log = load_engine_log(args.calibrate_from)
         check_log_model(log, model, options)
         options = calibrated_options(options, log, model)
-    report = (solve_report if options.solve else build_report)(options, model, server, storage)
-    stdout_format = ("json" if args.json_only else "markdown" if args.markdown_only
-                     else "summary" if args.summary_only else "text")
-    wanted = {stdout_format} | {"markdown" if option == "--output-markdown-file" else "json" for option, _ in outputs}
-    if stdout_format == "text":
-        wanted.add("json")
-    rendered = {name: RENDERERS[name](report, lang) for name in wanted}
-    write_files_atomically([(option, path, rendered["markdown" if option == "--output-markdown-file" else "json"])
-                            for option, path in outputs])
-    text = rendered[stdout_format]
-    if stdout_format == "text":
-        text += "\n" + rendered["json"]
-    return exit_status(report), text
+    if options.solve:
+        from sizer.compute.solve import solve_report as sizing
+    else:
+        from sizer.compute.report import build_report as sizing
+    report = sizing(options, model, server, storage)
+    return exit_status(report), _render_and_write(report, stdout_format, outputs, lang)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

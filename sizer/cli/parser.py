@@ -9,6 +9,7 @@ import sys
 from sizer.cli.files import emit
 from sizer.display import _fixed, _plain
 from sizer.i18n import render, translate_argparse
+from sizer.render import FORMATS
 from sizer.numbers import InputError, _option_text
 from sizer import __version__
 from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, HERE, Join, KV_PRECISIONS, LANGUAGES, LIST_KINDS,
@@ -156,13 +157,12 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--storage-file", metavar=file, default=None, help=text("help.storage_file"))
     group = parser.add_argument_group(text("help.group.output"))
     only = group.add_mutually_exclusive_group()
-    only.add_argument("--json-only", action="store_true", help=text("help.json_only"))
-    only.add_argument("--markdown-only", action="store_true", help=text("help.markdown_only"))
-    only.add_argument("--summary-only", action="store_true", help=text("help.summary_only"))
-    only.add_argument("--csv-only", action="store_true", help=text("help.csv_only"))
-    group.add_argument("--output-markdown-file", metavar=file, help=text("help.output_markdown_file"))
-    group.add_argument("--output-json-file", metavar=file, help=text("help.output_json_file"))
-    group.add_argument("--output-csv-file", metavar=file, help=text("help.output_csv_file"))
+    for entry in FORMATS:
+        if entry.only_option is not None:
+            only.add_argument(entry.only_option, action="store_true", help=text(entry.only_help))
+    for entry in FORMATS:
+        if entry.file_option is not None:
+            group.add_argument(entry.file_option, metavar=file, help=text(entry.file_help))
     group.add_argument("--order-by", metavar="KEY", help=text("help.order_by", keys=", ".join(ORDER_BY)))
     group.add_argument("--lang", metavar="LANG", default=DEFAULTS["lang"], help=text("help.lang"))
     group.add_argument("--version", action="version", version="sizing %s" % __version__, help=text("help.version"))

@@ -1,16 +1,57 @@
 """Renderers: the output formats, each a name, its options and its functions, in one registry.
+
+The command line builds `--X-only` and `--output-X-file` from this table and renders through it,
+for a report and for a comparison alike; a renderer's module is imported only when its format is
+asked for. Adding a format is one module and one line here (and its help texts in the catalogs).
 """
 
-from sizer.render.csv import render_comparison_csv
-from sizer.render.json import render_comparison_json, render_json
-from sizer.render.markdown import render_comparison_markdown, render_markdown
-from sizer.render.text import render_comparison_text, render_summary, render_text
+import importlib
+from dataclasses import dataclass
 
 
-COMPARISON_RENDERERS = {"text": render_comparison_text, "summary": render_comparison_text,
-                        "markdown": render_comparison_markdown, "json": render_comparison_json,
-                        "csv": render_comparison_csv}
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str                # the code in --X-only / --output-X-file and in logic
+    only_option: object      # "--json-only" (str), or None: the default format has no flag
+    file_option: object      # "--output-json-file" (str), or None: not written to a file
+    report: object           # "module:function" rendering a Report, or None: comparisons only
+    comparison: str          # "module:function" rendering a Comparison
+    only_help: object = None  # message ids of the two options' help
+    file_help: object = None
+
+    @property
+    def only_dest(self):
+        return self.only_option[2:].replace("-", "_")
+
+    @property
+    def file_dest(self):
+        return self.file_option[2:].replace("-", "_")
 
 
-# The output formats: name -> renderer(report, lang).
-RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json, "summary": render_summary}
+FORMATS = (
+    OutputFormat("text", None, None, "sizer.render.text:render_text", "sizer.render.text:render_comparison_text"),
+    OutputFormat("json", "--json-only", "--output-json-file", "sizer.render.json:render_json",
+                 "sizer.render.json:render_comparison_json", "help.json_only", "help.output_json_file"),
+    OutputFormat("markdown", "--markdown-only", "--output-markdown-file", "sizer.render.markdown:render_markdown",
+                 "sizer.render.markdown:render_comparison_markdown", "help.markdown_only", "help.output_markdown_file"),
+    OutputFormat("summary", "--summary-only", None, "sizer.render.text:render_summary",
+                 "sizer.render.text:render_comparison_text", "help.summary_only"),
+    OutputFormat("csv", "--csv-only", "--output-csv-file", None, "sizer.render.csv:render_comparison_csv",
+                 "help.csv_only", "help.output_csv_file"),
+)
+FORMAT_BY_NAME = {f.name: f for f in FORMATS}
+# The format printed when no --X-only is given; the JSON document follows it on stdout.
+DEFAULT_FORMAT = "text"
+TRAILING_FORMAT = "json"
+
+
+def renderer(name, comparison=False):
+    """The function rendering format `name` (of a Comparison when `comparison`), imported on first use."""
+    entry = FORMAT_BY_NAME[name]
+    module, function = (entry.comparison if comparison else entry.report).split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def render_all(names, subject, lang, comparison=False):
+    """{format name: text} for every format in `names`."""
+    return {name: renderer(name, comparison)(subject, lang) for name in names}
