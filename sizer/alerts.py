@@ -9,10 +9,11 @@ from sizer.compute.memory import stage_weights_bytes, weights_for
 from sizer.compute.nodes import basis_node_counts
 from sizer.compute.records import Alert
 from sizer.enginelog import CALIBRATION_CHECKS, CALIBRATION_TOLERANCE_PERCENT
+from sizer.engines import ENGINES
 from sizer.engines.vllm import vllm_release
 from sizer.numbers import cdiv
-from sizer.vocab import (Basis, Bound, ENGINE_NAMES, GB_BYTES, GIB_BYTES, HIGH_KV_PRECISIONS, Join,
-    KV_PRECISIONS, Level, RECOMMENDED, T, WEIGHT_PRECISIONS, _replace, scenario_label)
+from sizer.vocab import (Basis, Bound, GB_BYTES, GIB_BYTES, HIGH_KV_PRECISIONS, Join, KV_PRECISIONS, Level,
+    RECOMMENDED, T, WEIGHT_PRECISIONS, _replace, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -327,7 +328,7 @@ def _max_num_seqs_exceeded_spec(report):
 
 @alert_rule("basis_nodes_differ", Level.WARNING)
 def _basis_nodes_differ(report):
-    engine = ENGINE_NAMES[compared_engine(report.options)]
+    engine = ENGINES[compared_engine(report.options)].display_name
     differing = tuple(T("alert.basis_nodes_scenario", scenario=scenario_label(result), spec=spec, engine_nodes=other,
                         engine=engine)
                       for result, spec, other in basis_node_counts(report) if spec != other)
@@ -372,5 +373,5 @@ def _accounting_gap(report):
     spec, other = capacity.memory_sessions(Basis.SPEC), capacity.memory_sessions(engine)
     low, high = sorted((spec, other))
     if high and (low == 0 or Fraction(high, low) > ACCOUNTING_GAP_RATIO):
-        yield T("alert.accounting_gap", spec=spec, engine_sessions=other, engine=ENGINE_NAMES[engine],
+        yield T("alert.accounting_gap", spec=spec, engine_sessions=other, engine=ENGINES[engine].display_name,
                 basis=report.options.kv_accounting)

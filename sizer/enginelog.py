@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from sizer.engines import ENGINES
 from sizer.inputs import read_regular_file
 from sizer.numbers import InputError, MAX_INPUT, printable
-from sizer.vocab import Basis, DEFAULTS, ENGINE_NAMES, NEWEST_VLLM, _replace
+from sizer.vocab import Basis, DEFAULTS, NEWEST_VLLM, _replace
 
 
 # Calibration (--calibrate-from): what a vLLM startup log says about one real deployment.
@@ -115,7 +116,7 @@ def parse_engine_log(text, path):
         if re.search(marker, text):
             values, lines = _log_values(text, patterns)
             if not any(field in values for field in needed):
-                raise InputError("err.log_no_pool", path=path, engine=ENGINE_NAMES[engine])
+                raise InputError("err.log_no_pool", path=path, engine=ENGINES[engine].display_name)
             values["engine"] = engine
             return EngineLog(path, tuple(sorted(values.items())), tuple(sorted(lines.items())))
     return parse_vllm_log(text, path)

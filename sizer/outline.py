@@ -4,14 +4,14 @@ only serialize these.
 
 from dataclasses import dataclass
 
+from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.capacity import ScenarioResult, other_basis
 from sizer.compute.compare import NUMERIC_COLUMNS, ROW_ERROR
 from sizer.compute.figures import Figure, find
 from sizer.compute.memory import BLOCKERS
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
-from sizer.engines.tokenpool import engine_page_tokens
-from sizer import SCHEMA_VERSION, __version__
+from sizer.engines import ENGINES
 from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, Level, PARAMETER_DICTIONARY, SCENARIOS, T, Text,
     Unit, scenario_label)
 
@@ -276,14 +276,8 @@ def attention_description(model):
 
 def basis_description(report):
     options = report.options
-    if options.kv_accounting == Basis.SPEC:
-        return T("value.basis_spec")
-    if options.kv_accounting in Basis.TOKEN_POOLS:
-        return T("value.basis_" + options.kv_accounting, ratio=options.swa_full_tokens_ratio,
-                 page=engine_page_tokens(options.kv_accounting, options, options.block_size))
     pool = report.kv_by_basis[Basis.VLLM].pool
-    return T("value.basis_vllm", block_size=options.block_size if pool is None else pool.block_size,
-             batched=options.max_num_batched_tokens, seqs=options.max_num_seqs)
+    return ENGINES[options.kv_accounting].description(options, pool)
 
 
 def summary_table(report):

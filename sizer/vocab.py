@@ -42,13 +42,8 @@ class Level:
 class Basis:
     SPEC, VLLM, SGLANG, TRTLLM = "spec", "vllm", "sglang", "trtllm"
     ALL = (SPEC, VLLM, SGLANG, TRTLLM)
-    TOKEN_POOLS = (SGLANG, TRTLLM)      # engines whose pool is counted in tokens of every layer
-
-
-# The engines' own names, shown as they spell them (not translated), and the option that sets
-# the tokens of a page or block in each.
-ENGINE_NAMES = {Basis.VLLM: "vLLM", Basis.SGLANG: "SGLang", Basis.TRTLLM: "TensorRT-LLM"}
-ENGINE_PAGE_OPTIONS = {Basis.VLLM: "block_size", Basis.SGLANG: "page_size", Basis.TRTLLM: "tokens_per_block"}
+    # Each basis's engine (its name as the engine spells it, its page option, its pool) is a
+    # class in sizer/engines/, registered in sizer.engines.ENGINES.
 
 
 class Bound:

@@ -8,11 +8,11 @@ from fractions import Fraction
 from sizer.compute.figures import figure, find
 from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu,
     kv_per_session, stage_weights_bytes)
-from sizer.engines.tokenpool import TokenPool, engine_page_tokens
+from sizer.engines import ENGINES
+from sizer.engines.tokenpool import TokenPool
 from sizer.engines.vllm import VllmPool, model_stages, vllm_release
 from sizer.numbers import InputError
-from sizer.vocab import (Basis, Bound, ENGINE_NAMES, ENGINE_PAGE_OPTIONS, GB_BYTES, GIB_BYTES, Join,
-    Scenario, T, Unit)
+from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, Scenario, T, Unit
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ def token_pool_calibration(model, options, tensor_parallel, log, context_tokens,
     blocks) its log prints x the bytes of one token of every layer under this model's rules; and the
     check of the log's own memory line against it."""
     engine = log.get("engine")
-    page = engine_page_tokens(engine, options, options.block_size)
+    page = ENGINES[engine].page_tokens(options, options.block_size)
     pool = kv_per_session(model, context_tokens, options.kv_precision, tensor_parallel, engine, page,
                           options.max_num_batched_tokens, window_ratio=options.swa_full_tokens_ratio).pool
     stage = pool.stages[0]
@@ -219,7 +219,7 @@ def token_pool_calibration(model, options, tensor_parallel, log, context_tokens,
     figures = [figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
                       T("formula.calibrated_memory", derivation=formula, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
                       {"calibrate_from": log.path, "log_line": log.line(source), "kv_cache_memory_bytes_per_gpu": per_gpu,
-                       "gpus": gpus, "engine": ENGINE_NAMES[engine]},
+                       "gpus": gpus, "engine": ENGINES[engine].display_name},
                       T("expl.calibrated_memory", line=log.line(source)))]
     logged = (log.get("k_gib") + log.get("v_gib") if None not in (log.get("k_gib"), log.get("v_gib"))
               and not stage.window_token_bytes_gpu else log.get("allocated_kv_gib"))
@@ -374,10 +374,10 @@ def token_pool_figures(pool, budget_bytes, layout):
     per_gpu = budget_bytes / layout.node_gpus
     stage = pool.tightest(per_gpu)
     full, window = pool.capacity(per_gpu, stage)
-    name = ENGINE_NAMES[pool.engine]
+    name = ENGINES[pool.engine].display_name
     cell = stage.full_token_bytes_gpu + stage.window_token_bytes_gpu
     inputs = {"kv_budget_bytes_per_gpu": per_gpu, "bytes_per_token_gpu": cell,
-              ENGINE_PAGE_OPTIONS[pool.engine]: pool.page_tokens}
+              ENGINES[pool.engine].page_option: pool.page_tokens}
     if pool.engine == Basis.TRTLLM:
         formula = T("formula.trtllm_tokens", per_gpu=per_gpu, cell=cell, page=pool.page_tokens, tokens=full)
     elif not stage.window_token_bytes_gpu or not stage.full_token_bytes_gpu:

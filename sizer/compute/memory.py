@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.compute.figures import figure
-from sizer.engines.tokenpool import token_pool
-from sizer.engines.vllm import VllmPool, VllmStage, vllm_groups, vllm_stages
+from sizer.engines import ENGINES
+from sizer.engines.base import KvPlan
 from sizer.layers import StateLayers
 from sizer.model.config import PrecisionScheme
 from sizer.numbers import InputError, cdiv
 from sizer.records import Weights
-from sizer.vocab import (Basis, Bound, ENGINE_NAMES, ENGINE_PAGE_OPTIONS, GB_BYTES, GIB_BYTES, Join,
-    KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS)
+from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,7 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
                    requested_block_size=None, stages=None, window_ratio=None):
     """The KV of one session on one instance (or on the layers `groups` of one pipeline stage);
     `stages`, the (first, end) layers of each pipeline stage, shape vLLM's pool per stage."""
+    engine = ENGINES[accounting]
     groups = model.layer_groups if groups is None else groups
     bytes_per_element = KV_PRECISIONS[precision]
     # Every attention group of a model stores the same elements per token (MLA never mixes with
@@ -37,51 +37,28 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
     attention = [g for g in groups if not isinstance(g, StateLayers)]
     elements = (attention or model.layer_groups)[0].elements(model, tensor_parallel)
     state_terms, state_bytes = [], 0
-    pool = None
     in_flight_tokens = max_num_batched_tokens if in_flight_tokens is None else in_flight_tokens
     layers = sum(g.count for g in groups)
     original_groups = groups
-    if accounting == Basis.VLLM:
-        group_size, groups = vllm_groups(groups, hybrid_manager)
+    group_size, groups = engine.kv_groups(groups, hybrid_manager)
     terms, tokens_total, blocks_per_request = [], 0, 0
     for group in groups:
-        if accounting == Basis.SPEC and isinstance(group, StateLayers):
-            # The whole state of every layer, on every GPU of the instance.
-            layer_bytes = group.state_bytes_gpu(tensor_parallel) * tensor_parallel
+        held = engine.group_tokens(group, context_tokens, block_size, in_flight_tokens)
+        if held is None:
+            layer_bytes = engine.state_bytes(group, tensor_parallel)
             state_bytes += group.count * layer_bytes
             state_terms.append("%d × %d" % (group.count, layer_bytes))
             continue
-        if accounting == Basis.SPEC:
-            tokens = group.spec_tokens(context_tokens)
-            terms.append("%d × %s" % (group.count, group.spec_term(context_tokens)))
-        elif accounting in Basis.TOKEN_POOLS:
-            # SGLang keeps a windowed layer's window; TensorRT-LLM keeps max_seq_len in every layer.
-            span = group.local_span if accounting == Basis.SGLANG else None
-            held = "%d" % context_tokens if span is None else "min(%d, %d)" % (span, context_tokens)
-            tokens = cdiv(context_tokens if span is None else min(span, context_tokens), block_size) * block_size
-            terms.append("%d × %s" % (group.count, held if block_size == 1 else "cdiv(%s, %d) × %d" % (
-                held, block_size, block_size)))
-        else:
-            blocks = group.vllm_blocks(context_tokens, block_size, in_flight_tokens)
-            blocks_per_request += blocks * group.count // group_size
-            tokens = blocks * block_size
-            terms.append("%d × %s × %d" % (group.count, group.vllm_term(
-                context_tokens, block_size, in_flight_tokens), block_size))
+        tokens, term, blocks = held
+        blocks_per_request += blocks * group.count // group_size
+        terms.append("%d × %s" % (group.count, term))
         tokens_total += group.count * tokens
-    if accounting == Basis.VLLM:
-        page_gpu = Fraction(elements.kv_factor * block_size * elements.elements_per_token * bytes_per_element,
-                            tensor_parallel)
-        if stages is None or len(stages) == 1:
-            pool_stages = (VllmStage(group_size * page_gpu, tuple(original_groups if hybrid_manager else groups)),)
-        else:
-            pool_stages = vllm_stages(model, stages, group_size, hybrid_manager, page_gpu)
-        pool = VllmPool(group_size, groups, sum(g.count for g in groups) - layers, blocks_per_request,
-                        context_tokens, block_size, page_gpu, in_flight_tokens, pool_stages)
-    elif accounting in Basis.TOKEN_POOLS:
-        by_stage = ((groups,) if stages is None or len(stages) == 1
-                    else tuple(model.groups_for_layers(first, end) for first, end in stages))
-        pool = token_pool(accounting, model, by_stage, context_tokens, block_size, precision, tensor_parallel,
-                          window_ratio)
+    plan = KvPlan(tuple(groups), tuple(original_groups), layers, group_size, blocks_per_request, context_tokens,
+                  block_size, Fraction(elements.kv_factor * elements.elements_per_token * bytes_per_element,
+                                       tensor_parallel),
+                  precision, tensor_parallel, max_num_batched_tokens, in_flight_tokens, stages, hybrid_manager,
+                  window_ratio)
+    pool = engine.pool(model, plan)
     kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element
                         + state_bytes, 1))
     kv_gib = Fraction(kv_bytes, GIB_BYTES)
@@ -95,15 +72,8 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
                       head_dim=model.head_dim)
     else:
         inputs["mla_latent_dim"] = model.mla_latent_dim
-    if accounting in Basis.TOKEN_POOLS:
-        inputs[ENGINE_PAGE_OPTIONS[accounting]] = block_size
-        if accounting == Basis.SGLANG and pool.request_window_tokens:
-            inputs["swa_full_tokens_ratio"] = window_ratio
-    if accounting == Basis.VLLM:
-        inputs.update(block_size=block_size, max_num_batched_tokens=max_num_batched_tokens,
-                      max_in_flight_tokens=in_flight_tokens,
-                      kv_cache_group_size=pool.group_size, padding_layers=pool.padding_layers,
-                      blocks_per_request=pool.blocks_per_request)
+    if pool is not None:
+        inputs.update(engine.pool_inputs(pool, plan))
     states = [g for g in groups if isinstance(g, StateLayers)]
     if states:
         inputs.update(state_bytes_per_layer_gpu=Join(tuple("%s %d" % (g.short, g.state_bytes_gpu(tensor_parallel))
@@ -117,7 +87,7 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
                                  state_page=max(g.state_bytes_gpu(tensor_parallel) for g in states)))
     if accounting == Basis.VLLM and states:
         explanation.insert(-1, T("expl.kv_state_blocks", blocks=states[0].state_blocks))
-    suffix = "" if accounting == Basis.SPEC else " (%s)" % ENGINE_NAMES[accounting]
+    suffix = "" if engine.display_name is None else " (%s)" % engine.display_name
     formula = T("formula.kv_bytes_state" if state_terms else "formula.kv_bytes",
                 factor="2 × " if elements.kv_factor == 2 else "",
                 terms=Join(tuple(terms), " + "), elements=elements.elements_term,

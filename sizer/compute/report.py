@@ -15,12 +15,12 @@ from sizer.compute.performance import (Latency, operating_point, roofline_for, s
     traffic_figure, ttft_figure)
 from sizer.compute.records import Report
 from sizer.compute.scenario import scenario_result
-from sizer.engines.tokenpool import engine_page_tokens
+from sizer.engines import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import (Basis, Bound, ENGINE_NAMES, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED,
-    SCENARIOS, T, VLLM_RELEASES, _replace)
+from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS, T,
+    VLLM_RELEASES, _replace)
 
 
 @dataclass(frozen=True)
@@ -148,11 +148,11 @@ def computed_bases(options, model):
     """The bases every report compares (spec and vllm), and the one asked for. SGLang's and
     TensorRT-LLM's own pools for Mamba or linear-attention state are not modeled: such a model is
     refused on those bases rather than sized wrong."""
-    if options.kv_accounting in Basis.TOKEN_POOLS:
-        if any(isinstance(g, StateLayers) for g in model.layer_groups):
-            raise InputError("err.engine_state_layers", engine=ENGINE_NAMES[options.kv_accounting], model=model.name)
-        return (Basis.SPEC, Basis.VLLM, options.kv_accounting)
-    return (Basis.SPEC, Basis.VLLM)
+    engine = ENGINES[options.kv_accounting]
+    if not engine.holds_state_layers and any(isinstance(g, StateLayers) for g in model.layer_groups):
+        raise InputError("err.engine_state_layers", engine=engine.display_name, model=model.name)
+    always = (Basis.SPEC, Basis.VLLM)
+    return always + (() if engine.basis in always else (engine.basis,))
 
 
 def build_report(options, model, server, storage):
@@ -170,7 +170,7 @@ def build_report(options, model, server, storage):
     stages = model_stages(model, layout)
     hybrid = not options.disable_hybrid_kv_cache_manager
     for name in computed_bases(options, model):
-        page = engine_page_tokens(name, options, block_size)
+        page = ENGINES[name].page_tokens(options, block_size)
         kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
                                            page, options.max_num_batched_tokens, hybrid_manager=hybrid,
                                            in_flight_tokens=in_flight, requested_block_size=options.block_size,

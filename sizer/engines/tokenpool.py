@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 from fractions import Fraction
 
+from sizer.engines.base import Engine
 from sizer.layers import StateLayers
 from sizer.numbers import cdiv
 from sizer.vocab import Basis, KV_PRECISIONS
@@ -87,7 +88,27 @@ def token_pool(engine, model, groups_by_stage, context_tokens, page, precision, 
     return TokenPool(engine, page, cdiv(context_tokens, page) * page, window_tokens, ratio, stages)
 
 
-def engine_page_tokens(basis, options, vllm_block_size):
-    """Tokens per page or block on `basis`: vLLM's (aligned) block, SGLang's --page-size,
-    TensorRT-LLM's --tokens-per-block."""
-    return {Basis.SGLANG: options.page_size, Basis.TRTLLM: options.tokens_per_block}.get(basis, vllm_block_size)
+class TokenPoolEngine(Engine):
+    """SGLang and TensorRT-LLM: a pool of tokens of every layer, in pages or blocks."""
+    holds_state_layers = False
+    keeps_windows = False      # SGLang keeps a windowed layer's window; TensorRT-LLM max_seq_len
+
+    def group_tokens(self, group, context_tokens, page_tokens, in_flight_tokens):
+        span = group.local_span if self.keeps_windows else None
+        held = "%d" % context_tokens if span is None else "min(%d, %d)" % (span, context_tokens)
+        tokens = cdiv(context_tokens if span is None else min(span, context_tokens), page_tokens) * page_tokens
+        term = held if page_tokens == 1 else "cdiv(%s, %d) × %d" % (held, page_tokens, page_tokens)
+        return tokens, term, 0
+
+    def pool(self, model, plan):
+        stages = plan.stages
+        by_stage = ((plan.groups,) if stages is None or len(stages) == 1
+                    else tuple(model.groups_for_layers(first, end) for first, end in stages))
+        return token_pool(self.basis, model, by_stage, plan.context_tokens, plan.page_tokens, plan.precision,
+                          plan.tensor_parallel, plan.window_ratio)
+
+    def pool_inputs(self, pool, plan):
+        inputs = {self.page_option: plan.page_tokens}
+        if self.keeps_windows and pool.request_window_tokens:
+            inputs["swa_full_tokens_ratio"] = plan.window_ratio
+        return inputs

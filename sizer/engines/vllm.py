@@ -4,9 +4,10 @@
 from dataclasses import dataclass
 from fractions import Fraction
 
+from sizer.engines.base import Engine
 from sizer.layers import FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
 from sizer.numbers import cdiv
-from sizer.vocab import VLLM_RELEASES, _replace
+from sizer.vocab import Basis, T, VLLM_RELEASES, _replace
 
 
 @dataclass(frozen=True)
@@ -170,3 +171,39 @@ def vllm_release(options):
     if async_scheduling is None:
         async_scheduling = options.vllm_version >= VLLM_RELEASES["in_flight"]
     return VllmRelease(options.vllm_version, async_scheduling)
+
+
+class VllmEngine(Engine):
+    """vLLM v1 (--kv-accounting vllm): blocks of --block-size per KV-cache group, a block pool per
+    pipeline stage (vllm/v1/core/kv_cache_utils.py)."""
+    basis = Basis.VLLM
+    display_name = "vLLM"
+    page_option = "block_size"
+
+    def description(self, options, vllm_pool):
+        return T("value.basis_vllm", block_size=options.block_size if vllm_pool is None else vllm_pool.block_size,
+                 batched=options.max_num_batched_tokens, seqs=options.max_num_seqs)
+
+    def kv_groups(self, groups, hybrid_manager):
+        return vllm_groups(groups, hybrid_manager)
+
+    def group_tokens(self, group, context_tokens, page_tokens, in_flight_tokens):
+        blocks = group.vllm_blocks(context_tokens, page_tokens, in_flight_tokens)
+        term = "%s × %d" % (group.vllm_term(context_tokens, page_tokens, in_flight_tokens), page_tokens)
+        return blocks * page_tokens, term, blocks
+
+    def pool(self, model, plan):
+        page_gpu = plan.token_layer_bytes * plan.page_tokens
+        if plan.stages is None or len(plan.stages) == 1:
+            charged = plan.original_groups if plan.hybrid_manager else plan.groups
+            pool_stages = (VllmStage(plan.group_size * page_gpu, tuple(charged)),)
+        else:
+            pool_stages = vllm_stages(model, plan.stages, plan.group_size, plan.hybrid_manager, page_gpu)
+        return VllmPool(plan.group_size, plan.groups, sum(g.count for g in plan.groups) - plan.layers,
+                        plan.blocks_per_request, plan.context_tokens, plan.page_tokens, page_gpu,
+                        plan.in_flight_tokens, pool_stages)
+
+    def pool_inputs(self, pool, plan):
+        return dict(block_size=plan.page_tokens, max_num_batched_tokens=plan.max_num_batched_tokens,
+                    max_in_flight_tokens=plan.in_flight_tokens, kv_cache_group_size=pool.group_size,
+                    padding_layers=pool.padding_layers, blocks_per_request=pool.blocks_per_request)
