@@ -4,7 +4,7 @@
 from fractions import Fraction
 
 from sizer.compute.capacity import bound_words, compared_engine, token_pool_for
-from sizer.compute.figures import find
+from sizer.compute.figures import FIGURE_LABELS, find
 from sizer.compute.memory import stage_weights_bytes, weights_for
 from sizer.compute.nodes import basis_node_counts
 from sizer.compute.records import Alert
@@ -194,7 +194,7 @@ def _no_session_fits(report):
                 continue        # ttft_unreachable says it once, with the numbers
             cause = (T("alert.no_session_memory", kv_gib=report.kv.gib) if bounds == (Bound.MEMORY,)
                      else T("alert.no_session_latency", bound=bound_words(bounds)))
-            yield T("alert.no_session_fits", scenario=T("scenario.%s.label" % result.scenario.key), cause=cause)
+            yield T("alert.no_session_fits", scenario=T(result.scenario.label_id), cause=cause)
 
 
 @alert_rule("ttft_unreachable", Level.ERROR)
@@ -233,7 +233,7 @@ def _calibration_gap(report):
     of the concurrency to 2 decimals): the model, TP, KV dtype or block is not the deployment's."""
     for item in report.common:
         if item.key in CALIBRATION_CHECKS and abs(item.value) > CALIBRATION_TOLERANCE_PERCENT:
-            yield T("alert.calibration_gap", check=T("label." + item.key), gap=item.value,
+            yield T("alert.calibration_gap", check=T(FIGURE_LABELS[item.key]), gap=item.value,
                     tolerance=CALIBRATION_TOLERANCE_PERCENT)
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from sizer.display import _plain, _sci
 from sizer.numbers import InputError, MAX_INPUT, MIN_POSITIVE, _json_decimal
-from sizer.vocab import Join, T
+from sizer.vocab import CATALOG_TEXT, Join, T
 
 
 def _reject_constant(name):
@@ -140,7 +140,7 @@ def _json_repr(value):
 def load_catalog(path, kind):
     data = load_json_file(path)
     if not isinstance(data, dict) or not data:
-        raise InputError("err.catalog_not_object", path=path, kind=T("catalog." + kind))
+        raise InputError("err.catalog_not_object", path=path, kind=T(CATALOG_TEXT[kind]))
     for name, entry in data.items():
         if not isinstance(entry, dict):
             raise InputError("err.entry_not_object", path=path, entry=name)

@@ -210,18 +210,20 @@ class StateLayers(FullAttentionLayers):
         return 0
 
     def describe(self):
-        return T("layer.state", count=self.count, kind=T("layer_kind." + self.kind))
+        return T("layer.state", count=self.count, kind=T(self.kind_text))
 
 
 @dataclass(frozen=True)
 class MambaLayers(StateLayers):
     kind = "mamba"
+    kind_text = "layer_kind.mamba"
     short = "mamba"
 
 
 @dataclass(frozen=True)
 class LinearAttentionLayers(StateLayers):
     kind = "linear_attention"
+    kind_text = "layer_kind.linear_attention"
     short = "linear"
 
 

@@ -12,8 +12,8 @@ from sizer.compute.memory import BLOCKERS
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
 from sizer.engines import ENGINES
-from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, Level, PARAMETER_DICTIONARY, SCENARIOS, T, Text,
-    Unit, scenario_label)
+from sizer.vocab import (Basis, Bound, COLUMN_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, ORIGIN_TEXT,
+    PARAMETER_DICTIONARY, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT, Unit, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -106,10 +106,10 @@ def summary_line(result):
     """The guide's one-line answer per scenario, e.g. 'MÍNIMO: 2 nós (sem HA, sem headroom)'."""
     scenario, params = result.scenario, result.parameters
     if result.capacity.limit in BLOCKERS + (Bound.VLLM_WOULD_NOT_START,):
-        return T("summary.infeasible", label=scenario_label(result), reason=T("limit." + result.capacity.limit))
+        return T("summary.infeasible", label=scenario_label(result), reason=T(LIMIT_TEXT[result.capacity.limit]))
     if result.nodes_final is None:
         return T("summary.no_session", label=scenario_label(result))
-    details = [T("scenario.%s.ha" % scenario.key),
+    details = [T(scenario.ha_id),
                T("summary.headroom", ratio=params.peak_headroom_ratio) if params.peak_headroom_ratio
                else T("summary.no_headroom")]
     if scenario.budget_cap is not None:
@@ -148,9 +148,10 @@ def outline(report):
     blocks.extend(input_blocks(report))
     blocks.append(SectionBlock(2, T("section.dictionary")))
     blocks.append(DictionaryBlock(
-        tuple(T("dictionary." + column) for column in ("parameter", "origin", "what", "why", "mistake")),
-        tuple((name, T("origin." + origin), T("dict.%s.what" % name), T("dict.%s.why" % name),
-               T("dict.%s.mistake" % name)) for name, origin in PARAMETER_DICTIONARY)))
+        tuple(T(column) for column in ("dictionary.parameter", "dictionary.origin", "dictionary.what",
+                                       "dictionary.why", "dictionary.mistake")),
+        tuple((e.name, T(ORIGIN_TEXT[e.origin]), T(e.what_id), T(e.why_id), T(e.mistake_id))
+              for e in PARAMETER_DICTIONARY)))
     blocks.append(SectionBlock(3, T("section.results")))
     blocks.append(comparison_table(report))
     shared = shared_scenario_figures(report)
@@ -177,7 +178,7 @@ def comparison_table(report):
         if item.unit not in (Unit.NODES, Unit.SESSIONS, Unit.GIB) or item.key == "nodes_final":
             continue
         cells = [result.value(item.key) for result in scenarios]
-        rows.append((T("comparison.row", label=item.label, unit=T("unit." + item.unit)),)
+        rows.append((T("comparison.row", label=item.label, unit=T(UNIT_TEXT[item.unit])),)
                     + tuple("—" if value is None else _fixed(value, 2) if item.unit == Unit.GIB else str(value)
                             for value in cells))
     rows.append((T("comparison.nodes_final"),) + tuple(
@@ -215,10 +216,12 @@ def input_blocks(report):
         ("row.nvlink", "—" if server.nvlink_bandwidth_tbps is None
          else T("value.quantity", value=server.nvlink_bandwidth_tbps, unit="TB/s")),
     ]
-    for field, unit in (("hbm_bandwidth_tb_s", "TB/s"), ("bf16_dense_tflops", "TFLOPS"),
-                        ("fp8_dense_tflops", "TFLOPS"), ("nvlink_per_gpu_gb_s", "GB/s")):
+    for field, unit, row_id in (("hbm_bandwidth_tb_s", "TB/s", "row.hbm_bandwidth_tb_s"),
+                                ("bf16_dense_tflops", "TFLOPS", "row.bf16_dense_tflops"),
+                                ("fp8_dense_tflops", "TFLOPS", "row.fp8_dense_tflops"),
+                                ("nvlink_per_gpu_gb_s", "GB/s", "row.nvlink_per_gpu_gb_s")):
         if getattr(server, field) is not None:
-            server_rows.append(("row." + field, T("value.quantity", value=getattr(server, field), unit=unit)))
+            server_rows.append((row_id, T("value.quantity", value=getattr(server, field), unit=unit)))
     storage_rows = [
         ("row.profile", T("value.profile", name=storage.name, type=storage.type)),
         ("row.iops", T("value.pair", first=storage.read_iops, second=storage.write_iops)),
@@ -286,9 +289,10 @@ def summary_table(report):
                         else ""), ""),
                   "—" if r.nodes_final is None else str(r.nodes_final),
                   str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
-                  _fixed(report.kv.gib, 2), T("limit." + r.limit)) for r in report.scenarios)
-    sessions = "sessions_instance" if report.layout.spans_nodes else "sessions"
-    return TableBlock(None, tuple(T("summary_table." + c) for c in ("scenario", "nodes", sessions, "kv", "limit")),
+                  _fixed(report.kv.gib, 2), T(LIMIT_TEXT[r.limit])) for r in report.scenarios)
+    sessions = "summary_table.sessions_instance" if report.layout.spans_nodes else "summary_table.sessions"
+    return TableBlock(None, tuple(T(c) for c in ("summary_table.scenario", "summary_table.nodes", sessions,
+                                                 "summary_table.kv", "summary_table.limit")),
                       rows, right_aligned=(1, 2, 3))
 
 
@@ -298,7 +302,7 @@ def solve_blocks(report):
         return ()
     kind = report.solve[0]
     return (AnswerBlock(report.scenarios[0].figures[0].label, tuple(
-        T("solve.line", label=result.figures[0].label, value=T("value.solve_" + kind, n=result.figures[0].value,
+        T("solve.line", label=result.figures[0].label, value=T(SOLVE_TEXT[kind][3], n=result.figures[0].value,
                                                                  scenario=scenario_label(result)))
         for result in report.scenarios)),)
 
@@ -309,9 +313,9 @@ def comparison_outline(comparison):
     """A comparison as blocks: what stays fixed, one row per configuration, the chart when one numeric
     option varies alone, and the reasons of error rows."""
     blocks = [TitleBlock(T("compare.title"), T("compare.generated", version=__version__, n=len(comparison.rows),
-                                                  varying=Join(tuple(T("column." + c) for c in comparison.varying))))]
+                                                  varying=Join(tuple(T(COLUMN_TEXT[c]) for c in comparison.varying))))]
     if comparison.fixed:
-        blocks.append(BulletsBlock(T("compare.fixed"), tuple((T("column." + column), _cell(column, value))
+        blocks.append(BulletsBlock(T("compare.fixed"), tuple((T(COLUMN_TEXT[column]), _cell(column, value))
                                                             for column, value in comparison.fixed)))
     blocks.append(comparison_rows_table(comparison))
     chart = comparison_chart(comparison)
@@ -329,16 +333,16 @@ def _cell(column, value):
 
 
 def comparison_rows_table(comparison):
-    scenarios = tuple(T("scenario.%s.label" % scenario.key) for scenario in SCENARIOS)
-    header = (T("compare.row"),) + tuple(T("column." + c) for c in comparison.varying) + scenarios + tuple(
-        T("compare." + c) for c in ("sessions", "kv", "limit", "status", "cost"))
+    scenarios = tuple(T(scenario.label_id) for scenario in SCENARIOS)
+    header = (T("compare.row"),) + tuple(T(COLUMN_TEXT[c]) for c in comparison.varying) + scenarios + tuple(
+        T(c) for c in ("compare.sessions", "compare.kv", "compare.limit", "compare.status", "compare.cost"))
     rows = []
     for index, row in enumerate(comparison.rows):
         rows.append((str(index + 1),) + tuple(_cell(c, row.value(c)) for c in comparison.varying)
                     + tuple(_cell("nodes", n) for n in row.nodes)
                     + (_cell("sessions", row.sessions),
                        "—" if row.kv_gib is None else _fixed(row.kv_gib, 2),
-                       T("limit." + row.limit) if row.limit else "—", T("status." + row.status),
+                       T(LIMIT_TEXT[row.limit]) if row.limit else "—", T(STATUS_TEXT[row.status]),
                        "—" if row.monthly_cost_usd is None else _fixed(row.monthly_cost_usd, 2)))
     first = 1 + len(comparison.varying)
     numeric = (0,) + tuple(1 + i for i, c in enumerate(comparison.varying) if c in NUMERIC_COLUMNS)
@@ -351,8 +355,8 @@ def comparison_chart(comparison):
     if len(comparison.varying) != 1 or comparison.varying[0] not in NUMERIC_COLUMNS:
         return None
     column = comparison.varying[0]
-    return ChartBlock(T("compare.chart_title"), T("column." + column),
+    return ChartBlock(T("compare.chart_title"), T(COLUMN_TEXT[column]),
                       tuple(row.value(column) for row in comparison.rows), T("compare.chart_nodes"),
-                      tuple((T("scenario.%s.label" % scenario.key), tuple(row.nodes[i] for row in comparison.rows))
+                      tuple((T(scenario.label_id), tuple(row.nodes[i] for row in comparison.rows))
                             for i, scenario in enumerate(SCENARIOS)),
                       T("compare.chart_note"))

@@ -99,15 +99,21 @@ class Scenario:
     headroom_floor: object
     ha_extra_nodes: int
     budget_cap: object
+    label_id: str            # message ids of its name, its use and its HA reserve
+    usage_id: str
+    ha_id: str
     recommended: bool = False
 
 
 SCENARIOS = (
-    Scenario("minimum", use_headroom=False, headroom_floor=None, ha_extra_nodes=0, budget_cap=None),
+    Scenario("minimum", use_headroom=False, headroom_floor=None, ha_extra_nodes=0, budget_cap=None,
+             label_id="scenario.minimum.label", usage_id="scenario.minimum.usage", ha_id="scenario.minimum.ha"),
     Scenario("recommended", use_headroom=True, headroom_floor=None, ha_extra_nodes=1, budget_cap=None,
-             recommended=True),
+             label_id="scenario.recommended.label", usage_id="scenario.recommended.usage",
+             ha_id="scenario.recommended.ha", recommended=True),
     Scenario("ideal", use_headroom=True, headroom_floor=Fraction(3, 10), ha_extra_nodes=2,
-             budget_cap=Fraction(65, 100)),
+             budget_cap=Fraction(65, 100), label_id="scenario.ideal.label", usage_id="scenario.ideal.usage",
+             ha_id="scenario.ideal.ha"),
 )
 RECOMMENDED = "recommended"
 
@@ -170,13 +176,33 @@ NEWEST_VLLM = (0, 33)
 
 # The parameter dictionary: (parameter, origin). What it is, why it matters and
 # the common mistake live in the message table as dict.<parameter>.{what,why,mistake}.
+@dataclass(frozen=True)
+class DictionaryEntry:
+    """One parameter of the dictionary: its name, origin code and the message ids of its texts."""
+    name: str
+    origin: str
+    what_id: str
+    why_id: str
+    mistake_id: str
+
+
 PARAMETER_DICTIONARY = (
-    ("num_hidden_layers", "model"), ("num_attention_heads", "model"), ("num_key_value_heads", "model"),
-    ("head_dim", "model"), ("max_position_embeddings", "model"), ("sliding_window", "model"),
-    ("attention_pattern", "model"), ("effective_context", "nfr"), ("concurrency", "nfr"),
-    ("kv_precision", "runtime"), ("kv_budget_ratio", "runtime"), ("runtime_overhead_gib", "runtime"),
-    ("peak_headroom_ratio", "nfr"), ("ha_extra_nodes", "nfr"), ("total_hbm_gb", "hardware"),
-    ("storage_profile", "hardware"),
+    DictionaryEntry("num_hidden_layers", "model", "dict.num_hidden_layers.what", "dict.num_hidden_layers.why", "dict.num_hidden_layers.mistake"),
+    DictionaryEntry("num_attention_heads", "model", "dict.num_attention_heads.what", "dict.num_attention_heads.why", "dict.num_attention_heads.mistake"),
+    DictionaryEntry("num_key_value_heads", "model", "dict.num_key_value_heads.what", "dict.num_key_value_heads.why", "dict.num_key_value_heads.mistake"),
+    DictionaryEntry("head_dim", "model", "dict.head_dim.what", "dict.head_dim.why", "dict.head_dim.mistake"),
+    DictionaryEntry("max_position_embeddings", "model", "dict.max_position_embeddings.what", "dict.max_position_embeddings.why", "dict.max_position_embeddings.mistake"),
+    DictionaryEntry("sliding_window", "model", "dict.sliding_window.what", "dict.sliding_window.why", "dict.sliding_window.mistake"),
+    DictionaryEntry("attention_pattern", "model", "dict.attention_pattern.what", "dict.attention_pattern.why", "dict.attention_pattern.mistake"),
+    DictionaryEntry("effective_context", "nfr", "dict.effective_context.what", "dict.effective_context.why", "dict.effective_context.mistake"),
+    DictionaryEntry("concurrency", "nfr", "dict.concurrency.what", "dict.concurrency.why", "dict.concurrency.mistake"),
+    DictionaryEntry("kv_precision", "runtime", "dict.kv_precision.what", "dict.kv_precision.why", "dict.kv_precision.mistake"),
+    DictionaryEntry("kv_budget_ratio", "runtime", "dict.kv_budget_ratio.what", "dict.kv_budget_ratio.why", "dict.kv_budget_ratio.mistake"),
+    DictionaryEntry("runtime_overhead_gib", "runtime", "dict.runtime_overhead_gib.what", "dict.runtime_overhead_gib.why", "dict.runtime_overhead_gib.mistake"),
+    DictionaryEntry("peak_headroom_ratio", "nfr", "dict.peak_headroom_ratio.what", "dict.peak_headroom_ratio.why", "dict.peak_headroom_ratio.mistake"),
+    DictionaryEntry("ha_extra_nodes", "nfr", "dict.ha_extra_nodes.what", "dict.ha_extra_nodes.why", "dict.ha_extra_nodes.mistake"),
+    DictionaryEntry("total_hbm_gb", "hardware", "dict.total_hbm_gb.what", "dict.total_hbm_gb.why", "dict.total_hbm_gb.mistake"),
+    DictionaryEntry("storage_profile", "hardware", "dict.storage_profile.what", "dict.storage_profile.why", "dict.storage_profile.mistake"),
 )
 
 
@@ -225,6 +251,10 @@ SPECULATIVE = ("eagle", "eagle3", "mtp")
 # --solve: the inverse questions, answered per scenario by a search on integers. Node counts only
 # grow with the concurrency and with the context, so the largest value whose nodes fit is exact.
 SOLVE_KINDS = ("concurrency", "context")
+# Each question's words: (its name, the answer's explanation, label and value), as message ids.
+SOLVE_TEXT = {"concurrency": ("solve.concurrency", "expl.solve_concurrency", "label.solve_concurrency",
+                              "value.solve_concurrency"),
+              "context": ("solve.context", "expl.solve_context", "label.solve_context", "value.solve_context")}
 
 
 # Comparisons: the options that shape a configuration take a comma-separated list (--model-config
@@ -240,8 +270,35 @@ MAX_COMBINATIONS = 100000       # 10x the benchmarked grid; a larger one is more
 
 
 def scenario_label(result):
-    return T("scenario.%s.label" % result.scenario.key)
+    return T(result.scenario.label_id)
 
 
 # --list: the catalogs' names, each with one line about it.
 LIST_KINDS = ("models", "servers", "storage", "precisions")
+
+
+# ---------------------------------------------------------------------------
+# The words of each code: message ids, always written whole (never built from pieces), so that
+# every id the code uses can be found in the catalogs (sizer/i18n) by a search.
+# ---------------------------------------------------------------------------
+
+LIMIT_TEXT = {"memory": "limit.memory", "tpot": "limit.tpot", "ttft": "limit.ttft",
+              "max_num_seqs": "limit.max_num_seqs",
+              "weights_exceed_instance": "limit.weights_exceed_instance",
+              "overhead_exceeds_hbm": "limit.overhead_exceeds_hbm", "decode": "limit.decode",
+              "prefill": "limit.prefill", "vllm_would_not_start": "limit.vllm_would_not_start",
+              "engine_no_memory": "limit.engine_no_memory",
+              "overhead_below_weights": "limit.overhead_below_weights"}
+UNIT_TEXT = {"USD/month": "unit.USD/month", "USD/Mtok": "unit.USD/Mtok", "kW": "unit.kW",
+             "bytes": "unit.bytes", "GiB": "unit.GiB", "s": "unit.s", "ms": "unit.ms",
+             "tokens/s": "unit.tokens/s", "sessions/s": "unit.sessions/s", "nodes": "unit.nodes",
+             "sessions": "unit.sessions", "blocks": "unit.blocks", "x": "unit.x", "%": "unit.%",
+             "tokens": "unit.tokens", "instance-s/s": "unit.instance-s/s"}
+STATUS_TEXT = {"ok": "status.ok", "infeasible": "status.infeasible", "error": "status.error"}
+CATALOG_TEXT = {"models": "catalog.models", "servers": "catalog.servers", "storage": "catalog.storage"}
+ORIGIN_TEXT = {"model": "origin.model", "runtime": "origin.runtime", "nfr": "origin.nfr",
+               "hardware": "origin.hardware"}
+COLUMN_TEXT = {"model": "column.model", "server": "column.server", "storage": "column.storage",
+               "kv_precision": "column.kv_precision", "effective_context": "column.effective_context",
+               "concurrency": "column.concurrency", "tensor_parallel": "column.tensor_parallel",
+               "pipeline_parallel": "column.pipeline_parallel", "kv_accounting": "column.kv_accounting"}

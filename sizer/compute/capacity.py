@@ -5,14 +5,14 @@ latency bounds.
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sizer.compute.figures import figure, find
+from sizer.compute.figures import FIGURE_LABELS, figure, find
 from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu,
     kv_per_session, stage_weights_bytes)
 from sizer.engines import ENGINES
 from sizer.engines.tokenpool import TokenPool
 from sizer.engines.vllm import VllmPool, model_stages, vllm_release
 from sizer.numbers import InputError
-from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, Scenario, T, Unit
+from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, LIMIT_TEXT, Scenario, T, Unit
 
 
 @dataclass(frozen=True)
@@ -256,9 +256,9 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
     then the latency targets if any."""
     unit_key = "sessions_per_instance" if layout.spans_nodes else "sessions_per_node"
     if blocker is not None:
-        return [figure(unit_key, None, Unit.SESSIONS, T("formula.infeasible", reason=T("limit." + blocker)),
+        return [figure(unit_key, None, Unit.SESSIONS, T("formula.infeasible", reason=T(LIMIT_TEXT[blocker])),
                        {"capacity_basis": basis}, T("expl.infeasible"),
-                       T("label." + unit_key, nodes=layout.nodes_per_instance), T("value.infeasible"))], \
+                       T(FIGURE_LABELS[unit_key], nodes=layout.nodes_per_instance), T("value.infeasible"))], \
             Capacity(0, 0, False, tuple((name, 0) for name in Basis.ALL), (blocker,))
     budget_bytes = (budget_gib or 0) * GIB_BYTES
     # The overhead is spread evenly over the node's GPUs, so a stage (TP GPUs) gets its share.
@@ -322,8 +322,8 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
           nonpositive=" (budget <= 0)" if budget_bytes <= 0 else "", sessions=memory_sessions),
         {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": layout.instances_per_node,
          "capacity_basis": basis}, explanation,
-        T("label.%s_memory" % unit_key, nodes=layout.nodes_per_instance) if caps
-        else T("label." + unit_key, nodes=layout.nodes_per_instance))
+        T(FIGURE_LABELS[unit_key + "_memory"], nodes=layout.nodes_per_instance) if caps
+        else T(FIGURE_LABELS[unit_key], nodes=layout.nodes_per_instance))
     figures = ([memory] + list(vllm_pool_figures(kv_by_basis[basis].pool, budget_bytes, layout, options))
                + list(token_pool_figures(engine_pool, budget_bytes, layout)))
     bounds = (Bound.MEMORY,)
@@ -337,13 +337,13 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
             T("formula.sessions_latency", memory=memory_per_instance, caps=cap_terms, sessions=per_instance * per_unit),
             {unit_key + "_memory": memory_sessions, "instances_per_node": layout.instances_per_node,
              "tpot_slo_ms": options.tpot_slo_ms, "ttft_slo_ms": options.ttft_slo_ms, "binding_bound": bound_text},
-            T("expl.sessions_latency", bound=bound_text), T("label." + unit_key, nodes=layout.nodes_per_instance)))
+            T("expl.sessions_latency", bound=bound_text), T(FIGURE_LABELS[unit_key], nodes=layout.nodes_per_instance)))
     other = other_basis(basis)
     figures.append(figure(
         unit_key + "_" + other, counts[other][0], Unit.SESSIONS,
         T("formula.sessions_other", basis=other, kv_gib=kv_by_basis[other].gib, sessions=counts[other][0]),
         {"kv_per_session_bytes": kv_by_basis[other].bytes, "capacity_basis": other},
-        T("expl.sessions_other"), T("label.sessions_other_" + unit_key, basis=other)))
+        T("expl.sessions_other"), T(FIGURE_LABELS["sessions_other_" + unit_key], basis=other)))
     capacity = Capacity(per_instance * per_unit, per_instance, capped,
                         tuple((name, counts[name][0]) for name in kv_by_basis), bounds,
                         refusal if basis == Basis.VLLM else None, memory_per_instance)
@@ -389,7 +389,7 @@ def token_pool_figures(pool, budget_bytes, layout):
                     window_bytes=stage.window_token_bytes_gpu, ratio=pool.window_ratio, page=pool.page_tokens,
                     tokens=full, window=window)
         inputs["swa_full_tokens_ratio"] = pool.window_ratio
-    figures = [figure("engine_pool_tokens", full, Unit.TOKENS, formula, inputs, T("expl.pool_tokens_" + pool.engine),
+    figures = [figure("engine_pool_tokens", full, Unit.TOKENS, formula, inputs, T(ENGINES[pool.engine].pool_explanation_id),
                       T("label.engine_pool_tokens", engine=name))]
     if stage.window_token_bytes_gpu and stage.full_token_bytes_gpu:
         figures.append(figure("engine_swa_tokens", window, Unit.TOKENS,

@@ -116,8 +116,9 @@ def _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib):
                        per_gpu=elements.kv_heads_per_gpu))
     if any(isinstance(g, StateLayers) for g in model.layer_groups):
         parts.append(T("expl.kv_state"))
-    if accounting != Basis.SPEC:
-        parts.append(T("expl.kv_" + accounting))
+    explanation_id = ENGINES[accounting].kv_explanation_id
+    if explanation_id is not None:
+        parts.append(T(explanation_id))
     parts.extend(T("expl.rule", rule=rule) for rule in model.derivation)
     parts.append(T("expl.kv_total", kv_gib=kv_gib))
     return parts

@@ -7,7 +7,7 @@ from sizer.compute.capacity import compared_engine
 from sizer.compute.figures import figure, find
 from sizer.compute.memory import BLOCKERS
 from sizer.numbers import cdiv
-from sizer.vocab import Basis, Bound, T, Unit, _replace
+from sizer.vocab import Basis, Bound, LIMIT_TEXT, T, Unit, _replace
 
 
 def nodes_for(concurrency, headroom, sessions_per_unit, nodes_per_unit=1):
@@ -24,11 +24,11 @@ def nodes_figures(scenario, params, concurrency, capacity, layout):
     """Nodes to buy. The failure unit is a node, or a whole instance when one spans nodes
     (a stage lost stops its instance), so HA spares and counts come in whole units."""
     headroom, ha = params.peak_headroom_ratio, params.ha_extra_nodes
-    ha_label = T("scenario.%s.ha" % scenario.key)
+    ha_label = T(scenario.ha_id)
     sessions = capacity.sessions
     if capacity.limit in BLOCKERS or sessions == 0:
         if capacity.limit in BLOCKERS:
-            formulas = (T("formula.infeasible", reason=T("limit." + capacity.limit)),) * 3
+            formulas = (T("formula.infeasible", reason=T(LIMIT_TEXT[capacity.limit])),) * 3
             note, absent = (T("expl.infeasible"),), T("value.infeasible")
         else:
             formulas = (T("formula.nodes_capacity_none"), T("formula.nodes_headroom_none"),
@@ -80,6 +80,11 @@ def prefill_demand_figure(options, ttft_s, layout):
 # one node's capacity for it (instances prefilling one prompt at a time; output tokens per second).
 DEMAND_FIGURES = {Bound.PREFILL: ("prefill_demand_instance_s_per_s", "instances_per_node", "nodes_with_headroom_memory"),
                   Bound.DECODE: ("decode_demand_tokens_per_s", "tokens_per_s_per_node", "nodes_with_headroom_before")}
+# Their words: the bound's formula and explanation, then those of the nodes with headroom.
+DEMAND_TEXT = {Bound.PREFILL: ("formula.nodes_prefill", "expl.nodes_prefill", "formula.nodes_headroom_prefill",
+                               "expl.nodes_headroom_prefill"),
+               Bound.DECODE: ("formula.nodes_decode", "expl.nodes_decode", "formula.nodes_headroom_decode",
+                              "expl.nodes_headroom_decode")}
 
 
 def with_demand_bound(nodes, params, kind, demand, per_node, layout):
@@ -94,9 +99,10 @@ def with_demand_bound(nodes, params, kind, demand, per_node, layout):
 
     plain, with_headroom = demand_nodes(0), demand_nodes(params.peak_headroom_ratio)
     so_far = find(nodes, "nodes_with_headroom")
+    formula_id, explanation_id, headroom_formula_id, headroom_explanation_id = DEMAND_TEXT[kind]
     bound = figure("nodes_" + kind, plain, Unit.NODES,
-                   T("formula.nodes_" + kind, demand=demand, per_node=per_node, nodes=plain),
-                   {demand_key: demand, per_node_key: per_node}, T("expl.nodes_" + kind))
+                   T(formula_id, demand=demand, per_node=per_node, nodes=plain),
+                   {demand_key: demand, per_node_key: per_node}, T(explanation_id))
     if with_headroom <= so_far:
         return nodes + (bound,), False
     ha_units = params.ha_extra_nodes * unit
@@ -104,11 +110,11 @@ def with_demand_bound(nodes, params, kind, demand, per_node, layout):
     for item in nodes:
         if item.key == "nodes_with_headroom":
             item = figure("nodes_with_headroom", with_headroom, Unit.NODES,
-                          T("formula.nodes_headroom_" + kind, memory=so_far, demand=demand,
+                          T(headroom_formula_id, memory=so_far, demand=demand,
                             headroom=params.peak_headroom_ratio, per_node=per_node, nodes=with_headroom),
                           {before_key: so_far, demand_key: demand,
                            "peak_headroom_ratio": params.peak_headroom_ratio, per_node_key: per_node},
-                          T("expl.nodes_headroom_" + kind, headroom=params.peak_headroom_ratio))
+                          T(headroom_explanation_id, headroom=params.peak_headroom_ratio))
         elif item.key == "nodes_final":
             item = _replace(item, value=with_headroom + ha_units,
                             formula=T("formula.nodes_final", nodes_headroom=with_headroom, ha=ha_units,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.compute.capacity import budget_figure, scenario_parameters, sessions_figures
-from sizer.compute.figures import figure
+from sizer.compute.figures import FIGURE_LABELS, figure
 from sizer.numbers import InputError, MAX_INPUT, cdiv
 from sizer.vocab import GB_BYTES, LOW_WEIGHT_PRECISIONS, SCENARIOS, T, Unit
 
@@ -231,14 +231,14 @@ def storage_figures(model, storage, layout, kv_bytes):
     return tuple(figures)
 
 
-def goodput_figure(key, rate, tpot_ms, slo_ms, inputs):
+def goodput_figure(key, rate, tpot_ms, slo_ms, inputs, explanation_id="expl.goodput_tokens_per_s_node"):
     """Output tokens per second that meet the TPOT target: every session decodes at the same TPOT in
     this model, so a node's tokens either all meet the target or none does."""
     meets = tpot_ms <= slo_ms
     return figure(key, rate if meets else Fraction(0), Unit.TOKENS_PER_S,
                   T("formula.goodput_meets" if meets else "formula.goodput_misses", rate=rate, tpot=tpot_ms,
                     slo=slo_ms),
-                  dict(inputs, tpot_slo_ms=slo_ms), T("expl." + key))
+                  dict(inputs, tpot_slo_ms=slo_ms), T(explanation_id))
 
 
 def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity, concurrency,
@@ -272,21 +272,22 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
              "attention_flops_per_session": roofline.attention_flops_per_session,
              "instance_decode_flops_s": roofline.decode_flops_s, "flops_basis": roofline.flops_field},
             (T("expl.tpot"), T("expl.tpot_phases", weights=bound[0], attention=bound[1])),
-            T("label.tpot_%s_ms" % suffix, batch=batch)))
+            T(FIGURE_LABELS["tpot_%s_ms" % suffix], batch=batch)))
         figures.append(figure(
             "tokens_per_s_session_%s" % suffix, 1 / seconds, Unit.TOKENS_PER_S,
             T("formula.tokens_session", seconds=seconds, rate=1 / seconds), {"tpot_s": seconds},
-            T("expl.tokens_session"), T("label.tokens_per_s_session_%s" % suffix, batch=batch)))
+            T("expl.tokens_session"), T(FIGURE_LABELS["tokens_per_s_session_%s" % suffix], batch=batch)))
         figures.append(figure(
             "tokens_per_s_node_%s" % suffix, instances * batch / seconds, Unit.TOKENS_PER_S,
             T("formula.tokens_node", instances=instances, batch=batch, seconds=seconds,
               rate=instances * batch / seconds),
             {"instances_per_node": instances, "batch_per_instance": batch, "tpot_s": seconds},
-            T("expl.tokens_node"), T("label.tokens_per_s_node_%s" % suffix, batch=batch)))
+            T("expl.tokens_node"), T(FIGURE_LABELS["tokens_per_s_node_%s" % suffix], batch=batch)))
     if tpot_slo_ms is not None:
         figures.append(goodput_figure("goodput_tokens_per_s_node", instances * batch / seconds, seconds * 1000,
                                       tpot_slo_ms, {"tokens_per_s_node_load": instances * batch / seconds,
-                                                    "tpot_load_ms": seconds * 1000}))
+                                                    "tpot_load_ms": seconds * 1000},
+                                      "expl.goodput_tokens_per_s_node"))
     # A failure takes one unit down: a node, or a whole instance that spans nodes.
     failed = load_per_instance * max(instances, 1)
     receivers = scenario.ha_extra_nodes * layout.nodes_per_instance or nodes_final - layout.nodes_per_instance
@@ -335,5 +336,6 @@ def tpot_after_failure(scenario, roofline, kv_bytes, layout, per_instance, concu
     if tpot_slo_ms is not None:
         rate = Fraction(layout.instances_per_node, layout.nodes_per_instance) * batch / seconds
         figures += (goodput_figure("goodput_after_failure_tokens_per_s_node", rate, seconds * 1000, tpot_slo_ms,
-                                   {"batch_per_instance": batch, "tpot_after_failure_ms": seconds * 1000}),)
+                                   {"batch_per_instance": batch, "tpot_after_failure_ms": seconds * 1000},
+                                   "expl.goodput_after_failure_tokens_per_s_node"),)
     return figures

@@ -118,7 +118,7 @@ def with_state_options(model, options, release, tensor_parallel):
                 conv if group.ssm_bytes is None else group.ssm_bytes)
             group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks)
             if not group.splits_evenly(tensor_parallel):
-                raise InputError("err.state_tp", kind=T("layer_kind." + group.kind), tp=tensor_parallel,
+                raise InputError("err.state_tp", kind=T(group.kind_text), tp=tensor_parallel,
                                  channels=group.conv_channels(tensor_parallel), heads=group.ssm_heads)
         groups.append(group)
     return _replace(model, layer_groups=tuple(groups))

@@ -4,7 +4,7 @@
 from sizer.compute.figures import figure
 from sizer.compute.report import build_report
 from sizer.numbers import MAX_INPUT
-from sizer.vocab import RECOMMENDED, SCENARIOS, T, Unit, _replace
+from sizer.vocab import RECOMMENDED, SCENARIOS, SOLVE_TEXT, T, Unit, _replace
 
 
 def solve_report(options, model, server, storage):
@@ -41,21 +41,22 @@ def solve_report(options, model, server, storage):
     shown = answers[RECOMMENDED] or 1
     report = build_report(_replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": shown}),
                           model, server, storage)
+    kind_id, explanation_id, label_id, _ = SOLVE_TEXT[kind]
     results = []
     for result in report.scenarios:
         key, answer = result.scenario.key, answers[result.scenario.key]
         if answer == 0:
             nodes = nodes_at(key, 1)
-            formula = T("formula.solve_none", kind=T("solve.%s" % kind), nodes=budget,
+            formula = T("formula.solve_none", kind=T(kind_id), nodes=budget,
                         needed=T("value.infeasible") if nodes is None else nodes)
         elif answer == upper:
-            formula = T("formula.solve_all", kind=T("solve.%s" % kind), nodes=budget, answer=answer,
+            formula = T("formula.solve_all", kind=T(kind_id), nodes=budget, answer=answer,
                         at=nodes_at(key, answer))
         else:
-            formula = T("formula.solve", kind=T("solve.%s" % kind), nodes=budget, answer=answer,
+            formula = T("formula.solve", kind=T(kind_id), nodes=budget, answer=answer,
                         at=nodes_at(key, answer), next=answer + 1, next_nodes=nodes_at(key, answer + 1))
         item = figure("solve_" + kind, answer, Unit.SESSIONS if kind == "concurrency" else Unit.TOKENS, formula,
-                      {"nodes": budget, "question": kind}, T("expl.solve_%s" % kind, nodes=budget),
-                      T("label.solve_%s" % kind, nodes=budget))
+                      {"nodes": budget, "question": kind}, T(explanation_id, nodes=budget),
+                      T(label_id, nodes=budget))
         results.append(_replace(result, figures=(item,) + result.figures))
     return _replace(report, scenarios=tuple(results), solve=(kind, budget))

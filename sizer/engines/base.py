@@ -35,6 +35,8 @@ class Engine:
     display_name = None       # the engine's own spelling ("vLLM"); None for the guide's formula
     page_option = None        # the Options field of its page or block size
     holds_state_layers = True  # False: models with Mamba/linear-attention layers are refused on it
+    kv_explanation_id = None   # message id of how it holds a session's KV (None: the guide's formula)
+    pool_explanation_id = None  # message id of its pool's figure (token pools)
 
     def page_tokens(self, options, vllm_block_size):
         """Tokens per page or block on this basis."""

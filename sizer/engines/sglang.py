@@ -9,6 +9,8 @@ class SglangEngine(TokenPoolEngine):
     basis = Basis.SGLANG
     display_name = "SGLang"
     page_option = "page_size"
+    kv_explanation_id = "expl.kv_sglang"
+    pool_explanation_id = "expl.pool_tokens_sglang"
     keeps_windows = True
 
     def description(self, options, vllm_pool):

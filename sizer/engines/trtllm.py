@@ -9,6 +9,8 @@ class TrtllmEngine(TokenPoolEngine):
     basis = Basis.TRTLLM
     display_name = "TensorRT-LLM"
     page_option = "tokens_per_block"
+    kv_explanation_id = "expl.kv_trtllm"
+    pool_explanation_id = "expl.pool_tokens_trtllm"
     keeps_windows = False
 
     def description(self, options, vllm_pool):

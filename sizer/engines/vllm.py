@@ -179,6 +179,7 @@ class VllmEngine(Engine):
     basis = Basis.VLLM
     display_name = "vLLM"
     page_option = "block_size"
+    kv_explanation_id = "expl.kv_vllm"
 
     def description(self, options, vllm_pool):
         return T("value.basis_vllm", block_size=options.block_size if vllm_pool is None else vllm_pool.block_size,

@@ -4,12 +4,12 @@
 import json
 from fractions import Fraction
 
+from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.cost import CURRENCY
 from sizer.i18n import say
 from sizer.outline import attention_description, summary_line
-from sizer import SCHEMA_VERSION, __version__
-from sizer.vocab import (DEFAULT_LANGUAGE, Join, KV_PRECISIONS, PARAMETER_DICTIONARY, SCENARIOS, T, Text,
-    scenario_label)
+from sizer.vocab import (DEFAULT_LANGUAGE, Join, KV_PRECISIONS, ORIGIN_TEXT, PARAMETER_DICTIONARY, SCENARIOS,
+    T, Text, scenario_label)
 
 
 def _json_number(value):
@@ -87,7 +87,7 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
     for result in report.scenarios:
         figures = report.common + result.figures
         scenarios[result.scenario.key] = {
-            "label": scenario_label(result), "usage": T("scenario.%s.usage" % result.scenario.key),
+            "label": scenario_label(result), "usage": T(result.scenario.usage_id),
             "parameters": dataclasses.asdict(result.parameters),
             "results": {f.key: f.value for f in figures},
             "rationale": {f.key: {"formula": f.formula, "inputs": dict(f.inputs),
@@ -98,9 +98,9 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
             "feasible": result.capacity.feasible,
             "limit": result.limit,
         }
-    dictionary = {name: {"what": T("dict.%s.what" % name), "origin": T("origin." + origin),
-                         "why_it_matters": T("dict.%s.why" % name), "common_mistake": T("dict.%s.mistake" % name)}
-                  for name, origin in PARAMETER_DICTIONARY}
+    dictionary = {e.name: {"what": T(e.what_id), "origin": T(ORIGIN_TEXT[e.origin]),
+                           "why_it_matters": T(e.why_id), "common_mistake": T(e.mistake_id)}
+                  for e in PARAMETER_DICTIONARY}
     document = {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
                 "status": report.status, "language": lang, "inputs": inputs, "parameter_dictionary": dictionary,
                 "scenarios": scenarios,

@@ -72,14 +72,13 @@ def _md_figure(block, lang):
 
 def _md_scenario(block, lang):
     result, params = block.result, block.result.parameters
-    key = result.scenario.key
     icon = "🟢" if result.scenario.recommended else "🔹"
     mark = RECOMMENDED_MARK if result.scenario.recommended else ""
     return ["### %s %s%s" % (icon, say(T("scenario.heading", label=scenario_label(result)), lang), mark), "",
             "- %s: **%s**" % (say(T("comparison.nodes_final"), lang),
                               "—" if result.nodes_final is None else result.nodes_final),
-            "- %s: %s" % (say(T("scenario.row.usage"), lang), say(T("scenario.%s.usage" % key), lang)),
-            "- %s: %s" % (say(T("scenario.row.ha"), lang), say(T("scenario.%s.ha" % key), lang)),
+            "- %s: %s" % (say(T("scenario.row.usage"), lang), say(T(result.scenario.usage_id), lang)),
+            "- %s: %s" % (say(T("scenario.row.ha"), lang), say(T(result.scenario.ha_id), lang)),
             "- %s: %s" % (say(T("scenario.row.headroom"), lang), _percent(params.peak_headroom_ratio)),
             "- %s: %s" % (say(T("scenario.row.budget"), lang), _percent(params.kv_budget_ratio)), ""]
 
@@ -87,7 +86,7 @@ def _md_scenario(block, lang):
 def _md_alerts(block, lang):
     if not block.alerts:
         return ["✅ " + say(T("alerts.none"), lang)]
-    return _md_table([say(T("alerts." + c), lang) for c in ("level", "code", "message")],
+    return _md_table([say(T(c), lang) for c in ("alerts.level", "alerts.code", "alerts.message")],
                      [["%s %s" % (ALERT_ICONS[a.level], a.level), "`%s`" % a.code, say(a.message, lang)]
                       for a in block.alerts])
 

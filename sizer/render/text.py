@@ -91,8 +91,8 @@ def _text_scenario(block, lang):
     mark = RECOMMENDED_MARK if result.scenario.recommended else ""
     nodes = "—" if result.nodes_final is None else say(T("count.nodes", n=result.nodes_final), lang)
     return ["", "  ── %s%s: %s ──" % (say(scenario_label(result), lang), mark, nodes),
-            "    " + say(T("scenario.line", usage=T("scenario.%s.usage" % result.scenario.key),
-                           ha=T("scenario.%s.ha" % result.scenario.key), headroom=params.peak_headroom_ratio,
+            "    " + say(T("scenario.line", usage=T(result.scenario.usage_id),
+                           ha=T(result.scenario.ha_id), headroom=params.peak_headroom_ratio,
                            budget=params.kv_budget_ratio), lang)]
 
 

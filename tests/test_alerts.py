@@ -1,0 +1,57 @@
+"""Alerts: when each one is raised, and in all three formats."""
+
+import unittest
+
+from tests.support import QUICK_START, codes, nodes, report_for, run_cli, run_json
+
+
+# ---------------------------------------------------------------------------
+# Alerts
+# ---------------------------------------------------------------------------
+
+class Alerts(unittest.TestCase):
+    def test_quick_start_alerts_long_context_and_the_basis_difference(self):
+        # Issue 10: under vLLM's accounting RECOMENDADO needs 4 nodes, not the guide formula's 3, and
+        # vLLM 0.33 admits 559 sessions per node against the formula's 629 (12.5% fewer).
+        self.assertEqual(codes(report_for(QUICK_START)),
+                         ["long_context_storage_io", "basis_nodes_differ", "accounting_gap"])
+
+    def test_context_clamped(self):
+        report = report_for(QUICK_START[:9] + ["200000"])
+        self.assertIn("context_clamped", codes(report))
+        self.assertEqual(report.context_tokens, 131072)
+        self.assertEqual(report.options.effective_context, 200000)
+        self.assertEqual(nodes(report), (2, 3, 5))
+        self.assertNotIn("context_clamped", codes(report_for(QUICK_START)))
+
+    def test_kv_precision_high(self):
+        for precision in ("fp16", "bf16", "fp32"):
+            self.assertIn("kv_precision_high", codes(report_for(QUICK_START + ["--kv-precision", precision])))
+        for precision in ("fp8", "int8", "nvfp4"):
+            self.assertNotIn("kv_precision_high",
+                             codes(report_for(QUICK_START + ["--kv-precision", precision])))
+
+    def test_long_context_threshold_is_128000(self):
+        self.assertIn("long_context_storage_io", codes(report_for(QUICK_START[:9] + ["128001"])))
+        self.assertNotIn("long_context_storage_io", codes(report_for(QUICK_START[:9] + ["128000"])))
+
+    def test_kv_budget_fragmentation_above_075(self):
+        self.assertIn("kv_budget_fragmentation", codes(report_for(QUICK_START + ["--kv-budget-ratio", "0.76"])))
+        self.assertNotIn("kv_budget_fragmentation",
+                         codes(report_for(QUICK_START + ["--kv-budget-ratio", "0.75"])))
+
+    def test_runtime_overhead_low_below_50(self):
+        self.assertIn("runtime_overhead_low", codes(report_for(QUICK_START + ["--runtime-overhead-gib", "49.9"])))
+        self.assertNotIn("runtime_overhead_low", codes(report_for(QUICK_START + ["--runtime-overhead-gib", "50"])))
+
+    def test_alerts_in_all_three_formats(self):
+        args = QUICK_START + ["--kv-precision", "fp16"]
+        _, text, _ = run_cli(args)
+        _, markdown, _ = run_cli(args + ["--markdown-only"])
+        document = run_json(args)
+        self.assertEqual([a["code"] for a in document["alerts"]],
+                         ["kv_precision_high", "long_context_storage_io", "basis_nodes_differ", "accounting_gap"])
+        for alert in document["alerts"]:
+            self.assertEqual(set(alert), {"level", "code", "message"})
+            self.assertIn(alert["code"], text)
+            self.assertIn("`%s`" % alert["code"], markdown)
