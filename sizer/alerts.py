@@ -8,12 +8,12 @@ from sizer.compute.figures import FIGURE_LABELS, find
 from sizer.compute.memory import stage_weights_bytes, weights_for
 from sizer.compute.nodes import basis_node_counts
 from sizer.compute.records import Alert
-from sizer.enginelog import CALIBRATION_CHECKS, CALIBRATION_TOLERANCE_PERCENT
-from sizer.engines import ENGINES
+from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import vllm_release
 from sizer.numbers import cdiv
-from sizer.vocab import (Basis, Bound, GB_BYTES, GIB_BYTES, HIGH_KV_PRECISIONS, Join, KV_PRECISIONS, Level,
-    RECOMMENDED, T, WEIGHT_PRECISIONS, _replace, scenario_label)
+from sizer.vocab import (Basis, Bound, CALIBRATION_CHECKS, CALIBRATION_TOLERANCE_PERCENT, GB_BYTES,
+    GIB_BYTES, HIGH_KV_PRECISIONS, Join, KV_PRECISIONS, Level, RECOMMENDED, T, WEIGHT_PRECISIONS, _replace,
+    scenario_label)
 
 
 # ---------------------------------------------------------------------------

@@ -4,13 +4,12 @@ it sets.
 
 import os
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 
-from sizer.engines import ENGINES
+from sizer.engines.registry import ENGINES
 from sizer.inputs import read_regular_file
 from sizer.numbers import InputError, MAX_INPUT, printable
-from sizer.vocab import Basis, DEFAULTS, NEWEST_VLLM, _replace
+from sizer.vocab import Basis, DEFAULTS, NEWEST_VLLM, _replace, record
 
 
 # Calibration (--calibrate-from): what a vLLM startup log says about one real deployment.
@@ -83,11 +82,9 @@ LOG_ENGINES = ((Basis.SGLANG, r"KV Cache is allocated|max_total_num_tokens|full_
 LOG_KV_DTYPES = {"fp8": "fp8", "fp8_e4m3": "fp8", "fp8_e5m2": "fp8", "bfloat16": "bf16", "float16": "fp16",
                  "half": "fp16", "float32": "fp32"}
 MAX_LOG_FILE_BYTES = 64 * 2 ** 20
-CALIBRATION_TOLERANCE_PERCENT = 1     # the issue's accuracy goal against published logs
-CALIBRATION_CHECKS = ("calibration_memory_gap_percent", "calibration_concurrency_gap_percent")
 
 
-@dataclass(frozen=True)
+@record
 class EngineLog:
     """The facts one vLLM startup log gives, each with the line it came from."""
     path: str

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from sizer.display import _plain, _sci
 from sizer.numbers import InputError, MAX_INPUT, MIN_POSITIVE, _json_decimal
-from sizer.vocab import CATALOG_TEXT, Join, T
+from sizer.vocab import CATALOG_TEXT, HERE, Join, T
 
 
 def _reject_constant(name):
@@ -34,8 +34,12 @@ MAX_JSON_FILE_BYTES = 16 * 2 ** 20
 def read_regular_file(path, limit=MAX_JSON_FILE_BYTES):
     """The bytes of a regular file of at most `limit` bytes; FIFOs and devices are refused.
 
-    Opened non-blocking so that a FIFO cannot make the open itself wait for a writer.
+    Opened non-blocking so that a FIFO cannot make the open itself wait for a writer. A path
+    inside the zip archive the package runs from is package data, read with pkgutil.
     """
+    packed = _packaged_data(path)
+    if packed is not None:
+        return packed
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError) as error:
@@ -56,6 +60,19 @@ def read_regular_file(path, limit=MAX_JSON_FILE_BYTES):
         raise InputError("err.file_unreadable", path=path, reason=_os_reason(error))
     finally:
         os.close(handle)
+
+
+def _packaged_data(path):
+    """The bytes of a file inside the zip archive the package runs from (HERE is then the archive),
+    or None for any other path."""
+    if not os.path.isfile(HERE) or not path.startswith(HERE + os.sep):
+        return None
+    import pkgutil
+    resource = os.path.relpath(path, os.path.join(HERE, "sizer")).replace(os.sep, "/")
+    try:
+        return pkgutil.get_data("sizer", resource)
+    except OSError as error:
+        raise InputError("err.file_unreadable", path=path, reason=_os_reason(error))
 
 
 def _os_reason(error):

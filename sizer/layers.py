@@ -2,10 +2,9 @@
 one spec per kind. Each answers its tokens held, vLLM blocks, attended pairs and formula text.
 """
 
-from dataclasses import dataclass
 
 from sizer.numbers import cdiv
-from sizer.vocab import T
+from sizer.vocab import T, record
 
 
 # ---------------------------------------------------------------------------
@@ -15,7 +14,7 @@ from sizer.vocab import T
 #    pairs", and writes its own term of the formula (identifiers and numbers).
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class AttentionElements:
     """What one token of one layer stores: factor x elements, per instance."""
     kv_factor: int              # 2 for K and V; 1 for an MLA latent
@@ -24,7 +23,7 @@ class AttentionElements:
     kv_heads_per_gpu: object    # None for MLA
 
 
-@dataclass(frozen=True)
+@record
 class FullAttentionLayers:
     """Layers that keep K/V for every token of the context."""
     count: int
@@ -66,7 +65,7 @@ class FullAttentionLayers:
         return {"kind": self.kind, "count": self.count, "window": None, "chunk": None}
 
 
-@dataclass(frozen=True)
+@record
 class SlidingWindowLayers(FullAttentionLayers):
     """Layers that keep K/V for the last `window` tokens only."""
     window: int = 0
@@ -107,7 +106,7 @@ class SlidingWindowLayers(FullAttentionLayers):
         return {"kind": self.kind, "count": self.count, "window": self.window, "chunk": None}
 
 
-@dataclass(frozen=True)
+@record
 class ChunkedLocalLayers(FullAttentionLayers):
     """Layers that attend within fixed chunks of `chunk` tokens (Llama 4)."""
     chunk: int = 0
@@ -144,7 +143,7 @@ class ChunkedLocalLayers(FullAttentionLayers):
         return {"kind": self.kind, "count": self.count, "window": None, "chunk": self.chunk}
 
 
-@dataclass(frozen=True)
+@record
 class MLALatentLayers(FullAttentionLayers):
     """Multi-head latent attention (DeepSeek): full context, but one compressed latent
     of kv_lora_rank + qk_rope_head_dim elements per token, with no K/V factor and no
@@ -164,7 +163,7 @@ class MLALatentLayers(FullAttentionLayers):
         return {"kind": self.kind, "count": self.count, "window": None, "chunk": None}
 
 
-@dataclass(frozen=True)
+@record
 class StateLayers(FullAttentionLayers):
     """Layers with a recurrent state of constant size per session instead of K/V per token
     (Mamba2, Gated DeltaNet). vLLM 0.33.0 MambaSpec: a page holds one conv state plus one SSM
@@ -213,14 +212,14 @@ class StateLayers(FullAttentionLayers):
         return T("layer.state", count=self.count, kind=T(self.kind_text))
 
 
-@dataclass(frozen=True)
+@record
 class MambaLayers(StateLayers):
     kind = "mamba"
     kind_text = "layer_kind.mamba"
     short = "mamba"
 
 
-@dataclass(frozen=True)
+@record
 class LinearAttentionLayers(StateLayers):
     kind = "linear_attention"
     kind_text = "layer_kind.linear_attention"

@@ -2,18 +2,17 @@
 only serialize these.
 """
 
-from dataclasses import dataclass
 
 from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.capacity import ScenarioResult, other_basis
-from sizer.compute.compare import NUMERIC_COLUMNS, ROW_ERROR
 from sizer.compute.figures import Figure, find
 from sizer.compute.memory import BLOCKERS
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
-from sizer.engines import ENGINES
-from sizer.vocab import (Basis, Bound, COLUMN_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, ORIGIN_TEXT,
-    PARAMETER_DICTIONARY, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT, Unit, scenario_label)
+from sizer.engines.registry import ENGINES
+from sizer.vocab import (Basis, Bound, COLUMN_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, NUMERIC_COLUMNS,
+    ORIGIN_TEXT, PARAMETER_DICTIONARY, ROW_ERROR, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT,
+    Unit, record, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -22,42 +21,42 @@ from sizer.vocab import (Basis, Bound, COLUMN_TEXT, Join, KV_PRECISIONS, LIMIT_T
 #     for report_text and report_markdown).
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class TitleBlock:
     title: Text
     generated: Text
 
 
-@dataclass(frozen=True)
+@record
 class SummaryBlock:
     title: Text
     lines: tuple
 
 
-@dataclass(frozen=True)
+@record
 class AnswerBlock(SummaryBlock):
     """The answers of --solve, set apart from the summary above them."""
 
 
-@dataclass(frozen=True)
+@record
 class SectionBlock:
     number: int
     title: Text
 
 
-@dataclass(frozen=True)
+@record
 class BulletsBlock:
     title: Text
     rows: tuple                 # (label, value)
 
 
-@dataclass(frozen=True)
+@record
 class DictionaryBlock:
     header: tuple
     rows: tuple                 # (parameter, origin, what, why, mistake)
 
 
-@dataclass(frozen=True)
+@record
 class TableBlock:
     title: object               # a Text, or None
     header: tuple
@@ -66,27 +65,27 @@ class TableBlock:
     strong_rows: tuple = ()     # rows shown in bold where the format has bold
 
 
-@dataclass(frozen=True)
+@record
 class SubheadingBlock:
     title: Text
 
 
-@dataclass(frozen=True)
+@record
 class FigureBlock:
     figure: Figure
 
 
-@dataclass(frozen=True)
+@record
 class ScenarioBlock:
     result: ScenarioResult
 
 
-@dataclass(frozen=True)
+@record
 class AlertsBlock:
     alerts: tuple
 
 
-@dataclass(frozen=True)
+@record
 class ChartBlock:
     """Nodes per scenario against one numeric option (Markdown only: a Mermaid xychart-beta)."""
     title: Text

@@ -2,14 +2,13 @@
 function from its catalog entry or arguments; everything after this receives validated values.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.inputs import (_where, optional_positive_int, require_positive_int, require_positive_number,
     require_text)
 from sizer.layers import MLALatentLayers, SlidingWindowLayers, kind_parts
 from sizer.numbers import InputError
-from sizer.vocab import DEFAULTS, DEFAULT_LANGUAGE, NEWEST_VLLM, Text, _replace
+from sizer.vocab import DEFAULTS, DEFAULT_LANGUAGE, NEWEST_VLLM, Text, _replace, record
 
 
 # ---------------------------------------------------------------------------
@@ -25,7 +24,7 @@ STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "wri
                          "read_latency_p99_ms", "write_latency_p99_ms")
 
 
-@dataclass(frozen=True)
+@record
 class Server:
     name: str
     gpus: int
@@ -46,7 +45,7 @@ class Server:
     power_source: object = None
 
 
-@dataclass(frozen=True)
+@record
 class Storage:
     name: str
     type: str
@@ -88,7 +87,7 @@ def storage_from_entry(name, entry, path):
                    source=require_text(entry, "source", path, name, optional=True), **numbers)
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """Every option, validated, with exact numbers."""
     model: object
@@ -155,7 +154,7 @@ class Options:
 #    recorded in `derivation`, which the KV figure's explanation repeats.
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Weights:
     """The bytes of one instance's weights, and how they were found."""
     weights_bytes: int
@@ -165,7 +164,7 @@ class Weights:
     lm_head_bytes: int = 0      # on the last pipeline stage
 
 
-@dataclass(frozen=True)
+@record
 class ParameterCount:
     """Parameters a config describes, by where they live (what the checkpoint holds).
 
@@ -201,7 +200,7 @@ class ParameterCount:
         return self.attention + self.state_mixers + self.dense_mlp + self.experts + self.shared_experts
 
 
-@dataclass(frozen=True)
+@record
 class Model:
     name: str
     model_type: object

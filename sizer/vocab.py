@@ -3,8 +3,35 @@ table, precision tables (numbers only), defaults and the small tables the CLI va
 """
 
 import os
-from dataclasses import dataclass
 from fractions import Fraction
+
+
+def record(cls):
+    """@record, applied the first time the class is instantiated.
+
+    dataclasses writes a record's __init__, __repr__, __eq__, __hash__ and __setattr__ with exec,
+    about half a millisecond a class; a run builds fewer than half of the package's record classes,
+    so each class pays only when it is first used. Once applied, the class is exactly what
+    @record makes of it (fields, defaults, frozenness, replace() and asdict())."""
+    cls.__init__ = _first_init
+    cls._record_pending = True
+    return cls
+
+
+def _first_init(self, *args, **kwargs):
+    cls = type(self)
+    _materialize(cls)
+    cls.__init__(self, *args, **kwargs)
+
+
+def _materialize(cls):
+    import dataclasses
+    for klass in reversed(cls.__mro__):          # bases first, as dataclasses requires
+        if klass.__dict__.get("_record_pending"):
+            del klass._record_pending
+            if klass.__dict__.get("__init__") is _first_init:
+                del klass.__init__
+            dataclasses.dataclass(frozen=True)(klass)
 
 
 
@@ -89,7 +116,7 @@ WEIGHT_PRECISIONS = {
 LOW_WEIGHT_PRECISIONS = ("fp8", "int8", "int4", "mxfp4", "nvfp4")
 
 
-@dataclass(frozen=True)
+@record
 class Scenario:
     """One row of the guide's scenario table. headroom: the user's ratio when
     `use_headroom`, at least `headroom_floor`; budget: the user's ratio, at most
@@ -176,7 +203,7 @@ NEWEST_VLLM = (0, 33)
 
 # The parameter dictionary: (parameter, origin). What it is, why it matters and
 # the common mistake live in the message table as dict.<parameter>.{what,why,mistake}.
-@dataclass(frozen=True)
+@record
 class DictionaryEntry:
     """One parameter of the dictionary: its name, origin code and the message ids of its texts."""
     name: str
@@ -210,7 +237,7 @@ PARAMETER_DICTIONARY = (
 # 2. Input: errors, exact numbers, JSON files, field checks
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Text:
     """Words to show, not yet in any language: a message id and its parameters.
 
@@ -224,7 +251,7 @@ def T(message_id, **params):
     return Text(message_id, tuple(params.items()))
 
 
-@dataclass(frozen=True)
+@record
 class Join:
     """A list shown as one parameter, its items rendered and joined by `separator`."""
     items: tuple
@@ -266,6 +293,15 @@ COMPARED_OPTIONS = (("model", "--model"), ("model_config", "--model-config"), ("
                     ("tensor_parallel", "--tensor-parallel"), ("pipeline_parallel", "--pipeline-parallel"),
                     ("kv_accounting", "--kv-accounting"))
 ORDER_BY = ("cost", "nodes")
+# The columns of a comparison row (--model and --model-config share "model").
+COMPARISON_COLUMNS = ("model", "server", "storage", "kv_precision", "effective_context", "concurrency",
+                      "tensor_parallel", "pipeline_parallel", "kv_accounting")
+NUMERIC_COLUMNS = ("effective_context", "concurrency", "tensor_parallel", "pipeline_parallel")
+ROW_ERROR = "error"
+# Calibration: the checks of a log against this model's rules, and the accuracy goal against
+# published logs (percent).
+CALIBRATION_TOLERANCE_PERCENT = 1
+CALIBRATION_CHECKS = ("calibration_memory_gap_percent", "calibration_concurrency_gap_percent")
 MAX_COMBINATIONS = 100000       # 10x the benchmarked grid; a larger one is more likely a typo than a plan
 
 

@@ -21,7 +21,11 @@ from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, HERE, Join, KV_PRECISIONS, 
 # ---------------------------------------------------------------------------
 
 def default_catalog(filename):
-    """A shipped catalog: beside this file, or where `pip install` put it."""
+    """A shipped catalog: beside the entry (sizing.py), inside the zip archive the package runs
+    from (dist/sizing.pyz keeps them as package data, sizer/catalogs/), or where `pip install`
+    put it."""
+    if os.path.isfile(HERE):
+        return os.path.join(HERE, "sizer", "catalogs", filename)
     for folder in (HERE, os.path.join(sys.prefix, "share", "sizing")):
         candidate = os.path.join(folder, filename)
         if os.path.isfile(candidate):

@@ -2,20 +2,19 @@
 latency bounds.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.compute.figures import FIGURE_LABELS, figure, find
 from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu,
     kv_per_session, stage_weights_bytes)
-from sizer.engines import ENGINES
+from sizer.engines.registry import ENGINES
 from sizer.engines.tokenpool import TokenPool
 from sizer.engines.vllm import VllmPool, model_stages, vllm_release
 from sizer.numbers import InputError
-from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, LIMIT_TEXT, Scenario, T, Unit
+from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, LIMIT_TEXT, Scenario, T, Unit, record
 
 
-@dataclass(frozen=True)
+@record
 class ScenarioParameters:
     peak_headroom_ratio: Fraction
     ha_extra_nodes: int
@@ -32,7 +31,7 @@ def scenario_parameters(scenario, options):
     return ScenarioParameters(headroom, scenario.ha_extra_nodes, ratio)
 
 
-@dataclass(frozen=True)
+@record
 class Capacity:
     """Sessions one node holds in a scenario, and what limits them."""
     sessions: int               # per node, after every bound
@@ -60,7 +59,7 @@ class Capacity:
         return self.sessions > 0 and self.limit not in BLOCKERS
 
 
-@dataclass(frozen=True)
+@record
 class ScenarioResult:
     scenario: Scenario
     parameters: ScenarioParameters

@@ -2,22 +2,16 @@
 """
 
 import itertools
-from dataclasses import dataclass
 
 from sizer.compute.cost import cluster_power_kw, cost_rates, monthly_cost_usd
 from sizer.compute.nodes import final_nodes
 from sizer.compute.report import build_report
 from sizer.model.hub import _printable_name
 from sizer.numbers import InputError
-from sizer.vocab import RECOMMENDED, Status, _replace
-# The columns of a comparison row (--model and --model-config share "model").
-COMPARISON_COLUMNS = ("model", "server", "storage", "kv_precision", "effective_context", "concurrency",
-                      "tensor_parallel", "pipeline_parallel", "kv_accounting")
-NUMERIC_COLUMNS = ("effective_context", "concurrency", "tensor_parallel", "pipeline_parallel")
-ROW_ERROR = "error"
+from sizer.vocab import COMPARISON_COLUMNS, RECOMMENDED, ROW_ERROR, Status, _replace, record
 
 
-@dataclass(frozen=True)
+@record
 class ComparisonRow:
     config: tuple               # ((column, value), ...) in COMPARISON_COLUMNS order
     nodes: tuple                # nodes_final of MÍNIMO, RECOMENDADO and IDEAL (None: none)
@@ -33,7 +27,7 @@ class ComparisonRow:
         return dict(self.config)[column]
 
 
-@dataclass(frozen=True)
+@record
 class Comparison:
     rows: tuple
     varying: tuple              # columns with more than one value

@@ -1,9 +1,8 @@
 """Figure: a value with its unit, its formula (values substituted), its inputs and explanation ids.
 """
 
-from dataclasses import dataclass
 
-from sizer.vocab import T, Text
+from sizer.vocab import T, Text, record
 
 
 # ---------------------------------------------------------------------------
@@ -12,7 +11,7 @@ from sizer.vocab import T, Text
 #    explanation as message ids with parameters: no sentence is built here.
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Figure:
     key: str
     value: object               # int, Fraction or None (not applicable)

@@ -2,20 +2,20 @@
 and what makes every scenario infeasible.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.compute.figures import figure
-from sizer.engines import ENGINES
+from sizer.engines.registry import ENGINES
 from sizer.engines.base import KvPlan
 from sizer.layers import StateLayers
 from sizer.model.config import PrecisionScheme
 from sizer.numbers import InputError, cdiv
 from sizer.records import Weights
-from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS
+from sizer.vocab import (Basis, Bound, GB_BYTES, GIB_BYTES, Join, KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS,
+    record)
 
 
-@dataclass(frozen=True)
+@record
 class KvPerSession:
     """KV bytes of one session on one instance, under one accounting basis."""
     bytes: int
@@ -174,7 +174,7 @@ def _edge_bytes(model, scheme):
     return int(model.parameters.embedding * base), int(model.parameters.lm_head * base)
 
 
-@dataclass(frozen=True)
+@record
 class Layout:
     """How the node's GPUs are split into model instances."""
     tensor_parallel: int

@@ -1,13 +1,12 @@
 """Performance: the roofline (decode step, prefill), latency at load, storage restore, goodput.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.compute.capacity import budget_figure, scenario_parameters, sessions_figures
 from sizer.compute.figures import FIGURE_LABELS, figure
 from sizer.numbers import InputError, MAX_INPUT, cdiv
-from sizer.vocab import GB_BYTES, LOW_WEIGHT_PRECISIONS, SCENARIOS, T, Unit
+from sizer.vocab import GB_BYTES, LOW_WEIGHT_PRECISIONS, SCENARIOS, T, Unit, record
 
 
 # -- Performance: decode roofline, prefill, storage, traffic ----------------
@@ -20,7 +19,7 @@ from sizer.vocab import GB_BYTES, LOW_WEIGHT_PRECISIONS, SCENARIOS, T, Unit
 EXACT_EXPERT_BATCH = 4096                # exact (1 - k/E)^batch up to this batch
 
 
-@dataclass(frozen=True)
+@record
 class Roofline:
     """What the roofline needs about one instance, as exact numbers."""
     weights_bytes: int
@@ -110,7 +109,7 @@ def roofline_for(model, server, tensor_parallel, options, context_tokens=0):
         attention_flops_per_session=decode_attention_flops(model, context_tokens)), ()
 
 
-@dataclass(frozen=True)
+@record
 class Latency:
     """The roofline (or None) with the TTFT and the targets, to cap sessions per instance."""
     roofline: object

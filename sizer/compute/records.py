@@ -1,22 +1,21 @@
 """The report: every number of one sizing, and its alerts.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.compute.memory import Layout
 from sizer.records import Model, Options, Server, Storage
-from sizer.vocab import Level, Status, Text
+from sizer.vocab import Level, Status, Text, record
 
 
-@dataclass(frozen=True)
+@record
 class Alert:
     level: str
     code: str
     message: Text
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """Every number of one sizing, and the alerts raised over them."""
     options: Options

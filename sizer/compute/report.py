@@ -1,7 +1,6 @@
 """build_report: inputs -> Report (layout, KV on every basis, scenarios, alerts).
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.alerts import evaluate_alerts
@@ -15,15 +14,15 @@ from sizer.compute.performance import (Latency, operating_point, roofline_for, s
     traffic_figure, ttft_figure)
 from sizer.compute.records import Report
 from sizer.compute.scenario import scenario_result
-from sizer.engines import ENGINES
+from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
 from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS, T,
-    VLLM_RELEASES, _replace)
+    VLLM_RELEASES, _replace, record)
 
 
-@dataclass(frozen=True)
+@record
 class SizingContext:
     """What every scenario shares: the layout, the memory and the KV of a session."""
     layout: Layout

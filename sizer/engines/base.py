@@ -3,13 +3,13 @@ pool that holds the sessions. vLLM's per-engine layout is the model: one class p
 answering the same questions, and a registry (engines/__init__.py) keyed by the Basis code.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.layers import StateLayers
+from sizer.vocab import record
 
 
-@dataclass(frozen=True)
+@record
 class KvPlan:
     """What kv_per_session worked out for one session, handed to the engine to build its pool."""
     groups: tuple               # the groups as the engine charges them (vLLM pads them)

@@ -1,16 +1,15 @@
 """SGLang's and TensorRT-LLM's token pools (pages or blocks of tokens), split by pipeline stage.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.engines.base import Engine
 from sizer.layers import StateLayers
 from sizer.numbers import cdiv
-from sizer.vocab import Basis, KV_PRECISIONS
+from sizer.vocab import Basis, KV_PRECISIONS, record
 
 
-@dataclass(frozen=True)
+@record
 class TokenStage:
     """One pipeline stage's bytes per token on one GPU: its full-context layers, and its windowed
     (sliding or chunked) layers, which SGLang keeps in a pool of their own."""
@@ -18,7 +17,7 @@ class TokenStage:
     window_token_bytes_gpu: Fraction
 
 
-@dataclass(frozen=True)
+@record
 class TokenPool:
     """SGLang's and TensorRT-LLM's KV pools: tokens of every layer of a GPU at once.
 

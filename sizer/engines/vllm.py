@@ -1,16 +1,15 @@
 """vLLM v1's KV-cache manager: releases, KV-cache groups, per-stage pools and the block pool.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.engines.base import Engine
 from sizer.layers import FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
 from sizer.numbers import cdiv
-from sizer.vocab import Basis, T, VLLM_RELEASES, _replace
+from sizer.vocab import Basis, T, VLLM_RELEASES, _replace, record
 
 
-@dataclass(frozen=True)
+@record
 class VllmRelease:
     version: tuple
     async_scheduling: bool
@@ -41,7 +40,7 @@ class VllmRelease:
         return self.version >= VLLM_RELEASES["estimates_max_model_len"]
 
 
-@dataclass(frozen=True)
+@record
 class VllmStage:
     """One pipeline stage's view of the pool (vLLM 0.33.0 get_kv_cache_configs): its bytes per
     block are the largest group's layers on that stage x one page (_get_kv_cache_bytes_per_block
@@ -50,7 +49,7 @@ class VllmStage:
     checked_groups: tuple       # the stage's layers as vLLM's startup check sums them, unpadded
 
 
-@dataclass(frozen=True)
+@record
 class VllmPool:
     """vLLM's KV-cache groups for one instance, and the block a request is charged per GPU.
 

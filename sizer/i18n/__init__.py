@@ -16,9 +16,14 @@ from sizer.vocab import Join, T, Text, UNIT_PLACES, UNIT_TEXT, Unit
 CATALOG_MODULES = {"pt-BR": "sizer.i18n.pt_BR", "en": "sizer.i18n.en"}
 
 
+_LOADED = {}
+
+
 def catalog(lang):
     """The catalog module of a language: MESSAGES (id -> template) and ARGPARSE."""
-    return importlib.import_module(CATALOG_MODULES[lang])
+    if lang not in _LOADED:
+        _LOADED[lang] = importlib.import_module(CATALOG_MODULES[lang])
+    return _LOADED[lang]
 
 
 def render(text, lang):

@@ -2,7 +2,6 @@
 precision), tried in a documented order; each records the rule that applied.
 """
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from sizer.inputs import (_is_number, _json_repr, _where, optional_positive_int, require_positive_int,
@@ -13,7 +12,7 @@ from sizer.layers import (ChunkedLocalLayers, FullAttentionLayers, LAYER_KINDS, 
 from sizer.model.params import _expert_count, count_parameters
 from sizer.numbers import InputError
 from sizer.records import Model
-from sizer.vocab import Join, MAMBA_DTYPES, T, TORCH_DTYPES, WEIGHT_PRECISIONS
+from sizer.vocab import Join, MAMBA_DTYPES, T, TORCH_DTYPES, WEIGHT_PRECISIONS, record
 
 
 # Defaults of Hugging Face config classes for fields that published configs
@@ -335,7 +334,7 @@ def _aliases(raw, path, name):
     return aliases
 
 
-@dataclass(frozen=True)
+@record
 class PrecisionScheme:
     """How a checkpoint stores its weights: the linear layers (projections, MLPs, experts)
     in `linear`, plus `scale_bytes` per linear parameter for block scales; the embeddings,

@@ -6,10 +6,11 @@ asked for. Adding a format is one module and one line here (and its help texts i
 """
 
 import importlib
-from dataclasses import dataclass
+
+from sizer.vocab import record
 
 
-@dataclass(frozen=True)
+@record
 class OutputFormat:
     name: str                # the code in --X-only / --output-X-file and in logic
     only_option: object      # "--json-only" (str), or None: the default format has no flag

@@ -1,10 +1,9 @@
 """CSV: one row per comparison configuration.
 """
 
-from sizer.compute.compare import COMPARISON_COLUMNS
 from sizer.display import _fixed
 from sizer.i18n import say
-from sizer.vocab import DEFAULT_LANGUAGE
+from sizer.vocab import COMPARISON_COLUMNS, DEFAULT_LANGUAGE
 
 
 # CSV columns: the configuration, then RECOMENDADO's figures (names are codes, as in JSON).

@@ -2,19 +2,18 @@
 """
 
 import json
-from dataclasses import dataclass
 
+from sizer import SCHEMA_VERSION
 from sizer.i18n import say
 from sizer.inputs import load_catalog
 from sizer.model.catalog import load_models
 from sizer.model.config import _aliases
 from sizer.records import server_from_entry, storage_from_entry
 from sizer.render.json import _json_ready
-from sizer import SCHEMA_VERSION
-from sizer.vocab import Join, KV_PRECISIONS, T, WEIGHT_PRECISIONS
+from sizer.vocab import Join, KV_PRECISIONS, T, WEIGHT_PRECISIONS, record
 
 
-@dataclass(frozen=True)
+@record
 class Listing:
     kind: str
     items: tuple                # ((name, description Text or str, aliases), ...)
