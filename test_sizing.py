@@ -19,7 +19,9 @@ def run_all():
     suite = unittest.defaultTestLoader.discover(os.path.join(ROOT, "tests"), pattern="test_*.py", top_level_dir=ROOT)
     result = unittest.TextTestRunner(verbosity=1).run(suite)
     total = result.testsRun
-    failed = len(result.failures) + len(result.errors)
+    # A test with failing subtests is one failed test, however many of its subtests failed.
+    failed = len({test.id() if not hasattr(test, "test_case") else test.test_case.id()
+                  for test, _ in result.failures + result.errors})
     print("%d passed, %d failed" % (total - failed, failed))
     if failed or not total:
         print("❌ %d de %d testes falharam" % (failed, total))
