@@ -5,7 +5,6 @@ renderers -> CLI. README_v2.md has the map of the modules.
 """
 
 
-
 __version__ = "2.3.0"
 # JSON schema history (the README keeps the same list):
 #   2.0  the guide's document: inputs, parameter_dictionary, scenarios, alerts.

@@ -5,8 +5,6 @@ import json
 from fractions import Fraction
 
 
-
-
 # ---------------------------------------------------------------------------
 # 9. Display: rounding happens here and only here
 # ---------------------------------------------------------------------------

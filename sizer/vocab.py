@@ -34,7 +34,6 @@ def _materialize(cls):
             dataclasses.dataclass(frozen=True)(klass)
 
 
-
 GIB_BYTES = 2 ** 30          # GiB = 2^30 bytes
 GB_BYTES = 10 ** 9           # GB  = 10^9 bytes (vendor HBM figures)
 # The folder of the entry (sizing.py), where the shipped catalogs sit beside the package.
@@ -67,8 +66,9 @@ class Level:
 
 
 class Basis:
+    """The capacity bases the logic names; every basis, these and any other, is an engine class
+    registered in sizer.engines.registry.ENGINES (the choices of --kv-accounting)."""
     SPEC, VLLM, SGLANG, TRTLLM = "spec", "vllm", "sglang", "trtllm"
-    ALL = (SPEC, VLLM, SGLANG, TRTLLM)
     # Each basis's engine (its name as the engine spells it, its page option, its pool) is a
     # class in sizer/engines/, registered in sizer.engines.ENGINES.
 
@@ -89,6 +89,7 @@ class Status:
     OK, INFEASIBLE = "ok", "infeasible"
 
 
+# The languages of the output: each has its catalog module, sizer/i18n/<code with "_">.py.
 LANGUAGES = ("pt-BR", "en")
 DEFAULT_LANGUAGE = "pt-BR"
 

@@ -2,10 +2,11 @@
 """
 
 from sizer.cli.parser import default_catalog, parse_vllm_version
+from sizer.engines.registry import ENGINES
 from sizer.numbers import (AUTO, InputError, MAX_INPUT, MIN_EFFICIENCY, _choice, _mamba_dtype_option,
     _option_text, _speculative_tokens_option, cdiv, parse_fraction_option, parse_int_option)
 from sizer.records import Options
-from sizer.vocab import Basis, KV_PRECISIONS, LANGUAGES, SOLVE_KINDS, SPECULATIVE, WEIGHT_PRECISIONS
+from sizer.vocab import KV_PRECISIONS, LANGUAGES, SOLVE_KINDS, SPECULATIVE, WEIGHT_PRECISIONS
 
 
 def options_from_args(args):
@@ -111,7 +112,7 @@ def options_from_args(args):
         peak_headroom_ratio=parse_fraction_option(args.peak_headroom_ratio, "--peak-headroom-ratio", minimum=0),
         tensor_parallel=(parse_int_option(args.tensor_parallel, "--tensor-parallel")
                          if args.tensor_parallel is not None else None),
-        kv_accounting=_choice(args.kv_accounting, "--kv-accounting", Basis.ALL),
+        kv_accounting=_choice(args.kv_accounting, "--kv-accounting", tuple(ENGINES)),
         block_size=parse_int_option(args.block_size, "--block-size"),
         page_size=parse_int_option(args.page_size, "--page-size"),
         swa_full_tokens_ratio=parse_fraction_option(args.swa_full_tokens_ratio, "--swa-full-tokens-ratio", minimum=0,

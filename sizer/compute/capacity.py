@@ -258,7 +258,7 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
         return [figure(unit_key, None, Unit.SESSIONS, T("formula.infeasible", reason=T(LIMIT_TEXT[blocker])),
                        {"capacity_basis": basis}, T("expl.infeasible"),
                        T(FIGURE_LABELS[unit_key], nodes=layout.nodes_per_instance), T("value.infeasible"))], \
-            Capacity(0, 0, False, tuple((name, 0) for name in Basis.ALL), (blocker,))
+            Capacity(0, 0, False, tuple((name, 0) for name in ENGINES), (blocker,))
     budget_bytes = (budget_gib or 0) * GIB_BYTES
     # The overhead is spread evenly over the node's GPUs, so a stage (TP GPUs) gets its share.
     stage_budget = budget_bytes * layout.tensor_parallel / layout.node_gpus

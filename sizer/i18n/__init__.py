@@ -12,17 +12,13 @@ from sizer.display import NUMBER_FORMATS, _fixed, _plain, format_input
 from sizer.vocab import Join, T, Text, UNIT_PLACES, UNIT_TEXT, Unit
 
 
-# Language code -> the module of its catalog.
-CATALOG_MODULES = {"pt-BR": "sizer.i18n.pt_BR", "en": "sizer.i18n.en"}
-
-
 _LOADED = {}
 
 
 def catalog(lang):
     """The catalog module of a language: MESSAGES (id -> template) and ARGPARSE."""
     if lang not in _LOADED:
-        _LOADED[lang] = importlib.import_module(CATALOG_MODULES[lang])
+        _LOADED[lang] = importlib.import_module("sizer.i18n." + lang.replace("-", "_"))
     return _LOADED[lang]
 
 
