@@ -96,6 +96,23 @@ class ChartBlock:
     note: Text
 
 
+@record
+class CommandsBlock:
+    """--commands: a note on the instances and the KV memory, then one entry per engine."""
+    title: Text
+    note: object                # a Text, or None when the scenario is infeasible
+    engines: tuple              # CommandEntry per engine
+
+
+@record
+class CommandEntry:
+    label: Text
+    args: tuple                 # the argv (quoted by the renderer), () when refused
+    refusal: object = None      # a Text
+    file_title: object = None   # a Text naming the extra options file
+    file_text: object = None    # its contents
+
+
 SECTION_ICONS = {1: "📋", 2: "📚", 3: "🎯", 4: "⚠️"}
 ALERT_ICONS = {Level.ERROR: "❌", Level.WARNING: "⚠️", Level.INFO: "ℹ️"}
 RECOMMENDED_MARK = " ✅"
@@ -141,7 +158,7 @@ def outline(report):
                                         concurrency=T("count.concurrent_sessions", n=options.concurrency),
                                         context=report.context_tokens)),
         SummaryBlock(T("report.summary"), tuple(summary_line(r) for r in report.scenarios) + other_basis_line(report)),
-    ] + list(solve_blocks(report)) + [
+    ] + list(solve_blocks(report)) + list(commands_blocks(report)) + [
         SectionBlock(1, T("section.inputs")),
     ]
     blocks.extend(input_blocks(report))
@@ -304,6 +321,34 @@ def solve_blocks(report):
         T("solve.line", label=result.figures[0].label, value=T(SOLVE_TEXT[kind][3], n=result.figures[0].value,
                                                                  scenario=scenario_label(result)))
         for result in report.scenarios)),)
+
+
+def commands_blocks(report):
+    """The engine commands of --commands, right after the summary."""
+    commands = report.commands
+    if commands is None:
+        return ()
+    result = report.scenario(commands.scenario)
+    note = None
+    if commands.kv_bytes_per_gpu is not None:
+        source = T("commands.source_utilization" if commands.memory_from_utilization else "commands.source_budget")
+        gpus = T("count.gpus", n=commands.gpus_per_instance)
+        note = (T("commands.per_instance_spanning", gpus=gpus, nodes=commands.nodes_per_instance,
+                  bytes=commands.kv_bytes_per_gpu, source=source) if commands.nodes_per_instance > 1 else
+                T("commands.per_instance", gpus=gpus, instances=commands.instances_per_node,
+                  bytes=commands.kv_bytes_per_gpu, source=source))
+    entries = []
+    for command in commands.engines:
+        release = command.release
+        if command.refusal is not None:
+            entries.append(CommandEntry(T("commands.refused", engine=release.display_name, release=release.release,
+                                          reason=command.refusal), (), command.refusal))
+            continue
+        entries.append(CommandEntry(
+            T("commands.engine", engine=release.display_name, release=release.release), command.args,
+            file_title=None if command.extra_options_yaml is None else T("commands.yaml_file", file=command.args[-1]),
+            file_text=command.extra_options_yaml))
+    return (CommandsBlock(T("commands.title", scenario=scenario_label(result)), note, tuple(entries)),)
 
 
 # --- Comparisons: one table, in text, Markdown (with a chart), JSON and CSV ---

@@ -127,6 +127,7 @@ class Options:
     mamba_ssm_cache_dtype: object = None    # state layers: SSM state dtype (None: auto)
     enable_prefix_caching: object = None    # None: the release's default
     num_speculative_tokens: object = None   # draft tokens per step (vLLM's default when None)
+    draft_model: object = None              # the EAGLE drafter the engine commands load (--draft-model)
     gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
     kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
     calibration: object = None              # EngineLog of --calibrate-from

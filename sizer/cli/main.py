@@ -96,8 +96,9 @@ def _render_and_write(subject, stdout_format, outputs, lang, comparison=False):
 def _run_comparison(args, options, variants, lang):
     """Size every combination; render the table in the formats asked; write the files."""
     from sizer.compute.compare import compare
-    if options.solve is not None or args.calibrate_from is not None:
-        raise InputError("err.compare_unsupported", option="--solve" if options.solve else "--calibrate-from")
+    if options.solve is not None or args.calibrate_from is not None or args.commands:
+        raise InputError("err.compare_unsupported", option="--solve" if options.solve else
+                         "--calibrate-from" if args.calibrate_from is not None else "--commands")
     order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
     stdout_format, outputs = _formats_asked(args)
     inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
@@ -160,11 +161,16 @@ def _run(argv, lang):
         log = load_engine_log(args.calibrate_from)
         check_log_model(log, model, options)
         options = calibrated_options(options, log, model)
+    if options.solve and args.commands:
+        raise InputError("err.commands_solve")
     if options.solve:
         from sizer.compute.solve import solve_report as sizing
     else:
         from sizer.compute.report import build_report as sizing
     report = sizing(options, model, server, storage)
+    if args.commands:
+        from sizer.compute.commands import engine_commands
+        report = _replace(report, commands=engine_commands(report))
     return exit_status(report), _render_and_write(report, stdout_format, outputs, lang)
 
 

@@ -102,6 +102,7 @@ def options_from_args(args):
         vllm_version=parse_vllm_version(args.vllm_version), async_scheduling=args.async_scheduling,
         speculative=None if args.speculative is None else _choice(args.speculative, "--speculative", SPECULATIVE),
         num_speculative_tokens=_speculative_tokens_option(args),
+        draft_model=_draft_model_option(args),
         mamba_cache_dtype=_mamba_dtype_option(args.mamba_cache_dtype, "--mamba-cache-dtype"),
         mamba_ssm_cache_dtype=_mamba_dtype_option(args.mamba_ssm_cache_dtype, "--mamba-ssm-cache-dtype"),
         enable_prefix_caching=args.enable_prefix_caching,
@@ -129,3 +130,15 @@ def options_from_args(args):
 def model_config_values(values):
     """The paths of a repeated --model-config (each `--model-config=--` is the text '--')."""
     return [_option_text(value) if isinstance(value, list) else value for value in values]
+
+
+def _draft_model_option(args):
+    """--draft-model: the EAGLE drafter the engine commands load (a Hub id or a folder)."""
+    if args.draft_model is None:
+        return None
+    if args.speculative is None or _option_text(args.speculative) not in ("eagle", "eagle3"):
+        raise InputError("err.draft_model_alone")
+    value = _option_text(args.draft_model)
+    if not value:
+        raise InputError("err.draft_model_empty")
+    return value

@@ -132,6 +132,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--vllm-version", metavar="X.Y", default="%d.%d" % NEWEST_VLLM, help=text("help.vllm_version"))
     group.add_argument("--speculative", metavar="METHOD", help=text("help.speculative"))
     group.add_argument("--num-speculative-tokens", metavar="N", help=text("help.num_speculative_tokens"))
+    group.add_argument("--draft-model", metavar=name, help=text("help.draft_model"))
     group.add_argument("--calibrate-from", metavar="LOG", help=text("help.calibrate_from"))
     group.add_argument("--mamba-cache-dtype", metavar="DTYPE", help=text("help.mamba_cache_dtype"))
     group.add_argument("--mamba-ssm-cache-dtype", metavar="DTYPE", help=text("help.mamba_ssm_cache_dtype"))
@@ -168,6 +169,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
         if entry.file_option is not None:
             group.add_argument(entry.file_option, metavar=file, help=text(entry.file_help))
     group.add_argument("--order-by", metavar="KEY", help=text("help.order_by", keys=", ".join(ORDER_BY)))
+    group.add_argument("--commands", action="store_true", help=text("help.commands"))
     group.add_argument("--lang", metavar="LANG", default=DEFAULTS["lang"], help=text("help.lang"))
     group.add_argument("--version", action="version", version="sizing %s" % __version__, help=text("help.version"))
     group.add_argument("-h", "--help", action="help", help=text("help.help"))

@@ -742,6 +742,27 @@ MESSAGES = {
     "help.lang": "language of the report, alerts, errors and help: pt-BR or en (default: %(default)s)",
     "help.version": "show the version and exit",
     "help.help": "show this help and exit",
+    # Engine commands (--commands)
+    "help.commands": "also print the engine commands (vLLM, SGLang, TensorRT-LLM) that run the RECOMMENDED scenario, in every format",
+    "help.draft_model": "the drafter of --speculative eagle or eagle3 that the engine commands load (a Hugging Face id or a folder)",
+    "err.commands_solve": "--commands prints the commands of one sized deployment; it does not apply to --solve",
+    "err.draft_model_alone": "--draft-model is the drafter of --speculative eagle or eagle3",
+    "err.draft_model_empty": "--draft-model is empty",
+    "commands.title": "Engine commands ({scenario})",
+    "commands.per_instance": "One command per model instance ({gpus}), {instances} per node; each engine gets {bytes} bytes of KV memory per GPU ({source}).",
+    "commands.per_instance_spanning": "One command per model instance ({gpus}) over {nodes} nodes, with the engine's multi-node launch; each engine gets {bytes} bytes of KV memory per GPU ({source}).",
+    "commands.source_budget": "the scenario's KV budget; SGLang and TensorRT-LLM take it as the tokens their pool holds",
+    "commands.source_utilization": "vLLM and SGLang from --gpu-memory-utilization; TensorRT-LLM as the tokens its pool holds in the estimate",
+    "commands.engine": "{engine} {release}:",
+    "commands.yaml_file": "contents of {file}:",
+    "commands.refused": "{engine} {release}: no command: {reason}",
+    "commands.refused_infeasible": "{scenario} has no feasible deployment",
+    "commands.refused_release": "the flags of {engine} {release} were not read (read: {read}); --vllm-version {read} has them",
+    "commands.refused_kv_dtype": "{engine} has no KV-cache dtype for {precision}",
+    "commands.refused_weights": "{engine} converts no weights to {precision} at load time (the checkpoint is {checkpoint}); serve a checkpoint quantized to {precision}",
+    "commands.refused_speculative": "{engine} does not offer the speculative method {method}",
+    "commands.refused_draft_model": "{method} needs its drafter: give --draft-model",
+    "commands.refused_state_layers": "the Mamba and linear-attention state pools of {engine} are not modeled ({model})",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

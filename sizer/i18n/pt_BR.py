@@ -747,6 +747,27 @@ MESSAGES = {
     "help.lang": "idioma do relatório, dos alertas, dos erros e da ajuda: pt-BR ou en (padrão: %(default)s)",
     "help.version": "mostra a versão e sai",
     "help.help": "mostra esta ajuda e sai",
+    # Comandos dos engines (--commands)
+    "help.commands": "imprime também os comandos dos engines (vLLM, SGLang, TensorRT-LLM) que rodam o cenário RECOMENDADO, em todos os formatos",
+    "help.draft_model": "o drafter de --speculative eagle ou eagle3 que os comandos dos engines carregam (um id do Hugging Face ou uma pasta)",
+    "err.commands_solve": "--commands imprime os comandos de uma implantação dimensionada; não se aplica a --solve",
+    "err.draft_model_alone": "--draft-model é o drafter de --speculative eagle ou eagle3",
+    "err.draft_model_empty": "--draft-model está vazio",
+    "commands.title": "Comandos dos engines ({scenario})",
+    "commands.per_instance": "Um comando por instância do modelo ({gpus}), {instances} por nó; cada engine recebe {bytes} bytes de memória de KV por GPU ({source}).",
+    "commands.per_instance_spanning": "Um comando por instância do modelo ({gpus}) em {nodes} nós, com o lançamento multinó do engine; cada engine recebe {bytes} bytes de memória de KV por GPU ({source}).",
+    "commands.source_budget": "o orçamento de KV do cenário; SGLang e TensorRT-LLM o recebem como os tokens que o pool deles comporta",
+    "commands.source_utilization": "vLLM e SGLang por --gpu-memory-utilization; TensorRT-LLM como os tokens que o pool dele comporta na estimativa",
+    "commands.engine": "{engine} {release}:",
+    "commands.yaml_file": "conteúdo de {file}:",
+    "commands.refused": "{engine} {release}: sem comando: {reason}",
+    "commands.refused_infeasible": "{scenario} não tem implantação viável",
+    "commands.refused_release": "as flags do {engine} {release} não foram lidas (lidas: {read}); --vllm-version {read} as tem",
+    "commands.refused_kv_dtype": "{engine} não tem dtype de cache de KV para {precision}",
+    "commands.refused_weights": "{engine} não converte pesos para {precision} ao carregar (o checkpoint é {checkpoint}); sirva um checkpoint já quantizado em {precision}",
+    "commands.refused_speculative": "{engine} não oferece o método especulativo {method}",
+    "commands.refused_draft_model": "{method} precisa do seu drafter: informe --draft-model",
+    "commands.refused_state_layers": "os pools de estado Mamba e de atenção linear do {engine} não são modelados ({model})",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

@@ -5,6 +5,7 @@ import json
 from fractions import Fraction
 
 from sizer import SCHEMA_VERSION, __version__
+from sizer.compute.commands import TRTLLM_OPTIONS_FILE
 from sizer.compute.cost import CURRENCY
 from sizer.i18n import say
 from sizer.outline import attention_description, summary_line
@@ -105,10 +106,29 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
                 "status": report.status, "language": lang, "inputs": inputs, "parameter_dictionary": dictionary,
                 "scenarios": scenarios,
                 "alerts": [{"level": a.level, "code": a.code, "message": a.message} for a in report.alerts]}
+    if report.commands is not None:
+        document["commands"] = commands_document(report.commands)
     if report.solve is not None:
         document["solve"] = {"question": report.solve[0], "nodes": report.solve[1],
                              "answers": {result.scenario.key: result.figures[0].value for result in report.scenarios}}
     return _json_ready(document, lang)
+
+
+def commands_document(commands):
+    """--commands: each engine's argv (TensorRT-LLM's with its extra options YAML), null when the
+    engine cannot run the deployment (`refused` says why), and the releases they follow."""
+    document = {"scenario": commands.scenario, "instances_per_node": commands.instances_per_node,
+                "nodes_per_instance": commands.nodes_per_instance,
+                "kv_cache_bytes_per_gpu": commands.kv_bytes_per_gpu,
+                "releases": {c.release.engine: c.release.release for c in commands.engines}}
+    for command in commands.engines:
+        value = list(command.args) if command.refusal is None else None
+        if value is not None and command.extra_options_yaml is not None:
+            value = {"args": value, "extra_options_file": TRTLLM_OPTIONS_FILE,
+                     "extra_options_yaml": command.extra_options_yaml}
+        document[command.release.engine] = value
+    document["refused"] = {c.release.engine: c.refusal for c in commands.engines if c.refusal is not None}
+    return document
 
 
 def render_json(report, lang=DEFAULT_LANGUAGE):

@@ -3,7 +3,8 @@
 
 from sizer.display import _percent
 from sizer.i18n import format_value, say
-from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, DictionaryBlock,
+from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, CommandsBlock,
+    DictionaryBlock,
     FigureBlock, RECOMMENDED_MARK, SECTION_ICONS, ScenarioBlock, SectionBlock, SubheadingBlock, SummaryBlock,
     TableBlock, TitleBlock, comparison_outline, outline)
 from sizer.render.mermaid import _md_chart
@@ -91,10 +92,27 @@ def _md_alerts(block, lang):
                       for a in block.alerts])
 
 
+def _md_commands(block, lang):
+    """Each engine's command in a bash block (shell-quoted), TensorRT-LLM's options in a YAML block."""
+    import shlex
+    lines = ["", "## " + say(block.title, lang), ""]
+    if block.note is not None:
+        lines += [_md_cell(say(block.note, lang)), ""]
+    for entry in block.engines:
+        if not entry.args:
+            lines += ["- " + _md_cell(say(entry.label, lang)), ""]
+            continue
+        lines += ["**%s**" % _md_cell(say(entry.label, lang)), "", "```bash",
+                  " ".join(shlex.quote(arg) for arg in entry.args), "```", ""]
+        if entry.file_text is not None:
+            lines += [_md_cell(say(entry.file_title, lang)), "", "```yaml"] + entry.file_text.splitlines() + ["```", ""]
+    return lines
+
+
 MARKDOWN_WRITERS = {TitleBlock: _md_title, SummaryBlock: _md_summary, AnswerBlock: _md_answer, SectionBlock: _md_section,
                     BulletsBlock: _md_bullets, DictionaryBlock: _md_dictionary, TableBlock: _md_table_block,
                     SubheadingBlock: _md_subheading, FigureBlock: _md_figure, ScenarioBlock: _md_scenario,
-                    AlertsBlock: _md_alerts, ChartBlock: _md_chart}
+                    AlertsBlock: _md_alerts, ChartBlock: _md_chart, CommandsBlock: _md_commands}
 
 
 def _md_cell(value):

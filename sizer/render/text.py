@@ -2,9 +2,9 @@
 """
 
 from sizer.i18n import format_value, say
-from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, DictionaryBlock,
-    FigureBlock, RECOMMENDED_MARK, ScenarioBlock, SectionBlock, SubheadingBlock, SummaryBlock, TableBlock,
-    TitleBlock, comparison_outline, outline, solve_blocks, summary_table)
+from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, CommandsBlock,
+    DictionaryBlock, FigureBlock, RECOMMENDED_MARK, ScenarioBlock, SectionBlock, SubheadingBlock, SummaryBlock, TableBlock,
+    TitleBlock, commands_blocks, comparison_outline, outline, solve_blocks, summary_table)
 from sizer import __version__
 from sizer.vocab import DEFAULT_LANGUAGE, T, scenario_label
 
@@ -23,6 +23,8 @@ def render_text(report, lang=DEFAULT_LANGUAGE):
 def render_summary(report, lang=DEFAULT_LANGUAGE):
     lines = [line[2:] if line.startswith("  ") else line
              for block in solve_blocks(report) for line in _text_summary(block, lang) + [""]]
+    lines += [line[2:] if line.startswith("  ") else line
+              for block in commands_blocks(report) for line in _text_commands(block, lang)[1:] + [""]]
     lines += _text_table(summary_table(report), lang, indent="")
     lines.append("")
     lines.extend(line[2:] for line in text_block(AlertsBlock(report.alerts), lang))
@@ -102,10 +104,27 @@ def _text_alerts(block, lang):
     return ["  %s [%s] %s: %s" % (ALERT_ICONS[a.level], a.level, a.code, say(a.message, lang)) for a in block.alerts]
 
 
+def _text_commands(block, lang):
+    """Each engine's command on one line, shell-quoted (shlex), with TensorRT-LLM's YAML below it."""
+    import shlex
+    lines = ["", say(block.title, lang).upper()]
+    if block.note is not None:
+        lines.append("  " + say(block.note, lang))
+    for entry in block.engines:
+        lines.append("  " + say(entry.label, lang))
+        if entry.args:
+            lines.append("    " + " ".join(shlex.quote(arg) for arg in entry.args))
+        if entry.file_text is not None:
+            lines.append("    " + say(entry.file_title, lang))
+            lines.extend("      " + line for line in entry.file_text.splitlines())
+    return lines
+
+
 TEXT_WRITERS = {TitleBlock: _text_title, SummaryBlock: _text_summary, AnswerBlock: _text_answer, SectionBlock: _text_section,
                 BulletsBlock: _text_bullets, DictionaryBlock: _text_dictionary, TableBlock: _text_table_block,
                 SubheadingBlock: _text_subheading, FigureBlock: _text_figure, ScenarioBlock: _text_scenario,
-                AlertsBlock: _text_alerts, ChartBlock: lambda block, lang: []}   # a chart is Markdown only
+                AlertsBlock: _text_alerts, ChartBlock: lambda block, lang: [],   # a chart is Markdown only
+                CommandsBlock: _text_commands}
 
 
 def _explanation(item, lang):
