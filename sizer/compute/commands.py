@@ -49,7 +49,7 @@ TRTLLM_OPTIONS_FILE = "extra-llm-api-options.yaml"
 KV_CACHE_DTYPES = {
     Basis.VLLM: {"fp8": "fp8", "bf16": "bfloat16", "fp16": "float16", "nvfp4": "nvfp4"},
     Basis.SGLANG: {"fp8": "fp8_e4m3", "bf16": "bf16", "nvfp4": "nvfp4"},
-    Basis.TRTLLM: {"fp8": "fp8", "nvfp4": "nvfp4"},
+    Basis.TRTLLM: {"fp8": "fp8"},     # nvfp4 KV needs a checkpoint quantized with ModelOpt first
 }
 # Weights converted at load time by a flag (online fp8 quantization of a 16-bit checkpoint); any
 # other --weight-precision than the checkpoint's needs a checkpoint quantized beforehand.
