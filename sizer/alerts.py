@@ -271,8 +271,9 @@ def _calibration_exceeds_hbm(report):
 def _prefill_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.demand_bound == Bound.PREFILL:
-        yield T("alert.prefill_bound", demand=find(report.common, "prefill_demand_instance_s_per_s"),
-                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
+        yield T("alert.prefill_bound_racks" if report.layout.rack_scale else "alert.prefill_bound",
+                demand=find(report.common, "prefill_demand_instance_s_per_s"), nodes=result.nodes_final,
+                memory=result.value("nodes_capacity"))
 
 
 @alert_rule("disaggregated_pools", Level.INFO)
@@ -288,8 +289,9 @@ def _disaggregated_pools(report):
 def _decode_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.demand_bound == Bound.DECODE:
-        yield T("alert.decode_bound", demand=find(report.common, "decode_demand_tokens_per_s"),
-                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
+        yield T("alert.decode_bound_racks" if report.layout.rack_scale else "alert.decode_bound",
+                demand=find(report.common, "decode_demand_tokens_per_s"), nodes=result.nodes_final,
+                memory=result.value("nodes_capacity"))
 
 
 @alert_rule("tpot_breaks_after_failure", Level.WARNING)

@@ -129,6 +129,13 @@ def nodes_words(result):
     return T("value.racks_trays", racks=T("count.racks", n=result.nodes_final), trays=T("count.trays", n=trays))
 
 
+def nodes_cell(result):
+    """A scenario's count in a table cell: the number of nodes, racks with their trays, or —."""
+    if result.nodes_final is None:
+        return "—"
+    return str(result.nodes_final) if result.value("trays_final") is None else nodes_words(result)
+
+
 def other_basis_line(report):
     """When the other accounting basis needs another node count, the summary says so."""
     other = other_basis(report.options.kv_accounting)
@@ -189,8 +196,7 @@ def comparison_table(report):
                     + tuple("—" if value is None else _fixed(value, 2) if item.unit == Unit.GIB else str(value)
                             for value in cells))
     rows.append((T("comparison.nodes_final"),) + tuple(
-        Join(("—" if r.nodes_final is None else str(r.nodes_final) if r.value("trays_final") is None else nodes_words(r),
-              RECOMMENDED_MARK if r.scenario.recommended else ""), "") for r in scenarios))
+        Join((nodes_cell(r), RECOMMENDED_MARK if r.scenario.recommended else ""), "") for r in scenarios))
     return TableBlock(T("comparison.title"), (T("comparison.metric"),) + tuple(scenario_label(r) for r in scenarios),
                       tuple(rows), right_aligned=tuple(range(1, len(scenarios) + 1)), strong_rows=(len(rows) - 1,))
 
@@ -316,8 +322,7 @@ def summary_table(report):
     """--summary-only: one row per scenario (nodes, sessions, KV, what limits it)."""
     rows = tuple((Join((scenario_label(r), RECOMMENDED_MARK if r.scenario.recommended and r.capacity.feasible
                         else ""), ""),
-                  "—" if r.nodes_final is None else str(r.nodes_final) if r.value("trays_final") is None
-                  else nodes_words(r),
+                  nodes_cell(r),
                   str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
                   _fixed(report.kv.gib, 2), T(LIMIT_TEXT[r.limit])) for r in report.scenarios)
     sessions = "summary_table.sessions_instance" if report.layout.spans_nodes else "summary_table.sessions"

@@ -156,7 +156,8 @@ def server_from_entry(name, entry, path):
              + ("fp4_dense_tflops", "interconnect_per_gpu_gb_s")}
     facts.update((field, require_text(entry, field, path, name, optional=True))
                  for field in ("cost_source", "power_source", "visible_memory_source", "use"))
-    facts.update((field, require_date(entry, field, path, name)) for field in ("source_date", "cost_date", "power_date"))
+    facts.update((field, require_date(entry, field, path, name))
+                 for field in ("source_date", "cost_date", "power_date"))
     facts.update(memory_kind=require_one_of(entry, "memory_kind", path, name, MEMORY_KINDS),
                  interconnect=require_one_of(entry, "interconnect", path, name, Interconnect.ALL),
                  interconnect_direction=require_one_of(entry, "interconnect_direction", path, name, Direction.ALL))

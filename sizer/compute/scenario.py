@@ -22,8 +22,8 @@ def scenario_result(scenario, options, context, latency, storage):
     if options.disaggregated and capacity.feasible:
         # The decode pool holds the sessions (memory, TPOT, output tokens); the prefill pool runs the
         # prompts; the aggregated answer to the same traffic is shown beside them.
-        aggregated, _ = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, (Bound.PREFILL, Bound.DECODE),
-                                       scenario)
+        aggregated, _ = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes,
+                                       (Bound.PREFILL, Bound.DECODE), scenario)
         nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, (Bound.DECODE,),
                                              scenario)
         decode_nodes = find(nodes, "nodes_final")

@@ -800,6 +800,8 @@ MESSAGES = {
     "alert.pcie_smaller_tp": "The weights fit TP {smallest}: smaller instances (--tensor-parallel {smallest}) avoid most of that traffic.",
     "alert.pcie_no_smaller_tp": "The weights do not fit fewer GPUs: a server with NVLink suits this model better.",
     "expl.weights_per_tray_spanning": "One instance spans {nodes} trays of the rack's NVLink domain (tensor or expert parallel); each tray holds its share of the weights.",
+    "alert.prefill_bound_racks": "The traffic's prefill demand ({demand:f2} instance·s/s) needs more racks than memory: RECOMMENDED has {nodes} racks, against {memory} by memory alone (before headroom and spare trays).",
+    "alert.decode_bound_racks": "The traffic's decode demand ({demand:f1} tokens/s) needs more racks than memory and prefill: RECOMMENDED has {nodes} racks, against {memory} by sessions per instance (before headroom and spare trays).",
     "field.server.description": "What the entry is (shown by --list servers).",
     "field.server.use": "What the platform is for: the workloads it suits (shown by --list servers).",
     "field.server.gpus": "GPUs of one entry: a node, or a whole rack for a rack-scale system (what is bought, priced and powered).",

@@ -805,6 +805,8 @@ MESSAGES = {
     "alert.pcie_smaller_tp": "Os pesos cabem com TP {smallest}: instâncias menores (--tensor-parallel {smallest}) evitam a maior parte desse tráfego.",
     "alert.pcie_no_smaller_tp": "Os pesos não cabem em menos GPUs: um servidor com NVLink serve melhor este modelo.",
     "expl.weights_per_tray_spanning": "Uma instância atravessa {nodes} bandejas do domínio NVLink do rack (paralelismo de tensor ou de experts); cada bandeja guarda a sua parte dos pesos.",
+    "alert.prefill_bound_racks": "A demanda de prefill do tráfego ({demand:f2} instância·s/s) pede mais racks que a memória: o RECOMENDADO tem {nodes} racks, contra {memory} só pela memória (antes de folga e bandejas de reserva).",
+    "alert.decode_bound_racks": "A demanda de decode do tráfego ({demand:f1} tokens/s) pede mais racks que a memória e o prefill: o RECOMENDADO tem {nodes} racks, contra {memory} pelas sessões por instância (antes de folga e bandejas de reserva).",
     "field.server.description": "O que a entrada é (mostrado por --list servers).",
     "field.server.use": "Para que serve a plataforma: as cargas a que se presta (mostrado por --list servers).",
     "field.server.gpus": "GPUs de uma entrada: um nó, ou um rack inteiro num sistema em escala de rack (o que se compra, o que tem preço e potência).",
