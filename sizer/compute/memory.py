@@ -222,17 +222,13 @@ def pipeline_stages(layers, stages):
 
 
 def layout_for(options, server, model):
-    stages = options.pipeline_parallel
-    if stages > model.num_hidden_layers:
-        raise InputError("err.pipeline_layers", stages=stages, layers=model.num_hidden_layers)
-    if options.data_parallel_attention and model.mla_latent_dim is None:
-        raise InputError("err.dp_attention_mla", model=model.name)
     if server.rack_scale:
         return rack_layout(options, server, model)
     tensor_parallel = options.tensor_parallel or server.gpus
     if server.gpus % tensor_parallel:
         raise InputError("err.tensor_parallel_divides", tensor_parallel=tensor_parallel, gpus=server.gpus,
                          server=server.name)
+    stages = _checked_stages(options, model)
     gpus = tensor_parallel * stages
     if gpus <= server.gpus and server.gpus % gpus == 0:
         per_node, nodes = server.gpus // gpus, 1
@@ -250,10 +246,19 @@ def layout_for(options, server, model):
 # 32 GPUs, as NVIDIA's and SGLang's DeepSeek deployments on NVL72 do); the tray (4 GPUs) is what
 # fails and is replaced. Per-node figures are per tray; racks are bought whole (compute/racks.py).
 
+def _checked_stages(options, model):
+    stages = options.pipeline_parallel
+    if stages > model.num_hidden_layers:
+        raise InputError("err.pipeline_layers", stages=stages, layers=model.num_hidden_layers)
+    if options.data_parallel_attention and model.mla_latent_dim is None:
+        raise InputError("err.dp_attention_mla", model=model.name)
+    return stages
+
+
 def rack_layout(options, server, model):
     """An instance inside one NVLink domain: a share of one tray, or whole trays; never more than
     the rack (beyond it the GPUs talk over the network, which is not an NVLink domain)."""
-    tray, stages = server.gpus_per_tray, options.pipeline_parallel
+    tray, stages = server.gpus_per_tray, _checked_stages(options, model)
     tensor_parallel = options.tensor_parallel or rack_default_tensor_parallel(server, model, stages)
     gpus = tensor_parallel * stages
     if gpus > server.gpus:
@@ -298,11 +303,10 @@ def sizing_node(server):
 def tensor_parallel_sizes(server):
     """The TP sizes a server takes: the divisors of its node's GPUs; on a rack-scale system also
     whole trays up to the rack."""
-    sizes = [tp for tp in range(1, server.gpus + 1) if server.gpus % tp == 0]
     if server.rack_scale:
         tray = server.gpus_per_tray
-        sizes = [tp for tp in range(1, server.gpus + 1) if tray % tp == 0 or tp % tray == 0]
-    return sizes
+        return [tp for tp in range(1, server.gpus + 1) if tray % tp == 0 or tp % tray == 0]
+    return [tp for tp in range(1, server.gpus + 1) if server.gpus % tp == 0]
 
 
 def stage_weights_bytes(model, weights, layout):

@@ -10,6 +10,8 @@ room for a spare tray beside it (17 or 18 trays), the reserve is whole instances
 instance spanning nodes on any other server.
 """
 
+from fractions import Fraction
+
 from sizer.compute.figures import figure
 from sizer.numbers import cdiv
 from sizer.vocab import T, Unit, record
@@ -97,7 +99,7 @@ def planned_instances(figures):
 def rack_figures(scenario, params, concurrency, per_instance, layout):
     """Racks by capacity, with headroom, the trays in service and the racks to buy."""
     headroom = params.peak_headroom_ratio
-    plain = instances_for(concurrency, 0 * headroom, per_instance)
+    plain = instances_for(concurrency, Fraction(0), per_instance)
     with_headroom = instances_for(concurrency, headroom, per_instance)
     per_rack = instances_per_rack(layout, 0)
     racks_capacity, racks_headroom = -(-plain // per_rack), -(-with_headroom // per_rack)
