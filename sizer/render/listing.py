@@ -71,7 +71,7 @@ def render_listing(listing, lang, as_json):
     if as_json:
         document = {"schema_version": SCHEMA_VERSION, "list": listing.kind, "language": lang,
                     "items": [dict({"name": name, "description": description, "aliases": list(aliases)},
-                                   **({} if use is None else {"use": use}))
+                                   **({"use": use} if listing.fields else {}))
                               for name, description, aliases, use in listing.items]}
         if listing.fields:
             document["fields"] = field_documents(listing.fields)
