@@ -5,15 +5,15 @@ from fractions import Fraction
 
 from sizer.compute.capacity import bound_words, compared_engine, token_pool_for
 from sizer.compute.figures import FIGURE_LABELS, find
-from sizer.compute.memory import stage_weights_bytes, weights_for
+from sizer.compute.memory import stage_weights_bytes, weights_fit, weights_for
 from sizer.compute.nodes import basis_node_counts
 from sizer.compute.records import Alert
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import vllm_release
 from sizer.numbers import cdiv
-from sizer.vocab import (Basis, Bound, CALIBRATION_CHECKS, CALIBRATION_TOLERANCE_PERCENT, GB_BYTES,
-    GIB_BYTES, HIGH_KV_PRECISIONS, Join, KV_PRECISIONS, Level, RECOMMENDED, T, WEIGHT_PRECISIONS, _replace,
-    scenario_label)
+from sizer.vocab import (Basis, Bound, CALIBRATION_CHECKS, CALIBRATION_TOLERANCE_PERCENT, DIRECTION_TEXT, GB_BYTES,
+    GIB_BYTES, HIGH_KV_PRECISIONS, Interconnect, Join, KV_PRECISIONS, Level, RECOMMENDED, T, WEIGHT_PRECISIONS,
+    _replace, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -100,6 +100,25 @@ def _latency_unusable(report):
     if (tpot_ms is not None and tpot_ms > UNUSABLE_TPOT_MS) or ttft_s > UNUSABLE_TTFT_S:
         yield T("alert.latency_unusable", tpot=tpot_ms, tpot_limit=UNUSABLE_TPOT_MS,
                 tokens=1000 // UNUSABLE_TPOT_MS, ttft=ttft_s, ttft_limit=UNUSABLE_TTFT_S)
+
+
+@alert_rule("tensor_parallel_over_pcie", Level.WARNING)
+def _tensor_parallel_over_pcie(report):
+    """Cards without NVLink or Infinity Fabric (L40S, RTX PRO 6000) run TP's all-reduces over PCIe,
+    a few tens of GB/s per GPU against NVLink's 900-1800: the roofline, which has no communication
+    time, is then far from what the node reaches. The smallest TP whose weights fit is suggested."""
+    server, layout = report.server, report.layout
+    if server.interconnect != Interconnect.PCIE or layout.tensor_parallel == 1:
+        return
+    link = "" if server.interconnect_per_gpu_gb_s is None else T(
+        "alert.pcie_link", bandwidth=server.interconnect_per_gpu_gb_s,
+        direction=T(DIRECTION_TEXT[server.interconnect_direction]))
+    smallest = None
+    if report.model.weights is not None:
+        smallest = next((tp for tp in range(1, layout.tensor_parallel) if server.gpus % tp == 0
+                         and weights_fit(report.model, tp, layout.pipeline_parallel, server)), None)
+    yield T("alert.tensor_parallel_over_pcie", tp=layout.tensor_parallel, server=server.name, link=link,
+            advice=T("alert.pcie_smaller_tp", smallest=smallest) if smallest else T("alert.pcie_no_smaller_tp"))
 
 
 @alert_rule("latency_bound", Level.INFO)
@@ -252,8 +271,9 @@ def _calibration_exceeds_hbm(report):
 def _prefill_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.demand_bound == Bound.PREFILL:
-        yield T("alert.prefill_bound", demand=find(report.common, "prefill_demand_instance_s_per_s"),
-                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
+        yield T("alert.prefill_bound_racks" if report.layout.rack_scale else "alert.prefill_bound",
+                demand=find(report.common, "prefill_demand_instance_s_per_s"), nodes=result.nodes_final,
+                memory=result.value("nodes_capacity"))
 
 
 @alert_rule("disaggregated_pools", Level.INFO)
@@ -269,8 +289,9 @@ def _disaggregated_pools(report):
 def _decode_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.demand_bound == Bound.DECODE:
-        yield T("alert.decode_bound", demand=find(report.common, "decode_demand_tokens_per_s"),
-                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
+        yield T("alert.decode_bound_racks" if report.layout.rack_scale else "alert.decode_bound",
+                demand=find(report.common, "decode_demand_tokens_per_s"), nodes=result.nodes_final,
+                memory=result.value("nodes_capacity"))
 
 
 @alert_rule("tpot_breaks_after_failure", Level.WARNING)

@@ -5,6 +5,7 @@ by the catalogs and configs (each error names file, entry and field).
 import difflib
 import json
 import os
+import re
 import stat
 from fractions import Fraction
 
@@ -145,6 +146,34 @@ def require_text(data, field, path, entry, optional=False):
     if not isinstance(value, str) or not value.strip():
         raise InputError("err.field_text", where=_where(path, entry, field))
     return value
+
+
+def require_one_of(data, field, path, entry, choices):
+    """An optional text field that must be one of `choices`."""
+    value = data.get(field)
+    if value is not None and (not isinstance(value, str) or value not in choices):
+        raise InputError("err.one_of", where=_where(path, entry, field), choices=Join(tuple(choices)))
+    return value
+
+
+# A date as catalogs write when a figure was read or published: 2026-09 or 2026-09-20.
+DATE_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?\Z")
+
+
+def require_date(data, field, path, entry):
+    """An optional date, YYYY-MM or YYYY-MM-DD."""
+    value = data.get(field)
+    if value is not None and (not isinstance(value, str) or not DATE_PATTERN.match(value)):
+        raise InputError("err.field_date", where=_where(path, entry, field), value=_json_repr(value))
+    return value
+
+
+def refuse_unknown_fields(data, known, path, entry):
+    """A field no one reads is a typo or a wrong file: refused by name (keys starting with _ are comments)."""
+    for field in data:
+        if field not in known and not field.startswith("_"):
+            raise InputError("err.unknown_field", where=_where(path, entry, field),
+                             fields=Join(tuple(sorted(known))))
 
 
 def _json_repr(value):

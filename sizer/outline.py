@@ -10,9 +10,10 @@ from sizer.compute.memory import BLOCKERS
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
 from sizer.engines.registry import ENGINES
-from sizer.vocab import (Basis, Bound, COLUMN_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, NUMERIC_COLUMNS,
-    ORIGIN_TEXT, PARAMETER_DICTIONARY, ROW_ERROR, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT,
-    Unit, record, scenario_label)
+from sizer.vocab import (Basis, Bound, COLUMN_TEXT, DIRECTION_TEXT, GB_BYTES, GIB_BYTES, INTERCONNECT_TEXT, Join,
+    KV_PRECISIONS,
+    LIMIT_TEXT, Level, NUMERIC_COLUMNS, ORIGIN_TEXT, PARAMETER_DICTIONARY, ROW_ERROR, SCENARIOS, SOLVE_TEXT,
+    STATUS_TEXT, T, Text, UNIT_TEXT, Unit, record, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -133,9 +134,23 @@ def summary_line(result):
     if result.value("prefill_pool_nodes") is not None:
         details.append(T("summary.disaggregated", prefill=result.value("prefill_pool_nodes"),
                          decode=result.value("decode_pool_nodes"), aggregated=result.value("nodes_aggregated")))
-    line = T("summary.line", label=scenario_label(result), nodes=T("count.nodes", n=result.nodes_final),
-             details=Join(tuple(details)))
+    line = T("summary.line", label=scenario_label(result), nodes=nodes_words(result), details=Join(tuple(details)))
     return Join((line, T("summary.use_in_production")), "") if scenario.recommended else line
+
+
+def nodes_words(result):
+    """A scenario's count: nodes, or racks and the trays in service on a rack-scale system."""
+    trays = result.value("trays_final")
+    if trays is None:
+        return T("count.nodes", n=result.nodes_final)
+    return T("value.racks_trays", racks=T("count.racks", n=result.nodes_final), trays=T("count.trays", n=trays))
+
+
+def nodes_cell(result):
+    """A scenario's count in a table cell: the number of nodes, racks with their trays, or —."""
+    if result.nodes_final is None:
+        return "—"
+    return str(result.nodes_final) if result.value("trays_final") is None else nodes_words(result)
 
 
 def other_basis_line(report):
@@ -191,15 +206,14 @@ def comparison_table(report):
     scenarios = report.scenarios
     rows = []
     for item in scenarios[0].figures:
-        if item.unit not in (Unit.NODES, Unit.SESSIONS, Unit.GIB) or item.key == "nodes_final":
+        if item.unit not in (Unit.NODES, Unit.RACKS, Unit.TRAYS, Unit.SESSIONS, Unit.GIB) or item.key == "nodes_final":
             continue
         cells = [result.value(item.key) for result in scenarios]
         rows.append((T("comparison.row", label=item.label, unit=T(UNIT_TEXT[item.unit])),)
                     + tuple("—" if value is None else _fixed(value, 2) if item.unit == Unit.GIB else str(value)
                             for value in cells))
     rows.append((T("comparison.nodes_final"),) + tuple(
-        ("—" if r.nodes_final is None else str(r.nodes_final)) + (RECOMMENDED_MARK if r.scenario.recommended else "")
-        for r in scenarios))
+        Join((nodes_cell(r), RECOMMENDED_MARK if r.scenario.recommended else ""), "") for r in scenarios))
     return TableBlock(T("comparison.title"), (T("comparison.metric"),) + tuple(scenario_label(r) for r in scenarios),
                       tuple(rows), right_aligned=tuple(range(1, len(scenarios) + 1)), strong_rows=(len(rows) - 1,))
 
@@ -227,17 +241,21 @@ def input_blocks(report):
         model_rows.append(("row.source", model.source))
     server_rows = [
         ("row.name", server.name), ("row.gpus", server.gpus),
-        ("row.hbm_per_gpu", T("value.quantity", value=server.hbm_per_gpu_gb, unit="GB")),
-        ("row.hbm_total", T("value.hbm_total", gb=server.total_hbm_gb, gib=find(report.common, "hbm_total_gib"))),
+        ("row.hbm_per_gpu", T("value.quantity", value=server.hbm_per_gpu_gb, unit="GB") if server.memory_kind is None
+         else T("value.memory", value=server.hbm_per_gpu_gb, kind=server.memory_kind)),
+        ("row.hbm_total", T("value.hbm_total", gb=server.total_hbm_gb, gib=server.total_hbm_gb * GB_BYTES / GIB_BYTES
+                            if server.rack_scale else find(report.common, "hbm_total_gib"))),
         ("row.nvlink", "—" if server.nvlink_bandwidth_tbps is None
          else T("value.quantity", value=server.nvlink_bandwidth_tbps, unit="TB/s")),
     ]
     for field, unit, row_id in (("hbm_bandwidth_tb_s", "TB/s", "row.hbm_bandwidth_tb_s"),
                                 ("bf16_dense_tflops", "TFLOPS", "row.bf16_dense_tflops"),
                                 ("fp8_dense_tflops", "TFLOPS", "row.fp8_dense_tflops"),
+                                ("fp4_dense_tflops", "TFLOPS", "row.fp4_dense_tflops"),
                                 ("nvlink_per_gpu_gb_s", "GB/s", "row.nvlink_per_gpu_gb_s")):
         if getattr(server, field) is not None:
             server_rows.append((row_id, T("value.quantity", value=getattr(server, field), unit=unit)))
+    server_rows.extend(hardware_rows(server))
     storage_rows = [
         ("row.profile", T("value.profile", name=storage.name, type=storage.type)),
         ("row.iops", T("value.pair", first=storage.read_iops, second=storage.write_iops)),
@@ -276,7 +294,25 @@ def input_blocks(report):
                                      ("inputs.storage", storage_rows), ("inputs.nfr", nfr_rows)))
 
 
+def hardware_rows(server):
+    """The scale-up interconnect, and how a rack-scale system is counted."""
+    rows = []
+    if server.interconnect is not None:
+        kind = T(INTERCONNECT_TEXT[server.interconnect])
+        rows.append(("row.interconnect", kind if server.interconnect_per_gpu_gb_s is None else T(
+            "value.interconnect", kind=kind, bandwidth=server.interconnect_per_gpu_gb_s,
+            direction=T(DIRECTION_TEXT[server.interconnect_direction]))))
+    if server.rack_scale:
+        rows.append(("row.rack", T("value.rack", trays=server.trays, tray=server.gpus_per_tray, gpus=server.gpus)))
+    return rows
+
+
 def parallelism_description(layout):
+    if layout.rack_scale and layout.pipeline_parallel == 1:
+        placement = (T("value.trays_per_instance", trays=T("count.trays", n=layout.nodes_per_instance))
+                     if layout.spans_nodes else T("value.instances_per_tray",
+                                                  instances=T("count.instances", n=layout.instances_per_node)))
+        return T("value.tensor_parallel_rack", gpus=T("count.gpus", n=layout.tensor_parallel), placement=placement)
     if layout.pipeline_parallel == 1:
         return T("value.tensor_parallel", gpus=T("count.gpus", n=layout.tensor_parallel),
                  instances=T("count.instances", n=layout.instances_per_node))
@@ -303,7 +339,7 @@ def summary_table(report):
     """--summary-only: one row per scenario (nodes, sessions, KV, what limits it)."""
     rows = tuple((Join((scenario_label(r), RECOMMENDED_MARK if r.scenario.recommended and r.capacity.feasible
                         else ""), ""),
-                  "—" if r.nodes_final is None else str(r.nodes_final),
+                  nodes_cell(r),
                   str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
                   _fixed(report.kv.gib, 2), T(LIMIT_TEXT[r.limit])) for r in report.scenarios)
     sessions = "summary_table.sessions_instance" if report.layout.spans_nodes else "summary_table.sessions"

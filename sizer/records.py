@@ -4,11 +4,12 @@ function from its catalog entry or arguments; everything after this receives val
 
 from fractions import Fraction
 
-from sizer.inputs import (_where, optional_positive_int, require_positive_int, require_positive_number,
-    require_text)
+from sizer.inputs import (_where, optional_positive_int, refuse_unknown_fields, require_date, require_one_of,
+    require_positive_int, require_positive_number, require_text)
 from sizer.layers import MLALatentLayers, SlidingWindowLayers, kind_parts
 from sizer.numbers import InputError
-from sizer.vocab import DEFAULTS, DEFAULT_LANGUAGE, NEWEST_VLLM, Text, _replace, record
+from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, Direction, GB_BYTES, Interconnect, MEMORY_KINDS, NEWEST_VLLM,
+    Text, _replace, record)
 
 
 # ---------------------------------------------------------------------------
@@ -43,6 +44,84 @@ class Server:
     node_power_kw: object = None            # its maximum input power
     cost_source: object = None
     power_source: object = None
+    fp4_dense_tflops: object = None
+    memory_kind: object = None              # HBM3e, GDDR7, ... (hbm_per_gpu_gb holds either)
+    interconnect: object = None             # Interconnect.NVLINK, INFINITY_FABRIC or PCIE
+    interconnect_per_gpu_gb_s: object = None
+    interconnect_direction: object = None   # Direction: how interconnect_per_gpu_gb_s is counted
+    gpus_per_tray: object = None            # rack-scale: GPUs of the compute tray, the unit that fails
+    visible_memory_source: object = None    # how cuda_visible_bytes_per_gpu was measured or derived
+    use: object = None                      # what the platform is for (--list servers)
+    source_date: object = None
+    cost_date: object = None
+    power_date: object = None
+
+    @property
+    def rack_scale(self):
+        """A rack whose GPUs share one NVLink domain but fail and are replaced a tray at a time."""
+        return self.gpus_per_tray is not None and self.gpus_per_tray < self.gpus
+
+    @property
+    def trays(self):
+        return self.gpus // self.gpus_per_tray if self.rack_scale else 1
+
+    @property
+    def interconnect_bytes_s_per_direction(self):
+        """One GPU's scale-up bandwidth one way, in bytes/s (None when not given): what a ring
+        all-reduce's send or receive runs at. NVIDIA's and AMD's figures count both ways."""
+        if self.interconnect_per_gpu_gb_s is None:
+            return None
+        both_ways = 2 if self.interconnect_direction == Direction.BIDIRECTIONAL else 1
+        return self.interconnect_per_gpu_gb_s * GB_BYTES / both_ways
+
+
+@record
+class ServerField:
+    """One field of the server catalog, as --list servers --json-only documents it."""
+    name: str
+    kind: str                   # FieldKind
+    unit: object                # None, or the unit the number is in
+    text_id: str                # what it is (message id)
+    required: bool = False
+    choices: tuple = ()
+
+
+class FieldKind:
+    TEXT, INTEGER, NUMBER, CHOICE, DATE = "text", "integer", "number", "choice", "date"
+
+
+# Every field a servers file may hold, in the order the catalog writes them.
+SERVER_FIELDS = (
+    ServerField("description", FieldKind.TEXT, None, "field.server.description"),
+    ServerField("use", FieldKind.TEXT, None, "field.server.use"),
+    ServerField("gpus", FieldKind.INTEGER, "GPUs", "field.server.gpus", required=True),
+    ServerField("gpus_per_tray", FieldKind.INTEGER, "GPUs", "field.server.gpus_per_tray"),
+    ServerField("hbm_per_gpu_gb", FieldKind.NUMBER, "GB", "field.server.hbm_per_gpu_gb", required=True),
+    ServerField("total_hbm_gb", FieldKind.NUMBER, "GB", "field.server.total_hbm_gb"),
+    ServerField("memory_kind", FieldKind.CHOICE, None, "field.server.memory_kind", choices=MEMORY_KINDS),
+    ServerField("hbm_bandwidth_tb_s", FieldKind.NUMBER, "TB/s", "field.server.hbm_bandwidth_tb_s"),
+    ServerField("bf16_dense_tflops", FieldKind.NUMBER, "TFLOPS", "field.server.bf16_dense_tflops"),
+    ServerField("fp8_dense_tflops", FieldKind.NUMBER, "TFLOPS", "field.server.fp8_dense_tflops"),
+    ServerField("fp4_dense_tflops", FieldKind.NUMBER, "TFLOPS", "field.server.fp4_dense_tflops"),
+    ServerField("interconnect", FieldKind.CHOICE, None, "field.server.interconnect", choices=Interconnect.ALL),
+    ServerField("interconnect_per_gpu_gb_s", FieldKind.NUMBER, "GB/s", "field.server.interconnect_per_gpu_gb_s"),
+    ServerField("interconnect_direction", FieldKind.CHOICE, None, "field.server.interconnect_direction",
+                choices=Direction.ALL),
+    ServerField("nvlink_per_gpu_gb_s", FieldKind.NUMBER, "GB/s", "field.server.nvlink_per_gpu_gb_s"),
+    ServerField("nvlink_bandwidth_tbps", FieldKind.NUMBER, "TB/s", "field.server.nvlink_bandwidth_tbps"),
+    ServerField("cuda_visible_bytes_per_gpu", FieldKind.INTEGER, "bytes", "field.server.cuda_visible_bytes_per_gpu"),
+    ServerField("visible_memory_source", FieldKind.TEXT, None, "field.server.visible_memory_source"),
+    ServerField("source", FieldKind.TEXT, None, "field.server.source"),
+    ServerField("source_date", FieldKind.DATE, None, "field.server.source_date"),
+    ServerField("node_cost_per_hour_usd", FieldKind.NUMBER, "USD/h", "field.server.node_cost_per_hour_usd"),
+    ServerField("node_price_usd", FieldKind.NUMBER, "USD", "field.server.node_price_usd"),
+    ServerField("cost_source", FieldKind.TEXT, None, "field.server.cost_source"),
+    ServerField("cost_date", FieldKind.DATE, None, "field.server.cost_date"),
+    ServerField("node_power_kw", FieldKind.NUMBER, "kW", "field.server.node_power_kw"),
+    ServerField("power_source", FieldKind.TEXT, None, "field.server.power_source"),
+    ServerField("power_date", FieldKind.DATE, None, "field.server.power_date"),
+)
+SERVER_FIELD_NAMES = tuple(field.name for field in SERVER_FIELDS)
 
 
 @record
@@ -60,6 +139,7 @@ class Storage:
 
 
 def server_from_entry(name, entry, path):
+    refuse_unknown_fields(entry, SERVER_FIELD_NAMES, path, name)
     gpus = require_positive_int(entry, "gpus", path, name)
     hbm_per_gpu_gb = require_positive_number(entry, "hbm_per_gpu_gb", path, name)
     total_hbm_gb = require_positive_number(entry, "total_hbm_gb", path, name, optional=True)
@@ -68,16 +148,30 @@ def server_from_entry(name, entry, path):
     elif total_hbm_gb != gpus * hbm_per_gpu_gb:
         raise InputError("err.total_hbm", where=_where(path, name, "total_hbm_gb"), gpus=gpus,
                          per_gpu=hbm_per_gpu_gb, expected=gpus * hbm_per_gpu_gb, value=total_hbm_gb)
-    performance = {field: require_positive_number(entry, field, path, name, optional=True)
-                   for field in SERVER_PERFORMANCE_FIELDS + SERVER_COST_FIELDS}
-    performance.update((field, require_text(entry, field, path, name, optional=True))
-                       for field in ("cost_source", "power_source"))
+    tray = optional_positive_int(entry, "gpus_per_tray", path, name)
+    if tray is not None and gpus % tray:
+        raise InputError("err.tray_divides", where=_where(path, name, "gpus_per_tray"), tray=tray, gpus=gpus)
+    facts = {field: require_positive_number(entry, field, path, name, optional=True)
+             for field in SERVER_PERFORMANCE_FIELDS + SERVER_COST_FIELDS
+             + ("fp4_dense_tflops", "interconnect_per_gpu_gb_s")}
+    facts.update((field, require_text(entry, field, path, name, optional=True))
+                 for field in ("cost_source", "power_source", "visible_memory_source", "use"))
+    facts.update((field, require_date(entry, field, path, name))
+                 for field in ("source_date", "cost_date", "power_date"))
+    facts.update(memory_kind=require_one_of(entry, "memory_kind", path, name, MEMORY_KINDS),
+                 interconnect=require_one_of(entry, "interconnect", path, name, Interconnect.ALL),
+                 interconnect_direction=require_one_of(entry, "interconnect_direction", path, name, Direction.ALL))
+    if facts["interconnect_per_gpu_gb_s"] is not None:
+        # A link bandwidth means nothing without its link and the way it is counted.
+        for field in ("interconnect", "interconnect_direction"):
+            if facts[field] is None:
+                raise InputError("err.field_missing", where=_where(path, name, field))
     return Server(name=name, gpus=gpus, hbm_per_gpu_gb=hbm_per_gpu_gb, total_hbm_gb=total_hbm_gb,
                   nvlink_bandwidth_tbps=require_positive_number(entry, "nvlink_bandwidth_tbps", path, name,
                                                                 optional=True),
                   cuda_visible_bytes_per_gpu=optional_positive_int(entry, "cuda_visible_bytes_per_gpu", path, name),
                   description=require_text(entry, "description", path, name, optional=True),
-                  source=require_text(entry, "source", path, name, optional=True), **performance)
+                  source=require_text(entry, "source", path, name, optional=True), gpus_per_tray=tray, **facts)
 
 
 def storage_from_entry(name, entry, path):

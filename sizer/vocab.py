@@ -53,6 +53,7 @@ class Unit:
     INSTANCE_S_PER_S = "instance-s/s"
     TOKENS = "tokens"
     USD_PER_MONTH, USD_PER_MTOK, KW = "USD/month", "USD/Mtok", "kW"
+    RACKS, TRAYS = "racks", "trays"             # rack-scale systems: racks bought, compute trays
 
 
 # Decimal places shown for each unit (rounding happens only in section 9).
@@ -314,6 +315,25 @@ def scenario_label(result):
 LIST_KINDS = ("models", "servers", "storage", "precisions")
 
 
+# The server catalog's words: how GPUs reach each other inside a node or a rack (the scale-up
+# interconnect), which way a link bandwidth is counted, and the kinds of GPU memory.
+class Interconnect:
+    NVLINK, INFINITY_FABRIC, PCIE = "nvlink", "infinity_fabric", "pcie"
+    ALL = (NVLINK, INFINITY_FABRIC, PCIE)
+
+
+class Direction:
+    """A link's bandwidth counted both ways (NVIDIA's 1.8 TB/s NVLink 5) or one way."""
+    BIDIRECTIONAL, PER_DIRECTION = "bidirectional", "per_direction"
+    ALL = (BIDIRECTIONAL, PER_DIRECTION)
+
+
+MEMORY_KINDS = ("HBM2e", "HBM3", "HBM3e", "HBM4", "GDDR6", "GDDR7")
+INTERCONNECT_TEXT = {"nvlink": "interconnect.nvlink", "infinity_fabric": "interconnect.infinity_fabric",
+                     "pcie": "interconnect.pcie"}
+DIRECTION_TEXT = {"bidirectional": "direction.bidirectional", "per_direction": "direction.per_direction"}
+
+
 # ---------------------------------------------------------------------------
 # The words of each code: message ids, always written whole (never built from pieces), so that
 # every id the code uses can be found in the catalogs (sizer/i18n) by a search.
@@ -330,7 +350,10 @@ UNIT_TEXT = {"USD/month": "unit.USD/month", "USD/Mtok": "unit.USD/Mtok", "kW": "
              "bytes": "unit.bytes", "GiB": "unit.GiB", "s": "unit.s", "ms": "unit.ms",
              "tokens/s": "unit.tokens/s", "sessions/s": "unit.sessions/s", "nodes": "unit.nodes",
              "sessions": "unit.sessions", "blocks": "unit.blocks", "x": "unit.x", "%": "unit.%",
-             "tokens": "unit.tokens", "instance-s/s": "unit.instance-s/s"}
+             "tokens": "unit.tokens", "instance-s/s": "unit.instance-s/s", "racks": "unit.racks",
+             "trays": "unit.trays"}
+# Figures counted in whole things: their value is said with the count's plural form.
+COUNT_TEXT = {"nodes": "count.nodes", "sessions": "count.sessions", "racks": "count.racks", "trays": "count.trays"}
 STATUS_TEXT = {"ok": "status.ok", "infeasible": "status.infeasible", "error": "status.error"}
 CATALOG_TEXT = {"models": "catalog.models", "servers": "catalog.servers", "storage": "catalog.storage"}
 ORIGIN_TEXT = {"model": "origin.model", "runtime": "origin.runtime", "nfr": "origin.nfr",

@@ -245,7 +245,7 @@ class FindingThings(TempDirTest):
         self.assertEqual((status, document["list"]), (0, "models"))
         self.assertEqual(sorted(item["name"] for item in document["items"]), models)
         self.assertIn("gpt-oss-120b", [a for item in document["items"] for a in item["aliases"]])
-        for kind, fragment in (("servers", "dgx300   8 GPUs × 288 GB"), ("storage", "profile_default"),
+        for kind, fragment in (("servers", "dgx300             8 GPUs × 288 GB HBM3e"), ("storage", "profile_default"),
                                ("precisions", "nvfp4  KV: 0.5625 byte(s) per element")):
             with self.subTest(kind=kind):
                 status, out, _ = run_cli(["--list", kind, "--lang", "en"])

@@ -64,7 +64,7 @@ class Comparisons(TempDirTest):
         self.assertEqual((first["server"], first["concurrency"], first["nodes_minimum"], first["nodes_recommended"],
                           first["nodes_ideal"], first["sessions_per_node_recommended"], first["status"],
                           first["monthly_cost_usd_recommended"]),
-                         ("dgx300", "100", "1", "2", "3", "2511", "ok", ""))
+                         ("dgx300", "100", "1", "2", "3", "2511", "ok", "86432.00"))
         # One configuration as CSV is one row.
         self.assertEqual(len(run_cli(QUICK_START + ["--csv-only"])[1].splitlines()), 2)
 
@@ -92,10 +92,11 @@ class Comparisons(TempDirTest):
         self.assertIn("--solve", err)
 
     def test_ordered_by_monthly_cost(self):
-        document = run_json(["--model", "opt-oss-120b", "--server", "dgx300,dgxh100,dgx200", "--concurrency", "1000",
-                             "--effective-context", "32768", "--order-by", "cost"])
+        document = run_json(["--model", "opt-oss-120b", "--server", "mi355x_8,dgx300,dgxh100,dgx200", "--concurrency",
+                             "1000", "--effective-context", "32768", "--order-by", "cost"])
+        # dgx300: 2 nodes x 59.20 USD/h (Hyperstack B300) x 730 h; mi355x_8 has no published price: last.
         self.assertEqual([(r["server"], r["monthly_cost_usd"]) for r in document["comparison"]],
-                         [("dgx200", 94739.4), ("dgxh100", 114843.6), ("dgx300", None)])
+                         [("dgx300", 86432), ("dgx200", 94739.4), ("dgxh100", 114843.6), ("mi355x_8", None)])
         self.assertEqual(document["order_by"], "cost")
         by_nodes = run_json(["--model", "opt-oss-120b", "--server", "dgxh100,dgx300,dgx200", "--concurrency", "1000",
                              "--effective-context", "32768", "--order-by", "nodes"])

@@ -39,9 +39,12 @@ class CostAndPower(unittest.TestCase):
         self.assertEqual(_fixed(values["monthly_cost_usd"], 2), "55361.12")
 
     def test_no_price_no_cost_and_the_options_give_one(self):
+        # dgx300 rents at 59.20 USD per node-hour (Hyperstack's B300 rate) and has no published power.
         quick = results(report_for(QUICK_START), "recommended")
-        self.assertIsNone(quick.get("monthly_cost_usd"))
+        self.assertEqual(quick["monthly_cost_usd"], 3 * F("59.20") * 730)
         self.assertIsNone(quick.get("power_kw"))
+        unpriced = results(report_for(QUICK_START[:2] + ["--server", "mi355x_8"] + QUICK_START[4:]), "recommended")
+        self.assertIsNone(unpriced.get("monthly_cost_usd"))
         priced = results(report_for(QUICK_START + ["--node-cost-per-hour", "100"]), "recommended")
         self.assertEqual(priced["monthly_cost_usd"], 3 * 100 * 730)
         _, text, _ = run_cli(QUICK_START + ["--node-cost-per-hour", "100", "--lang", "en"])

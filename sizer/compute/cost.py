@@ -44,6 +44,12 @@ def cluster_power_kw(nodes, server):
     return None if server.node_power_kw is None else nodes * server.node_power_kw
 
 
+# The words of the cost formulas: per node, or per rack for a rack-scale system (bought whole).
+COST_TEXT = {False: ("formula.power_kw", "formula.cost_hourly", "formula.cost_purchase", "formula.monthly_cost"),
+             True: ("formula.power_kw_racks", "formula.cost_hourly_rack", "formula.cost_purchase_rack",
+                    "formula.monthly_cost_racks")}
+
+
 def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session):
     """A scenario's monthly cost, power and cost per million output tokens. The node costs its
     hourly rent (--node-cost-per-hour, or the catalog's), or its price over --amortization-months
@@ -51,11 +57,12 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
     if nodes_final is None:
         return ()
     figures = []
+    power_id, hourly_id, purchase_id, monthly_id = COST_TEXT[server.rack_scale]
     power_kw = server.node_power_kw
     if power_kw is not None:
         total_kw = cluster_power_kw(nodes_final, server)
         figures.append(figure("power_kw", total_kw, Unit.KW,
-                              T("formula.power_kw", nodes=nodes_final, kw=power_kw, total=total_kw),
+                              T(power_id, nodes=nodes_final, kw=power_kw, total=total_kw),
                               {"nodes_final": nodes_final, "node_power_kw": power_kw,
                                "power_source": server.power_source}, T("expl.power_kw")))
     rates = cost_rates(server, options)
@@ -63,10 +70,10 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
         return tuple(figures)
     hourly, price, per_node, energy_per_node = rates
     if price is not None:
-        node_term = T("formula.cost_purchase", price=price, months=options.amortization_months, per_node=per_node)
+        node_term = T(purchase_id, price=price, months=options.amortization_months, per_node=per_node)
         inputs = {"node_price_usd": price, "amortization_months": options.amortization_months}
     else:
-        node_term = T("formula.cost_hourly", hourly=hourly, hours=HOURS_PER_MONTH, per_node=per_node)
+        node_term = T(hourly_id, hourly=hourly, hours=HOURS_PER_MONTH, per_node=per_node)
         inputs = {"node_cost_per_hour_usd": hourly, "hours_per_month": HOURS_PER_MONTH}
     energy = nodes_final * energy_per_node
     energy_term = ""
@@ -78,7 +85,7 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
     inputs.update(nodes_final=nodes_final, currency=CURRENCY, cost_source=(
         server.cost_source if options.node_cost_per_hour is None and options.node_price is None else None))
     figures.append(figure("monthly_cost_usd", monthly, Unit.USD_PER_MONTH,
-                          T("formula.monthly_cost", nodes=nodes_final, node=node_term, energy=energy_term,
+                          T(monthly_id, nodes=nodes_final, node=node_term, energy=energy_term,
                             total=monthly),
                           inputs, T("expl.monthly_cost")))
     if tokens_per_s_session is not None:
@@ -96,7 +103,7 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
 CURRENCY = "USD"
 
 
-def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds):
+def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds, scenario=None):
     """The node figures with the traffic's demands of `kinds` (prefill, decode) applied in turn;
     returns (figures, the Bound that set the count last, or None)."""
     layout, demand_bound = context.layout, None
@@ -104,14 +111,16 @@ def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds):
         return nodes, None
     if Bound.PREFILL in kinds and context.prefill_demand is not None:
         nodes, binds = with_demand_bound(nodes, params, Bound.PREFILL, context.prefill_demand,
-                                         Fraction(layout.instances_per_node, layout.nodes_per_instance), layout)
+                                         Fraction(layout.instances_per_node, layout.nodes_per_instance), layout,
+                                         scenario)
         demand_bound = Bound.PREFILL if binds else demand_bound
     if Bound.DECODE in kinds and context.decode_demand is not None and latency.roofline is not None:
         # What a node delivers at the batch its instances run (the TPOT target's, when given).
         batch = capacity.per_instance
         node_rate = (Fraction(layout.instances_per_node, layout.nodes_per_instance) * batch
                      / latency.roofline.tpot_seconds(batch, kv_bytes))
-        nodes, binds = with_demand_bound(nodes, params, Bound.DECODE, context.decode_demand, node_rate, layout)
+        nodes, binds = with_demand_bound(nodes, params, Bound.DECODE, context.decode_demand, node_rate, layout,
+                                         scenario)
         demand_bound = Bound.DECODE if binds else demand_bound
     return nodes, demand_bound
 

@@ -73,6 +73,7 @@ FIGURE_LABELS = {"calibration_concurrency_gap_percent": "label.calibration_concu
                  "prefill_pool_nodes": "label.prefill_pool_nodes",
                  "nodes_aggregated": "label.nodes_aggregated", "kv_transfer_s": "label.kv_transfer_s",
                  "ttft_disaggregated_s": "label.ttft_disaggregated_s", "nodes_final": "label.nodes_final",
+                 "trays_final": "label.trays_final",
                  "concurrency": "label.concurrency", "ttft_full_context_s": "label.ttft_full_context_s",
                  "weights_load_s": "label.weights_load_s",
                  "kv_restore_session_s": "label.kv_restore_session_s",

@@ -12,7 +12,7 @@ from sizer.model.config import PrecisionScheme
 from sizer.numbers import InputError, cdiv
 from sizer.records import Weights
 from sizer.vocab import (Basis, Bound, GB_BYTES, GIB_BYTES, Join, KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS,
-    record)
+    _replace, record)
 
 
 @record
@@ -124,13 +124,16 @@ def _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib):
     return parts
 
 
-def hbm_total_figure(server):
+def hbm_total_figure(server, rack=None):
+    """The memory of one node; `rack`, when the node is a compute tray of that rack-scale system."""
     hbm_gib = server.total_hbm_gb * GB_BYTES / GIB_BYTES
+    explanation = (T("expl.hbm_total", total_hbm_gb=server.total_hbm_gb, hbm_gib=hbm_gib),)
+    if rack is not None:
+        explanation += (T("expl.hbm_total_tray", tray=server.gpus, trays=rack.trays, gpus=rack.gpus),)
     return figure("hbm_total_gib", hbm_gib, Unit.GIB,
                   T("formula.hbm_total", total_hbm_gb=server.total_hbm_gb, hbm_gib=hbm_gib),
                   {"server": server.name, "gpus": server.gpus, "hbm_per_gpu_gb": server.hbm_per_gpu_gb,
-                   "total_hbm_gb": server.total_hbm_gb},
-                  T("expl.hbm_total", total_hbm_gb=server.total_hbm_gb, hbm_gib=hbm_gib))
+                   "total_hbm_gb": server.total_hbm_gb}, explanation)
 
 
 def weights_for(model, requested):
@@ -184,6 +187,11 @@ class Layout:
     stages: tuple               # (first layer, end layer) of each pipeline stage
     node_gpus: int
     data_parallel_attention: bool = False
+    trays_per_rack: int = 0     # rack-scale: the "node" above is a compute tray, this many to a rack
+
+    @property
+    def rack_scale(self):
+        return self.trays_per_rack > 0
 
     @property
     def gpus_per_instance(self):
@@ -214,15 +222,13 @@ def pipeline_stages(layers, stages):
 
 
 def layout_for(options, server, model):
+    if server.rack_scale:
+        return rack_layout(options, server, model)
     tensor_parallel = options.tensor_parallel or server.gpus
     if server.gpus % tensor_parallel:
         raise InputError("err.tensor_parallel_divides", tensor_parallel=tensor_parallel, gpus=server.gpus,
                          server=server.name)
-    stages = options.pipeline_parallel
-    if stages > model.num_hidden_layers:
-        raise InputError("err.pipeline_layers", stages=stages, layers=model.num_hidden_layers)
-    if options.data_parallel_attention and model.mla_latent_dim is None:
-        raise InputError("err.dp_attention_mla", model=model.name)
+    stages = _checked_stages(options, model)
     gpus = tensor_parallel * stages
     if gpus <= server.gpus and server.gpus % gpus == 0:
         per_node, nodes = server.gpus // gpus, 1
@@ -233,6 +239,74 @@ def layout_for(options, server, model):
                          node_gpus=server.gpus, server=server.name)
     return Layout(tensor_parallel, stages, per_node, nodes, pipeline_stages(model.num_hidden_layers, stages),
                   server.gpus, options.data_parallel_attention)
+
+
+# Rack-scale systems (GB200/GB300 NVL72): every GPU of the rack shares one NVLink domain, so an
+# instance may span compute trays (TP or data-parallel attention with expert parallel over 16 or
+# 32 GPUs, as NVIDIA's and SGLang's DeepSeek deployments on NVL72 do); the tray (4 GPUs) is what
+# fails and is replaced. Per-node figures are per tray; racks are bought whole (compute/racks.py).
+
+def _checked_stages(options, model):
+    stages = options.pipeline_parallel
+    if stages > model.num_hidden_layers:
+        raise InputError("err.pipeline_layers", stages=stages, layers=model.num_hidden_layers)
+    if options.data_parallel_attention and model.mla_latent_dim is None:
+        raise InputError("err.dp_attention_mla", model=model.name)
+    return stages
+
+
+def rack_layout(options, server, model):
+    """An instance inside one NVLink domain: a share of one tray, or whole trays; never more than
+    the rack (beyond it the GPUs talk over the network, which is not an NVLink domain)."""
+    tray, stages = server.gpus_per_tray, _checked_stages(options, model)
+    tensor_parallel = options.tensor_parallel or rack_default_tensor_parallel(server, model, stages)
+    gpus = tensor_parallel * stages
+    if gpus > server.gpus:
+        raise InputError("err.rack_domain", gpus=gpus, domain=server.gpus, server=server.name)
+    if gpus <= tray and tray % gpus == 0:
+        per_node, nodes = tray // gpus, 1
+    elif gpus > tray and gpus % tray == 0:
+        per_node, nodes = 1, gpus // tray
+    else:
+        raise InputError("err.rack_trays", gpus=gpus, tray=tray, domain=server.gpus, server=server.name)
+    return Layout(tensor_parallel, stages, per_node, nodes, pipeline_stages(model.num_hidden_layers, stages),
+                  tray, options.data_parallel_attention, server.trays)
+
+
+def rack_default_tensor_parallel(server, model, stages):
+    """One tray's GPUs (TP 4 on NVL72, as a DGX's default is its 8 GPUs); when the weights do not
+    fit one tray, the fewest trays, doubling (1, 2, 4, 8, 16), whose GPUs hold them."""
+    tray = server.gpus_per_tray
+    trays = 1
+    while trays * tray * stages <= server.gpus:
+        if model.weights is None or weights_fit(model, trays * tray, stages, server):
+            return trays * tray
+        trays *= 2
+    return tray
+
+
+def weights_fit(model, tensor_parallel, stages, server):
+    """The heaviest pipeline stage's weights, split over TP GPUs, within one GPU's memory."""
+    layout = Layout(tensor_parallel, stages, 1, 1, pipeline_stages(model.num_hidden_layers, stages), tensor_parallel)
+    return max(stage_weights_bytes(model, model.weights, layout)) / tensor_parallel <= server.hbm_per_gpu_gb * GB_BYTES
+
+
+def sizing_node(server):
+    """The GPUs the per-node figures (memory, sessions, tokens/s) describe: the server, or one
+    compute tray of a rack-scale system (its failure unit)."""
+    if not server.rack_scale:
+        return server
+    tray = server.gpus_per_tray
+    return _replace(server, gpus=tray, total_hbm_gb=tray * server.hbm_per_gpu_gb)
+
+
+def tensor_parallel_sizes(server):
+    """The TP sizes a server takes: the divisors of its node's GPUs; on a rack-scale system also
+    whole trays up to the rack."""
+    if server.rack_scale:
+        tray = server.gpus_per_tray
+        return [tp for tp in range(1, server.gpus + 1) if tray % tp == 0 or tp % tray == 0]
+    return [tp for tp in range(1, server.gpus + 1) if server.gpus % tp == 0]
 
 
 def stage_weights_bytes(model, weights, layout):
@@ -260,7 +334,8 @@ def weights_figures(model, layout):
             T("formula.weights_per_node_spanning", nodes=layout.nodes_per_instance, per_instance_gib=per_instance_gib,
               per_node_gib=per_node_gib),
             {"nodes_per_instance": layout.nodes_per_instance, "weights_per_instance_bytes": per_instance},
-            T("expl.weights_per_node_spanning", nodes=layout.nodes_per_instance)))
+            T("expl.weights_per_tray_spanning" if layout.rack_scale else "expl.weights_per_node_spanning",
+              nodes=layout.nodes_per_instance)))
     else:
         per_node_gib = per_instance_gib * layout.instances_per_node
         figures.append(figure(
@@ -335,15 +410,20 @@ MAX_SUGGESTED_STAGES = 64
 
 def smallest_fitting_layout(model, server):
     """The fewest GPUs per instance (TP within a node, any PP) whose stages hold the weights."""
-    divisors = [tp for tp in range(1, server.gpus + 1) if server.gpus % tp == 0]
-    candidates = sorted(((tp * pp, pp, tp) for tp in divisors
+    sizes = tensor_parallel_sizes(server)
+    candidates = sorted(((tp * pp, pp, tp) for tp in sizes
                          for pp in range(1, min(model.num_hidden_layers, MAX_SUGGESTED_STAGES) + 1)
-                         if _whole_nodes(tp * pp, server.gpus)), key=lambda c: (c[0], c[1]))
+                         if _instance_fits(tp * pp, server)), key=lambda c: (c[0], c[1]))
     for _, pp, tp in candidates:
-        layout = Layout(tp, pp, 1, 1, pipeline_stages(model.num_hidden_layers, pp), server.gpus)
-        if max(stage_weights_bytes(model, model.weights, layout)) / tp <= server.hbm_per_gpu_gb * GB_BYTES:
+        if weights_fit(model, tp, pp, server):
             return tp, pp
     return None
+
+
+def _instance_fits(gpus, server):
+    if server.rack_scale:
+        return gpus <= server.gpus and gpus in tensor_parallel_sizes(server)
+    return _whole_nodes(gpus, server.gpus)
 
 
 def _whole_nodes(gpus, node_gpus):

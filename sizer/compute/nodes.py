@@ -6,6 +6,7 @@ from fractions import Fraction
 from sizer.compute.capacity import compared_engine
 from sizer.compute.figures import figure, find
 from sizer.compute.memory import BLOCKERS
+from sizer.compute.racks import final_racks, rack_demand_bound, rack_figures
 from sizer.numbers import cdiv
 from sizer.vocab import Basis, Bound, LIMIT_TEXT, T, Unit, _replace
 
@@ -45,6 +46,8 @@ def nodes_figures(scenario, params, concurrency, capacity, layout):
                    {"nodes_with_headroom": None, "ha_extra_nodes": ha},
                    (T("expl.nodes_final", ha=ha, ha_label=ha_label),) + note, absent=absent),
         )
+    if layout.rack_scale:
+        return rack_figures(scenario, params, concurrency, capacity.per_instance, layout)
     if layout.spans_nodes:
         return _spanning_nodes_figures(params, concurrency, sessions, layout, ha_label)
     nodes_capacity = nodes_for(concurrency, 0, sessions)
@@ -87,10 +90,12 @@ DEMAND_TEXT = {Bound.PREFILL: ("formula.nodes_prefill", "expl.nodes_prefill", "f
                               "expl.nodes_headroom_decode")}
 
 
-def with_demand_bound(nodes, params, kind, demand, per_node, layout):
+def with_demand_bound(nodes, params, kind, demand, per_node, layout, scenario=None):
     """The node figures with a traffic bound (Bound.PREFILL or Bound.DECODE): enough whole units for
     the demand (plus the scenario's headroom) when that is more than the count so far needs.
     `per_node` is what one node supplies of it. Returns (figures, binds)."""
+    if layout.rack_scale:
+        return rack_demand_bound(nodes, scenario, params, kind, demand, per_node, layout, DEMAND_TEXT[kind])
     unit = layout.nodes_per_instance
     demand_key, per_node_key, before_key = DEMAND_FIGURES[kind]
 
@@ -162,6 +167,8 @@ def _spanning_nodes_figures(params, concurrency, sessions, layout, ha_label):
 def final_nodes(concurrency, params, sessions, layout):
     """A scenario's nodes to buy for `concurrency` at `sessions` per failure unit, with its headroom and
     reserve: the arithmetic of nodes_figures without its records."""
+    if layout.rack_scale:
+        return final_racks(concurrency, params, sessions, layout)
     unit = layout.nodes_per_instance
     return nodes_for(concurrency, params.peak_headroom_ratio, sessions, unit) + params.ha_extra_nodes * unit
 

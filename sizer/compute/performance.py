@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from sizer.compute.capacity import budget_figure, scenario_parameters, sessions_figures
 from sizer.compute.figures import FIGURE_LABELS, figure
+from sizer.compute.racks import instance_trays
 from sizer.numbers import InputError, MAX_INPUT, cdiv
 from sizer.vocab import GB_BYTES, LOW_WEIGHT_PRECISIONS, SCENARIOS, T, Unit, record
 
@@ -241,7 +242,7 @@ def goodput_figure(key, rate, tpot_ms, slo_ms, inputs, explanation_id="expl.good
 
 
 def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity, concurrency,
-                        nodes_final, ttft_s, tpot_slo_ms=None):
+                        nodes_final, ttft_s, tpot_slo_ms=None, planned=None):
     """Decode roofline at full and actual load, and failover, for one scenario.
 
     With pipeline parallelism a token still passes every stage in turn, so a step reads
@@ -253,7 +254,8 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
     figures = []
     # Instances per node: a fraction when one instance spans nodes.
     instances = Fraction(layout.instances_per_node, layout.nodes_per_instance)
-    load_per_instance = min(per_instance, cdiv(concurrency, nodes_final * instances))
+    serving, receivers = in_service(scenario, layout, nodes_final, planned)
+    load_per_instance = min(per_instance, cdiv(concurrency, serving))
     for suffix, batch in (("full", per_instance), ("load", load_per_instance)):
         (weight_bytes_s, weight_flops_s), (kv_bytes_s, attention_flops_s) = roofline.decode_phases(batch, kv_bytes)
         seconds = roofline.tpot_seconds(batch, kv_bytes)    # the one definition the latency caps use too
@@ -287,9 +289,8 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
                                       tpot_slo_ms, {"tokens_per_s_node_load": instances * batch / seconds,
                                                     "tpot_load_ms": seconds * 1000},
                                       "expl.goodput_tokens_per_s_node"))
-    # A failure takes one unit down: a node, or a whole instance that spans nodes.
+    # A failure takes one unit down: a node (a tray of a rack), or a whole instance that spans nodes.
     failed = load_per_instance * max(instances, 1)
-    receivers = scenario.ha_extra_nodes * layout.nodes_per_instance or nodes_final - layout.nodes_per_instance
     if receivers:
         restore = restore_seconds(storage, failed * kv_bytes, receivers)
         recompute = failed * ttft_s / (receivers * instances)
@@ -310,18 +311,36 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
         {"failed_node_sessions": failed, "receiving_nodes": receivers, "ttft_full_context_s": ttft_s},
         T("expl.failover_recompute")))
     figures.extend(tpot_after_failure(scenario, roofline, kv_bytes, layout, capacity.memory_per_instance,
-                                      concurrency, nodes_final, tpot_slo_ms))
+                                      concurrency, nodes_final, tpot_slo_ms, serving))
     return tuple(figures)
 
 
+def in_service(scenario, layout, nodes_final, planned=None):
+    """(Instances serving, nodes that take a failed unit's sessions over). A node's failure is
+    taken by the scenario's spare nodes (whole instances when one spans nodes), or by the nodes
+    left. On a rack-scale system the `planned` instances serve; a tray fails, and its instance
+    starts again on a spare tray of its rack (its trays take the sessions back), or without a
+    reserve the other instances' trays take them."""
+    if layout.rack_scale:
+        receivers = (layout.nodes_per_instance if scenario.ha_extra_nodes
+                     else instance_trays(layout, planned) - layout.nodes_per_instance)
+        return planned, receivers
+    receivers = scenario.ha_extra_nodes * layout.nodes_per_instance or nodes_final - layout.nodes_per_instance
+    return nodes_final * Fraction(layout.instances_per_node, layout.nodes_per_instance), receivers
+
+
 def tpot_after_failure(scenario, roofline, kv_bytes, layout, per_instance, concurrency, nodes_final,
-                       tpot_slo_ms=None):
+                       tpot_slo_ms=None, serving=None):
     """The TPOT with the scenario's reserve lost (RECOMENDADO: one failure unit down, IDEAL: two):
     the concurrency spread over the instances left, at most what memory admits per instance (an
     engine knows no latency target: it batches what fits)."""
     down = scenario.ha_extra_nodes
-    left = Fraction((nodes_final - down * layout.nodes_per_instance) * layout.instances_per_node,
-                    layout.nodes_per_instance)
+    if layout.rack_scale:
+        # Each tray down stops the instance spanning it, or the instances sharing it.
+        left = serving - down * layout.instances_per_node
+    else:
+        left = Fraction((nodes_final - down * layout.nodes_per_instance) * layout.instances_per_node,
+                        layout.nodes_per_instance)
     if not down or left <= 0:
         return ()
     batch = min(per_instance, int(cdiv(concurrency, left)))

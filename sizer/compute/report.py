@@ -8,7 +8,7 @@ from sizer.compute.capacity import calibration_figures, engine_memory_figure
 from sizer.compute.cost import kv_transfer_figures
 from sizer.compute.figures import find
 from sizer.compute.memory import (Layout, blocker_for, hbm_total_figure, kv_per_session, layout_for,
-    overhead_figure, smallest_fitting_layout, weights_figures, weights_for)
+    overhead_figure, sizing_node, smallest_fitting_layout, tensor_parallel_sizes, weights_figures, weights_for)
 from sizer.compute.nodes import decode_demand_figure, prefill_demand_figure
 from sizer.compute.performance import (Latency, operating_point, roofline_for, storage_figures,
     traffic_figure, ttft_figure)
@@ -179,10 +179,12 @@ def build_report(options, model, server, storage):
                            options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
                            in_flight, window_ratio=options.swa_full_tokens_ratio).bytes
             for first, end in stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
-    hbm = hbm_total_figure(server)
+    # The per-node figures describe a node, or one compute tray of a rack-scale system.
+    node = sizing_node(server)
+    hbm = hbm_total_figure(node, server if server.rack_scale else None)
     weights = weights_figures(model, layout)
     weights_per_node_gib = find(weights, "weights_per_node_gib")
-    overhead = overhead_figure(model, server, layout, options, weights_per_node_gib)
+    overhead = overhead_figure(model, node, layout, options, weights_per_node_gib)
     overhead_gib = options.runtime_overhead_gib if overhead is None else overhead.value
     common = list(kv_by_basis[options.kv_accounting].figures) + [hbm] + list(weights)
     if overhead is not None:
@@ -209,6 +211,8 @@ def build_report(options, model, server, storage):
             prefill_demand = demand.value
             common.append(demand)
     if options.disaggregated:
+        if server.rack_scale:
+            raise InputError("err.disaggregated_rack", server=server.name)
         if options.requests_per_second is None:
             raise InputError("err.disaggregated_traffic")
         if roofline is None:
@@ -224,14 +228,14 @@ def build_report(options, model, server, storage):
         common.append(decode)
     common.extend(storage_figures(model, storage, layout, kv_by_basis[options.kv_accounting].bytes))
     if options.calibration is not None:
-        engine, *checks = calibration_figures(model, options, kv_tp, block_size, in_flight, release, layout, server)
+        engine, *checks = calibration_figures(model, options, kv_tp, block_size, in_flight, release, layout, node)
     else:
-        engine, checks = engine_memory_figure(model, server, layout, options), []
+        engine, checks = engine_memory_figure(model, node, layout, options), []
     if engine is not None:
         common.append(engine)
     common.extend(checks)
     engine_gib = None if engine is None else (engine.value or Fraction(0))
-    blocker = blocker_for(model, server, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
+    blocker = blocker_for(model, node, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
     context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
                             prefill_demand, decode_demand, server)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms,
@@ -255,7 +259,7 @@ def replication_alternative(options, model, server, storage, layout):
     if model.mla_latent_dim is not None or model.num_key_value_heads >= layout.tensor_parallel \
             or layout.pipeline_parallel > 1:
         return None
-    tensor_parallel = max(tp for tp in range(1, model.num_key_value_heads + 1) if server.gpus % tp == 0)
+    tensor_parallel = max(tp for tp in tensor_parallel_sizes(server) if tp <= model.num_key_value_heads)
     try:
         other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
     except InputError:

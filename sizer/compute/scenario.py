@@ -6,6 +6,7 @@ from sizer.compute.cost import cost_figures, disaggregated_figures, traffic_boun
 from sizer.compute.figures import find
 from sizer.compute.nodes import nodes_figures
 from sizer.compute.performance import performance_figures
+from sizer.compute.racks import planned_instances
 from sizer.vocab import Bound
 
 
@@ -21,20 +22,22 @@ def scenario_result(scenario, options, context, latency, storage):
     if options.disaggregated and capacity.feasible:
         # The decode pool holds the sessions (memory, TPOT, output tokens); the prefill pool runs the
         # prompts; the aggregated answer to the same traffic is shown beside them.
-        aggregated, _ = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, (Bound.PREFILL, Bound.DECODE))
-        nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, (Bound.DECODE,))
+        aggregated, _ = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes,
+                                       (Bound.PREFILL, Bound.DECODE), scenario)
+        nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, (Bound.DECODE,),
+                                             scenario)
         decode_nodes = find(nodes, "nodes_final")
         nodes = disaggregated_figures(nodes, params, context.prefill_demand, context.layout,
                                       find(aggregated, "nodes_final"))
     else:
         nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes,
-                                             (Bound.PREFILL, Bound.DECODE))
+                                             (Bound.PREFILL, Bound.DECODE), scenario)
     figures = (budget,) + tuple(sessions) + nodes
     if latency.roofline is not None and capacity.feasible and options.scenario_performance:
         figures += performance_figures(scenario, latency.roofline, storage, kv_bytes,
                                        context.layout, capacity, options.concurrency,
                                        decode_nodes or find(nodes, "nodes_final"), latency.ttft_full_context_s,
-                                       options.tpot_slo_ms)
+                                       options.tpot_slo_ms, planned_instances(nodes))
     if capacity.feasible:
         figures += cost_figures(find(nodes, "nodes_final"), context.server, options, options.concurrency,
                                 find(figures, "tokens_per_s_session_load"))

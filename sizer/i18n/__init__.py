@@ -9,7 +9,7 @@ import importlib
 import string
 
 from sizer.display import NUMBER_FORMATS, _fixed, _plain, format_input
-from sizer.vocab import Join, T, Text, UNIT_PLACES, UNIT_TEXT, Unit
+from sizer.vocab import COUNT_TEXT, Join, T, Text, UNIT_PLACES, UNIT_TEXT
 
 
 _LOADED = {}
@@ -69,8 +69,6 @@ def format_value(value, unit, lang, absent=None):
         return say(absent or T("value.not_applicable" if unit in UNIT_PLACES else "value.no_session"), lang)
     if unit in UNIT_PLACES:
         return "%s %s" % (_fixed(value, UNIT_PLACES[unit]), say(T(UNIT_TEXT[unit]), lang))
-    if unit == Unit.NODES:
-        return say(T("count.nodes", n=value), lang)
-    if unit == Unit.SESSIONS:
-        return say(T("count.sessions", n=value), lang)
+    if unit in COUNT_TEXT:
+        return say(T(COUNT_TEXT[unit], n=value), lang)
     return "%s %s" % (_plain(value), say(T(UNIT_TEXT[unit]), lang))
