@@ -4,7 +4,7 @@
 from fractions import Fraction
 
 from sizer.engines.base import Engine
-from sizer.layers import FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
+from sizer.layers import NO_STATE, FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
 from sizer.numbers import cdiv
 from sizer.vocab import Basis, T, VLLM_RELEASES, _replace, record
 
@@ -133,10 +133,12 @@ def vllm_stages(model, stages, group_size, hybrid_manager, page_gpu):
     """Each pipeline stage's share of vLLM's groups. The i-th of a kind's n groups takes every
     layer of that kind whose rank is i modulo cdiv(n, g) (_get_kv_cache_groups_uniform_page_size:
     layers[i::num_groups], so that groups spread over the stages); a stage's block spans the
-    most layers any one group has on it."""
+    most layers any one group has on it. Layers without a cache (the MLP and MoE layers of a
+    Nemotron-H pattern, '-' and 'E') build no KV-cache spec: they count for the stage split
+    (get_pp_indices) but belong to no group."""
     unified = {g.kind: (g.kind if hybrid_manager or isinstance(g, (StateLayers, MLALatentLayers))
                         else FullAttentionLayers.kind) for g in model.layer_groups}
-    parts = [tuple(unified[part] for part in kind_parts(kind)) for kind in model.layer_kinds]
+    parts = [tuple(unified[part] for part in kind_parts(kind) if part != NO_STATE) for kind in model.layer_kinds]
     totals = {}
     for kind in (kind for layer in parts for kind in layer):
         totals[kind] = totals.get(kind, 0) + 1
