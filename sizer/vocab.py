@@ -195,10 +195,37 @@ DEFAULTS = {
 #   (kv_cache_planning.py, extra_retained_tokens; earlier releases not checked);
 # - in 0.33, prefix caching (on by default) runs state layers in 'align' mode, two pages per
 #   request (model_executor/models/config.py, MambaModelConfig); earlier releases are taken
-#   in 'none' mode, one page, as the published hybrid logs show (not checked release by release).
+#   in 'none' mode, one page, as the published hybrid logs show (not checked release by release);
+# - in 'align' mode, a state layer that exports prefill checkpoints keeps one page more
+#   (MambaSpec.max_memory_usage_bytes: 2 + num_speculative_blocks + num_prefill_checkpoint_blocks,
+#   v1/kv_cache_interface.py:1135-1139 in 0.33.0): Mamba2 from 0.32 (mamba_mixer2.py:1108-1118,
+#   absent in 0.31), Gated DeltaNet from 0.33 with FlashInfer's GDN prefill
+#   (gdn/qwen_gdn_linear_attn.py:689-697 and 739-750; absent in 0.32), whose checkpoints lie on a
+#   64-token grid that the attention block is then a multiple of (v1/attention/backends/gdn_attn.py:34,
+#   platforms/interface.py:1089-1094).
 VLLM_RELEASES = {"in_flight": (0, 26), "null_block": (0, 33), "grouped_concurrency": (0, 9),
                  "refuses_long_requests": (0, 3), "estimates_max_model_len": (0, 9),
-                 "mtp_retained_tokens": (0, 33), "mamba_align": (0, 33)}
+                 "mtp_retained_tokens": (0, 33), "mamba_align": (0, 33), "mamba2_checkpoint": (0, 32),
+                 "gdn_checkpoint": (0, 33)}
+@record
+class StateMixer:
+    """What vLLM's mixer of a state-layer kind keeps per request, beyond its state shape."""
+    conv_spec_columns: bool     # the conv state gains one column per speculative token
+    checkpoint_release: object  # VLLM_RELEASES key from which it keeps a prefill-checkpoint page
+                                # in 'align' mode (None: never)
+    checkpoint_grid: int        # the token grid those checkpoints lie on (1: any token)
+
+
+# The state mixers vLLM builds (model_executor/layers/mamba/). mamba_utils.py:171-300 in 0.33.0:
+# Mamba1's conv state is conv_kernel - 1 wide, Mamba2's and Gated DeltaNet's conv_kernel - 1 +
+# num_spec (seen in 0.20-0.33 for Mamba2, 0.10.2-0.33 for GDN). Prefill checkpoints: MambaMixer2
+# (mamba_mixer2.py:1108-1118) declares no grid (MambaBase.get_prefill_checkpoint_alignment returns
+# None: abstract.py:65-70); FlashInfer's GDN prefill emits states every 64 tokens. FlashInfer is
+# what vLLM 0.33.0 runs GDN prefill with on Hopper, and on Blackwell when linear_key_head_dim is
+# 128 with CUDA 13 (qwen_gdn_linear_attn.py:148-270); the Triton kernel (other GPUs) exports none:
+# that case is not modeled.
+STATE_MIXERS = {"mamba1": StateMixer(False, None, 1), "mamba2": StateMixer(True, "mamba2_checkpoint", 1),
+                "gated_delta_net": StateMixer(True, "gdn_checkpoint", 64)}
 NEWEST_VLLM = (0, 33)
 
 # The parameter dictionary: (parameter, origin). What it is, why it matters and

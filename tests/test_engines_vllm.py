@@ -278,10 +278,17 @@ class StateLayersTests(TempDirTest):
         self.assertEqual((kv["requested_block_size"], say(kv["state_bytes_per_layer_gpu"], "en")),
                          (16, "linear 548864"))
         self.assertIn("de 16 para 544 tokens", explanation(report.common[0]))
-        # vLLM 0.33 turns prefix caching on, and hybrids keep two state pages per request: 482 + 3 x 2.
+        # vLLM 0.33 turns prefix caching on ('align' mode): FlashInfer's GDN prefill keeps one checkpoint page
+        # more (2 + 1 per request) on a 64-token grid, so the block is 64 x cdiv(548,864, 64 x 1,024) = 576
+        # tokens and a request needs cdiv(262144, 576) = 456 + 3 x 3 = 465 blocks.
         default = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", "--kv-accounting", "vllm",
                              "--kv-cache-memory-bytes", str(7162 * 12 * page))
-        self.assertEqual(self.inputs(default, "vllm_max_concurrency")["blocks_per_request"], 488)
+        self.assertEqual(self.inputs(default, "vllm_gpu_blocks")["block_size"], 576)
+        self.assertEqual(self.inputs(default, "vllm_max_concurrency")["blocks_per_request"], 465)
+        # vLLM 0.32 had neither (the GDN layer exported no checkpoints): 482 + 3 x 2.
+        older = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", "--kv-accounting", "vllm",
+                           "--enable-prefix-caching", "--vllm-version", "0.32", "--kv-cache-memory-bytes", str(7162 * 12 * page))
+        self.assertEqual(self.inputs(older, "vllm_max_concurrency")["blocks_per_request"], 488)
 
     def test_spec_basis_adds_the_state_bytes(self):
         # 12 full layers x 8192 tokens x 2 x (2 KV heads x 256) x 2 bytes + 36 layers x 548,864 x 2 GPUs.

@@ -2,6 +2,7 @@
 """
 
 from fractions import Fraction
+from math import gcd
 
 from sizer.alerts import evaluate_alerts
 from sizer.compute.capacity import calibration_figures, engine_memory_figure
@@ -18,8 +19,8 @@ from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS, T,
-    VLLM_RELEASES, _replace, record)
+from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
+    STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
 
 
 @record
@@ -102,20 +103,28 @@ def with_state_options(model, options, release, tensor_parallel):
     'auto' is the model dtype) and --mamba-ssm-cache-dtype ('auto' follows the conv state unless
     the model says otherwise); 1 + num_speculative_tokens pages without prefix caching, 2 +
     num_speculative_tokens with it ('align' mode, which prefix caching turns on for hybrids in
-    0.33: MambaModelConfig.verify_and_update_config)."""
+    0.33: MambaModelConfig.verify_and_update_config, model_executor/models/config.py:750-780),
+    plus one prefill-checkpoint page where the mixer exports checkpoints in that release
+    (MambaSpec.max_memory_usage_bytes, v1/kv_cache_interface.py:1135-1141); Mamba2 and Gated
+    DeltaNet conv states gain a column per speculative token (vocab.STATE_MIXERS)."""
     if not any(isinstance(g, StateLayers) for g in model.layer_groups):
         return model
     prefix_caching = options.enable_prefix_caching
     if prefix_caching is None:
         prefix_caching = release.version >= VLLM_RELEASES["mamba_align"]
-    blocks = (2 if prefix_caching else 1) + speculative_tokens(model, options)
+    spec_tokens = speculative_tokens(model, options)
     groups = []
     for group in model.layer_groups:
         if isinstance(group, StateLayers):
             conv = MAMBA_DTYPES[options.mamba_cache_dtype] if options.mamba_cache_dtype else group.conv_bytes
             ssm = MAMBA_DTYPES[options.mamba_ssm_cache_dtype] if options.mamba_ssm_cache_dtype else (
                 conv if group.ssm_bytes is None else group.ssm_bytes)
-            group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks)
+            mixer = STATE_MIXERS[group.mixer]
+            grid = mixer.checkpoint_grid if prefix_caching and mixer.checkpoint_release is not None and \
+                release.version >= VLLM_RELEASES[mixer.checkpoint_release] else None
+            blocks = (2 + (grid is not None) if prefix_caching else 1) + spec_tokens
+            group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks, checkpoint_grid=grid,
+                             conv_spec_columns=spec_tokens if mixer.conv_spec_columns else 0)
             if not group.splits_evenly(tensor_parallel):
                 raise InputError("err.state_tp", kind=T(group.kind_text), tp=tensor_parallel,
                                  channels=group.conv_channels(tensor_parallel), heads=group.ssm_heads)
@@ -124,10 +133,12 @@ def with_state_options(model, options, release, tensor_parallel):
 
 
 def hybrid_block_size(model, options, tensor_parallel):
-    """vLLM 0.33.0 Platform._align_hybrid_block_size: with state layers, the attention block grows
-    until one attention page holds the largest state page: alignment x cdiv(state page, alignment
-    x attention page of one token), a multiple of 16, where the alignment is the larger of the
-    attention kernel's smallest block (16 for FlashAttention; 128 for MLA) and --block-size."""
+    """vLLM 0.33.0 Platform._align_hybrid_block_size (platforms/interface.py:940-1112): with state
+    layers, the attention block grows until one attention page holds the largest state page:
+    alignment x cdiv(state page, alignment x attention page of one token), a multiple of 16, where
+    the alignment is the larger of the attention kernel's smallest block (16 for FlashAttention;
+    128 for MLA) and --block-size, and in 'align' mode also a multiple of the grid the state
+    layers' prefill checkpoints lie on (64 for FlashInfer's GDN prefill)."""
     states = [g for g in model.layer_groups if isinstance(g, StateLayers)]
     if not states:
         return options.block_size
@@ -138,6 +149,8 @@ def hybrid_block_size(model, options, tensor_parallel):
     state_page = max(g.state_bytes_gpu(tensor_parallel) for g in states)
     alignment = max(MLA_KERNEL_BLOCK if isinstance(attention, MLALatentLayers) else ATTENTION_KERNEL_BLOCK,
                     options.block_size)
+    for grid in (g.checkpoint_grid for g in states if g.checkpoint_grid is not None):
+        alignment = alignment * grid // gcd(alignment, grid)
     block = alignment * cdiv(state_page, alignment * token_page)
     block = ATTENTION_KERNEL_BLOCK * cdiv(block, ATTENTION_KERNEL_BLOCK)
     return max(options.block_size, block)

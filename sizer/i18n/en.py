@@ -150,7 +150,7 @@ MESSAGES = {
     "formula.nodes_final_spanning": "nodes_with_headroom + ha_extra_instances × nodes_per_instance = {nodes_headroom} + {ha} × {nodes_per_instance} = {nodes}",
     "formula.weights_parameters": "total_parameters × bytes per parameter ({precision}) = {params} × {per_param:p} = {size} bytes",
     "expl.kv_state": "Mamba/linear-attention layers keep a constant state per session (convolution state + SSM state, split by TP), not K/V per token: the spec basis adds the bytes of that state.",
-    "expl.kv_state_blocks": "In vLLM every state layer takes {blocks} page(s) per request (1 without prefix caching, 2 with it, plus one per speculative token), the page padded to the attention page.",
+    "expl.kv_state_blocks": "In vLLM every state layer takes {blocks} page(s) per request (1 without prefix caching, 2 with it and one more prefill checkpoint for Mamba2 and Gated DeltaNet layers, plus one per speculative token), the page padded to the attention page.",
     "expl.kv_block_aligned": "vLLM enlarges the attention block from {requested} to {block} tokens so that one attention page holds one layer's state ({state_page} bytes per GPU).",
     "formula.calibrated_blocks": "{blocks} blocks × {per_block:p} bytes per block = {bytes:p} bytes per GPU",
     "formula.calibrated_tokens": "{tokens} tokens / {block_size} per block × {per_block:p} bytes per block = {bytes:p} bytes per GPU",

@@ -155,7 +155,7 @@ MESSAGES = {
     "formula.nodes_final_spanning": "nodes_with_headroom + ha_extra_instances × nodes_per_instance = {nodes_headroom} + {ha} × {nodes_per_instance} = {nodes}",
     "formula.weights_parameters": "total_parameters × bytes por parâmetro ({precision}) = {params} × {per_param:p} = {size} bytes",
     "expl.kv_state": "Camadas Mamba/atenção linear guardam um estado constante por sessão (estado de convolução + estado SSM, divididos pelo TP), não K/V por token: na base spec entram com os bytes desse estado.",
-    "expl.kv_state_blocks": "No vLLM cada camada de estado ocupa {blocks} página(s) por pedido (1 sem prefix caching, 2 com ele, mais uma por token especulativo), com a página completada até a da atenção.",
+    "expl.kv_state_blocks": "No vLLM cada camada de estado ocupa {blocks} página(s) por pedido (1 sem prefix caching, 2 com ele e mais uma de checkpoint do prefill nas camadas Mamba2 e Gated DeltaNet, mais uma por token especulativo), com a página completada até a da atenção.",
     "expl.kv_block_aligned": "O vLLM aumenta o bloco de atenção de {requested} para {block} tokens para que uma página de atenção comporte o estado de uma camada ({state_page} bytes por GPU).",
     "formula.calibrated_blocks": "{blocks} blocos × {per_block:p} bytes por bloco = {bytes:p} bytes por GPU",
     "formula.calibrated_tokens": "{tokens} tokens / {block_size} por bloco × {per_block:p} bytes por bloco = {bytes:p} bytes por GPU",
