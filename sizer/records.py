@@ -120,6 +120,7 @@ class Options:
     runtime_overhead_auto: bool = False
     data_parallel_attention: bool = False
     disable_hybrid_kv_cache_manager: bool = False
+    allow_chunked_hybrid: bool = False      # VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1
     vllm_version: tuple = NEWEST_VLLM
     async_scheduling: object = None         # None: the release's default
     speculative: object = None              # eagle, eagle3 or mtp: the draft's layers hold KV too

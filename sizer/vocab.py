@@ -299,7 +299,38 @@ def _replace(record, **changes):
 # Speculative decoding: the draft model's attention layers take their KV from the same
 # pool. EAGLE and EAGLE-3 heads are one decoder layer of the target's shape; MTP adds the
 # checkpoint's num_nextn_predict_layers (vLLM's EagleProposer / DeepSeek MTP drafters).
-SPECULATIVE = ("eagle", "eagle3", "mtp")
+# N-gram (prompt lookup) and suffix decoding draft without layers: vLLM 0.33.0's planner then
+# reserves nothing for attention (VllmConfig.num_lookahead_tokens is 0 for them:
+# config/vllm.py:626-652), and state layers keep num_speculative_tokens more pages and conv
+# columns (MambaBase.get_kv_cache_spec, layers/mamba/abstract.py:72-90; mamba_utils.py).
+SPECULATIVE = ("eagle", "eagle3", "mtp", "ngram", "suffix")
+
+
+@record
+class SpeculativeMethod:
+    """What vLLM does with one --speculative method beyond its draft layers."""
+    draft_layers: bool          # the drafter has attention layers in the KV pool
+    default_tokens: object      # num_speculative_tokens when not given (None: vLLM requires it)
+    async_release: object       # first release whose async scheduling runs it (None: none does)
+
+
+# - ngram: no default (SpeculativeConfig._verify_args, config/speculative.py:1946: "num_speculative_tokens
+#   must be provided ..."); async scheduling from 0.33, where Model Runner V2 runs it (v1/worker/gpu/
+#   spec_decode/__init__.py:87); in 0.26-0.32 vLLM turned async scheduling off for it (config/vllm.py);
+# - suffix: num_speculative_tokens defaults to suffix_decoding_max_tree_depth, 24 (config/speculative.py:
+#   538 and 1732-1735); Model Runner V2 does not run it (config/vllm.py:3067), and the V1 runner has no
+#   async scheduling with it (config/vllm.py:1651-1663), so async scheduling is off.
+# EAGLE takes 1 when not given (vLLM has no default; it does not change the pool); MTP the checkpoint's
+# num_nextn_predict_layers (speculative_tokens()).
+SPECULATIVE_METHODS = {"eagle": SpeculativeMethod(True, 1, (0, 1)), "eagle3": SpeculativeMethod(True, 1, (0, 1)),
+                       "mtp": SpeculativeMethod(True, None, (0, 1)), "ngram": SpeculativeMethod(False, None, (0, 33)),
+                       "suffix": SpeculativeMethod(False, 24, None)}
+# vLLM's refusal of an explicit --async-scheduling with a method it runs synchronously: 0.33.0
+# (config/vllm.py:1675-1679, {method} filled in), and 0.32.0 (config/vllm.py:1571-1575).
+SYNC_SPECULATIVE_REFUSALS = (((0, 33), "Async scheduling is not supported by the V1 model runner with "
+                                       "{method}-based speculative decoding."),
+                             ((0, 0), "Currently, async scheduling is only supported with EAGLE/MTP/Draft Model/"
+                                      "NGram GPU/DSpark/DFlash kind of speculative decoding"))
 
 
 # --solve: the inverse questions, answered per scenario by a search on integers. Node counts only

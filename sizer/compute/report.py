@@ -17,10 +17,11 @@ from sizer.compute.records import Report
 from sizer.compute.scenario import scenario_result
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
+from sizer.engines.vllmrules import check_vllm_layout, hybrid_manager
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
 from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
-    STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
+    SPECULATIVE_METHODS, STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
 
 
 @record
@@ -44,15 +45,21 @@ ATTENTION_KERNEL_BLOCK, MLA_KERNEL_BLOCK = 16, 128
 
 
 def speculative_tokens(model, options):
-    """vLLM's num_speculative_tokens: the option, or for MTP the checkpoint's
-    num_nextn_predict_layers (SpeculativeConfig's n_predict default in 0.33.0); EAGLE has
-    no default in vLLM and one draft token is taken here (it does not change the KV pool)."""
+    """vLLM's num_speculative_tokens: the option, or the method's default (vocab.SPECULATIVE_METHODS):
+    for MTP the checkpoint's num_nextn_predict_layers (SpeculativeConfig's n_predict default in
+    0.33.0); EAGLE has no default in vLLM and one draft token is taken here (it does not change the
+    KV pool); n-gram has none either and is refused without it, as vLLM refuses it."""
     if options.speculative is None:
         return 0
     mtp_layers = model.parameters.mtp_layers if model.parameters else 0
     tokens = options.num_speculative_tokens
     if tokens is None:
-        return mtp_layers if options.speculative == "mtp" else 1
+        if options.speculative == "mtp":
+            return mtp_layers
+        tokens = SPECULATIVE_METHODS[options.speculative].default_tokens
+        if tokens is None:
+            raise InputError("err.speculative_tokens_required", method=options.speculative)
+        return tokens
     if options.speculative == "mtp" and mtp_layers and tokens > mtp_layers and tokens % mtp_layers:
         # vLLM 0.33.0 SpeculativeConfig: MTP modules are reused in whole rounds.
         raise InputError("err.num_speculative_tokens_mtp", tokens=tokens, layers=mtp_layers)
@@ -76,8 +83,9 @@ def with_retained_tokens(model, options, release):
 
 
 def with_draft_layers(model, method):
-    """The model with its drafter's attention layers appended (as the last layers)."""
-    if method is None:
+    """The model with its drafter's attention layers appended (as the last layers); n-gram and suffix
+    decoding have none."""
+    if method is None or not SPECULATIVE_METHODS[method].draft_layers:
         return model
     if method == "mtp":
         if not model.parameters or not model.parameters.mtp_layers:
@@ -125,9 +133,6 @@ def with_state_options(model, options, release, tensor_parallel):
             blocks = (2 + (grid is not None) if prefix_caching else 1) + spec_tokens
             group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks, checkpoint_grid=grid,
                              conv_spec_columns=spec_tokens if mixer.conv_spec_columns else 0)
-            if not group.splits_evenly(tensor_parallel):
-                raise InputError("err.state_tp", kind=T(group.kind_text), tp=tensor_parallel,
-                                 channels=group.conv_channels(tensor_parallel), heads=group.ssm_heads)
         groups.append(group)
     return _replace(model, layer_groups=tuple(groups))
 
@@ -175,12 +180,15 @@ def build_report(options, model, server, storage):
                      weights=weights_for(model, options.weight_precision))
     layout = layout_for(options, server, model)
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
+    check_vllm_layout(model, kv_tp, server)
+    hybrid, hybrid_rule = hybrid_manager(model, options, release)
+    if hybrid_rule is not None:
+        model = _replace(model, derivation=model.derivation + (hybrid_rule,))
     model = with_state_options(model, options, release, kv_tp)
     block_size = hybrid_block_size(model, options, kv_tp)
     in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
     kv_by_basis, stage_kv = {}, {}
     stages = model_stages(model, layout)
-    hybrid = not options.disable_hybrid_kv_cache_manager
     for name in computed_bases(options, model):
         page = ENGINES[name].page_tokens(options, block_size)
         kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,

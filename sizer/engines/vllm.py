@@ -5,8 +5,9 @@ from fractions import Fraction
 
 from sizer.engines.base import Engine
 from sizer.layers import NO_STATE, FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
-from sizer.numbers import cdiv
-from sizer.vocab import Basis, T, VLLM_RELEASES, _replace, record
+from sizer.numbers import InputError, cdiv
+from sizer.vocab import (Basis, SPECULATIVE_METHODS, SYNC_SPECULATIVE_REFUSALS, T, VLLM_RELEASES, _replace,
+    record)
 
 
 @record
@@ -168,9 +169,19 @@ def model_stages(model, layout):
 
 
 def vllm_release(options):
+    """The release's rules with async scheduling resolved: the option, else on from 0.26 (the
+    release that made it the default) unless the speculative method runs synchronously there
+    (vocab.SPECULATIVE_METHODS: suffix decoding; n-gram before 0.33), where vLLM turns it off and
+    refuses it when asked for (config/vllm.py:1651-1720 in 0.33.0)."""
     async_scheduling = options.async_scheduling
+    method = SPECULATIVE_METHODS[options.speculative] if options.speculative is not None else None
+    synchronous = method is not None and (method.async_release is None or options.vllm_version < method.async_release)
     if async_scheduling is None:
-        async_scheduling = options.vllm_version >= VLLM_RELEASES["in_flight"]
+        async_scheduling = options.vllm_version >= VLLM_RELEASES["in_flight"] and not synchronous
+    elif async_scheduling and synchronous:
+        message = next(text for first, text in SYNC_SPECULATIVE_REFUSALS if options.vllm_version >= first)
+        raise InputError("err.async_speculative", method=options.speculative,
+                         version="%d.%d" % options.vllm_version, message=message.format(method=options.speculative))
     return VllmRelease(options.vllm_version, async_scheduling)
 
 
