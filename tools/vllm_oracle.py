@@ -133,6 +133,32 @@ def layer_kinds(family, hf):
     raise ValueError(family)
 
 
+def vllm_config_defaults(opt, kinds):
+    """(disable_hybrid_kv_cache_manager, async_scheduling, use_v2_model_runner) as VllmConfig resolves
+    them from the CLI (re-stated: VllmConfig.__post_init__ needs a whole engine config).
+
+    - Model Runner V2 unless a feature it lacks is asked for: suffix decoding (config/vllm.py:3066-3068).
+    - Async scheduling (config/vllm.py:1651-1720): on by default; off with the V1 runner and a
+      speculative method other than EAGLE/MTP/n-gram-GPU/draft-model/DSpark/DFlash (suffix), where
+      asking for it raises ValueError.
+    - Hybrid KV-cache manager (config/vllm.py:2228-2294): with chunked local attention it is turned off
+      (with EAGLE/MTP always; otherwise unless VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1);
+      --disable-hybrid-kv-cache-manager turns it off."""
+    method = opt.get("speculative")
+    v2_runner = method != "suffix"
+    async_scheduling = opt["async_scheduling"]
+    v1_incompatible = not v2_runner and method not in (None, "eagle", "eagle3", "mtp")
+    if async_scheduling is None:
+        async_scheduling = not v1_incompatible
+    elif async_scheduling and v1_incompatible:
+        raise Refusal("ValueError", "Async scheduling is not supported by the V1 model runner with "
+                      "%s-based speculative decoding." % method, "config/vllm.py:1675")
+    disable = opt["disable_hybrid"]
+    if "chunked" in kinds and not disable:
+        disable = method in ("eagle", "eagle3", "mtp") or not opt.get("allow_chunked_hybrid", False)
+    return disable, async_scheduling, v2_runner
+
+
 def plan(case, v):
     """vLLM's answer for one case: dict with num_gpu_blocks/groups/max_concurrency or refused."""
     import torch
@@ -143,6 +169,8 @@ def plan(case, v):
     tp, pp, block = opt["tp"], opt["pp"], opt["block_size"]
     max_len = opt["max_model_len"]
     spec_method, num_spec = opt.get("speculative"), opt.get("num_speculative_tokens", 0)
+    if spec_method == "suffix" and "num_speculative_tokens" not in opt:
+        num_spec = 24       # suffix_decoding_max_tree_depth (config/speculative.py:538, 1732-1735)
     kinds = layer_kinds(family, hf)
     kv_dtype = getattr(torch, KV_DTYPES[opt["kv_precision"]])
     model_dtype = getattr(torch, cfg.get("torch_dtype", "bfloat16"))
@@ -154,6 +182,7 @@ def plan(case, v):
     prefix = opt["prefix_caching"]
     has_state = any(k in ("mamba", "gdn") for k in kinds)
     mode = ("align" if prefix else "none") if has_state else "none"
+    disable_hybrid, async_scheduling, v2_runner = vllm_config_defaults(opt, kinds)
 
     # Model construction order: each layer in turn (the first failing assert wins).
     kv_local = None
@@ -191,7 +220,7 @@ def plan(case, v):
             raise Refusal("AssertionError", str(error), "model_executor/layers/mamba/mamba_utils.py (divide)")
 
     # Speculative drafter layers (EAGLE: one llama layer; MTP: num_nextn_predict_layers of the
-    # model's own attention), appended on the last stage.
+    # model's own attention), appended on the last stage; n-gram and suffix decoding have none.
     draft = []
     if spec_method == "eagle":
         draft = ["full"]
@@ -255,8 +284,9 @@ def plan(case, v):
 
     spec_cfg = None
     if spec_method:
+        # SpeculativeConfig.use_eagle (config/speculative.py:2116): eagle, eagle3, mtp, dflash, dspark.
         spec_cfg = SimpleNamespace(num_speculative_tokens=num_spec, method=spec_method,
-                                   use_eagle=lambda: True, use_eagle_block_drop=lambda: False,
+                                   use_eagle=lambda: spec_method in ("eagle", "eagle3", "mtp"), use_eagle_block_drop=lambda: False,
                                    use_multi_module_mtp=lambda: spec_method == "mtp" and min(
                                        getattr(hf, "num_nextn_predict_layers", 1), num_spec) > 1,
                                    use_dflash=lambda: False, use_dspark=lambda: False,
@@ -265,15 +295,15 @@ def plan(case, v):
     cfg_ns = SimpleNamespace(
         model_config=SimpleNamespace(max_model_len=max_len, original_max_model_len=max_len,
                                      supports_kv_cache_grouping=False),
-        scheduler_config=SimpleNamespace(disable_hybrid_kv_cache_manager=opt["disable_hybrid"],
+        scheduler_config=SimpleNamespace(disable_hybrid_kv_cache_manager=disable_hybrid,
                                          max_num_batched_tokens=opt["max_num_batched_tokens"],
-                                         async_scheduling=opt["async_scheduling"]),
+                                         async_scheduling=async_scheduling),
         cache_config=SimpleNamespace(get_resolved_kv_cache_layout=lambda: layout, num_gpu_blocks_override=None,
                                      prefix_cache_retention_interval=None, mamba_cache_mode=mode),
         attention_config=SimpleNamespace(hisparse_config=None),
         parallel_config=SimpleNamespace(tensor_parallel_size=tp, pipeline_parallel_size=pp,
                                         decode_context_parallel_size=1),
-        speculative_config=spec_cfg, diffusion_config=None, use_v2_model_runner=True)
+        speculative_config=spec_cfg, diffusion_config=None, use_v2_model_runner=v2_runner)
     cfg_ns.max_concurrent_batches = v.VllmConfig.max_concurrent_batches.fget(cfg_ns)
     cfg_ns.max_in_flight_tokens = v.VllmConfig.max_in_flight_tokens.fget(cfg_ns)
     cfg_ns.num_speculative_tokens = v.VllmConfig.num_speculative_tokens.fget(cfg_ns)
@@ -349,8 +379,8 @@ def random_config(rng, family):
         layers = rng.randint(4, 40)
         symbols = "M" * 6 + "*" * 2 + "-" * 2 + "E"
         pattern = [rng.choice(symbols) for _ in range(layers)]
-        pattern[rng.randrange(layers)] = "*"
-        pattern[rng.randrange(layers)] = "M"
+        attention, mamba = rng.sample(range(layers), 2)     # at least one of each (the tool needs attention)
+        pattern[attention], pattern[mamba] = "*", "M"
         mheads = rng.choice([32, 64, 96, 128, 48])
         cfg = dict(base, model_type="nemotron_h", architectures=["NemotronHForCausalLM"],
                    num_hidden_layers=layers, hybrid_override_pattern="".join(pattern),
@@ -375,7 +405,7 @@ def random_case(rng, index):
         pp = 2
     opt = {"tp": tp, "pp": pp, "block_size": rng.choice([16, 16, 32, 48, 64]),
            "kv_precision": rng.choice(["fp8", "bf16", "fp16"]),
-           "async_scheduling": rng.random() < 0.6, "prefix_caching": rng.random() < 0.6,
+           "async_scheduling": rng.choice([True, True, False, None]), "prefix_caching": rng.random() < 0.6,
            "disable_hybrid": rng.random() < 0.15,
            "max_num_batched_tokens": rng.choice([2048, 4096, 8192, 16384]),
            "max_num_seqs": 1024,
@@ -385,7 +415,15 @@ def random_case(rng, index):
         opt["kv_cache_memory_bytes"] = rng.randrange(10 ** 7, 4 * 10 ** 8)   # tight: some refused
     if family in ("nemotron_h", "qwen3_next") and rng.random() < 0.3:
         opt["mamba_cache_dtype"] = rng.choice(["float32", "bfloat16"])
-    if pp == 1 and rng.random() < 0.3:
+    if family == "llama4" and not opt["disable_hybrid"]:
+        opt["allow_chunked_hybrid"] = rng.random() < 0.5      # VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1
+    if rng.random() < 0.12:
+        # No draft layers: n-gram (prompt lookup; vLLM requires N) or suffix decoding (N defaults to 24).
+        opt["speculative"] = rng.choice(["ngram", "ngram", "suffix"])
+        opt["num_speculative_tokens"] = rng.choice([1, 2, 3, 5] + ([None] if opt["speculative"] == "suffix" else []))
+        if opt["num_speculative_tokens"] is None:
+            del opt["num_speculative_tokens"]
+    elif pp == 1 and rng.random() < 0.3:
         if family in ("llama", "gemma3", "mistral", "llama4"):
             opt["speculative"], opt["num_speculative_tokens"] = "eagle", rng.choice([1, 2, 3])
         elif family == "deepseek" and cfg.get("num_nextn_predict_layers"):
@@ -403,14 +441,19 @@ def tool_args(opt):
             "--effective-context", str(opt["max_model_len"]), "--kv-precision", opt["kv_precision"],
             "--vllm-version", "0.33", "--max-num-seqs", str(opt["max_num_seqs"]),
             "--max-num-batched-tokens", str(opt["max_num_batched_tokens"]),
-            "--async-scheduling" if opt["async_scheduling"] else "--no-async-scheduling",
             "--enable-prefix-caching" if opt["prefix_caching"] else "--no-enable-prefix-caching"]
+    if opt["async_scheduling"] is not None:
+        args.append("--async-scheduling" if opt["async_scheduling"] else "--no-async-scheduling")
     if opt["disable_hybrid"]:
         args.append("--disable-hybrid-kv-cache-manager")
+    if opt.get("allow_chunked_hybrid"):
+        args.append("--allow-chunked-local-attn-with-hybrid-kv-cache")
     if opt.get("mamba_cache_dtype"):
         args += ["--mamba-cache-dtype", opt["mamba_cache_dtype"]]
     if opt.get("speculative"):
-        args += ["--speculative", opt["speculative"], "--num-speculative-tokens", str(opt["num_speculative_tokens"])]
+        args += ["--speculative", opt["speculative"]]
+        if "num_speculative_tokens" in opt:
+            args += ["--num-speculative-tokens", str(opt["num_speculative_tokens"])]
     return args
 
 

@@ -17,7 +17,7 @@ from sizer.compute.records import Report
 from sizer.compute.scenario import scenario_result
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
-from sizer.engines.vllmrules import check_vllm_layout, hybrid_manager
+from sizer.engines.vllmrules import check_vllm_layout, check_vllm_stages, hybrid_manager
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
 from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
@@ -182,6 +182,7 @@ def build_report(options, model, server, storage):
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
     check_vllm_layout(model, kv_tp, server)
     hybrid, hybrid_rule = hybrid_manager(model, options, release)
+    check_vllm_stages(model, layout.stages)
     if hybrid_rule is not None:
         model = _replace(model, derivation=model.derivation + (hybrid_rule,))
     model = with_state_options(model, options, release, kv_tp)

@@ -5,7 +5,8 @@ Every rule cites vLLM 0.33.0 (file:line under vllm/); the release notes say wher
 releases differ. The rules are pure functions of the model and the options.
 """
 
-from sizer.layers import ChunkedLocalLayers, FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
+from sizer.layers import (NO_STATE, ChunkedLocalLayers, FullAttentionLayers, MLALatentLayers, SlidingWindowLayers,
+    StateLayers)
 from sizer.numbers import InputError
 from sizer.vocab import Join, T
 
@@ -134,3 +135,22 @@ def hybrid_manager(model, options, release):
     message = next(text for first, text in UNIFY_REFUSALS if release.version >= first)
     raise InputError("err.vllm_unify", model=model.name, version="%d.%d" % release.version, message=message,
                      kinds=Join(tuple(g.describe() for g in model.layer_groups)))
+
+
+# ValueError of validate_kv_cache_layout (v1/core/kv_cache_planning.py:608-640 in 0.33.0) for a pipeline
+# stage that holds no layer with a cache while the model has more than one KV-cache group: its worker's
+# groups have no layers, so no page size, and the default layout LBNHC refuses the mix.
+EMPTY_STAGE_REFUSAL = ("KV cache layout LBNHC cannot express this model's mixed page sizes ([]); a backend "
+                       "should declare block-outermost supported layouts (e.g. BLHNC), or set "
+                       "VLLM_KV_CACHE_LAYOUT=BLHNC.")
+
+
+def check_vllm_stages(model, stages):
+    """InputError when a pipeline stage holds only layers without a cache (the MLP and MoE blocks
+    of a Nemotron-H pattern) and vLLM 0.33.0 refuses it (seen by the oracle, tools/vllm_oracle.py)."""
+    if len(stages) < 2 or len(model.layer_groups) < 2:
+        return
+    for index, (first, end) in enumerate(stages):
+        if all(kind == NO_STATE for kind in model.layer_kinds[first:end]):
+            raise InputError("err.vllm_empty_stage", stage=index + 1, first=first, last=end - 1,
+                             message=EMPTY_STAGE_REFUSAL)

@@ -73,6 +73,7 @@ MESSAGES = {
     "err.async_speculative": "--async-scheduling: vLLM {version} does not run {method} speculative decoding with async scheduling: \"{message}\" (leave the option out: vLLM then turns it off)",
     "err.num_speculative_tokens_alone": "--num-speculative-tokens needs --speculative",
     "err.vllm_tp_layout": "--tensor-parallel {tp}: vLLM does not build {model} on {tp} GPUs: {rules}. Tensor-parallel sizes it builds on {server}: {tps}",
+    "err.vllm_empty_stage": "--pipeline-parallel: stage {stage} (layers {first}-{last}) holds no layer with a KV cache (only MLP or MoE layers), and vLLM refuses such a stage beside several KV-cache groups: \"{message}\"",
     "err.vllm_unify": "--disable-hybrid-kv-cache-manager: vLLM {version} refuses {model} ({kinds}) without its hybrid KV-cache manager: \"{message}\" Every layer must then share one KV-cache spec, and only sliding or chunked layers beside full attention are charged as full (kv_cache_planning.py, _promote_local_kv_cache_specs)",
     "err.log_no_kv": "--calibrate-from: '{path}' has no vLLM KV line (\"Available KV cache memory\", \"GPU KV cache size\" or \"# GPU blocks\")",
     "err.log_no_pool": "--calibrate-from: '{path}' is a {engine} log without its KV pool line",

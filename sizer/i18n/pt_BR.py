@@ -78,6 +78,7 @@ MESSAGES = {
     "err.async_speculative": "--async-scheduling: o vLLM {version} não roda decodificação especulativa {method} com async scheduling: \"{message}\" (omita a opção: o vLLM então a desliga)",
     "err.num_speculative_tokens_alone": "--num-speculative-tokens pede --speculative",
     "err.vllm_tp_layout": "--tensor-parallel {tp}: o vLLM não monta {model} em {tp} GPUs: {rules}. Tamanhos de tensor parallel que ele monta em {server}: {tps}",
+    "err.vllm_empty_stage": "--pipeline-parallel: o estágio {stage} (camadas {first}-{last}) não tem nenhuma camada com KV cache (só camadas MLP ou MoE), e o vLLM recusa um estágio assim quando há vários grupos de KV cache: \"{message}\"",
     "err.vllm_unify": "--disable-hybrid-kv-cache-manager: o vLLM {version} recusa {model} ({kinds}) sem o gerenciador híbrido de KV cache: \"{message}\" Todas as camadas precisam então de uma só especificação de KV cache, e só camadas sliding ou chunked ao lado de atenção full são cobradas como full (kv_cache_planning.py, _promote_local_kv_cache_specs)",
     "err.log_no_kv": "--calibrate-from: '{path}' não tem uma linha de KV do vLLM (\"Available KV cache memory\", \"GPU KV cache size\" ou \"# GPU blocks\")",
     "err.log_no_pool": "--calibrate-from: '{path}' é um log do {engine} sem a linha do pool de KV",
