@@ -143,6 +143,11 @@ SCENARIOS = (
              ha_id="scenario.ideal.ha"),
 )
 RECOMMENDED = "recommended"
+# A chart draws one line per scenario, each in its own colour (the Okabe-Ito palette: told apart with
+# the common colour-vision deficiencies, and dark enough on a white page): scenario key -> (colour
+# code, the message id of its name). render/mermaid.py holds each code's RGB.
+CHART_COLOURS = {"minimum": ("blue", "colour.blue"), "recommended": ("vermillion", "colour.vermillion"),
+                 "ideal": ("green", "colour.green")}
 
 DEFAULTS = {
     "kv_precision": "fp8",

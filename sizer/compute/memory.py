@@ -7,6 +7,7 @@ from fractions import Fraction
 from sizer.compute.figures import figure
 from sizer.engines.registry import ENGINES
 from sizer.engines.base import KvPlan
+from sizer.engines.vllmrules import accepted_tensor_parallel
 from sizer.layers import StateLayers
 from sizer.model.config import PrecisionScheme
 from sizer.numbers import InputError, cdiv
@@ -334,8 +335,9 @@ MAX_SUGGESTED_STAGES = 64
 
 
 def smallest_fitting_layout(model, server):
-    """The fewest GPUs per instance (TP within a node, any PP) whose stages hold the weights."""
-    divisors = [tp for tp in range(1, server.gpus + 1) if server.gpus % tp == 0]
+    """The fewest GPUs per instance (TP within a node, any PP) whose stages hold the weights, among
+    the TPs vLLM builds the model with (engines/vllmrules.py)."""
+    divisors = accepted_tensor_parallel(model, server.gpus)
     candidates = sorted(((tp * pp, pp, tp) for tp in divisors
                          for pp in range(1, min(model.num_hidden_layers, MAX_SUGGESTED_STAGES) + 1)
                          if _whole_nodes(tp * pp, server.gpus)), key=lambda c: (c[0], c[1]))

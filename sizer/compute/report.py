@@ -17,7 +17,7 @@ from sizer.compute.records import Report
 from sizer.compute.scenario import scenario_result
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
-from sizer.engines.vllmrules import check_vllm_layout, check_vllm_stages, hybrid_manager
+from sizer.engines.vllmrules import check_vllm_layout, check_vllm_stages, hybrid_manager, vllm_tp_rules
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
 from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
@@ -277,7 +277,11 @@ def replication_alternative(options, model, server, storage, layout):
     if model.mla_latent_dim is not None or model.num_key_value_heads >= layout.tensor_parallel \
             or layout.pipeline_parallel > 1:
         return None
-    tensor_parallel = max(tp for tp in range(1, model.num_key_value_heads + 1) if server.gpus % tp == 0)
+    accepted = [tp for tp in range(1, model.num_key_value_heads + 1)
+                if server.gpus % tp == 0 and not vllm_tp_rules(model, tp)]     # a TP vLLM builds
+    if not accepted:
+        return None
+    tensor_parallel = max(accepted)
     try:
         other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
     except InputError:
