@@ -331,7 +331,7 @@ SPECULATIVE_METHODS = {"eagle": SpeculativeMethod(True, 1, (0, 1)), "eagle3": Sp
                        "mtp": SpeculativeMethod(True, None, (0, 1)), "ngram": SpeculativeMethod(False, None, (0, 33)),
                        "suffix": SpeculativeMethod(False, 24, None)}
 # vLLM's refusal of an explicit --async-scheduling with a method it runs synchronously: 0.33.0
-# (config/vllm.py:1675-1679, {method} filled in), and 0.32.0 (config/vllm.py:1571-1575).
+# (config/vllm.py:1676-1679, {method} filled in), and 0.32.0 (config/vllm.py:1571-1575).
 SYNC_SPECULATIVE_REFUSALS = (((0, 33), "Async scheduling is not supported by the V1 model runner with "
                                        "{method}-based speculative decoding."),
                              ((0, 0), "Currently, async scheduling is only supported with EAGLE/MTP/Draft Model/"

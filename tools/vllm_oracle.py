@@ -3,13 +3,14 @@
 Never needed at run time or by the tests: it (re)generates
 tests/fixtures/vllm_oracle/cases.json, which tests/test_vllm_oracle.py checks the tool against.
 
-Venv recipe (no network besides the package registries; CPU only):
+Venv recipe (no network besides the package registries; CPU only; $VENV is any scratch folder,
+/work/scratch/vllmenv when the fixtures were made):
 
-    python3 -m venv /tmp/vllmenv
-    /tmp/vllmenv/bin/pip install torch==2.13.0            # CPU build, from local disk here
+    python3 -m venv $VENV
+    $VENV/bin/pip install torch==2.13.0            # CPU build
     pip download vllm==0.33.0 --no-deps -d /tmp/dl
-    /tmp/vllmenv/bin/pip install --no-deps /tmp/dl/vllm-0.33.0-*.whl
-    /tmp/vllmenv/bin/pip install --no-deps transformers==5.20.0 huggingface_hub tokenizers \
+    $VENV/bin/pip install --no-deps /tmp/dl/vllm-0.33.0-*.whl
+    $VENV/bin/pip install --no-deps transformers==5.20.0 huggingface_hub tokenizers \
         safetensors numpy packaging pydantic pydantic_core typing_inspection annotated_types \
         regex cbor2 psutil pyzmq urllib3 aiohttp requests openai_harmony openai pillow \
         pybase64 cachetools msgspec cloudpickle uvloop py-cpuinfo prometheus_client \
@@ -17,25 +18,25 @@ Venv recipe (no network besides the package registries; CPU only):
 
 Exact command (from the repository root):
 
-    /tmp/vllmenv/bin/python tools/vllm_oracle.py --seed 20261106 --cases 720 \
+    $VENV/bin/python tools/vllm_oracle.py --seed 20261106 --cases 800 \
         --out tests/fixtures/vllm_oracle/cases.json
 
 What it runs of vLLM, unmodified, from the wheel: the KVCacheSpec classes
 (vllm/v1/kv_cache_interface.py), MambaStateShapeCalculator / MambaStateDtypeCalculator
 (vllm/model_executor/layers/mamba/mamba_utils.py, including its divide() asserts),
 get_pp_indices (vllm/distributed/utils.py), VllmConfig.max_concurrent_batches /
-max_in_flight_tokens / num_prefill_lookahead_tokens (vllm/config/vllm.py, called on a stand-in
-config object), and the whole planner: get_global_kv_cache_groups -> get_kv_cache_configs
-(grouping, --disable-hybrid-kv-cache-manager promotion, null-block reservation, startup memory
-check, smallest-stage block count) -> get_max_concurrency_for_kv_cache_config
-(vllm/v1/core/kv_cache_planning.py, vllm/v1/core/kv_cache_utils.py).
+max_in_flight_tokens / num_speculative_tokens / num_prefill_lookahead_tokens (vllm/config/vllm.py,
+called on a stand-in config object), and the whole planner: get_global_kv_cache_groups ->
+get_kv_cache_configs (grouping, --disable-hybrid-kv-cache-manager promotion, null-block
+reservation, startup memory check, smallest-stage block count, the KV layout check) ->
+get_max_concurrency_for_kv_cache_config (vllm/v1/core/kv_cache_planning.py, kv_cache_utils.py).
 
-What it re-states (building the model would need a GPU), each from the file named:
+What it re-states (building the model or a whole VllmConfig would need a GPU), each from the file named:
 - per-layer specs as the attention layers build them: Attention.get_kv_cache_spec
   (model_executor/layers/attention/attention.py:611), MLAAttention.get_kv_cache_spec
   (mla_attention.py:1371), MambaBase.get_kv_cache_spec (layers/mamba/abstract.py:72) with
-  MambaMixer2's num_prefill_checkpoint_blocks=1 (mamba_mixer2.py:1108) and the GDN layer's
-  (gdn/qwen_gdn_linear_attn.py:739);
+  MambaMixer2's num_prefill_checkpoint_blocks=1 (mamba_mixer2.py:1108-1118) and the GDN layer's
+  (gdn/qwen_gdn_linear_attn.py:689-697 and 739-750, FlashInfer prefill in 'align' mode);
 - which layers slide: llama.py:185 (layer_types) and engine/arg_utils.py:2288 (the model-level
   window only when every layer slides or there are no layer_types); gemma3/llama4/qwen3_next
   layer kinds from the Hugging Face config class (transformers 5.20.0 AutoConfig.for_model);
@@ -43,14 +44,20 @@ What it re-states (building the model would need a GPU), each from the file name
   qwen3_next.py:296, nemotron_h.py:440, deepseek_v2.py:484), KV heads % TP or TP % KV heads
   (llama.py:151/155 and the same lines in the others), Mamba2 heads and groups
   (mamba_mixer2.py:316/320), GDN value heads (qwen_gdn_linear_attn.py:651);
-- Platform._align_hybrid_block_size (platforms/interface.py:940) and
-  MambaModelConfig.verify_and_update_config (model_executor/models/config.py:750).
+- Platform._align_hybrid_block_size (platforms/interface.py:940-1112) and
+  MambaModelConfig.verify_and_update_config (model_executor/models/config.py:750-780);
+- what VllmConfig.__post_init__ decides from the command line (vllm_config_defaults below): the
+  hybrid KV-cache manager off for chunked local attention (config/vllm.py:2228-2294; the case's
+  allow_chunked_hybrid is VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1), Model Runner V1
+  for suffix decoding (config/vllm.py:3066-3068) and async scheduling off, or refused when asked
+  for, with it (config/vllm.py:1651-1720); suffix decoding's 24 default tokens
+  (config/speculative.py:538, 1732-1735).
 
-Assumed attention backend: CUDA on Hopper (SM90), Model Runner V2 (the default), FlashAttention
-for full/sliding/chunked layers (get_supported_kernel_block_sizes -> [MultipleOf(16)]; head
-sizes 256 and 512 are avoided, where FA4 tiles would change the block), an MLA backend whose spec
-is MLAAttentionSpec without padding, the default KV layout LBNHC (no backend here declares one:
-v1/attention/backends/utils.py:229), FlashInfer GDN prefill (Hopper's default,
+Assumed attention backend: CUDA on Hopper (SM90), Model Runner V2 (the default; V1 only for suffix
+decoding), FlashAttention for full/sliding/chunked layers (get_supported_kernel_block_sizes ->
+[MultipleOf(16)]; head sizes 256 and 512 are avoided, where FA4 tiles would change the block), an
+MLA backend whose spec is MLAAttentionSpec without padding, the default KV layout LBNHC (no backend
+here declares one: v1/attention/backends/utils.py:229), FlashInfer GDN prefill (Hopper's default,
 qwen_gdn_linear_attn.py:148), which in 'align' mode exports checkpoints on a 64-token grid
 (gdn_attn.py:34) so the block is also a multiple of 64. State layers: prefix caching on ->
 mamba_cache_mode 'align' (2 pages + 1 prefill-checkpoint page + the speculative ones, block =
@@ -488,7 +495,7 @@ def main(argv=None):
     header = {"generated_by": "tools/vllm_oracle.py --seed %d --cases %d --out %s" % (args.seed, args.cases, args.out),
               "seed": args.seed, "release": RELEASE, "torch": torch.__version__,
               "transformers": transformers.__version__, "generation_seconds": round(elapsed, 1),
-              "backend": "CUDA SM90, Model Runner V2, FlashAttention (MultipleOf(16)), KV layout LBNHC, "
+              "backend": "CUDA SM90, Model Runner V2 (V1 for suffix decoding), FlashAttention (MultipleOf(16)), KV layout LBNHC, "
                          "FlashInfer GDN prefill (align grid 64)"}
     with open(args.out, "w") as handle:
         handle.write('{"header": %s,\n "cases": [\n' % json.dumps(header))
