@@ -36,7 +36,9 @@ def attention_tp_rules(model, tensor_parallel):
 
 
 def _mamba2_rules(group, tensor_parallel):
-    """MambaMixer2.__init__ (layers/mamba/mamba_mixer2.py:316 and 320)."""
+    """MambaMixer2.__init__ (layers/mamba/mamba_mixer2.py:316 and 320 in 0.33.0; the same asserts in
+    0.10.2-0.32, whose n_groups message said "num_heads" before the '... does not divide num_groups' fix;
+    the tool quotes 0.33.0's)."""
     broken = []
     if group.ssm_heads % tensor_parallel:
         broken.append(T("rule.vllm_mamba_heads", heads=group.ssm_heads, tp=tensor_parallel))
