@@ -169,7 +169,8 @@ class StateLayers(FullAttentionLayers):
     (Mamba2, Gated DeltaNet). vLLM 0.33.0 MambaSpec: a page holds one conv state plus one SSM
     state (mamba_utils.py, MambaStateShapeCalculator), split across TP, padded to the attention
     page; a request holds 1 + num_speculative_tokens pages without prefix caching ('none' mode)
-    and 2 + num_speculative_tokens with it ('align' mode)."""
+    and 2 + num_speculative_tokens with it ('align' mode), one more where the mixer exports
+    prefill checkpoints (vocab.STATE_MIXERS)."""
     conv_base: int = 0          # conv channels before the group term (intermediate or GDN conv_dim)
     group_channels: int = 0     # conv channels per group (2 x ssm_state_size, Mamba2 only)
     groups: int = 0             # Mamba2 n_groups, extended so that every TP shard has whole groups
@@ -180,6 +181,10 @@ class StateLayers(FullAttentionLayers):
     ssm_bytes: object = None    # bytes per element of the SSM state (--mamba-ssm-cache-dtype; None:
                                 # as the conv state, resolved by with_state_options)
     state_blocks: int = 1       # pages a request holds in vLLM
+    mixer: object = None        # a vocab.STATE_MIXERS code: 'mamba1', 'mamba2', 'gated_delta_net'
+    conv_spec_columns: int = 0  # conv-state columns for speculative tokens (set by with_state_options)
+    checkpoint_grid: object = None  # the grid of its prefill checkpoints when it keeps a checkpoint
+                                    # page in the release and mode sized (set by with_state_options)
 
     def spec_tokens(self, context_tokens):
         return 0
@@ -196,7 +201,8 @@ class StateLayers(FullAttentionLayers):
 
     def state_bytes_gpu(self, tensor_parallel):
         """One session's state of one layer on one GPU: conv + SSM."""
-        return (self.conv_channels(tensor_parallel) // tensor_parallel * self.conv_width * self.conv_bytes
+        return (self.conv_channels(tensor_parallel) // tensor_parallel * (self.conv_width + self.conv_spec_columns)
+                * self.conv_bytes
                 + self.ssm_heads // tensor_parallel * self.ssm_per_head * self.ssm_bytes)
 
     def vllm_blocks(self, context_tokens, block_size, in_flight_tokens):

@@ -10,10 +10,9 @@ from sizer.compute.memory import BLOCKERS
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
 from sizer.engines.registry import ENGINES
-from sizer.vocab import (Basis, Bound, COLUMN_TEXT, DIRECTION_TEXT, GB_BYTES, GIB_BYTES, INTERCONNECT_TEXT, Join,
-    KV_PRECISIONS,
-    LIMIT_TEXT, Level, NUMERIC_COLUMNS, ORIGIN_TEXT, PARAMETER_DICTIONARY, ROW_ERROR, SCENARIOS, SOLVE_TEXT,
-    STATUS_TEXT, T, Text, UNIT_TEXT, Unit, record, scenario_label)
+from sizer.vocab import (CHART_COLOURS, Basis, Bound, COLUMN_TEXT, DIRECTION_TEXT, GB_BYTES, GIB_BYTES,
+    INTERCONNECT_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, NUMERIC_COLUMNS, ORIGIN_TEXT, PARAMETER_DICTIONARY,
+    ROW_ERROR, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT, Unit, record, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -93,8 +92,8 @@ class ChartBlock:
     x_label: Text
     x_values: tuple
     y_label: Text
-    series: tuple               # (label, values) per scenario; None values plot as 0
-    note: Text
+    series: tuple               # (label, values, colour code) per scenario; None values plot as 0
+    note: Text                  # names every line and its colour (xychart has no legend)
 
 
 @record
@@ -437,6 +436,8 @@ def comparison_chart(comparison):
     column = comparison.varying[0]
     return ChartBlock(T("compare.chart_title"), T(COLUMN_TEXT[column]),
                       tuple(row.value(column) for row in comparison.rows), T("compare.chart_nodes"),
-                      tuple((T(scenario.label_id), tuple(row.nodes[i] for row in comparison.rows))
-                            for i, scenario in enumerate(SCENARIOS)),
-                      T("compare.chart_note"))
+                      tuple((T(scenario.label_id), tuple(row.nodes[i] for row in comparison.rows),
+                             CHART_COLOURS[scenario.key][0]) for i, scenario in enumerate(SCENARIOS)),
+                      T("compare.chart_note", lines=Join(tuple(
+                          T("compare.chart_line", scenario=T(scenario.label_id), colour=T(CHART_COLOURS[scenario.key][1]))
+                          for scenario in SCENARIOS))))

@@ -62,6 +62,15 @@ class Server:
         return self.gpus_per_tray is not None and self.gpus_per_tray < self.gpus
 
     @property
+    def tensor_parallel_sizes(self):
+        """The TP sizes this server takes: the divisors of its node's GPUs; on a rack-scale system
+        also whole trays up to the rack."""
+        if self.rack_scale:
+            tray = self.gpus_per_tray
+            return tuple(tp for tp in range(1, self.gpus + 1) if tray % tp == 0 or tp % tray == 0)
+        return tuple(tp for tp in range(1, self.gpus + 1) if self.gpus % tp == 0)
+
+    @property
     def trays(self):
         return self.gpus // self.gpus_per_tray if self.rack_scale else 1
 
@@ -214,6 +223,7 @@ class Options:
     runtime_overhead_auto: bool = False
     data_parallel_attention: bool = False
     disable_hybrid_kv_cache_manager: bool = False
+    allow_chunked_hybrid: bool = False      # VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1
     vllm_version: tuple = NEWEST_VLLM
     async_scheduling: object = None         # None: the release's default
     speculative: object = None              # eagle, eagle3 or mtp: the draft's layers hold KV too

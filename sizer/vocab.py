@@ -145,6 +145,11 @@ SCENARIOS = (
              ha_id="scenario.ideal.ha"),
 )
 RECOMMENDED = "recommended"
+# A chart draws one line per scenario, each in its own colour (the Okabe-Ito palette: told apart with
+# the common colour-vision deficiencies, and dark enough on a white page): scenario key -> (colour
+# code, the message id of its name). render/mermaid.py holds each code's RGB.
+CHART_COLOURS = {"minimum": ("blue", "colour.blue"), "recommended": ("vermillion", "colour.vermillion"),
+                 "ideal": ("green", "colour.green")}
 
 DEFAULTS = {
     "kv_precision": "fp8",
@@ -197,10 +202,37 @@ DEFAULTS = {
 #   (kv_cache_planning.py, extra_retained_tokens; earlier releases not checked);
 # - in 0.33, prefix caching (on by default) runs state layers in 'align' mode, two pages per
 #   request (model_executor/models/config.py, MambaModelConfig); earlier releases are taken
-#   in 'none' mode, one page, as the published hybrid logs show (not checked release by release).
+#   in 'none' mode, one page, as the published hybrid logs show (not checked release by release);
+# - in 'align' mode, a state layer that exports prefill checkpoints keeps one page more
+#   (MambaSpec.max_memory_usage_bytes: 2 + num_speculative_blocks + num_prefill_checkpoint_blocks,
+#   v1/kv_cache_interface.py:1135-1139 in 0.33.0): Mamba2 from 0.32 (mamba_mixer2.py:1108-1118,
+#   absent in 0.31), Gated DeltaNet from 0.33 with FlashInfer's GDN prefill
+#   (gdn/qwen_gdn_linear_attn.py:689-697 and 739-750; absent in 0.32), whose checkpoints lie on a
+#   64-token grid that the attention block is then a multiple of (v1/attention/backends/gdn_attn.py:34,
+#   platforms/interface.py:1089-1094).
 VLLM_RELEASES = {"in_flight": (0, 26), "null_block": (0, 33), "grouped_concurrency": (0, 9),
                  "refuses_long_requests": (0, 3), "estimates_max_model_len": (0, 9),
-                 "mtp_retained_tokens": (0, 33), "mamba_align": (0, 33)}
+                 "mtp_retained_tokens": (0, 33), "mamba_align": (0, 33), "mamba2_checkpoint": (0, 32),
+                 "gdn_checkpoint": (0, 33)}
+@record
+class StateMixer:
+    """What vLLM's mixer of a state-layer kind keeps per request, beyond its state shape."""
+    conv_spec_columns: bool     # the conv state gains one column per speculative token
+    checkpoint_release: object  # VLLM_RELEASES key from which it keeps a prefill-checkpoint page
+                                # in 'align' mode (None: never)
+    checkpoint_grid: int        # the token grid those checkpoints lie on (1: any token)
+
+
+# The state mixers vLLM builds (model_executor/layers/mamba/). mamba_utils.py:171-300 in 0.33.0:
+# Mamba1's conv state is conv_kernel - 1 wide, Mamba2's and Gated DeltaNet's conv_kernel - 1 +
+# num_spec (seen in 0.20-0.33 for Mamba2, 0.10.2-0.33 for GDN). Prefill checkpoints: MambaMixer2
+# (mamba_mixer2.py:1108-1118) declares no grid (MambaBase.get_prefill_checkpoint_alignment returns
+# None: abstract.py:65-70); FlashInfer's GDN prefill emits states every 64 tokens. FlashInfer is
+# what vLLM 0.33.0 runs GDN prefill with on Hopper, and on Blackwell when linear_key_head_dim is
+# 128 with CUDA 13 (qwen_gdn_linear_attn.py:148-270); the Triton kernel (other GPUs) exports none:
+# that case is not modeled.
+STATE_MIXERS = {"mamba1": StateMixer(False, None, 1), "mamba2": StateMixer(True, "mamba2_checkpoint", 1),
+                "gated_delta_net": StateMixer(True, "gdn_checkpoint", 64)}
 NEWEST_VLLM = (0, 33)
 
 # The parameter dictionary: (parameter, origin). What it is, why it matters and
@@ -274,7 +306,38 @@ def _replace(record, **changes):
 # Speculative decoding: the draft model's attention layers take their KV from the same
 # pool. EAGLE and EAGLE-3 heads are one decoder layer of the target's shape; MTP adds the
 # checkpoint's num_nextn_predict_layers (vLLM's EagleProposer / DeepSeek MTP drafters).
-SPECULATIVE = ("eagle", "eagle3", "mtp")
+# N-gram (prompt lookup) and suffix decoding draft without layers: vLLM 0.33.0's planner then
+# reserves nothing for attention (VllmConfig.num_lookahead_tokens is 0 for them:
+# config/vllm.py:626-652), and state layers keep num_speculative_tokens more pages and conv
+# columns (MambaBase.get_kv_cache_spec, layers/mamba/abstract.py:72-90; mamba_utils.py).
+SPECULATIVE = ("eagle", "eagle3", "mtp", "ngram", "suffix")
+
+
+@record
+class SpeculativeMethod:
+    """What vLLM does with one --speculative method beyond its draft layers."""
+    draft_layers: bool          # the drafter has attention layers in the KV pool
+    default_tokens: object      # num_speculative_tokens when not given (None: vLLM requires it)
+    async_release: object       # first release whose async scheduling runs it (None: none does)
+
+
+# - ngram: no default (SpeculativeConfig._verify_args, config/speculative.py:1946: "num_speculative_tokens
+#   must be provided ..."); async scheduling from 0.33, where Model Runner V2 runs it (v1/worker/gpu/
+#   spec_decode/__init__.py:87); in 0.26-0.32 vLLM turned async scheduling off for it (config/vllm.py);
+# - suffix: num_speculative_tokens defaults to suffix_decoding_max_tree_depth, 24 (config/speculative.py:
+#   538 and 1732-1735); Model Runner V2 does not run it (config/vllm.py:3067), and the V1 runner has no
+#   async scheduling with it (config/vllm.py:1651-1663), so async scheduling is off.
+# EAGLE takes 1 when not given (vLLM has no default; it does not change the pool); MTP the checkpoint's
+# num_nextn_predict_layers (speculative_tokens()).
+SPECULATIVE_METHODS = {"eagle": SpeculativeMethod(True, 1, (0, 1)), "eagle3": SpeculativeMethod(True, 1, (0, 1)),
+                       "mtp": SpeculativeMethod(True, None, (0, 1)), "ngram": SpeculativeMethod(False, None, (0, 33)),
+                       "suffix": SpeculativeMethod(False, 24, None)}
+# vLLM's refusal of an explicit --async-scheduling with a method it runs synchronously: 0.33.0
+# (config/vllm.py:1676-1679, {method} filled in), and 0.32.0 (config/vllm.py:1571-1575).
+SYNC_SPECULATIVE_REFUSALS = (((0, 33), "Async scheduling is not supported by the V1 model runner with "
+                                       "{method}-based speculative decoding."),
+                             ((0, 0), "Currently, async scheduling is only supported with EAGLE/MTP/Draft Model/"
+                                      "NGram GPU/DSpark/DFlash kind of speculative decoding"))
 
 
 # --solve: the inverse questions, answered per scenario by a search on integers. Node counts only

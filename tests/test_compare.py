@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 
 from sizer.render.csv import CSV_COLUMNS
 from tests.support import QUICK_START, TempDirTest, golden, nodes, report_for, results, run_cli, run_json
@@ -49,6 +50,25 @@ class Comparisons(TempDirTest):
         self.assertNotIn("mermaid", run_cli(["--model", "opt-oss-120b", "--server", "dgx200,dgx300", "--concurrency",
                                              "100", "--effective-context", "8192", "--markdown-only"])[1])
         self.assertNotIn("mermaid", run_cli(self.GRID + ["--markdown-only"])[1])
+
+    def test_every_chart_line_is_named_and_coloured(self):
+        # xychart-beta has no legend and its default palette draws the first line in #ECECFF, nearly white (the
+        # issue, checked with Mermaid 11): the tool sets one dark colour per scenario and names each below.
+        for lang, names in (("en", ("MINIMUM in blue", "RECOMMENDED in orange-red", "IDEAL in green")),
+                            ("pt-BR", ("MÍNIMO em azul", "RECOMENDADO em vermelho-alaranjado", "IDEAL em verde"))):
+            with self.subTest(lang=lang):
+                markdown = run_cli(["--model", "opt-oss-120b", "--server", "dgx200", "--concurrency", "100,1000",
+                                    "--effective-context", "8192", "--markdown-only", "--lang", lang])[1]
+                chart = markdown.split("```mermaid\n")[1].split("```")[0]
+                palette = re.search(r'"plotColorPalette": "([^"]+)"', chart).group(1).split(", ")
+                self.assertEqual(chart.count("    line ["), len(palette))
+                self.assertEqual(len(set(palette)), 3)
+                for colour in palette:      # relative luminance well below white's (1.0): visible on a white page
+                    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+                    self.assertLess(0.2126 * red + 0.7152 * green + 0.0722 * blue, 0.5)
+                note = markdown.split("```")[2]
+                self.assertLess(note.index(names[0]), note.index(names[1]))
+                self.assertLess(note.index(names[1]), note.index(names[2]))
 
     def test_csv_for_spreadsheets(self):
         import csv

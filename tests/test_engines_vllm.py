@@ -278,10 +278,17 @@ class StateLayersTests(TempDirTest):
         self.assertEqual((kv["requested_block_size"], say(kv["state_bytes_per_layer_gpu"], "en")),
                          (16, "linear 548864"))
         self.assertIn("de 16 para 544 tokens", explanation(report.common[0]))
-        # vLLM 0.33 turns prefix caching on, and hybrids keep two state pages per request: 482 + 3 x 2.
+        # vLLM 0.33 turns prefix caching on ('align' mode): FlashInfer's GDN prefill keeps one checkpoint page
+        # more (2 + 1 per request) on a 64-token grid, so the block is 64 x cdiv(548,864, 64 x 1,024) = 576
+        # tokens and a request needs cdiv(262144, 576) = 456 + 3 x 3 = 465 blocks.
         default = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", "--kv-accounting", "vllm",
                              "--kv-cache-memory-bytes", str(7162 * 12 * page))
-        self.assertEqual(self.inputs(default, "vllm_max_concurrency")["blocks_per_request"], 488)
+        self.assertEqual(self.inputs(default, "vllm_gpu_blocks")["block_size"], 576)
+        self.assertEqual(self.inputs(default, "vllm_max_concurrency")["blocks_per_request"], 465)
+        # vLLM 0.32 had neither (the GDN layer exported no checkpoints): 482 + 3 x 2.
+        older = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", "--kv-accounting", "vllm",
+                           "--enable-prefix-caching", "--vllm-version", "0.32", "--kv-cache-memory-bytes", str(7162 * 12 * page))
+        self.assertEqual(self.inputs(older, "vllm_max_concurrency")["blocks_per_request"], 488)
 
     def test_spec_basis_adds_the_state_bytes(self):
         # 12 full layers x 8192 tokens x 2 x (2 KV heads x 256) x 2 bytes + 36 layers x 548,864 x 2 GPUs.
@@ -318,12 +325,20 @@ class StateLayersTests(TempDirTest):
                 self.assertIn(option, run_cli(QUICK_START + [option, "int8"])[2])
         self.assertEqual(run_cli(QUICK_START + ["--mamba-cache-dtype", "auto", "--json-only"])[0], 0)
 
-    def test_hybrid_manager_off_keeps_the_state_layers(self):
-        report = self.sized("Qwen3-Next-80B-A3B-Thinking.json", "--tensor-parallel", "2", "--kv-accounting", "vllm",
-                            "--disable-hybrid-kv-cache-manager", "--no-enable-prefix-caching",
-                            "--kv-cache-memory-bytes", "50000000000")
-        self.assertEqual(say(self.inputs(report, "vllm_gpu_blocks")["kv_cache_groups"], "en"),
-                         "1 full, 3 linear")
+    def test_hybrid_manager_off_refuses_state_layers(self):
+        # vLLM 0.33.0 unify_hybrid_kv_cache_specs: attention and Mamba specs cannot become one type, and
+        # _promote_local_kv_cache_specs raises ValueError (kv_cache_planning.py:814); 0.31 raised the older text.
+        args = ["--model-config", self.hf_config("Qwen3-Next-80B-A3B-Thinking.json"), "--server", "dgx200",
+                "--concurrency", "1", "--effective-context", "8192", "--tensor-parallel", "2", "--kv-accounting",
+                "vllm", "--disable-hybrid-kv-cache-manager", "--lang", "en"]
+        for version, quote in (("0.33", "Failed to promote local KV cache specs to one unified type."),
+                               ("0.31", "Hybrid KV cache manager is disabled but failed to convert the KV cache "
+                                        "specs to one unified type.")):
+            with self.subTest(version=version):
+                status, out, err = run_cli(args + ["--vllm-version", version])
+                self.assertEqual((status, out, err.count("\n")), (2, "", 1), err)
+                self.assertIn('"%s"' % quote, err)
+                self.assertIn("(12 full, 36 linear attention (Gated DeltaNet) (constant state))", err)
 
 
 class VllmOwnTests(TempDirTest):

@@ -179,8 +179,9 @@ class RackScale(unittest.TestCase):
                 status, _, err = run_cli(self.DEEPSEEK + ["--tensor-parallel", tp, "--lang", "en"])
                 self.assertEqual(status, 2)
                 self.assertIn(fragment, err)
-        # A 72-GPU instance leaves no tray free beside it: the reserve is whole instances (racks).
-        report = report_for(self.DEEPSEEK + ["--tensor-parallel", "72"])
+        # A 72-GPU instance leaves no tray free beside it: the reserve is whole instances (racks). vLLM
+        # cannot split 128 heads over TP 72, so attention runs data-parallel (DEP72).
+        report = report_for(self.DEEPSEEK + ["--tensor-parallel", "72", "--data-parallel-attention"])
         for key, reserve in (("minimum", 0), ("recommended", 1), ("ideal", 2)):
             values = results(report, key)
             instances = ceil_div(1000 * (1 + {"minimum": 0, "recommended": F("0.2"), "ideal": F("0.3")}[key]),

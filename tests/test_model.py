@@ -80,10 +80,21 @@ class HuggingFaceConfigs(TempDirTest):
     def test_llama4_chunked_attention(self):
         report = self.sized(self.hf_config("Llama-4-Scout-17B-16E-Instruct.json"))
         self.assertEqual(self.kv_bytes(report), 2 * (12 * 131072 + 36 * 8192) * 8 * 128)
-        vllm = self.sized(self.hf_config("Llama-4-Scout-17B-16E-Instruct.json"), "--kv-accounting", "vllm",
-                          "--vllm-version", "0.22")
+        # vLLM turns its hybrid KV-cache manager off for chunked local attention (config/vllm.py:2235-2256 in
+        # 0.33.0, the same in 0.22): every layer is then charged as full, unless
+        # VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1 keeps the chunks.
+        config = self.hf_config("Llama-4-Scout-17B-16E-Instruct.json")
+        vllm = self.sized(config, "--kv-accounting", "vllm", "--vllm-version", "0.22")
+        self.assertEqual(self.kv_bytes(vllm), 2 * 48 * 8192 * 16 * 8 * 128)
+        self.assertIn("VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE", explanation(vllm.common[0]))
+        allowed = self.sized(config, "--kv-accounting", "vllm", "--vllm-version", "0.22",
+                             "--allow-chunked-local-attn-with-hybrid-kv-cache")
         chunk_blocks = -(-(8192 + 8192) // 16)
-        self.assertEqual(self.kv_bytes(vllm), 2 * (12 * 8192 * 16 + 36 * chunk_blocks * 16) * 8 * 128)
+        self.assertEqual(self.kv_bytes(allowed), 2 * (12 * 8192 * 16 + 36 * chunk_blocks * 16) * 8 * 128)
+        # An EAGLE drafter turns it off whatever the environment says.
+        eagle = self.sized(config, "--kv-accounting", "vllm", "--allow-chunked-local-attn-with-hybrid-kv-cache",
+                           "--speculative", "eagle")
+        self.assertEqual(self.kv_bytes(eagle), 2 * 49 * 8192 * 16 * 8 * 128)
 
     def test_deepseek_mla_latent_without_factor_two(self):
         path = self.hf_config("DeepSeek-V3.json")

@@ -428,7 +428,7 @@ class OperatingPoint(TempDirTest):
         self.assertEqual(report_for(self.TRAFFIC + ["--effective-context", "8192"]).context_tokens, 8192)
 
     def test_bad_traffic_is_one_line(self):
-        no_weights = self.write("model.json", {"num_hidden_layers": 2, "num_attention_heads": 2,
+        no_weights = self.write("model.json", {"num_hidden_layers": 2, "num_attention_heads": 8,
                                                "max_position_embeddings": 4096, "head_dim": 64})
         cases = ((["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "5", "--input-tokens", "10",
                    "--effective-context", "100"], "--requests-per-second"),

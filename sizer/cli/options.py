@@ -99,6 +99,7 @@ def options_from_args(args):
         pipeline_parallel=parse_int_option(args.pipeline_parallel, "--pipeline-parallel"),
         data_parallel_attention=args.data_parallel_attention,
         disable_hybrid_kv_cache_manager=args.disable_hybrid_kv_cache_manager,
+        allow_chunked_hybrid=args.allow_chunked_hybrid,
         vllm_version=parse_vllm_version(args.vllm_version), async_scheduling=args.async_scheduling,
         speculative=None if args.speculative is None else _choice(args.speculative, "--speculative", SPECULATIVE),
         num_speculative_tokens=_speculative_tokens_option(args),

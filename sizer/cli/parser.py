@@ -129,6 +129,8 @@ def build_parser(lang=DEFAULT_LANGUAGE):
                        help=text("help.max_num_seqs"))
     group.add_argument("--disable-hybrid-kv-cache-manager", action="store_true",
                        help=text("help.disable_hybrid_kv_cache_manager"))
+    group.add_argument("--allow-chunked-local-attn-with-hybrid-kv-cache", dest="allow_chunked_hybrid",
+                       action="store_true", help=text("help.allow_chunked_hybrid"))
     group.add_argument("--vllm-version", metavar="X.Y", default="%d.%d" % NEWEST_VLLM, help=text("help.vllm_version"))
     group.add_argument("--speculative", metavar="METHOD", help=text("help.speculative"))
     group.add_argument("--num-speculative-tokens", metavar="N", help=text("help.num_speculative_tokens"))

@@ -10,6 +10,7 @@ from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activat
 from sizer.engines.registry import ENGINES
 from sizer.engines.tokenpool import TokenPool
 from sizer.engines.vllm import VllmPool, model_stages, vllm_release
+from sizer.engines.vllmrules import hybrid_manager
 from sizer.numbers import InputError
 from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, LIMIT_TEXT, Scenario, T, Unit, record
 
@@ -136,7 +137,7 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
     if log.get("engine") is not None:
         return token_pool_calibration(model, options, tensor_parallel, log, log_context, server)
     pool = kv_per_session(model, log_context, options.kv_precision, tensor_parallel, Basis.VLLM, block_size,
-                          options.max_num_batched_tokens, hybrid_manager=not options.disable_hybrid_kv_cache_manager,
+                          options.max_num_batched_tokens, hybrid_manager=hybrid_manager(model, options, release)[0],
                           in_flight_tokens=in_flight, stages=model_stages(model, layout)).pool
     exact = not layout.data_parallel_attention
     single_kind = len(pool.charged) == 1

@@ -5,8 +5,9 @@ and what makes every scenario infeasible.
 from fractions import Fraction
 
 from sizer.compute.figures import figure
-from sizer.engines.registry import ENGINES
 from sizer.engines.base import KvPlan
+from sizer.engines.registry import ENGINES
+from sizer.engines.vllmrules import vllm_tp_rules
 from sizer.layers import StateLayers
 from sizer.model.config import PrecisionScheme
 from sizer.numbers import InputError, cdiv
@@ -300,15 +301,6 @@ def sizing_node(server):
     return _replace(server, gpus=tray, total_hbm_gb=tray * server.hbm_per_gpu_gb)
 
 
-def tensor_parallel_sizes(server):
-    """The TP sizes a server takes: the divisors of its node's GPUs; on a rack-scale system also
-    whole trays up to the rack."""
-    if server.rack_scale:
-        tray = server.gpus_per_tray
-        return [tp for tp in range(1, server.gpus + 1) if tray % tp == 0 or tp % tray == 0]
-    return [tp for tp in range(1, server.gpus + 1) if server.gpus % tp == 0]
-
-
 def stage_weights_bytes(model, weights, layout):
     """Weights each stage holds: its share of the layers, the embedding on the first and
     the LM head on the last."""
@@ -409,8 +401,9 @@ MAX_SUGGESTED_STAGES = 64
 
 
 def smallest_fitting_layout(model, server):
-    """The fewest GPUs per instance (TP within a node, any PP) whose stages hold the weights."""
-    sizes = tensor_parallel_sizes(server)
+    """The fewest GPUs per instance (TP within a node or a rack's trays, any PP) whose stages hold the
+    weights, among the TPs vLLM builds the model with (engines/vllmrules.py)."""
+    sizes = [tp for tp in server.tensor_parallel_sizes if not vllm_tp_rules(model, tp)]
     candidates = sorted(((tp * pp, pp, tp) for tp in sizes
                          for pp in range(1, min(model.num_hidden_layers, MAX_SUGGESTED_STAGES) + 1)
                          if _instance_fits(tp * pp, server)), key=lambda c: (c[0], c[1]))
@@ -422,7 +415,7 @@ def smallest_fitting_layout(model, server):
 
 def _instance_fits(gpus, server):
     if server.rack_scale:
-        return gpus <= server.gpus and gpus in tensor_parallel_sizes(server)
+        return gpus <= server.gpus and gpus in server.tensor_parallel_sizes
     return _whole_nodes(gpus, server.gpus)
 
 

@@ -2,13 +2,14 @@
 """
 
 from fractions import Fraction
+from math import gcd
 
 from sizer.alerts import evaluate_alerts
 from sizer.compute.capacity import calibration_figures, engine_memory_figure
 from sizer.compute.cost import kv_transfer_figures
 from sizer.compute.figures import find
 from sizer.compute.memory import (Layout, blocker_for, hbm_total_figure, kv_per_session, layout_for,
-    overhead_figure, sizing_node, smallest_fitting_layout, tensor_parallel_sizes, weights_figures, weights_for)
+    overhead_figure, sizing_node, smallest_fitting_layout, weights_figures, weights_for)
 from sizer.compute.nodes import decode_demand_figure, prefill_demand_figure
 from sizer.compute.performance import (Latency, operating_point, roofline_for, storage_figures,
     traffic_figure, ttft_figure)
@@ -16,10 +17,11 @@ from sizer.compute.records import Report
 from sizer.compute.scenario import scenario_result
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
+from sizer.engines.vllmrules import check_vllm_layout, check_vllm_stages, hybrid_manager, vllm_tp_rules
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS, T,
-    VLLM_RELEASES, _replace, record)
+from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
+    SPECULATIVE_METHODS, STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
 
 
 @record
@@ -43,15 +45,21 @@ ATTENTION_KERNEL_BLOCK, MLA_KERNEL_BLOCK = 16, 128
 
 
 def speculative_tokens(model, options):
-    """vLLM's num_speculative_tokens: the option, or for MTP the checkpoint's
-    num_nextn_predict_layers (SpeculativeConfig's n_predict default in 0.33.0); EAGLE has
-    no default in vLLM and one draft token is taken here (it does not change the KV pool)."""
+    """vLLM's num_speculative_tokens: the option, or the method's default (vocab.SPECULATIVE_METHODS):
+    for MTP the checkpoint's num_nextn_predict_layers (SpeculativeConfig's n_predict default in
+    0.33.0); EAGLE has no default in vLLM and one draft token is taken here (it does not change the
+    KV pool); n-gram has none either and is refused without it, as vLLM refuses it."""
     if options.speculative is None:
         return 0
     mtp_layers = model.parameters.mtp_layers if model.parameters else 0
     tokens = options.num_speculative_tokens
     if tokens is None:
-        return mtp_layers if options.speculative == "mtp" else 1
+        if options.speculative == "mtp":
+            return mtp_layers
+        tokens = SPECULATIVE_METHODS[options.speculative].default_tokens
+        if tokens is None:
+            raise InputError("err.speculative_tokens_required", method=options.speculative)
+        return tokens
     if options.speculative == "mtp" and mtp_layers and tokens > mtp_layers and tokens % mtp_layers:
         # vLLM 0.33.0 SpeculativeConfig: MTP modules are reused in whole rounds.
         raise InputError("err.num_speculative_tokens_mtp", tokens=tokens, layers=mtp_layers)
@@ -75,8 +83,9 @@ def with_retained_tokens(model, options, release):
 
 
 def with_draft_layers(model, method):
-    """The model with its drafter's attention layers appended (as the last layers)."""
-    if method is None:
+    """The model with its drafter's attention layers appended (as the last layers); n-gram and suffix
+    decoding have none."""
+    if method is None or not SPECULATIVE_METHODS[method].draft_layers:
         return model
     if method == "mtp":
         if not model.parameters or not model.parameters.mtp_layers:
@@ -102,32 +111,39 @@ def with_state_options(model, options, release, tensor_parallel):
     'auto' is the model dtype) and --mamba-ssm-cache-dtype ('auto' follows the conv state unless
     the model says otherwise); 1 + num_speculative_tokens pages without prefix caching, 2 +
     num_speculative_tokens with it ('align' mode, which prefix caching turns on for hybrids in
-    0.33: MambaModelConfig.verify_and_update_config)."""
+    0.33: MambaModelConfig.verify_and_update_config, model_executor/models/config.py:750-780),
+    plus one prefill-checkpoint page where the mixer exports checkpoints in that release
+    (MambaSpec.max_memory_usage_bytes, v1/kv_cache_interface.py:1135-1141); Mamba2 and Gated
+    DeltaNet conv states gain a column per speculative token (vocab.STATE_MIXERS)."""
     if not any(isinstance(g, StateLayers) for g in model.layer_groups):
         return model
     prefix_caching = options.enable_prefix_caching
     if prefix_caching is None:
         prefix_caching = release.version >= VLLM_RELEASES["mamba_align"]
-    blocks = (2 if prefix_caching else 1) + speculative_tokens(model, options)
+    spec_tokens = speculative_tokens(model, options)
     groups = []
     for group in model.layer_groups:
         if isinstance(group, StateLayers):
             conv = MAMBA_DTYPES[options.mamba_cache_dtype] if options.mamba_cache_dtype else group.conv_bytes
             ssm = MAMBA_DTYPES[options.mamba_ssm_cache_dtype] if options.mamba_ssm_cache_dtype else (
                 conv if group.ssm_bytes is None else group.ssm_bytes)
-            group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks)
-            if not group.splits_evenly(tensor_parallel):
-                raise InputError("err.state_tp", kind=T(group.kind_text), tp=tensor_parallel,
-                                 channels=group.conv_channels(tensor_parallel), heads=group.ssm_heads)
+            mixer = STATE_MIXERS[group.mixer]
+            grid = mixer.checkpoint_grid if prefix_caching and mixer.checkpoint_release is not None and \
+                release.version >= VLLM_RELEASES[mixer.checkpoint_release] else None
+            blocks = (2 + (grid is not None) if prefix_caching else 1) + spec_tokens
+            group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks, checkpoint_grid=grid,
+                             conv_spec_columns=spec_tokens if mixer.conv_spec_columns else 0)
         groups.append(group)
     return _replace(model, layer_groups=tuple(groups))
 
 
 def hybrid_block_size(model, options, tensor_parallel):
-    """vLLM 0.33.0 Platform._align_hybrid_block_size: with state layers, the attention block grows
-    until one attention page holds the largest state page: alignment x cdiv(state page, alignment
-    x attention page of one token), a multiple of 16, where the alignment is the larger of the
-    attention kernel's smallest block (16 for FlashAttention; 128 for MLA) and --block-size."""
+    """vLLM 0.33.0 Platform._align_hybrid_block_size (platforms/interface.py:940-1112): with state
+    layers, the attention block grows until one attention page holds the largest state page:
+    alignment x cdiv(state page, alignment x attention page of one token), a multiple of 16, where
+    the alignment is the larger of the attention kernel's smallest block (16 for FlashAttention;
+    128 for MLA) and --block-size, and in 'align' mode also a multiple of the grid the state
+    layers' prefill checkpoints lie on (64 for FlashInfer's GDN prefill)."""
     states = [g for g in model.layer_groups if isinstance(g, StateLayers)]
     if not states:
         return options.block_size
@@ -138,6 +154,8 @@ def hybrid_block_size(model, options, tensor_parallel):
     state_page = max(g.state_bytes_gpu(tensor_parallel) for g in states)
     alignment = max(MLA_KERNEL_BLOCK if isinstance(attention, MLALatentLayers) else ATTENTION_KERNEL_BLOCK,
                     options.block_size)
+    for grid in (g.checkpoint_grid for g in states if g.checkpoint_grid is not None):
+        alignment = alignment * grid // gcd(alignment, grid)
     block = alignment * cdiv(state_page, alignment * token_page)
     block = ATTENTION_KERNEL_BLOCK * cdiv(block, ATTENTION_KERNEL_BLOCK)
     return max(options.block_size, block)
@@ -162,12 +180,16 @@ def build_report(options, model, server, storage):
                      weights=weights_for(model, options.weight_precision))
     layout = layout_for(options, server, model)
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
+    check_vllm_layout(model, kv_tp, server)
+    hybrid, hybrid_rule = hybrid_manager(model, options, release)
+    check_vllm_stages(model, layout.stages)
+    if hybrid_rule is not None:
+        model = _replace(model, derivation=model.derivation + (hybrid_rule,))
     model = with_state_options(model, options, release, kv_tp)
     block_size = hybrid_block_size(model, options, kv_tp)
     in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
     kv_by_basis, stage_kv = {}, {}
     stages = model_stages(model, layout)
-    hybrid = not options.disable_hybrid_kv_cache_manager
     for name in computed_bases(options, model):
         page = ENGINES[name].page_tokens(options, block_size)
         kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
@@ -259,7 +281,11 @@ def replication_alternative(options, model, server, storage, layout):
     if model.mla_latent_dim is not None or model.num_key_value_heads >= layout.tensor_parallel \
             or layout.pipeline_parallel > 1:
         return None
-    tensor_parallel = max(tp for tp in tensor_parallel_sizes(server) if tp <= model.num_key_value_heads)
+    accepted = [tp for tp in server.tensor_parallel_sizes
+                if tp <= model.num_key_value_heads and not vllm_tp_rules(model, tp)]     # a TP vLLM builds
+    if not accepted:
+        return None
+    tensor_parallel = max(accepted)
     try:
         other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
     except InputError:

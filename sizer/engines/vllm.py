@@ -4,9 +4,10 @@
 from fractions import Fraction
 
 from sizer.engines.base import Engine
-from sizer.layers import FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
-from sizer.numbers import cdiv
-from sizer.vocab import Basis, T, VLLM_RELEASES, _replace, record
+from sizer.layers import NO_STATE, FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
+from sizer.numbers import InputError, cdiv
+from sizer.vocab import (Basis, SPECULATIVE_METHODS, SYNC_SPECULATIVE_REFUSALS, T, VLLM_RELEASES, _replace,
+    record)
 
 
 @record
@@ -133,10 +134,12 @@ def vllm_stages(model, stages, group_size, hybrid_manager, page_gpu):
     """Each pipeline stage's share of vLLM's groups. The i-th of a kind's n groups takes every
     layer of that kind whose rank is i modulo cdiv(n, g) (_get_kv_cache_groups_uniform_page_size:
     layers[i::num_groups], so that groups spread over the stages); a stage's block spans the
-    most layers any one group has on it."""
+    most layers any one group has on it. Layers without a cache (the MLP and MoE layers of a
+    Nemotron-H pattern, '-' and 'E') build no KV-cache spec: they count for the stage split
+    (get_pp_indices) but belong to no group."""
     unified = {g.kind: (g.kind if hybrid_manager or isinstance(g, (StateLayers, MLALatentLayers))
                         else FullAttentionLayers.kind) for g in model.layer_groups}
-    parts = [tuple(unified[part] for part in kind_parts(kind)) for kind in model.layer_kinds]
+    parts = [tuple(unified[part] for part in kind_parts(kind) if part != NO_STATE) for kind in model.layer_kinds]
     totals = {}
     for kind in (kind for layer in parts for kind in layer):
         totals[kind] = totals.get(kind, 0) + 1
@@ -166,9 +169,19 @@ def model_stages(model, layout):
 
 
 def vllm_release(options):
+    """The release's rules with async scheduling resolved: the option, else on from 0.26 (the
+    release that made it the default) unless the speculative method runs synchronously there
+    (vocab.SPECULATIVE_METHODS: suffix decoding; n-gram before 0.33), where vLLM turns it off and
+    refuses it when asked for (config/vllm.py:1651-1720 in 0.33.0)."""
     async_scheduling = options.async_scheduling
+    method = SPECULATIVE_METHODS[options.speculative] if options.speculative is not None else None
+    synchronous = method is not None and (method.async_release is None or options.vllm_version < method.async_release)
     if async_scheduling is None:
-        async_scheduling = options.vllm_version >= VLLM_RELEASES["in_flight"]
+        async_scheduling = options.vllm_version >= VLLM_RELEASES["in_flight"] and not synchronous
+    elif async_scheduling and synchronous:
+        message = next(text for first, text in SYNC_SPECULATIVE_REFUSALS if options.vllm_version >= first)
+        raise InputError("err.async_speculative", method=options.speculative,
+                         version="%d.%d" % options.vllm_version, message=message.format(method=options.speculative))
     return VllmRelease(options.vllm_version, async_scheduling)
 
 

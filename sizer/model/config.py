@@ -260,8 +260,9 @@ def _state_dtype_bytes(config, path, name):
 
 def _mamba_layers(count, config, path, name):
     """Mamba2 (vLLM mamba2_state_shape): conv over intermediate + 2 x n_groups x state channels,
-    SSM of heads x head_dim x state. Mamba1 (Jamba; vLLM mamba1_state_shape): conv over
-    mamba_expand x hidden channels, SSM of those channels x mamba_d_state."""
+    SSM of heads x head_dim x state; its mixer (MambaMixer2) exports prefill checkpoints. Mamba1
+    (Jamba; vLLM mamba1_state_shape): conv over mamba_expand x hidden channels, SSM of those
+    channels x mamba_d_state; MambaMixer exports none."""
     if config.get("mamba_expand") is not None and config.get("mamba_d_state") is not None \
             and _first_field(config, ("mamba_num_heads", "mamba_n_heads"), path, name, required=False) is None:
         inner = require_positive_int(config, "mamba_expand", path, name) * require_positive_int(
@@ -270,7 +271,7 @@ def _mamba_layers(count, config, path, name):
         conv_bytes, ssm_bytes = _state_dtype_bytes(config, path, name)
         return MambaLayers(count, conv_base=inner, conv_width=kernel - 1, ssm_heads=inner,
                            ssm_per_head=require_positive_int(config, "mamba_d_state", path, name),
-                           conv_bytes=conv_bytes, ssm_bytes=ssm_bytes)
+                           conv_bytes=conv_bytes, ssm_bytes=ssm_bytes, mixer="mamba1")
     heads = _first_field(config, ("mamba_num_heads", "mamba_n_heads"), path, name)
     head_dim = _first_field(config, ("mamba_head_dim", "mamba_d_head"), path, name)
     state = _first_field(config, ("ssm_state_size", "mamba_d_state"), path, name)
@@ -281,7 +282,7 @@ def _mamba_layers(count, config, path, name):
     inner = _first_field(config, ("mamba_d_ssm",), path, name, required=False) or heads * head_dim
     return MambaLayers(count, conv_base=inner, group_channels=2 * state, groups=groups,
                        conv_width=kernel - 1, ssm_heads=heads, ssm_per_head=head_dim * state,
-                       conv_bytes=conv_bytes, ssm_bytes=ssm_bytes)
+                       conv_bytes=conv_bytes, ssm_bytes=ssm_bytes, mixer="mamba2")
 
 
 def _linear_attention_layers(count, config, path, name):
@@ -295,7 +296,7 @@ def _linear_attention_layers(count, config, path, name):
     conv_bytes, ssm_bytes = _state_dtype_bytes(config, path, name)
     return LinearAttentionLayers(count, conv_base=2 * key_heads * key_dim + value_heads * value_dim,
                                  conv_width=kernel - 1, ssm_heads=value_heads, ssm_per_head=value_dim * key_dim,
-                                 conv_bytes=conv_bytes, ssm_bytes=ssm_bytes)
+                                 conv_bytes=conv_bytes, ssm_bytes=ssm_bytes, mixer="gated_delta_net")
 
 
 def _model_meta(raw, config, path, name):

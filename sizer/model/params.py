@@ -1,10 +1,11 @@
 """Parameter counting from a config: attention, MLP, experts, state mixers, embeddings.
 """
 
-from sizer.inputs import _where, optional_positive_int, require_positive_int
+from sizer.inputs import _json_repr, _where, optional_positive_int, require_positive_int
 from sizer.layers import PARALLEL_HYBRID
 from sizer.numbers import InputError
 from sizer.records import ParameterCount
+from sizer.vocab import _replace
 
 
 def _expert_count(raw, config, path, name):
@@ -48,9 +49,11 @@ def count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kind
     attention = _attention_parameters(config, model_type, hidden, heads, kv_heads, head_dim, number)
     if attention is None:
         return None
+    mtp_layers = _mtp_layers(config, path, name)
     if any(kind in HYBRID_KINDS for kind in kinds):
-        return _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, tied, attention, number,
-                                  path, name)
+        count = _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, tied, attention, number,
+                                   path, name)
+        return None if count is None else _replace(count, mtp_layers=mtp_layers)
     experts = _expert_count(config, config, path, name) or 0
     per_token = number("num_experts_per_tok") or number("experts_per_token") or 0
     moe_layers = _moe_layers(config, layers, experts, number)
@@ -72,7 +75,19 @@ def count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kind
         shared_experts=moe_layers * shared, router=moe_layers * router,
         norms=layers * norms_per_layer * hidden + hidden,
         inactive_experts=moe_layers * max(experts - per_token, 0) * per_expert,
-        mtp_layers=number("num_nextn_predict_layers") or 0)
+        mtp_layers=mtp_layers)
+
+
+def _mtp_layers(config, path, name):
+    """num_nextn_predict_layers: the checkpoint's multi-token-prediction layers (DeepSeek-V3,
+    Qwen3-Next); 0, as Hugging Face configs may write it, means none."""
+    value = config.get("num_nextn_predict_layers")
+    if value is None:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InputError("err.field_non_negative_int", where=_where(path, name, "num_nextn_predict_layers"),
+                         value=_json_repr(value))
+    return value and require_positive_int(config, "num_nextn_predict_layers", path, name)
 
 
 # Layer kinds that make a model hybrid: its layers are not all attention + MLP.
