@@ -18,7 +18,7 @@ from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS, T,
+from sizer.vocab import (Basis, Bound, Join, MAMBA_DTYPES, RECOMMENDED, SCENARIOS, T,
     VLLM_RELEASES, _replace, record)
 
 
@@ -132,9 +132,7 @@ def hybrid_block_size(model, options, tensor_parallel):
     if not states:
         return options.block_size
     attention = [g for g in model.layer_groups if not isinstance(g, StateLayers)][0]
-    elements = attention.elements(model, tensor_parallel)
-    token_page = Fraction(elements.kv_factor * elements.elements_per_token * KV_PRECISIONS[options.kv_precision],
-                          tensor_parallel)
+    token_page = Fraction(attention.token_bytes(model, tensor_parallel, options.kv_precision), tensor_parallel)
     state_page = max(g.state_bytes_gpu(tensor_parallel) for g in states)
     alignment = max(MLA_KERNEL_BLOCK if isinstance(attention, MLALatentLayers) else ATTENTION_KERNEL_BLOCK,
                     options.block_size)
