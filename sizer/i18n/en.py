@@ -51,6 +51,7 @@ MESSAGES = {
     "err.no_attention": "{where}: no attention layer",
     "err.vllm_pages": "vLLM basis: the {kind} layers' page ({page:p} bytes per GPU) does not divide the largest page ({largest:p}) and MLA pages cannot be padded: vLLM 0.33.0 does not start this model (unify_kv_cache_spec_page_size)",
     "err.unsized_feature": "{where}: {feature}; this tool does not size it, and refuses the model rather than size it as plain attention",
+    "err.quant_sidecar": "{where}: a quantization sidecar (hf_quant_config.json: the checkpoint's quantization), not a model config: give the config.json beside it",
     "err.layer_list": "{where}: must be a list of {layers} entries (one per layer), each one of {values}",
     "err.kimi_layers": "{where}: kda_layers and full_attn_layers must number each of the {layers} layers (1 to {layers}) exactly once",
     "feature.compressed_attention": "DeepSeek-V4 compressed sparse attention (per layer a sliding window, a compressed MLA cache of 4 or 128 tokens per entry with its indexer, and a compressor state)",

@@ -56,6 +56,7 @@ MESSAGES = {
     "err.no_attention": "{where}: nenhuma camada de atenção",
     "err.vllm_pages": "base vLLM: a página das camadas {kind} ({page:p} bytes por GPU) não divide a maior página ({largest:p}) e páginas MLA não podem ser completadas: o vLLM 0.33.0 não inicia este modelo (unify_kv_cache_spec_page_size)",
     "err.unsized_feature": "{where}: {feature}; esta ferramenta não dimensiona isso e recusa o modelo em vez de dimensioná-lo como atenção comum",
+    "err.quant_sidecar": "{where}: um arquivo auxiliar de quantização (hf_quant_config.json: a quantização do checkpoint), não um config de modelo: use o config.json ao lado dele",
     "err.layer_list": "{where}: deve ser uma lista de {layers} entradas (uma por camada), cada uma entre {values}",
     "err.kimi_layers": "{where}: kda_layers e full_attn_layers devem numerar cada uma das {layers} camadas (de 1 a {layers}) exatamente uma vez",
     "feature.compressed_attention": "atenção esparsa comprimida do DeepSeek-V4 (por camada uma janela deslizante, um cache MLA comprimido de 4 ou 128 tokens por entrada com seu indexador, e um estado do compressor)",

@@ -67,7 +67,12 @@ UNSIZED_FEATURES = (
 
 
 def check_unsized_features(config, path, name):
-    """Refuse, naming the field, a config with a feature whose cache this tool does not size."""
+    """Refuse, naming the field, a config with a feature whose cache this tool does not size, and a
+    quantization sidecar given for a model config (ModelOpt's hf_quant_config.json: "quantization"
+    and "producer", no model_type)."""
+    if isinstance(config.get("quantization"), dict) and config.get("model_type") is None \
+            and config.get("num_hidden_layers") is None:
+        raise InputError("err.quant_sidecar", where=_where(path, name, "quantization"))
     for field, test, feature in UNSIZED_FEATURES:
         if test(config.get(field)):
             raise InputError("err.unsized_feature", where=_where(path, name, field), feature=T(feature))
