@@ -1,6 +1,7 @@
 """Current model families (issue 18, part D): the 117 configs of aiconfigurator-core 0.12.0 sized with their
 model cards' parameter counts or refused by name, and each family's own layers sized as vLLM 0.33.0 sizes them."""
 
+import copy
 import json
 import os
 from fractions import Fraction
@@ -252,3 +253,44 @@ class KimiLinear(TempDirTest):
                                           "--concurrency", "1", "--effective-context", "4096", "--lang", "en"])
                 self.assertEqual(status, 2)
                 self.assertIn("field '%s'" % field, err)
+
+
+class FamilyFuzz(TempDirTest):
+    # The fields each family reads, as (config, path to the field): every one set to a value of each JSON type
+    # is read or refused with an InputError, never an exception.
+    FIELDS = (("moonshotai--Kimi-K3_config.json", ("text_config", "moe_intermediate_size")),
+              ("moonshotai--Kimi-K3_config.json", ("text_config", "linear_attn_config", "kda_layers")),
+              ("moonshotai--Kimi-K3_config.json", ("text_config", "linear_attn_config", "num_heads")),
+              ("moonshotai--Kimi-K3_config.json", ("text_config", "routed_expert_hidden_size")),
+              ("moonshotai--Kimi-K3_config.json", ("text_config", "num_shared_experts")),
+              ("Qwen--Qwen3.5-397B-A17B_config.json", ("text_config", "mlp_only_layers")),
+              ("Qwen--Qwen3.5-397B-A17B_config.json", ("vision_config", "depth")),
+              ("nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16_config.json", ("layers_block_type",)),
+              ("nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16_config.json", ("moe_latent_size",)),
+              ("nvidia--Llama-3_3-Nemotron-Super-49B-v1_config.json", ("block_configs", 0, "attention", "n_heads_in_group")),
+              ("nvidia--Llama-3_3-Nemotron-Super-49B-v1_config.json", ("block_configs", 0, "ffn", "ffn_mult")),
+              ("google--gemma-4-26B-A4B_config.json", ("text_config", "intermediate_size")),
+              ("google--gemma-4-26B-A4B_config.json", ("text_config", "num_global_key_value_heads")),
+              ("XiaomiMiMo--MiMo-V2-Flash_config.json", ("intermediate_size",)),
+              ("XiaomiMiMo--MiMo-V2-Flash_config.json", ("hybrid_layer_pattern",)),
+              ("XiaomiMiMo--MiMo-V2-Flash_config.json", ("moe_layer_freq",)),
+              ("zai-org--GLM-5.2_config.json", ("index_topk_pattern",)),
+              ("zai-org--GLM-5.2_config.json", ("index_topk_freq",)),
+              ("meta-llama--Llama-4-Maverick-17B-128E-Instruct_config.json", ("text_config", "interleave_moe_layer_step")))
+    VALUES = (None, [[1]], "x", 0, {"a": 1})
+
+    def test_mutated_family_fields_are_read_or_refused_never_an_exception(self):
+        for name, field in self.FIELDS:
+            original = json.loads(read_fixture("hf-configs", "aiconfigurator", name))
+            for value in self.VALUES:
+                config = copy.deepcopy(original)
+                target = config
+                for key in field[:-1]:
+                    target = target[key]
+                target[field[-1]] = value
+                with self.subTest(config=name, field=field, value=value):
+                    self.write("fuzz.json", json.dumps(config))
+                    try:
+                        model("fuzz.json", folder=self.tmp)
+                    except InputError as error:
+                        self.assertIn("'", say(error.text, "en"))

@@ -5,7 +5,7 @@ MiMo-V2), DeepSeek sparse attention's indexer layers, and the features this tool
 which it refuses by name rather than size as plain attention.
 """
 
-from sizer.inputs import _where, optional_count, optional_positive_int, require_positive_int
+from sizer.inputs import _is_number, _where, optional_count, optional_positive_int, require_positive_int
 from sizer.layers import NO_STATE
 from sizer.numbers import InputError
 from sizer.vocab import T
@@ -48,6 +48,9 @@ def _nas_block_unsized(value):
         if any(attention.get(key) is not None for key in ("window_length", "num_sink_tokens", "sparsify")):
             return True
         if ffn.get("sparsify") is not None:
+            return True
+        multiplier = ffn.get("ffn_mult")
+        if ffn.get("no_op") is not True and (not _is_number(multiplier) or not 0 < multiplier <= 10 ** 6):
             return True
     return False
 
@@ -110,12 +113,12 @@ def _nas_view(config, view, path, name, derivation):
     if not isinstance(layers, int) or len(blocks) != layers:
         raise InputError("err.layer_list", where=_where(path, name, "block_configs"), layers=layers,
                          values="{attention, ffn}")
-    groups = {block["attention"].get("n_heads_in_group") for block in blocks
-              if block["attention"].get("no_op") is not True}
-    if len(groups) != 1:
+    groups = [require_positive_int(block["attention"], "n_heads_in_group", path, "%s.block_configs" % name)
+              for block in blocks if block["attention"].get("no_op") is not True]
+    if len(set(groups)) != 1:
         raise InputError("err.unsized_feature", where=_where(path, name, "block_configs"),
                          feature=T("feature.nas_heads"))
-    group = require_positive_int({"n_heads_in_group": groups.pop()}, "n_heads_in_group", path, name)
+    group = groups[0]
     if heads % group:
         raise InputError("err.unsized_feature", where=_where(path, name, "block_configs"),
                          feature=T("feature.nas_heads"))
@@ -141,7 +144,10 @@ def family_kinds(config, layers, path, name, derivation):
 def _nemotron_blocks(config, layers, path, name, derivation):
     """Nemotron-H layers_block_type: mamba, attention, and MLP or MoE blocks with no cache."""
     blocks = config["layers_block_type"]
-    if any(block not in NEMOTRON_KINDS for block in blocks):
+    if not isinstance(blocks, list) or len(blocks) != layers:
+        raise InputError("err.layer_list", where=_where(path, name, "layers_block_type"), layers=layers,
+                         values=", ".join(sorted(NEMOTRON_KINDS)))
+    if any(not isinstance(block, str) or block not in NEMOTRON_KINDS for block in blocks):
         raise InputError("err.pattern_unknown", where=_where(path, name, "layers_block_type"))
     derivation.append(T("rule.layers_block_type"))
     return [NEMOTRON_KINDS[block] for block in blocks]
@@ -153,9 +159,10 @@ def _kimi_linear_layers(config, layers, path, name, derivation):
     linear = config["linear_attn_config"]
     where = _where(path, name, "linear_attn_config")
     kda, full = (linear.get("kda_layers"), linear.get("full_attn_layers")) if isinstance(linear, dict) else (None, None)
-    numbered = [n for n in (kda or []) + (full or []) if isinstance(n, int) and not isinstance(n, bool)]
-    if (not isinstance(kda, list) or not isinstance(full, list) or len(numbered) != layers
-            or sorted(numbered) != list(range(1, layers + 1))):
+    if not isinstance(kda, list) or not isinstance(full, list):
+        raise InputError("err.kimi_layers", where=where, layers=layers)
+    numbered = [n for n in kda + full if isinstance(n, int) and not isinstance(n, bool)]
+    if len(numbered) != layers or sorted(numbered) != list(range(1, layers + 1)):
         raise InputError("err.kimi_layers", where=where, layers=layers)
     derivation.append(T("rule.linear_attn_config", kda=len(kda), full=len(full)))
     kda = set(kda)

@@ -245,6 +245,8 @@ def _nemotron_h_parameters(tally, shape):
     latent = number("moe_latent_size")
     per_expert = 2 * (latent or hidden) * (expert_width or 0)
     blocks = nemotron_block_types(config)
+    if intermediate is None and "mlp" in blocks:
+        return False
     for block in blocks:
         if block == "mamba":
             tally["state_mixers"] += _mamba2_parameters(config, hidden, number)
@@ -264,7 +266,7 @@ def _nemotron_h_parameters(tally, shape):
                 tally["dense_mlp"] += 2 * hidden * latent             # fc1/fc2_latent_proj, always active
     tally["norms"] = len(blocks) * hidden + hidden
     tally["mtp_layers"] = number.count("num_nextn_predict_layers") or 0
-    return intermediate is not None or "mlp" not in blocks
+    return True
 
 
 def _jamba_parameters(tally, shape):
@@ -279,6 +281,9 @@ def _jamba_parameters(tally, shape):
     attention = _attention_parameters(config, shape.model_type, hidden, shape.heads, shape.kv_heads,
                                       shape.head_dim, number)
     period, offset = number("expert_layer_period") or 1, config.get("expert_layer_offset") or 0
+    if "mamba" in shape.kinds and None in (number("mamba_expand"), number("mamba_d_state"), number("mamba_d_conv"),
+                                           number("mamba_dt_rank")):
+        return False
     for index, kind in enumerate(shape.kinds):
         if kind == "mamba":
             tally["state_mixers"] += _mamba1_parameters(config, hidden, number)
@@ -304,12 +309,12 @@ def _qwen_hybrid_parameters(tally, shape):
     intermediate = number("intermediate_size")
     expert_width = number("moe_intermediate_size") or intermediate
     head_dim = number("head_dim") or shape.head_dim
-    if not experts and intermediate is None:
-        return False
     gate = config.get("attn_output_gate", True) is not False
     attention = (_attention_parameters(config, shape.model_type, hidden, shape.heads, shape.kv_heads, head_dim, number)
                  + 2 * head_dim + (shape.heads * head_dim * hidden if gate else 0))
     moe = _moe_layer_flags(config, shape.layers, experts, number, shape)
+    if intermediate is None and not all(moe):
+        return False
     per_expert = 3 * hidden * (expert_width or 0)
     for index, kind in enumerate(shape.kinds):
         if kind == "linear_attention":
@@ -344,7 +349,7 @@ def _kimi_linear_parameters(tally, shape):
     first_dense = number.count("first_k_dense_replace") or 0
     frequency = number("moe_layer_freq") or 1
     mla = _mla_parameters(number, hidden, shape.heads)
-    if mla is None or intermediate is None:
+    if mla is None or intermediate is None or (experts and expert_width is None):
         return False
     if config.get("mla_use_output_gate") is True:
         mla += hidden * shape.heads * number("v_head_dim")
@@ -393,6 +398,8 @@ def _gemma4_parameters(tally, shape):
     experts = shape.experts()
     per_token = number("top_k_experts") or 0
     expert_width = number("moe_intermediate_size") or number("expert_intermediate_size") or 0
+    if intermediate is None:
+        return False
     per_expert = 3 * hidden * expert_width
     for kind in shape.kinds:
         heads, head_dim = shape.kv_heads, shape.head_dim
@@ -424,6 +431,8 @@ def _mimo_v2_parameters(tally, shape):
     intermediate, expert_width = number("intermediate_size"), number("moe_intermediate_size")
     per_expert = 3 * hidden * (expert_width or 0)
     moe = _moe_layer_flags(config, shape.layers, experts, number, shape)
+    if intermediate is None and not all(moe):
+        return False
     for index, kind in enumerate(shape.kinds):
         prefix = "swa_" if kind == "sliding_attention" else ""
         heads = number(prefix + "num_attention_heads")
