@@ -269,6 +269,7 @@ class FamilyFuzz(TempDirTest):
               ("nvidia--NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16_config.json", ("moe_latent_size",)),
               ("nvidia--Llama-3_3-Nemotron-Super-49B-v1_config.json", ("block_configs", 0, "attention", "n_heads_in_group")),
               ("nvidia--Llama-3_3-Nemotron-Super-49B-v1_config.json", ("block_configs", 0, "ffn", "ffn_mult")),
+              ("nvidia--Llama-3_3-Nemotron-Super-49B-v1_config.json", ("block_configs",)),
               ("google--gemma-4-26B-A4B_config.json", ("text_config", "intermediate_size")),
               ("google--gemma-4-26B-A4B_config.json", ("text_config", "num_global_key_value_heads")),
               ("XiaomiMiMo--MiMo-V2-Flash_config.json", ("intermediate_size",)),

@@ -465,6 +465,8 @@ def _nemotron_nas_parameters(tally, shape):
     attention (absent when no_op; num_attention_heads / n_heads_in_group KV heads) and its MLP
     (absent when no_op; width from ffn_mult), each with its norm."""
     number, hidden = shape.number, shape.hidden
+    if not isinstance(shape.config.get("block_configs"), list):
+        return False
     for block in shape.config["block_configs"]:
         attention, ffn = block["attention"], block["ffn"]
         if attention.get("no_op") is not True:
