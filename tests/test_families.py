@@ -25,13 +25,12 @@ def model(name, folder=CONFIGS):
     return model_from_config(name, load_json_file(path, allow_constants=True), path)
 
 
-def refusal(name):
-    """The English line of the InputError that refuses a config, or None when it is sized."""
+def read_or_refuse(name):
+    """(the Model, None) for a config the tool reads, or (None, the English line of the InputError)."""
     try:
-        model(name)
+        return model(name), None
     except InputError as error:
-        return say(error.text, "en")
-    return None
+        return None, say(error.text, "en")
 
 
 def card_tolerance(value):
@@ -55,13 +54,13 @@ class AIConfiguratorConfigs(TempDirTest):
         for name in names:
             card = CARDS[name]
             with self.subTest(config=name):
-                refused = refusal(name)
+                read, refused = read_or_refuse(name)
                 if card.get("refused_field") is not None:
                     self.assertIn("field '%s'" % card["refused_field"], refused or "")
                     outcome["refused"] += 1
                     continue
                 self.assertIsNone(refused)
-                counted = model(name).parameters
+                counted = read.parameters
                 total, active = Fraction(counted.total, 10 ** 9), Fraction(counted.active, 10 ** 9)
                 if card["total_b"] is None:
                     self.assertGreater(total, card["floor_b"])
