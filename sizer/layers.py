@@ -254,6 +254,7 @@ class StateLayers(FullAttentionLayers):
     ssm_bytes: object = None    # bytes per element of the SSM state (--mamba-ssm-cache-dtype; None:
                                 # as the conv state, resolved by with_state_options)
     state_blocks: int = 1       # pages a request holds in vLLM
+    ssm_dtypes = None           # the --mamba-ssm-cache-dtype values vLLM accepts (None: any)
 
     def spec_tokens(self, context_tokens):
         return 0
@@ -310,6 +311,7 @@ class KimiDeltaAttentionLayers(StateLayers):
     kind = "kimi_delta_attention"
     kind_text = "layer_kind.kimi_delta_attention"
     short = "kda"
+    ssm_dtypes = ("float32", "bfloat16")   # vLLM raises on any other --mamba-ssm-cache-dtype
 
 
 # Layer kinds read from configs (layer_types and the patterns that expand to it).

@@ -239,6 +239,11 @@ class KimiLinear(TempDirTest):
         self.assertEqual(round(float(figures["vllm_max_concurrency"]), 2), 0.66)
 
     def test_malformed_layer_lists_and_unsized_features_are_refused_by_name(self):
+        status, _, err = run_cli(["--model-config", self.hf_config("Kimi-Linear-48B-A3B-Instruct.json"), "--server",
+                                  "dgx200", "--concurrency", "1", "--effective-context", "4096", "--lang", "en",
+                                  "--mamba-ssm-cache-dtype", "float16"])
+        self.assertEqual(status, 2)
+        self.assertIn("--mamba-ssm-cache-dtype: Kimi Delta Attention (KDA) layers keep their recurrent state in", err)
         raw = json.loads(read_fixture("hf-configs", "Kimi-Linear-48B-A3B-Instruct.json"))
         raw["linear_attn_config"]["kda_layers"] = raw["linear_attn_config"]["kda_layers"][1:]
         gemma = json.loads(read_fixture("hf-configs", os.path.join("aiconfigurator", "google--gemma-4-26B-A4B_config.json")))

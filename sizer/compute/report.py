@@ -112,6 +112,9 @@ def with_state_options(model, options, release, tensor_parallel):
     groups = []
     for group in model.layer_groups:
         if isinstance(group, StateLayers):
+            if group.ssm_dtypes and options.mamba_ssm_cache_dtype not in (None,) + group.ssm_dtypes:
+                raise InputError("err.state_ssm_dtype", kind=T(group.kind_text), dtype=options.mamba_ssm_cache_dtype,
+                                 choices=Join(group.ssm_dtypes))
             conv = MAMBA_DTYPES[options.mamba_cache_dtype] if options.mamba_cache_dtype else group.conv_bytes
             ssm = MAMBA_DTYPES[options.mamba_ssm_cache_dtype] if options.mamba_ssm_cache_dtype else (
                 conv if group.ssm_bytes is None else group.ssm_bytes)

@@ -50,6 +50,7 @@ MESSAGES = {
     "err.unsizable": "{where}: the model has layers this tool cannot size: {layers}; the KV would only be right for the attention layers",
     "err.no_attention": "{where}: no attention layer",
     "err.vllm_pages": "vLLM basis: the {kind} layers' page ({page:p} bytes per GPU) does not divide the largest page ({largest:p}) and MLA pages cannot be padded: vLLM 0.33.0 does not start this model (unify_kv_cache_spec_page_size)",
+    "err.state_ssm_dtype": "--mamba-ssm-cache-dtype: {kind} layers keep their recurrent state in {choices} only (vLLM 0.33.0 kda_state_dtype refuses {dtype})",
     "err.unsized_feature": "{where}: {feature}; this tool does not size it, and refuses the model rather than size it as plain attention",
     "err.quant_sidecar": "{where}: a quantization sidecar (hf_quant_config.json: the checkpoint's quantization), not a model config: give the config.json beside it",
     "err.layer_list": "{where}: must be a list of {layers} entries (one per layer), each one of {values}",

@@ -55,6 +55,7 @@ MESSAGES = {
     "err.unsizable": "{where}: o modelo tem camadas que esta ferramenta não sabe dimensionar: {layers}; o KV só seria correto para as camadas de atenção",
     "err.no_attention": "{where}: nenhuma camada de atenção",
     "err.vllm_pages": "base vLLM: a página das camadas {kind} ({page:p} bytes por GPU) não divide a maior página ({largest:p}) e páginas MLA não podem ser completadas: o vLLM 0.33.0 não inicia este modelo (unify_kv_cache_spec_page_size)",
+    "err.state_ssm_dtype": "--mamba-ssm-cache-dtype: camadas {kind} guardam o estado recorrente só em {choices} (o kda_state_dtype do vLLM 0.33.0 recusa {dtype})",
     "err.unsized_feature": "{where}: {feature}; esta ferramenta não dimensiona isso e recusa o modelo em vez de dimensioná-lo como atenção comum",
     "err.quant_sidecar": "{where}: um arquivo auxiliar de quantização (hf_quant_config.json: a quantização do checkpoint), não um config de modelo: use o config.json ao lado dele",
     "err.layer_list": "{where}: deve ser uma lista de {layers} entradas (uma por camada), cada uma entre {values}",
