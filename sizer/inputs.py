@@ -127,6 +127,18 @@ def optional_positive_int(data, field, path, entry):
     return None if data.get(field) is None else require_positive_int(data, field, path, entry)
 
 
+def optional_count(data, field, path, entry):
+    """A whole number >= 0, or None when absent (0 is a real value: none of a thing)."""
+    value = data.get(field)
+    if value is None:
+        return None
+    if isinstance(value, Fraction) and value.denominator == 1 and value >= 0:
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > MAX_INPUT:
+        raise InputError("err.field_non_negative_int", where=_where(path, entry, field), value=_json_repr(value))
+    return value
+
+
 def require_positive_number(data, field, path, entry, optional=False):
     value = data.get(field)
     if value is None:

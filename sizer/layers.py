@@ -3,8 +3,10 @@ one spec per kind. Each answers its tokens held, vLLM blocks, attended pairs and
 """
 
 
+from fractions import Fraction
+
 from sizer.numbers import cdiv
-from sizer.vocab import T, record
+from sizer.vocab import KV_PRECISIONS, T, record
 
 
 # ---------------------------------------------------------------------------
@@ -25,10 +27,20 @@ class AttentionElements:
 
 @record
 class FullAttentionLayers:
-    """Layers that keep K/V for every token of the context."""
+    """Layers that keep K/V for every token of the context.
+
+    A group may have its own geometry (0: the model's): `kv_heads` KV heads of `key_dim` keys and
+    `value_dim` values, as Gemma-4's full layers (num_global_key_value_heads x global_head_dim) and
+    MiMo-V2's (192-wide keys, 128-wide values) differ from the model's other layers."""
     count: int
+    kv_heads: int = 0
+    key_dim: int = 0
+    value_dim: int = 0
+    page_scale: int = 1         # vLLM: tokens per block in multiples of --block-size (set when vLLM grows
+                                # the blocks of layers whose page is smaller: unify_kv_cache_spec_page_size)
     kind = "full_attention"
     short = "full"
+    element_wise = True         # token_bytes = factor x elements x bytes per element of the KV dtype
 
     def spec_tokens(self, context_tokens):
         return context_tokens
@@ -54,9 +66,29 @@ class FullAttentionLayers:
     def elements(self, model, tensor_parallel):
         # KV heads are split across the instance's GPUs; with fewer heads than GPUs
         # each GPU still holds a whole head, so heads are replicated.
-        per_gpu = cdiv(model.num_key_value_heads, tensor_parallel)
+        per_gpu = cdiv(self.kv_heads or model.num_key_value_heads, tensor_parallel)
         heads = per_gpu * tensor_parallel
-        return AttentionElements(2, heads * model.head_dim, "%d × %d" % (heads, model.head_dim), per_gpu)
+        key = self.key_dim or model.head_dim
+        value = self.value_dim or key
+        if value != key:
+            return AttentionElements(1, heads * (key + value), "%d × (%d + %d)" % (heads, key, value), per_gpu)
+        return AttentionElements(2, heads * key, "%d × %d" % (heads, key), per_gpu)
+
+    def token_bytes(self, model, tensor_parallel, precision):
+        """Bytes one token of one layer keeps over the instance's GPUs (replicas included)."""
+        elements = self.elements(model, tensor_parallel)
+        return elements.kv_factor * elements.elements_per_token * KV_PRECISIONS[precision]
+
+    def token_term(self, model, tensor_parallel, precision):
+        """How token_bytes is made, for a formula."""
+        elements = self.elements(model, tensor_parallel)
+        factor = "2 × " if elements.kv_factor == 2 else ""
+        return "%s%s × %s" % (factor, elements.elements_term, _number(KV_PRECISIONS[precision]))
+
+    @property
+    def own_geometry(self):
+        """Whether the group's heads or widths differ from the model's."""
+        return bool(self.kv_heads or self.key_dim or self.value_dim)
 
     def describe(self):
         return T("layer.full", count=self.count)
@@ -163,6 +195,48 @@ class MLALatentLayers(FullAttentionLayers):
         return {"kind": self.kind, "count": self.count, "window": None, "chunk": None}
 
 
+# Bytes per token of vLLM's packed sparse-MLA caches (vLLM 0.33.0, model_executor/layers/attention/
+# mla_attention.py, MLAAttention.get_kv_cache_spec state_content_bytes): fp8_ds_mla is 512 fp8 NoPE
+# values + 4 fp32 scales + 64 bf16 RoPE values = 656; nvfp4_ds_mla 352. FlashMLA-sparse serves any
+# quantized KV dtype as fp8_ds_mla (_canonicalize_sparse_mla_kv_cache_dtype).
+SPARSE_MLA_TOKEN_BYTES = {"fp8": 656, "int8": 656, "nvfp4": 352}
+
+
+@record
+class SparseMLALayers(MLALatentLayers):
+    """MLA layers with DeepSeek sparse attention's indexer (DeepSeek-V3.2, GLM-5): besides the MLA
+    latent, each keeps the indexer's keys in a cache of its own (vLLM 0.33.0 model_executor/models/
+    deepseek_v2.py DeepseekV32IndexerCache.get_kv_cache_spec: MLAAttentionSpec, one head of
+    index_head_dim fp8 values + one fp32 scale per 128, uint8, whatever the KV dtype: 132 bytes for
+    index_head_dim 128), replicated on every TP GPU like the latent. Quantized, the latent is stored
+    as fp8_ds_mla (656 bytes) or nvfp4_ds_mla (352)."""
+    indexer_bytes: int = 0
+    kind = "sparse_mla_attention"
+    short = "dsa"
+    element_wise = False
+
+    def latent_bytes(self, precision):
+        return SPARSE_MLA_TOKEN_BYTES.get(precision, self.latent_dim * KV_PRECISIONS[precision])
+
+    def token_bytes(self, model, tensor_parallel, precision):
+        return (self.latent_bytes(precision) + self.indexer_bytes) * tensor_parallel
+
+    def token_term(self, model, tensor_parallel, precision):
+        return "(%s + %d) × %d" % (_number(self.latent_bytes(precision)), self.indexer_bytes, tensor_parallel)
+
+    def describe(self):
+        return T("layer.sparse_mla", count=self.count, indexer=self.indexer_bytes)
+
+
+def _number(value):
+    """An exact number for a formula: 2, 0.5625."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return "%d" % value
+    text = "%.12f" % value
+    return text.rstrip("0").rstrip(".")
+
+
 @record
 class StateLayers(FullAttentionLayers):
     """Layers with a recurrent state of constant size per session instead of K/V per token
@@ -185,6 +259,7 @@ class StateLayers(FullAttentionLayers):
     conv_spec_columns: int = 0  # conv-state columns for speculative tokens (set by with_state_options)
     checkpoint_grid: object = None  # the grid of its prefill checkpoints when it keeps a checkpoint
                                     # page in the release and mode sized (set by with_state_options)
+    ssm_dtypes = None           # the --mamba-ssm-cache-dtype values vLLM accepts (None: any)
 
     def spec_tokens(self, context_tokens):
         return 0
@@ -232,10 +307,24 @@ class LinearAttentionLayers(StateLayers):
     short = "linear"
 
 
+@record
+class KimiDeltaAttentionLayers(StateLayers):
+    """Kimi Delta Attention (Kimi-Linear, Kimi-K3): vLLM 0.33.0 sizes it as a MambaSpec
+    (model_executor/layers/mamba/mamba_utils.py kda_state_shape): a conv state over q, k and v
+    (3 x heads x head_dim channels, short_conv_kernel_size - 1 wide) in the model dtype, and a
+    recurrent state of heads x head_dim x head_dim in float32 unless --mamba-ssm-cache-dtype says
+    bfloat16 (kda_state_dtype)."""
+    kind = "kimi_delta_attention"
+    kind_text = "layer_kind.kimi_delta_attention"
+    short = "kda"
+    ssm_dtypes = ("float32", "bfloat16")   # vLLM raises on any other --mamba-ssm-cache-dtype
+
+
 # Layer kinds read from configs (layer_types and the patterns that expand to it).
 LAYER_KINDS = {"full_attention": FullAttentionLayers, "sliding_attention": SlidingWindowLayers,
-               "chunked_attention": ChunkedLocalLayers, "mamba": MambaLayers,
-               "linear_attention": LinearAttentionLayers}
+               "chunked_attention": ChunkedLocalLayers, "mla_attention": MLALatentLayers,
+               "sparse_mla_attention": SparseMLALayers, "mamba": MambaLayers,
+               "linear_attention": LinearAttentionLayers, "kimi_delta_attention": KimiDeltaAttentionLayers}
 
 
 # Layers with no per-session state (MLP or MoE blocks of hybrid patterns).

@@ -274,7 +274,9 @@ class ParameterCount:
     """Parameters a config describes, by where they live (what the checkpoint holds).
 
     The multi-token-prediction layers of DeepSeek-V3 (num_nextn_predict_layers, kept in
-    `mtp_layers`) are left out: vLLM loads them only for speculative decoding.
+    `mtp_layers`) are left out: vLLM loads them only for speculative decoding. The vision tower
+    (`vision_encoder`, counted for the families whose tower is known) is in the total and the
+    weights, not in the active count: a text token never runs through it.
     """
     embedding: int
     lm_head: int
@@ -287,17 +289,19 @@ class ParameterCount:
     inactive_experts: int       # routed experts one token does not use
     mtp_layers: int = 0
     state_mixers: int = 0       # Mamba and linear-attention mixers of hybrid models
+    vision_encoder: int = 0     # the vision tower loaded with the language model
 
     @property
     def total(self):
         return (self.embedding + self.lm_head + self.attention + self.state_mixers + self.dense_mlp
-                + self.experts + self.shared_experts + self.router + self.norms)
+                + self.experts + self.shared_experts + self.router + self.norms + self.vision_encoder)
 
     @property
     def active(self):
         """Parameters one token's forward pass multiplies: every weight but the routed experts it
-        skips and the input embedding table, which is a lookup (as OpenAI counts gpt-oss)."""
-        return self.total - self.inactive_experts - self.embedding
+        skips, the input embedding table, which is a lookup (as OpenAI counts gpt-oss), and the
+        vision tower."""
+        return self.total - self.inactive_experts - self.embedding - self.vision_encoder
 
     @property
     def linear(self):

@@ -231,8 +231,11 @@ class StateMixer:
 # what vLLM 0.33.0 runs GDN prefill with on Hopper, and on Blackwell when linear_key_head_dim is
 # 128 with CUDA 13 (qwen_gdn_linear_attn.py:148-270); the Triton kernel (other GPUs) exports none:
 # that case is not modeled.
+# Kimi Delta Attention (layers/mamba/gdn/kimi_gdn_linear_attn.py) passes num_spec to kda_state_shape
+# and runs its prefill on the Triton KDA kernel (line 285 asserts it), which exports no checkpoints.
 STATE_MIXERS = {"mamba1": StateMixer(False, None, 1), "mamba2": StateMixer(True, "mamba2_checkpoint", 1),
-                "gated_delta_net": StateMixer(True, "gdn_checkpoint", 64)}
+                "gated_delta_net": StateMixer(True, "gdn_checkpoint", 64),
+                "kimi_delta_attention": StateMixer(True, None, 1)}
 NEWEST_VLLM = (0, 33)
 
 # The parameter dictionary: (parameter, origin). What it is, why it matters and

@@ -433,8 +433,7 @@ def vllm_pool_figures(pool, budget_bytes, layout, options):
         concurrency = Fraction(blocks, pool.blocks_per_request)
         formula = T("formula.vllm_max_concurrency", blocks=blocks, per_request=pool.blocks_per_request,
                     concurrency=concurrency)
-    kinds = Join(tuple(T("formula.vllm_group", groups=g.count // pool.group_size, kind=g.short)
-                       for g in pool.charged))
+    kinds = Join(tuple(T("formula.vllm_group", groups=groups, kind=short) for groups, short in pool.group_counts))
     return (
         figure("vllm_gpu_blocks", blocks, Unit.BLOCKS,
                T("formula.vllm_gpu_blocks_stages" if len(pool.stages) > 1 else "formula.vllm_gpu_blocks",

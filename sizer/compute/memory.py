@@ -5,8 +5,10 @@ and what makes every scenario infeasible.
 from fractions import Fraction
 
 from sizer.compute.figures import figure
+from sizer.display import _plain
 from sizer.engines.base import KvPlan
 from sizer.engines.registry import ENGINES
+from sizer.engines.vllm import PageRule
 from sizer.engines.vllmrules import vllm_tp_rules
 from sizer.layers import StateLayers
 from sizer.model.config import PrecisionScheme
@@ -33,16 +35,22 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
     engine = ENGINES[accounting]
     groups = model.layer_groups if groups is None else groups
     bytes_per_element = KV_PRECISIONS[precision]
-    # Every attention group of a model stores the same elements per token (MLA never mixes with
-    # others); state layers (Mamba, linear attention) keep a constant state instead.
+    # Attention groups store elements per token (state layers, Mamba or linear attention, keep a
+    # constant state instead); most models store the same in every attention layer, and the
+    # formula then factors them out. Where the kinds differ (Gemma-4's full and sliding layers,
+    # DeepSeek sparse attention's indexer) each group's term carries its own bytes per token.
     attention = [g for g in groups if not isinstance(g, StateLayers)]
-    elements = (attention or model.layer_groups)[0].elements(model, tensor_parallel)
+    base = (attention or [g for g in model.layer_groups if not isinstance(g, StateLayers)])[0]
+    elements = base.elements(model, tensor_parallel)
+    uniform = all(g.element_wise and g.token_term(model, tensor_parallel, precision)
+                  == base.token_term(model, tensor_parallel, precision) for g in attention + [base])
     state_terms, state_bytes = [], 0
     in_flight_tokens = max_num_batched_tokens if in_flight_tokens is None else in_flight_tokens
     layers = sum(g.count for g in groups)
     original_groups = groups
-    group_size, groups = engine.kv_groups(groups, hybrid_manager)
-    terms, tokens_total, blocks_per_request = [], 0, 0
+    rule = None if uniform else PageRule(model, tensor_parallel, precision, block_size)
+    group_size, groups, merged = engine.kv_groups(groups, hybrid_manager, rule)
+    terms, tokens_total, bytes_total, blocks_per_request = [], 0, 0, Fraction(0)
     for group in groups:
         held = engine.group_tokens(group, context_tokens, block_size, in_flight_tokens)
         if held is None:
@@ -51,24 +59,33 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
             state_terms.append("%d × %d" % (group.count, layer_bytes))
             continue
         tokens, term, blocks = held
-        blocks_per_request += blocks * group.count // group_size
-        terms.append("%d × %s" % (group.count, term))
+        blocks_per_request += Fraction(blocks * group.count, group_size)
         tokens_total += group.count * tokens
-    plan = KvPlan(tuple(groups), tuple(original_groups), layers, group_size, blocks_per_request, context_tokens,
+        if uniform:
+            terms.append("%d × %s" % (group.count, term))
+        else:
+            bytes_total += group.count * tokens * group.token_bytes(model, tensor_parallel, precision)
+            terms.append("%d × %s × %s" % (group.count, term, group.token_term(model, tensor_parallel, precision)))
+    plan = KvPlan(tuple(groups), tuple(original_groups), layers, group_size, int(blocks_per_request), context_tokens,
                   block_size, Fraction(elements.kv_factor * elements.elements_per_token * bytes_per_element,
                                        tensor_parallel),
                   precision, tensor_parallel, max_num_batched_tokens, in_flight_tokens, stages, hybrid_manager,
-                  window_ratio)
+                  window_ratio, merged, rule)
     pool = engine.pool(model, plan)
-    kv_bytes = int(cdiv(elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element
-                        + state_bytes, 1))
+    if uniform:
+        bytes_total = elements.kv_factor * tokens_total * elements.elements_per_token * bytes_per_element
+    kv_bytes = int(cdiv(bytes_total + state_bytes, 1))
     kv_gib = Fraction(kv_bytes, GIB_BYTES)
     inputs = {"model": model.name, "num_hidden_layers": model.num_hidden_layers,
               "layer_groups": Join(tuple(g.describe() for g in groups)),
               "effective_context": context_tokens, "kv_precision": precision,
               "bytes_per_element": bytes_per_element, "tensor_parallel": tensor_parallel,
               "kv_accounting": accounting}
-    if elements.kv_heads_per_gpu is not None:
+    if not uniform:
+        inputs["kv_bytes_per_token_per_layer"] = Join(tuple(
+            "%s %s" % (g.short, _plain(Fraction(g.token_bytes(model, tensor_parallel, precision))))
+            for g in attention))
+    elif elements.kv_heads_per_gpu is not None:
         inputs.update(num_key_value_heads=model.num_key_value_heads, kv_heads_per_gpu=elements.kv_heads_per_gpu,
                       head_dim=model.head_dim)
     else:
@@ -81,7 +98,7 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
                                                          for g in states)),
                       conv_state_bytes_per_element=states[0].conv_bytes,
                       ssm_state_bytes_per_element=states[0].ssm_bytes)
-    explanation = _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib)
+    explanation = _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib, uniform)
     if accounting == Basis.VLLM and requested_block_size is not None and block_size != requested_block_size:
         inputs["requested_block_size"] = requested_block_size
         explanation.insert(-1, T("expl.kv_block_aligned", requested=requested_block_size, block=block_size,
@@ -89,10 +106,14 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
     if accounting == Basis.VLLM and states:
         explanation.insert(-1, T("expl.kv_state_blocks", blocks=states[0].state_blocks))
     suffix = "" if engine.display_name is None else " (%s)" % engine.display_name
-    formula = T("formula.kv_bytes_state" if state_terms else "formula.kv_bytes",
-                factor="2 × " if elements.kv_factor == 2 else "",
-                terms=Join(tuple(terms), " + "), elements=elements.elements_term,
-                bytes_per_element=bytes_per_element, kv_bytes=kv_bytes, state=Join(tuple(state_terms), " + "))
+    if uniform:
+        formula = T("formula.kv_bytes_state" if state_terms else "formula.kv_bytes",
+                    factor="2 × " if elements.kv_factor == 2 else "",
+                    terms=Join(tuple(terms), " + "), elements=elements.elements_term,
+                    bytes_per_element=bytes_per_element, kv_bytes=kv_bytes, state=Join(tuple(state_terms), " + "))
+    else:
+        formula = T("formula.kv_bytes_groups_state" if state_terms else "formula.kv_bytes_groups",
+                    terms=Join(tuple(terms), " + "), kv_bytes=kv_bytes, state=Join(tuple(state_terms), " + "))
     figures = (
         figure("kv_per_session_bytes", kv_bytes, Unit.BYTES, formula, inputs,
                explanation,
@@ -105,8 +126,10 @@ def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting
     return KvPerSession(kv_bytes, kv_gib, figures, pool)
 
 
-def _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib):
-    if elements.kv_heads_per_gpu is not None:
+def _kv_explanation(model, elements, tensor_parallel, accounting, kv_gib, uniform=True):
+    if not uniform:
+        parts = [T("expl.kv_groups_bytes")]
+    elif elements.kv_heads_per_gpu is not None:
         parts = [T("expl.kv_factor_two", heads=elements.kv_heads_per_gpu * tensor_parallel,
                    head_dim=model.head_dim)]
     else:

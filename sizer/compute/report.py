@@ -20,8 +20,8 @@ from sizer.engines.vllm import model_stages, vllm_release
 from sizer.engines.vllmrules import check_vllm_layout, check_vllm_stages, hybrid_manager, vllm_tp_rules
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
-    SPECULATIVE_METHODS, STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
+from sizer.vocab import (Basis, Bound, Join, MAMBA_DTYPES, RECOMMENDED, SCENARIOS, SPECULATIVE_METHODS,
+    STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
 
 
 @record
@@ -124,6 +124,9 @@ def with_state_options(model, options, release, tensor_parallel):
     groups = []
     for group in model.layer_groups:
         if isinstance(group, StateLayers):
+            if group.ssm_dtypes and options.mamba_ssm_cache_dtype not in (None,) + group.ssm_dtypes:
+                raise InputError("err.state_ssm_dtype", kind=T(group.kind_text), dtype=options.mamba_ssm_cache_dtype,
+                                 choices=Join(group.ssm_dtypes))
             conv = MAMBA_DTYPES[options.mamba_cache_dtype] if options.mamba_cache_dtype else group.conv_bytes
             ssm = MAMBA_DTYPES[options.mamba_ssm_cache_dtype] if options.mamba_ssm_cache_dtype else (
                 conv if group.ssm_bytes is None else group.ssm_bytes)
@@ -148,9 +151,7 @@ def hybrid_block_size(model, options, tensor_parallel):
     if not states:
         return options.block_size
     attention = [g for g in model.layer_groups if not isinstance(g, StateLayers)][0]
-    elements = attention.elements(model, tensor_parallel)
-    token_page = Fraction(elements.kv_factor * elements.elements_per_token * KV_PRECISIONS[options.kv_precision],
-                          tensor_parallel)
+    token_page = Fraction(attention.token_bytes(model, tensor_parallel, options.kv_precision), tensor_parallel)
     state_page = max(g.state_bytes_gpu(tensor_parallel) for g in states)
     alignment = max(MLA_KERNEL_BLOCK if isinstance(attention, MLALatentLayers) else ATTENTION_KERNEL_BLOCK,
                     options.block_size)

@@ -27,6 +27,8 @@ class KvPlan:
     stages: object              # ((first, end) layers per pipeline stage) or None
     hybrid_manager: bool
     window_ratio: object        # SGLang's swa_full_tokens_ratio
+    merged: bool = False        # vLLM: one group holds every layer, each with its own page
+    rule: object = None         # vLLM: the PageRule of each layer's own page (None: one page for all)
 
 
 class Engine:
@@ -42,9 +44,10 @@ class Engine:
         """Tokens per page or block on this basis."""
         return vllm_block_size
 
-    def kv_groups(self, groups, hybrid_manager):
-        """(layers per KV-cache group, the groups as this engine charges them)."""
-        return 1, groups
+    def kv_groups(self, groups, hybrid_manager, rule=None):
+        """(layers per KV-cache group, the groups as this engine charges them, whether one group
+        holds every layer)."""
+        return 1, groups, False
 
     def group_tokens(self, group, context_tokens, page_tokens, in_flight_tokens):
         """(tokens one layer of `group` holds for a session, the term of the formula, blocks per

@@ -4,9 +4,8 @@
 from fractions import Fraction
 
 from sizer.engines.base import Engine
-from sizer.layers import StateLayers
 from sizer.numbers import cdiv
-from sizer.vocab import Basis, KV_PRECISIONS, record
+from sizer.vocab import Basis, record
 
 
 @record
@@ -75,13 +74,14 @@ class TokenPool:
 
 def token_pool(engine, model, groups_by_stage, context_tokens, page, precision, tensor_parallel, ratio):
     """The pool of `engine` (SGLang or TensorRT-LLM) for one instance."""
-    elements = [g for g in model.layer_groups if not isinstance(g, StateLayers)][0].elements(model, tensor_parallel)
-    token_layer_bytes = Fraction(elements.kv_factor * elements.elements_per_token * KV_PRECISIONS[precision],
-                                 tensor_parallel)
+    def token_bytes(group):
+        """One token of one layer of `group` on one GPU."""
+        return Fraction(group.token_bytes(model, tensor_parallel, precision), tensor_parallel)
+
     windows = engine == Basis.SGLANG
     stages = tuple(TokenStage(
-        sum(g.count for g in groups if not (windows and g.local_span)) * token_layer_bytes,
-        sum(g.count for g in groups if windows and g.local_span) * token_layer_bytes) for groups in groups_by_stage)
+        sum(g.count * token_bytes(g) for g in groups if not (windows and g.local_span)),
+        sum(g.count * token_bytes(g) for g in groups if windows and g.local_span)) for groups in groups_by_stage)
     spans = [g.local_span for g in model.layer_groups if windows and g.local_span]
     window_tokens = cdiv(min(max(spans), context_tokens), page) * page if spans else 0
     return TokenPool(engine, page, cdiv(context_tokens, page) * page, window_tokens, ratio, stages)

@@ -4,7 +4,7 @@
 from fractions import Fraction
 
 from sizer.engines.base import Engine
-from sizer.layers import NO_STATE, FullAttentionLayers, MLALatentLayers, StateLayers, kind_parts
+from sizer.layers import FullAttentionLayers, MLALatentLayers, SparseMLALayers, StateLayers, kind_parts
 from sizer.numbers import InputError, cdiv
 from sizer.vocab import (Basis, SPECULATIVE_METHODS, SYNC_SPECULATIVE_REFUSALS, T, VLLM_RELEASES, _replace,
     record)
@@ -51,6 +51,20 @@ class VllmStage:
 
 
 @record
+class PageRule:
+    """One layer's vLLM page on one GPU: the bytes of one token of the layer on one GPU x the tokens
+    of its block (--block-size x the group's page_scale)."""
+    model: object
+    tensor_parallel: int
+    precision: str
+    block_size: int
+
+    def page(self, group):
+        return (Fraction(group.token_bytes(self.model, self.tensor_parallel, self.precision), self.tensor_parallel)
+                * self.block_size * group.page_scale)
+
+
+@record
 class VllmPool:
     """vLLM's KV-cache groups for one instance, and the block a request is charged per GPU.
 
@@ -70,9 +84,12 @@ class VllmPool:
     blocks_per_request: int
     context_tokens: int
     block_size: int
-    page_bytes_gpu: Fraction    # one layer's page on one GPU
+    page_bytes_gpu: Fraction    # one layer's page on one GPU (their mean when one group holds all layers)
     in_flight_tokens: int
     stages: tuple               # VllmStage per pipeline stage (one without pipeline parallelism)
+    merged: bool = False        # one group holds every layer, each with its own page (uniform type)
+    rule: object = None         # PageRule of the layers' own pages
+    scales: tuple = ()          # (kind, page_scale) of the kinds whose blocks vLLM grew
 
     @property
     def bytes_per_block_gpu(self):
@@ -88,11 +105,23 @@ class VllmPool:
         """The pool's blocks on one GPU: floor(KV bytes / bytes per block), the tightest stage's."""
         return int(bytes_per_gpu // self.bytes_per_block_gpu) if bytes_per_gpu > 0 else 0
 
+    @property
+    def group_counts(self):
+        """(vLLM groups, layer kind short name) for each kind; one group when it holds every layer."""
+        if self.merged:
+            return ((1, "+".join(g.short for g in self.charged)),)
+        return tuple((g.count // self.group_size, g.short) for g in self.charged)
+
+    def layer_page(self, group):
+        return self.rule.page(group) if self.merged else self.page_bytes_gpu
+
     def request_bytes_gpu(self, context_tokens, stage):
         """What one request of `context_tokens` needs per GPU of `stage`, layer by layer, as vLLM's
         startup check (check_enough_kv_cache_memory) sums it."""
-        return sum(g.count * g.vllm_blocks(context_tokens, self.block_size, self.in_flight_tokens)
-                   for g in stage.checked_groups) * self.page_bytes_gpu
+        scales = dict(self.scales)
+        return sum(g.count * g.vllm_blocks(context_tokens, self.block_size * scales.get(g.kind, 1),
+                                           self.in_flight_tokens) * self.layer_page(g)
+                   for g in stage.checked_groups)
 
     def estimated_max_model_len(self, available_bytes_gpu, stage):
         """vLLM's estimate_max_model_len: the longest max_model_len that fits, by binary search."""
@@ -109,37 +138,79 @@ class VllmPool:
 def unified_groups(layer_groups, hybrid_manager):
     """With the hybrid KV-cache manager off (--disable-hybrid-kv-cache-manager, or a KV connector
     without hybrid support), sliding and chunked layers are charged as full attention
-    (unify_hybrid_kv_cache_specs); state layers keep their own kind."""
+    (unify_hybrid_kv_cache_specs); state layers keep their own kind. Layers with their own
+    geometry keep it (then every layer is full attention, with its own page: one group)."""
     if hybrid_manager:
         return tuple(layer_groups)
     states = [g for g in layer_groups if isinstance(g, StateLayers)]
     attention = [g for g in layer_groups if not isinstance(g, StateLayers)]
-    full = [g for g in attention if isinstance(g, MLALatentLayers)] or (
-        [FullAttentionLayers(sum(g.count for g in attention))] if attention else [])
+    if any(g.own_geometry for g in attention):
+        full = [g if is_full_type(g) else FullAttentionLayers(g.count, kv_heads=g.kv_heads, key_dim=g.key_dim,
+                                                               value_dim=g.value_dim) for g in attention]
+    else:
+        full = [g for g in attention if isinstance(g, MLALatentLayers)] or (
+            [FullAttentionLayers(sum(g.count for g in attention))] if attention else [])
     return tuple(full + states)
 
 
-def vllm_groups(layer_groups, hybrid_manager):
-    """The layer kinds as vLLM groups them: (group size g, the kinds with padded counts)."""
+# The kinds vLLM 0.33.0 treats as one uniform type (FullAttentionSpec and its MLA subclasses,
+# KVCacheSpecRegistry uniform_type_base_spec): when every layer is one of them, get_kv_cache_groups
+# puts all layers in one group (_get_kv_cache_groups_uniform_type) whose block holds every layer's
+# page, whatever their sizes (UniformTypeKVCacheSpecs.page_size_bytes is their sum).
+FULL_TYPES = (FullAttentionLayers, MLALatentLayers, SparseMLALayers)
+
+
+def is_full_type(group):
+    return type(group) in FULL_TYPES
+
+
+def vllm_groups(layer_groups, hybrid_manager, rule=None):
+    """The layer kinds as vLLM groups them: (group size g, the kinds with padded counts, whether one
+    group holds every layer). When the attention kinds' pages differ, vLLM 0.33.0
+    (unify_kv_cache_spec_page_size) grows the block of each smaller page by the whole ratio to the
+    largest one, or pads a non-MLA page to it; an MLA page that does not divide it cannot be unified
+    and vLLM refuses to start."""
     layer_groups = unified_groups(layer_groups, hybrid_manager)
     counts = [g.count for g in layer_groups]
+    if rule is not None and len(layer_groups) > 1 and all(is_full_type(g) for g in layer_groups):
+        return sum(counts), tuple(layer_groups), True
+    if rule is not None:
+        attention = [g for g in layer_groups if not isinstance(g, StateLayers)]
+        largest = max(rule.page(g) for g in attention)
+        scaled = []
+        for group in layer_groups:
+            if not isinstance(group, StateLayers) and rule.page(group) != largest:
+                ratio = largest / rule.page(group)
+                if ratio.denominator == 1:
+                    group = _replace(group, page_scale=int(ratio))
+                elif isinstance(group, MLALatentLayers):
+                    raise InputError("err.vllm_pages", kind=group.short, page=rule.page(group), largest=largest)
+            scaled.append(group)
+        layer_groups = scaled
     size = min(counts)
     if max(counts) < size * Fraction(3, 2):
         size = max(counts)
     charged = tuple(_replace(g, count=cdiv(g.count, size) * size) for g in layer_groups)
-    return size, charged
+    return size, charged, False
 
 
-def vllm_stages(model, stages, group_size, hybrid_manager, page_gpu):
+def vllm_stages(model, stages, group_size, hybrid_manager, page_gpu, rule=None):
     """Each pipeline stage's share of vLLM's groups. The i-th of a kind's n groups takes every
     layer of that kind whose rank is i modulo cdiv(n, g) (_get_kv_cache_groups_uniform_page_size:
     layers[i::num_groups], so that groups spread over the stages); a stage's block spans the
     most layers any one group has on it. Layers without a cache (the MLP and MoE layers of a
     Nemotron-H pattern, '-' and 'E') build no KV-cache spec: they count for the stage split
-    (get_pp_indices) but belong to no group."""
+    (get_pp_indices) but belong to no group. When one group holds every layer (rule given), a
+    stage's block holds the pages of its own layers."""
+    if rule is not None:
+        result = []
+        for first, end in stages:
+            checked = unified_groups(model.groups_for_layers(first, end), hybrid_manager)
+            result.append(VllmStage(sum(g.count * rule.page(g) for g in checked), checked))
+        return tuple(result)
     unified = {g.kind: (g.kind if hybrid_manager or isinstance(g, (StateLayers, MLALatentLayers))
                         else FullAttentionLayers.kind) for g in model.layer_groups}
-    parts = [tuple(unified[part] for part in kind_parts(kind) if part != NO_STATE) for kind in model.layer_kinds]
+    parts = [tuple(unified[part] for part in kind_parts(kind) if part in unified) for kind in model.layer_kinds]
     totals = {}
     for kind in (kind for layer in parts for kind in layer):
         totals[kind] = totals.get(kind, 0) + 1
@@ -197,24 +268,35 @@ class VllmEngine(Engine):
         return T("value.basis_vllm", block_size=options.block_size if vllm_pool is None else vllm_pool.block_size,
                  batched=options.max_num_batched_tokens, seqs=options.max_num_seqs)
 
-    def kv_groups(self, groups, hybrid_manager):
-        return vllm_groups(groups, hybrid_manager)
+    def kv_groups(self, groups, hybrid_manager, rule=None):
+        return vllm_groups(groups, hybrid_manager, rule)
 
     def group_tokens(self, group, context_tokens, page_tokens, in_flight_tokens):
+        page_tokens *= group.page_scale
         blocks = group.vllm_blocks(context_tokens, page_tokens, in_flight_tokens)
         term = "%s × %d" % (group.vllm_term(context_tokens, page_tokens, in_flight_tokens), page_tokens)
         return blocks * page_tokens, term, blocks
 
     def pool(self, model, plan):
-        page_gpu = plan.token_layer_bytes * plan.page_tokens
+        rule = plan.rule
+        attention = [g for g in plan.groups if not isinstance(g, StateLayers)]
+        if plan.merged:
+            block = sum(g.count * rule.page(g) for g in plan.groups)
+            page_gpu = block / plan.group_size
+        elif rule is not None and attention:
+            page_gpu = max(rule.page(g) for g in attention)
+        else:
+            page_gpu = plan.token_layer_bytes * plan.page_tokens
         if plan.stages is None or len(plan.stages) == 1:
             charged = plan.original_groups if plan.hybrid_manager else plan.groups
             pool_stages = (VllmStage(plan.group_size * page_gpu, tuple(charged)),)
         else:
-            pool_stages = vllm_stages(model, plan.stages, plan.group_size, plan.hybrid_manager, page_gpu)
+            pool_stages = vllm_stages(model, plan.stages, plan.group_size, plan.hybrid_manager, page_gpu,
+                                      rule if plan.merged else None)
+        scales = tuple((g.kind, g.page_scale) for g in plan.groups if g.page_scale != 1)
         return VllmPool(plan.group_size, plan.groups, sum(g.count for g in plan.groups) - plan.layers,
                         plan.blocks_per_request, plan.context_tokens, plan.page_tokens, page_gpu,
-                        plan.in_flight_tokens, pool_stages)
+                        plan.in_flight_tokens, pool_stages, plan.merged, rule, scales)
 
     def pool_inputs(self, pool, plan):
         return dict(block_size=plan.page_tokens, max_num_batched_tokens=plan.max_num_batched_tokens,

@@ -55,8 +55,11 @@ def _gated_delta_net_rules(group, tensor_parallel):
     return []
 
 
+# Kimi Delta Attention asserts num_heads % tp_size == 0 (layers/mamba/gdn/kimi_gdn_linear_attn.py:189),
+# which the state shape's split of its heads below states too.
 STATE_TP_RULES = {"mamba1": lambda group, tensor_parallel: [], "mamba2": _mamba2_rules,
-                  "gated_delta_net": _gated_delta_net_rules}
+                  "gated_delta_net": _gated_delta_net_rules,
+                  "kimi_delta_attention": lambda group, tensor_parallel: []}
 
 
 def state_tp_rules(group, tensor_parallel):

@@ -4,11 +4,13 @@ precision), tried in a documented order; each records the rule that applied.
 
 from fractions import Fraction
 
-from sizer.inputs import (_is_number, _json_repr, _where, optional_positive_int, require_positive_int,
-    require_text)
-from sizer.layers import (ChunkedLocalLayers, FullAttentionLayers, LAYER_KINDS, LinearAttentionLayers,
-    MLALatentLayers, MambaLayers, NO_STATE, PARALLEL_HYBRID, PARALLEL_HYBRID_TYPES, SlidingWindowLayers,
-    kind_parts)
+from sizer.inputs import (_is_number, _json_repr, _where, optional_positive_int,
+    require_positive_int, require_text)
+from sizer.layers import (ChunkedLocalLayers, FullAttentionLayers, KimiDeltaAttentionLayers, LAYER_KINDS,
+    LinearAttentionLayers, MLALatentLayers, MambaLayers, NO_STATE, PARALLEL_HYBRID, PARALLEL_HYBRID_TYPES,
+    SlidingWindowLayers, SparseMLALayers, kind_parts)
+from sizer.model.families import (check_unsized_features, derive_view, family_kinds, group_geometry,
+    sparse_mla_kinds)
 from sizer.model.params import _expert_count, count_parameters
 from sizer.numbers import InputError
 from sizer.records import Model
@@ -44,6 +46,7 @@ def model_from_config(name, raw, path, aliased_from=None):
         config = dict(raw["text_config"])
         derivation.append(T("rule.text_config"))
     model_type = require_text(config, "model_type", path, name, optional=True)
+    check_unsized_features(config, path, name)
     defaults = MODEL_TYPE_DEFAULTS.get(model_type, {})
     view = {}
     for key in CONFIG_VIEW_FIELDS:
@@ -54,6 +57,7 @@ def model_from_config(name, raw, path, aliased_from=None):
             derivation.append(T("rule.class_default", field=key, model_type=model_type, value=defaults[key]))
         else:
             view[key] = None
+    derive_view(config, view, path, name, derivation)
     layers = require_positive_int(view, "num_hidden_layers", path, name)
     if layers > MAX_LAYERS:
         raise InputError("err.too_many_layers", where=_where(path, name, "num_hidden_layers"), layers=layers,
@@ -69,18 +73,25 @@ def model_from_config(name, raw, path, aliased_from=None):
     latent = _mla_latent(config, view, path, name, derivation)
     head_dim = _model_head_dim(view, config, heads, path, name, derivation)
     kinds, field = _layer_kinds(name, config, view, layers, path, derivation)
-    groups = _groups_from_kinds(name, kinds, config, view, path, field)
     if latent is not None:
-        if any(not type(g) is FullAttentionLayers for g in groups):
-            raise InputError("err.mla_with_window", where=_where(path, name, "kv_lora_rank"))
-        groups = [MLALatentLayers(len([k for k in kinds if k != NO_STATE]), latent_dim=latent)]
-        kinds = [MLALatentLayers.kind if k != NO_STATE else k for k in kinds]
+        kinds = _mla_kinds(kinds, config, layers, path, name, derivation)
+    groups = _groups_from_kinds(name, kinds, config, view, path, field, latent)
     meta = _model_meta(raw, config, path, name)
-    meta["parameters"] = count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kinds)
+    meta["parameters"] = count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kinds, raw)
     return Model(name=name, model_type=model_type, num_hidden_layers=layers, num_attention_heads=heads,
                  num_key_value_heads=kv_heads, head_dim=head_dim, max_position_embeddings=max_context,
                  layer_groups=tuple(groups), derivation=tuple(derivation), layer_kinds=tuple(kinds),
                  **meta)
+
+
+def _mla_kinds(kinds, config, layers, path, name, derivation):
+    """MLA (kv_lora_rank) replaces full attention, with or without DeepSeek sparse attention's
+    indexer in each layer; it does not mix with sliding or chunked layers."""
+    if any(kind in ("sliding_attention", "chunked_attention") for kind in kinds):
+        raise InputError("err.mla_with_window", where=_where(path, name, "kv_lora_rank"))
+    sparse = sparse_mla_kinds(config, layers, path, name, derivation)
+    return [(sparse[i] if sparse else MLALatentLayers.kind) if kind == "full_attention" else kind
+            for i, kind in enumerate(kinds)]
 
 
 def _mla_latent(config, view, path, name, derivation):
@@ -117,6 +128,9 @@ def _layer_kinds(name, config, view, layers, path, derivation):
     """
     if config.get("attention_pattern") is not None:
         return _guide_pattern_kinds(name, config, view, layers, path), "attention_pattern"
+    family = family_kinds(config, layers, path, name, derivation)
+    if family is not None:
+        return family
     if config.get("layer_types") is not None:
         kinds = config["layer_types"]
         if (not isinstance(kinds, list) or len(kinds) != layers
@@ -127,6 +141,10 @@ def _layer_kinds(name, config, view, layers, path, derivation):
             # Granite 4.0 (granitemoehybrid) writes "attention" for full attention layers.
             derivation.append(T("rule.attention_is_full"))
             kinds = ["full_attention" if kind == "attention" else kind for kind in kinds]
+        if "deepseek_sparse_attention" in kinds and config.get("kv_lora_rank") is not None:
+            # GLM-5.x (NVFP4 exports) name DeepSeek sparse attention's MLA layers so.
+            derivation.append(T("rule.dsa_is_mla"))
+            kinds = ["full_attention" if kind == "deepseek_sparse_attention" else kind for kind in kinds]
         return list(kinds), "layer_types"
     if config.get("model_type") in PARALLEL_HYBRID_TYPES:
         # Falcon-H1 (vLLM FalconH1ParallelHybrid): every layer has an attention and a Mamba2 mixer.
@@ -207,7 +225,8 @@ def _guide_pattern_kinds(name, config, view, layers, path):
             + ["sliding_attention"] * (sliding - pairs))
 
 
-def _groups_from_kinds(name, kinds, config, view, path, field):
+def _groups_from_kinds(name, kinds, config, view, path, field, latent=None):
+    """One group per layer kind, attention kinds first, each built by its entry in KIND_BUILDERS."""
     counts = {}
     for kind in (part for kind in kinds for part in kind_parts(kind)):
         if kind != NO_STATE:
@@ -217,22 +236,48 @@ def _groups_from_kinds(name, kinds, config, view, path, field):
         described = Join(tuple(T("err.unsizable_layers", count=counts[kind], kind=kind,
                                  what=T("layer_kind.unknown")) for kind in unsizable))
         raise InputError("err.unsizable", where=_where(path, name, field), layers=described)
-    groups = []
-    if counts.get("full_attention"):
-        groups.append(FullAttentionLayers(counts["full_attention"]))
-    if counts.get("sliding_attention"):
-        groups.append(SlidingWindowLayers(counts["sliding_attention"],
-                                          window=require_positive_int(view, "sliding_window", path, name)))
-    if counts.get("chunked_attention"):
-        groups.append(ChunkedLocalLayers(counts["chunked_attention"],
-                                         chunk=require_positive_int(config, "attention_chunk_size", path, name)))
-    if not groups:
+    groups = [KIND_BUILDERS[kind](counts[kind], config, view, path, name, latent)
+              for kind in LAYER_KINDS if counts.get(kind)]
+    if not any(kind in ATTENTION_KINDS for kind in counts):
         raise InputError("err.no_attention", where=_where(path, name, field))
-    if counts.get("mamba"):
-        groups.append(_mamba_layers(counts["mamba"], config, path, name))
-    if counts.get("linear_attention"):
-        groups.append(_linear_attention_layers(counts["linear_attention"], config, path, name))
     return groups
+
+
+def _full_layers(count, config, view, path, name, latent):
+    return FullAttentionLayers(count, **group_geometry(config, "full_attention", path, name))
+
+
+def _sliding_layers(count, config, view, path, name, latent):
+    return SlidingWindowLayers(count, window=require_positive_int(view, "sliding_window", path, name),
+                               **group_geometry(config, "sliding_attention", path, name))
+
+
+def _chunked_layers(count, config, view, path, name, latent):
+    return ChunkedLocalLayers(count, chunk=require_positive_int(config, "attention_chunk_size", path, name))
+
+
+def _mla_layers(count, config, view, path, name, latent):
+    return MLALatentLayers(count, latent_dim=latent)
+
+
+def _sparse_mla_layers(count, config, view, path, name, latent):
+    """The indexer's keys: index_head_dim fp8 values and one fp32 scale per 128 (vLLM
+    DeepseekV32Indexer: head_dim + head_dim // quant_block_size * 4 bytes)."""
+    index_dim = require_positive_int(config, "index_head_dim", path, name)
+    return SparseMLALayers(count, latent_dim=latent, indexer_bytes=index_dim + index_dim // 128 * 4)
+
+
+def _kda_layers(count, config, view, path, name, latent):
+    """Kimi Delta Attention (vLLM kda_state_shape): conv over q, k and v, recurrent heads x head_dim^2."""
+    linear = config["linear_attn_config"]
+    where = "linear_attn_config"
+    heads = require_positive_int(linear, "num_heads", path, "%s.%s" % (name, where))
+    head_dim = require_positive_int(linear, "head_dim", path, "%s.%s" % (name, where))
+    kernel = require_positive_int(linear, "short_conv_kernel_size", path, "%s.%s" % (name, where))
+    conv_bytes, _ = _state_dtype_bytes(config, path, name)
+    return KimiDeltaAttentionLayers(count, conv_base=3 * heads * head_dim, conv_width=kernel - 1, ssm_heads=heads,
+                                    ssm_per_head=head_dim * head_dim, conv_bytes=conv_bytes, ssm_bytes=4,
+                                    mixer="kimi_delta_attention")
 
 
 def _first_field(config, names, path, name, required=True):
@@ -258,7 +303,7 @@ def _state_dtype_bytes(config, path, name):
     return conv_bytes, (MAMBA_DTYPES[ssm] if ssm is not None else None)
 
 
-def _mamba_layers(count, config, path, name):
+def _mamba_layers(count, config, view, path, name, latent=None):
     """Mamba2 (vLLM mamba2_state_shape): conv over intermediate + 2 x n_groups x state channels,
     SSM of heads x head_dim x state; its mixer (MambaMixer2) exports prefill checkpoints. Mamba1
     (Jamba; vLLM mamba1_state_shape): conv over mamba_expand x hidden channels, SSM of those
@@ -285,7 +330,7 @@ def _mamba_layers(count, config, path, name):
                        conv_bytes=conv_bytes, ssm_bytes=ssm_bytes, mixer="mamba2")
 
 
-def _linear_attention_layers(count, config, path, name):
+def _linear_attention_layers(count, config, view, path, name, latent=None):
     """Gated DeltaNet (vLLM gated_delta_net_state_shape): conv over 2 x key + value channels,
     SSM of value heads x value_dim x key_dim."""
     key_heads = require_positive_int(config, "linear_num_key_heads", path, name)
@@ -297,6 +342,16 @@ def _linear_attention_layers(count, config, path, name):
     return LinearAttentionLayers(count, conv_base=2 * key_heads * key_dim + value_heads * value_dim,
                                  conv_width=kernel - 1, ssm_heads=value_heads, ssm_per_head=value_dim * key_dim,
                                  conv_bytes=conv_bytes, ssm_bytes=ssm_bytes, mixer="gated_delta_net")
+
+
+# The builder of each layer kind's group (keyed as sizer.layers.LAYER_KINDS), and the kinds that
+# are attention (a model needs at least one).
+KIND_BUILDERS = {"full_attention": _full_layers, "sliding_attention": _sliding_layers,
+                 "chunked_attention": _chunked_layers, "mla_attention": _mla_layers,
+                 "sparse_mla_attention": _sparse_mla_layers, "mamba": _mamba_layers,
+                 "linear_attention": _linear_attention_layers, "kimi_delta_attention": _kda_layers}
+ATTENTION_KINDS = ("full_attention", "sliding_attention", "chunked_attention", "mla_attention",
+                   "sparse_mla_attention")
 
 
 def _model_meta(raw, config, path, name):
@@ -317,8 +372,11 @@ def _model_meta(raw, config, path, name):
         meta[key] = optional_positive_int(raw, key, path, name)
     meta["num_local_experts"] = _expert_count(raw, config, path, name)
     if meta["num_experts_per_tok"] is None:
+        # Kimi-Linear names it num_experts_per_token, Gemma-4 top_k_experts.
         meta["num_experts_per_tok"] = (optional_positive_int(config, "num_experts_per_tok", path, name)
-                                       or optional_positive_int(config, "experts_per_token", path, name))
+                                       or optional_positive_int(config, "experts_per_token", path, name)
+                                       or optional_positive_int(config, "num_experts_per_token", path, name)
+                                       or optional_positive_int(config, "top_k_experts", path, name))
     for key in ("hidden_size", "intermediate_size", "vocab_size"):
         meta[key] = optional_positive_int(config, key, path, name)
     for small, large in (("active_parameters", "total_parameters"),
