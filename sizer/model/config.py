@@ -4,11 +4,11 @@ precision), tried in a documented order; each records the rule that applied.
 
 from fractions import Fraction
 
-from sizer.inputs import (_is_number, _json_repr, _where, optional_positive_int,
-    require_positive_int, require_text)
+from sizer.inputs import (_is_number, _json_repr, _where, optional_positive_int, require_positive_int,
+    require_text)
 from sizer.layers import (ChunkedLocalLayers, FullAttentionLayers, KimiDeltaAttentionLayers, LAYER_KINDS,
     LinearAttentionLayers, MLALatentLayers, MambaLayers, NO_STATE, PARALLEL_HYBRID, PARALLEL_HYBRID_TYPES,
-    SlidingWindowLayers, SparseMLALayers, kind_parts)
+    SlidingWindowLayers, SparseMLALayers, StateLayers, kind_parts)
 from sizer.model.families import (check_unsized_features, derive_view, family_kinds, group_geometry,
     sparse_mla_kinds)
 from sizer.model.params import _expert_count, count_parameters
@@ -350,8 +350,8 @@ KIND_BUILDERS = {"full_attention": _full_layers, "sliding_attention": _sliding_l
                  "chunked_attention": _chunked_layers, "mla_attention": _mla_layers,
                  "sparse_mla_attention": _sparse_mla_layers, "mamba": _mamba_layers,
                  "linear_attention": _linear_attention_layers, "kimi_delta_attention": _kda_layers}
-ATTENTION_KINDS = ("full_attention", "sliding_attention", "chunked_attention", "mla_attention",
-                   "sparse_mla_attention")
+# A model needs at least one attention kind (a layer kind that is not a state layer).
+ATTENTION_KINDS = tuple(kind for kind, layers in LAYER_KINDS.items() if not issubclass(layers, StateLayers))
 
 
 def _model_meta(raw, config, path, name):
