@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from sizer.compute.capacity import bound_words, compared_engine, token_pool_for
 from sizer.compute.figures import FIGURE_LABELS, find
-from sizer.compute.memory import stage_weights_bytes, weights_for
+from sizer.compute.memory import gpu_weights_bytes, weights_for
 from sizer.compute.nodes import basis_node_counts
 from sizer.compute.records import Alert
 from sizer.engines.registry import ENGINES
@@ -143,7 +143,7 @@ def _weights_exceed_instance(report):
         fp8_weights = weights_for(model, "fp8")
         fp8 = T("alert.weights_fp8_option", gib=Fraction(fp8_weights.weights_bytes, GIB_BYTES))
     yield T("alert.weights_exceed_instance", weights_gib=Fraction(model.weights.weights_bytes, GIB_BYTES),
-            stage_gib=max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel / GIB_BYTES,
+            stage_gib=gpu_weights_bytes(model, model.weights, layout) / GIB_BYTES,
             hbm_gpu_gib=report.server.hbm_per_gpu_gb * GB_BYTES / GIB_BYTES, tensor_parallel=layout.tensor_parallel,
             stages=layout.pipeline_parallel, fit=fit, fp8=fp8)
 

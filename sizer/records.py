@@ -19,7 +19,7 @@ from sizer.vocab import DEFAULTS, DEFAULT_LANGUAGE, NEWEST_VLLM, Text, _replace,
 # Cost and power of a whole node, each with its source in the catalog (cost_source, power_source).
 SERVER_COST_FIELDS = ("node_cost_per_hour_usd", "node_price_usd", "node_power_kw")
 SERVER_PERFORMANCE_FIELDS = ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops",
-                             "nvlink_per_gpu_gb_s")
+                             "nvlink_per_gpu_gb_s", "fp4_dense_tflops")
 STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "write_throughput_gb_s",
                          "read_latency_p99_ms", "write_latency_p99_ms")
 
@@ -43,6 +43,7 @@ class Server:
     node_power_kw: object = None            # its maximum input power
     cost_source: object = None
     power_source: object = None
+    fp4_dense_tflops: object = None         # FP4 tensor cores (Blackwell); None: the GPU has none
 
 
 @record
@@ -119,6 +120,7 @@ class Options:
     pipeline_parallel: int = 1
     runtime_overhead_auto: bool = False
     data_parallel_attention: bool = False
+    expert_parallel: bool = False           # routed experts split whole across the instance's GPUs
     disable_hybrid_kv_cache_manager: bool = False
     vllm_version: tuple = NEWEST_VLLM
     async_scheduling: object = None         # None: the release's default

@@ -111,6 +111,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--tensor-parallel", metavar="N", help=text("help.tensor_parallel"))
     group.add_argument("--pipeline-parallel", metavar="N", default="1", help=text("help.pipeline_parallel"))
     group.add_argument("--data-parallel-attention", action="store_true", help=text("help.data_parallel_attention"))
+    group.add_argument("--expert-parallel", action="store_true", help=text("help.expert_parallel"))
     group.add_argument("--weight-precision", metavar="P",
                        help=text("help.weight_precision", choices=", ".join(WEIGHT_PRECISIONS)))
     group.add_argument("--kv-accounting", metavar=text("metavar.basis"), default=DEFAULTS["kv_accounting"],

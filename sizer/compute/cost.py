@@ -97,7 +97,7 @@ CURRENCY = "USD"
 
 
 def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds):
-    """The node figures with the traffic's demands of `kinds` (prefill, decode) applied in turn;
+    """The node figures with the traffic's demands of `kinds` (prefill, decode, throughput) applied in turn;
     returns (figures, the Bound that set the count last, or None)."""
     layout, demand_bound = context.layout, None
     if not capacity.feasible:
@@ -113,6 +113,12 @@ def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds):
                      / latency.roofline.tpot_seconds(batch, kv_bytes))
         nodes, binds = with_demand_bound(nodes, params, Bound.DECODE, context.decode_demand, node_rate, layout)
         demand_bound = Bound.DECODE if binds else demand_bound
+    if Bound.THROUGHPUT in kinds and context.decode_demand is not None:
+        # Aggregated: prefill chunks and decode tokens share the steps, so their GPU-seconds add.
+        state = latency.steady_state(capacity.per_instance)
+        node_rate = Fraction(layout.instances_per_node, layout.nodes_per_instance) * state.output_tokens_s
+        nodes, binds = with_demand_bound(nodes, params, Bound.THROUGHPUT, context.decode_demand, node_rate, layout)
+        demand_bound = Bound.THROUGHPUT if binds else demand_bound
     return nodes, demand_bound
 
 

@@ -6,6 +6,7 @@ from sizer.vocab import Basis, T
 
 
 class TrtllmEngine(TokenPoolEngine):
+    caps_batch = True
     basis = Basis.TRTLLM
     display_name = "TensorRT-LLM"
     page_option = "tokens_per_block"
