@@ -273,6 +273,14 @@ def _decode_bound(report):
                 nodes=result.nodes_final, memory=result.value("nodes_capacity"))
 
 
+@alert_rule("throughput_bound", Level.INFO)
+def _throughput_bound(report):
+    result = report.scenario(RECOMMENDED)
+    if result.demand_bound == Bound.THROUGHPUT:
+        yield T("alert.throughput_bound", demand=find(report.common, "decode_demand_tokens_per_s"),
+                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
+
+
 @alert_rule("tpot_breaks_after_failure", Level.WARNING)
 def _tpot_breaks_after_failure(report):
     target = report.options.tpot_slo_ms

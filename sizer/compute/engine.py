@@ -12,6 +12,7 @@ dispatch and combine), and a launch cost per layer.
 from fractions import Fraction
 
 from sizer.compute.memory import expert_weight_bytes, routed_expert_parameters
+from sizer.engines.registry import ENGINES
 from sizer.layers import MLALatentLayers, StateLayers
 from sizer.numbers import cdiv
 from sizer.vocab import GB_BYTES, KV_PRECISIONS, _replace, record
@@ -33,6 +34,17 @@ LAUNCH_S_PER_LAYER = (MEASURED_STEP_S - MEASURED_STEP_BYTES / MEASURED_BANDWIDTH
 # 2064 GB/s (deepseek-ai/DeepGEMM README, "Grouped GEMMs for MoE models (masked layout)").
 GROUPED_FLOPS_SHARE = Fraction(932, 1979)
 GROUPED_BANDWIDTH_SHARE = Fraction(2064, 3350)
+# A grouped GEMM computes each expert's tokens in whole M blocks, sized to the tokens an expert gets: the
+# next power of two, between 16 and 128 rows (triton_kernels' matmul_ogs, opt_flags: block_m = max(16,
+# min(next_power_of_2(tokens_per_expt), 128)), the MoE kernels of gpt-oss in vLLM and TensorRT-LLM).
+EXPERT_BLOCK_MIN, EXPERT_BLOCK_MAX = 16, 128
+
+# Data-parallel attention: every step waits for the most loaded rank, so the work each rank does for its
+# own sessions (dense GEMMs, attention, host) takes 1 / balance ratio of its mean. TensorRT-LLM measured
+# a mean balance ratio (mean tokens / most tokens across ranks) of 54.11% for DeepSeek-V3 on 8 GB200 in
+# attention DP + EP 8 with in-flight batching and round-robin assignment (its ADP Balance Strategy blog,
+# docs/source/blogs/tech_blog/blog10_ADP_Balance_Strategy.md, "Baseline").
+DP_ATTENTION_BALANCE = Fraction(5411, 10000)
 
 # Causal prefill attention: 0.46 of dense BF16 peak (SDPA, 64 heads x 64 dim, 8k tokens, measured on
 # one H100, shared/facts/gpu-measurements.md).
@@ -62,7 +74,8 @@ GEMM_RATE_FIELD = {"fp32": ("bf16_dense_tflops", "bf16_dense_tflops"),
                    "int4": ("bf16_dense_tflops", "bf16_dense_tflops"),
                    "mxfp4": ("fp8_dense_tflops", "bf16_dense_tflops"),
                    "nvfp4": ("fp4_dense_tflops", "bf16_dense_tflops")}
-EXACT_EXPERT_TOKENS = 4096      # exact (1 - k/E)^tokens up to this many tokens
+EXACT_EXPERT_TOKENS = 64        # exact (1 - k/E)^tokens up to this many tokens (a double beyond: the
+                                # exact powers grow to thousands of digits and slow every figure after)
 
 
 def gemm_rate_field(server, precision):
@@ -86,6 +99,14 @@ def collective_latency_s(gpus, hops_per_gpu):
     return COLLECTIVE_BASE_S + hops_per_gpu * (gpus - 1) * COLLECTIVE_HOP_S
 
 
+def expert_block(tokens):
+    """The M block a grouped GEMM uses for experts that get `tokens` tokens each."""
+    block = EXPERT_BLOCK_MIN
+    while block < tokens and block < EXPERT_BLOCK_MAX:
+        block *= 2
+    return block
+
+
 def touched_share(experts, per_token, tokens):
     """Expected share of a layer's E experts that `tokens` tokens touch: 1 - (1 - k/E)^tokens."""
     untouched = 1 - Fraction(per_token, experts)
@@ -105,11 +126,12 @@ class StepCost:
     prefill_attention: Fraction
     communication: Fraction
     launch: Fraction
+    host: Fraction = Fraction(0)    # the engine's work per running sequence on the CPU, not overlapped
 
     @property
     def seconds(self):
         return (max(self.dense) + max(self.experts) + max(self.attention) + self.prefill_attention
-                + self.communication + self.launch)
+                + self.communication + self.launch + self.host)
 
 
 @record
@@ -179,6 +201,7 @@ class EngineModel:
     state_bytes: int = 0        # recurrent state per session on the instance
     attention_flops_per_key: int = 0
     prefill_pair_flops: int = 0
+    host_s_per_sequence: Fraction = Fraction(0)     # the engine's (engines/base.py)
 
     # Kept from the roofline this model grew from: the instance's bandwidth, for its figures.
     @property
@@ -217,15 +240,24 @@ class EngineModel:
         experts = (Fraction(0), Fraction(0))
         if self.expert_bytes:
             touched = touched_share(self.experts, self.experts_per_token, instance_tokens)
-            expert_flops = 2 * self.expert_parameters * Fraction(self.experts_per_token, self.experts) \
-                * instance_tokens
+            # The tokens each touched expert gets, in whole M blocks.
+            per_expert = instance_tokens * self.experts_per_token / (self.experts * touched) if touched else 0
+            padded = cdiv(per_expert, expert_block(per_expert)) * expert_block(per_expert)
+            expert_flops = 2 * self.expert_parameters * touched * padded
             experts = (self.expert_bytes * touched / self.gpus / self.grouped_bandwidth_bytes_s,
                        expert_flops / self.gpus / self.grouped_flops_s)
         attention = (Fraction(kv_bytes) / share / self.bandwidth_bytes_s,
                      Fraction(attention_flops) / share / self.attention_flops_s)
-        return StepCost(decode, prefill, dense, experts, attention,
-                        Fraction(prefill_flops) / share / self.prefill_attention_flops_s,
-                        self.communication_s(tokens), self.layers * LAUNCH_S_PER_LAYER)
+        prefill_attention = Fraction(prefill_flops) / share / self.prefill_attention_flops_s
+        host = decode * self.host_s_per_sequence
+        if self.attention_groups > 1:
+            # Each rank's own tokens go at the pace of the most loaded rank's (its sessions, and so their
+            # KV and host work, are spread evenly; the prompts are not).
+            slowest = 1 / DP_ATTENTION_BALANCE
+            dense = (dense[0], dense[1] * slowest)
+            prefill_attention = prefill_attention * slowest
+        return StepCost(decode, prefill, dense, experts, attention, prefill_attention,
+                        self.communication_s(tokens), self.layers * LAUNCH_S_PER_LAYER, host)
 
     def communication_s(self, tokens):
         """Collectives of one step on one GPU. Data-parallel attention: each MoE layer dispatches the
@@ -390,5 +422,6 @@ def engine_for(model, server, layout, options, context_tokens=0):
         link_bytes_s=link_bytes_s(server),
         dispatch_bytes=Fraction(1) if field != "bf16_dense_tflops" else Fraction(ACTIVATION_BYTES),
         kv_layers=groups, state_bytes=state, attention_flops_per_key=per_key,
-        prefill_pair_flops=4 * model.num_attention_heads * model.head_dim)
+        prefill_pair_flops=4 * model.num_attention_heads * model.head_dim,
+        host_s_per_sequence=ENGINES[options.kv_accounting].host_s_per_sequence)
     return _replace(engine, attention_flops_per_session=engine.decode_attention_flops(context_tokens)), ()

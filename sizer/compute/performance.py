@@ -22,7 +22,7 @@ def step_terms(cost):
             "expert_bytes_ms": cost.experts[0] * 1000, "expert_flops_ms": cost.experts[1] * 1000,
             "kv_ms": cost.attention[0] * 1000, "attention_ms": cost.attention[1] * 1000,
             "prefill_ms": cost.prefill_attention * 1000, "communication_ms": cost.communication * 1000,
-            "launch_ms": cost.launch * 1000, "ms": cost.seconds * 1000}
+            "launch_ms": cost.launch * 1000, "host_ms": cost.host * 1000, "ms": cost.seconds * 1000}
 
 
 def phase_bounds(cost):

@@ -8,7 +8,7 @@ from fractions import Fraction
 from sizer.compute.figures import FIGURE_LABELS, figure
 from sizer.compute.performance import step_terms
 from sizer.numbers import cdiv
-from sizer.vocab import T, Unit
+from sizer.vocab import T, Unit, record
 
 
 def state_inputs(state):
@@ -70,12 +70,23 @@ def closed_loop_figures(options, latency, layout, full_batch):
     return serving_figures(state, layout, "closed_loop", batch)
 
 
+@record
+class RateAnswer:
+    """The highest request rate of a scenario on --nodes nodes, and what sets it."""
+    rate: Fraction
+    sessions: int               # sessions the nodes hold (memory, targets, headroom, reserve)
+    state: object               # the steps at the operating point's batch (None when nothing fits)
+    units: int                  # failure units left after the HA reserve
+    unit_requests_s: Fraction = Fraction(0)     # requests/s one unit's steps carry at full batch
+    steps_bound: bool = False   # the steps' budget, not the sessions held, sets the rate
+
+
 def solve_rate(result, layout, nodes, latency, full_batch):
     """The largest request rate `nodes` nodes sustain in a scenario, as the forward sizing counts it:
     the most sessions they hold (whole failure units after the HA reserve, with the scenario's
     headroom) over a session's lifetime at the operating point's batch (min(sessions, `full_batch`),
     MÍNIMO's), and at most the requests the units' steps carry with that headroom (a step carries
-    --max-num-batched-tokens). Returns (requests/s, sessions, state), or None when infeasible."""
+    --max-num-batched-tokens). None when the scenario is infeasible."""
     capacity = result.capacity
     if not capacity.feasible:
         return None
@@ -83,10 +94,10 @@ def solve_rate(result, layout, nodes, latency, full_batch):
     headroom = 1 + result.parameters.peak_headroom_ratio
     sessions = int(units * capacity.sessions / headroom)
     if sessions <= 0:
-        return Fraction(0), 0, None
+        return RateAnswer(Fraction(0), 0, None, units)
     state = latency.steady_state(min(sessions, full_batch))
     by_memory = Fraction(sessions) / state.session_s
-    full = latency.steady_state(capacity.per_instance)
     instances_per_unit = layout.instances_per_node if layout.nodes_per_instance == 1 else 1
-    by_steps = units * instances_per_unit * full.requests_s / headroom
-    return min(by_memory, by_steps), sessions, state
+    unit_requests = instances_per_unit * latency.steady_state(capacity.per_instance).requests_s
+    by_steps = units * unit_requests / headroom
+    return RateAnswer(min(by_memory, by_steps), sessions, state, units, unit_requests, by_steps < by_memory)

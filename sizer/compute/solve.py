@@ -82,8 +82,8 @@ def solve_rate_report(options, model, server, storage):
     for result in probe.scenarios:
         answers[result.scenario.key] = solve_rate(result, layout, nodes, latency, full_batch)
     shown = answers[RECOMMENDED]
-    if shown is not None and shown[0] > 0:
-        sized = _replace(options, concurrency=None, requests_per_second=shown[0], solve=None)
+    if shown is not None and shown.rate > 0:
+        sized = _replace(options, concurrency=None, requests_per_second=shown.rate, solve=None)
     else:
         sized = options
     report = build_report(sized, model, server, storage)
@@ -92,19 +92,24 @@ def solve_rate_report(options, model, server, storage):
     for result in report.scenarios:
         answer = answers[result.scenario.key]
         params = result.parameters
-        if answer is None or answer[1] == 0:
+        if answer is None or answer.sessions == 0:
             rate, formula = Fraction(0), T("formula.solve_rate_none", nodes=nodes)
             inputs = {"nodes": nodes, "question": "rate"}
         else:
-            rate, sessions, state = answer
-            formula = T("formula.solve_rate", sessions=sessions, steps=state.lifetime_steps,
-                        step_ms=state.step_s * 1000, rate=rate, nodes=nodes, unit=layout.nodes_per_instance,
-                        ha=params.ha_extra_nodes, per_unit=result.capacity.sessions,
-                        headroom=params.peak_headroom_ratio)
-            inputs = {"nodes": nodes, "question": "rate", "sessions_held": sessions,
+            rate, state = answer.rate, answer.state
+            terms = dict(nodes=nodes, unit=layout.nodes_per_instance, ha=params.ha_extra_nodes,
+                         headroom=params.peak_headroom_ratio, rate=rate)
+            if answer.steps_bound:
+                formula = T("formula.solve_rate_steps", units=answer.units, unit_requests=answer.unit_requests_s,
+                            **terms)
+            else:
+                formula = T("formula.solve_rate", sessions=answer.sessions, steps=state.lifetime_steps,
+                            step_ms=state.step_s * 1000, per_unit=result.capacity.sessions, **terms)
+            inputs = {"nodes": nodes, "question": "rate", "sessions_held": answer.sessions,
                       "lifetime_steps": state.lifetime_steps, "step_s": state.step_s,
                       "batch_per_instance": state.batch, "input_tokens": options.input_tokens,
-                      "output_tokens": options.output_tokens}
+                      "output_tokens": options.output_tokens, "unit_requests_per_s": answer.unit_requests_s,
+                      "bound_by_steps": answer.steps_bound}
         per_gpu = rate * options.output_tokens / gpus
         answer_figures = (
             figure("solve_rate", rate, Unit.REQUESTS_PER_S, formula, inputs, T(explanation_id, nodes=nodes),

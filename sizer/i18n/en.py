@@ -226,7 +226,7 @@ MESSAGES = {
     "formula.weights_load": "weights of the node / read throughput = {bytes} bytes / {throughput:p} GB/s = {seconds:f3} s",
     "formula.kv_restore": "p99 latency + kv_per_session_bytes / throughput = {latency:p} ms + {kv_bytes} / {throughput:p} GB/s = {seconds:f3} s",
     "formula.sessions_restored": "throughput / kv_per_session_bytes = {throughput:p} GB/s / {kv_bytes} bytes = {rate:f2}",
-    "formula.tpot": "dense GEMMs max({dense_bytes_ms:f3}, {dense_flops_ms:f3}) + experts max({expert_bytes_ms:f3}, {expert_flops_ms:f3}) + attention max({kv_ms:f3}, {attention_ms:f3}) + collectives {communication_ms:f3} + launches {launch_ms:f3} = {ms:f2} ms",
+    "formula.tpot": "dense GEMMs max({dense_bytes_ms:f3}, {dense_flops_ms:f3}) + experts max({expert_bytes_ms:f3}, {expert_flops_ms:f3}) + attention max({kv_ms:f3}, {attention_ms:f3}) + collectives {communication_ms:f3} + launches {launch_ms:f3} + engine host {host_ms:f3} = {ms:f2} ms",
     "formula.tokens_session": "1 / TPOT = 1 / {seconds:f5} s = {rate:f1}",
     "formula.tokens_node": "instances × batch / TPOT = {instances} × {batch} / {seconds:f5} s = {rate:f1}",
     "formula.failover_restore": "p99 latency + sessions × KV / (throughput × nodes taking over) = {latency:p} ms + {sessions} × {kv_bytes} / ({throughput:p} GB/s × {receivers}) = {seconds:f3} s",
@@ -313,7 +313,7 @@ MESSAGES = {
     "expl.weights_load": "Shortest time to read the weights of every instance on the node from storage.",
     "expl.kv_restore": "Time to bring one session's KV back from storage (offload or failover).",
     "expl.sessions_restored": "With parallel reads the latency overlaps and read throughput is the limit.",
-    "expl.tpot": "One decode step on one GPU, phase after phase (ms): the dense weights read once against their GEMMs at --decode-mfu; the experts the batch touches (E × (1 - (1 - k/E)^tokens) per layer) in grouped GEMMs at DeepGEMM's measured rate; every running session's KV against its attention FLOPs; the tensor-parallel all-reduces or expert-parallel dispatch and combine over the interconnect (bytes / one-way bandwidth + NCCL's latency per collective); and a launch cost per layer measured on one H100. A lower bound on the time per token.",
+    "expl.tpot": "One decode step on one GPU, phase after phase (ms): the dense weights read once against their GEMMs at --decode-mfu; the experts the batch touches (E × (1 - (1 - k/E)^tokens) per layer) in grouped GEMMs at DeepGEMM's measured rate, each expert's tokens in whole M blocks; every running session's KV against its attention FLOPs; the tensor-parallel all-reduces or expert-parallel dispatch and combine over the interconnect (bytes / one-way bandwidth + NCCL's latency per collective); a launch cost per layer measured on one H100; and the engine's CPU work per running sequence that the GPU waits for (measured on TensorRT-LLM; none on the other bases). With data-parallel attention each rank's own work goes at the pace of the most loaded rank. A lower bound on the time per token.",
     "expl.tpot_phases": "Each phase takes the longer of reading its bytes and doing its math: here the dense GEMMs are bound by {weights}, the experts by {experts} and the attention by {attention} (measured on one H100: past a batch of ~300 the weight GEMMs turn compute-bound). It is a model of the hardware, not of a particular engine.",
     "value.phase_compute": "compute",
     "value.phase_memory": "memory",
@@ -754,7 +754,7 @@ MESSAGES = {
     "formula.nodes_headroom_throughput": "max(count so far, ceil(output tokens/s demanded × (1 + headroom) / output tokens/s per node)) = max({memory}, ceil({demand:f1} × (1 + {headroom:p}) / {per_node:f1})) = {nodes}",
     "expl.nodes_headroom_throughput": "The traffic's prompts and output tokens, sharing the engine's steps, need more nodes than the count so far: the count with {headroom:pct} headroom follows them.",
     "alert.throughput_bound": "The traffic's prompts and output tokens ({demand:f1} output tokens/s), run together in the engine's steps, need more nodes than memory: RECOMMENDED has {nodes} nodes, against {memory} by sessions per node (before headroom and HA).",
-    "formula.serving_step": "{decode:f1} decode + {prefill:f1} prompt tokens per GPU group: dense GEMMs max({dense_bytes_ms:f3}, {dense_flops_ms:f3}) + experts max({expert_bytes_ms:f3}, {expert_flops_ms:f3}) + attention max({kv_ms:f3}, {attention_ms:f3}) + prefill attention {prefill_ms:f3} + collectives {communication_ms:f3} + launches {launch_ms:f3} = {ms:f2} ms",
+    "formula.serving_step": "{decode:f1} decode + {prefill:f1} prompt tokens per GPU group: dense GEMMs max({dense_bytes_ms:f3}, {dense_flops_ms:f3}) + experts max({expert_bytes_ms:f3}, {expert_flops_ms:f3}) + attention max({kv_ms:f3}, {attention_ms:f3}) + prefill attention {prefill_ms:f3} + collectives {communication_ms:f3} + launches {launch_ms:f3} + engine host {host_ms:f3} = {ms:f2} ms",
     "expl.serving_step": "One step of continuous batching with chunked prefill: every session past its prompt decodes one token, and the prompts of the sessions that replace those that end go through in the same step, in the tokens --max-num-batched-tokens leaves (per attention group). Decode tokens and prompt chunks share the GEMMs, so their GPU-seconds add; the sessions read their KV at the mean context (input + output / 2). This is the TPOT under this load.",
     "formula.serving_ttft": "step / 2 + ceil(input / (budget - decode)) × step = {step_ms:f3} ms / 2 + {steps} × {step_ms:f3} ms = {seconds:f3} s (budget {budget}, {decode:f1} decode tokens per step)",
     "expl.serving_ttft": "The time to first token under this load: a new request waits half a step on average for the next one, then its prompt goes through in the chunk slots the decode tokens leave in each step's budget. No queue behind other prompts is counted.",
@@ -786,6 +786,7 @@ MESSAGES = {
     "expl.solve_rate_tokens": "The answer as engine benchmarks publish it: output tokens per second per GPU of the {nodes} nodes.",
     "err.solve_rate_tokens": "--solve rate needs --input-tokens and --output-tokens (the requests' prompt and answer lengths)",
     "err.solve_rate_concurrency": "--solve rate finds the rate: leave out --concurrency",
+    "formula.solve_rate_steps": "units × requests/s one unit's steps carry / (1 + headroom) = (floor({nodes} / {unit}) - {ha}) × {unit_requests:f3} / (1 + {headroom:p}) = {units} × {unit_requests:f3} / (1 + {headroom:p}) = {rate:f3} requests/s (the step budget binds before the sessions the nodes hold)",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

@@ -231,7 +231,7 @@ MESSAGES = {
     "formula.weights_load": "pesos do nó / throughput de leitura = {bytes} bytes / {throughput:p} GB/s = {seconds:f3} s",
     "formula.kv_restore": "latência p99 + kv_per_session_bytes / throughput = {latency:p} ms + {kv_bytes} / {throughput:p} GB/s = {seconds:f3} s",
     "formula.sessions_restored": "throughput / kv_per_session_bytes = {throughput:p} GB/s / {kv_bytes} bytes = {rate:f2}",
-    "formula.tpot": "GEMMs densas max({dense_bytes_ms:f3}, {dense_flops_ms:f3}) + experts max({expert_bytes_ms:f3}, {expert_flops_ms:f3}) + atenção max({kv_ms:f3}, {attention_ms:f3}) + coletivas {communication_ms:f3} + lançamentos {launch_ms:f3} = {ms:f2} ms",
+    "formula.tpot": "GEMMs densas max({dense_bytes_ms:f3}, {dense_flops_ms:f3}) + experts max({expert_bytes_ms:f3}, {expert_flops_ms:f3}) + atenção max({kv_ms:f3}, {attention_ms:f3}) + coletivas {communication_ms:f3} + lançamentos {launch_ms:f3} + host do motor {host_ms:f3} = {ms:f2} ms",
     "formula.tokens_session": "1 / TPOT = 1 / {seconds:f5} s = {rate:f1}",
     "formula.tokens_node": "instâncias × lote / TPOT = {instances} × {batch} / {seconds:f5} s = {rate:f1}",
     "formula.failover_restore": "latência p99 + sessões × KV / (throughput × nós que assumem) = {latency:p} ms + {sessions} × {kv_bytes} / ({throughput:p} GB/s × {receivers}) = {seconds:f3} s",
@@ -318,7 +318,7 @@ MESSAGES = {
     "expl.weights_load": "Tempo mínimo para ler do storage os pesos de todas as instâncias do nó.",
     "expl.kv_restore": "Tempo para trazer de volta do storage o KV de uma sessão (offload ou failover).",
     "expl.sessions_restored": "Com leituras em paralelo a latência se sobrepõe e o throughput de leitura é o limite.",
-    "expl.tpot": "Um passo de decode numa GPU, fase a fase (ms): os pesos densos lidos uma vez contra suas GEMMs a --decode-mfu; os experts que o lote toca (E × (1 - (1 - k/E)^tokens) por camada) em GEMMs agrupadas à taxa medida do DeepGEMM; o KV de cada sessão em execução contra os FLOPs da atenção; os all-reduces do paralelismo de tensor ou o dispatch e combine do paralelismo de experts pela interconexão (bytes / banda num sentido + a latência do NCCL por coletiva); e um custo de lançamento por camada medido numa H100. Limite inferior do tempo por token.",
+    "expl.tpot": "Um passo de decode numa GPU, fase a fase (ms): os pesos densos lidos uma vez contra suas GEMMs a --decode-mfu; os experts que o lote toca (E × (1 - (1 - k/E)^tokens) por camada) em GEMMs agrupadas à taxa medida do DeepGEMM, os tokens de cada expert em blocos M inteiros; o KV de cada sessão em execução contra os FLOPs da atenção; os all-reduces do paralelismo de tensor ou o dispatch e combine do paralelismo de experts pela interconexão (bytes / banda num sentido + a latência do NCCL por coletiva); um custo de lançamento por camada medido numa H100; e o trabalho de CPU do motor por sequência em execução que a GPU espera (medido no TensorRT-LLM; nenhum nas outras bases). Com atenção data-parallel o trabalho próprio de cada rank anda no ritmo do rank mais carregado. Limite inferior do tempo por token.",
     "expl.tpot_phases": "Cada fase leva o maior entre ler seus bytes e fazer suas contas: aqui as GEMMs densas são limitadas por {weights}, os experts por {experts} e a atenção por {attention} (medido numa H100: a partir de um lote de ~300 as GEMMs dos pesos passam a ser limitadas por computação). É um modelo do hardware, não de um motor específico.",
     "value.phase_compute": "computação",
     "value.phase_memory": "memória",
@@ -759,7 +759,7 @@ MESSAGES = {
     "formula.nodes_headroom_throughput": "max(contagem anterior, ceil(tokens de saída/s pedidos × (1 + headroom) / tokens de saída/s por nó)) = max({memory}, ceil({demand:f1} × (1 + {headroom:p}) / {per_node:f1})) = {nodes}",
     "expl.nodes_headroom_throughput": "Os prompts e os tokens de saída do tráfego, dividindo os passos do motor, pedem mais nós que a contagem até aqui: a contagem com {headroom:pct} de folga segue esses passos.",
     "alert.throughput_bound": "Os prompts e os tokens de saída do tráfego ({demand:f1} tokens de saída/s), rodando juntos nos passos do motor, pedem mais nós que a memória: o RECOMENDADO tem {nodes} nós, contra {memory} pelas sessões por nó (antes de folga e HA).",
-    "formula.serving_step": "{decode:f1} tokens de decode + {prefill:f1} de prompt por grupo de GPUs: GEMMs densas max({dense_bytes_ms:f3}, {dense_flops_ms:f3}) + experts max({expert_bytes_ms:f3}, {expert_flops_ms:f3}) + atenção max({kv_ms:f3}, {attention_ms:f3}) + atenção do prefill {prefill_ms:f3} + coletivas {communication_ms:f3} + lançamentos {launch_ms:f3} = {ms:f2} ms",
+    "formula.serving_step": "{decode:f1} tokens de decode + {prefill:f1} de prompt por grupo de GPUs: GEMMs densas max({dense_bytes_ms:f3}, {dense_flops_ms:f3}) + experts max({expert_bytes_ms:f3}, {expert_flops_ms:f3}) + atenção max({kv_ms:f3}, {attention_ms:f3}) + atenção do prefill {prefill_ms:f3} + coletivas {communication_ms:f3} + lançamentos {launch_ms:f3} + host do motor {host_ms:f3} = {ms:f2} ms",
     "expl.serving_step": "Um passo de batching contínuo com prefill em chunks: cada sessão que já passou do prompt decodifica um token, e os prompts das sessões que substituem as que terminam passam no mesmo passo, nos tokens que --max-num-batched-tokens deixa (por grupo de atenção). Tokens de decode e chunks de prompt dividem as GEMMs, então seus GPU-segundos se somam; as sessões leem o KV no contexto médio (entrada + saída / 2). É o TPOT sob essa carga.",
     "formula.serving_ttft": "passo / 2 + ceil(entrada / (orçamento - decode)) × passo = {step_ms:f3} ms / 2 + {steps} × {step_ms:f3} ms = {seconds:f3} s (orçamento {budget}, {decode:f1} tokens de decode por passo)",
     "expl.serving_ttft": "O tempo até o primeiro token sob essa carga: uma requisição nova espera em média meio passo pelo próximo, depois seu prompt passa nos espaços de chunk que os tokens de decode deixam no orçamento de cada passo. Não conta fila atrás de outros prompts.",
@@ -791,6 +791,7 @@ MESSAGES = {
     "expl.solve_rate_tokens": "A resposta como os benchmarks de motores a publicam: tokens de saída por segundo por GPU dos {nodes} nós.",
     "err.solve_rate_tokens": "--solve rate precisa de --input-tokens e --output-tokens (os tamanhos do prompt e da resposta das requisições)",
     "err.solve_rate_concurrency": "--solve rate encontra a taxa: não passe --concurrency",
+    "formula.solve_rate_steps": "unidades × requisições/s que os passos de uma unidade carregam / (1 + folga) = (floor({nodes} / {unit}) - {ha}) × {unit_requests:f3} / (1 + {headroom:p}) = {units} × {unit_requests:f3} / (1 + {headroom:p}) = {rate:f3} requisições/s (o orçamento do passo limita antes das sessões que os nós comportam)",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.
