@@ -26,7 +26,6 @@ from sizer.compute.figures import find  # noqa: E402
 from sizer.compute.memory import (FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu, gpu_weights_bytes,  # noqa: E402
     layout_for, weights_for)
 from sizer.compute.report import build_report  # noqa: E402
-from sizer.compute.solve import solve_report  # noqa: E402
 from sizer.model.catalog import load_inputs  # noqa: E402
 from sizer.vocab import GIB_BYTES, _replace  # noqa: E402
 
@@ -102,26 +101,22 @@ def kv_cache_bytes_per_gpu(options, model, server):
 
 
 def run_row(row, requests):
-    """The tool's output tokens/s per GPU for a row, and what it ran at."""
+    """The tool's output tokens/s per GPU for a row, and the report it comes from. The closed-loop question
+    at the benchmark's request count: its instance runs min(requests, what it holds) sessions, which is
+    what `--solve rate --nodes 1` gives MÍNIMO when the instance holds fewer than the requests."""
     parser = build_parser()
-    options = options_from_args(parser.parse_args(["--solve", "rate", "--nodes", "1"] + row_arguments(row, 1, 1)))
-    model, server, storage = load_inputs(options)
+    probe = options_from_args(parser.parse_args(row_arguments(row, 1, 1) + ["--concurrency", "1"]))
+    model, server, storage = load_inputs(probe)
     batch, tokens = bench_settings(row, model, requests)
     args = row_arguments(row, batch, tokens)
     probe = options_from_args(parser.parse_args(args + ["--concurrency", "1"]))
-    kv = kv_cache_bytes_per_gpu(probe, model, server)
-    args += ["--kv-cache-memory-bytes", str(kv)]
-    solved = solve_report(options_from_args(parser.parse_args(args + ["--solve", "rate", "--nodes", "1"])),
-                          model, server, storage)
-    minimum = solved.scenarios[0]
-    held = minimum.capacity.per_instance
-    if held > requests:
-        # The benchmark's one instance never has more requests in flight than it sends.
-        per_node = requests * solved.layout.instances_per_node
-        report = build_report(options_from_args(parser.parse_args(args + ["--concurrency", str(per_node)])),
-                              model, server, storage)
-        return find(report.common, "closed_loop_tokens_per_s_gpu"), requests, batch, tokens
-    return minimum.value("solve_rate_tokens_per_s_gpu"), held, batch, tokens
+    layout = layout_for(probe, server, _replace(model, weights=weights_for(model, probe.weight_precision)))
+    args += ["--kv-cache-memory-bytes", str(kv_cache_bytes_per_gpu(probe, model, server)),
+             "--concurrency", str(requests * layout.instances_per_node)]
+    # The closed-loop figures are all it reads: no decode, failover or cost figures per scenario.
+    options = _replace(options_from_args(parser.parse_args(args)), scenario_performance=False)
+    report = build_report(options, model, server, storage)
+    return find(report.common, "closed_loop_tokens_per_s_gpu"), report, batch, tokens
 
 
 def benchmark():
@@ -130,9 +125,14 @@ def benchmark():
     out = []
     for row in data["rows"]:
         requests = data["requests"]["%d/%d" % (row["input"], row["output"])]
-        value, sessions, batch, tokens = run_row(row, requests)
+        value, report, batch, tokens = run_row(row, requests)
+        sessions = dict(find_inputs(report))["sessions_per_instance"]
         out.append((row, value, sessions, batch, tokens))
     return out
+
+
+def find_inputs(report):
+    return [f for f in report.common if f.key == "closed_loop_step_ms"][0].inputs
 
 
 def errors(results):

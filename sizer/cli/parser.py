@@ -48,10 +48,19 @@ def requested_language(argv):
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+_PARSERS = {}     # one parser per language: building one takes milliseconds, and parsing leaves it as it was
+
+
 def build_parser(lang=DEFAULT_LANGUAGE):
     import argparse
     argparse._ = translate_argparse(lang)
     argparse.ngettext = lambda singular, plural, count: argparse._(singular if count == 1 else plural)
+    if lang not in _PARSERS:
+        _PARSERS[lang] = _new_parser(lang, argparse)
+    return _PARSERS[lang]
+
+
+def _new_parser(lang, argparse):
 
     def text(message_id, **params):
         return render(T(message_id, **params), lang)

@@ -126,12 +126,13 @@ class StepCost:
     prefill_attention: Fraction
     communication: Fraction
     launch: Fraction
-    host: Fraction = Fraction(0)    # the engine's work per running sequence on the CPU, not overlapped
+    host: Fraction                  # the engine's work per running sequence on the CPU, not overlapped
+    seconds: Fraction               # the step: the sum of the phases
 
-    @property
-    def seconds(self):
-        return (max(self.dense) + max(self.experts) + max(self.attention) + self.prefill_attention
-                + self.communication + self.launch + self.host)
+
+def step_cost(decode, prefill, dense, experts, attention, prefill_attention, communication, launch, host):
+    return StepCost(decode, prefill, dense, experts, attention, prefill_attention, communication, launch, host,
+                    max(dense) + max(experts) + max(attention) + prefill_attention + communication + launch + host)
 
 
 @record
@@ -251,13 +252,14 @@ class EngineModel:
         prefill_attention = Fraction(prefill_flops) / share / self.prefill_attention_flops_s
         host = decode * self.host_s_per_sequence
         if self.attention_groups > 1:
-            # Each rank's own tokens go at the pace of the most loaded rank's (its sessions, and so their
-            # KV and host work, are spread evenly; the prompts are not).
+            # Each rank's own work (its tokens' GEMMs, their attention, its host loop) goes at the pace of
+            # the most loaded rank, which has 1 / balance ratio of the mean tokens.
             slowest = 1 / DP_ATTENTION_BALANCE
-            dense = (dense[0], dense[1] * slowest)
-            prefill_attention = prefill_attention * slowest
-        return StepCost(decode, prefill, dense, experts, attention, prefill_attention,
-                        self.communication_s(tokens), self.layers * LAUNCH_S_PER_LAYER, host)
+            dense = (dense[0] * slowest, dense[1] * slowest)
+            attention = (attention[0] * slowest, attention[1] * slowest)
+            prefill_attention, host = prefill_attention * slowest, host * slowest
+        return step_cost(decode, prefill, dense, experts, attention, prefill_attention,
+                         self.communication_s(tokens), self.layers * LAUNCH_S_PER_LAYER, host)
 
     def communication_s(self, tokens):
         """Collectives of one step on one GPU. Data-parallel attention: each MoE layer dispatches the
@@ -383,7 +385,7 @@ def engine_for(model, server, layout, options, context_tokens=0):
     if missing:
         return None, missing
     weights = model.weights
-    total, active = model.parameters_total, model.parameters_active
+    active = model.parameters_active
     experts, per_token = model.num_local_experts, model.num_experts_per_tok
     expert_parameters = routed_expert_parameters(model)
     expert_bytes = expert_weight_bytes(model, weights)
