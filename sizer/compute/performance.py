@@ -89,9 +89,11 @@ def operating_point(options, context, latency):
         state = None if latency.disaggregated else latency.steady_state(batch)
         if state is not None:
             return state.session_s, dict(steps=state.lifetime_steps, chunk_steps=state.chunk_steps,
-                                         step_ms=state.step_s * 1000, batch=state.batch)
+                                         step_ms=state.step_s * 1000, batch=state.batch, tpot_s=state.step_s,
+                                         ttft_prompt_s=latency.ttft_s)
         tpot = latency.roofline.tpot_seconds(batch, kv_bytes)
-        return latency.ttft_s + output * tpot, dict(ttft=latency.ttft_s, tpot_ms=tpot * 1000, batch=batch)
+        return latency.ttft_s + output * tpot, dict(ttft=latency.ttft_s, tpot_ms=tpot * 1000, batch=batch,
+                                                    tpot_s=tpot, ttft_prompt_s=latency.ttft_s)
 
     def needed(concurrency):
         return int(cdiv(rate * session(concurrency)[0], 1))
@@ -112,7 +114,7 @@ def operating_point(options, context, latency):
                   dict({"requests_per_second": rate, "input_tokens": options.input_tokens, "output_tokens": output,
                         "session_seconds": seconds, "full_batch_per_instance": full_batch,
                         "max_num_batched_tokens": options.max_num_batched_tokens},
-                       **{key: value for key, value in terms.items() if key != "batch"},
+                       **{key: value for key, value in terms.items() if key not in ("batch", "ttft", "tpot_ms")},
                        batch_per_instance=terms["batch"]),
                   T("expl.operating_point"), T("label.concurrency"))
 
@@ -215,6 +217,7 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
              "gpus_per_stage": roofline.gpus, "attention_groups": roofline.attention_groups,
              "active_parameters": roofline.active_parameters,
              "attention_flops_per_session": roofline.attention_flops_per_session,
+             "instance_decode_flops_s": roofline.gemm_flops_s * roofline.gpus,
              "gpu_decode_flops_s": roofline.gemm_flops_s, "flops_basis": roofline.flops_field,
              "interconnect_bytes_s_per_direction": roofline.link_bytes_s},
             (T("expl.tpot"), T("expl.tpot_phases", **bound)),
