@@ -102,8 +102,9 @@ def kv_cache_bytes_per_gpu(options, model, server):
 
 def run_row(row, requests):
     """The tool's output tokens/s per GPU for a row, and the report it comes from. The closed-loop question
-    at the benchmark's request count: its instance runs min(requests, what it holds) sessions, which is
-    what `--solve rate --nodes 1` gives MÍNIMO when the instance holds fewer than the requests."""
+    at what the benchmark keeps in flight, the fewer of its requests and max_batch_size per rank: its
+    instance runs that many sessions or what it holds, the same as `--solve rate --nodes 1` gives MÍNIMO
+    when the instance holds fewer."""
     parser = build_parser()
     probe = options_from_args(parser.parse_args(row_arguments(row, 1, 1) + ["--concurrency", "1"]))
     model, server, storage = load_inputs(probe)
@@ -111,8 +112,9 @@ def run_row(row, requests):
     args = row_arguments(row, batch, tokens)
     probe = options_from_args(parser.parse_args(args + ["--concurrency", "1"]))
     layout = layout_for(probe, server, _replace(model, weights=weights_for(model, probe.weight_precision)))
+    in_flight = min(requests, batch * layout.attention_groups)
     args += ["--kv-cache-memory-bytes", str(kv_cache_bytes_per_gpu(probe, model, server)),
-             "--concurrency", str(requests * layout.instances_per_node)]
+             "--concurrency", str(in_flight * layout.instances_per_node)]
     # The closed-loop figures are all it reads: no decode, failover or cost figures per scenario.
     options = _replace(options_from_args(parser.parse_args(args)), scenario_performance=False)
     report = build_report(options, model, server, storage)

@@ -268,17 +268,14 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
     refusal = None
     engine_pool = token_pool_for(kv_by_basis.get(basis), layout)
     for name in kv_by_basis:
-        # Engines with a batch limit hold at most --max-num-seqs sessions per attention group.
-        cap = options.max_num_seqs * layout.attention_groups if ENGINES[name].caps_batch else None
         if name == Basis.VLLM and pool is not None:
             per_instance, capped_name, refusal = pool_sessions(pool, stage_budget / layout.tensor_parallel, release,
-                                                               cap)
+                                                               options.max_num_seqs)
         elif name == basis and engine_pool is not None:
-            per_instance = engine_pool.sessions(stage_budget / layout.tensor_parallel)
-            capped_name = cap is not None and per_instance > cap
-            per_instance = min(per_instance, cap) if capped_name else per_instance
+            per_instance, capped_name = engine_pool.sessions(stage_budget / layout.tensor_parallel), False
         else:
-            per_instance, capped_name = sessions_per_instance(stage_budget, stage_kv[name], layout, cap)
+            per_instance, capped_name = sessions_per_instance(stage_budget, stage_kv[name], layout,
+                                                               options.max_num_seqs if name == Basis.VLLM else None)
         counts[name] = (per_instance * per_unit, per_instance, capped_name)
     memory_sessions, memory_per_instance, capped = counts[basis]
     kv_gib = kv_by_basis[basis].gib
@@ -319,8 +316,7 @@ def sessions_figures(options, budget_gib, kv_by_basis, stage_kv, basis, layout, 
     memory = figure(
         unit_key + "_memory" if caps else unit_key, memory_sessions, Unit.SESSIONS,
         T("formula.sessions", expression=expression,
-          cap=(T("formula.sessions_cap", max_num_seqs=options.max_num_seqs * layout.attention_groups)
-               if ENGINES[basis].caps_batch else ""),
+          cap=T("formula.sessions_cap", max_num_seqs=options.max_num_seqs) if basis == Basis.VLLM else "",
           nonpositive=" (budget <= 0)" if budget_bytes <= 0 else "", sessions=memory_sessions),
         {"kv_budget_gib": budget_gib, "kv_per_session_gib": kv_gib, "instances_per_node": layout.instances_per_node,
          "capacity_basis": basis}, explanation,

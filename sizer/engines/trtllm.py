@@ -8,7 +8,6 @@ from sizer.vocab import Basis, T
 
 
 class TrtllmEngine(TokenPoolEngine):
-    caps_batch = True
     # The PyTorch runtime's per-iteration bubble: ~8.8 ms at 256 requests, "dominated by the host-side
     # sampler tail in TorchSampler.update_requests, a Python loop over the requests" (gpt-oss-120b on
     # GB200, NVIDIA/TensorRT-LLM PR #16564): 8.8 ms / 256 per running sequence.

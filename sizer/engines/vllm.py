@@ -173,7 +173,6 @@ def vllm_release(options):
 
 
 class VllmEngine(Engine):
-    caps_batch = True
     """vLLM v1 (--kv-accounting vllm): blocks of --block-size per KV-cache group, a block pool per
     pipeline stage (vllm/v1/core/kv_cache_utils.py)."""
     basis = Basis.VLLM

@@ -714,7 +714,7 @@ MESSAGES = {
     "help.tokens_per_block": "tokens per block on the trtllm basis, TensorRT-LLM's tokens_per_block (default: %(default)s)",
     "help.block_size": "tokens per KV block on the vllm basis (default: %(default)s)",
     "help.max_num_batched_tokens": "tokens per scheduler step and attention group (vLLM's --max-num-batched-tokens, TensorRT-LLM's max_num_tokens): the vllm basis's in-flight tokens and the chunks a step prefills (default: %(default)s)",
-    "help.max_num_seqs": "sessions per instance (per attention group with --data-parallel-attention) at most, vllm and trtllm bases (vLLM's --max-num-seqs, TensorRT-LLM's max_batch_size; default: %(default)s)",
+    "help.max_num_seqs": "sessions per instance at most, vllm basis (default: %(default)s)",
     "help.tpot_slo_ms": "time-per-output-token target; caps the sessions per node",
     "help.ttft_slo_ms": "time-to-first-token target (a prompt with the whole context)",
     "help.hbm_efficiency": "share of peak HBM bandwidth reached in decode, 0.01 <= R <= 1 (default: %(default)s)",

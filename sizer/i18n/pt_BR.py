@@ -719,7 +719,7 @@ MESSAGES = {
     "help.tokens_per_block": "tokens por bloco na base trtllm, o tokens_per_block do TensorRT-LLM (padrão: %(default)s)",
     "help.block_size": "tokens por bloco de KV na base vllm (padrão: %(default)s)",
     "help.max_num_batched_tokens": "tokens por passo do scheduler e grupo de atenção (--max-num-batched-tokens do vLLM, max_num_tokens do TensorRT-LLM): os tokens em voo da base vllm e os chunks que um passo faz de prefill (padrão: %(default)s)",
-    "help.max_num_seqs": "sessões por instância (por grupo de atenção com --data-parallel-attention) no máximo, bases vllm e trtllm (--max-num-seqs do vLLM, max_batch_size do TensorRT-LLM; padrão: %(default)s)",
+    "help.max_num_seqs": "sessões por instância no máximo, base vllm (padrão: %(default)s)",
     "help.tpot_slo_ms": "meta de tempo por token de saída; limita as sessões por nó",
     "help.ttft_slo_ms": "meta de tempo até o primeiro token (prompt com o contexto inteiro)",
     "help.hbm_efficiency": "fração da banda de HBM de pico atingida no decode, 0.01 <= R <= 1 (padrão: %(default)s)",
