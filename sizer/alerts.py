@@ -5,15 +5,15 @@ from fractions import Fraction
 
 from sizer.compute.capacity import bound_words, compared_engine, token_pool_for
 from sizer.compute.figures import FIGURE_LABELS, find
-from sizer.compute.memory import stage_weights_bytes, weights_fit, weights_for
+from sizer.compute.memory import gpu_weights_bytes, weights_fit, weights_for
 from sizer.compute.nodes import basis_node_counts
 from sizer.compute.records import Alert
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import vllm_release
 from sizer.numbers import cdiv
-from sizer.vocab import (Basis, Bound, CALIBRATION_CHECKS, CALIBRATION_TOLERANCE_PERCENT, DIRECTION_TEXT, GB_BYTES,
-    GIB_BYTES, HIGH_KV_PRECISIONS, Interconnect, Join, KV_PRECISIONS, Level, RECOMMENDED, T, WEIGHT_PRECISIONS,
-    _replace, scenario_label)
+from sizer.vocab import (Basis, Bound, CALIBRATION_CHECKS, CALIBRATION_TOLERANCE_PERCENT, DIRECTION_TEXT,
+    GB_BYTES, GIB_BYTES, HIGH_KV_PRECISIONS, Interconnect, Join, KV_PRECISIONS, Level, RECOMMENDED, T,
+    WEIGHT_PRECISIONS, _replace, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def _weights_exceed_instance(report):
         fp8_weights = weights_for(model, "fp8")
         fp8 = T("alert.weights_fp8_option", gib=Fraction(fp8_weights.weights_bytes, GIB_BYTES))
     yield T("alert.weights_exceed_instance", weights_gib=Fraction(model.weights.weights_bytes, GIB_BYTES),
-            stage_gib=max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel / GIB_BYTES,
+            stage_gib=gpu_weights_bytes(model, model.weights, layout) / GIB_BYTES,
             hbm_gpu_gib=report.server.hbm_per_gpu_gb * GB_BYTES / GIB_BYTES, tensor_parallel=layout.tensor_parallel,
             stages=layout.pipeline_parallel, fit=fit, fp8=fp8)
 
@@ -292,6 +292,14 @@ def _decode_bound(report):
         yield T("alert.decode_bound_racks" if report.layout.rack_scale else "alert.decode_bound",
                 demand=find(report.common, "decode_demand_tokens_per_s"), nodes=result.nodes_final,
                 memory=result.value("nodes_capacity"))
+
+
+@alert_rule("throughput_bound", Level.INFO)
+def _throughput_bound(report):
+    result = report.scenario(RECOMMENDED)
+    if result.demand_bound == Bound.THROUGHPUT:
+        yield T("alert.throughput_bound", demand=find(report.common, "decode_demand_tokens_per_s"),
+                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
 
 
 @alert_rule("tpot_breaks_after_failure", Level.WARNING)

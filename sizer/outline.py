@@ -354,7 +354,8 @@ def solve_blocks(report):
     kind = report.solve[0]
     return (AnswerBlock(report.scenarios[0].figures[0].label, tuple(
         T("solve.line", label=result.figures[0].label, value=T(SOLVE_TEXT[kind][3], n=result.figures[0].value,
-                                                                 scenario=scenario_label(result)))
+                                                                 scenario=scenario_label(result),
+                                                                 tokens=result.figures[1].value))
         for result in report.scenarios)),)
 
 

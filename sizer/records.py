@@ -20,7 +20,7 @@ from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, Direction, GB_BYTES, Interc
 # Cost and power of a whole node, each with its source in the catalog (cost_source, power_source).
 SERVER_COST_FIELDS = ("node_cost_per_hour_usd", "node_price_usd", "node_power_kw")
 SERVER_PERFORMANCE_FIELDS = ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops",
-                             "nvlink_per_gpu_gb_s")
+                             "nvlink_per_gpu_gb_s", "fp4_dense_tflops")
 STORAGE_NUMBER_FIELDS = ("read_iops", "write_iops", "read_throughput_gb_s", "write_throughput_gb_s",
                          "read_latency_p99_ms", "write_latency_p99_ms")
 
@@ -222,6 +222,7 @@ class Options:
     pipeline_parallel: int = 1
     runtime_overhead_auto: bool = False
     data_parallel_attention: bool = False
+    expert_parallel: bool = False           # routed experts split whole across the instance's GPUs
     disable_hybrid_kv_cache_manager: bool = False
     allow_chunked_hybrid: bool = False      # VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1
     vllm_version: tuple = NEWEST_VLLM

@@ -47,7 +47,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 class Unit:
     """Unit codes of figures; the JSON carries them, the message table names them."""
     BYTES, GIB, SECONDS, MS = "bytes", "GiB", "s", "ms"
-    TOKENS_PER_S, SESSIONS_PER_S = "tokens/s", "sessions/s"
+    TOKENS_PER_S, SESSIONS_PER_S, REQUESTS_PER_S = "tokens/s", "sessions/s", "requests/s"
     NODES, SESSIONS = "nodes", "sessions"
     BLOCKS, TIMES, PERCENT = "blocks", "x", "%"
     INSTANCE_S_PER_S = "instance-s/s"
@@ -58,6 +58,7 @@ class Unit:
 
 # Decimal places shown for each unit (rounding happens only in section 9).
 UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2,
+               Unit.REQUESTS_PER_S: 3,
                Unit.TIMES: 2, Unit.PERCENT: 2, Unit.INSTANCE_S_PER_S: 2, Unit.USD_PER_MONTH: 2,
                Unit.USD_PER_MTOK: 4, Unit.KW: 1}
 
@@ -84,6 +85,7 @@ class Bound:
     VLLM_WOULD_NOT_START = "vllm_would_not_start"     # one scenario's pool cannot start vLLM
     PREFILL = "prefill"                               # the traffic's prefill needs more nodes than memory
     DECODE = "decode"                                 # the traffic's output tokens need more nodes still
+    THROUGHPUT = "throughput"                         # prefill and decode sharing the steps need more nodes
 
 
 class Status:
@@ -345,11 +347,12 @@ SYNC_SPECULATIVE_REFUSALS = (((0, 33), "Async scheduling is not supported by the
 
 # --solve: the inverse questions, answered per scenario by a search on integers. Node counts only
 # grow with the concurrency and with the context, so the largest value whose nodes fit is exact.
-SOLVE_KINDS = ("concurrency", "context")
+SOLVE_KINDS = ("concurrency", "context", "rate")
 # Each question's words: (its name, the answer's explanation, label and value), as message ids.
 SOLVE_TEXT = {"concurrency": ("solve.concurrency", "expl.solve_concurrency", "label.solve_concurrency",
                               "value.solve_concurrency"),
-              "context": ("solve.context", "expl.solve_context", "label.solve_context", "value.solve_context")}
+              "context": ("solve.context", "expl.solve_context", "label.solve_context", "value.solve_context"),
+              "rate": ("solve.rate", "expl.solve_rate", "label.solve_rate", "value.solve_rate")}
 
 
 # Comparisons: the options that shape a configuration take a comma-separated list (--model-config
@@ -409,12 +412,14 @@ LIMIT_TEXT = {"memory": "limit.memory", "tpot": "limit.tpot", "ttft": "limit.ttf
               "max_num_seqs": "limit.max_num_seqs",
               "weights_exceed_instance": "limit.weights_exceed_instance",
               "overhead_exceeds_hbm": "limit.overhead_exceeds_hbm", "decode": "limit.decode",
-              "prefill": "limit.prefill", "vllm_would_not_start": "limit.vllm_would_not_start",
+              "prefill": "limit.prefill", "throughput": "limit.throughput",
+              "vllm_would_not_start": "limit.vllm_would_not_start",
               "engine_no_memory": "limit.engine_no_memory",
               "overhead_below_weights": "limit.overhead_below_weights"}
 UNIT_TEXT = {"USD/month": "unit.USD/month", "USD/Mtok": "unit.USD/Mtok", "kW": "unit.kW",
              "bytes": "unit.bytes", "GiB": "unit.GiB", "s": "unit.s", "ms": "unit.ms",
-             "tokens/s": "unit.tokens/s", "sessions/s": "unit.sessions/s", "nodes": "unit.nodes",
+             "tokens/s": "unit.tokens/s", "sessions/s": "unit.sessions/s", "requests/s": "unit.requests/s",
+             "nodes": "unit.nodes",
              "sessions": "unit.sessions", "blocks": "unit.blocks", "x": "unit.x", "%": "unit.%",
              "tokens": "unit.tokens", "instance-s/s": "unit.instance-s/s", "racks": "unit.racks",
              "trays": "unit.trays"}

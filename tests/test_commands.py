@@ -196,11 +196,12 @@ class WorkedExamplesTest(unittest.TestCase):
     def test_deepseek_v3_with_data_parallel_attention(self):
         # Each GPU keeps its sessions: vLLM runs 8 DP ranks of TP 1 with the experts over all 8 (EP);
         # SGLang --attn-dp-size 8; TensorRT-LLM enable_attention_dp. The MLA latent of every layer on each
-        # GPU: 61 x 576 bytes in fp8 = 35136 per token; 37334812435 // 35136 = 1062580; in blocks 1062592.
+        # GPU: 61 x 576 bytes in fp8 = 35136 per token; 25757103204 // 35136 = 733068; in blocks 733088. Each GPU
+        # also keeps every weight but the routed experts whole (DEP), so its KV budget is smaller than at TP 8.
         commands, lines = self.lines(DEEPSEEK_DPA)
         self.assertEqual(lines, [
-            "vllm serve deepseek-ai/DeepSeek-V3 --tensor-parallel-size 1 --pipeline-parallel-size 1 --data-parallel-size 8 --enable-expert-parallel --max-model-len 32768 --kv-cache-memory-bytes 37334812435 --kv-cache-dtype fp8 --block-size 16 --max-num-seqs 1024 --max-num-batched-tokens 8192",
-            "python -m sglang.launch_server --model-path deepseek-ai/DeepSeek-V3 --tp-size 8 --pp-size 1 --attn-dp-size 8 --ep-size 8 --context-length 32768 --max-total-tokens 1062580 --kv-cache-dtype fp8_e4m3 --page-size 1 --max-running-requests 1024 --chunked-prefill-size 8192",
+            "vllm serve deepseek-ai/DeepSeek-V3 --tensor-parallel-size 1 --pipeline-parallel-size 1 --data-parallel-size 8 --enable-expert-parallel --max-model-len 32768 --kv-cache-memory-bytes 25757103204 --kv-cache-dtype fp8 --block-size 16 --max-num-seqs 1024 --max-num-batched-tokens 8192",
+            "python -m sglang.launch_server --model-path deepseek-ai/DeepSeek-V3 --tp-size 8 --pp-size 1 --attn-dp-size 8 --ep-size 8 --context-length 32768 --max-total-tokens 733068 --kv-cache-dtype fp8_e4m3 --page-size 1 --max-running-requests 1024 --chunked-prefill-size 8192",
             "trtllm-serve deepseek-ai/DeepSeek-V3 --tp_size 8 --pp_size 1 --ep_size 8 --max_seq_len 32768 --max_num_tokens 8192 --max_batch_size 1024 --kv_cache_free_gpu_memory_fraction 0.9 --extra_llm_api_options extra-llm-api-options.yaml"])
         self.assertIn("enable_attention_dp: true\n", commands.engine("trtllm").extra_options_yaml)
 

@@ -45,7 +45,7 @@ class Catalog(unittest.TestCase):
                 priced = server.node_cost_per_hour_usd is not None or server.node_price_usd is not None
                 self.assertEqual(priced, server.cost_source is not None)
         fp4 = {name for name, server in servers.items() if server.fp4_dense_tflops is not None}
-        self.assertEqual(fp4, {"gb200_nvl72", "gb300_nvl72", "mi355x_8", "rtx_pro_6000_se_8", "dgxb200"})
+        self.assertEqual(fp4, {"gb200_nvl72", "gb300_nvl72", "mi355x_8", "rtx_pro_6000_se_8", "dgxb200", "dgx300"})
         dated_prices = {name for name, server in servers.items() if server.cost_date is not None}
         self.assertGreaterEqual(len(dated_prices), 5)
         self.assertIn("dgx300", dated_prices)

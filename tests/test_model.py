@@ -367,9 +367,29 @@ class HonestAnswers(TempDirTest):
         self.assertEqual(results(own, "minimum")["kv_per_session_bytes"], 61 * 32768 * 576)
         budget = results(own, "minimum")["kv_budget_gib"] * GIB
         self.assertEqual(results(own, "minimum")["sessions_per_node"], 8 * int(budget / 8 // (61 * 32768 * 576)))
-        status, _, err = run_cli(QUICK_START + ["--data-parallel-attention"])
-        self.assertEqual(status, 2)
-        self.assertIn("--data-parallel-attention", err)
+        # A dense model with K and V per head has neither a latent nor experts to split: refused by name.
+        dense = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "10", "--effective-context", "8192"]
+        for option in ("--data-parallel-attention", "--expert-parallel"):
+            with self.subTest(option=option):
+                status, out, err = run_cli(dense + [option])
+                self.assertEqual((status, out, err.count("\n")), (2, "", 1), err)
+                self.assertIn(option, err)
+                self.assertIn("Llama-3.1-70B", err)
+
+    def test_dep_keeps_every_weight_but_the_experts_on_each_gpu(self):
+        # DeepSeek-V3 on 8 B300 in DEP 8: each GPU holds the 671B checkpoint less its routed experts, and 1/8 of
+        # those; the experts' share of the layers' bytes follows their parameters (653,908,770,816 of the
+        # 671B total less the BF16 embedding and LM head, 926,679,040 parameters each).
+        args = ["--model", "DeepSeek-V3", "--server", "dgx300", "--concurrency", "1000", "--effective-context", "32768"]
+        report = report_for(args + ["--data-parallel-attention", "--expert-parallel"])
+        weights = report.model.weights.weights_bytes
+        edge = 2 * 926679040 * 2
+        experts = F(weights - edge) * 653908770816 / (671000000000 - 2 * 926679040)
+        per_gpu = weights - experts + experts / 8
+        self.assertEqual(results(report, "minimum")["weights_per_node_gib"], per_gpu * 8 / GIB)
+        # Split over TP 8 instead, every weight is 1/8 on each GPU.
+        self.assertEqual(results(report_for(args), "minimum")["weights_per_node_gib"], Fraction(weights, GIB))
+        self.assertEqual(per_gpu - Fraction(weights, 8), (weights - experts) * Fraction(7, 8))
 
     def test_headroom_given_as_a_percentage(self):
         report = report_for(QUICK_START + ["--peak-headroom-ratio", "20"])

@@ -32,7 +32,15 @@ def options_from_args(args):
     if question == "context" and args.effective_context is None:
         args.effective_context = "1"    # searched for
     tokens = (args.input_tokens, args.output_tokens)
-    if tokens != (None, None) and args.requests_per_second is None:
+    if question == "rate":
+        if None in tokens:
+            raise InputError("err.solve_rate_tokens")
+        if args.concurrency is not None:
+            raise InputError("err.solve_rate_concurrency")
+        args.concurrency = "1"      # the rate is searched for
+    # The requests' tokens come with a rate, or both with a concurrency (the closed-loop question).
+    if tokens != (None, None) and args.requests_per_second is None \
+            and (args.concurrency is None or None in tokens):
         raise InputError("err.tokens_need_traffic")
     input_tokens = None if args.input_tokens is None else parse_int_option(args.input_tokens, "--input-tokens")
     output_tokens = None if args.output_tokens is None else parse_int_option(args.output_tokens, "--output-tokens")
@@ -97,7 +105,7 @@ def options_from_args(args):
         weight_precision=(None if args.weight_precision is None
                           else _choice(args.weight_precision, "--weight-precision", WEIGHT_PRECISIONS)),
         pipeline_parallel=parse_int_option(args.pipeline_parallel, "--pipeline-parallel"),
-        data_parallel_attention=args.data_parallel_attention,
+        data_parallel_attention=args.data_parallel_attention, expert_parallel=args.expert_parallel,
         disable_hybrid_kv_cache_manager=args.disable_hybrid_kv_cache_manager,
         allow_chunked_hybrid=args.allow_chunked_hybrid,
         vllm_version=parse_vllm_version(args.vllm_version), async_scheduling=args.async_scheduling,

@@ -48,10 +48,19 @@ def requested_language(argv):
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+_PARSERS = {}     # one parser per language: building one takes milliseconds, and parsing leaves it as it was
+
+
 def build_parser(lang=DEFAULT_LANGUAGE):
     import argparse
     argparse._ = translate_argparse(lang)
     argparse.ngettext = lambda singular, plural, count: argparse._(singular if count == 1 else plural)
+    if lang not in _PARSERS:
+        _PARSERS[lang] = _new_parser(lang, argparse)
+    return _PARSERS[lang]
+
+
+def _new_parser(lang, argparse):
 
     def text(message_id, **params):
         return render(T(message_id, **params), lang)
@@ -111,6 +120,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--tensor-parallel", metavar="N", help=text("help.tensor_parallel"))
     group.add_argument("--pipeline-parallel", metavar="N", default="1", help=text("help.pipeline_parallel"))
     group.add_argument("--data-parallel-attention", action="store_true", help=text("help.data_parallel_attention"))
+    group.add_argument("--expert-parallel", action="store_true", help=text("help.expert_parallel"))
     group.add_argument("--weight-precision", metavar="P",
                        help=text("help.weight_precision", choices=", ".join(WEIGHT_PRECISIONS)))
     group.add_argument("--kv-accounting", metavar=text("metavar.basis"), default=DEFAULTS["kv_accounting"],

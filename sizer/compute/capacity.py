@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from sizer.compute.figures import FIGURE_LABELS, figure, find
 from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu,
-    kv_per_session, stage_weights_bytes)
+    gpu_weights_bytes, kv_per_session)
 from sizer.engines.registry import ENGINES
 from sizer.engines.tokenpool import TokenPool
 from sizer.engines.vllm import VllmPool, model_stages, vllm_release
@@ -111,8 +111,7 @@ def engine_memory_figure(model, server, layout, options):
     if visible is None:
         visible = server.hbm_per_gpu_gb * GB_BYTES
         note = (T("expl.engine_memory_marketing"),)
-    weights = (max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel
-               if model.weights is not None else Fraction(0))
+    weights = gpu_weights_bytes(model, model.weights, layout) if model.weights is not None else Fraction(0)
     allowance = activation_gib_per_gpu(model, layout, options) * GIB_BYTES + FIXED_ALLOWANCE_GIB_PER_GPU * GIB_BYTES
     usable = options.gpu_memory_utilization * visible
     per_gpu = usable - weights - allowance

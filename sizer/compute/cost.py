@@ -104,7 +104,7 @@ CURRENCY = "USD"
 
 
 def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds, scenario=None):
-    """The node figures with the traffic's demands of `kinds` (prefill, decode) applied in turn;
+    """The node figures with the traffic's demands of `kinds` (prefill, decode, throughput) applied in turn;
     returns (figures, the Bound that set the count last, or None)."""
     layout, demand_bound = context.layout, None
     if not capacity.feasible:
@@ -122,6 +122,13 @@ def traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, kinds, s
         nodes, binds = with_demand_bound(nodes, params, Bound.DECODE, context.decode_demand, node_rate, layout,
                                          scenario)
         demand_bound = Bound.DECODE if binds else demand_bound
+    if Bound.THROUGHPUT in kinds and context.decode_demand is not None:
+        # Aggregated: prefill chunks and decode tokens share the steps, so their GPU-seconds add.
+        state = latency.steady_state(capacity.per_instance)
+        node_rate = Fraction(layout.instances_per_node, layout.nodes_per_instance) * state.output_tokens_s
+        nodes, binds = with_demand_bound(nodes, params, Bound.THROUGHPUT, context.decode_demand, node_rate, layout,
+                                         scenario)
+        demand_bound = Bound.THROUGHPUT if binds else demand_bound
     return nodes, demand_bound
 
 

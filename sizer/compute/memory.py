@@ -211,6 +211,7 @@ class Layout:
     stages: tuple               # (first layer, end layer) of each pipeline stage
     node_gpus: int
     data_parallel_attention: bool = False
+    expert_parallel: bool = False   # routed experts split whole across the stage's GPUs
     trays_per_rack: int = 0     # rack-scale: the "node" above is a compute tray, this many to a rack
 
     @property
@@ -262,7 +263,7 @@ def layout_for(options, server, model):
         raise InputError("err.pipeline_fit", tensor_parallel=tensor_parallel, stages=stages, gpus=gpus,
                          node_gpus=server.gpus, server=server.name)
     return Layout(tensor_parallel, stages, per_node, nodes, pipeline_stages(model.num_hidden_layers, stages),
-                  server.gpus, options.data_parallel_attention)
+                  server.gpus, options.data_parallel_attention, options.expert_parallel)
 
 
 # Rack-scale systems (GB200/GB300 NVL72): every GPU of the rack shares one NVLink domain, so an
@@ -274,8 +275,11 @@ def _checked_stages(options, model):
     stages = options.pipeline_parallel
     if stages > model.num_hidden_layers:
         raise InputError("err.pipeline_layers", stages=stages, layers=model.num_hidden_layers)
-    if options.data_parallel_attention and model.mla_latent_dim is None:
+    moe = bool(model.num_local_experts) and (model.num_experts_per_tok or 0) > 0
+    if options.data_parallel_attention and model.mla_latent_dim is None and not moe:
         raise InputError("err.dp_attention_mla", model=model.name)
+    if options.expert_parallel and not moe:
+        raise InputError("err.expert_parallel_dense", model=model.name)
     return stages
 
 
@@ -294,7 +298,7 @@ def rack_layout(options, server, model):
     else:
         raise InputError("err.rack_trays", gpus=gpus, tray=tray, domain=server.gpus, server=server.name)
     return Layout(tensor_parallel, stages, per_node, nodes, pipeline_stages(model.num_hidden_layers, stages),
-                  tray, options.data_parallel_attention, server.trays)
+                  tray, options.data_parallel_attention, options.expert_parallel, server.trays)
 
 
 def rack_default_tensor_parallel(server, model, stages):
@@ -334,6 +338,40 @@ def stage_weights_bytes(model, weights, layout):
                  for index, (first, end) in enumerate(layout.stages))
 
 
+def routed_expert_parameters(model):
+    """Parameters of every routed expert: from the config's count, else from the catalog's total and
+    active with E experts and k per token (active = dense + experts x k/E)."""
+    experts, per_token = model.num_local_experts, model.num_experts_per_tok
+    if model.parameters is not None:
+        return Fraction(model.parameters.experts)
+    total, active = model.parameters_total, model.parameters_active
+    if not experts or not per_token or experts <= per_token or None in (total, active) or total <= active:
+        return Fraction(0)
+    return Fraction(total - active) * experts / (experts - per_token)
+
+
+def expert_weight_bytes(model, weights):
+    """The routed experts' share of the weights: of the layers' bytes (embedding and LM head apart)
+    in proportion to their parameters."""
+    experts = routed_expert_parameters(model)
+    if not experts or model.parameters_total is None:
+        return Fraction(0)
+    edge = weights.embedding_bytes + weights.lm_head_bytes
+    edge_parameters = (model.parameters.embedding + model.parameters.lm_head) if model.parameters else 0
+    return Fraction(weights.weights_bytes - edge) * experts / (model.parameters_total - edge_parameters)
+
+
+def gpu_weights_bytes(model, weights, layout):
+    """Weights on one GPU of the heaviest stage: the stage's weights over its tensor-parallel GPUs, or
+    with data-parallel attention every weight but the routed experts whole on each GPU (each runs
+    attention for its own sessions) and 1/N of the experts."""
+    stage = max(stage_weights_bytes(model, weights, layout))
+    if not layout.data_parallel_attention:
+        return stage / layout.tensor_parallel
+    experts = expert_weight_bytes(model, weights) * stage / weights.weights_bytes
+    return stage - experts + experts / layout.tensor_parallel
+
+
 def weights_figures(model, layout):
     if model.weights is None:
         return ()
@@ -351,6 +389,18 @@ def weights_figures(model, layout):
             {"nodes_per_instance": layout.nodes_per_instance, "weights_per_instance_bytes": per_instance},
             T("expl.weights_per_tray_spanning" if layout.rack_scale else "expl.weights_per_node_spanning",
               nodes=layout.nodes_per_instance)))
+    elif layout.data_parallel_attention:
+        # Each GPU keeps every weight but the routed experts, and 1/N of those.
+        per_gpu = gpu_weights_bytes(model, model.weights, layout)
+        experts = expert_weight_bytes(model, model.weights)
+        per_node_gib = per_gpu * layout.node_gpus / GIB_BYTES
+        figures.append(figure(
+            "weights_per_node_gib", per_node_gib, Unit.GIB,
+            T("formula.weights_per_node_dp", gpus=layout.node_gpus, weights=per_instance, experts=experts,
+              tensor_parallel=layout.tensor_parallel, per_gpu=per_gpu, per_node_gib=per_node_gib),
+            {"node_gpus": layout.node_gpus, "weights_per_instance_bytes": per_instance,
+             "expert_weights_bytes": experts, "weights_per_gpu_bytes": per_gpu},
+            T("expl.weights_per_node_dp", tensor_parallel=layout.tensor_parallel)))
     else:
         per_node_gib = per_instance_gib * layout.instances_per_node
         figures.append(figure(
@@ -407,8 +457,7 @@ BLOCKERS = (Bound.WEIGHTS_EXCEED_INSTANCE, Bound.OVERHEAD_EXCEEDS_HBM, Bound.OVE
 
 
 def blocker_for(model, server, layout, overhead_gib, hbm_gib, weights_per_node_gib, engine_gib=None):
-    if model.weights is not None and max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel \
-            > server.hbm_per_gpu_gb * GB_BYTES:
+    if model.weights is not None and gpu_weights_bytes(model, model.weights, layout) > server.hbm_per_gpu_gb * GB_BYTES:
         return Bound.WEIGHTS_EXCEED_INSTANCE
     if engine_gib is not None:
         # The engine's own figure replaces the guide's overhead and budget.

@@ -82,16 +82,20 @@ def prefill_demand_figure(options, ttft_s, layout):
 # The traffic's demands a node count must also meet: each kind's demand figure, and the words of
 # one node's capacity for it (instances prefilling one prompt at a time; output tokens per second).
 DEMAND_FIGURES = {Bound.PREFILL: ("prefill_demand_instance_s_per_s", "instances_per_node", "nodes_with_headroom_memory"),
-                  Bound.DECODE: ("decode_demand_tokens_per_s", "tokens_per_s_per_node", "nodes_with_headroom_before")}
+                  Bound.DECODE: ("decode_demand_tokens_per_s", "tokens_per_s_per_node", "nodes_with_headroom_before"),
+                  Bound.THROUGHPUT: ("decode_demand_tokens_per_s", "serving_tokens_per_s_node",
+                                     "nodes_with_headroom_before")}
 # Their words: the bound's formula and explanation, then those of the nodes with headroom.
 DEMAND_TEXT = {Bound.PREFILL: ("formula.nodes_prefill", "expl.nodes_prefill", "formula.nodes_headroom_prefill",
                                "expl.nodes_headroom_prefill"),
                Bound.DECODE: ("formula.nodes_decode", "expl.nodes_decode", "formula.nodes_headroom_decode",
-                              "expl.nodes_headroom_decode")}
+                              "expl.nodes_headroom_decode"),
+               Bound.THROUGHPUT: ("formula.nodes_throughput", "expl.nodes_throughput",
+                                  "formula.nodes_headroom_throughput", "expl.nodes_headroom_throughput")}
 
 
 def with_demand_bound(nodes, params, kind, demand, per_node, layout, scenario=None):
-    """The node figures with a traffic bound (Bound.PREFILL or Bound.DECODE): enough whole units for
+    """The node figures with a traffic bound (Bound.PREFILL, DECODE or THROUGHPUT): enough whole units for
     the demand (plus the scenario's headroom) when that is more than the count so far needs.
     `per_node` is what one node supplies of it. Returns (figures, binds)."""
     if layout.rack_scale:

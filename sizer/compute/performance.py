@@ -7,123 +7,61 @@ from sizer.compute.capacity import budget_figure, scenario_parameters, sessions_
 from sizer.compute.figures import FIGURE_LABELS, figure
 from sizer.compute.racks import instance_trays
 from sizer.numbers import InputError, MAX_INPUT, cdiv
-from sizer.vocab import GB_BYTES, LOW_WEIGHT_PRECISIONS, SCENARIOS, T, Unit, record
+from sizer.vocab import GB_BYTES, SCENARIOS, T, Unit, record
 
 
-# -- Performance: decode roofline, prefill, storage, traffic ----------------
+# -- Performance: the engine's steps (compute/engine.py), prefill, storage, traffic ----------------
 #
-# A roofline is a lower bound on time: it assumes the GPU streams bytes at
-# `hbm_efficiency` of peak bandwidth and computes at `mfu` of dense peak, with
-# no scheduling, communication or kernel-launch overhead. Real engines are
-# slower; measured numbers always win.
-
-EXACT_EXPERT_BATCH = 4096                # exact (1 - k/E)^batch up to this batch
+# The step model is a lower bound on time built from mechanisms: bytes at `hbm_efficiency` of peak
+# bandwidth, GEMMs at `decode_mfu` of dense peak, grouped expert GEMMs, attention, collectives and a
+# launch cost per layer. Measured numbers always win.
 
 
-@record
-class Roofline:
-    """What the roofline needs about one instance, as exact numbers."""
-    weights_bytes: int
-    expert_bytes: Fraction
-    dense_bytes: Fraction
-    experts: object
-    experts_per_token: object
-    active_parameters: int
-    bandwidth_bytes_s: Fraction
-    flops_field: str
-    flops_s: Fraction
-    decode_flops_s: Fraction = Fraction(1)      # dense FLOPS x --decode-mfu, for the decode GEMMs
-    attention_flops_per_session: int = 0        # one new token attending over a session's context
-
-    def decode_step_bytes(self, batch, kv_bytes):
-        """Bytes one decode step reads: dense weights, experts the batch touches, every session's KV."""
-        touched = Fraction(0)
-        if self.expert_bytes:
-            untouched_one = 1 - Fraction(self.experts_per_token, self.experts)
-            if batch <= EXACT_EXPERT_BATCH:
-                untouched = untouched_one ** batch
-            else:
-                # Exact powers of huge batches are huge integers; the untouched share is
-                # already below untouched_one^4096 here, so a float is more than enough.
-                untouched = Fraction(float(untouched_one) ** batch)
-            touched = 1 - untouched
-        return self.dense_bytes + self.expert_bytes * touched + batch * kv_bytes
-
-    def decode_phases(self, batch, kv_bytes):
-        """A decode step as two phases run one after the other, each bound by the slower of its bytes
-        and its FLOPs (measured on one H100: the weight GEMMs turn compute-bound past a batch of
-        about 300): ((weight bytes s, weight FLOPs s), (KV bytes s, attention FLOPs s))."""
-        weights_bytes = self.decode_step_bytes(batch, 0)
-        return ((weights_bytes / self.bandwidth_bytes_s,
-                 Fraction(2 * self.active_parameters * batch) / self.decode_flops_s),
-                (Fraction(batch * kv_bytes) / self.bandwidth_bytes_s,
-                 Fraction(batch * self.attention_flops_per_session) / self.decode_flops_s))
-
-    def tpot_seconds(self, batch, kv_bytes):
-        return sum(max(phase) for phase in self.decode_phases(batch, kv_bytes))
-
-    def max_batch_within_tpot(self, kv_bytes, slo_seconds, upper):
-        """Largest batch (0..upper) whose TPOT meets the target; TPOT grows with the batch."""
-        low, high = 0, upper
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.tpot_seconds(middle, kv_bytes) <= slo_seconds:
-                low = middle
-            else:
-                high = middle - 1
-        return low
+def step_terms(cost):
+    """A StepCost's phases in milliseconds, for the formulas that show them."""
+    return {"dense_bytes_ms": cost.dense[0] * 1000, "dense_flops_ms": cost.dense[1] * 1000,
+            "expert_bytes_ms": cost.experts[0] * 1000, "expert_flops_ms": cost.experts[1] * 1000,
+            "kv_ms": cost.attention[0] * 1000, "attention_ms": cost.attention[1] * 1000,
+            "prefill_ms": cost.prefill_attention * 1000, "communication_ms": cost.communication * 1000,
+            "launch_ms": cost.launch * 1000, "host_ms": cost.host * 1000, "ms": cost.seconds * 1000}
 
 
-def decode_attention_flops(model, context_tokens):
-    """QK^T and AV for one new token over a session's context: 4 x heads x head_dim per key
-    (the same per-pair count as the prefill); state layers attend to nothing."""
-    keys = sum(g.count * g.spec_tokens(context_tokens) for g in model.layer_groups)
-    return 4 * model.num_attention_heads * model.head_dim * keys
-
-
-def roofline_for(model, server, tensor_parallel, options, context_tokens=0):
-    """The Roofline of one instance, or None and the missing facts."""
-    missing = tuple([f for f in ("hbm_bandwidth_tb_s", "bf16_dense_tflops", "fp8_dense_tflops")
-                     if getattr(server, f) is None]
-                    + [f for f, v in (("total_parameters", model.parameters_total),
-                                      ("active_parameters", model.parameters_active)) if v is None]
-                    + (["weights_bytes"] if model.weights is None else []))
-    if missing:
-        return None, missing
-    weights = model.weights.weights_bytes
-    total, active = model.parameters_total, model.parameters_active
-    experts, per_token = model.num_local_experts, model.num_experts_per_tok
-    expert_bytes = Fraction(0)
-    if experts and per_token and experts > per_token and total > active:
-        # active = dense + experts_total x k/E  =>  experts_total = (total - active) x E / (E - k)
-        expert_params = Fraction(total - active) * experts / (experts - per_token)
-        expert_bytes = weights * expert_params / total
-    flops_field = ("fp8_dense_tflops" if model.weights.precision in LOW_WEIGHT_PRECISIONS
-                   else "bf16_dense_tflops")
-    return Roofline(
-        weights_bytes=weights, expert_bytes=expert_bytes, dense_bytes=weights - expert_bytes,
-        experts=experts, experts_per_token=per_token, active_parameters=active,
-        bandwidth_bytes_s=tensor_parallel * server.hbm_bandwidth_tb_s * 10 ** 12 * options.hbm_efficiency,
-        flops_field=flops_field,
-        flops_s=tensor_parallel * getattr(server, flops_field) * 10 ** 12 * options.mfu,
-        decode_flops_s=tensor_parallel * getattr(server, flops_field) * 10 ** 12 * options.decode_mfu,
-        attention_flops_per_session=decode_attention_flops(model, context_tokens)), ()
+def phase_bounds(cost):
+    """The words of what binds each phase: compute or memory."""
+    return {name: T("value.phase_compute") if flops > data else T("value.phase_memory")
+            for name, (data, flops) in (("weights", cost.dense), ("experts", cost.experts),
+                                        ("attention", cost.attention))}
 
 
 @record
 class Latency:
-    """The roofline (or None) with the TTFT and the targets, to cap sessions per instance."""
+    """The engine model (or None) with the TTFT and the targets, to cap sessions per instance."""
     roofline: object
     ttft_s: object
     tpot_slo_ms: object
     ttft_slo_ms: object
     ttft_full_context_s: object = None     # recomputing a failed session re-prefills its whole context
+    traffic: object = None                 # (input tokens, output tokens, tokens per step) of the requests
+    disaggregated: bool = False            # decode runs apart: its steps carry no prefill
+
+    def steady_state(self, batch):
+        """The aggregated steps at `batch` sessions per instance when the requests' tokens are known."""
+        if self.roofline is None or self.traffic is None:
+            return None
+        return self.roofline.steady_state(batch, *self.traffic)
 
     def caps_per_instance(self, kv_bytes, memory_per_instance):
-        """((target, sessions per instance that keep it), ...), only for the targets given."""
+        """((target, sessions per instance that keep it), ...), only for the targets given. With the
+        requests' tokens known, TPOT and TTFT are those of the steps that carry prefill chunks too."""
         caps = []
         if self.roofline is None:
             return ()
+        if self.traffic is not None and not self.disaggregated:
+            for name, target, key in (("TPOT", self.tpot_slo_ms, "tpot_s"), ("TTFT", self.ttft_slo_ms, "ttft_s")):
+                if target is not None:
+                    caps.append((name, self.roofline.max_batch_within(
+                        *self.traffic, memory_per_instance, **{key: target / 1000})))
+            return tuple(caps)
         if self.tpot_slo_ms is not None:
             caps.append(("TPOT", self.roofline.max_batch_within_tpot(kv_bytes, self.tpot_slo_ms / 1000,
                                                                      memory_per_instance)))
@@ -133,40 +71,52 @@ class Latency:
 
 
 def operating_point(options, context, latency):
-    """Little's law when a session lasts TTFT + output tokens x TPOT at the batch it runs in: the
-    smallest concurrency C with C >= ceil(R x (TTFT + O x TPOT(b))), b = min(C, what one instance
-    of MÍNIMO admits). TPOT grows with the batch, so the right side only grows with C and a
-    binary search finds the operating point; the figure shows it."""
+    """Little's law on the engine's steps: a session holds its KV for its prompt's chunk steps and one
+    step per output token after the first, at the step time of the batch it runs in; the smallest
+    concurrency C with C >= ceil(R x lifetime steps x step(b)), b = min(C, what one instance of MÍNIMO
+    admits). Disaggregated, a decode session lasts TTFT + output x TPOT(b) instead. The right side
+    only grows with C, so a binary search finds the operating point; the figure shows it."""
     params = scenario_parameters(SCENARIOS[0], options)
     budget = budget_figure(params, context.overhead_gib, context.hbm_gib, context.engine_gib)
     _, capacity = sessions_figures(options, budget.value, context.kv_by_basis, context.stage_kv,
                                    options.kv_accounting, context.layout, latency, context.blocker)
     full_batch = max(capacity.per_instance, 1)
     kv_bytes = context.kv_by_basis[options.kv_accounting].bytes
-    rate, ttft, output = options.requests_per_second, latency.ttft_s, options.output_tokens
+    rate, output = options.requests_per_second, options.output_tokens
+
+    def session(concurrency):
+        """(seconds a session holds its KV, the formula's terms) at the batch `concurrency` gives."""
+        batch = min(concurrency, full_batch)
+        state = None if latency.disaggregated else latency.steady_state(batch)
+        if state is not None:
+            return state.session_s, dict(steps=state.lifetime_steps, chunk_steps=state.chunk_steps,
+                                         step_ms=state.step_s * 1000, batch=state.batch, tpot_s=state.step_s,
+                                         ttft_prompt_s=latency.ttft_s)
+        tpot = latency.roofline.tpot_seconds(batch, kv_bytes)
+        return latency.ttft_s + output * tpot, dict(ttft=latency.ttft_s, tpot_ms=tpot * 1000, batch=batch,
+                                                    tpot_s=tpot, ttft_prompt_s=latency.ttft_s)
 
     def needed(concurrency):
-        batch = min(concurrency, full_batch)
-        return int(cdiv(rate * (ttft + output * latency.roofline.tpot_seconds(batch, kv_bytes)), 1)), batch
+        return int(cdiv(rate * session(concurrency)[0], 1))
 
-    low, high = 1, max(needed(full_batch)[0], 1)
+    low, high = 1, max(needed(full_batch), 1)
     if high > MAX_INPUT:
         raise InputError("err.traffic_bound", value=high)
     while low < high:
         middle = (low + high) // 2
-        if middle >= needed(middle)[0]:
+        if middle >= needed(middle):
             high = middle
         else:
             low = middle + 1
-    concurrency, batch = low, needed(low)[1]
-    tpot = latency.roofline.tpot_seconds(batch, kv_bytes)
-    seconds = ttft + output * tpot
-    return figure("concurrency", concurrency, Unit.SESSIONS,
-                  T("formula.operating_point", rate=rate, ttft=ttft, output=output, tpot_ms=tpot * 1000,
-                    batch=batch, seconds=seconds, concurrency=concurrency),
-                  {"requests_per_second": rate, "input_tokens": options.input_tokens, "output_tokens": output,
-                   "ttft_prompt_s": ttft, "tpot_s": tpot, "batch_per_instance": batch,
-                   "session_seconds": seconds, "full_batch_per_instance": full_batch},
+    seconds, terms = session(low)
+    formula_id = "formula.operating_point" if "steps" in terms else "formula.operating_point_decode"
+    return figure("concurrency", low, Unit.SESSIONS,
+                  T(formula_id, rate=rate, output=output, seconds=seconds, concurrency=low, **terms),
+                  dict({"requests_per_second": rate, "input_tokens": options.input_tokens, "output_tokens": output,
+                        "session_seconds": seconds, "full_batch_per_instance": full_batch,
+                        "max_num_batched_tokens": options.max_num_batched_tokens},
+                       **{key: value for key, value in terms.items() if key not in ("batch", "ttft", "tpot_ms")},
+                       batch_per_instance=terms["batch"]),
                   T("expl.operating_point"), T("label.concurrency"))
 
 
@@ -257,22 +207,22 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
     serving, receivers = in_service(scenario, layout, nodes_final, planned)
     load_per_instance = min(per_instance, cdiv(concurrency, serving))
     for suffix, batch in (("full", per_instance), ("load", load_per_instance)):
-        (weight_bytes_s, weight_flops_s), (kv_bytes_s, attention_flops_s) = roofline.decode_phases(batch, kv_bytes)
-        seconds = roofline.tpot_seconds(batch, kv_bytes)    # the one definition the latency caps use too
-        bound = (T("value.phase_compute") if weight_flops_s > weight_bytes_s else T("value.phase_memory"),
-                 T("value.phase_compute") if attention_flops_s > kv_bytes_s else T("value.phase_memory"))
+        cost = roofline.decode_cost(batch, kv_bytes)
+        seconds = cost.seconds      # the one definition the latency caps use too
+        bound = phase_bounds(cost)
         figures.append(figure(
-            "tpot_%s_ms" % suffix, seconds * 1000, Unit.MS,
-            T("formula.tpot", weight_bytes_ms=weight_bytes_s * 1000, weight_flops_ms=weight_flops_s * 1000,
-              kv_ms=kv_bytes_s * 1000, attention_ms=attention_flops_s * 1000, ms=seconds * 1000),
+            "tpot_%s_ms" % suffix, seconds * 1000, Unit.MS, T("formula.tpot", **step_terms(cost)),
             {"batch_per_instance": batch, "dense_weight_bytes": roofline.dense_bytes,
              "expert_weight_bytes": roofline.expert_bytes, "experts": roofline.experts,
              "experts_per_token": roofline.experts_per_token, "kv_per_session_bytes": kv_bytes,
-             "instance_bandwidth_bytes_s": roofline.bandwidth_bytes_s,
+             "instance_bandwidth_bytes_s": roofline.instance_bandwidth_bytes_s,
+             "gpus_per_stage": roofline.gpus, "attention_groups": roofline.attention_groups,
              "active_parameters": roofline.active_parameters,
              "attention_flops_per_session": roofline.attention_flops_per_session,
-             "instance_decode_flops_s": roofline.decode_flops_s, "flops_basis": roofline.flops_field},
-            (T("expl.tpot"), T("expl.tpot_phases", weights=bound[0], attention=bound[1])),
+             "instance_decode_flops_s": roofline.gemm_flops_s * roofline.gpus,
+             "gpu_decode_flops_s": roofline.gemm_flops_s, "flops_basis": roofline.flops_field,
+             "interconnect_bytes_s_per_direction": roofline.link_bytes_s},
+            (T("expl.tpot"), T("expl.tpot_phases", **bound)),
             T(FIGURE_LABELS["tpot_%s_ms" % suffix], batch=batch)))
         figures.append(figure(
             "tokens_per_s_session_%s" % suffix, 1 / seconds, Unit.TOKENS_PER_S,

@@ -35,6 +35,7 @@ class Report:
     alerts: tuple = ()
     solve: object = None                    # (question, nodes) of --solve; answers are scenario figures
     commands: object = None                 # Commands of --commands (sizer.compute.commands)
+    latency: object = None                  # the engine model, the TTFT and the targets (compute/performance.py)
 
     def scenario(self, key):
         return [s for s in self.scenarios if s.scenario.key == key][0]

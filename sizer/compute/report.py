@@ -11,9 +11,10 @@ from sizer.compute.figures import find
 from sizer.compute.memory import (Layout, blocker_for, hbm_total_figure, kv_per_session, layout_for,
     overhead_figure, sizing_node, smallest_fitting_layout, weights_figures, weights_for)
 from sizer.compute.nodes import decode_demand_figure, prefill_demand_figure
-from sizer.compute.performance import (Latency, operating_point, roofline_for, storage_figures,
-    traffic_figure, ttft_figure)
+from sizer.compute.engine import engine_for
+from sizer.compute.performance import Latency, operating_point, storage_figures, traffic_figure, ttft_figure
 from sizer.compute.records import Report
+from sizer.compute.serving import closed_loop_figures
 from sizer.compute.scenario import scenario_result
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
@@ -214,7 +215,7 @@ def build_report(options, model, server, storage):
         common.append(overhead)
     if options.mean_session_seconds is not None:
         common.insert(0, traffic_figure(options))
-    roofline, missing = roofline_for(model, server, layout.tensor_parallel, options, context_tokens)
+    roofline, missing = engine_for(model, server, layout, options, context_tokens)
     if roofline is None and (options.tpot_slo_ms is not None or options.ttft_slo_ms is not None):
         raise InputError("err.roofline_missing", missing=Join(missing))
     ttft_s = prefill_demand = None
@@ -261,18 +262,26 @@ def build_report(options, model, server, storage):
     blocker = blocker_for(model, node, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
     context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
                             prefill_demand, decode_demand, server)
+    traffic = None
+    if None not in (options.input_tokens, options.output_tokens):
+        # The requests' tokens are known: aggregated, prefill chunks ride in the decode steps.
+        traffic = (min(options.input_tokens, context_tokens), options.output_tokens, options.max_num_batched_tokens)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms,
-                      None if roofline is None else ttft.value)
+                      None if roofline is None else ttft.value, traffic, options.disaggregated)
     if options.concurrency is None:
         point = operating_point(options, context, latency)
         options = _replace(options, concurrency=point.value)
         common.insert(0, point)
     scenarios = tuple(scenario_result(scenario, options, context, latency, storage) for scenario in SCENARIOS)
+    if options.requests_per_second is None and traffic is not None:
+        # The closed-loop question: --concurrency sessions per node with the requests' tokens.
+        common.extend(closed_loop_figures(options, latency, layout, scenarios[0].capacity.per_instance))
     report = Report(options, model, server, storage, context_tokens, layout, overhead_gib, blocker, missing,
                     kv_by_basis, tuple(common), scenarios,
                     fitting_layout=smallest_fitting_layout(model, server)
                     if blocker == Bound.WEIGHTS_EXCEED_INSTANCE else None,
-                    replication_alternative=replication_alternative(options, model, server, storage, layout))
+                    replication_alternative=replication_alternative(options, model, server, storage, layout),
+                    latency=latency)
     return _replace(report, alerts=evaluate_alerts(report))
 
 

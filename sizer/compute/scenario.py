@@ -7,6 +7,7 @@ from sizer.compute.figures import find
 from sizer.compute.nodes import nodes_figures
 from sizer.compute.performance import performance_figures
 from sizer.compute.racks import planned_instances
+from sizer.compute.serving import serving_figures
 from sizer.vocab import Bound
 
 
@@ -19,20 +20,28 @@ def scenario_result(scenario, options, context, latency, storage):
     nodes = nodes_figures(scenario, params, options.concurrency, capacity, context.layout)
     kv_bytes = context.kv_by_basis[options.kv_accounting].bytes
     decode_nodes = None
+    # With the requests' tokens an aggregated engine runs prefill chunks in its decode steps: one bound
+    # on the steps' time (their GPU-seconds add); without them, the prefill and decode demands apart.
+    aggregated_kinds = ((Bound.THROUGHPUT,) if latency.traffic is not None and latency.roofline is not None
+                        else (Bound.PREFILL, Bound.DECODE))
+    serving = ()
+    if latency.traffic is not None and latency.roofline is not None and capacity.feasible:
+        serving = serving_figures(latency.steady_state(capacity.per_instance), context.layout, "serving",
+                                  capacity.per_instance)
     if options.disaggregated and capacity.feasible:
         # The decode pool holds the sessions (memory, TPOT, output tokens); the prefill pool runs the
         # prompts; the aggregated answer to the same traffic is shown beside them.
-        aggregated, _ = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes,
-                                       (Bound.PREFILL, Bound.DECODE), scenario)
+        aggregated, _ = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, aggregated_kinds,
+                                       scenario)
         nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, (Bound.DECODE,),
                                              scenario)
         decode_nodes = find(nodes, "nodes_final")
         nodes = disaggregated_figures(nodes, params, context.prefill_demand, context.layout,
                                       find(aggregated, "nodes_final"))
     else:
-        nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes,
-                                             (Bound.PREFILL, Bound.DECODE), scenario)
-    figures = (budget,) + tuple(sessions) + nodes
+        nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, aggregated_kinds,
+                                             scenario)
+    figures = (budget,) + tuple(sessions) + nodes + serving
     if latency.roofline is not None and capacity.feasible and options.scenario_performance:
         figures += performance_figures(scenario, latency.roofline, storage, kv_bytes,
                                        context.layout, capacity, options.concurrency,

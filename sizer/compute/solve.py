@@ -1,16 +1,21 @@
 """Inverse questions (--solve): the concurrency or context a number of nodes holds.
 """
 
+from fractions import Fraction
+
 from sizer.compute.figures import figure
 from sizer.compute.report import build_report
-from sizer.numbers import MAX_INPUT
-from sizer.vocab import RECOMMENDED, SCENARIOS, SOLVE_TEXT, T, Unit, _replace
+from sizer.compute.serving import solve_rate
+from sizer.numbers import InputError, MAX_INPUT
+from sizer.vocab import Join, RECOMMENDED, SCENARIOS, SOLVE_TEXT, T, Unit, _replace
 
 
 def solve_report(options, model, server, storage):
     """The largest concurrency (or context) each scenario serves on --nodes nodes, as a figure in
     each scenario; the report itself is sized at RECOMENDADO's answer."""
     kind, budget = options.solve, options.nodes
+    if kind == "rate":
+        return solve_rate_report(options, model, server, storage)
     upper = MAX_INPUT if kind == "concurrency" else model.max_position_embeddings
 
     def nodes_at(key, value):
@@ -60,3 +65,58 @@ def solve_report(options, model, server, storage):
                       T(label_id, nodes=budget))
         results.append(_replace(result, figures=(item,) + result.figures))
     return _replace(report, scenarios=tuple(results), solve=(kind, budget))
+
+
+def solve_rate_report(options, model, server, storage):
+    """The highest request rate each scenario sustains on --nodes nodes (figures `solve_rate` and
+    `solve_rate_tokens_per_s_gpu` first in each scenario); the report is sized at RECOMENDADO's rate,
+    so its nodes answer the forward question at that rate."""
+    nodes = options.nodes
+    probe = build_report(options, model, server, storage)
+    layout, latency = probe.layout, probe.latency
+    if latency is None or latency.roofline is None:
+        raise InputError("err.operating_point_roofline", missing=Join(probe.roofline_missing))
+    full_batch = max(probe.scenarios[0].capacity.per_instance, 1)
+    gpus = nodes * server.gpus
+    answers = {}
+    for result in probe.scenarios:
+        answers[result.scenario.key] = solve_rate(result, layout, nodes, latency, full_batch)
+    shown = answers[RECOMMENDED]
+    if shown is not None and shown.rate > 0:
+        sized = _replace(options, concurrency=None, requests_per_second=shown.rate, solve=None)
+    else:
+        sized = options
+    report = build_report(sized, model, server, storage)
+    kind_id, explanation_id, label_id, _ = SOLVE_TEXT["rate"]
+    results = []
+    for result in report.scenarios:
+        answer = answers[result.scenario.key]
+        params = result.parameters
+        if answer is None or answer.sessions == 0:
+            rate, formula = Fraction(0), T("formula.solve_rate_none", nodes=nodes)
+            inputs = {"nodes": nodes, "question": "rate"}
+        else:
+            rate, state = answer.rate, answer.state
+            terms = dict(nodes=nodes, unit=layout.nodes_per_instance, ha=params.ha_extra_nodes,
+                         headroom=params.peak_headroom_ratio, rate=rate)
+            if answer.steps_bound:
+                formula = T("formula.solve_rate_steps", units=answer.units, unit_requests=answer.unit_requests_s,
+                            **terms)
+            else:
+                formula = T("formula.solve_rate", sessions=answer.sessions, steps=state.lifetime_steps,
+                            step_ms=state.step_s * 1000, per_unit=result.capacity.sessions, **terms)
+            inputs = {"nodes": nodes, "question": "rate", "sessions_held": answer.sessions,
+                      "lifetime_steps": state.lifetime_steps, "step_s": state.step_s,
+                      "batch_per_instance": state.batch, "input_tokens": options.input_tokens,
+                      "output_tokens": options.output_tokens, "unit_requests_per_s": answer.unit_requests_s,
+                      "bound_by_steps": answer.steps_bound}
+        per_gpu = rate * options.output_tokens / gpus
+        answer_figures = (
+            figure("solve_rate", rate, Unit.REQUESTS_PER_S, formula, inputs, T(explanation_id, nodes=nodes),
+                   T(label_id, nodes=nodes)),
+            figure("solve_rate_tokens_per_s_gpu", per_gpu, Unit.TOKENS_PER_S,
+                   T("formula.solve_rate_tokens", rate=rate, output=options.output_tokens, gpus=gpus, per_gpu=per_gpu),
+                   {"solve_rate": rate, "output_tokens": options.output_tokens, "gpus": gpus},
+                   T("expl.solve_rate_tokens", nodes=nodes)))
+        results.append(_replace(result, figures=answer_figures + result.figures))
+    return _replace(report, scenarios=tuple(results), solve=("rate", nodes))

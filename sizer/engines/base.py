@@ -39,6 +39,7 @@ class Engine:
     holds_state_layers = True  # False: models with Mamba/linear-attention layers are refused on it
     kv_explanation_id = None   # message id of how it holds a session's KV (None: the guide's formula)
     pool_explanation_id = None  # message id of its pool's figure (token pools)
+    host_s_per_sequence = Fraction(0)   # CPU time per running sequence per step that the GPU waits for
 
     def page_tokens(self, options, vllm_block_size):
         """Tokens per page or block on this basis."""

@@ -1,11 +1,17 @@
 """TensorRT-LLM (--kv-accounting trtllm): blocks of --tokens-per-block, every layer keeping
 max_seq_len tokens (no max_attention_window is set)."""
 
+from fractions import Fraction
+
 from sizer.engines.tokenpool import TokenPoolEngine
 from sizer.vocab import Basis, T
 
 
 class TrtllmEngine(TokenPoolEngine):
+    # The PyTorch runtime's per-iteration bubble: ~8.8 ms at 256 requests, "dominated by the host-side
+    # sampler tail in TorchSampler.update_requests, a Python loop over the requests" (gpt-oss-120b on
+    # GB200, NVIDIA/TensorRT-LLM PR #16564): 8.8 ms / 256 per running sequence.
+    host_s_per_sequence = Fraction("8.8e-3") / 256
     basis = Basis.TRTLLM
     display_name = "TensorRT-LLM"
     page_option = "tokens_per_block"

@@ -68,7 +68,7 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "kv_accounting": options.kv_accounting, "tensor_parallel": report.tensor_parallel,
         "instances_per_node": report.instances_per_node, "pipeline_parallel": report.layout.pipeline_parallel,
         "nodes_per_instance": report.layout.nodes_per_instance,
-        "data_parallel_attention": options.data_parallel_attention,
+        "data_parallel_attention": options.data_parallel_attention, "expert_parallel": options.expert_parallel,
         "weight_precision": options.weight_precision, "block_size": options.block_size,
         "max_num_batched_tokens": options.max_num_batched_tokens, "max_num_seqs": options.max_num_seqs,
         "disaggregated": options.disaggregated, "kv_transfer_gb_s": options.kv_transfer_gb_s,
@@ -111,6 +111,9 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
     if report.solve is not None:
         document["solve"] = {"question": report.solve[0], "nodes": report.solve[1],
                              "answers": {result.scenario.key: result.figures[0].value for result in report.scenarios}}
+        if report.solve[0] == "rate":
+            document["solve"]["output_tokens_per_s_per_gpu"] = {result.scenario.key: result.figures[1].value
+                                                                for result in report.scenarios}
     return _json_ready(document, lang)
 
 
