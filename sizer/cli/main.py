@@ -2,6 +2,7 @@
 """
 
 import itertools
+import re
 import sys
 
 from sizer.cli.files import OutputClosed, OutputError, emit, report_error
@@ -12,7 +13,8 @@ from sizer.fileio import check_output_paths, write_files_atomically
 from sizer.model.catalog import load_inputs
 from sizer.numbers import InputError, _choice, _option_text, printable
 from sizer.render import DEFAULT_FORMAT, FORMAT_BY_NAME, FORMATS, TRAILING_FORMAT, render_all
-from sizer.vocab import COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, ORDER_BY, Status, _replace
+from sizer.vocab import (COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, NUMERIC_COLUMNS, ORDER_BY, Status, T,
+    _replace)
 
 
 def main(argv=None):
@@ -36,6 +38,19 @@ def main(argv=None):
         return 2
     except OutputClosed:
         return status
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, no traceback; outputs are renamed into place only when whole, so every
+        # file is as it was or complete. 130 is the shell's status for SIGINT (128 + 2).
+        report_error(T("err.interrupted"), lang)
+        return INTERRUPTED
+
+
+# A list of integers that reads as one number with thousands separators too ('2,500', '131,072'): the
+# first item has 1 to 3 digits and every other exactly 3, with no space. Such a list is refused with
+# both readings; a comparison is written with a space after each comma ('2, 500') or in another order.
+THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+", re.ASCII)
+# The exit status of a run stopped by Ctrl-C, as a shell reports SIGINT.
+INTERRUPTED = 130
 
 
 def compared_values(args):
@@ -49,6 +64,10 @@ def compared_values(args):
         if value is None:
             continue
         items = model_config_values(value) if field == "model_config" else _option_text(value).split(",")
+        if field in NUMERIC_COLUMNS and THOUSANDS.fullmatch(_option_text(value)):
+            text = _option_text(value)
+            raise InputError("err.thousands_or_list", option=option, value=text, number=text.replace(",", ""),
+                             spaced=", ".join(str(int(item)) for item in items))
         if any(not item.strip() for item in items):
             raise InputError("err.list_item", option=option, value=printable(",".join(items)))
         items = [item if field == "model_config" else item.strip() for item in items]

@@ -98,6 +98,7 @@ def engine_memory_figure(model, server, layout, options):
     the activation peak and the fixed allowance of `auto` (vLLM's startup profile)."""
     gpus = server.gpus
     if options.kv_cache_memory_bytes is not None:
+        check_kv_cache_memory_bytes(model, server, layout, options.kv_cache_memory_bytes)
         per_gpu = Fraction(options.kv_cache_memory_bytes)
         return figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
                       T("formula.kv_cache_memory_bytes", per_gpu=per_gpu, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
@@ -124,6 +125,29 @@ def engine_memory_figure(model, server, layout, options):
                    "usable_bytes_per_gpu": usable, "weights_bytes_per_gpu": weights,
                    "activation_and_fixed_bytes_per_gpu": allowance, "gpus": gpus},
                   (T("expl.engine_memory"),) + note, absent=T("value.infeasible"))
+
+
+def gpu_bytes(server):
+    """The bytes one GPU of the server holds: CUDA's figure when the catalog has it, else the vendor's GB."""
+    return server.cuda_visible_bytes_per_gpu or server.hbm_per_gpu_gb * GB_BYTES
+
+
+def heaviest_stage_weights_per_gpu(model, layout):
+    """Weight bytes on each GPU of the heaviest pipeline stage (0 when the weights are unknown)."""
+    if model.weights is None:
+        return Fraction(0)
+    return max(stage_weights_bytes(model, model.weights, layout)) / layout.tensor_parallel
+
+
+def check_kv_cache_memory_bytes(model, server, layout, kv_bytes_per_gpu):
+    """--kv-cache-memory-bytes is per GPU, beside the weights: more than a GPU holds is an input error
+    (vLLM would fail to allocate it at startup), not a pool to size."""
+    weights = heaviest_stage_weights_per_gpu(model, layout)
+    room = gpu_bytes(server)
+    if kv_bytes_per_gpu + weights > room and weights < room:
+        raise InputError("err.kv_cache_memory_bytes_too_large", bytes=kv_bytes_per_gpu,
+                         gib=Fraction(kv_bytes_per_gpu, GIB_BYTES), weights_gib=weights / GIB_BYTES,
+                         server=server.name, gpu_gib=Fraction(room) / GIB_BYTES, maximum=int(room - weights))
 
 
 def calibration_figures(model, options, tensor_parallel, block_size, in_flight, release, layout, server):

@@ -742,6 +742,10 @@ MESSAGES = {
     "help.lang": "language of the report, alerts, errors and help: pt-BR or en (default: %(default)s)",
     "help.version": "show the version and exit",
     "help.help": "show this help and exit",
+    "err.interrupted": "interrupted (Ctrl-C); no output file was left half-written",
+    "err.number_too_long": "{option}: a number of {length} characters is not a plausible value (at most {limit}); check the value",
+    "err.thousands_or_list": "{option} {value}: is it the number {number} (write {option} {number}) or a comparison of the values {spaced} (write {option} \"{spaced}\", with a space after each comma)? Thousands separators are not read",
+    "err.kv_cache_memory_bytes_too_large": "--kv-cache-memory-bytes {bytes}: that is {gib:f2} GiB of KV per GPU, which with the weights ({weights_gib:f2} GiB per GPU) is more than a GPU of {server} holds ({gpu_gib:f2} GiB); vLLM could not allocate it. The value is per GPU: give at most {maximum}",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

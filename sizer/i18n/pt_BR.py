@@ -747,6 +747,10 @@ MESSAGES = {
     "help.lang": "idioma do relatório, dos alertas, dos erros e da ajuda: pt-BR ou en (padrão: %(default)s)",
     "help.version": "mostra a versão e sai",
     "help.help": "mostra esta ajuda e sai",
+    "err.interrupted": "interrompido (Ctrl-C); nenhum arquivo de saída ficou pela metade",
+    "err.number_too_long": "{option}: um número de {length} caracteres não é um valor plausível (no máximo {limit}); confira o valor",
+    "err.thousands_or_list": "{option} {value}: é o número {number} (escreva {option} {number}) ou uma comparação dos valores {spaced} (escreva {option} \"{spaced}\", com um espaço depois de cada vírgula)? Separadores de milhar não são lidos",
+    "err.kv_cache_memory_bytes_too_large": "--kv-cache-memory-bytes {bytes}: são {gib:f2} GiB de KV por GPU, que com os pesos ({weights_gib:f2} GiB por GPU) passam do que uma GPU de {server} comporta ({gpu_gib:f2} GiB); o vLLM não conseguiria alocá-los. O valor é por GPU: use no máximo {maximum}",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

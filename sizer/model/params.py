@@ -50,7 +50,7 @@ def count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kind
         return None
     if any(kind in HYBRID_KINDS for kind in kinds):
         return _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, tied, attention, number,
-                                  path, name)
+                                  path, name, head_dim)
     experts = _expert_count(config, config, path, name) or 0
     per_token = number("num_experts_per_tok") or number("experts_per_token") or 0
     moe_layers = _moe_layers(config, layers, experts, number)
@@ -79,7 +79,8 @@ def count_parameters(config, name, path, layers, heads, kv_heads, head_dim, kind
 HYBRID_KINDS = ("mamba", "linear_attention", "no_state", PARALLEL_HYBRID)
 
 
-def _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, tied, attention, number, path, name):
+def _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, tied, attention, number, path, name,
+                       head_dim=None):
     """A hybrid model's parameters, layer by layer as transformers builds it, for the families whose
     layers are known (None for others: their weights are then unknown, not guessed):
     - nemotron_h: each layer is one block of hybrid_override_pattern: Mamba2 (M), attention (*), a
@@ -120,7 +121,7 @@ def _hybrid_parameters(config, model_type, kinds, hidden, vocab, intermediate, t
         norms = 2 * len(kinds) * hidden + hidden
     elif model_type == "qwen3_next":
         per_expert = 3 * hidden * expert_width
-        attention += number("num_attention_heads") * number("head_dim") * hidden   # the output gate half of q_proj
+        attention += number("num_attention_heads") * head_dim * hidden   # the output gate half of q_proj
         for kind in kinds:
             if kind == "linear_attention":
                 state += _gated_delta_net_parameters(config, hidden, number)
