@@ -4,6 +4,8 @@
 import json
 from fractions import Fraction
 
+from sizer.numbers import printable
+
 
 
 
@@ -61,4 +63,4 @@ def format_input(value):
         return json.dumps(value)
     if isinstance(value, (int, Fraction)):
         return _plain(value)
-    return str(value)
+    return printable(value)
