@@ -236,9 +236,8 @@ class Robustness(TempDirTest):
         for value, shown in (("\udcff", "'\\xff'"), ("a\nb", "'a\\nb'"), ("x\x1b[31m", "'x\\x1b[31m'")):
             with self.subTest(value=shown):
                 self.assert_error(with_option(QUICK_START, "--model", value), "--model", shown)
-        err = self.assert_error(QUICK_START + ["--model-config", os.path.join(self.tmp, "\udcff.json")],
-                                "--model")
-        err = self.assert_error(["--model-config", os.path.join(self.tmp, "\udcff\n.json")] + QUICK_START[2:],
+        self.assert_error(QUICK_START + ["--model-config", os.path.join(self.tmp, "\udcff.json")], "--model")
+        self.assert_error(["--model-config", os.path.join(self.tmp, "\udcff\n.json")] + QUICK_START[2:],
                                 "\\xff\\n.json")
 
     def test_bytes_that_are_not_utf8_in_a_real_process(self):
