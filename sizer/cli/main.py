@@ -11,6 +11,7 @@ from sizer.cli.parser import UsageError, build_parser, default_catalog, requeste
 from sizer.compute.records import exit_status
 from sizer.fileio import check_output_paths, write_files_atomically
 from sizer.model.catalog import load_inputs
+from sizer.model.hub import model_config_inputs
 from sizer.numbers import InputError, _choice, _option_text, printable
 from sizer.render import DEFAULT_FORMAT, FORMAT_BY_NAME, FORMATS, TRAILING_FORMAT, render_all
 from sizer.vocab import (COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, NUMERIC_COLUMNS, ORDER_BY, Status, T,
@@ -119,9 +120,9 @@ def _run_comparison(args, options, variants, lang):
         raise InputError("err.compare_unsupported", option="--solve" if options.solve else "--calibrate-from")
     order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
     stdout_format, outputs = _formats_asked(args)
+    configs = [value for field, values in variants if field == "model_config" for value in values]
     inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
-        ("--model-config", value) for field, values in variants if field == "model_config" for value in values] + [
-        ("--model-config", options.model_config)]
+        ("--model-config", path) for value in configs + [options.model_config] for path in model_config_inputs(value)]
     if options.model_config is None:
         inputs.append(("--models-file", options.models_file))
     check_output_paths([(option, path) for option, path, _ in outputs], inputs)
@@ -166,8 +167,9 @@ def _run(argv, lang):
     if variants or FORMAT_BY_NAME[stdout_format].report is None or any(
             FORMAT_BY_NAME[name].report is None for _, _, name in outputs):
         return _run_comparison(args, options, variants, lang)
-    inputs = [("--model-config", options.model_config), ("--servers-file", options.servers_file),
-              ("--storage-file", options.storage_file), ("--calibrate-from", args.calibrate_from)]
+    inputs = [("--model-config", path) for path in model_config_inputs(options.model_config)] + [
+        ("--servers-file", options.servers_file), ("--storage-file", options.storage_file),
+        ("--calibrate-from", args.calibrate_from)]
     if options.model_config is None:
         inputs.append(("--models-file", options.models_file))
     check_output_paths([(option, path) for option, path, _ in outputs], inputs)

@@ -746,6 +746,14 @@ MESSAGES = {
     "err.number_too_long": "{option}: a number of {length} characters is not a plausible value (at most {limit}); check the value",
     "err.thousands_or_list": "{option} {value}: is it the number {number} (write {option} {number}) or a comparison of the values {spaced} (write {option} \"{spaced}\", with a space after each comma)? Thousands separators are not read",
     "err.kv_cache_memory_bytes_too_large": "--kv-cache-memory-bytes {bytes}: that is {gib:f2} GiB of KV per GPU, which with the weights ({weights_gib:f2} GiB per GPU) is more than a GPU of {server} holds ({gpu_gib:f2} GiB); vLLM could not allocate it. The value is per GPU: give at most {maximum}",
+    "err.hub_endpoint": "HF_ENDPOINT '{endpoint}' is not a valid http(s) address ({reason}); fix it or unset it",
+    "err.hub_endpoint_form": "expected http://host or https://host",
+    "err.hub_timeout": "--model-config: {endpoint} took more than {seconds} s to send {file} of '{model}'; nothing was cached: try again later, or download the config.json and give its path",
+    "err.hub_protocol": "--model-config: {endpoint} answered malformed HTTP for {file} of '{model}' ({reason}); nothing was cached",
+    "err.hub_bad_body": "--model-config: the {file} of '{model}' that {endpoint} sent is not a JSON object ({reason}); nothing was cached: check HF_ENDPOINT, or download the file and give its path",
+    "err.hub_body_empty": "empty body",
+    "err.hub_body_truncated": "body cut short",
+    "err.hub_body_not_object": "a JSON {kind}, not an object",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

@@ -751,6 +751,14 @@ MESSAGES = {
     "err.number_too_long": "{option}: um número de {length} caracteres não é um valor plausível (no máximo {limit}); confira o valor",
     "err.thousands_or_list": "{option} {value}: é o número {number} (escreva {option} {number}) ou uma comparação dos valores {spaced} (escreva {option} \"{spaced}\", com um espaço depois de cada vírgula)? Separadores de milhar não são lidos",
     "err.kv_cache_memory_bytes_too_large": "--kv-cache-memory-bytes {bytes}: são {gib:f2} GiB de KV por GPU, que com os pesos ({weights_gib:f2} GiB por GPU) passam do que uma GPU de {server} comporta ({gpu_gib:f2} GiB); o vLLM não conseguiria alocá-los. O valor é por GPU: use no máximo {maximum}",
+    "err.hub_endpoint": "HF_ENDPOINT '{endpoint}' não é um endereço http(s) válido ({reason}); corrija ou remova a variável",
+    "err.hub_endpoint_form": "esperado http://host ou https://host",
+    "err.hub_timeout": "--model-config: {endpoint} levou mais de {seconds} s para enviar {file} de '{model}'; nada foi guardado no cache: tente de novo mais tarde, ou baixe o config.json e passe o caminho",
+    "err.hub_protocol": "--model-config: {endpoint} respondeu HTTP malformado ao pedido de {file} de '{model}' ({reason}); nada foi guardado no cache",
+    "err.hub_bad_body": "--model-config: o {file} de '{model}' enviado por {endpoint} não é um objeto JSON ({reason}); nada foi guardado no cache: confira HF_ENDPOINT, ou baixe o arquivo e passe o caminho",
+    "err.hub_body_empty": "corpo vazio",
+    "err.hub_body_truncated": "corpo cortado antes do fim",
+    "err.hub_body_not_object": "um {kind} JSON, não um objeto",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.
