@@ -248,6 +248,18 @@ def _calibration_exceeds_hbm(report):
                 tp=report.layout.tensor_parallel)
 
 
+@alert_rule("calibration_rebuilt", Level.INFO)
+def _calibration_rebuilt(report):
+    """The log ran on other GPUs or another TP: its pool was rebuilt for this run's (compute/calibration)."""
+    memory = [f for f in report.common if f.key == "kv_cache_memory_gib"]
+    inputs = dict(memory[0].inputs) if memory else {}
+    if "log_gpu_memory_gib" in inputs:
+        yield T("alert.calibration_rebuilt", logged_gib=inputs["log_gpu_memory_gib"], log_tp=inputs["log_tensor_parallel"],
+                room_gib=inputs["usable_bytes_per_gpu"] / inputs["gpu_memory_utilization"] / GIB_BYTES,
+                tp=report.layout.tensor_parallel, gib=inputs["kv_cache_memory_bytes_per_gpu"] / GIB_BYTES,
+                kv_gib=inputs["log_kv_cache_memory_bytes_per_gpu"] / GIB_BYTES)
+
+
 @alert_rule("prefill_bound", Level.INFO)
 def _prefill_bound(report):
     result = report.scenario(RECOMMENDED)

@@ -754,6 +754,13 @@ MESSAGES = {
     "err.hub_body_empty": "empty body",
     "err.hub_body_truncated": "body cut short",
     "err.hub_body_not_object": "a JSON {kind}, not an object",
+    "err.log_other_deployment": "--calibrate-from {path}: the log is not of this deployment: {differences}. The log does not print its GPUs' memory (vLLM's memory profile), so its pool cannot be rebuilt for these: size with the log's server and --tensor-parallel {log_tp}, or use --gpu-memory-utilization instead of --calibrate-from",
+    "err.log_other_layout": "it ran TP {log_tp} and PP {log_pp}, this run asks TP {tp} and PP {pp}",
+    "err.log_other_gpu": "its KV pool of {kv_gib:f2} GiB per GPU with the weights ({weights_gib:f2} GiB per GPU) needs {need_gib:f2} GiB, more than a GPU of {server} holds ({room_gib:f2} GiB)",
+    "formula.calibration_rebuilt": "rebuilt for these GPUs: {utilization:p} × {room_gib:f2} GiB - weights {weights_gib:f2} GiB - the log's other memory {other_gib:f2} GiB = {gib:f2} GiB per GPU (in the log: {utilization:p} × {logged_gib:p} GiB - KV {kv_gib:f2} GiB - weights {logged_weights_gib:f2} GiB = {other_gib:f2} GiB of activations, CUDA graphs and context)",
+    "expl.calibration_rebuilt": "The log ran on GPUs of {logged_gib:p} GiB at TP {log_tp}; this sizing uses GPUs of {room_gib:f2} GiB ({server}) at TP {tp}. The log gives the utilization, the engine's memory besides weights and KV, the release and the block rules; the weights are this TP's, and the KV pool is what is left on these GPUs.",
+    "formula.calibrated_memory_none": "{derivation}: no memory for KV",
+    "alert.calibration_rebuilt": "The --calibrate-from log is of other GPUs or another TP ({logged_gib:p} GiB, TP {log_tp}) than this sizing's ({room_gib:f2} GiB, TP {tp}): its KV pool was rebuilt for them, {gib:f2} GiB per GPU instead of the log's {kv_gib:f2} GiB.",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

@@ -759,6 +759,13 @@ MESSAGES = {
     "err.hub_body_empty": "corpo vazio",
     "err.hub_body_truncated": "corpo cortado antes do fim",
     "err.hub_body_not_object": "um {kind} JSON, não um objeto",
+    "err.log_other_deployment": "--calibrate-from {path}: o log não é deste deployment: {differences}. O log não imprime a memória das suas GPUs (o perfil de memória do vLLM), então o pool não pode ser refeito para estas: dimensione com o servidor e o --tensor-parallel {log_tp} do log, ou troque --calibrate-from por --gpu-memory-utilization",
+    "err.log_other_layout": "ele rodou com TP {log_tp} e PP {log_pp}, esta execução pede TP {tp} e PP {pp}",
+    "err.log_other_gpu": "o pool de KV dele, {kv_gib:f2} GiB por GPU, com os pesos ({weights_gib:f2} GiB por GPU) precisa de {need_gib:f2} GiB, mais do que uma GPU de {server} comporta ({room_gib:f2} GiB)",
+    "formula.calibration_rebuilt": "refeito para estas GPUs: {utilization:p} × {room_gib:f2} GiB - pesos {weights_gib:f2} GiB - outra memória do log {other_gib:f2} GiB = {gib:f2} GiB por GPU (no log: {utilization:p} × {logged_gib:p} GiB - KV {kv_gib:f2} GiB - pesos {logged_weights_gib:f2} GiB = {other_gib:f2} GiB de ativações, CUDA graphs e contexto)",
+    "expl.calibration_rebuilt": "O log rodou em GPUs de {logged_gib:p} GiB com TP {log_tp}; este dimensionamento usa GPUs de {room_gib:f2} GiB ({server}) com TP {tp}. Do log vêm a utilização, a memória do motor além de pesos e KV, o release e as regras de blocos; os pesos são os deste TP, e o pool de KV é o que sobra nestas GPUs.",
+    "formula.calibrated_memory_none": "{derivation}: sem memória para KV",
+    "alert.calibration_rebuilt": "O log de --calibrate-from é de outras GPUs ou outro TP ({logged_gib:p} GiB, TP {log_tp}) que os deste dimensionamento ({room_gib:f2} GiB, TP {tp}): o pool de KV foi refeito para elas, {gib:f2} GiB por GPU em vez dos {kv_gib:f2} GiB do log.",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.
