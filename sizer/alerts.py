@@ -248,6 +248,15 @@ def _calibration_exceeds_hbm(report):
                 tp=report.layout.tensor_parallel)
 
 
+@alert_rule("log_model_by_architecture", Level.WARNING)
+def _log_model_by_architecture(report):
+    """The log names another model, taken as this one's checkpoint because its KV per token is this model's."""
+    log = report.options.calibration
+    if log is not None and log.unmatched_model is not None:
+        yield T("alert.log_model_by_architecture", logged=log.unmatched_model, model=report.model.name,
+                gap=find(report.common, "calibration_memory_gap_percent"), tolerance=CALIBRATION_TOLERANCE_PERCENT)
+
+
 @alert_rule("calibration_rebuilt", Level.INFO)
 def _calibration_rebuilt(report):
     """The log ran on other GPUs or another TP: its pool was rebuilt for this run's (compute/calibration)."""

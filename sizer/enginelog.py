@@ -125,6 +125,7 @@ class EngineLog:
     path: str
     values: tuple               # ((field, value), ...)
     lines: tuple                # ((field, the log line), ...)
+    unmatched_model: object = None  # the log's model name when it is not this model's (matched by its KV)
 
     def get(self, field):
         return dict(self.values).get(field)
@@ -207,30 +208,53 @@ def load_engine_log(path):
 
 
 def check_log_model(log, model, options):
-    """The log must be of the model being sized: its last path component is the catalog name,
-    an alias, or the config's name (case aside)."""
+    """The log of the model being sized: its model's name (the last path component, a Hugging Face cache
+    folder's name, an id's name; case, '.', '_' and a variant suffix such as -Instruct or -FP8 aside) is
+    the catalog name, an alias, or the config's (file or folder) name. Another name is taken only when the
+    log shows the same KV bytes per token as this model (checked with the pool: `unmatched_model`, warned);
+    a log that cannot show it is refused, saying how to give its own config."""
     logged = log.get("model")
     if logged is None:
-        return
-    names = {model.name.lower(), (options.model or "").lower()}
+        return log
+    names = {model.name, options.model or ""} | set(model.aliases or ())
     if options.model_config is not None:
-        base = options.model_config.replace("\\", "/").rstrip("/").split("/")[-1].lower()
-        names |= {base, base[:-5] if base.endswith(".json") else base}
-        parent = os.path.basename(os.path.dirname(os.path.abspath(options.model_config))).lower()
-        if base == "config.json":
-            names.add(parent)
-    base = logged.rstrip("/").split("/")[-1].lower()
-    # A quantized or tuned checkpoint (Qwen3-235B-A22B-FP8, gemma-3-27b-it) has its model's layers and KV.
-    for _ in range(2):
-        for suffix in VARIANT_SUFFIXES:
-            if base.endswith(suffix):
-                base = base[:-len(suffix)] if base not in names else base
-    if base not in names:
-        raise InputError("err.log_model", path=log.path, logged=printable(logged), model=model.name)
+        path = options.model_config.replace("\\", "/").rstrip("/")
+        base = path.split("/")[-1]
+        names |= {base, base[:-5] if base.lower().endswith(".json") else base}
+        if base.lower() == "config.json":
+            names.add(os.path.basename(os.path.dirname(os.path.abspath(options.model_config))))
+    if _name_key(logged) in {_name_key(name) for name in names if name}:
+        return log
+    if log.get("engine") is None and not (log.get("available_kv_gib") is not None and
+                                          (log.get("gpu_blocks") or log.get("kv_cache_tokens"))) \
+            or log.get("engine") is not None and log.get("k_gib") is None and log.get("allocated_kv_gib") is None:
+        raise InputError("err.log_model_unverified", path=log.path, logged=printable(logged), model=model.name,
+                         base=printable(_last_part(logged)))
+    return _replace(log, unmatched_model=printable(logged))
 
 
 VARIANT_SUFFIXES = ("-fp8", "-fp8-dynamic", "-awq", "-gptq", "-int4", "-int8", "-fp4", "-nvfp4", "-w8a8", "-mxfp4",
-                    "-it", "-instruct", "-chat", "-base")
+                    "-it", "-instruct", "-chat", "-base", "-hf", "-quantized")
+
+
+def _last_part(name):
+    return name.replace("\\", "/").rstrip("/").split("/")[-1]
+
+
+def _name_key(name):
+    """A model name compared across spellings: 'meta-llama/Llama-3.1-70B-Instruct',
+    '/mnt/models/models--meta-llama--llama-3-1-70b-instruct' and 'Llama-3.1-70B' all give 'llama-3-1-70b'."""
+    key = _last_part(name).lower()
+    if key.startswith("models--") and key.count("--") >= 2:         # a Hugging Face cache folder
+        key = key.split("--", 2)[2]
+    if key.endswith(".json"):
+        key = key[:-5]
+    key = re.sub(r"[._ ]+", "-", key)
+    for _ in range(3):
+        for suffix in VARIANT_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key = key[:-len(suffix)]
+    return key
 
 
 def calibrated_options(options, log, model):

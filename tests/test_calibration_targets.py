@@ -72,3 +72,49 @@ class CalibrationTargets(TempDirTest):
         log = load_engine_log(path)
         self.assertLess(time.monotonic() - started, 1.0)
         self.assertEqual(log.get("kv_cache_tokens"), 410128)
+
+
+class LogModelNames(TempDirTest):
+    """Item 4: a log's model given as a local path or a checkpoint of the same architecture."""
+
+    def sized(self, log_text, *extra):
+        path = self.write("deployment.log", log_text)
+        return run_cli(["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "1000", "--effective-context",
+                        "16384", "--calibrate-from", path, "--json-only"] + list(extra))
+
+    def test_a_hugging_face_cache_folder_is_the_models_name(self):
+        # vLLM #10517 printed model='/mnt/models/models--meta-llama--llama-3-1-70b-instruct'.
+        text = engine_log(H200_LOG).replace("'meta-llama/Llama-3.1-70B-Instruct'",
+                                            "'/mnt/models/models--meta-llama--llama-3-1-70b-instruct'")
+        status, out, err = self.sized(text)
+        self.assertEqual(status, 0, err)
+        self.assertNotIn("log_model_by_architecture", [a["code"] for a in json.loads(out)["alerts"]])
+
+    def test_a_local_checkpoint_is_matched_by_its_kv_per_token_with_a_warning(self):
+        # 2,758,272 tokens x 40,960 bytes per GPU = 105.22 GiB, the log's own memory line: the same KV per token.
+        text = engine_log(H200_LOG).replace("'meta-llama/Llama-3.1-70B-Instruct'", "'/mnt/models/Meta-Llama-3.1-70B-Instruct'")
+        for lang, words in (("en", "taken as a checkpoint of this model"), ("pt-BR", "tomado como um checkpoint")):
+            with self.subTest(lang=lang):
+                status, out, err = self.sized(text, "--lang", lang)
+                self.assertEqual(status, 0, err)
+                document = json.loads(out)
+                alerts = {a["code"]: a["message"] for a in document["alerts"]}
+                self.assertIn(words, alerts["log_model_by_architecture"])
+                self.assertIn("/mnt/models/Meta-Llama-3.1-70B-Instruct", alerts["log_model_by_architecture"])
+                self.assertEqual(document["scenarios"]["recommended"]["results"]["sessions_per_node"], 168)
+
+    def test_another_models_log_says_how_to_proceed(self):
+        # The same lines under Qwen3-32B's rules (64 layers of 8 KV heads: 32,768 bytes per token per GPU at TP 8)
+        # are 20% less memory than the log's line: another model, refused with the way to size it.
+        text = engine_log(H200_LOG).replace("'meta-llama/Llama-3.1-70B-Instruct'", "'/mnt/models/Meta-Llama-3.1-70B-Instruct'")
+        path = self.write("deployment.log", text)
+        status, out, err = run_cli(["--model", "Qwen3-32B", "--server", "dgx200", "--concurrency", "1000",
+                                    "--effective-context", "16384", "--calibrate-from", path, "--lang", "en"])
+        self.assertEqual((status, out, err.count("\n")), (2, "", 1), err)
+        self.assertIn("--model-config /mnt/models/Meta-Llama-3.1-70B-Instruct", err)
+        # A log with one KV line cannot show its KV per token: the error says how to give its config.
+        status, _, err = run_cli(["--model", "Llama-3.1-70B", "--server", "dgxh100", "--concurrency", "10",
+                                  "--effective-context", "2048", "--calibrate-from", self.write("w8a8.log",
+                                  engine_log("w8a8.log")), "--weight-precision", "int8", "--lang", "en"])
+        self.assertEqual(status, 2, err)
+        self.assertIn("save its config.json as Meta-Llama-3.1-70B-Instruct-quantized.w8a8.json", err)

@@ -179,7 +179,7 @@ def _run(argv, lang):
         if options.kv_cache_memory_bytes is not None or options.gpu_memory_utilization is not None:
             raise InputError("err.calibrate_conflict")
         log = load_engine_log(args.calibrate_from)
-        check_log_model(log, model, options)
+        log = check_log_model(log, model, options)
         options = calibrated_options(options, log, model)
     if options.solve:
         from sizer.compute.solve import solve_report as sizing

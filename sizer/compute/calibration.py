@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from sizer.compute.memory import Layout, pipeline_stages, stage_weights_bytes
 from sizer.numbers import InputError
-from sizer.vocab import GB_BYTES, GIB_BYTES, Join, T, record
+from sizer.vocab import CALIBRATION_TOLERANCE_PERCENT, GB_BYTES, GIB_BYTES, Join, T, record
 
 
 # A log's GPUs are this run's when the memory vLLM reported is within 2% of the catalog's CUDA-visible
@@ -91,3 +91,15 @@ def calibration_target(model, log, layout, log_layout, server, logged_per_gpu):
               ("weights_bytes_per_gpu", weights), ("activation_and_fixed_bytes_per_gpu", other),
               ("log_kv_cache_memory_bytes_per_gpu", Fraction(logged_per_gpu)))
     return CalibrationTarget(per_gpu, rebuilt, explanation, inputs)
+
+
+def check_unmatched_model(log, model, figures):
+    """A log of another model name is this model's checkpoint only when its own memory line and its pool
+    give this model's KV bytes per token (the memory check within tolerance); else it is refused, saying
+    how to size with its own config."""
+    if log.unmatched_model is None:
+        return
+    gap = [item.value for item in figures if item.key == "calibration_memory_gap_percent"]
+    if not gap or abs(gap[0]) > CALIBRATION_TOLERANCE_PERCENT:
+        raise InputError("err.log_model_mismatch", path=log.path, logged=log.unmatched_model, model=model.name,
+                         gap=gap[0] if gap else None, tolerance=CALIBRATION_TOLERANCE_PERCENT)

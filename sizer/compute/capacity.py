@@ -4,7 +4,8 @@ latency bounds.
 
 from fractions import Fraction
 
-from sizer.compute.calibration import calibration_target, gpu_bytes, heaviest_stage_weights_per_gpu, logged_layout
+from sizer.compute.calibration import (calibration_target, check_unmatched_model, gpu_bytes,
+    heaviest_stage_weights_per_gpu, logged_layout)
 from sizer.compute.figures import FIGURE_LABELS, figure, find
 from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu,
     kv_per_session, stage_weights_bytes)
@@ -200,6 +201,7 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
             {"log_line": log.line("max_concurrency"), "gpu_blocks": blocks,
              "blocks_per_request": pool.blocks_per_request, "max_model_len": log_context},
             T("expl.calibration_gap")))
+    check_unmatched_model(log, model, figures)
     return tuple(figures)
 
 
@@ -257,6 +259,7 @@ def token_pool_calibration(model, options, tensor_parallel, log, context_tokens,
             "calibration_memory_gap_percent", gap * 100, Unit.PERCENT,
             T("formula.calibration_pool_gap", ours=per_gpu / GIB_BYTES, logged=logged, gap=gap * 100),
             {"log_line": line, "kv_cache_memory_bytes_per_gpu": per_gpu}, T("expl.calibration_pool_gap")))
+    check_unmatched_model(log, model, figures)
     return tuple(figures)
 
 

@@ -761,6 +761,9 @@ MESSAGES = {
     "expl.calibration_rebuilt": "The log ran on GPUs of {logged_gib:p} GiB at TP {log_tp}; this sizing uses GPUs of {room_gib:f2} GiB ({server}) at TP {tp}. The log gives the utilization, the engine's memory besides weights and KV, the release and the block rules; the weights are this TP's, and the KV pool is what is left on these GPUs.",
     "formula.calibrated_memory_none": "{derivation}: no memory for KV",
     "alert.calibration_rebuilt": "The --calibrate-from log is of other GPUs or another TP ({logged_gib:p} GiB, TP {log_tp}) than this sizing's ({room_gib:f2} GiB, TP {tp}): its KV pool was rebuilt for them, {gib:f2} GiB per GPU instead of the log's {kv_gib:f2} GiB.",
+    "err.log_model_unverified": "--calibrate-from: the log '{path}' is of '{logged}', not '{model}', and lacks the two KV lines (memory, and blocks or tokens) that would show the same KV per token: size with its own config, --model-config {logged} (the checkpoint's folder or its Hub id), or save its config.json as {base}.json and give that file",
+    "err.log_model_mismatch": "--calibrate-from: the log '{path}' is of '{logged}', not '{model}': under this model's rules the log's KV memory is {gap:f2}% apart (tolerance {tolerance}%), so it is not a checkpoint of it; size with --model-config {logged} (the log's model's config)",
+    "alert.log_model_by_architecture": "The --calibrate-from log is of '{logged}', not '{model}'; it was taken as a checkpoint of this model because its KV memory matches this model's per token ({gap:f2}% apart, tolerance {tolerance}%). If it is another model, give its config with --model-config.",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

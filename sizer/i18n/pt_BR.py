@@ -766,6 +766,9 @@ MESSAGES = {
     "expl.calibration_rebuilt": "O log rodou em GPUs de {logged_gib:p} GiB com TP {log_tp}; este dimensionamento usa GPUs de {room_gib:f2} GiB ({server}) com TP {tp}. Do log vêm a utilização, a memória do motor além de pesos e KV, o release e as regras de blocos; os pesos são os deste TP, e o pool de KV é o que sobra nestas GPUs.",
     "formula.calibrated_memory_none": "{derivation}: sem memória para KV",
     "alert.calibration_rebuilt": "O log de --calibrate-from é de outras GPUs ou outro TP ({logged_gib:p} GiB, TP {log_tp}) que os deste dimensionamento ({room_gib:f2} GiB, TP {tp}): o pool de KV foi refeito para elas, {gib:f2} GiB por GPU em vez dos {kv_gib:f2} GiB do log.",
+    "err.log_model_unverified": "--calibrate-from: o log '{path}' é de '{logged}', não de '{model}', e não tem as duas linhas de KV (memória e blocos ou tokens) que mostrariam o mesmo KV por token: dimensione com a config dele, --model-config {logged} (a pasta do checkpoint ou o id no Hub), ou salve o config.json dele como {base}.json e passe esse arquivo",
+    "err.log_model_mismatch": "--calibrate-from: o log '{path}' é de '{logged}', não de '{model}': com as regras deste modelo, a memória de KV do log difere em {gap:f2}% (tolerância {tolerance}%), então não é um checkpoint dele; dimensione com --model-config {logged} (a config do modelo do log)",
+    "alert.log_model_by_architecture": "O log de --calibrate-from é de '{logged}', não de '{model}'; foi tomado como um checkpoint deste modelo porque a memória de KV dele bate com a deste modelo por token ({gap:f2}%, tolerância {tolerance}%). Se for outro modelo, passe a config dele com --model-config.",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.
