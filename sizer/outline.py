@@ -324,7 +324,30 @@ def comparison_outline(comparison):
                    if row.status == ROW_ERROR)
     if errors:
         blocks.append(BulletsBlock(T("compare.errors"), errors))
+    alerts = tuple((T("compare.row_number", n=index + 1),
+                    Join(tuple(T("compare.alert_code", icon=ALERT_ICONS[level], code=code) for level, code in row.alerts)))
+                   for index, row in enumerate(comparison.rows) if row.alerts)
+    if alerts:
+        blocks.append(BulletsBlock(T("compare.alerts_title"), alerts))
     return blocks
+
+
+# The alert levels in the order a row counts them, with the words of each count.
+ALERT_COUNT_TEXT = ((Level.ERROR, "count.alert_errors"), (Level.WARNING, "count.alert_warnings"),
+                    (Level.INFO, "count.alert_infos"))
+
+
+def alert_counts(row):
+    """A row's alerts as counts per level ('1 error, 2 warnings'), or '—'."""
+    parts = tuple(T(message_id, n=row.alert_count(level)) for level, message_id in ALERT_COUNT_TEXT
+                  if row.alert_count(level))
+    return Join(parts) if parts else "—"
+
+
+def context_sized(comparison):
+    """Whether a row sized another context than the one it asked for (the model's maximum is smaller)."""
+    return any(row.context_tokens is not None and row.context_tokens != row.value("effective_context")
+               for row in comparison.rows)
 
 
 def _cell(column, value):
@@ -333,18 +356,23 @@ def _cell(column, value):
 
 def comparison_rows_table(comparison):
     scenarios = tuple(T(scenario.label_id) for scenario in SCENARIOS)
-    header = (T("compare.row"),) + tuple(T(COLUMN_TEXT[c]) for c in comparison.varying) + scenarios + tuple(
-        T(c) for c in ("compare.sessions", "compare.kv", "compare.limit", "compare.status", "compare.cost"))
+    sized = context_sized(comparison)
+    header = (T("compare.row"),) + tuple(T(COLUMN_TEXT[c]) for c in comparison.varying) + (
+        (T("compare.context_sized"),) if sized else ()) + scenarios + tuple(
+        T(c) for c in ("compare.sessions", "compare.kv", "compare.limit", "compare.status", "compare.cost",
+                       "compare.alerts"))
     rows = []
     for index, row in enumerate(comparison.rows):
         rows.append((str(index + 1),) + tuple(_cell(c, row.value(c)) for c in comparison.varying)
+                    + ((_cell("effective_context", row.context_tokens),) if sized else ())
                     + tuple(_cell("nodes", n) for n in row.nodes)
                     + (_cell("sessions", row.sessions),
                        "—" if row.kv_gib is None else _fixed(row.kv_gib, 2),
                        T(LIMIT_TEXT[row.limit]) if row.limit else "—", T(STATUS_TEXT[row.status]),
-                       "—" if row.monthly_cost_usd is None else _fixed(row.monthly_cost_usd, 2)))
-    first = 1 + len(comparison.varying)
-    numeric = (0,) + tuple(1 + i for i, c in enumerate(comparison.varying) if c in NUMERIC_COLUMNS)
+                       "—" if row.monthly_cost_usd is None else _fixed(row.monthly_cost_usd, 2), alert_counts(row)))
+    first = 1 + len(comparison.varying) + (1 if sized else 0)
+    numeric = (0,) + tuple(1 + i for i, c in enumerate(comparison.varying) if c in NUMERIC_COLUMNS) + (
+        (first - 1,) if sized else ())
     return TableBlock(T("compare.table"), header, tuple(rows),
                       right_aligned=numeric + tuple(range(first, first + 5)) + (first + 7,))
 

@@ -764,6 +764,13 @@ MESSAGES = {
     "err.log_model_unverified": "--calibrate-from: the log '{path}' is of '{logged}', not '{model}', and lacks the two KV lines (memory, and blocks or tokens) that would show the same KV per token: size with its own config, --model-config {logged} (the checkpoint's folder or its Hub id), or save its config.json as {base}.json and give that file",
     "err.log_model_mismatch": "--calibrate-from: the log '{path}' is of '{logged}', not '{model}': under this model's rules the log's KV memory is {gap:f2}% apart (tolerance {tolerance}%), so it is not a checkpoint of it; size with --model-config {logged} (the log's model's config)",
     "alert.log_model_by_architecture": "The --calibrate-from log is of '{logged}', not '{model}'; it was taken as a checkpoint of this model because its KV memory matches this model's per token ({gap:f2}% apart, tolerance {tolerance}%). If it is another model, give its config with --model-config.",
+    "compare.alerts": "Alerts",
+    "compare.alerts_title": "Each configuration's alerts",
+    "compare.alert_code": "{icon} {code}",
+    "compare.context_sized": "Context sized",
+    "count.alert_errors": ("{n} error", "{n} errors"),
+    "count.alert_warnings": ("{n} warning", "{n} warnings"),
+    "count.alert_infos": ("{n} note", "{n} notes"),
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

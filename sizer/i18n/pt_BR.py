@@ -769,6 +769,13 @@ MESSAGES = {
     "err.log_model_unverified": "--calibrate-from: o log '{path}' é de '{logged}', não de '{model}', e não tem as duas linhas de KV (memória e blocos ou tokens) que mostrariam o mesmo KV por token: dimensione com a config dele, --model-config {logged} (a pasta do checkpoint ou o id no Hub), ou salve o config.json dele como {base}.json e passe esse arquivo",
     "err.log_model_mismatch": "--calibrate-from: o log '{path}' é de '{logged}', não de '{model}': com as regras deste modelo, a memória de KV do log difere em {gap:f2}% (tolerância {tolerance}%), então não é um checkpoint dele; dimensione com --model-config {logged} (a config do modelo do log)",
     "alert.log_model_by_architecture": "O log de --calibrate-from é de '{logged}', não de '{model}'; foi tomado como um checkpoint deste modelo porque a memória de KV dele bate com a deste modelo por token ({gap:f2}%, tolerância {tolerance}%). Se for outro modelo, passe a config dele com --model-config.",
+    "compare.alerts": "Alertas",
+    "compare.alerts_title": "Alertas de cada configuração",
+    "compare.alert_code": "{icon} {code}",
+    "compare.context_sized": "Contexto dimensionado",
+    "count.alert_errors": ("{n} erro", "{n} erros"),
+    "count.alert_warnings": ("{n} aviso", "{n} avisos"),
+    "count.alert_infos": ("{n} nota", "{n} notas"),
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.
