@@ -4,6 +4,7 @@
 from fractions import Fraction
 
 from sizer.compute.capacity import bound_words, compared_engine, token_pool_for
+from sizer.compute.differences import accounting_reasons, apart
 from sizer.compute.figures import FIGURE_LABELS, find
 from sizer.compute.memory import stage_weights_bytes, weights_for
 from sizer.compute.nodes import basis_node_counts
@@ -384,15 +385,25 @@ def _swa_pools_unbalanced(report):
             balanced=balanced, sessions=sessions)
 
 
-ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
-
-
 @alert_rule("accounting_gap", Level.WARNING)
 def _accounting_gap(report):
+    """The bases more than 10% apart: why (the engine's rules that apply here, with their numbers) and which
+    one is checked against engine logs."""
     capacity = report.scenario(RECOMMENDED).capacity
     engine = compared_engine(report.options)
     spec, other = capacity.memory_sessions(Basis.SPEC), capacity.memory_sessions(engine)
-    low, high = sorted((spec, other))
-    if high and (low == 0 or Fraction(high, low) > ACCOUNTING_GAP_RATIO):
-        yield T("alert.accounting_gap", spec=spec, engine_sessions=other, engine=ENGINES[engine].display_name,
-                basis=report.options.kv_accounting)
+    if apart(spec, other):
+        name = ENGINES[engine].display_name
+        yield T("alert.accounting_gap", spec=spec, engine_sessions=other, engine=name,
+                basis=report.options.kv_accounting,
+                reasons=Join(accounting_reasons(report, engine), "; "), checked=T("alert.accounting_checked", engine=name))
+
+
+@alert_rule("engine_memory_gap", Level.WARNING)
+def _engine_memory_gap(report):
+    """The guide's budget and vLLM's own memory rule give session counts more than 10% apart."""
+    other = report.engine_memory
+    if other is not None:
+        yield T("alert.engine_memory_gap", budget_gib=other.budget_gib, guide_sessions=other.guide_sessions,
+                guide_nodes=other.guide_nodes, utilization=other.utilization, engine_gib=other.engine_gib,
+                sessions=other.sessions, nodes="—" if other.nodes is None else other.nodes)

@@ -7,6 +7,7 @@ from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.capacity import ScenarioResult, other_basis
 from sizer.compute.figures import Figure, find
 from sizer.compute.memory import BLOCKERS
+from sizer.compute.differences import apart
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
 from sizer.engines.registry import ENGINES
@@ -122,13 +123,18 @@ def summary_line(result):
 
 
 def other_basis_line(report):
-    """When the other accounting basis needs another node count, the summary says so."""
+    """When the other accounting basis needs another node count, the summary says so; and when vLLM's own
+    memory rule gives RECOMENDADO another count than the guide's budget (more than 10% apart), that too."""
     other = other_basis(report.options.kv_accounting)
     differing = tuple(T("summary.other_basis_scenario", label=scenario_label(result),
                         nodes=T("count.nodes", n=spec if other == Basis.SPEC else engine))
                       for result, spec, engine in basis_node_counts(report)
                       if spec != engine and None not in (spec, engine))
-    return (T("summary.other_basis", basis=other, scenarios=Join(differing)),) if differing else ()
+    lines = (T("summary.other_basis", basis=other, scenarios=Join(differing)),) if differing else ()
+    memory = report.engine_memory
+    if memory is not None and memory.nodes is not None:
+        lines += (T("summary.engine_memory", utilization=memory.utilization, nodes=T("count.nodes", n=memory.nodes)),)
+    return lines
 
 
 def outline(report):
@@ -284,15 +290,26 @@ def basis_description(report):
 
 def summary_table(report):
     """--summary-only: one row per scenario (nodes, sessions, KV, what limits it)."""
+    other = other_basis(report.options.kv_accounting)
+    counts = {result.scenario.key: (spec, engine) for result, spec, engine in basis_node_counts(report)}
+    # The other basis's nodes, when some scenario's counts are more than 10% apart (issue 18, item 6).
+    shown = any(apart(spec, engine) for spec, engine in counts.values())
+
+    def other_nodes(result):
+        pair = counts.get(result.scenario.key)
+        value = None if pair is None else (pair[0] if other == Basis.SPEC else pair[1])
+        return "—" if value is None else str(value)
     rows = tuple((Join((scenario_label(r), RECOMMENDED_MARK if r.scenario.recommended and r.capacity.feasible
                         else ""), ""),
-                  "—" if r.nodes_final is None else str(r.nodes_final),
-                  str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
-                  _fixed(report.kv.gib, 2), T(LIMIT_TEXT[r.limit])) for r in report.scenarios)
+                  "—" if r.nodes_final is None else str(r.nodes_final))
+                 + ((other_nodes(r),) if shown else ())
+                 + (str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
+                    _fixed(report.kv.gib, 2), T(LIMIT_TEXT[r.limit])) for r in report.scenarios)
     sessions = "summary_table.sessions_instance" if report.layout.spans_nodes else "summary_table.sessions"
-    return TableBlock(None, tuple(T(c) for c in ("summary_table.scenario", "summary_table.nodes", sessions,
-                                                 "summary_table.kv", "summary_table.limit")),
-                      rows, right_aligned=(1, 2, 3))
+    header = ((T("summary_table.scenario"), T("summary_table.nodes"))
+              + ((T("summary_table.nodes_other", basis=other),) if shown else ())
+              + tuple(T(c) for c in (sessions, "summary_table.kv", "summary_table.limit")))
+    return TableBlock(None, header, rows, right_aligned=(1, 2, 3, 4) if shown else (1, 2, 3))
 
 
 def solve_blocks(report):

@@ -50,7 +50,8 @@ class Alerts(unittest.TestCase):
         _, markdown, _ = run_cli(args + ["--markdown-only"])
         document = run_json(args)
         self.assertEqual([a["code"] for a in document["alerts"]],
-                         ["kv_precision_high", "long_context_storage_io", "basis_nodes_differ", "accounting_gap"])
+                         ["kv_precision_high", "long_context_storage_io", "basis_nodes_differ", "accounting_gap",
+                          "engine_memory_gap"])
         for alert in document["alerts"]:
             self.assertEqual(set(alert), {"level", "code", "message"})
             self.assertIn(alert["code"], text)

@@ -34,6 +34,7 @@ class Report:
     replication_alternative: object = None  # (TP, instances per node, sessions per node or None)
     alerts: tuple = ()
     solve: object = None                    # (question, nodes) of --solve; answers are scenario figures
+    engine_memory: object = None            # EngineMemoryAlternative: vLLM's own memory rule beside the budget
 
     def scenario(self, key):
         return [s for s in self.scenarios if s.scenario.key == key][0]

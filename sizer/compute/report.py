@@ -4,7 +4,9 @@
 from fractions import Fraction
 
 from sizer.alerts import evaluate_alerts
-from sizer.compute.capacity import calibration_figures, engine_memory_figure
+from sizer.compute.calibration import VLLM_DEFAULT_UTILIZATION
+from sizer.compute.capacity import calibration_figures, engine_memory_figure, sessions_figures
+from sizer.compute.differences import engine_memory_alternative
 from sizer.compute.cost import kv_transfer_figures
 from sizer.compute.figures import find
 from sizer.compute.memory import (Layout, blocker_for, hbm_total_figure, kv_per_session, layout_for,
@@ -246,7 +248,24 @@ def build_report(options, model, server, storage):
                     fitting_layout=smallest_fitting_layout(model, server)
                     if blocker == Bound.WEIGHTS_EXCEED_INSTANCE else None,
                     replication_alternative=replication_alternative(options, model, server, storage, layout))
+    if engine is None and blocker is None:
+        report = _replace(report, engine_memory=vllm_memory_alternative(report, context, latency))
     return _replace(report, alerts=evaluate_alerts(report))
+
+
+def vllm_memory_alternative(report, context, latency):
+    """With the guide's budget, what vLLM's own rule (its default --gpu-memory-utilization 0.9 of each GPU, less
+    the weights and the activation peak) gives RECOMENDADO, when its node count is more than 10% apart."""
+    options = _replace(report.options, gpu_memory_utilization=VLLM_DEFAULT_UTILIZATION)
+    memory = engine_memory_figure(report.model, report.server, report.layout, options)
+    engine_gib = memory.value if memory is not None else None
+    free = _replace(latency, tpot_slo_ms=None, ttft_slo_ms=None)
+
+    def sessions_at(budget_gib):
+        _, capacity = sessions_figures(report.options, budget_gib, context.kv_by_basis, context.stage_kv,
+                                       report.options.kv_accounting, report.layout, free, None)
+        return capacity.memory_sessions(report.options.kv_accounting)
+    return engine_memory_alternative(report, engine_gib, VLLM_DEFAULT_UTILIZATION, sessions_at)
 
 
 def replication_alternative(options, model, server, storage, layout):

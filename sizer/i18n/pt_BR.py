@@ -467,7 +467,7 @@ MESSAGES = {
     "alert.basis_nodes_scenario": "{scenario} {spec} pela fórmula do guia (spec), {engine_nodes} pelo {engine}",
     "alert.max_num_seqs_binding": "max_num_seqs ({max_num_seqs}) limita as sessões por instância abaixo do que a memória admite.",
     "alert.swa_pools_unbalanced": "Na base sglang, com --swa-full-tokens-ratio {ratio:p}, o pool full comporta {full} sessões por instância e o pool SWA {window}: a razão {balanced:p} (tokens da janela / tokens do contexto) equilibraria os dois, com {sessions} sessões por instância no RECOMENDADO.",
-    "alert.accounting_gap": "As bases de contabilidade divergem mais de 10% (cenário RECOMENDADO): {spec} sessões por nó pela fórmula do guia (spec) e {engine_sessions} pelo KV cache manager do {engine}. Base usada: {basis}.",
+    "alert.accounting_gap": "As bases de contabilidade divergem mais de 10% (cenário RECOMENDADO): {spec} sessões por nó pela fórmula do guia (spec) e {engine_sessions} pelo KV cache manager do {engine}. Base usada: {basis}. Por quê: {reasons}. {checked}",
     # -- the report ----------------------------------------------------------------
     "report.title": "Relatório de Dimensionamento de Inferência LLM",
     "report.generated": "Gerado por `sizing {version}` (schema {schema}). Modelo `{model}`, servidor `{server}`, storage `{storage}`, {concurrency}, contexto de {context} tokens.",
@@ -776,6 +776,17 @@ MESSAGES = {
     "count.alert_errors": ("{n} erro", "{n} erros"),
     "count.alert_warnings": ("{n} aviso", "{n} avisos"),
     "count.alert_infos": ("{n} nota", "{n} notas"),
+    "alert.accounting_checked": "A base {engine} reproduz os logs de partida do próprio {engine} (conferida com logs publicados, e com o seu via --calibrate-from); a fórmula do guia (spec) é a regra do contrato, não conferida com um motor.",
+    "reason.sliding_in_flight": "cada uma das {layers} camadas de janela deslizante guarda no vLLM a janela mais os tokens em voo ({window} + {in_flight} tokens), na fórmula do guia só a janela ({window})",
+    "reason.padding": "o vLLM completa os grupos de camadas até {group_size} camadas: {padding} camadas de preenchimento",
+    "reason.state_pages": "o vLLM guarda {pages} páginas de estado por requisição e alinha o bloco de atenção a {block} tokens",
+    "reason.blocks": "o vLLM arredonda cada requisição para blocos inteiros de {block} tokens ({context} tokens)",
+    "reason.max_num_seqs": "o vLLM admite no máximo --max-num-seqs {max_num_seqs} sessões por instância",
+    "reason.kv_bytes": "o KV de uma sessão é {spec_gib:f2} GiB pela fórmula do guia e {engine_gib:f2} GiB pelo vLLM",
+    "reason.engine_pool": "o pool de tokens do {engine} (páginas e, com janelas, dois pools) contra o KV por sessão da fórmula do guia",
+    "alert.engine_memory_gap": "O budget do guia dá {budget_gib:f2} GiB de KV por nó ({guide_sessions} sessões por nó, RECOMENDADO {guide_nodes} nós); o próprio vLLM, com --gpu-memory-utilization {utilization:p} (o padrão dele) menos pesos e ativações, alocaria {engine_gib:f2} GiB ({sessions} sessões por nó, RECOMENDADO {nodes} nós). Para dimensionar pela regra do motor, dê --gpu-memory-utilization ou --calibrate-from com o log dele.",
+    "summary_table.nodes_other": "Nós ({basis})",
+    "summary.engine_memory": "(com a memória do próprio vLLM, --gpu-memory-utilization {utilization:p}: RECOMENDADO {nodes})",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.
