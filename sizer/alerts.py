@@ -149,13 +149,61 @@ def _weights_exceed_instance(report):
             stages=layout.pipeline_parallel, fit=fit, fp8=fp8)
 
 
+# The words of each computed alternative (differences.Alternative): the option to give, then its nodes.
+ALTERNATIVE_TEXT = {"data_parallel_attention": "fix.data_parallel_attention", "kv_precision": "fix.kv_precision",
+                    "runtime_overhead": "fix.runtime_overhead_auto", "tensor_parallel": "fix.tensor_parallel",
+                    "weight_precision": "fix.weight_precision"}
+
+
+def alternative_fixes(report, keys):
+    """The computed alternatives among `keys`, as 'option: RECOMENDADO N nodes' (or that none helps)."""
+    fixes = tuple(T("fix.option_nodes", option=T(ALTERNATIVE_TEXT[item.key], value=item.value),
+                    nodes=T("count.nodes", n=item.nodes)) for item in report.alternatives if item.key in keys)
+    return Join(fixes, "; ") if fixes else T("fix.none")
+
+
+BLOCKED_FIXES = ("runtime_overhead", "tensor_parallel", "weight_precision")
+
+
 @alert_rule("runtime_overhead_exceeds_hbm", Level.ERROR)
 def _runtime_overhead_exceeds_hbm(report):
+    """The overhead leaves nothing: the fixes not already in use, each with the nodes it gives."""
     if report.blocker == Bound.OVERHEAD_EXCEEDS_HBM:
         weights_gib = find(report.common, "weights_per_node_gib")
         yield T("alert.runtime_overhead_exceeds_hbm", overhead=report.overhead_gib,
+                auto=T("alert.overhead_auto_note") if report.options.runtime_overhead_auto else "",
                 hbm_gib=find(report.common, "hbm_total_gib"),
-                weights="" if weights_gib is None else T("alert.overhead_weights_note", weights_gib=weights_gib))
+                weights="" if weights_gib is None else T("alert.overhead_weights_note", weights_gib=weights_gib),
+                fixes=alternative_fixes(report, BLOCKED_FIXES))
+
+
+@alert_rule("data_parallel_attention_gain", Level.WARNING)
+def _data_parallel_attention_gain(report):
+    """An MLA model at TP > 1 keeps every session's latent KV on each GPU of the instance; data-parallel
+    attention keeps each session on one GPU."""
+    for item in report.alternatives:
+        if item.key == "data_parallel_attention":
+            yield T("alert.data_parallel_attention_gain", model=report.model.name, tp=report.layout.tensor_parallel,
+                    kv_gib=report.kv.gib, nodes=item.nodes, current=report.scenario(RECOMMENDED).nodes_final)
+
+
+@alert_rule("kv_precision_assumed", Level.INFO)
+def _kv_precision_assumed(report):
+    """The tool's default fp8 KV was assumed; vLLM's default keeps the model's dtype."""
+    for item in report.alternatives:
+        if item.key == "kv_precision":
+            yield T("alert.kv_precision_assumed", precision=report.options.kv_precision, dtype=item.value,
+                    nodes="—" if item.nodes is None else item.nodes, current=report.scenario(RECOMMENDED).nodes_final)
+
+
+@alert_rule("runtime_overhead_default_wasteful", Level.WARNING)
+def _runtime_overhead_default_wasteful(report):
+    """The default overhead reserves more than twice what `auto` finds (weights, activations, allowance)."""
+    for item in report.alternatives:
+        if item.key == "runtime_overhead" and report.blocker is None:
+            yield T("alert.runtime_overhead_default_wasteful", overhead=report.overhead_gib, auto_gib=item.detail,
+                    nodes=item.nodes,
+                    current=report.scenario(RECOMMENDED).nodes_final)
 
 
 @alert_rule("engine_no_memory", Level.ERROR)
@@ -175,9 +223,8 @@ def _runtime_overhead_below_weights(report):
         holder = (T("alert.weights_holder_spanning", nodes=report.layout.nodes_per_instance)
                   if report.layout.spans_nodes else T("alert.weights_holder", instances=T("count.instances", n=instances)))
         yield T("alert.runtime_overhead_below_weights", overhead=report.overhead_gib, holder=holder,
-                weights_gib=weights_gib,
-                minimum=Fraction(cdiv(weights_gib * 100, 1), 100),
-                advice=T("alert.weights_advice_tp") if instances > 1 else "")
+                weights_gib=weights_gib, minimum=Fraction(cdiv(weights_gib * 100, 1), 100),
+                fixes=alternative_fixes(report, BLOCKED_FIXES))
 
 
 @alert_rule("weights_unknown", Level.INFO)

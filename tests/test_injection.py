@@ -39,13 +39,18 @@ class Injection(TempDirTest):
 
     def test_names_in_every_renderer(self):
         base = ["--server", "<b>srv</b>\n| a |", "--concurrency", "10", "--effective-context", "8192"]
-        for name in HOSTILE_NAMES:
-            for lang in ("en", "pt-BR"):
-                with self.subTest(name=name, lang=lang):
-                    args = ["--model", name, "--lang", lang] + base
-                    self.assert_clean(self.run_ok(args + ["--markdown-only"]), markdown=True)
-                    self.assert_clean(self.run_ok(args), markdown=False)
-                    self.assertEqual(json.loads(self.run_ok(args + ["--json-only"]))["inputs"]["model"], name)
+        markdown, document = self.tmp + "/report.md", self.tmp + "/report.json"
+        for index, name in enumerate(HOSTILE_NAMES):
+            lang = ("en", "pt-BR")[index % 2]
+            with self.subTest(name=name, lang=lang):
+                # One run writes the three renderings: text on stdout, Markdown and JSON to files.
+                text = self.run_ok(["--model", name, "--lang", lang, "--output-markdown-file", markdown,
+                                    "--output-json-file", document] + base)
+                self.assert_clean(text[:text.index("\n{")], markdown=False)
+                with open(markdown, encoding="utf-8") as handle:
+                    self.assert_clean(handle.read(), markdown=True)
+                with open(document, encoding="utf-8") as handle:
+                    self.assertEqual(json.load(handle)["inputs"]["model"], name)
         listing = self.run_ok(["--list", "models"])
         self.assert_clean(listing, markdown=False)
         self.assertEqual(len(listing.strip().split("\n")), len(HOSTILE_NAMES))

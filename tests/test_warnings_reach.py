@@ -81,3 +81,52 @@ class BothBases(TempDirTest):
                 self.assertIn("169", text)
                 self.assertIn("--gpu-memory-utilization 0.9: " + ("RECOMMENDED 9 nodes" if lang == "en"
                                                                    else "RECOMENDADO 9 nós"), text)
+
+
+class LayoutHints(TempDirTest):
+    """Item 7: layout hints with their gain, computed by sizing again (never guessed)."""
+
+    def alert(self, args, code, lang):
+        document = json.loads(output(self, args + ["--json-only", "--lang", lang]))
+        return {a["code"]: a["message"] for a in document["alerts"]}.get(code)
+
+    def test_mla_without_data_parallel_attention(self):
+        # DeepSeek-V3 on dgx200, 1000 sessions at 32k: 39 nodes at TP 8, 6 with data-parallel attention.
+        args = ["--model", "DeepSeek-V3", "--server", "dgx200", "--concurrency", "1000", "--effective-context", "32768",
+                "--runtime-overhead-gib", "auto"]
+        for lang, words in (("en", "RECOMMENDED 6 nodes instead of 39"), ("pt-BR", "RECOMENDADO 6 nós em vez de 39")):
+            with self.subTest(lang=lang):
+                self.assertIn(words, self.alert(args, "data_parallel_attention_gain", lang))
+        self.assertIsNone(self.alert(args + ["--data-parallel-attention"], "data_parallel_attention_gain", "en"))
+
+    def test_the_fp8_kv_assumption(self):
+        # The quick start sizes fp8 KV (3 nodes); vLLM's default KV dtype is the model's bf16: 5 nodes.
+        args = ["--model", "opt-oss-120b", "--server", "dgx300", "--concurrency", "1000", "--effective-context", "131072"]
+        for lang, words in (("en", "RECOMMENDED needs 5 nodes instead of 3"), ("pt-BR", "RECOMENDADO precisa de 5 nós em vez de 3")):
+            with self.subTest(lang=lang):
+                self.assertIn(words, self.alert(args, "kv_precision_assumed", lang))
+        self.assertIsNone(self.alert(args + ["--kv-precision", "fp8"], "kv_precision_assumed", "en"))
+
+    def test_a_default_overhead_that_wastes_memory(self):
+        # Llama-3.1-8B on dgxh100: the default 120 GiB per node against `auto`'s ~36 GiB; auto needs 8 nodes, not 9.
+        args = ["--model", "Llama-3.1-8B", "--server", "dgxh100", "--concurrency", "1000", "--effective-context", "32768"]
+        for lang, words in (("en", "with --runtime-overhead-gib auto, RECOMMENDED needs 8 nodes instead of 9"),
+                            ("pt-BR", "com --runtime-overhead-gib auto, RECOMENDADO precisa de 8 nós em vez de 9")):
+            with self.subTest(lang=lang):
+                self.assertIn(words, self.alert(args, "runtime_overhead_default_wasteful", lang))
+        self.assertIsNone(self.alert(args + ["--runtime-overhead-gib", "120"], "runtime_overhead_default_wasteful", "en"))
+
+    def test_a_layout_error_names_fixes_not_in_use(self):
+        # Qwen3-Next-80B at TP 2 with auto: four instances' weights fill the node. The fixes are TP 4 and fp8
+        # weights (with their nodes); auto is in use, so it is not suggested; the overhead is shown rounded.
+        args = ["--model-config", "tests/fixtures/hf-configs/Qwen3-Next-80B-A3B-Thinking.json", "--server", "dgxh100",
+                "--tensor-parallel", "2", "--runtime-overhead-gib", "auto", "--concurrency", "100", "--effective-context",
+                "32768"]
+        for lang in ("en", "pt-BR"):
+            with self.subTest(lang=lang):
+                message = self.alert(args, "runtime_overhead_exceeds_hbm", lang)
+                self.assertIn("620.83", message)
+                self.assertNotIn("620.831366", message)
+                self.assertIn("--tensor-parallel 4: " + ("RECOMMENDED 2 nodes" if lang == "en" else "RECOMENDADO 2 nós"), message)
+                self.assertIn("--weight-precision fp8", message)
+                self.assertNotIn("--runtime-overhead-gib auto", message)

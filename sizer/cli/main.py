@@ -7,7 +7,7 @@ import sys
 
 from sizer.cli.files import OutputClosed, OutputError, emit, report_error
 from sizer.cli.options import model_config_values, options_from_args
-from sizer.cli.parser import UsageError, build_parser, default_catalog, requested_language
+from sizer.cli.parser import DefaultValue, UsageError, build_parser, default_catalog, requested_language
 from sizer.compute.records import exit_status
 from sizer.fileio import check_output_paths, write_files_atomically
 from sizer.model.catalog import load_inputs
@@ -62,7 +62,7 @@ def compared_values(args):
     raws = {}
     for field, option in COMPARED_OPTIONS:
         value = getattr(args, field)
-        if value is None:
+        if value is None or isinstance(value, DefaultValue):
             continue
         items = model_config_values(value) if field == "model_config" else _option_text(value).split(",")
         if field in NUMERIC_COLUMNS and THOUSANDS.fullmatch(_option_text(value)):

@@ -33,6 +33,11 @@ def default_catalog(filename):
     return os.path.join(HERE, filename)
 
 
+class DefaultValue(str):
+    """An option's default as argparse holds it: the same text, marked as not typed by the user (a hint
+    about the tool's own assumption is only given when the user did not choose)."""
+
+
 class UsageError(Exception):
     """argparse rejected the command line (message already in the chosen language)."""
 
@@ -100,11 +105,12 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--kv-transfer-gb-s", metavar="GB_S", default=_plain(DEFAULTS["kv_transfer_gb_s"]),
                        help=text("help.kv_transfer_gb_s"))
     group = parser.add_argument_group(text("help.group.runtime"))
-    group.add_argument("--kv-precision", metavar="P", default=DEFAULTS["kv_precision"],
+    group.add_argument("--kv-precision", metavar="P", default=DefaultValue(DEFAULTS["kv_precision"]),
                        help=text("help.kv_precision", choices=", ".join(KV_PRECISIONS)))
     group.add_argument("--kv-budget-ratio", metavar="R", default=_fixed(DEFAULTS["kv_budget_ratio"], 2),
                        help=text("help.kv_budget_ratio"))
-    group.add_argument("--runtime-overhead-gib", metavar="GIB", default=_plain(DEFAULTS["runtime_overhead_gib"]),
+    group.add_argument("--runtime-overhead-gib", metavar="GIB",
+                       default=DefaultValue(_plain(DEFAULTS["runtime_overhead_gib"])),
                        help=text("help.runtime_overhead_gib"))
     group.add_argument("--peak-headroom-ratio", metavar="R", default=_fixed(DEFAULTS["peak_headroom_ratio"], 2),
                        help=text("help.peak_headroom_ratio"))

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from sizer.compute.nodes import final_nodes
 from sizer.layers import SlidingWindowLayers, StateLayers
-from sizer.vocab import Basis, GIB_BYTES, RECOMMENDED, T, record
+from sizer.vocab import Basis, Bound, GIB_BYTES, KV_PRECISIONS, RECOMMENDED, T, WEIGHT_PRECISIONS, record
 
 
 # Two node counts (or session counts) further apart than 10% are shown side by side.
@@ -40,7 +40,8 @@ def accounting_reasons(report, engine):
         reasons.append(T("reason.state_pages", pages=states[0].state_blocks, block=pool.block_size))
     if pool is not None and hasattr(pool, "block_size") and report.context_tokens % pool.block_size:
         reasons.append(T("reason.blocks", block=pool.block_size, context=report.context_tokens))
-    if report.scenario(RECOMMENDED).capacity.capped:
+    capacity = report.scenario(RECOMMENDED).capacity
+    if capacity.memory_sessions(Basis.VLLM) == report.options.max_num_seqs * report.layout.instances_per_node:
         reasons.append(T("reason.max_num_seqs", max_num_seqs=report.options.max_num_seqs))
     return tuple(reasons) or (T("reason.kv_bytes", spec_gib=report.kv_by_basis[Basis.SPEC].gib,
                                 engine_gib=report.kv_by_basis[Basis.VLLM].gib),)
@@ -75,3 +76,67 @@ def engine_memory_alternative(report, engine_gib, utilization, sessions_at):
 
 def gib(value_bytes):
     return Fraction(value_bytes) / GIB_BYTES
+
+
+@record
+class Alternative:
+    """Another choice of one option, and RECOMENDADO's nodes with it (None: still none)."""
+    key: str            # "data_parallel_attention", "kv_precision", "runtime_overhead", "tensor_parallel",
+                        # "weight_precision"
+    value: object
+    nodes: object
+    detail: object = None   # what the alert quotes beside it (the overhead `auto` gives, in GiB)
+
+
+def layout_alternatives(report, rebuild, auto_overhead_gib, nodes_with_overhead):
+    """The choices the report's alerts name, each with RECOMENDADO's nodes computed (never guessed), and
+    only choices not already in use: data-parallel attention for an MLA model at TP > 1; when the overhead
+    blocks every scenario, `auto`, a larger TP and fp8 weights; and `auto` when the tool's default overhead
+    reserves more than twice what the weights and activations take. `rebuild(**changes)` sizes again;
+    `nodes_with_overhead(gib)` gives RECOMENDADO's nodes by memory with another overhead (no new report)."""
+    options, model, layout = report.options, report.model, report.layout
+    current = report.scenario(RECOMMENDED).nodes_final
+    found = []
+
+    def consider(key, value, detail=None, **changes):
+        nodes = rebuild(**changes)
+        if nodes is not None and (current is None or nodes < current):
+            found.append(Alternative(key, value, nodes, detail))
+            return True
+        return False
+
+    if model.mla_latent_dim is not None and layout.tensor_parallel > 1 and not options.data_parallel_attention \
+            and report.blocker is None:
+        consider("data_parallel_attention", True, data_parallel_attention=True)
+    if report.blocker in (Bound.OVERHEAD_EXCEEDS_HBM, Bound.OVERHEAD_BELOW_WEIGHTS):
+        overhead = {} if options.runtime_overhead_auto else {"runtime_overhead_auto": True,
+                                                            "runtime_overhead_gib": None}
+        if overhead:
+            consider("runtime_overhead", "auto", **overhead)
+        for tensor_parallel in range(layout.tensor_parallel + 1, layout.node_gpus + 1):
+            if layout.node_gpus % tensor_parallel == 0 and \
+                    consider("tensor_parallel", tensor_parallel, tensor_parallel=tensor_parallel, **overhead):
+                break
+        if model.weights is not None and model.parameters is not None and \
+                WEIGHT_PRECISIONS[model.weights.precision] > WEIGHT_PRECISIONS["fp8"]:
+            consider("weight_precision", "fp8", weight_precision="fp8", **overhead)
+    elif options.runtime_overhead_default and report.blocker is None and auto_overhead_gib is not None \
+            and auto_overhead_gib * 2 < report.overhead_gib:
+        nodes = nodes_with_overhead(auto_overhead_gib)
+        if nodes is not None and current is not None and nodes < current:
+            found.append(Alternative("runtime_overhead", "auto", nodes, auto_overhead_gib))
+    return tuple(found)
+
+
+def kv_precision_alternative(report, nodes_at_precision):
+    """The model's own dtype for the KV when the tool's default (fp8) was assumed (vLLM's --kv-cache-dtype auto
+    keeps the model's), with RECOMENDADO's nodes by memory at it, when they differ."""
+    options, model = report.options, report.model
+    dtype = model.checkpoint_scheme.base if model.checkpoint_scheme else "bf16"
+    if not options.kv_precision_default or dtype == options.kv_precision or dtype not in KV_PRECISIONS \
+            or report.blocker is not None or not report.scenario(RECOMMENDED).capacity.feasible:
+        return None
+    nodes = nodes_at_precision(dtype)
+    if nodes == report.scenario(RECOMMENDED).nodes_final:
+        return None
+    return Alternative("kv_precision", dtype, nodes)

@@ -35,6 +35,7 @@ class Report:
     alerts: tuple = ()
     solve: object = None                    # (question, nodes) of --solve; answers are scenario figures
     engine_memory: object = None            # EngineMemoryAlternative: vLLM's own memory rule beside the budget
+    alternatives: tuple = ()                # differences.Alternative: other choices and RECOMENDADO's nodes
 
     def scenario(self, key):
         return [s for s in self.scenarios if s.scenario.key == key][0]

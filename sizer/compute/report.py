@@ -5,13 +5,13 @@ from fractions import Fraction
 
 from sizer.alerts import evaluate_alerts
 from sizer.compute.calibration import VLLM_DEFAULT_UTILIZATION
-from sizer.compute.capacity import calibration_figures, engine_memory_figure, sessions_figures
-from sizer.compute.differences import engine_memory_alternative
+from sizer.compute.capacity import budget_figure, calibration_figures, engine_memory_figure, sessions_figures
+from sizer.compute.differences import engine_memory_alternative, kv_precision_alternative, layout_alternatives
 from sizer.compute.cost import kv_transfer_figures
 from sizer.compute.figures import find
 from sizer.compute.memory import (Layout, blocker_for, hbm_total_figure, kv_per_session, layout_for,
     overhead_figure, smallest_fitting_layout, weights_figures, weights_for)
-from sizer.compute.nodes import decode_demand_figure, prefill_demand_figure
+from sizer.compute.nodes import decode_demand_figure, final_nodes, prefill_demand_figure
 from sizer.compute.performance import (Latency, operating_point, roofline_for, storage_figures,
     traffic_figure, ttft_figure)
 from sizer.compute.records import Report
@@ -156,17 +156,9 @@ def computed_bases(options, model):
     return always + (() if engine.basis in always else (engine.basis,))
 
 
-def build_report(options, model, server, storage):
-    """Every number of the sizing, as frozen records. Pure: no I/O."""
-    context_tokens = min(options.effective_context, model.max_position_embeddings)
-    release = vllm_release(options)
-    model = _replace(with_retained_tokens(with_draft_layers(model, options.speculative), options, release),
-                     weights=weights_for(model, options.weight_precision))
-    layout = layout_for(options, server, model)
-    kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
-    model = with_state_options(model, options, release, kv_tp)
-    block_size = hybrid_block_size(model, options, kv_tp)
-    in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
+def kv_on_every_basis(model, options, context_tokens, layout, kv_tp, block_size, in_flight):
+    """One session's KV on every basis computed, and on each pipeline stage: ({basis: KvPerSession},
+    {basis: (bytes per stage, ...)})."""
     kv_by_basis, stage_kv = {}, {}
     stages = model_stages(model, layout)
     hybrid = not options.disable_hybrid_kv_cache_manager
@@ -181,6 +173,22 @@ def build_report(options, model, server, storage):
                            options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
                            in_flight, window_ratio=options.swa_full_tokens_ratio).bytes
             for first, end in stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
+    return kv_by_basis, stage_kv
+
+
+def build_report(options, model, server, storage):
+    """Every number of the sizing, as frozen records. Pure: no I/O."""
+    given_model = model
+    context_tokens = min(options.effective_context, model.max_position_embeddings)
+    release = vllm_release(options)
+    model = _replace(with_retained_tokens(with_draft_layers(model, options.speculative), options, release),
+                     weights=weights_for(model, options.weight_precision))
+    layout = layout_for(options, server, model)
+    kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
+    model = with_state_options(model, options, release, kv_tp)
+    block_size = hybrid_block_size(model, options, kv_tp)
+    in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
+    kv_by_basis, stage_kv = kv_on_every_basis(model, options, context_tokens, layout, kv_tp, block_size, in_flight)
     hbm = hbm_total_figure(server)
     weights = weights_figures(model, layout)
     weights_per_node_gib = find(weights, "weights_per_node_gib")
@@ -250,6 +258,39 @@ def build_report(options, model, server, storage):
                     replication_alternative=replication_alternative(options, model, server, storage, layout))
     if engine is None and blocker is None:
         report = _replace(report, engine_memory=vllm_memory_alternative(report, context, latency))
+    if options.scenario_performance:        # not for a comparison's rows, nor for the sizings below
+        auto = overhead_figure(model, server, layout, _replace(options, runtime_overhead_auto=True),
+                               weights_per_node_gib)
+
+        def rebuild(**changes):
+            try:
+                other = build_report(_replace(options, scenario_performance=False, **changes), given_model, server,
+                                     storage)
+            except InputError:
+                return None
+            return other.scenario(RECOMMENDED).nodes_final
+
+        def memory_nodes(other, budget_gib, kv, stage_kv):
+            """RECOMENDADO's nodes by memory with another budget or KV (no latency target, no traffic)."""
+            result = report.scenario(RECOMMENDED)
+            _, capacity = sessions_figures(other, budget_gib, kv, stage_kv, other.kv_accounting, layout,
+                                           _replace(latency, tpot_slo_ms=None, ttft_slo_ms=None), None)
+            sessions = capacity.memory_sessions(other.kv_accounting)
+            return final_nodes(options.concurrency, result.parameters, sessions, layout) if sessions else None
+
+        def nodes_at_precision(precision):
+            other = _replace(options, kv_precision=precision)
+            kv, stage_kv = kv_on_every_basis(model, other, context_tokens, layout, kv_tp,
+                                             hybrid_block_size(model, other, kv_tp), in_flight)
+            return memory_nodes(other, report.scenario(RECOMMENDED).value("kv_budget_gib"), kv, stage_kv)
+
+        def nodes_with_overhead(overhead_gib):
+            result = report.scenario(RECOMMENDED)
+            budget = budget_figure(result.parameters, overhead_gib, hbm.value).value
+            return memory_nodes(options, budget, kv_by_basis, stage_kv) if budget else None
+        alternatives = layout_alternatives(report, rebuild, auto.value, nodes_with_overhead) + tuple(
+            item for item in (kv_precision_alternative(report, nodes_at_precision),) if item is not None)
+        report = _replace(report, alternatives=alternatives)
     return _replace(report, alerts=evaluate_alerts(report))
 
 
@@ -276,7 +317,8 @@ def replication_alternative(options, model, server, storage, layout):
         return None
     tensor_parallel = max(tp for tp in range(1, model.num_key_value_heads + 1) if server.gpus % tp == 0)
     try:
-        other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
+        other = build_report(_replace(options, tensor_parallel=tensor_parallel, scenario_performance=False), model,
+                             server, storage)
     except InputError:
         return None             # e.g. a Mamba state that does not split across that TP
     recommended = other.scenario(RECOMMENDED).capacity
