@@ -4,6 +4,7 @@
 from fractions import Fraction
 
 from sizer.compute.capacity import bound_words, compared_engine, token_pool_for
+from sizer.compute.cost import cost_rates
 from sizer.compute.differences import accounting_reasons, apart
 from sizer.compute.figures import FIGURE_LABELS, find
 from sizer.compute.memory import stage_weights_bytes, weights_for
@@ -175,6 +176,28 @@ def _runtime_overhead_exceeds_hbm(report):
                 hbm_gib=find(report.common, "hbm_total_gib"),
                 weights="" if weights_gib is None else T("alert.overhead_weights_note", weights_gib=weights_gib),
                 fixes=alternative_fixes(report, BLOCKED_FIXES))
+
+
+@alert_rule("option_no_effect", Level.WARNING)
+def _option_no_effect(report):
+    """An option given that changes nothing on this server: power on a rented node (the rent pays it) or a
+    server without a power figure; amortization without a purchase price."""
+    options, server = report.options, report.server
+    rates = cost_rates(server, options)
+    if options.power_cost_per_kwh is not None:
+        if server.node_power_kw is None:
+            reason = T("noeffect.no_power", server=server.name)
+        elif rates is None:
+            reason = T("noeffect.no_price", server=server.name)
+        elif rates[1] is None:
+            reason = T("noeffect.rent_pays_power")
+        else:
+            reason = None
+        if reason is not None:
+            yield T("alert.option_no_effect", option="--power-cost-per-kwh", reason=reason)
+    if not options.amortization_default and (rates is None or rates[1] is None):
+        yield T("alert.option_no_effect", option="--amortization-months",
+                reason=T("noeffect.no_purchase", server=server.name))
 
 
 @alert_rule("data_parallel_attention_gain", Level.WARNING)

@@ -112,7 +112,9 @@ def summary_line(result):
     details = [T(scenario.ha_id),
                T("summary.headroom", ratio=params.peak_headroom_ratio) if params.peak_headroom_ratio
                else T("summary.no_headroom")]
-    if scenario.budget_cap is not None:
+    budget = [item for item in result.figures if item.key == "kv_budget_gib"]
+    applies = bool(budget) and "kv_budget_ratio" in dict(budget[0].inputs)     # not with the engine's own memory
+    if scenario.budget_cap is not None and applies and params.kv_budget_ratio == scenario.budget_cap:
         details.append(T("summary.budget", ratio=params.kv_budget_ratio))
     if result.value("prefill_pool_nodes") is not None:
         details.append(T("summary.disaggregated", prefill=result.value("prefill_pool_nodes"),
@@ -318,9 +320,24 @@ def solve_blocks(report):
         return ()
     kind = report.solve[0]
     return (AnswerBlock(report.scenarios[0].figures[0].label, tuple(
-        T("solve.line", label=result.figures[0].label, value=T(SOLVE_TEXT[kind][3], n=result.figures[0].value,
-                                                                 scenario=scenario_label(result)))
-        for result in report.scenarios)),)
+        T("solve.line", label=result.figures[0].label, value=Join((
+            T(SOLVE_TEXT[kind][3], n=result.figures[0].value, scenario=scenario_label(result)),
+            solve_zero_reason(report, result)), "")) for result in report.scenarios)),)
+
+
+def solve_zero_reason(report, result):
+    """Why --nodes hold nothing in a scenario: the nodes even one session needs there, and, when an instance
+    spans nodes, that the scenario's HA reserve is whole instances (issue 18, item 8)."""
+    inputs = dict(result.figures[0].inputs)
+    if result.figures[0].value or "needed_nodes" not in inputs:
+        return ""
+    layout, needed = report.layout, inputs["needed_nodes"]
+    if needed is None:
+        return T("solve.zero_infeasible")
+    if layout.spans_nodes:
+        return T("solve.zero_spanning", needed=needed, span=layout.nodes_per_instance,
+                 spares=result.scenario.ha_extra_nodes)
+    return T("solve.zero", needed=needed)
 
 
 # --- Comparisons: one table, in text, Markdown (with a chart), JSON and CSV ---

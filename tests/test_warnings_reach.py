@@ -130,3 +130,60 @@ class LayoutHints(TempDirTest):
                 self.assertIn("--tensor-parallel 4: " + ("RECOMMENDED 2 nodes" if lang == "en" else "RECOMENDADO 2 nós"), message)
                 self.assertIn("--weight-precision fp8", message)
                 self.assertNotIn("--runtime-overhead-gib auto", message)
+
+
+class CostMatchesTraffic(TempDirTest):
+    """Item 8: the cost of a token matches the traffic; options that change nothing say so; --solve says why."""
+    TRAFFIC = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--requests-per-second", "20", "--input-tokens", "8000",
+               "--output-tokens", "1000", "--runtime-overhead-gib", "auto"]
+
+    def test_cost_per_million_tokens_served(self):
+        # 20 req/s x 1000 output tokens x 2,628,000 s = 52,560 Mtok a month; RECOMENDADO's 347,377.80 USD/month over them
+        # is 6.61 USD/Mtok (the floor formula said 1.46).
+        document = json.loads(output(self, self.TRAFFIC + ["--json-only", "--lang", "en"]))
+        results = document["scenarios"]["recommended"]["results"]
+        self.assertEqual(round(results["cost_per_million_tokens_usd"], 2), 6.61)
+        self.assertEqual(results["cost_per_million_tokens_usd"], results["monthly_cost_usd"] / (20 * 1000 * 2628000) * 10 ** 6)
+        for lang, label in (("en", "Cost per million output tokens served"), ("pt-BR", "Custo por milhão de tokens de saída servidos")):
+            with self.subTest(lang=lang):
+                self.assertIn(label, output(self, self.TRAFFIC + ["--lang", lang]))
+
+    def test_without_traffic_it_is_a_floor(self):
+        args = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "500", "--effective-context", "32768",
+                "--runtime-overhead-gib", "160"]
+        for lang, label in (("en", "at full load (USD, a floor)"), ("pt-BR", "a plena carga (USD, um piso)")):
+            with self.subTest(lang=lang):
+                self.assertIn(label, output(self, args + ["--lang", lang]))
+
+    def test_power_is_not_charged_over_a_rent_and_useless_options_warn(self):
+        args = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "500", "--effective-context", "32768",
+                "--runtime-overhead-gib", "160", "--json-only", "--lang", "en"]
+        rent = json.loads(output(self, args))["scenarios"]["recommended"]["results"]["monthly_cost_usd"]
+        document = json.loads(output(self, args + ["--power-cost-per-kwh", "0.12"]))
+        self.assertEqual(document["scenarios"]["recommended"]["results"]["monthly_cost_usd"], rent)     # 6 x 43.26 x 730
+        messages = [a["message"] for a in document["alerts"] if a["code"] == "option_no_effect"]
+        self.assertEqual(len(messages), 1)
+        self.assertIn("the rent already pays its power", messages[0])
+        quick = ["--model", "opt-oss-120b", "--server", "dgx300", "--concurrency", "1000", "--effective-context", "131072"]
+        for lang, words in (("en", "--power-cost-per-kwh changes nothing here"), ("pt-BR", "--power-cost-per-kwh não muda nada aqui")):
+            with self.subTest(lang=lang):
+                self.assertIn(words, output(self, quick + ["--power-cost-per-kwh", "0.1", "--summary-only", "--lang", lang]))
+
+    def test_solve_on_instances_that_span_nodes_says_why_none_fit(self):
+        # DeepSeek-V3 at TP 8 x PP 2 on dgxh100: an instance is 2 nodes, RECOMENDADO's spare another 2; 3 nodes hold none.
+        args = ["--model", "DeepSeek-V3", "--server", "dgxh100", "--pipeline-parallel", "2", "--solve", "concurrency",
+                "--nodes", "3", "--effective-context", "8192", "--runtime-overhead-gib", "auto", "--summary-only"]
+        for lang, words in (("en", "RECOMMENDED: 0 sessions (each instance spans 2 nodes and this scenario's HA reserve is 1 whole"
+                                   " instance(s): even 1 session needs 4 nodes)"),
+                            ("pt-BR", "RECOMENDADO: 0 sessões (cada instância ocupa 2 nós")):
+            with self.subTest(lang=lang):
+                self.assertIn(words, output(self, args + ["--lang", lang]))
+
+    def test_the_ideal_line_shows_its_budget_only_when_one_applies(self):
+        base = ["--model", "opt-oss-120b", "--server", "dgx300", "--concurrency", "1000", "--effective-context", "131072",
+                "--lang", "en"]
+        self.assertIn("IDEAL: 5 nodes (N+2, 30% headroom, budget 65%)", output(self, base))
+        for extra in (["--kv-cache-memory-bytes", str(100 * 2 ** 30), "--kv-accounting", "vllm"], ["--kv-budget-ratio", "0.5"]):
+            with self.subTest(extra=extra[0]):
+                ideal = [line for line in output(self, base + extra).split("\n") if line.startswith("  IDEAL:")][0]
+                self.assertNotIn("budget", ideal)

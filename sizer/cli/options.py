@@ -84,6 +84,7 @@ def options_from_args(args):
         node_price=optional_positive(args.node_price, "--node-price"),
         power_cost_per_kwh=optional_positive(args.power_cost_per_kwh, "--power-cost-per-kwh"),
         amortization_months=parse_int_option(args.amortization_months, "--amortization-months"),
+        amortization_default=isinstance(args.amortization_months, DefaultValue),
         kv_transfer_gb_s=parse_fraction_option(args.kv_transfer_gb_s, "--kv-transfer-gb-s", minimum=0,
                                                minimum_inclusive=False),
         solve=question, nodes=None if args.nodes is None else parse_int_option(args.nodes, "--nodes"),

@@ -100,7 +100,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     group.add_argument("--node-cost-per-hour", metavar="USD", help=text("help.node_cost_per_hour"))
     group.add_argument("--node-price", metavar="USD", help=text("help.node_price"))
     group.add_argument("--power-cost-per-kwh", metavar="USD", help=text("help.power_cost_per_kwh"))
-    group.add_argument("--amortization-months", metavar="N", default=str(DEFAULTS["amortization_months"]),
+    group.add_argument("--amortization-months", metavar="N", default=DefaultValue(DEFAULTS["amortization_months"]),
                        help=text("help.amortization_months"))
     group.add_argument("--kv-transfer-gb-s", metavar="GB_S", default=_plain(DEFAULTS["kv_transfer_gb_s"]),
                        help=text("help.kv_transfer_gb_s"))

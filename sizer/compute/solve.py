@@ -55,8 +55,10 @@ def solve_report(options, model, server, storage):
         else:
             formula = T("formula.solve", kind=T(kind_id), nodes=budget, answer=answer,
                         at=nodes_at(key, answer), next=answer + 1, next_nodes=nodes_at(key, answer + 1))
+        inputs = {"nodes": budget, "question": kind}
+        if answer == 0:
+            inputs["needed_nodes"] = nodes
         item = figure("solve_" + kind, answer, Unit.SESSIONS if kind == "concurrency" else Unit.TOKENS, formula,
-                      {"nodes": budget, "question": kind}, T(explanation_id, nodes=budget),
-                      T(label_id, nodes=budget))
+                      inputs, T(explanation_id, nodes=budget), T(label_id, nodes=budget))
         results.append(_replace(result, figures=(item,) + result.figures))
     return _replace(report, scenarios=tuple(results), solve=(kind, budget))
