@@ -23,6 +23,12 @@ def apart(first, second, ratio=BASIS_GAP_RATIO):
     return Fraction(high, low) > ratio
 
 
+def memory_bound(result):
+    """A scenario whose node count memory alone sets (no latency target, no traffic demand binds): the
+    alternatives computed by memory compare with it."""
+    return result.capacity.feasible and result.limit == Bound.MEMORY
+
+
 def accounting_reasons(report, engine):
     """The rules that make `engine`'s count differ from the guide's formula, each with its numbers."""
     if engine != Basis.VLLM:
@@ -64,8 +70,7 @@ def engine_memory_alternative(report, engine_gib, utilization, sessions_at):
     more than 10% apart. `sessions_at(budget_gib)` is the report's basis's sessions per node for a budget."""
     result = report.scenario(RECOMMENDED)
     budget = result.value("kv_budget_gib")
-    if engine_gib is None or engine_gib <= 0 or not budget or not result.capacity.feasible \
-            or result.capacity.bounds != ("memory",):
+    if engine_gib is None or engine_gib <= 0 or not budget or not memory_bound(result):
         return None
     sessions, guide = sessions_at(engine_gib), result.capacity.memory_sessions(report.options.kv_accounting)
     nodes = final_nodes(report.options.concurrency, result.parameters, sessions, report.layout) if sessions else None
@@ -121,7 +126,7 @@ def layout_alternatives(report, rebuild, auto_overhead_gib, nodes_with_overhead)
                 WEIGHT_PRECISIONS[model.weights.precision] > WEIGHT_PRECISIONS["fp8"]:
             consider("weight_precision", "fp8", weight_precision="fp8", **overhead)
     elif options.runtime_overhead_default and report.blocker is None and auto_overhead_gib is not None \
-            and auto_overhead_gib * 2 < report.overhead_gib:
+            and auto_overhead_gib * 2 < report.overhead_gib and memory_bound(report.scenario(RECOMMENDED)):
         nodes = nodes_with_overhead(auto_overhead_gib)
         if nodes is not None and current is not None and nodes < current:
             found.append(Alternative("runtime_overhead", "auto", nodes, auto_overhead_gib))
@@ -134,7 +139,7 @@ def kv_precision_alternative(report, nodes_at_precision):
     options, model = report.options, report.model
     dtype = model.checkpoint_scheme.base if model.checkpoint_scheme else "bf16"
     if not options.kv_precision_default or dtype == options.kv_precision or dtype not in KV_PRECISIONS \
-            or report.blocker is not None or not report.scenario(RECOMMENDED).capacity.feasible:
+            or report.blocker is not None or not memory_bound(report.scenario(RECOMMENDED)):
         return None
     nodes = nodes_at_precision(dtype)
     if nodes == report.scenario(RECOMMENDED).nodes_final:
