@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from sizer.engines.registry import ENGINES
 from sizer.inputs import read_regular_file
+from sizer.model.hub import last_part, model_name_key
 from sizer.numbers import InputError, MAX_INPUT, printable
 from sizer.vocab import Basis, DEFAULTS, NEWEST_VLLM, _replace, record
 
@@ -223,38 +224,14 @@ def check_log_model(log, model, options):
         names |= {base, base[:-5] if base.lower().endswith(".json") else base}
         if base.lower() == "config.json":
             names.add(os.path.basename(os.path.dirname(os.path.abspath(options.model_config))))
-    if _name_key(logged) in {_name_key(name) for name in names if name}:
+    if model_name_key(logged) in {model_name_key(name) for name in names if name}:
         return log
     if log.get("engine") is None and not (log.get("available_kv_gib") is not None and
                                           (log.get("gpu_blocks") or log.get("kv_cache_tokens"))) \
             or log.get("engine") is not None and log.get("k_gib") is None and log.get("allocated_kv_gib") is None:
         raise InputError("err.log_model_unverified", path=log.path, logged=printable(logged), model=model.name,
-                         base=printable(_last_part(logged)))
+                         base=printable(last_part(logged)))
     return _replace(log, unmatched_model=printable(logged))
-
-
-VARIANT_SUFFIXES = ("-fp8", "-fp8-dynamic", "-awq", "-gptq", "-int4", "-int8", "-fp4", "-nvfp4", "-w8a8", "-mxfp4",
-                    "-it", "-instruct", "-chat", "-base", "-hf", "-quantized")
-
-
-def _last_part(name):
-    return name.replace("\\", "/").rstrip("/").split("/")[-1]
-
-
-def _name_key(name):
-    """A model name compared across spellings: 'meta-llama/Llama-3.1-70B-Instruct',
-    '/mnt/models/models--meta-llama--llama-3-1-70b-instruct' and 'Llama-3.1-70B' all give 'llama-3-1-70b'."""
-    key = _last_part(name).lower()
-    if key.startswith("models--") and key.count("--") >= 2:         # a Hugging Face cache folder
-        key = key.split("--", 2)[2]
-    if key.endswith(".json"):
-        key = key[:-5]
-    key = re.sub(r"[._ ]+", "-", key)
-    for _ in range(3):
-        for suffix in VARIANT_SUFFIXES:
-            if key.endswith(suffix) and len(key) > len(suffix):
-                key = key[:-len(suffix)]
-    return key
 
 
 def calibrated_options(options, log, model):

@@ -11,6 +11,7 @@ from sizer.compute.differences import apart
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
 from sizer.engines.registry import ENGINES
+from sizer.model.hub import hub_id
 from sizer.vocab import (Basis, Bound, COLUMN_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, NUMERIC_COLUMNS,
     ORIGIN_TEXT, PARAMETER_DICTIONARY, ROW_ERROR, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT,
     Unit, record, scenario_label)
@@ -144,7 +145,7 @@ def outline(report):
     options = report.options
     blocks = [
         TitleBlock(T("report.title"), T("report.generated", version=__version__, schema=SCHEMA_VERSION,
-                                        model=report.model.name, server=report.server.name,
+                                        model=model_title(report.model), server=report.server.name,
                                         storage=report.storage.name,
                                         concurrency=T("count.concurrent_sessions", n=options.concurrency),
                                         context=report.context_tokens)),
@@ -199,7 +200,7 @@ def input_blocks(report):
     """Section 1: model, server, storage, NFRs and runtime."""
     model, server, storage, options = report.model, report.server, report.storage, report.options
     model_rows = [
-        ("row.name", model.name), ("row.layers", model.num_hidden_layers),
+        ("row.name", model_title(model)), ("row.layers", model.num_hidden_layers),
         ("row.heads", model.num_attention_heads), ("row.kv_heads", model.num_key_value_heads),
         ("row.head_dim", model.head_dim), ("row.max_context", model.max_position_embeddings),
         ("row.sliding_window", "—" if model.sliding_window is None else model.sliding_window),
@@ -265,6 +266,13 @@ def input_blocks(report):
     return tuple(BulletsBlock(T(title), tuple((T(label), value) for label, value in rows))
                  for title, rows in (("inputs.model", model_rows), ("inputs.server", server_rows),
                                      ("inputs.storage", storage_rows), ("inputs.nfr", nfr_rows)))
+
+
+def model_title(model):
+    """The model's name, with its Hugging Face id beside it when that is another name (the guide's
+    'opt-oss-120b' is openai/gpt-oss-120b)."""
+    real = hub_id(model)
+    return model.name if real is None else T("value.model_name", name=model.name, real=real)
 
 
 def parallelism_description(layout):

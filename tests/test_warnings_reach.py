@@ -187,3 +187,27 @@ class CostMatchesTraffic(TempDirTest):
             with self.subTest(extra=extra[0]):
                 ideal = [line for line in output(self, base + extra).split("\n") if line.startswith("  IDEAL:")][0]
                 self.assertNotIn("budget", ideal)
+
+
+class Words(TempDirTest):
+    """Item 9: no Portuguese scenario name in English; the guide's model name with the model's real name."""
+
+    def test_no_minimo_in_the_english_traffic_explanation(self):
+        args = ["--model", "Llama-3.1-70B", "--server", "dgx200", "--requests-per-second", "20", "--input-tokens", "8000",
+                "--output-tokens", "1000", "--runtime-overhead-gib", "auto", "--lang", "en"]
+        for fmt in ([], ["--markdown-only"], ["--json-only"]):
+            with self.subTest(fmt=fmt):
+                text = output(self, args + fmt)
+                self.assertIn("MINIMUM instance's batch", text)
+                self.assertNotIn("MÍNIMO", text)
+
+    def test_the_guides_name_with_the_real_one(self):
+        args = ["--model", "opt-oss-120b", "--server", "dgx300", "--concurrency", "1000", "--effective-context", "131072"]
+        for lang in ("en", "pt-BR"):
+            with self.subTest(lang=lang):
+                self.assertIn("opt-oss-120b (openai/gpt-oss-120b)", output(self, args + ["--lang", lang]))
+        self.assertEqual(json.loads(output(self, args + ["--json-only"]))["inputs"]["model_details"]["hub_id"],
+                         "openai/gpt-oss-120b")
+        # A catalog name that is the model's own (an instruct checkpoint's base name) gets nothing beside it.
+        self.assertIsNone(json.loads(output(self, ["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "10",
+                                                   "--effective-context", "8192", "--json-only"]))["inputs"]["model_details"]["hub_id"])

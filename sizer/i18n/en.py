@@ -283,7 +283,7 @@ MESSAGES = {
     "expl.tpot_after_failure": "The TPOT with {down} failure unit(s) down (the scenario's HA reserve) and the sessions spread over the instances left: the TPOT target has to hold during the failure too.",
     "label.tpot_after_failure_ms": "TPOT during the failure",
     "alert.tpot_breaks_after_failure": "Scenario {scenario}: with {down} failure unit(s) down, the TPOT rises to {ms:f2} ms, above the {target:p} ms target. Raise the reserve or the headroom.",
-    "expl.operating_point": "Little's law with the session's duration from the roofline: each request waits its prompt's TTFT and generates its output tokens at a TPOT that grows with the batch; the concurrency is the smallest point where both close (a monotone search), with at most one MÍNIMO instance's batch.",
+    "expl.operating_point": "Little's law with the session's duration from the roofline: each request waits its prompt's TTFT and generates its output tokens at a TPOT that grows with the batch; the concurrency is the smallest point where both close (a monotone search), with at most one MINIMUM instance's batch.",
     "label.ttft_prompt_s": "TTFT of an --input-tokens prompt",
     "expl.prefill_demand": "Every request needs a prefill of its whole prompt, and an instance runs one prefill at a time: the rate × the TTFT is how many instances are busy with prefill alone, on average. It is a floor: decode shares the same GPU.",
     "expl.nodes_prefill": "Nodes for the traffic's prefill demand, with no headroom or reserve.",
@@ -804,6 +804,7 @@ MESSAGES = {
     "solve.zero": " (even 1 session needs {needed} nodes in this scenario)",
     "solve.zero_spanning": " (each instance spans {span} nodes and this scenario's HA reserve is {spares} whole instance(s): even 1 session needs {needed} nodes)",
     "solve.zero_infeasible": " (no session fits this scenario, with any number of nodes)",
+    "value.model_name": "{name} ({real})",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

@@ -809,6 +809,7 @@ MESSAGES = {
     "solve.zero": " (mesmo 1 sessão precisa de {needed} nós neste cenário)",
     "solve.zero_spanning": " (cada instância ocupa {span} nós e a reserva de HA deste cenário é de {spares} instância(s) inteira(s): mesmo 1 sessão precisa de {needed} nós)",
     "solve.zero_infeasible": " (nenhuma sessão cabe neste cenário, com qualquer número de nós)",
+    "value.model_name": "{name} ({real})",
 }
 
 # argparse's own messages (its English text -> this language), for --help and usage errors.

@@ -203,3 +203,41 @@ def _checked(data, endpoint, model_id, filename):
 def _printable_name(path):
     """A model's name from its config path; bytes that were not UTF-8 shown escaped."""
     return printable(os.path.splitext(os.path.basename(path))[0])
+
+
+# -- model names compared across spellings (a log's model, the catalog's, the Hub's) --
+
+VARIANT_SUFFIXES = ("-fp8", "-fp8-dynamic", "-awq", "-gptq", "-int4", "-int8", "-fp4", "-nvfp4", "-w8a8", "-mxfp4",
+                    "-it", "-instruct", "-chat", "-base", "-hf", "-quantized")
+
+
+def last_part(name):
+    return name.replace("\\", "/").rstrip("/").split("/")[-1]
+
+
+def model_name_key(name):
+    """A model name compared across spellings: 'meta-llama/Llama-3.1-70B-Instruct',
+    '/mnt/models/models--meta-llama--llama-3-1-70b-instruct' and 'Llama-3.1-70B' all give 'llama-3-1-70b'."""
+    key = last_part(name).lower()
+    if key.startswith("models--") and key.count("--") >= 2:         # a Hugging Face cache folder
+        key = key.split("--", 2)[2]
+    if key.endswith(".json"):
+        key = key[:-5]
+    key = re.sub(r"[._ ]+", "-", key)
+    for _ in range(3):
+        for suffix in VARIANT_SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key = key[:-len(suffix)]
+    return key
+
+
+HUB_URL_ID = re.compile(r"huggingface\.co/([A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*)", re.ASCII)
+
+
+def hub_id(model):
+    """The model's Hugging Face id when its source names one and it is another model name than the one
+    shown ('opt-oss-120b', the guide's name, is openai/gpt-oss-120b); None otherwise."""
+    match = HUB_URL_ID.search(model.source or "")
+    if match is None or model_name_key(match.group(1)) == model_name_key(model.name):
+        return None
+    return match.group(1)

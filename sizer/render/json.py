@@ -7,6 +7,7 @@ from fractions import Fraction
 from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.cost import CURRENCY
 from sizer.i18n import say
+from sizer.model.hub import hub_id
 from sizer.outline import attention_description, summary_line
 from sizer.vocab import (DEFAULT_LANGUAGE, Join, KV_PRECISIONS, Level, ORIGIN_TEXT, PARAMETER_DICTIONARY,
     SCENARIOS, T, Text, scenario_label)
@@ -33,7 +34,7 @@ def model_details(report):
     import dataclasses
     model = report.model
     return {
-        "name": model.name, "model_type": model.model_type, "num_hidden_layers": model.num_hidden_layers,
+        "name": model.name, "hub_id": hub_id(model), "model_type": model.model_type, "num_hidden_layers": model.num_hidden_layers,
         "num_attention_heads": model.num_attention_heads, "num_key_value_heads": model.num_key_value_heads,
         "head_dim": model.head_dim, "max_position_embeddings": model.max_position_embeddings,
         "sliding_window": model.sliding_window, "kv_format": "mla" if model.mla_latent_dim is not None else "attention",
