@@ -14,7 +14,9 @@ def solve_report(options, model, server, storage):
     upper = MAX_INPUT if kind == "concurrency" else model.max_position_embeddings
 
     def nodes_at(key, value):
-        changed = _replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": value})
+        # Only the node counts are read: no performance figures nor alternatives are sized for them.
+        changed = _replace(options, scenario_performance=False,
+                           **{"concurrency" if kind == "concurrency" else "effective_context": value})
         return build_report(changed, model, server, storage).scenario(key).nodes_final
 
     def fits(key, value):
