@@ -8,7 +8,7 @@ import shutil
 from tests.support import ROOT, TempDirTest, fixture_path, run_cli
 
 HOSTILE_NAMES = ("<img src=x onerror=alert(1)>", "tick`code`", "line1\n| x | y |", "\x1b[31mred\x1b[0m",
-                 "=SUM(1+1)", "+1", "-2", "@cmd", "[click](http://evil.example)")
+                 "=SUM(1+1)", "+1", "-2", "@cmd", "[click](http://evil.example)", "a\rb")
 
 
 class Injection(TempDirTest):
@@ -61,6 +61,12 @@ class Injection(TempDirTest):
         rows = list(csv.reader(io.StringIO(self.run_ok(args + ["--csv-only"]))))
         self.assertEqual([row[0] for row in rows[1:]], ["'=SUM(1+1)"] * 2)
         self.assertEqual(rows[1][rows[0].index("nodes_recommended")], "2")
+
+    def test_a_carriage_return_in_a_csv_cell(self):
+        # A bare CR in an unquoted cell ends the row for some readers: control characters are escaped.
+        args = ["--model", "a\rb", "--server", "dgx200,dgxh100", "--concurrency", "10", "--effective-context", "8192"]
+        rows = list(csv.reader(io.StringIO(self.run_ok(args + ["--csv-only"]), newline="")))
+        self.assertEqual([row[0] for row in rows[1:]], ["a\\rb"] * 2)
 
     def test_a_config_file_named_like_a_formula(self):
         # A config saved as @SUM(1+1).json: its name reaches the CSV as text, not as a formula.

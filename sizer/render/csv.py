@@ -3,6 +3,7 @@
 
 from sizer.display import _fixed
 from sizer.i18n import say
+from sizer.numbers import printable
 from sizer.vocab import COMPARISON_COLUMNS, DEFAULT_LANGUAGE, Level
 
 
@@ -21,12 +22,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value):
-    """A CSV cell: numbers as they are, text defused when a spreadsheet would read it as a formula;
-    None is an empty cell."""
+    """A CSV cell: numbers as they are; text with its control characters escaped (a bare carriage return
+    would end the row for some readers) and defused when a spreadsheet would read it as a formula; None is
+    an empty cell."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     return value
 
 
