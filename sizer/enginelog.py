@@ -254,6 +254,7 @@ def calibrated_options(options, log, model):
     model_precision = model.checkpoint_scheme.base if model.checkpoint_scheme else "bf16"
     if options.kv_precision == DEFAULTS["kv_precision"] and log.kv_precision(model_precision):
         changes["kv_precision"] = log.kv_precision(model_precision)
+        changes["kv_precision_default"] = False         # the deployment's, not the tool's assumption
     if options.block_size == DEFAULTS["block_size"] and log.get("block_size") and engine is None:
         changes["block_size"] = log.get("block_size")
     version = log.get("version")
