@@ -21,8 +21,11 @@ def printable(text):
     Control characters (a newline in a value) become \\n-style escapes; bytes that
     were not valid UTF-8 (surrogate escapes from the command line) become \\xNN.
     """
+    text = str(text)
+    if not _NEEDS_ESCAPE.search(text):          # the usual case, at C speed
+        return text
     out = []
-    for char in str(text):
+    for char in text:
         code = ord(char)
         if 0xDC80 <= code <= 0xDCFF:
             out.append("\\x%02x" % (code - 0xDC00))
@@ -37,6 +40,10 @@ def printable(text):
         else:
             out.append(char)
     return "".join(out)
+
+
+# What printable() escapes: C0 and C1 controls, DEL, the line and paragraph separators, and surrogates.
+_NEEDS_ESCAPE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def cdiv(a, b):

@@ -8,7 +8,7 @@ import shutil
 from tests.support import ROOT, TempDirTest, fixture_path, run_cli
 
 HOSTILE_NAMES = ("<img src=x onerror=alert(1)>", "tick`code`", "line1\n| x | y |", "\x1b[31mred\x1b[0m",
-                 "=SUM(1+1)", "+1", "-2", "@cmd", "[click](http://evil.example)", "a\rb")
+                 "=SUM(1+1)", "@cmd", "[click](http://evil.example)", "a\rb")
 
 
 class Injection(TempDirTest):

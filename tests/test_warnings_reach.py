@@ -4,7 +4,9 @@ import csv
 import io
 import json
 
-from tests.support import TempDirTest, run_cli
+from sizer.i18n import say
+from sizer.render.text import render_summary
+from tests.support import TempDirTest, report_for, run_cli
 
 QWEN_CONTEXTS = ["--model", "Qwen3-32B", "--server", "dgx200", "--concurrency", "1000", "--effective-context",
                  "65536,131072", "--runtime-overhead-gib", "auto"]
@@ -58,10 +60,11 @@ class BothBases(TempDirTest):
 
     def test_summary_table_and_alert(self):
         for args, spec, engine, reason in self.CASES:
+            report = report_for(args + self.BASE[:-1])
             for lang, checked in (("en", "The vLLM basis reproduces vLLM's own startup logs"),
                                   ("pt-BR", "A base vLLM reproduz os logs de partida do próprio vLLM")):
                 with self.subTest(model=args[1], lang=lang):
-                    text = output(self, args + self.BASE + ["--lang", lang])
+                    text = render_summary(report, lang)
                     header, _, recommended = text.split("\n")[:3]
                     self.assertIn("(vllm)", header)
                     self.assertEqual(recommended.split()[2:4], [spec, engine])
@@ -86,9 +89,15 @@ class BothBases(TempDirTest):
 class LayoutHints(TempDirTest):
     """Item 7: layout hints with their gain, computed by sizing again (never guessed)."""
 
+    reports = {}
+
     def alert(self, args, code, lang):
-        document = json.loads(output(self, args + ["--json-only", "--lang", lang]))
-        return {a["code"]: a["message"] for a in document["alerts"]}.get(code)
+        """An alert's message in a language (one sizing per arguments, rendered in both languages)."""
+        key = tuple(args)
+        if key not in self.reports:
+            self.reports[key] = report_for(args)
+        messages = {a.code: a.message for a in self.reports[key].alerts}
+        return say(messages[code], lang) if code in messages else None
 
     def test_mla_without_data_parallel_attention(self):
         # DeepSeek-V3 on dgx200, 1000 sessions at 32k: 39 nodes at TP 8, 6 with data-parallel attention.

@@ -53,10 +53,21 @@ def requested_language(argv):
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+_PARSERS = {}
+
+
 def build_parser(lang=DEFAULT_LANGUAGE):
+    """The parser in a language, built once per process (a run in-process builds it again for nothing:
+    parsing leaves it unchanged); argparse's own words are switched to the language on every call."""
     import argparse
     argparse._ = translate_argparse(lang)
     argparse.ngettext = lambda singular, plural, count: argparse._(singular if count == 1 else plural)
+    if lang not in _PARSERS:
+        _PARSERS[lang] = _new_parser(lang, argparse)
+    return _PARSERS[lang]
+
+
+def _new_parser(lang, argparse):
 
     def text(message_id, **params):
         return render(T(message_id, **params), lang)

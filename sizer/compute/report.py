@@ -279,10 +279,16 @@ def build_report(options, model, server, storage):
             return final_nodes(options.concurrency, result.parameters, sessions, layout) if sessions else None
 
         def nodes_at_precision(precision):
+            budget = report.scenario(RECOMMENDED).value("kv_budget_gib")
+            if not any(isinstance(g, StateLayers) for g in model.layer_groups):
+                # Every KV byte scales with the element's bytes (pages, blocks and tokens alike): the same
+                # sessions as the budget scaled the other way, without sizing the KV again.
+                ratio = KV_PRECISIONS[precision] / KV_PRECISIONS[options.kv_precision]
+                return memory_nodes(options, budget / ratio, kv_by_basis, stage_kv)
             other = _replace(options, kv_precision=precision)
-            kv, stage_kv = kv_on_every_basis(model, other, context_tokens, layout, kv_tp,
-                                             hybrid_block_size(model, other, kv_tp), in_flight)
-            return memory_nodes(other, report.scenario(RECOMMENDED).value("kv_budget_gib"), kv, stage_kv)
+            kv, other_stage_kv = kv_on_every_basis(model, other, context_tokens, layout, kv_tp,
+                                                   hybrid_block_size(model, other, kv_tp), in_flight)
+            return memory_nodes(other, budget, kv, other_stage_kv)
 
         def nodes_with_overhead(overhead_gib):
             result = report.scenario(RECOMMENDED)
