@@ -201,8 +201,8 @@ def _checked(data, endpoint, model_id, filename):
 
 
 def _printable_name(path):
-    """A model's name from its config path; bytes that were not UTF-8 shown escaped."""
-    return printable(os.path.splitext(os.path.basename(path))[0])
+    """A model's name from its config path (or folder, or Hub id); bytes that were not UTF-8 shown escaped."""
+    return printable(os.path.splitext(os.path.basename(path.rstrip("/" + os.sep) or path))[0])
 
 
 # -- model names compared across spellings (a log's model, the catalog's, the Hub's) --
