@@ -4,6 +4,8 @@
 from fractions import Fraction
 
 from sizer.compute.capacity import bound_words, compared_engine, token_pool_for
+from sizer.compute.cost import cost_rates
+from sizer.compute.differences import accounting_reasons, apart
 from sizer.compute.figures import FIGURE_LABELS, find
 from sizer.compute.memory import gpu_weights_bytes, weights_fit, weights_for
 from sizer.compute.nodes import basis_node_counts
@@ -167,13 +169,83 @@ def _weights_exceed_instance(report):
             stages=layout.pipeline_parallel, fit=fit, fp8=fp8)
 
 
+# The words of each computed alternative (differences.Alternative): the option to give, then its nodes.
+ALTERNATIVE_TEXT = {"data_parallel_attention": "fix.data_parallel_attention", "kv_precision": "fix.kv_precision",
+                    "runtime_overhead": "fix.runtime_overhead_auto", "tensor_parallel": "fix.tensor_parallel",
+                    "weight_precision": "fix.weight_precision"}
+
+
+def alternative_fixes(report, keys):
+    """The computed alternatives among `keys`, as 'option: RECOMENDADO N nodes' (or that none helps)."""
+    fixes = tuple(T("fix.option_nodes", option=T(ALTERNATIVE_TEXT[item.key], value=item.value),
+                    nodes=T("count.nodes", n=item.nodes)) for item in report.alternatives if item.key in keys)
+    return Join(fixes, "; ") if fixes else T("fix.none")
+
+
+BLOCKED_FIXES = ("runtime_overhead", "tensor_parallel", "weight_precision")
+
+
 @alert_rule("runtime_overhead_exceeds_hbm", Level.ERROR)
 def _runtime_overhead_exceeds_hbm(report):
+    """The overhead leaves nothing: the fixes not already in use, each with the nodes it gives."""
     if report.blocker == Bound.OVERHEAD_EXCEEDS_HBM:
         weights_gib = find(report.common, "weights_per_node_gib")
         yield T("alert.runtime_overhead_exceeds_hbm", overhead=report.overhead_gib,
+                auto=T("alert.overhead_auto_note") if report.options.runtime_overhead_auto else "",
                 hbm_gib=find(report.common, "hbm_total_gib"),
-                weights="" if weights_gib is None else T("alert.overhead_weights_note", weights_gib=weights_gib))
+                weights="" if weights_gib is None else T("alert.overhead_weights_note", weights_gib=weights_gib),
+                fixes=alternative_fixes(report, BLOCKED_FIXES))
+
+
+@alert_rule("option_no_effect", Level.WARNING)
+def _option_no_effect(report):
+    """An option given that changes nothing on this server: power on a rented node (the rent pays it) or a
+    server without a power figure; amortization without a purchase price."""
+    options, server = report.options, report.server
+    rates = cost_rates(server, options)
+    if options.power_cost_per_kwh is not None:
+        if server.node_power_kw is None:
+            reason = T("noeffect.no_power", server=server.name)
+        elif rates is None:
+            reason = T("noeffect.no_price", server=server.name)
+        elif rates[1] is None:
+            reason = T("noeffect.rent_pays_power")
+        else:
+            reason = None
+        if reason is not None:
+            yield T("alert.option_no_effect", option="--power-cost-per-kwh", reason=reason)
+    if not options.amortization_default and (rates is None or rates[1] is None):
+        yield T("alert.option_no_effect", option="--amortization-months",
+                reason=T("noeffect.no_purchase", server=server.name))
+
+
+@alert_rule("data_parallel_attention_gain", Level.WARNING)
+def _data_parallel_attention_gain(report):
+    """An MLA model at TP > 1 keeps every session's latent KV on each GPU of the instance; data-parallel
+    attention keeps each session on one GPU."""
+    for item in report.alternatives:
+        if item.key == "data_parallel_attention":
+            yield T("alert.data_parallel_attention_gain", model=report.model.name, tp=report.layout.tensor_parallel,
+                    kv_gib=report.kv.gib, nodes=item.nodes, current=report.scenario(RECOMMENDED).nodes_final)
+
+
+@alert_rule("kv_precision_assumed", Level.INFO)
+def _kv_precision_assumed(report):
+    """The tool's default fp8 KV was assumed; vLLM's default keeps the model's dtype."""
+    for item in report.alternatives:
+        if item.key == "kv_precision":
+            yield T("alert.kv_precision_assumed", precision=report.options.kv_precision, dtype=item.value,
+                    nodes="—" if item.nodes is None else item.nodes, current=report.scenario(RECOMMENDED).nodes_final)
+
+
+@alert_rule("runtime_overhead_default_wasteful", Level.WARNING)
+def _runtime_overhead_default_wasteful(report):
+    """The default overhead reserves more than twice what `auto` finds (weights, activations, allowance)."""
+    for item in report.alternatives:
+        if item.key == "runtime_overhead" and report.blocker is None:
+            yield T("alert.runtime_overhead_default_wasteful", overhead=report.overhead_gib, auto_gib=item.detail,
+                    nodes=item.nodes,
+                    current=report.scenario(RECOMMENDED).nodes_final)
 
 
 @alert_rule("engine_no_memory", Level.ERROR)
@@ -193,9 +265,8 @@ def _runtime_overhead_below_weights(report):
         holder = (T("alert.weights_holder_spanning", nodes=report.layout.nodes_per_instance)
                   if report.layout.spans_nodes else T("alert.weights_holder", instances=T("count.instances", n=instances)))
         yield T("alert.runtime_overhead_below_weights", overhead=report.overhead_gib, holder=holder,
-                weights_gib=weights_gib,
-                minimum=Fraction(cdiv(weights_gib * 100, 1), 100),
-                advice=T("alert.weights_advice_tp") if instances > 1 else "")
+                weights_gib=weights_gib, minimum=Fraction(cdiv(weights_gib * 100, 1), 100),
+                fixes=alternative_fixes(report, BLOCKED_FIXES))
 
 
 @alert_rule("weights_unknown", Level.INFO)
@@ -265,6 +336,27 @@ def _calibration_exceeds_hbm(report):
     if report.options.calibration is not None and memory is not None and hbm is not None and memory > hbm:
         yield T("alert.calibration_exceeds_hbm", memory=memory, hbm=hbm, precision=report.options.kv_precision,
                 tp=report.layout.tensor_parallel)
+
+
+@alert_rule("log_model_by_architecture", Level.WARNING)
+def _log_model_by_architecture(report):
+    """The log names another model, taken as this one's checkpoint because its KV per token is this model's."""
+    log = report.options.calibration
+    if log is not None and log.unmatched_model is not None:
+        yield T("alert.log_model_by_architecture", logged=log.unmatched_model, model=report.model.name,
+                gap=find(report.common, "calibration_memory_gap_percent"), tolerance=CALIBRATION_TOLERANCE_PERCENT)
+
+
+@alert_rule("calibration_rebuilt", Level.INFO)
+def _calibration_rebuilt(report):
+    """The log ran on other GPUs or another TP: its pool was rebuilt for this run's (compute/calibration)."""
+    memory = [f for f in report.common if f.key == "kv_cache_memory_gib"]
+    inputs = dict(memory[0].inputs) if memory else {}
+    if "log_gpu_memory_gib" in inputs:
+        yield T("alert.calibration_rebuilt", logged_gib=inputs["log_gpu_memory_gib"], log_tp=inputs["log_tensor_parallel"],
+                room_gib=inputs["usable_bytes_per_gpu"] / inputs["gpu_memory_utilization"] / GIB_BYTES,
+                tp=report.layout.tensor_parallel, gib=inputs["kv_cache_memory_bytes_per_gpu"] / GIB_BYTES,
+                kv_gib=inputs["log_kv_cache_memory_bytes_per_gpu"] / GIB_BYTES)
 
 
 @alert_rule("prefill_bound", Level.INFO)
@@ -392,15 +484,25 @@ def _swa_pools_unbalanced(report):
             balanced=balanced, sessions=sessions)
 
 
-ACCOUNTING_GAP_RATIO = Fraction(110, 100)  # > 10% apart
-
-
 @alert_rule("accounting_gap", Level.WARNING)
 def _accounting_gap(report):
+    """The bases more than 10% apart: why (the engine's rules that apply here, with their numbers) and which
+    one is checked against engine logs."""
     capacity = report.scenario(RECOMMENDED).capacity
     engine = compared_engine(report.options)
     spec, other = capacity.memory_sessions(Basis.SPEC), capacity.memory_sessions(engine)
-    low, high = sorted((spec, other))
-    if high and (low == 0 or Fraction(high, low) > ACCOUNTING_GAP_RATIO):
-        yield T("alert.accounting_gap", spec=spec, engine_sessions=other, engine=ENGINES[engine].display_name,
-                basis=report.options.kv_accounting)
+    if apart(spec, other):
+        name = ENGINES[engine].display_name
+        yield T("alert.accounting_gap", spec=spec, engine_sessions=other, engine=name,
+                basis=report.options.kv_accounting,
+                reasons=Join(accounting_reasons(report, engine), "; "), checked=T("alert.accounting_checked", engine=name))
+
+
+@alert_rule("engine_memory_gap", Level.WARNING)
+def _engine_memory_gap(report):
+    """The guide's budget and vLLM's own memory rule give session counts more than 10% apart."""
+    other = report.engine_memory
+    if other is not None:
+        yield T("alert.engine_memory_gap", budget_gib=other.budget_gib, guide_sessions=other.guide_sessions,
+                guide_nodes=other.guide_nodes, utilization=other.utilization, engine_gib=other.engine_gib,
+                sessions=other.sessions, nodes="—" if other.nodes is None else other.nodes)

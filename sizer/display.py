@@ -4,6 +4,8 @@
 import json
 from fractions import Fraction
 
+from sizer.numbers import printable
+
 
 # ---------------------------------------------------------------------------
 # 9. Display: rounding happens here and only here
@@ -59,4 +61,4 @@ def format_input(value):
         return json.dumps(value)
     if isinstance(value, (int, Fraction)):
         return _plain(value)
-    return str(value)
+    return printable(value)

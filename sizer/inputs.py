@@ -82,7 +82,11 @@ def _os_reason(error):
 
 def load_json_file(path, allow_constants=False):
     """Read a JSON file with exact decimals (Fraction); errors name file and line:column."""
-    raw = read_regular_file(path)
+    return parse_json_bytes(read_regular_file(path), path, allow_constants)
+
+
+def parse_json_bytes(raw, path, allow_constants=False):
+    """JSON bytes (a file's, or a download's before it is stored) with exact decimals; errors name `path`."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -21,8 +21,11 @@ def printable(text):
     Control characters (a newline in a value) become \\n-style escapes; bytes that
     were not valid UTF-8 (surrogate escapes from the command line) become \\xNN.
     """
+    text = str(text)
+    if not _NEEDS_ESCAPE.search(text):          # the usual case, at C speed
+        return text
     out = []
-    for char in str(text):
+    for char in text:
         code = ord(char)
         if 0xDC80 <= code <= 0xDCFF:
             out.append("\\x%02x" % (code - 0xDC00))
@@ -39,6 +42,10 @@ def printable(text):
     return "".join(out)
 
 
+# What printable() escapes: C0 and C1 controls, DEL, the line and paragraph separators, and surrogates.
+_NEEDS_ESCAPE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def cdiv(a, b):
     """Ceiling division for non-negative integers (or Fractions)."""
     return -(-a // b)
@@ -52,7 +59,10 @@ MIN_POSITIVE = Fraction(1, 10 ** 15)
 # fractions such as 1/3, no other scripts' digits). Exponents of two digits at most.
 _DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?", re.ASCII)
 _INT_TEXT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-MIN_EFFICIENCY = Fraction(1, 100)        # --hbm-efficiency and --mfu: 1% at least
+MIN_EFFICIENCY = Fraction(1, 100)
+# A decimal option longer than this is a paste gone wrong, not a value (10^15 with 15 decimals and
+# an exponent fits); Python refuses to parse integers of more than 4,300 digits.
+MAX_DECIMAL_CHARS = 40        # --hbm-efficiency and --mfu: 1% at least
 
 
 def _option_text(text):
@@ -89,6 +99,8 @@ def _speculative_tokens_option(args):
 def parse_fraction_option(text, option, minimum=None, minimum_inclusive=True, maximum=MAX_INPUT):
     """A decimal option as an exact Fraction ('0.70' -> 7/10); nan and inf are rejected."""
     value_text = _option_text(text)
+    if len(value_text) > MAX_DECIMAL_CHARS:
+        raise InputError("err.number_too_long", option=option, length=len(value_text), limit=MAX_DECIMAL_CHARS)
     if not _DECIMAL_TEXT.fullmatch(value_text):
         raise InputError("err.not_number", option=option, text=text)
     value = Fraction(value_text)

@@ -7,9 +7,11 @@ from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.capacity import ScenarioResult, other_basis
 from sizer.compute.figures import Figure, find
 from sizer.compute.memory import BLOCKERS
+from sizer.compute.differences import apart
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
 from sizer.engines.registry import ENGINES
+from sizer.model.hub import hub_id
 from sizer.vocab import (CHART_COLOURS, Basis, Bound, COLUMN_TEXT, DIRECTION_TEXT, GB_BYTES, GIB_BYTES,
     INTERCONNECT_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, NUMERIC_COLUMNS, ORIGIN_TEXT, PARAMETER_DICTIONARY,
     ROW_ERROR, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT, Unit, record, scenario_label)
@@ -128,7 +130,9 @@ def summary_line(result):
     details = [T(scenario.ha_id),
                T("summary.headroom", ratio=params.peak_headroom_ratio) if params.peak_headroom_ratio
                else T("summary.no_headroom")]
-    if scenario.budget_cap is not None:
+    budget = [item for item in result.figures if item.key == "kv_budget_gib"]
+    applies = bool(budget) and "kv_budget_ratio" in dict(budget[0].inputs)     # not with the engine's own memory
+    if scenario.budget_cap is not None and applies and params.kv_budget_ratio == scenario.budget_cap:
         details.append(T("summary.budget", ratio=params.kv_budget_ratio))
     if result.value("prefill_pool_nodes") is not None:
         details.append(T("summary.disaggregated", prefill=result.value("prefill_pool_nodes"),
@@ -153,13 +157,18 @@ def nodes_cell(result):
 
 
 def other_basis_line(report):
-    """When the other accounting basis needs another node count, the summary says so."""
+    """When the other accounting basis needs another node count, the summary says so; and when vLLM's own
+    memory rule gives RECOMENDADO another count than the guide's budget (more than 10% apart), that too."""
     other = other_basis(report.options.kv_accounting)
     differing = tuple(T("summary.other_basis_scenario", label=scenario_label(result),
                         nodes=T("count.nodes", n=spec if other == Basis.SPEC else engine))
                       for result, spec, engine in basis_node_counts(report)
                       if spec != engine and None not in (spec, engine))
-    return (T("summary.other_basis", basis=other, scenarios=Join(differing)),) if differing else ()
+    lines = (T("summary.other_basis", basis=other, scenarios=Join(differing)),) if differing else ()
+    memory = report.engine_memory
+    if memory is not None and memory.nodes is not None:
+        lines += (T("summary.engine_memory", utilization=memory.utilization, nodes=T("count.nodes", n=memory.nodes)),)
+    return lines
 
 
 def outline(report):
@@ -167,7 +176,7 @@ def outline(report):
     options = report.options
     blocks = [
         TitleBlock(T("report.title"), T("report.generated", version=__version__, schema=SCHEMA_VERSION,
-                                        model=report.model.name, server=report.server.name,
+                                        model=model_title(report.model), server=report.server.name,
                                         storage=report.storage.name,
                                         concurrency=T("count.concurrent_sessions", n=options.concurrency),
                                         context=report.context_tokens)),
@@ -221,7 +230,7 @@ def input_blocks(report):
     """Section 1: model, server, storage, NFRs and runtime."""
     model, server, storage, options = report.model, report.server, report.storage, report.options
     model_rows = [
-        ("row.name", model.name), ("row.layers", model.num_hidden_layers),
+        ("row.name", model_title(model)), ("row.layers", model.num_hidden_layers),
         ("row.heads", model.num_attention_heads), ("row.kv_heads", model.num_key_value_heads),
         ("row.head_dim", model.head_dim), ("row.max_context", model.max_position_embeddings),
         ("row.sliding_window", "—" if model.sliding_window is None else model.sliding_window),
@@ -306,6 +315,13 @@ def hardware_rows(server):
     return rows
 
 
+def model_title(model):
+    """The model's name, with its Hugging Face id beside it when that is another name (the guide's
+    'opt-oss-120b' is openai/gpt-oss-120b)."""
+    real = hub_id(model)
+    return model.name if real is None else T("value.model_name", name=model.name, real=real)
+
+
 def parallelism_description(layout):
     if layout.rack_scale and layout.pipeline_parallel == 1:
         placement = (T("value.trays_per_instance", trays=T("count.trays", n=layout.nodes_per_instance))
@@ -336,15 +352,26 @@ def basis_description(report):
 
 def summary_table(report):
     """--summary-only: one row per scenario (nodes, sessions, KV, what limits it)."""
+    other = other_basis(report.options.kv_accounting)
+    counts = {result.scenario.key: (spec, engine) for result, spec, engine in basis_node_counts(report)}
+    # The other basis's nodes, when some scenario's counts are more than 10% apart (issue 18, item 6).
+    shown = any(apart(spec, engine) for spec, engine in counts.values())
+
+    def other_nodes(result):
+        pair = counts.get(result.scenario.key)
+        value = None if pair is None else (pair[0] if other == Basis.SPEC else pair[1])
+        return "—" if value is None else str(value)
     rows = tuple((Join((scenario_label(r), RECOMMENDED_MARK if r.scenario.recommended and r.capacity.feasible
                         else ""), ""),
-                  nodes_cell(r),
-                  str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
-                  _fixed(report.kv.gib, 2), T(LIMIT_TEXT[r.limit])) for r in report.scenarios)
+                  nodes_cell(r))
+                 + ((other_nodes(r),) if shown else ())
+                 + (str(r.capacity.sessions) if r.capacity.limit not in BLOCKERS else "—",
+                    _fixed(report.kv.gib, 2), T(LIMIT_TEXT[r.limit])) for r in report.scenarios)
     sessions = "summary_table.sessions_instance" if report.layout.spans_nodes else "summary_table.sessions"
-    return TableBlock(None, tuple(T(c) for c in ("summary_table.scenario", "summary_table.nodes", sessions,
-                                                 "summary_table.kv", "summary_table.limit")),
-                      rows, right_aligned=(1, 2, 3))
+    header = ((T("summary_table.scenario"), T("summary_table.nodes"))
+              + ((T("summary_table.nodes_other", basis=other),) if shown else ())
+              + tuple(T(c) for c in (sessions, "summary_table.kv", "summary_table.limit")))
+    return TableBlock(None, header, rows, right_aligned=(1, 2, 3, 4) if shown else (1, 2, 3))
 
 
 def solve_blocks(report):
@@ -353,10 +380,25 @@ def solve_blocks(report):
         return ()
     kind = report.solve[0]
     return (AnswerBlock(report.scenarios[0].figures[0].label, tuple(
-        T("solve.line", label=result.figures[0].label, value=T(SOLVE_TEXT[kind][3], n=result.figures[0].value,
-                                                                 scenario=scenario_label(result),
-                                                                 tokens=result.figures[1].value))
-        for result in report.scenarios)),)
+        T("solve.line", label=result.figures[0].label, value=Join((
+            T(SOLVE_TEXT[kind][3], n=result.figures[0].value, scenario=scenario_label(result),
+              tokens=result.figures[1].value),
+            solve_zero_reason(report, result)), "")) for result in report.scenarios)),)
+
+
+def solve_zero_reason(report, result):
+    """Why --nodes hold nothing in a scenario: the nodes even one session needs there, and, when an instance
+    spans nodes, that the scenario's HA reserve is whole instances (issue 18, item 8)."""
+    inputs = dict(result.figures[0].inputs)
+    if result.figures[0].value or "needed_nodes" not in inputs:
+        return ""
+    layout, needed = report.layout, inputs["needed_nodes"]
+    if needed is None:
+        return T("solve.zero_infeasible")
+    if layout.spans_nodes:
+        return T("solve.zero_spanning", needed=needed, span=layout.nodes_per_instance,
+                 spares=result.scenario.ha_extra_nodes)
+    return T("solve.zero", needed=needed)
 
 
 def commands_blocks(report):
@@ -405,7 +447,30 @@ def comparison_outline(comparison):
                    if row.status == ROW_ERROR)
     if errors:
         blocks.append(BulletsBlock(T("compare.errors"), errors))
+    alerts = tuple((T("compare.row_number", n=index + 1),
+                    Join(tuple(T("compare.alert_code", icon=ALERT_ICONS[level], code=code) for level, code in row.alerts)))
+                   for index, row in enumerate(comparison.rows) if row.alerts)
+    if alerts:
+        blocks.append(BulletsBlock(T("compare.alerts_title"), alerts))
     return blocks
+
+
+# The alert levels in the order a row counts them, with the words of each count.
+ALERT_COUNT_TEXT = ((Level.ERROR, "count.alert_errors"), (Level.WARNING, "count.alert_warnings"),
+                    (Level.INFO, "count.alert_infos"))
+
+
+def alert_counts(row):
+    """A row's alerts as counts per level ('1 error, 2 warnings'), or '—'."""
+    parts = tuple(T(message_id, n=row.alert_count(level)) for level, message_id in ALERT_COUNT_TEXT
+                  if row.alert_count(level))
+    return Join(parts) if parts else "—"
+
+
+def context_sized(comparison):
+    """Whether a row sized another context than the one it asked for (the model's maximum is smaller)."""
+    return any(row.context_tokens is not None and row.context_tokens != row.value("effective_context")
+               for row in comparison.rows)
 
 
 def _cell(column, value):
@@ -414,18 +479,23 @@ def _cell(column, value):
 
 def comparison_rows_table(comparison):
     scenarios = tuple(T(scenario.label_id) for scenario in SCENARIOS)
-    header = (T("compare.row"),) + tuple(T(COLUMN_TEXT[c]) for c in comparison.varying) + scenarios + tuple(
-        T(c) for c in ("compare.sessions", "compare.kv", "compare.limit", "compare.status", "compare.cost"))
+    sized = context_sized(comparison)
+    header = (T("compare.row"),) + tuple(T(COLUMN_TEXT[c]) for c in comparison.varying) + (
+        (T("compare.context_sized"),) if sized else ()) + scenarios + tuple(
+        T(c) for c in ("compare.sessions", "compare.kv", "compare.limit", "compare.status", "compare.cost",
+                       "compare.alerts"))
     rows = []
     for index, row in enumerate(comparison.rows):
         rows.append((str(index + 1),) + tuple(_cell(c, row.value(c)) for c in comparison.varying)
+                    + ((_cell("effective_context", row.context_tokens),) if sized else ())
                     + tuple(_cell("nodes", n) for n in row.nodes)
                     + (_cell("sessions", row.sessions),
                        "—" if row.kv_gib is None else _fixed(row.kv_gib, 2),
                        T(LIMIT_TEXT[row.limit]) if row.limit else "—", T(STATUS_TEXT[row.status]),
-                       "—" if row.monthly_cost_usd is None else _fixed(row.monthly_cost_usd, 2)))
-    first = 1 + len(comparison.varying)
-    numeric = (0,) + tuple(1 + i for i, c in enumerate(comparison.varying) if c in NUMERIC_COLUMNS)
+                       "—" if row.monthly_cost_usd is None else _fixed(row.monthly_cost_usd, 2), alert_counts(row)))
+    first = 1 + len(comparison.varying) + (1 if sized else 0)
+    numeric = (0,) + tuple(1 + i for i, c in enumerate(comparison.varying) if c in NUMERIC_COLUMNS) + (
+        (first - 1,) if sized else ())
     return TableBlock(T("compare.table"), header, tuple(rows),
                       right_aligned=numeric + tuple(range(first, first + 5)) + (first + 7,))
 

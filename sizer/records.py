@@ -252,6 +252,9 @@ class Options:
     scenario_performance: bool = True       # the decode, failover and cost-per-token figures (a
                                             # comparison row shows none of them)
     kv_transfer_gb_s: Fraction = DEFAULTS["kv_transfer_gb_s"]  # KV from a prefill node to a decode node, GB/s
+    kv_precision_default: bool = False      # --kv-precision not given: the tool's default (fp8)
+    runtime_overhead_default: bool = False  # --runtime-overhead-gib not given: the tool's default (120)
+    amortization_default: bool = True       # --amortization-months not given
 
 
 # ---------------------------------------------------------------------------

@@ -128,12 +128,14 @@ class OtherEngines(TempDirTest):
         self.assertLessEqual(abs(values["engine_swa_tokens"] - 2647338), 2)
         self.assertEqual(values["sessions_per_node"], 100)
         self.assertNotIn("calibration_exceeds_hbm", [a["code"] for a in document["alerts"]])
-        # The same log read with the model's own dtype (bf16) would need twice that memory: impossible.
+        # The same log read with the model's own dtype (bf16) would need twice that memory: more than a GPU
+        # holds, so it is refused (issue 18, item 1) rather than sized.
         bf16 = self.write("gemma16.log", "model_path='google/gemma-3-27b-it', tp_size=8\n" + line)
-        codes_bf16 = [a["code"] for a in run_json(["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency",
-                                                   "500", "--effective-context", "32768", "--calibrate-from",
-                                                   bf16])["alerts"]]
-        self.assertIn("calibration_exceeds_hbm", codes_bf16)
+        status, out, err = run_cli(["--model", "Gemma-3-27B", "--server", "dgx200", "--concurrency", "500",
+                                    "--effective-context", "32768", "--calibrate-from", bf16, "--lang", "en"])
+        self.assertEqual((status, out), (2, ""), err)
+        self.assertIn("162.84 GiB per GPU", err)
+        self.assertIn("more than a GPU of dgx200 holds (139.80 GiB)", err)
 
     def test_sglang_all_windowed_layers_have_one_pool(self):
         # Mistral-7B-v0.1 slides a 4096-token window on every layer: SGLang keeps only its SWA pool.
@@ -155,8 +157,8 @@ class OtherEngines(TempDirTest):
     def test_calibration_from_a_trtllm_log(self):
         # The KVCacheManager lines in their published format (triton-inference-server/tutorials PR #150),
         # for a Llama-3.1-8B run at TP 1 with the KV in the model dtype (a log that names no KV dtype):
-        # 2 x 8 x 128 x 32 layers x 2 bytes = 131,072 bytes per token.
-        blocks = 40000
+        # 2 x 8 x 128 x 32 layers x 2 bytes = 131,072 bytes per token; 12,000 blocks are 46.88 GiB per GPU.
+        blocks = 12000
         log = self.write("trtllm.log",
                          "[TensorRT-LLM][INFO] Max KV cache blocks per sequence: 256 [window size=8192], tokens per "
                          "block=32, primary blocks=%d, secondary blocks=0\n"
@@ -170,7 +172,7 @@ class OtherEngines(TempDirTest):
         values = document["scenarios"]["minimum"]["results"]
         self.assertEqual(values["kv_cache_memory_gib"], blocks * 32 * 131072 * 8 / GIB_BYTES)
         self.assertEqual(values["engine_pool_tokens"], blocks * 32)
-        # Eight TP-1 instances, floor(40,000 / 256) = 156 sessions each.
+        # Eight TP-1 instances, floor(12,000 / 256) = 46 sessions each.
         self.assertEqual(values["sessions_per_node"], 8 * (blocks // 256))
         self.assertLess(abs(values["calibration_memory_gap_percent"]), 0.1)
         empty = self.write("empty.log", "[TensorRT-LLM][INFO] Engine version 0.21.0 found\n")

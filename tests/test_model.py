@@ -290,7 +290,9 @@ class HonestAnswers(TempDirTest):
         self.assertEqual(status, 1)
         self.assertNotIn("USAR EM PRODUÇÃO", out)
         self.assertIn("RECOMENDADO: inviável (os pesos não cabem no overhead de runtime)", out)
-        self.assertIn("--runtime-overhead-gib de pelo menos 131.51, ou auto", out)
+        # The fixes not in use, each with RECOMENDADO's nodes computed (issue 18, item 7).
+        self.assertIn("--runtime-overhead-gib de pelo menos 131.51, ou: --runtime-overhead-gib auto: RECOMENDADO 11 nós;"
+                      " --weight-precision fp8: RECOMENDADO 10 nós", out)
         document = run_json(LLAMA_70B_H100)
         self.assertEqual(document["status"], "infeasible")
         for scenario in document["scenarios"].values():

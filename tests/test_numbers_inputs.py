@@ -395,8 +395,12 @@ class Robustness(TempDirTest):
             raise KeyboardInterrupt()
         os.fsync = interrupted
         try:
-            with self.assertRaises(KeyboardInterrupt):
-                run_cli(QUICK_START + ["--output-json-file", path, "--json-only"])
+            # Ctrl-C is exit 130 with one line and no traceback (issue 18, item 16).
+            for lang, words in (("pt-BR", "interrompido"), ("en", "interrupted")):
+                status, out, err = run_cli(QUICK_START + ["--output-json-file", path, "--json-only", "--lang", lang])
+                self.assertEqual((status, out, err.count("\n")), (130, "", 1), err)
+                self.assertIn(words, err)
+                self.assertNotIn("Traceback", err)
         finally:
             os.fsync = original
         self.assertEqual(os.listdir(self.tmp), ["r" * 250])

@@ -2,17 +2,20 @@
 """
 
 import itertools
+import re
 import sys
 
 from sizer.cli.files import OutputClosed, OutputError, emit, report_error
 from sizer.cli.options import model_config_values, options_from_args
-from sizer.cli.parser import UsageError, build_parser, default_catalog, requested_language
+from sizer.cli.parser import DefaultValue, UsageError, build_parser, default_catalog, requested_language
 from sizer.compute.records import exit_status
 from sizer.fileio import check_output_paths, write_files_atomically
 from sizer.model.catalog import load_inputs
+from sizer.model.hub import model_config_inputs
 from sizer.numbers import InputError, _choice, _option_text, printable
 from sizer.render import DEFAULT_FORMAT, FORMAT_BY_NAME, FORMATS, TRAILING_FORMAT, render_all
-from sizer.vocab import COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, ORDER_BY, Status, _replace
+from sizer.vocab import (COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, NUMERIC_COLUMNS, ORDER_BY, Status, T,
+    _replace)
 
 
 def main(argv=None):
@@ -36,6 +39,19 @@ def main(argv=None):
         return 2
     except OutputClosed:
         return status
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, no traceback; outputs are renamed into place only when whole, so every
+        # file is as it was or complete. 130 is the shell's status for SIGINT (128 + 2).
+        report_error(T("err.interrupted"), lang)
+        return INTERRUPTED
+
+
+# A list of integers that reads as one number with thousands separators too ('2,500', '131,072'): the
+# first item has 1 to 3 digits and every other exactly 3, with no space. Such a list is refused with
+# both readings; a comparison is written with a space after each comma ('2, 500') or in another order.
+THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+", re.ASCII)
+# The exit status of a run stopped by Ctrl-C, as a shell reports SIGINT.
+INTERRUPTED = 130
 
 
 def compared_values(args):
@@ -46,9 +62,13 @@ def compared_values(args):
     raws = {}
     for field, option in COMPARED_OPTIONS:
         value = getattr(args, field)
-        if value is None:
+        if value is None or isinstance(value, DefaultValue):
             continue
         items = model_config_values(value) if field == "model_config" else _option_text(value).split(",")
+        if field in NUMERIC_COLUMNS and THOUSANDS.fullmatch(_option_text(value)):
+            text = _option_text(value)
+            raise InputError("err.thousands_or_list", option=option, value=text, number=text.replace(",", ""),
+                             spaced=", ".join(str(int(item)) for item in items))
         if any(not item.strip() for item in items):
             raise InputError("err.list_item", option=option, value=printable(",".join(items)))
         items = [item if field == "model_config" else item.strip() for item in items]
@@ -101,9 +121,9 @@ def _run_comparison(args, options, variants, lang):
                          "--calibrate-from" if args.calibrate_from is not None else "--commands")
     order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
     stdout_format, outputs = _formats_asked(args)
+    configs = [value for field, values in variants if field == "model_config" for value in values]
     inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
-        ("--model-config", value) for field, values in variants if field == "model_config" for value in values] + [
-        ("--model-config", options.model_config)]
+        ("--model-config", path) for value in configs + [options.model_config] for path in model_config_inputs(value)]
     if options.model_config is None:
         inputs.append(("--models-file", options.models_file))
     check_output_paths([(option, path) for option, path, _ in outputs], inputs)
@@ -148,8 +168,9 @@ def _run(argv, lang):
     if variants or FORMAT_BY_NAME[stdout_format].report is None or any(
             FORMAT_BY_NAME[name].report is None for _, _, name in outputs):
         return _run_comparison(args, options, variants, lang)
-    inputs = [("--model-config", options.model_config), ("--servers-file", options.servers_file),
-              ("--storage-file", options.storage_file), ("--calibrate-from", args.calibrate_from)]
+    inputs = [("--model-config", path) for path in model_config_inputs(options.model_config)] + [
+        ("--servers-file", options.servers_file), ("--storage-file", options.storage_file),
+        ("--calibrate-from", args.calibrate_from)]
     if options.model_config is None:
         inputs.append(("--models-file", options.models_file))
     check_output_paths([(option, path) for option, path, _ in outputs], inputs)
@@ -159,7 +180,7 @@ def _run(argv, lang):
         if options.kv_cache_memory_bytes is not None or options.gpu_memory_utilization is not None:
             raise InputError("err.calibrate_conflict")
         log = load_engine_log(args.calibrate_from)
-        check_log_model(log, model, options)
+        log = check_log_model(log, model, options)
         options = calibrated_options(options, log, model)
     if options.solve and args.commands:
         raise InputError("err.commands_solve")

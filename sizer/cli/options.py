@@ -1,7 +1,7 @@
 """Parsed arguments -> one validated, frozen Options.
 """
 
-from sizer.cli.parser import default_catalog, parse_vllm_version
+from sizer.cli.parser import DefaultValue, default_catalog, parse_vllm_version
 from sizer.engines.registry import ENGINES
 from sizer.numbers import (AUTO, InputError, MAX_INPUT, MIN_EFFICIENCY, _choice, _mamba_dtype_option,
     _option_text, _speculative_tokens_option, cdiv, parse_fraction_option, parse_int_option)
@@ -93,10 +93,13 @@ def options_from_args(args):
         node_price=optional_positive(args.node_price, "--node-price"),
         power_cost_per_kwh=optional_positive(args.power_cost_per_kwh, "--power-cost-per-kwh"),
         amortization_months=parse_int_option(args.amortization_months, "--amortization-months"),
+        amortization_default=isinstance(args.amortization_months, DefaultValue),
         kv_transfer_gb_s=parse_fraction_option(args.kv_transfer_gb_s, "--kv-transfer-gb-s", minimum=0,
                                                minimum_inclusive=False),
         solve=question, nodes=None if args.nodes is None else parse_int_option(args.nodes, "--nodes"),
-        kv_precision=_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS),
+        kv_precision=str(_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS)),
+        kv_precision_default=isinstance(args.kv_precision, DefaultValue),
+        runtime_overhead_default=isinstance(args.runtime_overhead_gib, DefaultValue),
         kv_budget_ratio=parse_fraction_option(args.kv_budget_ratio, "--kv-budget-ratio", minimum=0,
                                               minimum_inclusive=False, maximum=1),
         runtime_overhead_gib=(None if _option_text(args.runtime_overhead_gib) == AUTO else

@@ -33,6 +33,11 @@ def default_catalog(filename):
     return os.path.join(HERE, filename)
 
 
+class DefaultValue(str):
+    """An option's default as argparse holds it: the same text, marked as not typed by the user (a hint
+    about the tool's own assumption is only given when the user did not choose)."""
+
+
 class UsageError(Exception):
     """argparse rejected the command line (message already in the chosen language)."""
 
@@ -52,6 +57,8 @@ _PARSERS = {}     # one parser per language: building one takes milliseconds, an
 
 
 def build_parser(lang=DEFAULT_LANGUAGE):
+    """The parser in a language, built once per process (a run in-process builds it again for nothing:
+    parsing leaves it unchanged); argparse's own words are switched to the language on every call."""
     import argparse
     argparse._ = translate_argparse(lang)
     argparse.ngettext = lambda singular, plural, count: argparse._(singular if count == 1 else plural)
@@ -104,16 +111,17 @@ def _new_parser(lang, argparse):
     group.add_argument("--node-cost-per-hour", metavar="USD", help=text("help.node_cost_per_hour"))
     group.add_argument("--node-price", metavar="USD", help=text("help.node_price"))
     group.add_argument("--power-cost-per-kwh", metavar="USD", help=text("help.power_cost_per_kwh"))
-    group.add_argument("--amortization-months", metavar="N", default=str(DEFAULTS["amortization_months"]),
+    group.add_argument("--amortization-months", metavar="N", default=DefaultValue(DEFAULTS["amortization_months"]),
                        help=text("help.amortization_months"))
     group.add_argument("--kv-transfer-gb-s", metavar="GB_S", default=_plain(DEFAULTS["kv_transfer_gb_s"]),
                        help=text("help.kv_transfer_gb_s"))
     group = parser.add_argument_group(text("help.group.runtime"))
-    group.add_argument("--kv-precision", metavar="P", default=DEFAULTS["kv_precision"],
+    group.add_argument("--kv-precision", metavar="P", default=DefaultValue(DEFAULTS["kv_precision"]),
                        help=text("help.kv_precision", choices=", ".join(KV_PRECISIONS)))
     group.add_argument("--kv-budget-ratio", metavar="R", default=_fixed(DEFAULTS["kv_budget_ratio"], 2),
                        help=text("help.kv_budget_ratio"))
-    group.add_argument("--runtime-overhead-gib", metavar="GIB", default=_plain(DEFAULTS["runtime_overhead_gib"]),
+    group.add_argument("--runtime-overhead-gib", metavar="GIB",
+                       default=DefaultValue(_plain(DEFAULTS["runtime_overhead_gib"])),
                        help=text("help.runtime_overhead_gib"))
     group.add_argument("--peak-headroom-ratio", metavar="R", default=_fixed(DEFAULTS["peak_headroom_ratio"], 2),
                        help=text("help.peak_headroom_ratio"))

@@ -4,6 +4,8 @@ latency bounds.
 
 from fractions import Fraction
 
+from sizer.compute.calibration import (calibration_target, check_unmatched_model, gpu_bytes,
+    heaviest_stage_weights_per_gpu, logged_layout)
 from sizer.compute.figures import FIGURE_LABELS, figure, find
 from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu,
     gpu_weights_bytes, kv_per_session)
@@ -99,6 +101,7 @@ def engine_memory_figure(model, server, layout, options):
     the activation peak and the fixed allowance of `auto` (vLLM's startup profile)."""
     gpus = server.gpus
     if options.kv_cache_memory_bytes is not None:
+        check_kv_cache_memory_bytes(model, server, layout, options.kv_cache_memory_bytes)
         per_gpu = Fraction(options.kv_cache_memory_bytes)
         return figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
                       T("formula.kv_cache_memory_bytes", per_gpu=per_gpu, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
@@ -126,6 +129,17 @@ def engine_memory_figure(model, server, layout, options):
                   (T("expl.engine_memory"),) + note, absent=T("value.infeasible"))
 
 
+def check_kv_cache_memory_bytes(model, server, layout, kv_bytes_per_gpu):
+    """--kv-cache-memory-bytes is per GPU, beside the weights: more than a GPU holds is an input error
+    (vLLM would fail to allocate it at startup), not a pool to size."""
+    weights = heaviest_stage_weights_per_gpu(model, layout)
+    room = gpu_bytes(server)
+    if kv_bytes_per_gpu + weights > room and weights < room:
+        raise InputError("err.kv_cache_memory_bytes_too_large", bytes=kv_bytes_per_gpu,
+                         gib=Fraction(kv_bytes_per_gpu, GIB_BYTES), weights_gib=weights / GIB_BYTES,
+                         server=server.name, gpu_gib=Fraction(room) / GIB_BYTES, maximum=int(room - weights))
+
+
 def calibration_figures(model, options, tensor_parallel, block_size, in_flight, release, layout, server):
     """The KV memory per GPU a real deployment had, from its vLLM log, and the check of that log
     against this model's rules. The memory comes from the most exact line the log has: "# GPU
@@ -133,11 +147,15 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
     tokens / block size are its blocks), else "Available KV cache memory" (GiB to 2 decimals)."""
     log = options.calibration
     log_context = log.get("max_model_len") or log.get("concurrency_tokens") or options.effective_context
+    log_layout = logged_layout(log, model, layout)
+    if log_layout is not layout:
+        # The log's pool and its checks are at the TP it ran; the pool this run gets is rebuilt or refused.
+        tensor_parallel = 1 if layout.data_parallel_attention else log_layout.tensor_parallel
     if log.get("engine") is not None:
-        return token_pool_calibration(model, options, tensor_parallel, log, log_context, server)
+        return token_pool_calibration(model, options, tensor_parallel, log, log_context, server, layout, log_layout)
     pool = kv_per_session(model, log_context, options.kv_precision, tensor_parallel, Basis.VLLM, block_size,
                           options.max_num_batched_tokens, hybrid_manager=hybrid_manager(model, options, release)[0],
-                          in_flight_tokens=in_flight, stages=model_stages(model, layout)).pool
+                          in_flight_tokens=in_flight, stages=model_stages(model, log_layout)).pool
     exact = not layout.data_parallel_attention
     single_kind = len(pool.charged) == 1
     if exact and log.get("gpu_blocks") is not None:
@@ -157,12 +175,8 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
         formula = T("formula.calibrated_gib", gib=log.get("available_kv_gib"), bytes=per_gpu)
     if per_gpu <= 0:
         raise InputError("err.log_zero_kv", path=log.path, line=log.line(source))
-    gpus = server.gpus
-    memory = figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
-                    T("formula.calibrated_memory", derivation=formula, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
-                    {"calibrate_from": log.path, "log_line": log.line(source), "kv_cache_memory_bytes_per_gpu": per_gpu,
-                     "gpus": gpus},
-                    T("expl.calibrated_memory", line=log.line(source)))
+    memory = calibrated_memory_figure(log, source, formula, calibration_target(model, log, layout, log_layout, server,
+                                                                                per_gpu), server, {})
     figures = [memory]
     available = log.get("available_kv_gib")
     if source != "available_kv_gib" and available is not None:
@@ -187,10 +201,29 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
             {"log_line": log.line("max_concurrency"), "gpu_blocks": blocks,
              "blocks_per_request": pool.blocks_per_request, "max_model_len": log_context},
             T("expl.calibration_gap")))
+    check_unmatched_model(log, model, figures)
     return tuple(figures)
 
 
-def token_pool_calibration(model, options, tensor_parallel, log, context_tokens, server):
+def calibrated_memory_figure(log, source, formula, target, server, extra_inputs):
+    """The KV memory per node a log gives this run: its pool per GPU (or the pool rebuilt for these GPUs)
+    x the node's GPUs; with no memory left, the engine's own blocker says so."""
+    per_gpu, gpus = target.per_gpu, server.gpus
+    derivation = formula if target.rebuilt is None else Join((formula, target.rebuilt), "; ")
+    inputs = dict({"calibrate_from": log.path, "log_line": log.line(source), "kv_cache_memory_bytes_per_gpu": per_gpu,
+                   "gpus": gpus}, **extra_inputs)
+    inputs.update(target.inputs)
+    explanation = (T("expl.calibrated_memory", line=log.line(source)),) + (
+        (target.explanation,) if target.explanation is not None else ())
+    if per_gpu <= 0:
+        return figure("kv_cache_memory_gib", None, Unit.GIB, T("formula.calibrated_memory_none", derivation=derivation),
+                      inputs, explanation, absent=T("value.infeasible"))
+    return figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
+                  T("formula.calibrated_memory", derivation=derivation, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
+                  inputs, explanation)
+
+
+def token_pool_calibration(model, options, tensor_parallel, log, context_tokens, server, layout, log_layout):
     """The KV memory per GPU of an SGLang or TensorRT-LLM deployment, from its pool: the tokens (or
     blocks) its log prints x the bytes of one token of every layer under this model's rules; and the
     check of the log's own memory line against it."""
@@ -214,12 +247,9 @@ def token_pool_calibration(model, options, tensor_parallel, log, context_tokens,
         cell = stage.full_token_bytes_gpu + stage.window_token_bytes_gpu
         per_gpu = tokens * cell
         formula = T("formula.calibrated_pool", tokens=tokens, cell=cell, bytes=per_gpu)
-    gpus = server.gpus
-    figures = [figure("kv_cache_memory_gib", per_gpu * gpus / GIB_BYTES, Unit.GIB,
-                      T("formula.calibrated_memory", derivation=formula, gpus=gpus, gib=per_gpu * gpus / GIB_BYTES),
-                      {"calibrate_from": log.path, "log_line": log.line(source), "kv_cache_memory_bytes_per_gpu": per_gpu,
-                       "gpus": gpus, "engine": ENGINES[engine].display_name},
-                      T("expl.calibrated_memory", line=log.line(source)))]
+    figures = [calibrated_memory_figure(log, source, formula,
+                                        calibration_target(model, log, layout, log_layout, server, per_gpu), server,
+                                        {"engine": ENGINES[engine].display_name})]
     logged = (log.get("k_gib") + log.get("v_gib") if None not in (log.get("k_gib"), log.get("v_gib"))
               and not stage.window_token_bytes_gpu else log.get("allocated_kv_gib"))
     line = log.line("k_gib") if engine == Basis.SGLANG else log.line("allocated_kv_gib")
@@ -229,6 +259,7 @@ def token_pool_calibration(model, options, tensor_parallel, log, context_tokens,
             "calibration_memory_gap_percent", gap * 100, Unit.PERCENT,
             T("formula.calibration_pool_gap", ours=per_gpu / GIB_BYTES, logged=logged, gap=gap * 100),
             {"log_line": line, "kv_cache_memory_bytes_per_gpu": per_gpu}, T("expl.calibration_pool_gap")))
+    check_unmatched_model(log, model, figures)
     return tuple(figures)
 
 

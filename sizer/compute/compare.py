@@ -22,6 +22,11 @@ class ComparisonRow:
     monthly_cost_usd: object    # RECOMENDADO's
     power_kw: object            # RECOMENDADO's
     error: object = None        # the reason of an error row
+    context_tokens: object = None   # the context actually sized (the model's maximum when it is smaller)
+    alerts: tuple = ()          # ((level, code), ...) of the configuration's report, in the report's order
+
+    def alert_count(self, level):
+        return sum(1 for alert_level, _ in self.alerts if alert_level == level)
 
     def value(self, column):
         return dict(self.config)[column]
@@ -41,7 +46,8 @@ class Comparison:
 
 def comparison_row(report, concurrency):
     """One row from a report sized at another concurrency: memory, the targets and the vLLM pool fix the
-    sessions per node whatever the concurrency, so only the node counts (and what they cost) change."""
+    sessions per node whatever the concurrency, so only the node counts (and what they cost) change. The
+    row keeps the report's alerts (codes and levels) and the context it sized."""
     nodes = []
     for result in report.scenarios:
         if concurrency == report.options.concurrency or not result.capacity.feasible:
@@ -60,7 +66,9 @@ def comparison_row(report, concurrency):
               ("pipeline_parallel", report.layout.pipeline_parallel), ("kv_accounting", report.options.kv_accounting))
     feasible = recommended.capacity.feasible
     return ComparisonRow(config, tuple(nodes), recommended.capacity.sessions if feasible else None,
-                         report.kv.gib, recommended.limit, report.status, monthly, power)
+                         report.kv.gib, recommended.limit, report.status, monthly, power,
+                         context_tokens=report.context_tokens,
+                         alerts=tuple((alert.level, alert.code) for alert in report.alerts))
 
 
 def error_row(options, error):

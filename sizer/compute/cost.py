@@ -18,7 +18,7 @@ SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 def cost_rates(server, options):
     """(hourly rent, purchase price, cost per node-month, energy per node-month) in USD, or None
     without a price: --node-price (amortized), else --node-cost-per-hour or the catalog's rent, else
-    the catalog's price; energy only with --power-cost-per-kwh and a known power."""
+    the catalog's price; energy only with --power-cost-per-kwh, a known power and a bought node."""
     hourly = options.node_cost_per_hour if options.node_cost_per_hour is not None else server.node_cost_per_hour_usd
     price = options.node_price if options.node_price is not None else (
         server.node_price_usd if hourly is None else None)
@@ -29,7 +29,9 @@ def cost_rates(server, options):
     else:
         return None
     energy = Fraction(0)
-    if options.power_cost_per_kwh is not None and server.node_power_kw is not None:
+    # A rent (cloud or colocation, by the hour) already pays the node's power: energy is charged only on
+    # a node that is bought.
+    if options.power_cost_per_kwh is not None and server.node_power_kw is not None and price is not None:
         energy = server.node_power_kw * HOURS_PER_MONTH * options.power_cost_per_kwh
     return hourly, price, per_node, energy
 
@@ -88,7 +90,17 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
                           T(monthly_id, nodes=nodes_final, node=node_term, energy=energy_term,
                             total=monthly),
                           inputs, T("expl.monthly_cost")))
-    if tokens_per_s_session is not None:
+    if options.requests_per_second is not None and options.output_tokens is not None:
+        # The traffic says how many tokens the month serves: requests/s x output tokens x seconds.
+        served = options.requests_per_second * options.output_tokens * SECONDS_PER_MONTH
+        per_million = monthly / served * 10 ** 6
+        figures.append(figure("cost_per_million_tokens_usd", per_million, Unit.USD_PER_MTOK,
+                              T("formula.cost_per_million_served", monthly=monthly, rate=options.requests_per_second,
+                                tokens=options.output_tokens, seconds=SECONDS_PER_MONTH, total=per_million),
+                              {"monthly_cost_usd": monthly, "requests_per_second": options.requests_per_second,
+                               "output_tokens": options.output_tokens, "currency": CURRENCY},
+                              T("expl.cost_per_million_served"), T("label.cost_per_million_served")))
+    elif tokens_per_s_session is not None:
         tokens_month = concurrency * tokens_per_s_session * SECONDS_PER_MONTH
         per_million = monthly / tokens_month * 10 ** 6
         figures.append(figure("cost_per_million_tokens_usd", per_million, Unit.USD_PER_MTOK,

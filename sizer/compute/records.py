@@ -36,6 +36,8 @@ class Report:
     solve: object = None                    # (question, nodes) of --solve; answers are scenario figures
     commands: object = None                 # Commands of --commands (sizer.compute.commands)
     latency: object = None                  # the engine model, the TTFT and the targets (compute/performance.py)
+    engine_memory: object = None            # EngineMemoryAlternative: vLLM's own memory rule beside the budget
+    alternatives: tuple = ()                # differences.Alternative: other choices and RECOMENDADO's nodes
 
     def scenario(self, key):
         return [s for s in self.scenarios if s.scenario.key == key][0]

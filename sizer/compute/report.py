@@ -5,24 +5,26 @@ from fractions import Fraction
 from math import gcd
 
 from sizer.alerts import evaluate_alerts
-from sizer.compute.capacity import calibration_figures, engine_memory_figure
+from sizer.compute.calibration import VLLM_DEFAULT_UTILIZATION
+from sizer.compute.capacity import budget_figure, calibration_figures, engine_memory_figure, sessions_figures
 from sizer.compute.cost import kv_transfer_figures
+from sizer.compute.differences import engine_memory_alternative, kv_precision_alternative, layout_alternatives
+from sizer.compute.engine import engine_for
 from sizer.compute.figures import find
 from sizer.compute.memory import (Layout, blocker_for, hbm_total_figure, kv_per_session, layout_for,
     overhead_figure, sizing_node, smallest_fitting_layout, weights_figures, weights_for)
-from sizer.compute.nodes import decode_demand_figure, prefill_demand_figure
-from sizer.compute.engine import engine_for
+from sizer.compute.nodes import decode_demand_figure, final_nodes, prefill_demand_figure
 from sizer.compute.performance import Latency, operating_point, storage_figures, traffic_figure, ttft_figure
 from sizer.compute.records import Report
-from sizer.compute.serving import closed_loop_figures
 from sizer.compute.scenario import scenario_result
+from sizer.compute.serving import closed_loop_figures
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
 from sizer.engines.vllmrules import check_vllm_layout, check_vllm_stages, hybrid_manager, vllm_tp_rules
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import (Basis, Bound, Join, MAMBA_DTYPES, RECOMMENDED, SCENARIOS, SPECULATIVE_METHODS,
-    STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
+from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
+    SPECULATIVE_METHODS, STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
 
 
 @record
@@ -174,8 +176,28 @@ def computed_bases(options, model):
     return always + (() if engine.basis in always else (engine.basis,))
 
 
+def kv_on_every_basis(model, options, context_tokens, layout, kv_tp, block_size, in_flight, hybrid):
+    """One session's KV on every basis computed, and on each pipeline stage: ({basis: KvPerSession},
+    {basis: (bytes per stage, ...)}); `hybrid`: whether vLLM's hybrid KV-cache manager is on."""
+    kv_by_basis, stage_kv = {}, {}
+    stages = model_stages(model, layout)
+    for name in computed_bases(options, model):
+        page = ENGINES[name].page_tokens(options, block_size)
+        kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
+                                           page, options.max_num_batched_tokens, hybrid_manager=hybrid,
+                                           in_flight_tokens=in_flight, requested_block_size=options.block_size,
+                                           stages=stages, window_ratio=options.swa_full_tokens_ratio)
+        stage_kv[name] = tuple(
+            kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, page,
+                           options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
+                           in_flight, window_ratio=options.swa_full_tokens_ratio).bytes
+            for first, end in stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
+    return kv_by_basis, stage_kv
+
+
 def build_report(options, model, server, storage):
     """Every number of the sizing, as frozen records. Pure: no I/O."""
+    given_model = model
     context_tokens = min(options.effective_context, model.max_position_embeddings)
     release = vllm_release(options)
     model = _replace(with_retained_tokens(with_draft_layers(model, options.speculative), options, release),
@@ -190,19 +212,8 @@ def build_report(options, model, server, storage):
     model = with_state_options(model, options, release, kv_tp)
     block_size = hybrid_block_size(model, options, kv_tp)
     in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
-    kv_by_basis, stage_kv = {}, {}
-    stages = model_stages(model, layout)
-    for name in computed_bases(options, model):
-        page = ENGINES[name].page_tokens(options, block_size)
-        kv_by_basis[name] = kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name,
-                                           page, options.max_num_batched_tokens, hybrid_manager=hybrid,
-                                           in_flight_tokens=in_flight, requested_block_size=options.block_size,
-                                           stages=stages, window_ratio=options.swa_full_tokens_ratio)
-        stage_kv[name] = tuple(
-            kv_per_session(model, context_tokens, options.kv_precision, kv_tp, name, page,
-                           options.max_num_batched_tokens, model.groups_for_layers(first, end), hybrid,
-                           in_flight, window_ratio=options.swa_full_tokens_ratio).bytes
-            for first, end in stages) if layout.pipeline_parallel > 1 else (kv_by_basis[name].bytes,)
+    kv_by_basis, stage_kv = kv_on_every_basis(model, options, context_tokens, layout, kv_tp, block_size, in_flight,
+                                              hybrid)
     # The per-node figures describe a node, or one compute tray of a rack-scale system.
     node = sizing_node(server)
     hbm = hbm_total_figure(node, server if server.rack_scale else None)
@@ -282,7 +293,63 @@ def build_report(options, model, server, storage):
                     if blocker == Bound.WEIGHTS_EXCEED_INSTANCE else None,
                     replication_alternative=replication_alternative(options, model, server, storage, layout),
                     latency=latency)
+    if engine is None and blocker is None:
+        report = _replace(report, engine_memory=vllm_memory_alternative(report, context, latency))
+    if options.scenario_performance:        # not for a comparison's rows, nor for the sizings below
+        auto = overhead_figure(model, node, layout, _replace(options, runtime_overhead_auto=True),
+                               weights_per_node_gib)
+
+        def rebuild(**changes):
+            try:
+                other = build_report(_replace(options, scenario_performance=False, **changes), given_model, server,
+                                     storage)
+            except InputError:
+                return None
+            return other.scenario(RECOMMENDED).nodes_final
+
+        def memory_nodes(other, budget_gib, kv, stage_kv):
+            """RECOMENDADO's nodes by memory with another budget or KV (no latency target, no traffic)."""
+            result = report.scenario(RECOMMENDED)
+            _, capacity = sessions_figures(other, budget_gib, kv, stage_kv, other.kv_accounting, layout,
+                                           _replace(latency, tpot_slo_ms=None, ttft_slo_ms=None), None)
+            sessions = capacity.memory_sessions(other.kv_accounting)
+            return final_nodes(options.concurrency, result.parameters, sessions, layout) if sessions else None
+
+        def nodes_at_precision(precision):
+            budget = report.scenario(RECOMMENDED).value("kv_budget_gib")
+            if not any(isinstance(g, StateLayers) for g in model.layer_groups):
+                # Every KV byte scales with the element's bytes (pages, blocks and tokens alike): the same
+                # sessions as the budget scaled the other way, without sizing the KV again.
+                ratio = KV_PRECISIONS[precision] / KV_PRECISIONS[options.kv_precision]
+                return memory_nodes(options, budget / ratio, kv_by_basis, stage_kv)
+            other = _replace(options, kv_precision=precision)
+            kv, other_stage_kv = kv_on_every_basis(model, other, context_tokens, layout, kv_tp,
+                                                   hybrid_block_size(model, other, kv_tp), in_flight, hybrid)
+            return memory_nodes(other, budget, kv, other_stage_kv)
+
+        def nodes_with_overhead(overhead_gib):
+            result = report.scenario(RECOMMENDED)
+            budget = budget_figure(result.parameters, overhead_gib, hbm.value).value
+            return memory_nodes(options, budget, kv_by_basis, stage_kv) if budget else None
+        alternatives = layout_alternatives(report, rebuild, auto.value, nodes_with_overhead) + tuple(
+            item for item in (kv_precision_alternative(report, nodes_at_precision),) if item is not None)
+        report = _replace(report, alternatives=alternatives)
     return _replace(report, alerts=evaluate_alerts(report))
+
+
+def vllm_memory_alternative(report, context, latency):
+    """With the guide's budget, what vLLM's own rule (its default --gpu-memory-utilization 0.9 of each GPU, less
+    the weights and the activation peak) gives RECOMENDADO, when its node count is more than 10% apart."""
+    options = _replace(report.options, gpu_memory_utilization=VLLM_DEFAULT_UTILIZATION)
+    memory = engine_memory_figure(report.model, report.server, report.layout, options)
+    engine_gib = memory.value if memory is not None else None
+    free = _replace(latency, tpot_slo_ms=None, ttft_slo_ms=None)
+
+    def sessions_at(budget_gib):
+        _, capacity = sessions_figures(report.options, budget_gib, context.kv_by_basis, context.stage_kv,
+                                       report.options.kv_accounting, report.layout, free, None)
+        return capacity.memory_sessions(report.options.kv_accounting)
+    return engine_memory_alternative(report, engine_gib, VLLM_DEFAULT_UTILIZATION, sessions_at)
 
 
 def replication_alternative(options, model, server, storage, layout):
@@ -297,7 +364,8 @@ def replication_alternative(options, model, server, storage, layout):
         return None
     tensor_parallel = max(accepted)
     try:
-        other = build_report(_replace(options, tensor_parallel=tensor_parallel), model, server, storage)
+        other = build_report(_replace(options, tensor_parallel=tensor_parallel, scenario_performance=False), model,
+                             server, storage)
     except InputError:
         return None             # e.g. a Mamba state that does not split across that TP
     recommended = other.scenario(RECOMMENDED).capacity

@@ -19,7 +19,9 @@ def solve_report(options, model, server, storage):
     upper = MAX_INPUT if kind == "concurrency" else model.max_position_embeddings
 
     def nodes_at(key, value):
-        changed = _replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": value})
+        # Only the node counts are read: no performance figures nor alternatives are sized for them.
+        changed = _replace(options, scenario_performance=False,
+                           **{"concurrency" if kind == "concurrency" else "effective_context": value})
         return build_report(changed, model, server, storage).scenario(key).nodes_final
 
     def fits(key, value):
@@ -60,9 +62,11 @@ def solve_report(options, model, server, storage):
         else:
             formula = T("formula.solve", kind=T(kind_id), nodes=budget, answer=answer,
                         at=nodes_at(key, answer), next=answer + 1, next_nodes=nodes_at(key, answer + 1))
+        inputs = {"nodes": budget, "question": kind}
+        if answer == 0:
+            inputs["needed_nodes"] = nodes
         item = figure("solve_" + kind, answer, Unit.SESSIONS if kind == "concurrency" else Unit.TOKENS, formula,
-                      {"nodes": budget, "question": kind}, T(explanation_id, nodes=budget),
-                      T(label_id, nodes=budget))
+                      inputs, T(explanation_id, nodes=budget), T(label_id, nodes=budget))
         results.append(_replace(result, figures=(item,) + result.figures))
     return _replace(report, scenarios=tuple(results), solve=(kind, budget))
 

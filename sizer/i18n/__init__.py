@@ -22,22 +22,27 @@ def catalog(lang):
     return _LOADED[lang]
 
 
-def render(text, lang):
+def render(text, lang, escape=None):
     """A Text in a language: the template looked up, its parameters formatted (display)."""
     entry = catalog(lang).MESSAGES[text.id]
     params = dict(text.params)
     if isinstance(entry, tuple):
         entry = entry[0] if params.get("n") == 1 else entry[1]
-    return _MessageFormatter(lang).vformat(entry, (), params)
+    return _MessageFormatter(lang, escape).vformat(entry, (), params)
 
 
-def say(value, lang):
-    """Anything shown to a person: Texts and Joins rendered, numbers and names as they are."""
+def say(value, lang, escape=None):
+    """Anything shown to a person: Texts and Joins rendered, numbers and names as they are.
+
+    Names (any string that is not a message: a catalog key, a config's file name, a log line) have
+    their control characters escaped (a newline or an ANSI sequence in a name cannot start a line or
+    recolour a terminal); `escape` is the renderer's own escaping of names (Markdown's HTML, say)."""
     if isinstance(value, Text):
-        return render(value, lang)
+        return render(value, lang, escape)
     if isinstance(value, Join):
-        return value.separator.join(say(item, lang) for item in value.items)
-    return format_input(value)
+        return value.separator.join(say(item, lang, escape) for item in value.items)
+    shown = format_input(value)
+    return escape(shown) if escape is not None and isinstance(value, str) else shown
 
 
 def translate_argparse(lang):
@@ -49,9 +54,10 @@ def translate_argparse(lang):
 class _MessageFormatter(string.Formatter):
     """str.format for the message table: nested Texts, Joins and exact numbers."""
 
-    def __init__(self, lang):
+    def __init__(self, lang, escape=None):
         string.Formatter.__init__(self)
         self.lang = lang
+        self.escape = escape
 
     def format_field(self, value, spec):
         if value is None:
@@ -60,7 +66,7 @@ class _MessageFormatter(string.Formatter):
             return NUMBER_FORMATS[spec](value)
         if spec[:1] == "f" and spec[1:].isdigit():
             return _fixed(value, int(spec[1:]))
-        return say(value, self.lang)
+        return say(value, self.lang, self.escape)
 
 
 def format_value(value, unit, lang, absent=None):

@@ -6,7 +6,7 @@ import os
 
 from sizer.inputs import _where, load_catalog, load_json_file, pick_entry, require_positive_int, resolve_name
 from sizer.model.config import _aliases, model_from_config
-from sizer.model.hub import SAFETENSORS_INDEX, _printable_name, model_config_path
+from sizer.model.hub import SAFETENSORS_INDEX, model_config_name, model_config_path
 from sizer.numbers import InputError, printable
 from sizer.records import server_from_entry, storage_from_entry
 from sizer.vocab import _replace
@@ -31,7 +31,7 @@ def load_inputs(options):
         raw = load_json_file(path, allow_constants=True)
         if not isinstance(raw, dict):
             raise InputError("err.config_not_object", path=path)
-        name = options.model_config.split("/")[-1] if path != options.model_config else _printable_name(path)
+        name = model_config_name(options.model_config, path)
         model = model_from_config(name, raw, path)
         if model.source is None:
             model = _replace(model, source=printable(options.model_config))

@@ -8,9 +8,10 @@ from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.commands import TRTLLM_OPTIONS_FILE
 from sizer.compute.cost import CURRENCY
 from sizer.i18n import say
+from sizer.model.hub import hub_id
 from sizer.outline import attention_description, summary_line
-from sizer.vocab import (DEFAULT_LANGUAGE, Join, KV_PRECISIONS, ORIGIN_TEXT, PARAMETER_DICTIONARY, SCENARIOS,
-    T, Text, scenario_label)
+from sizer.vocab import (DEFAULT_LANGUAGE, Join, KV_PRECISIONS, Level, ORIGIN_TEXT, PARAMETER_DICTIONARY,
+    SCENARIOS, T, Text, scenario_label)
 
 
 def _json_number(value):
@@ -34,7 +35,7 @@ def model_details(report):
     import dataclasses
     model = report.model
     return {
-        "name": model.name, "model_type": model.model_type, "num_hidden_layers": model.num_hidden_layers,
+        "name": model.name, "hub_id": hub_id(model), "model_type": model.model_type, "num_hidden_layers": model.num_hidden_layers,
         "num_attention_heads": model.num_attention_heads, "num_key_value_heads": model.num_key_value_heads,
         "head_dim": model.head_dim, "max_position_embeddings": model.max_position_embeddings,
         "sliding_window": model.sliding_window, "kv_format": "mla" if model.mla_latent_dim is not None else "attention",
@@ -145,7 +146,10 @@ def comparison_document(comparison, lang=DEFAULT_LANGUAGE):
         item.update(nodes=dict(zip((s.key for s in SCENARIOS), row.nodes)), sessions_per_node=row.sessions,
                     kv_per_session_gib=row.kv_gib, limit=row.limit, status=row.status,
                     monthly_cost_usd=row.monthly_cost_usd, power_kw=row.power_kw,
-                    error=None if row.error is None else row.error)
+                    error=None if row.error is None else row.error,
+                    effective_context_sized=row.context_tokens,
+                    alerts=[{"level": level, "code": code} for level, code in row.alerts],
+                    alert_counts={level: row.alert_count(level) for level in (Level.ERROR, Level.WARNING, Level.INFO)})
         rows.append(item)
     return {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
             "status": comparison.status, "language": lang, "currency": CURRENCY,

@@ -76,13 +76,13 @@ def render_listing(listing, lang, as_json):
         if listing.fields:
             document["fields"] = field_documents(listing.fields)
         return json.dumps(_json_ready(document, lang), ensure_ascii=False, indent=2) + "\n"
-    width = max([len(name) for name, _, _, _ in listing.items] + [4])
+    width = max([len(say(name, lang)) for name, _, _, _ in listing.items] + [4])
     lines = []
     for name, description, aliases, use in listing.items:
-        text = say(description, lang) if not isinstance(description, str) else description
+        text = say(description, lang)      # a catalog's own words have their control characters escaped
         if aliases:
             text += say(T("list.aliases", aliases=Join(aliases)), lang)
-        lines.append(("%-*s  %s" % (width, name, text)).rstrip())
+        lines.append(("%-*s  %s" % (width, say(name, lang), text)).rstrip())
         if use:
             lines.append("%-*s  %s" % (width, "", say(T("list.use", use=use), lang)))
     return "\n".join(lines) + "\n"

@@ -2,14 +2,29 @@
 """
 
 from sizer.display import _percent
-from sizer.i18n import format_value, say
+from sizer.i18n import format_value, say as _say
 from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, CommandsBlock,
     DictionaryBlock,
     FigureBlock, RECOMMENDED_MARK, SECTION_ICONS, ScenarioBlock, SectionBlock, SubheadingBlock, SummaryBlock,
     TableBlock, TitleBlock, comparison_outline, outline)
 from sizer.render.mermaid import _md_chart
-from sizer.render.text import _explanation
 from sizer.vocab import DEFAULT_LANGUAGE, T, scenario_label
+
+
+def _md_name(text):
+    """A name (catalog key, config file name, log line) inside Markdown: no HTML of its own, and no
+    code span or link either (GitHub renders `<img onerror=...>` and `[text](url)` in table cells)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+            .replace("[", "&#91;").replace("]", "&#93;"))
+
+
+def say(value, lang):
+    """say() for Markdown: names escaped by _md_name."""
+    return _say(value, lang, _md_name)
+
+
+def _explanation(item, lang):
+    return " ".join(say(part, lang) for part in item.explanation)
 
 
 def render_markdown(report, lang=DEFAULT_LANGUAGE):
@@ -65,7 +80,7 @@ def _md_figure(block, lang):
     item = block.figure
     return ["#### %s (`%s`): %s" % (_md_cell(say(item.label, lang)), item.key,
                                     _md_cell(format_value(item.value, item.unit, lang, item.absent))), "",
-            "- **%s:** `%s`" % (say(T("figure.formula"), lang), say(item.formula, lang).replace("`", "'")),
+            "- **%s:** `%s`" % (say(T("figure.formula"), lang), _say(item.formula, lang).replace("`", "'")),
             "- **%s:** " % say(T("figure.inputs"), lang) + ", ".join(
                 "`%s` = %s" % (name, _md_cell(say(value, lang))) for name, value in item.inputs),
             "- **%s:** " % say(T("figure.explanation"), lang) + _md_cell(_explanation(item, lang)), ""]
