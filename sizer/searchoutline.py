@@ -84,7 +84,7 @@ def search_outline(search):
     blocks = [TitleBlock(T("search.title"), T("search.generated", version=__version__, tried=len(search.candidates),
                                               combinations=search.combinations,
                                               order=T(ORDER_TEXT[search.order_by]))),
-              SummaryBlock(T("search.best_title"), tuple(best_line(s, several) for s in search.standings)),
+              SummaryBlock(T("search.best_title"), best_lines(search, several)),
               space_block(search)]
     blocks.extend(standing_table(search, s, several) for s in search.standings if s.winner is not None)
     pareto = pareto_blocks(search, several)
@@ -98,10 +98,17 @@ def search_outline(search):
     return tuple(blocks)
 
 
+def best_lines(search, several):
+    """One line per scenario, and for a disaggregated winner its two pools and what its commands leave out."""
+    lines = tuple(best_line(s, several) for s in search.standings)
+    return lines + tuple(T("search.best_pools", label=scenario_label(s), prefill=s.pools[0], decode=s.pools[1])
+                         for s in search.standings if s.pools is not None)
+
+
 def summary_blocks(search):
     """--summary-only: the best layout per scenario and what was searched, in one block."""
     several = len(search.problems) > 1
-    lines = tuple(best_line(s, several) for s in search.standings) + (
+    lines = best_lines(search, several) + (
         T("search.generated", version=__version__, tried=len(search.candidates), combinations=search.combinations,
           order=T(ORDER_TEXT[search.order_by])),)
     return (SummaryBlock(T("search.best_title"), lines),)

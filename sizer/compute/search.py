@@ -70,6 +70,7 @@ class Standing:
     runner_ups: tuple           # (Candidate, criterion code, its value, the winner's value)
     infeasible: int
     commands: object = None     # compute.commands.Commands of the winner
+    pools: object = None        # (prefill pool nodes, decode pool nodes) of a disaggregated winner
 
 
 @record
@@ -265,7 +266,12 @@ def standing(scenario, position, candidates, reports, order_by):
         return Standing(scenario, None, (), infeasible)
     winner = feasible[0]
     runner_ups = tuple((c,) + why_it_loses(c, winner, position, order_by) for c in feasible[1:1 + RUNNER_UPS])
-    return Standing(scenario, winner, runner_ups, infeasible, engine_commands(reports[winner.index], scenario.key))
+    report = reports[winner.index]
+    result = report.scenario(scenario.key)
+    pools = None
+    if result.value("prefill_pool_nodes") is not None:
+        pools = (result.value("prefill_pool_nodes"), result.value("decode_pool_nodes"))
+    return Standing(scenario, winner, runner_ups, infeasible, engine_commands(report, scenario.key), pools)
 
 
 def _union(spaces):

@@ -45,6 +45,8 @@ def best_document(standing, position):
             "tokens_per_s_per_gpu": winner.tokens_per_gpu[position],
             "tokens_per_s_per_user": winner.tokens_per_user[position],
             "sizing_args": list(winner.args), "commands": commands_document(standing.commands),
+            "pools": None if standing.pools is None else {"prefill_nodes": standing.pools[0],
+                                                          "decode_nodes": standing.pools[1]},
             "infeasible_candidates": standing.infeasible,
             "runner_ups": [{"candidate": c.index, "layout": layout_document(c), "nodes": c.nodes[position],
                             "monthly_cost_usd": c.costs[position], "limit": c.limits[position],
