@@ -81,7 +81,7 @@ def _position(standing):
 def search_outline(search):
     """The answer as blocks, in reading order."""
     several = len(search.problems) > 1
-    blocks = [TitleBlock(T("search.title"), T("search.generated", version=__version__, tried=len(search.candidates),
+    blocks = [TitleBlock(T("search.title"), T("search.generated", version=__version__, n=len(search.candidates),
                                               combinations=search.combinations,
                                               order=T(ORDER_TEXT[search.order_by]))),
               SummaryBlock(T("search.best_title"), best_lines(search, several)),
@@ -109,7 +109,7 @@ def summary_blocks(search):
     """--summary-only: the best layout per scenario and what was searched, in one block."""
     several = len(search.problems) > 1
     lines = best_lines(search, several) + (
-        T("search.generated", version=__version__, tried=len(search.candidates), combinations=search.combinations,
+        T("search.generated", version=__version__, n=len(search.candidates), combinations=search.combinations,
           order=T(ORDER_TEXT[search.order_by])),)
     return (SummaryBlock(T("search.best_title"), lines),)
 
@@ -145,7 +145,7 @@ def standing_table(search, standing, several):
     for candidate, code, value, best in standing.runner_ups:
         rows.append(_standing_row(candidate, position, several, loss_text(code, value, best, candidate, winner,
                                                                           position)))
-    title = T("search.standing_title", label=scenario_label(standing), infeasible=standing.infeasible)
+    title = T("search.standing_title", label=scenario_label(standing), n=standing.infeasible)
     return TableBlock(title, header, tuple(rows), right_aligned=(0, 2, 3), strong_rows=(0,))
 
 

@@ -226,13 +226,14 @@ def search(request, load):
         raise InputError("err.search_too_many", n=total, maximum=MAX_SEARCH_COMBINATIONS)
     if len({server.rack_scale for _, _, _, server, _, _ in problems}) > 1 and request.order_by != "cost":
         raise InputError("err.search_units")
-    candidates, reports, skipped, refused_tp, errors = [], {}, {}, set(), []
+    candidates, reports, skipped, refused_tp, errors, first_skipped = [], {}, {}, set(), [], None
     for chosen, options, model, server, storage, space in problems:
         for changes, skip in combinations(space, model, server):
             if skip is not None:
                 skipped[skip] = skipped.get(skip, 0) + 1
                 if skip == Skip.VLLM_REFUSES:
                     refused_tp.add(changes.get("tensor_parallel"))
+                first_skipped = first_skipped or (_replace(options, **changes), model, server, storage)
                 continue
             index = len(candidates) + 1
             try:
@@ -246,6 +247,8 @@ def search(request, load):
                 candidate = candidate_from_report(index, report, changes)
             candidates.append(_replace(candidate, args=layout_args(candidate, chosen)))
     if not candidates:
+        if first_skipped is not None:
+            build_report(*first_skipped)    # a single run of it says what is wrong (a TP that does not divide...)
         raise InputError("err.search_empty", n=total)
     if len(errors) == len(candidates):
         raise errors[0]

@@ -265,19 +265,22 @@ def combinations_count(space):
 def combinations(space, model, server):
     """Every combination of the space's values, in order: ({Options field: value}, Skip code or None)."""
     fields = tuple(d.dimension.field for d in space)
+    # A switch on one GPU repeats the layout without it only when that layout is in the space too.
+    repeatable = {d.dimension.field for d in space if False in d.values}
     for values in itertools.product(*(d.values for d in space)):
         changes = dict(zip(fields, values))
-        yield changes, skip_reason(changes, model, server)
+        yield changes, skip_reason(changes, model, server, repeatable)
 
 
-def skip_reason(changes, model, server):
+def skip_reason(changes, model, server, repeatable=()):
     tp = changes.get("tensor_parallel") or server.gpus
     pp = changes.get("pipeline_parallel", 1)
     gpus = tp * pp
     fills = _instance_fits(gpus, server) and (server.rack_scale or server.gpus % tp == 0)
     if not fills:
         return Skip.NOT_WHOLE_NODES
-    if (changes.get("data_parallel_attention") and tp == 1) or (changes.get("expert_parallel") and gpus == 1):
+    if (changes.get("data_parallel_attention") and tp == 1 and "data_parallel_attention" in repeatable) or \
+            (changes.get("expert_parallel") and gpus == 1 and "expert_parallel" in repeatable):
         return Skip.REPEATS
     if vllm_tp_rules(model, 1 if changes.get("data_parallel_attention") else tp):
         return Skip.VLLM_REFUSES
