@@ -62,12 +62,14 @@ def layout_text(candidate, several_problems=False):
     return text
 
 
-def best_line(standing, several):
+def best_line(search, standing, several):
     label = scenario_label(standing)
     winner = standing.winner
-    if winner is None:
-        return T("search.best_none", label=label)
     position = _position(standing)
+    if winner is None:
+        limits = tuple(dict.fromkeys(c.limits[position] for c in search.candidates if c.limits[position] is not None))
+        return T("search.best_none", label=label, limits=Join(tuple(T(LIMIT_TEXT[code]) for code in limits))
+                 if limits else "—")
     cost = winner.costs[position]
     return T("search.best_line", label=label, nodes=count_text(winner.unit, winner.nodes[position]),
              layout=layout_text(winner, several), limit=T(LIMIT_TEXT[winner.limits[position]]),
@@ -100,7 +102,7 @@ def search_outline(search):
 
 def best_lines(search, several):
     """One line per scenario, and for a disaggregated winner its two pools and what its commands leave out."""
-    lines = tuple(best_line(s, several) for s in search.standings)
+    lines = tuple(best_line(search, s, several) for s in search.standings)
     return lines + tuple(T("search.best_pools", label=scenario_label(s), prefill=s.pools[0], decode=s.pools[1])
                          for s in search.standings if s.pools is not None)
 

@@ -6,6 +6,7 @@ import unittest
 
 from sizer.records import Options
 from tests.support import nodes, report_for, results, run_cli, run_json
+from tests.test_languages import PORTUGUESE
 
 DEEPSEEK = ["--model", "deepseek-v3", "--server", "dgx200", "--concurrency", "1000", "--effective-context", "32768",
             "--runtime-overhead-gib", "auto"]
@@ -141,6 +142,19 @@ class SmallSpaces(unittest.TestCase):
         self.assertEqual((row["candidate"], row["data_parallel_attention"], row["weight_precision"], row["best"],
                           row["pareto"], row["nodes_recommended"]), ("3", "true", "checkpoint", "minimum;recommended;ideal",
                                                                      "true", "6"))
+
+    def test_each_language_says_it_all_in_its_own_words(self):
+        english = run_cli(self.SPACE + ["--search", "--lang", "en"])[1]
+        self.assertEqual(PORTUGUESE.findall(english), [])
+        self.assertIn("RECOMMENDED: 6 nodes: TP 8 × PP 1, 1 instance per node, data-parallel attention", english)
+        portuguese = run_cli(self.SPACE + ["--search", "--summary-only"])[1]
+        self.assertIn("RECOMENDADO: 6 nós: TP 8 × PP 1, 1 instância por nó, atenção data-parallel", portuguese)
+        # No candidate runs a scenario: the summary names what limits them.
+        status, text, _ = run_cli(DEEPSEEK[:-2] + ["--search", "--search-space", "tp=8;pp=1", "--summary-only",
+                                                     "--lang", "en"])
+        self.assertEqual(status, 1)
+        self.assertIn("RECOMMENDED: no candidate of the space runs it (limits: the weights do not fit the runtime "
+                      "overhead)", text)
 
     def test_quantized_weights_only_when_allowed(self):
         args = LLAMA_H100 + ["--search", "--search-space", "tp=8;pp=1;kv=fp8", "--json-only"]

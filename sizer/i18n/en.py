@@ -891,7 +891,7 @@ MESSAGES = {
     "search.best_title": "Best layout per scenario",
     "search.best_line": "{label}: {nodes}: {layout}; limit: {limit}; {cost} (candidate #{candidate})",
     "search.best_pools": "{label} runs disaggregated: {prefill} prefill and {decode} decode nodes, every instance of both pools started with this layout's engine commands; the engines' prefill-to-decode KV transfer settings (vLLM --kv-transfer-config, SGLang --disaggregation-mode, TensorRT-LLM's disaggregated server) are not emitted",
-    "search.best_none": "{label}: no candidate of the space runs it",
+    "search.best_none": "{label}: no candidate of the space runs it (limits: {limits})",
     "search.cost": "USD {cost:f2}/month",
     "search.no_cost": "no price",
     "search.space_title": "The space searched",

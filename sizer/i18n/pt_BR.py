@@ -896,7 +896,7 @@ MESSAGES = {
     "search.best_title": "Melhor layout por cenário",
     "search.best_line": "{label}: {nodes}: {layout}; limite: {limit}; {cost} (candidato #{candidate})",
     "search.best_pools": "{label} roda desagregado: {prefill} nós de prefill e {decode} de decode, cada instância dos dois pools iniciada com os comandos de engine deste layout; os ajustes de transferência de KV do prefill para o decode (vLLM --kv-transfer-config, SGLang --disaggregation-mode, o servidor desagregado do TensorRT-LLM) não são emitidos",
-    "search.best_none": "{label}: nenhum candidato do espaço o atende",
+    "search.best_none": "{label}: nenhum candidato do espaço o atende (limites: {limits})",
     "search.cost": "USD {cost:f2}/mês",
     "search.no_cost": "sem preço",
     "search.space_title": "O espaço buscado",
