@@ -151,9 +151,15 @@ def standing_table(search, standing, several):
     return TableBlock(title, header, tuple(rows), right_aligned=(0, 2, 3), strong_rows=(0,))
 
 
+def nodes_cell(candidate, position):
+    """A candidate's count in a table: the number of nodes, or of racks with the word."""
+    n = candidate.nodes[position]
+    return str(n) if candidate.unit != Unit.RACKS else count_text(candidate.unit, n)
+
+
 def _standing_row(candidate, position, several, why):
     cost = candidate.costs[position]
-    return ("#%d" % candidate.index, layout_text(candidate, several), str(candidate.nodes[position]),
+    return ("#%d" % candidate.index, layout_text(candidate, several), nodes_cell(candidate, position),
             "—" if cost is None else _fixed(cost, 2), T(LIMIT_TEXT[candidate.limits[position]]), why)
 
 
@@ -176,7 +182,7 @@ def pareto_blocks(search, several):
     header = tuple(T(c) for c in ("search.col.candidate", "search.col.tokens_per_user", "search.col.tokens_per_gpu",
                                   "search.col.layout", "search.col.nodes"))
     rows = tuple(("#%d" % c.index, _fixed(c.tokens_per_user[position], 1), _fixed(c.tokens_per_gpu[position], 1),
-                  layout_text(c, several), str(c.nodes[position])) for c in search.pareto)
+                  layout_text(c, several), nodes_cell(c, position)) for c in search.pareto)
     table = TableBlock(T("search.pareto_title"), header, rows, right_aligned=(0, 1, 2, 4))
     colour, colour_id = CHART_COLOURS[RECOMMENDED]
     chart = ChartBlock(T("search.pareto_chart_title"), T("search.col.tokens_per_user"),

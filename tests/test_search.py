@@ -174,6 +174,17 @@ class SmallSpaces(unittest.TestCase):
         self.assertEqual(search["space"]["pipeline_parallel"]["source"], "search_space")
         self.assertEqual(search["tried"], 4)
 
+    def test_a_rack_scale_server_counts_racks_and_trays(self):
+        args = DEEPSEEK[:2] + ["--server", "gb200_nvl72"] + DEEPSEEK[4:] + ["--search-space", "tp=4,8,16;pp=1;kv=fp8"]
+        search = search_json(args)
+        best = search["best"]["recommended"]
+        self.assertEqual((best["unit"], best["nodes"], best["layout"]["tensor_parallel"],
+                          best["layout"]["nodes_per_instance"], best["layout"]["data_parallel_attention"]),
+                         ("racks", 1, 16, 4, True))
+        self.assertEqual(nodes(report_for(args[:-2] + best["sizing_args"]))[1], 1)
+        text = run_cli(args + ["--search", "--lang", "en", "--summary-only"])[1]
+        self.assertIn("RECOMMENDED: 1 rack: TP 16 × PP 1, one instance over 4 trays, data-parallel attention", text)
+
     def test_layouts_vllm_refuses_are_skipped(self):
         search = search_json(["--model-config", "tests/fixtures/hf-configs/Qwen2.5-7B-Instruct.json", "--server",
                               "dgx200", "--concurrency", "100", "--effective-context", "8192", "--search-space",
