@@ -6,7 +6,8 @@ and the engine commands that run each winner.
 Every candidate is one ordinary run (build_report with the candidate's options), so the answer is
 exact and exhaustive over the space, never worse than the best single run of it, and the winning
 layout run alone gives the same nodes. The model, server and storage are loaded once per problem;
-one report serves the three scenarios; only the winners' commands are built. The throughput a
+one report serves the three scenarios; only the report of each scenario's best so far is kept, and
+only the winners' commands are built. The throughput a
 candidate is ranked and charted by is read from the report's own performance figures (tokens/s per
 node and per session at the scenario's load), so a better time model improves the front by itself.
 """
@@ -16,8 +17,8 @@ from fractions import Fraction
 
 from sizer.compute.commands import engine_commands
 from sizer.compute.report import build_report
-from sizer.compute.searchspace import (DIMENSIONS, LAYOUT_FIELDS, MAX_SEARCH_COMBINATIONS, Skip, check_request,
-    combinations, combinations_count, declare_space)
+from sizer.compute.searchspace import (DIMENSIONS, LAYOUT_FIELDS, MAX_SEARCH_COMBINATIONS, Skip, ValueKind,
+    check_request, combinations, combinations_count, declare_space)
 from sizer.numbers import InputError
 from sizer.vocab import KV_PRECISIONS, RECOMMENDED, ROW_ERROR, SCENARIOS, Status, Unit, _replace, record
 
@@ -175,7 +176,7 @@ def layout_args(candidate, problem_options):
             args += [option, str(problem_options[name])]
     for dimension in DIMENSIONS:
         value = candidate.value(dimension.field)
-        if dimension.kind == "switch":
+        if dimension.kind == ValueKind.SWITCH:
             args += [dimension.option] if value else []
         elif value is not None:
             args += [dimension.option, str(value)]
@@ -226,7 +227,10 @@ def search(request, load):
         raise InputError("err.search_too_many", n=total, maximum=MAX_SEARCH_COMBINATIONS)
     if len({server.rack_scale for _, _, _, server, _, _ in problems}) > 1 and request.order_by != "cost":
         raise InputError("err.search_units")
-    candidates, reports, skipped, refused_tp, errors, first_skipped = [], {}, {}, set(), [], None
+    order_by = request.order_by or "nodes"
+    # Only the report of each scenario's best so far is kept (its commands are built from it at the end).
+    leaders = [None] * len(SCENARIOS)
+    candidates, skipped, refused_tp, errors, first_skipped = [], {}, set(), [], None
     for chosen, options, model, server, storage, space in problems:
         for changes, skip in combinations(space, model, server):
             if skip is not None:
@@ -243,8 +247,12 @@ def search(request, load):
                 candidate = Candidate(index, model.name, server.name, storage.name, _layout(changes), ROW_ERROR,
                                       error=error.text)
             else:
-                reports[index] = report
                 candidate = candidate_from_report(index, report, changes)
+                for position, leader in enumerate(leaders):
+                    if candidate.nodes[position] is not None:
+                        key = rank_key(candidate, position, order_by)
+                        if leader is None or key < leader[0]:
+                            leaders[position] = (key, report)
             candidates.append(_replace(candidate, args=layout_args(candidate, chosen)))
     if not candidates:
         if first_skipped is not None:
@@ -252,8 +260,7 @@ def search(request, load):
         raise InputError("err.search_empty", n=total)
     if len(errors) == len(candidates):
         raise errors[0]
-    order_by = request.order_by or "nodes"
-    standings = tuple(standing(scenario, position, candidates, reports, order_by)
+    standings = tuple(standing(scenario, position, candidates, leaders[position], order_by)
                       for position, scenario in enumerate(SCENARIOS))
     return Search(_union(spaces), tuple((m.name, s.name, st.name) for _, _, m, s, st, _ in problems), total,
                   tuple((code, skipped[code]) for code in Skip.ALL if code in skipped),
@@ -261,7 +268,8 @@ def search(request, load):
                   pareto_front(candidates, [s.key for s in SCENARIOS].index(RECOMMENDED)), order_by)
 
 
-def standing(scenario, position, candidates, reports, order_by):
+def standing(scenario, position, candidates, leader, order_by):
+    """One scenario's winner (whose report `leader` kept), runner-ups and commands."""
     feasible = sorted((c for c in candidates if c.nodes[position] is not None),
                       key=lambda c: rank_key(c, position, order_by))
     infeasible = sum(1 for c in candidates if c.status != ROW_ERROR and c.nodes[position] is None)
@@ -269,7 +277,7 @@ def standing(scenario, position, candidates, reports, order_by):
         return Standing(scenario, None, (), infeasible)
     winner = feasible[0]
     runner_ups = tuple((c,) + why_it_loses(c, winner, position, order_by) for c in feasible[1:1 + RUNNER_UPS])
-    report = reports[winner.index]
+    report = leader[1]
     result = report.scenario(scenario.key)
     pools = None
     if result.value("prefill_pool_nodes") is not None:
