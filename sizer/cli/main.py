@@ -79,13 +79,13 @@ def _formats_asked(args):
     return stdout_format, outputs
 
 
-def _render_and_write(subject, stdout_format, outputs, lang, comparison=False, kind=None):
+def _render_and_write(subject, stdout_format, outputs, lang, kind="report"):
     """Render each format asked once, write the files whole, and return the text for stdout (the
     default format is followed by the JSON document)."""
     wanted = {stdout_format} | {name for _, _, name in outputs}
     if stdout_format == DEFAULT_FORMAT:
         wanted.add(TRAILING_FORMAT)
-    rendered = render_all(wanted, subject, lang, kind or ("comparison" if comparison else "report"))
+    rendered = render_all(wanted, subject, lang, kind)
     write_files_atomically([(option, path, rendered[name]) for option, path, name in outputs])
     text = rendered[stdout_format]
     if stdout_format == DEFAULT_FORMAT:
@@ -120,7 +120,7 @@ def _run_comparison(args, options, variants, lang):
     for values in itertools.product(*(values for _, values in named)):
         load(_replace(options, **dict(zip((field for field, _ in named), values))))
     comparison = compare(options, variants, load, order_by)
-    text = _render_and_write(comparison, stdout_format, outputs, lang, comparison=True)
+    text = _render_and_write(comparison, stdout_format, outputs, lang, kind="comparison")
     return (0 if comparison.status == Status.OK else 1), text
 
 

@@ -7,9 +7,9 @@ Every candidate is one ordinary run (build_report with the candidate's options),
 exact and exhaustive over the space, never worse than the best single run of it, and the winning
 layout run alone gives the same nodes. The model, server and storage are loaded once per problem;
 one report serves the three scenarios; only the report of each scenario's best so far is kept, and
-only the winners' commands are built. The throughput a
-candidate is ranked and charted by is read from the report's own performance figures (tokens/s per
-node and per session at the scenario's load), so a better time model improves the front by itself.
+only the winners' commands are built. The throughput a candidate is ranked and charted by is read
+from the report's own performance figures (tokens/s per node and per session at the scenario's
+load), so a better time model improves the front by itself.
 """
 
 import itertools
