@@ -95,7 +95,7 @@ def checkpoint_precision(model):
 def _weights_defaults(model, server, options, allowed):
     own = checkpoint_precision(model)
     values = (None,) + tuple(p for p in allowed if p != own)
-    return values, None if allowed else T("search.note.weights")
+    return values, T("search.note.weights_allowed") if allowed else T("search.note.weights")
 
 
 def _kv_defaults(model, server, options, allowed):

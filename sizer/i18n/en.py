@@ -919,6 +919,7 @@ MESSAGES = {
     "search.note.ep_dense": "{model} has no routed experts",
     "search.note.ep_missing": "not a dimension yet: the tool has no --expert-parallel option (the commands enable it with data-parallel attention on MoE models)",
     "search.note.weights": "the checkpoint's own; quantized weights change the model's answers: allow them with --allow-weight-precision",
+    "search.note.weights_allowed": "the checkpoint's own, and those --allow-weight-precision allows",
     "search.note.kv": "fp8, the guide's default, and bf16, lossless; nvfp4 and int8 only when --search-space kv= names them",
     "search.note.disaggregated_traffic": "disaggregated serving needs --requests-per-second",
     "search.note.disaggregated_rack": "{server} is rack-scale: disaggregated pools are not modeled there",

@@ -924,6 +924,7 @@ MESSAGES = {
     "search.note.ep_dense": "{model} não tem experts roteados",
     "search.note.ep_missing": "ainda não é uma dimensão: a ferramenta não tem a opção --expert-parallel (os comandos o ligam com a atenção data-parallel em modelos MoE)",
     "search.note.weights": "os do checkpoint; pesos quantizados mudam as respostas do modelo: permita-os com --allow-weight-precision",
+    "search.note.weights_allowed": "os do checkpoint, e os que --allow-weight-precision permite",
     "search.note.kv": "fp8, o padrão do guia, e bf16, sem perda; nvfp4 e int8 só quando --search-space kv= os nomeia",
     "search.note.disaggregated_traffic": "o serviço desagregado precisa de --requests-per-second",
     "search.note.disaggregated_rack": "{server} é rack-scale: pools desagregados não são modelados nele",
