@@ -14,8 +14,8 @@ from sizer.vocab import (CHART_COLOURS, COUNT_TEXT, LIMIT_TEXT, RECOMMENDED, ROW
 
 # Why a runner-up loses: the criterion it is worse on (compute.search.Criterion) -> message id.
 LOSS_TEXT = {Criterion.NODES: "search.loss.nodes", Criterion.COST: "search.loss.cost",
-             Criterion.TOKENS_PER_GPU: "search.loss.tokens_per_gpu",
-             Criterion.TOKENS_PER_USER: "search.loss.tokens_per_user", Criterion.WEIGHTS: "search.loss.weights",
+             Criterion.TOKENS_PER_GPU: "search.loss.tokens_per_s_per_gpu",
+             Criterion.TOKENS_PER_USER: "search.loss.tokens_per_s_per_user", Criterion.WEIGHTS: "search.loss.weights",
              Criterion.KV: "search.loss.kv", Criterion.ORDER: "search.loss.order"}
 ORDER_TEXT = {"nodes": "search.order.nodes", "cost": "search.order.cost"}
 SWITCH_TEXT = {False: "search.value.off", True: "search.value.on"}
@@ -179,16 +179,16 @@ def pareto_blocks(search, several):
     position = _position(search.standing(RECOMMENDED))
     if not search.pareto:
         return (BulletsBlock(T("search.pareto_title"), ((T("search.pareto_label"), T("search.pareto_none")),)),)
-    header = tuple(T(c) for c in ("search.col.candidate", "search.col.tokens_per_user", "search.col.tokens_per_gpu",
+    header = tuple(T(c) for c in ("search.col.candidate", "search.col.tokens_per_s_per_user", "search.col.tokens_per_s_per_gpu",
                                   "search.col.layout", "search.col.nodes"))
-    rows = tuple(("#%d" % c.index, _fixed(c.tokens_per_user[position], 1), _fixed(c.tokens_per_gpu[position], 1),
+    rows = tuple(("#%d" % c.index, _fixed(c.tokens_per_s_per_user[position], 1), _fixed(c.tokens_per_s_per_gpu[position], 1),
                   layout_text(c, several), nodes_cell(c, position)) for c in search.pareto)
     table = TableBlock(T("search.pareto_title"), header, rows, right_aligned=(0, 1, 2, 4))
     colour, colour_id = CHART_COLOURS[RECOMMENDED]
-    chart = ChartBlock(T("search.pareto_chart_title"), T("search.col.tokens_per_user"),
-                       tuple("%s (#%d)" % (_fixed(c.tokens_per_user[position], 1), c.index) for c in search.pareto),
-                       T("search.col.tokens_per_gpu"),
-                       ((T("search.pareto_series"), tuple(c.tokens_per_gpu[position] for c in search.pareto), colour),),
+    chart = ChartBlock(T("search.pareto_chart_title"), T("search.col.tokens_per_s_per_user"),
+                       tuple("%s (#%d)" % (_fixed(c.tokens_per_s_per_user[position], 1), c.index) for c in search.pareto),
+                       T("search.col.tokens_per_s_per_gpu"),
+                       ((T("search.pareto_series"), tuple(c.tokens_per_s_per_gpu[position] for c in search.pareto), colour),),
                        T("search.pareto_note", colour=T(colour_id)))
     return (table, chart)
 

@@ -49,8 +49,8 @@ class Candidate:
     costs: tuple = (None, None, None)       # monthly cost per scenario (None: no price)
     limits: tuple = (None, None, None)      # limit code per scenario
     sessions: object = None     # RECOMENDADO's sessions per node (per instance when one spans nodes)
-    tokens_per_gpu: tuple = (None, None, None)    # output tokens/s per GPU at the scenario's load
-    tokens_per_user: tuple = (None, None, None)   # output tokens/s per session at that load
+    tokens_per_s_per_gpu: tuple = (None, None, None)    # output tokens/s per GPU at the scenario's load
+    tokens_per_s_per_user: tuple = (None, None, None)   # output tokens/s per session at that load
     error: object = None        # the reason of an error candidate (a Text)
     args: tuple = ()            # the options that size this layout alone (to add to the rest)
 
@@ -99,17 +99,16 @@ class Criterion:
     nodes and monthly cost (their order set by --order-by); then throughput at the scenario's load,
     per user, then per GPU (at the same cost, the layout that serves each user faster: with traffic
     the tokens a deployment delivers are the traffic's, so its speed per user is what differs); then
-    quality (the
-    checkpoint's weights before quantized ones, more KV bits before fewer: what decides when the
-    server gives no roofline facts); then the order of the space."""
+    quality (the checkpoint's weights before quantized ones, more KV bits before fewer: what decides
+    when the server gives no roofline facts); then the order of the space."""
     NODES, COST, WEIGHTS, KV, TOKENS_PER_GPU, TOKENS_PER_USER, ORDER = (
-        "nodes", "cost", "weights", "kv", "tokens_per_gpu", "tokens_per_user", "order")
+        "nodes", "cost", "weights", "kv", "tokens_per_s_per_gpu", "tokens_per_s_per_user", "order")
 
 
 def criteria(candidate, position, order_by):
     """((Criterion, value shown, sort key), ...) of a candidate in scenario `position`."""
     nodes, cost = candidate.nodes[position], candidate.costs[position]
-    gpu, user = candidate.tokens_per_gpu[position], candidate.tokens_per_user[position]
+    gpu, user = candidate.tokens_per_s_per_gpu[position], candidate.tokens_per_s_per_user[position]
     money = (Criterion.COST, cost, (cost is None, cost or 0))
     count = (Criterion.NODES, nodes, nodes)
     kv = candidate.value("kv_precision")
@@ -189,13 +188,13 @@ def pareto_front(candidates, position):
 
     A sweep from the most tokens/s per user down keeps each point with more tokens/s per GPU than every
     point before it (those have at least its tokens/s per user)."""
-    points = sorted((c for c in candidates if c.tokens_per_gpu[position] is not None),
-                    key=lambda c: (-c.tokens_per_user[position], -c.tokens_per_gpu[position], c.index))
+    points = sorted((c for c in candidates if c.tokens_per_s_per_gpu[position] is not None),
+                    key=lambda c: (-c.tokens_per_s_per_user[position], -c.tokens_per_s_per_gpu[position], c.index))
     front, best_gpu = [], None
     for candidate in points:
-        if best_gpu is None or candidate.tokens_per_gpu[position] > best_gpu:
+        if best_gpu is None or candidate.tokens_per_s_per_gpu[position] > best_gpu:
             front.append(candidate)
-            best_gpu = candidate.tokens_per_gpu[position]
+            best_gpu = candidate.tokens_per_s_per_gpu[position]
     return tuple(reversed(front))
 
 

@@ -28,8 +28,8 @@ def candidate_document(candidate):
             "unit": candidate.unit, "concurrency": candidate.concurrency,
             "nodes": dict(zip(keys, candidate.nodes)), "monthly_cost_usd": dict(zip(keys, candidate.costs)),
             "limit": dict(zip(keys, candidate.limits)), "sessions_per_node": candidate.sessions,
-            "tokens_per_s_per_gpu": dict(zip(keys, candidate.tokens_per_gpu)),
-            "tokens_per_s_per_user": dict(zip(keys, candidate.tokens_per_user)),
+            "tokens_per_s_per_gpu": dict(zip(keys, candidate.tokens_per_s_per_gpu)),
+            "tokens_per_s_per_user": dict(zip(keys, candidate.tokens_per_s_per_user)),
             "sizing_args": list(candidate.args), "error": candidate.error}
 
 
@@ -42,8 +42,8 @@ def best_document(standing, position):
             "layout": layout_document(winner), "nodes": winner.nodes[position], "unit": winner.unit,
             "monthly_cost_usd": winner.costs[position], "limit": winner.limits[position],
             "concurrency": winner.concurrency,
-            "tokens_per_s_per_gpu": winner.tokens_per_gpu[position],
-            "tokens_per_s_per_user": winner.tokens_per_user[position],
+            "tokens_per_s_per_gpu": winner.tokens_per_s_per_gpu[position],
+            "tokens_per_s_per_user": winner.tokens_per_s_per_user[position],
             "sizing_args": list(winner.args), "commands": commands_document(standing.commands),
             "pools": None if standing.pools is None else {"prefill_nodes": standing.pools[0],
                                                           "decode_nodes": standing.pools[1]},
@@ -78,8 +78,8 @@ def search_document(search, lang=DEFAULT_LANGUAGE):
         "best": {standing.scenario.key: best_document(standing, keys.index(standing.scenario.key))
                  for standing in search.standings},
         "candidates": [candidate_document(c) for c in search.candidates],
-        "pareto": [{"candidate": c.index, "tokens_per_s_per_gpu": c.tokens_per_gpu[position],
-                    "tokens_per_s_per_user": c.tokens_per_user[position]} for c in search.pareto],
+        "pareto": [{"candidate": c.index, "tokens_per_s_per_gpu": c.tokens_per_s_per_gpu[position],
+                    "tokens_per_s_per_user": c.tokens_per_s_per_user[position]} for c in search.pareto],
         "pareto_scenario": RECOMMENDED,
     }
     return {"schema_version": SCHEMA_VERSION, "tool": {"name": "sizing", "version": __version__},
@@ -123,7 +123,7 @@ def render_search_csv(search, lang=DEFAULT_LANGUAGE):
     for c in search.candidates:
         layout = tuple(CHECKPOINT if field == "weight_precision" and c.value(field) is None and field in dict(c.layout)
                        else _csv_value(c.value(field)) for field in LAYOUT_FIELDS)
-        cost, gpu, user = c.costs[position], c.tokens_per_gpu[position], c.tokens_per_user[position]
+        cost, gpu, user = c.costs[position], c.tokens_per_s_per_gpu[position], c.tokens_per_s_per_user[position]
         writer.writerow((c.index, c.model, c.server, c.storage) + layout + tuple(_csv_value(v) for v in (
             c.instances_per_node, c.nodes_per_instance, c.concurrency, c.unit) + c.nodes) + (
             "" if cost is None else _fixed(cost, 2), _csv_value(c.limits[position]), _csv_value(c.sessions),
