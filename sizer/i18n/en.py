@@ -964,7 +964,7 @@ MESSAGES = {
     "search.loss.order": "ties with the winner on every count; later in the space (#{value} vs #{best})",
     "search.pareto_title": "Pareto front (RECOMMENDED): tokens/s per GPU against tokens/s per user",
     "search.pareto_label": "Front",
-    "search.pareto_none": "no candidate has throughput figures (the server or the model lacks the roofline's facts)",
+    "search.pareto_none": "no candidate runs RECOMMENDED with throughput figures (none runs it, or the server or the model lacks the roofline's facts)",
     "search.pareto_chart_title": "Pareto front: tokens/s per GPU vs tokens/s per user",
     "search.pareto_series": "Pareto front",
     "search.pareto_note": "Line: the Pareto front of RECOMMENDED in {colour}; each point is a candidate (x: tokens/s per user, y: tokens/s per GPU, at the scenario's load), no other candidate beats it on both.",

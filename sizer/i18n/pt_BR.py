@@ -969,7 +969,7 @@ MESSAGES = {
     "search.loss.order": "empata com o vencedor em tudo; vem depois no espaço (#{value} contra #{best})",
     "search.pareto_title": "Fronteira de Pareto (RECOMENDADO): tokens/s por GPU contra tokens/s por usuário",
     "search.pareto_label": "Fronteira",
-    "search.pareto_none": "nenhum candidato tem números de vazão (faltam ao servidor ou ao modelo os dados do roofline)",
+    "search.pareto_none": "nenhum candidato atende o RECOMENDADO com números de vazão (nenhum o atende, ou faltam ao servidor ou ao modelo os dados do roofline)",
     "search.pareto_chart_title": "Fronteira de Pareto: tokens/s por GPU x tokens/s por usuário",
     "search.pareto_series": "Fronteira de Pareto",
     "search.pareto_note": "Linha: a fronteira de Pareto do RECOMENDADO em {colour}; cada ponto é um candidato (x: tokens/s por usuário, y: tokens/s por GPU, na carga do cenário) que nenhum outro supera nos dois.",
