@@ -406,7 +406,11 @@ def commands_blocks(report):
     commands = report.commands
     if commands is None:
         return ()
-    result = report.scenario(commands.scenario)
+    return (commands_block(commands, scenario_label(report.scenario(commands.scenario))),)
+
+
+def commands_block(commands, label):
+    """One scenario's engine commands (a Commands record) as a block titled with the scenario's `label`."""
     note = None
     if commands.kv_bytes_per_gpu is not None:
         source = T("commands.source_utilization" if commands.memory_from_utilization else "commands.source_budget")
@@ -426,7 +430,7 @@ def commands_blocks(report):
             T("commands.engine", engine=release.display_name, release=release.release), command.args,
             file_title=None if command.extra_options_yaml is None else T("commands.yaml_file", file=command.args[-1]),
             file_text=command.extra_options_yaml))
-    return (CommandsBlock(T("commands.title", scenario=scenario_label(result)), note, tuple(entries)),)
+    return CommandsBlock(T("commands.title", scenario=label), note, tuple(entries))
 
 
 # --- Comparisons: one table, in text, Markdown (with a chart), JSON and CSV ---

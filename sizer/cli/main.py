@@ -99,13 +99,13 @@ def _formats_asked(args):
     return stdout_format, outputs
 
 
-def _render_and_write(subject, stdout_format, outputs, lang, comparison=False):
+def _render_and_write(subject, stdout_format, outputs, lang, kind="report"):
     """Render each format asked once, write the files whole, and return the text for stdout (the
     default format is followed by the JSON document)."""
     wanted = {stdout_format} | {name for _, _, name in outputs}
     if stdout_format == DEFAULT_FORMAT:
         wanted.add(TRAILING_FORMAT)
-    rendered = render_all(wanted, subject, lang, comparison)
+    rendered = render_all(wanted, subject, lang, kind)
     write_files_atomically([(option, path, rendered[name]) for option, path, name in outputs])
     text = rendered[stdout_format]
     if stdout_format == DEFAULT_FORMAT:
@@ -140,8 +140,52 @@ def _run_comparison(args, options, variants, lang):
     for values in itertools.product(*(values for _, values in named)):
         load(_replace(options, **dict(zip((field for field, _ in named), values))))
     comparison = compare(options, variants, load, order_by)
-    text = _render_and_write(comparison, stdout_format, outputs, lang, comparison=True)
+    text = _render_and_write(comparison, stdout_format, outputs, lang, kind="comparison")
     return (0 if comparison.status == Status.OK else 1), text
+
+
+def given_fields(parser, argv):
+    """The Options fields the command line sets itself (not left at their defaults): argparse fills a
+    default only where the namespace has no value yet, so a namespace of markers keeps the rest (an
+    option whose default is None, such as the repeated --model-config, is given when it has a value)."""
+    import argparse
+    marker = object()
+    namespace = argparse.Namespace(**{action.dest: marker for action in parser._actions
+                                      if action.dest != argparse.SUPPRESS and action.default is not None})
+    parsed = parser.parse_args(argv, namespace)
+    return frozenset(name for name, value in vars(parsed).items() if value is not marker and value is not None)
+
+
+def _run_search(args, options, variants, lang, given):
+    """Search the layouts (compute/search.py); render the answer in the formats asked; write the files."""
+    from sizer.compute.search import search
+    from sizer.compute.searchspace import SearchRequest, parse_allowed_weights, parse_search_space
+    for refused, option in ((options.solve is not None, "--solve"), (args.calibrate_from is not None,
+                                                                       "--calibrate-from")):
+        if refused:
+            raise InputError("err.search_unsupported", option=option)
+    order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
+    request = SearchRequest(options, variants, given,
+                            {} if args.search_space is None else parse_search_space(args.search_space),
+                            parse_allowed_weights(args.allow_weight_precision), order_by)
+    stdout_format, outputs = _formats_asked(args)
+    inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
+        ("--model-config", value) for field, values in variants if field == "model_config" for value in values] + [
+        ("--model-config", options.model_config)]
+    if options.model_config is None:
+        inputs.append(("--models-file", options.models_file))
+    check_output_paths([(option, path) for option, path, _ in outputs], inputs)
+    loaded = {}
+
+    def load(changed):
+        key = (changed.model, changed.model_config, changed.server, changed.storage)
+        if key not in loaded:
+            loaded[key] = load_inputs(changed)
+        return loaded[key]
+
+    result = search(request, load)
+    text = _render_and_write(result, stdout_format, outputs, lang, kind="search")
+    return (0 if result.status == Status.OK else 1), text
 
 
 def _run(argv, lang):
@@ -162,8 +206,16 @@ def _run(argv, lang):
                                   args.servers_file or default_catalog("servers.json"),
                                   args.storage_file or default_catalog("storage.json"))
         return 0, render_listing(listing, lang, args.json_only)
+    if not args.search:
+        for option, value in (("--search-space", args.search_space),
+                              ("--allow-weight-precision", args.allow_weight_precision)):
+            if value is not None:
+                raise InputError("err.search_only", option=option)
+    given = given_fields(parser, argv) if args.search else None
     variants, args = compared_values(args)
     options = options_from_args(args)
+    if args.search:
+        return _run_search(args, options, variants, lang, given)
     stdout_format, outputs = _formats_asked(args)
     if variants or FORMAT_BY_NAME[stdout_format].report is None or any(
             FORMAT_BY_NAME[name].report is None for _, _, name in outputs):

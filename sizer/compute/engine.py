@@ -376,12 +376,17 @@ def moe_layers(model):
     return max(model.num_hidden_layers - dense, 0)
 
 
+def missing_engine_facts(model, server):
+    """The server and model facts the engine model needs and lacks (empty: it can be built)."""
+    return tuple([f for f in ENGINE_SERVER_FIELDS if getattr(server, f) is None]
+                 + [f for f, v in (("total_parameters", model.parameters_total),
+                                   ("active_parameters", model.parameters_active)) if v is None]
+                 + (["weights_bytes"] if model.weights is None else []))
+
+
 def engine_for(model, server, layout, options, context_tokens=0):
     """The EngineModel of one instance, or None and the facts it misses."""
-    missing = tuple([f for f in ENGINE_SERVER_FIELDS if getattr(server, f) is None]
-                    + [f for f, v in (("total_parameters", model.parameters_total),
-                                      ("active_parameters", model.parameters_active)) if v is None]
-                    + (["weights_bytes"] if model.weights is None else []))
+    missing = missing_engine_facts(model, server)
     if missing:
         return None, missing
     weights = model.weights

@@ -19,6 +19,7 @@ class OutputFormat:
     comparison: str          # "module:function" rendering a Comparison
     only_help: object = None  # message ids of the two options' help
     file_help: object = None
+    search: object = None    # "module:function" rendering a Search (--search)
 
     @property
     def only_dest(self):
@@ -30,15 +31,19 @@ class OutputFormat:
 
 
 FORMATS = (
-    OutputFormat("text", None, None, "sizer.render.text:render_text", "sizer.render.text:render_comparison_text"),
+    OutputFormat("text", None, None, "sizer.render.text:render_text", "sizer.render.text:render_comparison_text",
+                 search="sizer.render.searchtext:render_search_text"),
     OutputFormat("json", "--json-only", "--output-json-file", "sizer.render.json:render_json",
-                 "sizer.render.json:render_comparison_json", "help.json_only", "help.output_json_file"),
+                 "sizer.render.json:render_comparison_json", "help.json_only", "help.output_json_file",
+                 "sizer.render.searchjson:render_search_json"),
     OutputFormat("markdown", "--markdown-only", "--output-markdown-file", "sizer.render.markdown:render_markdown",
-                 "sizer.render.markdown:render_comparison_markdown", "help.markdown_only", "help.output_markdown_file"),
+                 "sizer.render.markdown:render_comparison_markdown", "help.markdown_only", "help.output_markdown_file",
+                 "sizer.render.searchtext:render_search_markdown"),
     OutputFormat("summary", "--summary-only", None, "sizer.render.text:render_summary",
-                 "sizer.render.text:render_comparison_text", "help.summary_only"),
+                 "sizer.render.text:render_comparison_text", "help.summary_only",
+                 search="sizer.render.searchtext:render_search_summary"),
     OutputFormat("csv", "--csv-only", "--output-csv-file", None, "sizer.render.csv:render_comparison_csv",
-                 "help.csv_only", "help.output_csv_file"),
+                 "help.csv_only", "help.output_csv_file", "sizer.render.searchjson:render_search_csv"),
 )
 FORMAT_BY_NAME = {f.name: f for f in FORMATS}
 # The format printed when no --X-only is given; the JSON document follows it on stdout.
@@ -46,13 +51,14 @@ DEFAULT_FORMAT = "text"
 TRAILING_FORMAT = "json"
 
 
-def renderer(name, comparison=False):
-    """The function rendering format `name` (of a Comparison when `comparison`), imported on first use."""
+def renderer(name, kind="report"):
+    """The function rendering format `name` of a subject of `kind` ("report", "comparison" or "search"),
+    imported on first use."""
     entry = FORMAT_BY_NAME[name]
-    module, function = (entry.comparison if comparison else entry.report).split(":")
+    module, function = getattr(entry, kind).split(":")
     return getattr(importlib.import_module(module), function)
 
 
-def render_all(names, subject, lang, comparison=False):
+def render_all(names, subject, lang, kind="report"):
     """{format name: text} for every format in `names`."""
-    return {name: renderer(name, comparison)(subject, lang) for name in names}
+    return {name: renderer(name, kind)(subject, lang) for name in names}
