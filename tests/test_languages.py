@@ -49,6 +49,9 @@ class Languages(TempDirTest):
                 forms = [form if isinstance(form, tuple) else (form,) for form in entry]
                 self.assertEqual({len(form) for form in forms}, {len(forms[0])}, "plural in one language only")
                 templates = [template for form in forms for template in form]
+                fields = [(name, conversion) for t in templates for _, name, _, conversion in parser.parse(t) if name]
+                # Plain names only: sizer.i18n.render fills a field by its name, with no attribute, index or !r.
+                self.assertEqual([f for f in fields if not f[0].isidentifier() or f[1]], [])
                 placeholders = {tuple(sorted(name for _, name, _, _ in parser.parse(t) if name)) for t in templates}
                 self.assertEqual(len(placeholders), 1, placeholders)
                 self.assertTrue(all(t.strip() for t in templates))

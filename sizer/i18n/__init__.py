@@ -22,13 +22,31 @@ def catalog(lang):
     return _LOADED[lang]
 
 
+_PARSED = {}
+
+
+def _parsed(template):
+    """A template's (literal text, field name, format spec) pieces, parsed once (str.format's own parser;
+    every field of the catalogs is a plain name, tests/test_languages.py checks it)."""
+    pieces = _PARSED.get(template)
+    if pieces is None:
+        pieces = _PARSED[template] = tuple((literal, name, spec) for literal, name, spec, _ in
+                                           string.Formatter().parse(template))
+    return pieces
+
+
 def render(text, lang, escape=None):
     """A Text in a language: the template looked up, its parameters formatted (display)."""
     entry = catalog(lang).MESSAGES[text.id]
     params = dict(text.params)
     if isinstance(entry, tuple):
         entry = entry[0] if params.get("n") == 1 else entry[1]
-    return _MessageFormatter(lang, escape).vformat(entry, (), params)
+    out = []
+    for literal, name, spec in _parsed(entry):
+        out.append(literal)
+        if name is not None:
+            out.append(format_field(params[name], spec, lang, escape))
+    return "".join(out)
 
 
 def say(value, lang, escape=None):
@@ -51,22 +69,16 @@ def translate_argparse(lang):
     return translate
 
 
-class _MessageFormatter(string.Formatter):
-    """str.format for the message table: nested Texts, Joins and exact numbers."""
-
-    def __init__(self, lang, escape=None):
-        string.Formatter.__init__(self)
-        self.lang = lang
-        self.escape = escape
-
-    def format_field(self, value, spec):
-        if value is None:
-            return "—"
-        if spec in NUMBER_FORMATS:
-            return NUMBER_FORMATS[spec](value)
-        if spec[:1] == "f" and spec[1:].isdigit():
-            return _fixed(value, int(spec[1:]))
-        return say(value, self.lang, self.escape)
+def format_field(value, spec, lang, escape=None):
+    """One placeholder of a template: nested Texts and Joins in the language, exact numbers with the
+    display format the spec names ({x:f2} fixed places, {x:p} plain, {x:pct} percent, {x:sci})."""
+    if value is None:
+        return "—"
+    if spec in NUMBER_FORMATS:
+        return NUMBER_FORMATS[spec](value)
+    if spec[:1] == "f" and spec[1:].isdigit():
+        return _fixed(value, int(spec[1:]))
+    return say(value, lang, escape)
 
 
 def format_value(value, unit, lang, absent=None):
