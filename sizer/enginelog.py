@@ -122,14 +122,34 @@ LINE_WINDOW_CHARS = 4096
 
 @record
 class EngineLog:
-    """The facts one vLLM startup log gives, each with the line it came from."""
+    """The facts one engine's startup log gives (None: the log does not say), each with the line it
+    came from (`line(field)`)."""
     path: str
-    values: tuple               # ((field, value), ...)
-    lines: tuple                # ((field, the log line), ...)
-    unmatched_model: object = None  # the log's model name when it is not this model's (matched by its KV)
-
-    def get(self, field):
-        return dict(self.values).get(field)
+    lines: tuple                        # ((field, the log line), ...)
+    engine: object = None               # Basis.SGLANG or TRTLLM; None: vLLM
+    version: object = None              # vLLM's release, (major, minor)
+    model: object = None
+    model_dtype: object = None
+    kv_cache_dtype: object = None
+    max_model_len: object = None
+    block_size: object = None           # vLLM's block or TensorRT-LLM's tokens_per_block
+    page_size: object = None            # SGLang's --page-size
+    tensor_parallel: object = None
+    pipeline_parallel: object = None
+    gpu_memory_utilization: object = None
+    gpu_memory_gib: object = None       # the GPU's memory as the log states it
+    weights_gib: object = None
+    available_kv_gib: object = None
+    allocated_kv_gib: object = None
+    k_gib: object = None
+    v_gib: object = None
+    gpu_blocks: object = None
+    kv_cache_tokens: object = None
+    full_tokens: object = None
+    swa_tokens: object = None
+    concurrency_tokens: object = None
+    max_concurrency: object = None
+    unmatched_model: object = None      # the log's model name when it is not this model's (matched by its KV)
 
     def line(self, field):
         return dict(self.lines).get(field)
@@ -137,9 +157,9 @@ class EngineLog:
     def kv_precision(self, model_precision):
         """The KV precision the deployment ran: its --kv-cache-dtype, where 'auto' (vLLM's
         default, also when the log does not say) is the model dtype."""
-        dtype = self.get("kv_cache_dtype")
+        dtype = self.kv_cache_dtype
         if dtype in (None, "auto"):
-            return LOG_KV_DTYPES.get(self.get("model_dtype"), model_precision)
+            return LOG_KV_DTYPES.get(self.model_dtype, model_precision)
         return LOG_KV_DTYPES.get(dtype)
 
 
@@ -151,8 +171,7 @@ def parse_engine_log(text, path):
             values, lines = _log_values(text, patterns)
             if not any(field in values for field in needed):
                 raise InputError("err.log_no_pool", path=path, engine=ENGINES[engine].display_name)
-            values["engine"] = engine
-            return EngineLog(path, tuple(sorted(values.items())), tuple(sorted(lines.items())))
+            return EngineLog(path, tuple(sorted(lines.items())), engine=engine, **values)
     return parse_vllm_log(text, path)
 
 
@@ -200,7 +219,7 @@ def parse_vllm_log(text, path):
     values, lines = _log_values(text, VLLM_LOG_PATTERNS)
     if not any(field in values for field in ("available_kv_gib", "gpu_blocks", "kv_cache_tokens")):
         raise InputError("err.log_no_kv", path=path)
-    return EngineLog(path, tuple(sorted(values.items())), tuple(sorted(lines.items())))
+    return EngineLog(path, tuple(sorted(lines.items())), **values)
 
 
 def load_engine_log(path):
@@ -214,7 +233,7 @@ def check_log_model(log, model, options):
     the catalog name, an alias, or the config's (file or folder) name. Another name is taken only when the
     log shows the same KV bytes per token as this model (checked with the pool: `unmatched_model`, warned);
     a log that cannot show it is refused, saying how to give its own config."""
-    logged = log.get("model")
+    logged = log.model
     if logged is None:
         return log
     names = {model.name, options.model or ""} | set(model.aliases or ())
@@ -226,9 +245,9 @@ def check_log_model(log, model, options):
             names.add(os.path.basename(os.path.dirname(os.path.abspath(options.model_config))))
     if model_name_key(logged) in {model_name_key(name) for name in names if name}:
         return log
-    if log.get("engine") is None and not (log.get("available_kv_gib") is not None and
-                                          (log.get("gpu_blocks") or log.get("kv_cache_tokens"))) \
-            or log.get("engine") is not None and log.get("k_gib") is None and log.get("allocated_kv_gib") is None:
+    if log.engine is None and not (log.available_kv_gib is not None and
+                                          (log.gpu_blocks or log.kv_cache_tokens)) \
+            or log.engine is not None and log.k_gib is None and log.allocated_kv_gib is None:
         raise InputError("err.log_model_unverified", path=log.path, logged=printable(logged), model=model.name,
                          base=printable(last_part(logged)))
     return _replace(log, unmatched_model=printable(logged))
@@ -239,25 +258,25 @@ def calibrated_options(options, log, model):
     unless the option was given with another value than the tool's default. A log that does
     not print its TP ran vLLM's default, 1."""
     changes = {}
-    engine = log.get("engine")
+    engine = log.engine
     if engine is not None:
         if options.kv_accounting == DEFAULTS["kv_accounting"]:
             changes["kv_accounting"] = engine
-        if engine == Basis.SGLANG and log.get("page_size") and options.page_size == DEFAULTS["page_size"]:
-            changes["page_size"] = log.get("page_size")
-        if engine == Basis.TRTLLM and log.get("block_size") and options.tokens_per_block == DEFAULTS["tokens_per_block"]:
-            changes["tokens_per_block"] = log.get("block_size")
+        if engine == Basis.SGLANG and log.page_size and options.page_size == DEFAULTS["page_size"]:
+            changes["page_size"] = log.page_size
+        if engine == Basis.TRTLLM and log.block_size and options.tokens_per_block == DEFAULTS["tokens_per_block"]:
+            changes["tokens_per_block"] = log.block_size
     if options.tensor_parallel is None:
-        changes["tensor_parallel"] = log.get("tensor_parallel") or 1
-    if options.pipeline_parallel == 1 and log.get("pipeline_parallel"):
-        changes["pipeline_parallel"] = log.get("pipeline_parallel")
+        changes["tensor_parallel"] = log.tensor_parallel or 1
+    if options.pipeline_parallel == 1 and log.pipeline_parallel:
+        changes["pipeline_parallel"] = log.pipeline_parallel
     model_precision = model.checkpoint_scheme.base if model.checkpoint_scheme else "bf16"
     if options.kv_precision == DEFAULTS["kv_precision"] and log.kv_precision(model_precision):
         changes["kv_precision"] = log.kv_precision(model_precision)
         changes["kv_precision_default"] = False         # the deployment's, not the tool's assumption
-    if options.block_size == DEFAULTS["block_size"] and log.get("block_size") and engine is None:
-        changes["block_size"] = log.get("block_size")
-    version = log.get("version")
+    if options.block_size == DEFAULTS["block_size"] and log.block_size and engine is None:
+        changes["block_size"] = log.block_size
+    version = log.version
     if options.vllm_version == NEWEST_VLLM and version is not None:
         changes["vllm_version"] = min(max(version, (0, 1)), NEWEST_VLLM)
     return _replace(options, calibration=log, **changes)

@@ -71,7 +71,7 @@ class CalibrationTargets(TempDirTest):
         started = time.monotonic()
         log = load_engine_log(path)
         self.assertLess(time.monotonic() - started, 1.0)
-        self.assertEqual(log.get("kv_cache_tokens"), 410128)
+        self.assertEqual(log.kv_cache_tokens, 410128)
 
 
 class LogModelNames(TempDirTest):

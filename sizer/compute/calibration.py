@@ -31,7 +31,7 @@ def heaviest_stage_weights_per_gpu(model, layout):
 def logged_layout(log, model, layout):
     """The layout the log ran (its TP and PP; vLLM's default 1 when it does not print them): `layout`
     itself when it is this run's."""
-    tensor_parallel, stages = log.get("tensor_parallel") or 1, log.get("pipeline_parallel") or 1
+    tensor_parallel, stages = log.tensor_parallel or 1, log.pipeline_parallel or 1
     if (tensor_parallel, stages) == (layout.tensor_parallel, layout.pipeline_parallel):
         return layout
     stages = min(stages, model.num_hidden_layers)
@@ -56,7 +56,7 @@ def calibration_target(model, log, layout, log_layout, server, logged_per_gpu):
     KV the rest of these GPUs' share. Else the log is refused, saying what differs."""
     room = Fraction(gpu_bytes(server))
     weights = heaviest_stage_weights_per_gpu(model, layout)
-    logged_gib = log.get("gpu_memory_gib")
+    logged_gib = log.gpu_memory_gib
     logged_room = None if logged_gib is None else logged_gib * GIB_BYTES
     same_layout = log_layout is layout
     if same_layout and (abs(logged_room - room) <= GPU_MATCH_TOLERANCE * room if logged_room is not None
@@ -74,8 +74,8 @@ def calibration_target(model, log, layout, log_layout, server, logged_per_gpu):
                                  server=server.name, room_gib=room / GIB_BYTES))
         raise InputError("err.log_other_deployment", path=log.path, differences=Join(tuple(differences), "; "),
                          log_tp=log_layout.tensor_parallel)
-    utilization = min(log.get("gpu_memory_utilization") or VLLM_DEFAULT_UTILIZATION, Fraction(1))
-    logged_weights = (log.get("weights_gib") * GIB_BYTES if log.get("weights_gib") is not None
+    utilization = min(log.gpu_memory_utilization or VLLM_DEFAULT_UTILIZATION, Fraction(1))
+    logged_weights = (log.weights_gib * GIB_BYTES if log.weights_gib is not None
                       else heaviest_stage_weights_per_gpu(model, log_layout))
     other = max(utilization * logged_room - logged_per_gpu - logged_weights, Fraction(0))
     usable = utilization * room

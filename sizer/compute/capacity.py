@@ -146,39 +146,39 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
     blocks" (older releases), "GPU KV cache size" when the pool has one kind of layer (then
     tokens / block size are its blocks), else "Available KV cache memory" (GiB to 2 decimals)."""
     log = options.calibration
-    log_context = log.get("max_model_len") or log.get("concurrency_tokens") or options.effective_context
+    log_context = log.max_model_len or log.concurrency_tokens or options.effective_context
     log_layout = logged_layout(log, model, layout)
     if log_layout is not layout:
         # The log's pool and its checks are at the TP it ran; the pool this run gets is rebuilt or refused.
         tensor_parallel = 1 if layout.data_parallel_attention else log_layout.tensor_parallel
-    if log.get("engine") is not None:
+    if log.engine is not None:
         return token_pool_calibration(model, options, tensor_parallel, log, log_context, server, layout, log_layout)
     pool = kv_per_session(model, log_context, options.kv_precision, tensor_parallel, Basis.VLLM, block_size,
                           options.max_num_batched_tokens, hybrid_manager=hybrid_manager(model, options, release)[0],
                           in_flight_tokens=in_flight, stages=model_stages(model, log_layout)).pool
     exact = not layout.data_parallel_attention
     single_kind = len(pool.charged) == 1
-    if exact and log.get("gpu_blocks") is not None:
-        source, blocks = "gpu_blocks", log.get("gpu_blocks")
+    if exact and log.gpu_blocks is not None:
+        source, blocks = "gpu_blocks", log.gpu_blocks
         per_gpu = blocks * pool.bytes_per_block_gpu
         formula = T("formula.calibrated_blocks", blocks=blocks, per_block=pool.bytes_per_block_gpu, bytes=per_gpu)
-    elif exact and single_kind and log.get("kv_cache_tokens") is not None:
-        source, blocks = "kv_cache_tokens", log.get("kv_cache_tokens") // block_size
+    elif exact and single_kind and log.kv_cache_tokens is not None:
+        source, blocks = "kv_cache_tokens", log.kv_cache_tokens // block_size
         per_gpu = blocks * pool.bytes_per_block_gpu
-        formula = T("formula.calibrated_tokens", tokens=log.get("kv_cache_tokens"), block_size=block_size,
+        formula = T("formula.calibrated_tokens", tokens=log.kv_cache_tokens, block_size=block_size,
                     per_block=pool.bytes_per_block_gpu, bytes=per_gpu)
     else:
-        if log.get("available_kv_gib") is None:
+        if log.available_kv_gib is None:
             raise InputError("err.log_no_kv", path=log.path)
         source = "available_kv_gib"
-        per_gpu = log.get("available_kv_gib") * GIB_BYTES
-        formula = T("formula.calibrated_gib", gib=log.get("available_kv_gib"), bytes=per_gpu)
+        per_gpu = log.available_kv_gib * GIB_BYTES
+        formula = T("formula.calibrated_gib", gib=log.available_kv_gib, bytes=per_gpu)
     if per_gpu <= 0:
         raise InputError("err.log_zero_kv", path=log.path, line=log.line(source))
     memory = calibrated_memory_figure(log, source, formula, calibration_target(model, log, layout, log_layout, server,
                                                                                 per_gpu), server, {})
     figures = [memory]
-    available = log.get("available_kv_gib")
+    available = log.available_kv_gib
     if source != "available_kv_gib" and available is not None:
         # The log's own memory line, against the memory its blocks take under these rules.
         gap = per_gpu / (available * GIB_BYTES) - 1
@@ -187,7 +187,7 @@ def calibration_figures(model, options, tensor_parallel, block_size, in_flight, 
             T("formula.calibration_memory_gap", ours=per_gpu / GIB_BYTES, logged=available, gap=gap * 100),
             {"log_line": log.line("available_kv_gib"), "kv_cache_memory_bytes_per_gpu": per_gpu},
             T("expl.calibration_memory_gap")))
-    logged = log.get("max_concurrency")
+    logged = log.max_concurrency
     if logged is not None:
         blocks = pool.blocks(per_gpu)
         if release.tokens_concurrency:
@@ -227,22 +227,22 @@ def token_pool_calibration(model, options, tensor_parallel, log, context_tokens,
     """The KV memory per GPU of an SGLang or TensorRT-LLM deployment, from its pool: the tokens (or
     blocks) its log prints x the bytes of one token of every layer under this model's rules; and the
     check of the log's own memory line against it."""
-    engine = log.get("engine")
+    engine = log.engine
     page = ENGINES[engine].page_tokens(options, options.block_size)
     pool = kv_per_session(model, context_tokens, options.kv_precision, tensor_parallel, engine, page,
                           options.max_num_batched_tokens, window_ratio=options.swa_full_tokens_ratio).pool
     stage = pool.stages[0]
-    if engine == Basis.TRTLLM and log.get("gpu_blocks") is not None:
-        source, tokens = "gpu_blocks", log.get("gpu_blocks") * page
-    elif log.get("full_tokens") is not None:
-        source, tokens = "full_tokens", log.get("full_tokens")
+    if engine == Basis.TRTLLM and log.gpu_blocks is not None:
+        source, tokens = "gpu_blocks", log.gpu_blocks * page
+    elif log.full_tokens is not None:
+        source, tokens = "full_tokens", log.full_tokens
     else:
-        source, tokens = "kv_cache_tokens", log.get("kv_cache_tokens")
-    if engine == Basis.SGLANG and stage.window_token_bytes_gpu and log.get("swa_tokens") is not None:
+        source, tokens = "kv_cache_tokens", log.kv_cache_tokens
+    if engine == Basis.SGLANG and stage.window_token_bytes_gpu and log.swa_tokens is not None:
         # The two pools: full tokens x the full layers' bytes, SWA tokens x the windowed layers'.
-        per_gpu = tokens * stage.full_token_bytes_gpu + log.get("swa_tokens") * stage.window_token_bytes_gpu
+        per_gpu = tokens * stage.full_token_bytes_gpu + log.swa_tokens * stage.window_token_bytes_gpu
         formula = T("formula.calibrated_swa_pools", full=tokens, full_bytes=stage.full_token_bytes_gpu,
-                    swa=log.get("swa_tokens"), swa_bytes=stage.window_token_bytes_gpu, bytes=per_gpu)
+                    swa=log.swa_tokens, swa_bytes=stage.window_token_bytes_gpu, bytes=per_gpu)
     else:
         cell = stage.full_token_bytes_gpu + stage.window_token_bytes_gpu
         per_gpu = tokens * cell
@@ -250,8 +250,8 @@ def token_pool_calibration(model, options, tensor_parallel, log, context_tokens,
     figures = [calibrated_memory_figure(log, source, formula,
                                         calibration_target(model, log, layout, log_layout, server, per_gpu), server,
                                         {"engine": ENGINES[engine].display_name})]
-    logged = (log.get("k_gib") + log.get("v_gib") if None not in (log.get("k_gib"), log.get("v_gib"))
-              and not stage.window_token_bytes_gpu else log.get("allocated_kv_gib"))
+    logged = (log.k_gib + log.v_gib if None not in (log.k_gib, log.v_gib)
+              and not stage.window_token_bytes_gpu else log.allocated_kv_gib)
     line = log.line("k_gib") if engine == Basis.SGLANG else log.line("allocated_kv_gib")
     if logged is not None:
         gap = per_gpu / (logged * GIB_BYTES) - 1
