@@ -46,7 +46,7 @@ GROUPED_BANDWIDTH_SHARE = Fraction(2064, 3350)
 # the same table: 950.2 TFLOPS, as DeepGEMM's figure above.)
 WEIGHT_ONLY_4BIT_FLOPS_SHARE = Fraction(3831, 9890)
 FP8_BLOCK_SCALED_FLOPS_SHARE = Fraction(5774, 19790)
-WEIGHT_ONLY_4BIT = ("int4", "mxfp4", "nvfp4")
+WEIGHT_ONLY_4BIT = ("int4", "mxfp4", "nvfp4")     # measured for MXFP4; INT4 and NVFP4 there convert the same way
 # A grouped GEMM computes each expert's tokens in whole M blocks, sized to the tokens an expert gets
 # (triton_kernels' matmul_ogs, opt_flags.make_default_opt_flags_nvidia, v3.6.0 as TensorRT-LLM vendors it
 # in triton_kernels/, the MoE kernels of gpt-oss on Hopper): up to 64 tokens per expert, "ragged and likely
