@@ -7,7 +7,7 @@ import sys
 import unittest
 from fractions import Fraction
 
-from sizer.compute.engine import LAUNCH_S_PER_LAYER
+from sizer.compute.engine import LAUNCH_S_PER_LAYER, expert_block, touched_share
 from sizer.compute.solve import solve_report
 from sizer.compute.report import build_report
 from sizer.i18n import say
@@ -158,6 +158,56 @@ class Parallelism(unittest.TestCase):
                 self.assertEqual(report_for(args).latency.roofline.flops_field, field)
 
 
+class ExpertKernels(unittest.TestCase):
+    """The grouped (expert) GEMMs: their M blocks, their rate per weight format, and MoE layers measured on an H200."""
+
+    def test_m_block_follows_matmul_ogs(self):
+        # triton_kernels v3.6.0 (TensorRT-LLM vendors it): up to 64 expected tokens per expert, the power of two at or
+        # above twice them, 16 to 64 (each expert's weights read once); above, the power of two at or above them, to 128.
+        for tokens, block in ((1, 16), (8, 16), (9, 32), (16, 32), (17, 64), (64, 64), (65, 128), (96, 128), (1000, 128)):
+            with self.subTest(tokens=tokens):
+                self.assertEqual(expert_block(tokens), block)
+
+    def test_grouped_rate_of_each_weight_format(self):
+        # Without FP4 tensor cores (H200), 4-bit weights are converted to BF16 and FP8 block scales applied in the GEMM's
+        # main loop: 383.1 of 989 BF16 TFLOPS and 577.4 of 1979 FP8 TFLOPS (measured, AIConfigurator); per-tensor FP8 and
+        # every format on Blackwell (block-scaled tensor cores) keep DeepGEMM's 932 of 1979.
+        deepseek = ["--model-config", fixture_path("hf-configs", "DeepSeek-R1.json"), "--tensor-parallel", "8",
+                    "--data-parallel-attention", "--expert-parallel"]
+        for args, server, peak, share in ((["--model", "opt-oss-120b"], "dgx200", 989, Fraction(3831, 9890)),
+                                          (["--model", "opt-oss-120b"], "dgxb200", 4500, Fraction(932, 1979)),
+                                          (deepseek, "dgx200", 1979, Fraction(5774, 19790)),
+                                          (deepseek + ["--weight-precision", "fp8"], "dgx200", 1979, Fraction(932, 1979)),
+                                          (deepseek, "dgxb200", 4500, Fraction(932, 1979))):
+            with self.subTest(args=args[1][-20:], server=server, extra=args[8:]):
+                engine = report_for(args + ["--server", server, "--concurrency", "10", "--effective-context", "4096"]
+                                    ).latency.roofline
+                self.assertEqual(engine.grouped_flops_s, peak * 10 ** 12 * share)
+
+    def test_moe_layers_within_25_percent_of_measured(self):
+        # One MoE layer of TensorRT-LLM timed on an H200 (tests/fixtures/benchmarks/aiconfigurator-moe-h200.json) against
+        # the modelled expert phase per layer: the bytes the step touches and its FLOPs in whole M blocks.
+        with open(fixture_path("benchmarks", "aiconfigurator-moe-h200.json"), encoding="utf-8") as handle:
+            kernels = json.load(handle)["kernels"]
+        for kernel in kernels:
+            engine = report_for(["--model-config", fixture_path("hf-configs", kernel["config"]), "--server", "dgx200",
+                                 "--concurrency", "10", "--effective-context", "4096"] + kernel["args"]).latency.roofline
+            self.assertEqual((engine.experts, engine.experts_per_token, engine.attention_groups),
+                             (kernel["num_experts"], kernel["topk"], kernel["moe_ep_size"]))
+            for tokens, measured_ms in kernel["latency_ms"].items():
+                with self.subTest(kernel=kernel["moe_dtype"], experts=kernel["num_experts"], tokens=tokens):
+                    phase = max(engine.step(Fraction(int(tokens), engine.attention_groups), 0, 0).experts)
+                    modelled_ms = phase / engine.moe_layers * 1000
+                    self.assertLess(abs(modelled_ms / F(str(measured_ms)) - 1), F("0.25"), float(modelled_ms))
+        # The worked number behind one of them: gpt-oss-120b, 1024 tokens on one H200. Its 128 experts expect 32 tokens
+        # each, so the M block is 64 and every touched expert computes 64 rows at W4A16's rate.
+        engine = report_for(["--model", "opt-oss-120b", "--server", "dgx200", "--tensor-parallel", "1", "--concurrency", "10",
+                             "--effective-context", "4096"]).latency.roofline
+        touched = touched_share(128, 4, 1024)
+        self.assertEqual(engine.step(1024, 0, 0).experts[1],
+                         2 * engine.expert_parameters * touched * 64 / (989 * 10 ** 12 * Fraction(3831, 9890)))
+
+
 class PublishedThroughput(unittest.TestCase):
     """NVIDIA's TensorRT-LLM table (tests/fixtures/benchmarks/): the sizing as trtllm-bench ran each row."""
 
@@ -167,9 +217,8 @@ class PublishedThroughput(unittest.TestCase):
         self.assertEqual(len(errors), 18)
         mean = sum(abs(e) for e in errors) / len(errors)
         self.assertLessEqual(mean, 0.15, ["%+.0f%%" % (100 * e) for e in errors])
-        # The issue's goal is 35% on every row; the engine mechanisms modelled leave DeepSeek-R1 at 1000/1000
-        # (+49%) and gpt-oss-120b on one H200 (+38%, +41%) past it: this bounds them from drifting further.
-        self.assertLess(max(abs(e) for e in errors), 0.5)
+        # The issue's goal: none worse than 35% (the worst today: gpt-oss-120b DEP4 on H100 at 8192/1024, +27%).
+        self.assertLessEqual(max(abs(e) for e in errors), 0.35)
         for (row, value, *_), error in zip(results_, errors):
             with self.subTest(model=row["model"], gpu=row["gpu"], tokens=(row["input"], row["output"])):
                 self.assertGreater(value, 0)

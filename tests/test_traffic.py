@@ -43,12 +43,14 @@ LAUNCH_S = (F("7.29e-3") - F(15009841152 + 4096 * 131072) / (F("3.35e12") * F("0
 
 def gpt_oss_tpot_s(batch):
     """The quick start's decode step on one of its 8 B300 GPUs (TP 8), phase by phase: dense GEMMs, the
-    experts the batch touches in 32-row blocks at DeepGEMM's grouped rate, the sessions' KV and attention,
-    two ring all-reduces per layer over 900 GB/s one way, and a launch per layer."""
-    touched = 1 - F(float(1 - F(4) / 128) ** batch)
+    experts the batch touches in M blocks (up to 64 expected tokens per expert: the power of two at or above
+    twice them, 16 to 64) at DeepGEMM's grouped rate, the sessions' KV and attention, two ring all-reduces per
+    layer over 900 GB/s one way, and a launch per layer."""
+    touched = Fraction(1 - float(1 - F(4) / 128) ** batch)
     per_expert = F(batch * 4) / (128 * touched)
+    expected = batch * 4 // 128
     block = 16
-    while block < per_expert and block < 128:
+    while block < (2 * expected if expected <= 64 else expected) and block < (64 if expected <= 64 else 128):
         block *= 2
     fp8 = 4500 * 10 ** 12
     dense = max(GPT_OSS_DENSE_BYTES / 8 / DGX300_BANDWIDTH,

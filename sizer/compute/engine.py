@@ -34,10 +34,25 @@ LAUNCH_S_PER_LAYER = (MEASURED_STEP_S - MEASURED_STEP_BYTES / MEASURED_BANDWIDTH
 # 2064 GB/s (deepseek-ai/DeepGEMM README, "Grouped GEMMs for MoE models (masked layout)").
 GROUPED_FLOPS_SHARE = Fraction(932, 1979)
 GROUPED_BANDWIDTH_SHARE = Fraction(2064, 3350)
-# A grouped GEMM computes each expert's tokens in whole M blocks, sized to the tokens an expert gets: the
-# next power of two, between 16 and 128 rows (triton_kernels' matmul_ogs, opt_flags: block_m = max(16,
-# min(next_power_of_2(tokens_per_expt), 128)), the MoE kernels of gpt-oss in vLLM and TensorRT-LLM).
-EXPERT_BLOCK_MIN, EXPERT_BLOCK_MAX = 16, 128
+# Grouped GEMMs whose weights need work before the tensor cores take them, on GPUs without block-scaled
+# tensor-core instructions (the GPUs without FP4 tensor cores: Hopper, Ada, CDNA3): 4-bit weights are
+# converted to BF16 (W4A16) and FP8 block scales applied on CUDA cores inside the GEMM's main loop, so the
+# tensor cores wait. Rates measured on an H200 with TensorRT-LLM 1.3.0rc20's MoE kernels at full M blocks
+# (NVIDIA AIConfigurator at commit 095f58a5, aic-core/src/aiconfigurator_core/systems/data/h200_sxm/moe/
+# trtllm/1.3.0rc20/moe_perf.parquet, balanced routing, 16,384 tokens; tests/fixtures/benchmarks/
+# aiconfigurator-moe-h200.json keeps the points): W4A16 MXFP4 (triton matmul_ogs, gpt-oss-20b's experts,
+# 3.261e12 FLOPs in 8.514 ms) 383.1 TFLOPS of BF16's 989; FP8 with 128 x 128 block scales (CUTLASS,
+# DeepSeek-V3's experts at EP 8, 1.443e12 FLOPs in 2.499 ms) 577.4 TFLOPS of FP8's 1979. (Per-tensor FP8 in
+# the same table: 950.2 TFLOPS, as DeepGEMM's figure above.)
+WEIGHT_ONLY_4BIT_FLOPS_SHARE = Fraction(3831, 9890)
+FP8_BLOCK_SCALED_FLOPS_SHARE = Fraction(5774, 19790)
+WEIGHT_ONLY_4BIT = ("int4", "mxfp4", "nvfp4")     # measured for MXFP4; INT4 and NVFP4 there convert the same way
+# A grouped GEMM computes each expert's tokens in whole M blocks, sized to the tokens an expert gets
+# (triton_kernels' matmul_ogs, opt_flags.make_default_opt_flags_nvidia, v3.6.0 as TensorRT-LLM vendors it
+# in triton_kernels/, the MoE kernels of gpt-oss on Hopper): up to 64 tokens per expert, "ragged and likely
+# memory bound", block_m = max(16, min(next_power_of_2(2 x tokens), 64)) so each expert's weights are read
+# once; above, block_m = max(16, min(next_power_of_2(tokens), 128)).
+EXPERT_BLOCK_MIN, EXPERT_BLOCK_MAX, EXPERT_BLOCK_RAGGED_MAX, EXPERT_RAGGED_TOKENS = 16, 128, 64, 64
 
 # Data-parallel attention: every step waits for the most loaded rank, so the work each rank does for its
 # own sessions (dense GEMMs, attention, host) takes 1 / balance ratio of its mean. TensorRT-LLM measured
@@ -100,11 +115,25 @@ def collective_latency_s(gpus, hops_per_gpu):
 
 
 def expert_block(tokens):
-    """The M block a grouped GEMM uses for experts that get `tokens` tokens each."""
+    """The M block a grouped GEMM uses for experts expected to get `tokens` tokens each (an int)."""
+    wanted, largest = (2 * tokens, EXPERT_BLOCK_RAGGED_MAX) if tokens <= EXPERT_RAGGED_TOKENS \
+        else (tokens, EXPERT_BLOCK_MAX)
     block = EXPERT_BLOCK_MIN
-    while block < tokens and block < EXPERT_BLOCK_MAX:
+    while block < wanted and block < largest:
         block *= 2
     return block
+
+
+def grouped_flops_share(server, precision, block_scaled):
+    """The share of the GEMM rate a grouped (expert) GEMM reaches for `precision` weights, with FP8 block
+    scales or not: lower where the scales or the 4-bit conversion run in the main loop (no FP4 tensor cores)."""
+    if getattr(server, "fp4_dense_tflops", None):
+        return GROUPED_FLOPS_SHARE
+    if precision in WEIGHT_ONLY_4BIT:
+        return WEIGHT_ONLY_4BIT_FLOPS_SHARE
+    if precision == "fp8" and block_scaled:
+        return FP8_BLOCK_SCALED_FLOPS_SHARE
+    return GROUPED_FLOPS_SHARE
 
 
 def touched_share(experts, per_token, tokens):
@@ -112,7 +141,8 @@ def touched_share(experts, per_token, tokens):
     untouched = 1 - Fraction(per_token, experts)
     if tokens <= EXACT_EXPERT_TOKENS and Fraction(tokens).denominator == 1:
         return 1 - untouched ** int(tokens)
-    return 1 - Fraction(float(untouched) ** float(tokens))
+    # In doubles: every expert touched is exactly 1, so a mean of whole M blocks stays whole.
+    return Fraction(1 - float(untouched) ** float(tokens))
 
 
 @record
@@ -241,9 +271,11 @@ class EngineModel:
         experts = (Fraction(0), Fraction(0))
         if self.expert_bytes:
             touched = touched_share(self.experts, self.experts_per_token, instance_tokens)
-            # The tokens each touched expert gets, in whole M blocks.
+            # The tokens each touched expert gets, in whole M blocks; the kernel sizes its block to the
+            # expected tokens per expert, max(1, tokens x k // E) (matmul_ogs' tokens_per_expt).
             per_expert = instance_tokens * self.experts_per_token / (self.experts * touched) if touched else 0
-            padded = cdiv(per_expert, expert_block(per_expert)) * expert_block(per_expert)
+            block = expert_block(max(1, int(instance_tokens * self.experts_per_token // self.experts)))
+            padded = cdiv(per_expert, block) * block
             expert_flops = 2 * self.expert_parameters * touched * padded
             experts = (self.expert_bytes * touched / self.gpus / self.grouped_bandwidth_bytes_s,
                        expert_flops / self.gpus / self.grouped_flops_s)
@@ -409,6 +441,9 @@ def engine_for(model, server, layout, options, context_tokens=0):
     if not expert_bytes:
         experts = per_token = None
     field = gemm_rate_field(server, weights.precision)
+    # The checkpoint's FP8 block scales (DeepSeek-V3's weight_block_size), unless --weight-precision replaces them.
+    scheme = model.checkpoint_scheme
+    block_scaled = options.weight_precision is None and scheme is not None and scheme.scale_bytes > 0
     peak = getattr(server, field) * 10 ** 12
     bf16 = server.bf16_dense_tflops * 10 ** 12
     hbm = server.hbm_bandwidth_tb_s * 10 ** 12
@@ -424,7 +459,7 @@ def engine_for(model, server, layout, options, context_tokens=0):
         gpus=layout.tensor_parallel, attention_groups=layout.attention_groups, stages=layout.pipeline_parallel,
         bandwidth_bytes_s=hbm * options.hbm_efficiency, flops_field=field,
         flops_s=layout.tensor_parallel * peak * options.mfu, gemm_flops_s=peak * options.decode_mfu,
-        grouped_bandwidth_bytes_s=hbm * GROUPED_BANDWIDTH_SHARE, grouped_flops_s=peak * GROUPED_FLOPS_SHARE,
+        grouped_bandwidth_bytes_s=hbm * GROUPED_BANDWIDTH_SHARE, grouped_flops_s=peak * grouped_flops_share(server, weights.precision, block_scaled),
         attention_flops_s=bf16 * options.decode_mfu, prefill_attention_flops_s=bf16 * PREFILL_ATTENTION_SHARE,
         link_bytes_s=link_bytes_s(server),
         dispatch_bytes=Fraction(1) if field != "bf16_dense_tflops" else Fraction(ACTIVATION_BYTES),
