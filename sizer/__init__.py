@@ -25,4 +25,27 @@ __version__ = "2.3.0"
 #        power `monthly_cost_usd`, `power_kw`, `cost_per_million_tokens_usd`; and a separate
 #        document for comparisons (`comparison`, `varying`, `fixed`, `order_by`, `currency`).
 #        No key of 2.2 was removed or renamed.
+#   2.4  inputs `expert_parallel`; model_details `hub_id` and `parameter_count.vision_encoder`;
+#        server_details `fp4_dense_tflops`, `memory_kind`, `interconnect`, `interconnect_per_gpu_gb_s`,
+#        `interconnect_direction`, `gpus_per_tray`, `visible_memory_source`, `use`, `source_date`,
+#        `cost_date`, `power_date`; results `nodes_throughput`, `serving_step_ms`, `serving_ttft_s`,
+#        `serving_tokens_per_s_node`, `serving_tokens_per_s_gpu`, `serving_requests_per_s_node`,
+#        `closed_loop_step_ms`, `closed_loop_ttft_s`, `closed_loop_tokens_per_s_node`,
+#        `closed_loop_tokens_per_s_gpu`, `closed_loop_requests_per_s_node`, `solve_rate`,
+#        `solve_rate_tokens_per_s_gpu`, `trays_final` (rack-scale); the limit `throughput`; the units
+#        "requests/s", "racks" (node counts on a rack-scale server) and "trays"; rationale inputs of the
+#        rack plan (`instances`, `instances_per_rack`, `instances_with_headroom`, `ha_spare_trays_per_rack`,
+#        `ha_extra_instances`, `spare_trays`, `idle_trays`, `trays_per_rack`), of the TPOT
+#        (`gpus_per_stage`, `attention_groups`, `gpu_decode_flops_s`, `interconnect_bytes_s_per_direction`),
+#        of the operating point (`chunk_steps`, `steps`, `step_ms`, `max_num_batched_tokens`), of the KV
+#        (`kv_bytes_per_token_per_layer`), of a rebuilt calibration (`log_gpu_memory_gib`, ...) and of the
+#        cost per token served (`requests_per_second`, `output_tokens`); layer kinds `sparse_mla_attention`
+#        and `kimi_delta_attention`, attention patterns `dsa` and `kda`; `solve.question` `rate` with
+#        `solve.output_tokens_per_s_per_gpu`; top-level `commands` with --commands; comparison rows
+#        `effective_context_sized`, `alerts`, `alert_counts` (CSV `effective_context_sized`,
+#        `alerts_error`, `alerts_warning`, `alerts_info`, `alert_codes`); the --search document (`search`)
+#        and its CSV; --list servers `items[].use` and `fields`; alert codes `tensor_parallel_over_pcie`,
+#        `throughput_bound`, `calibration_rebuilt`, `log_model_by_architecture`, `engine_memory_gap`,
+#        `data_parallel_attention_gain`, `kv_precision_assumed`, `runtime_overhead_default_wasteful`,
+#        `option_no_effect`. No key of 2.3 was removed or renamed.
 SCHEMA_VERSION = "2.3"
