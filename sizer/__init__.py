@@ -5,7 +5,7 @@ renderers -> CLI. README_v2.md has the map of the modules.
 """
 
 
-__version__ = "2.3.0"
+__version__ = "2.4.0"
 # JSON schema history (the README keeps the same list):
 #   2.0  the guide's document: inputs, parameter_dictionary, scenarios, alerts.
 #   2.1  adds top-level `status` (ok | infeasible) and `language`, and per scenario
@@ -48,4 +48,4 @@ __version__ = "2.3.0"
 #        `throughput_bound`, `calibration_rebuilt`, `log_model_by_architecture`, `engine_memory_gap`,
 #        `data_parallel_attention_gain`, `kv_precision_assumed`, `runtime_overhead_default_wasteful`,
 #        `option_no_effect`. No key of 2.3 was removed or renamed.
-SCHEMA_VERSION = "2.3"
+SCHEMA_VERSION = "2.4"

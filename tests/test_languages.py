@@ -137,7 +137,7 @@ class Languages(TempDirTest):
     def test_json_2_1_status_language_and_units(self):
         document = run_json(QUICK_START)
         self.assertEqual((document["schema_version"], document["status"], document["language"]),
-                         ("2.3", "ok", "pt-BR"))
+                         ("2.4", "ok", "pt-BR"))
         for scenario in document["scenarios"].values():
             self.assertEqual(set(scenario["units"]), set(scenario["results"]))
         units = document["scenarios"]["recommended"]["units"]
