@@ -251,6 +251,7 @@ class Options:
     disaggregated: bool = False             # prefill and decode in separate pools
     scenario_performance: bool = True       # the decode, failover and cost-per-token figures (a
                                             # comparison row shows none of them)
+    layout_hints: bool = True               # size the other layouts a hint compares (a search sizes them all)
     kv_transfer_gb_s: Fraction = DEFAULTS["kv_transfer_gb_s"]  # KV from a prefill node to a decode node, GB/s
     kv_precision_default: bool = False      # --kv-precision not given: the tool's default (fp8)
     runtime_overhead_default: bool = False  # --runtime-overhead-gib not given: the tool's default (120)

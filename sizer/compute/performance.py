@@ -33,6 +33,12 @@ def phase_bounds(cost):
                                         ("attention", cost.attention))}
 
 
+# Latency.caps_per_instance's answers by (latency model, KV bytes, memory-bound sessions): a pure
+# function of frozen records, so a cache cannot go stale; bounded so a long search cannot grow it.
+_CAPS = {}
+MAX_CACHED_CAPS = 4096
+
+
 @record
 class Latency:
     """The engine model (or None) with the TTFT and the targets, to cap sessions per instance."""
@@ -52,7 +58,16 @@ class Latency:
 
     def caps_per_instance(self, kv_bytes, memory_per_instance):
         """((target, sessions per instance that keep it), ...), only for the targets given. With the
-        requests' tokens known, TPOT and TTFT are those of the steps that carry prefill chunks too."""
+        requests' tokens known, TPOT and TTFT are those of the steps that carry prefill chunks too.
+        The three scenarios (and a search's candidates) ask the same question: the answer is kept."""
+        key = (self, kv_bytes, memory_per_instance)
+        if key not in _CAPS:
+            if len(_CAPS) > MAX_CACHED_CAPS:
+                _CAPS.clear()
+            _CAPS[key] = self._caps(kv_bytes, memory_per_instance)
+        return _CAPS[key]
+
+    def _caps(self, kv_bytes, memory_per_instance):
         caps = []
         if self.roofline is None:
             return ()

@@ -295,7 +295,8 @@ def build_report(options, model, server, storage):
                     latency=latency)
     if engine is None and blocker is None:
         report = _replace(report, engine_memory=vllm_memory_alternative(report, context, latency))
-    if options.scenario_performance:        # not for a comparison's rows, nor for the sizings below
+    if options.scenario_performance and options.layout_hints:   # not for a comparison's rows, a search's
+                                                                # candidates, nor the sizings below
         auto = overhead_figure(model, node, layout, _replace(options, runtime_overhead_auto=True),
                                weights_per_node_gib)
 

@@ -240,7 +240,8 @@ def search(request, load):
                 continue
             index = len(candidates) + 1
             try:
-                report = build_report(_replace(options, **changes), model, server, storage)
+                # The search sizes every layout itself: a candidate needs no hint about the others.
+                report = build_report(_replace(options, layout_hints=False, **changes), model, server, storage)
             except InputError as error:
                 errors.append(error)
                 candidate = Candidate(index, model.name, server.name, storage.name, _layout(changes), ROW_ERROR,
