@@ -60,8 +60,8 @@ class Latency:
             return ()
         if self.simulation is not None and self.simulation.percentile is not None:
             # The targets bind at a percentile of the simulated traffic (the nodes follow it); here only
-            # whether one request alone on an instance meets them.
-            reachable = self.simulation.idle_meets()
+            # whether the requests, each alone on an instance, meet them.
+            reachable = self.simulation.reachable()
             return tuple((name, memory_per_instance if reachable else 0)
                          for name, target in (("TPOT", self.tpot_slo_ms), ("TTFT", self.ttft_slo_ms))
                          if target is not None)

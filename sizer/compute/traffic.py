@@ -19,7 +19,8 @@ from sizer.numbers import InputError, cdiv
 from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, T, Unit, record
 
 DEFAULT_SIMULATED_REQUESTS = 10000
-RATE_GRID = 128             # the rates a percentile search tries: the instance's saturation x k / 128
+RATE_STEPS, RATE_SPAN = 64, 1024    # the rates a percentile search tries: 2^(k / 64) requests/s per instance,
+                                    # |k| <= 1024 (1.1% apart, from 1.5e-5 to 65,536)
 MAX_ADDED_INSTANCES = 16    # instances added one by one when the run at the final count misses a target
 PERCENTILES = (50, 90, 95, 99)
 # Figures to the microsecond: a float run carries no more.
@@ -51,14 +52,18 @@ def _micro(seconds, scale=1):
 
 @record
 class Simulation:
-    """Everything a run needs, built once per report; runs are cached by (pool, lane rate)."""
+    """Everything a run needs, built once per report; runs are cached by (pool, lane rate, share)."""
     step: object                # FastStep
     costs: object               # SessionCosts
-    gaps: list                  # inter-arrival times of mean 1
-    inputs: list
+    count: int                  # requests per run
+    seed: int
+    shape: object               # gamma shape 1 / CV^2 of the deployment's inter-arrival times; None: Poisson
+    base_gaps: list             # Poisson: exponential inter-arrival times of mean 1 (common to every run)
+    trace_gaps: object          # a trace: its inter-arrival times scaled to mean 1, row by row (None without)
+    inputs: list                # per request (a trace: per row, replayed in turn)
     outputs: list
     cached: list
-    restore_bytes: object       # per request, KV bytes loaded from host memory (None without the tier)
+    restore_bytes: object       # per request (row), KV bytes loaded from host memory (None without the tier)
     lanes: int                  # attention groups x pipeline stages of an instance
     budget: int
     max_seqs: int               # per lane
@@ -72,39 +77,81 @@ class Simulation:
     arrivals_text: object       # a Text: Poisson, gamma CV, or the trace
     idle: object                # the Outcome of one request alone
     idle_tokens: tuple          # its (input, output, cached) tokens: the run's means
-    runs: dict                  # (pool bytes, lane rate) -> Outcome
+    runs: dict                  # (pool bytes, lane rate, share) -> Outcome
 
     @property
     def requests(self):
-        return len(self.gaps)
+        return self.count
 
-    def run(self, pool_bytes, lane_rate):
-        key = (pool_bytes, lane_rate)
+    def lane_arrivals(self, share):
+        """(inter-arrival times of mean 1, the request rows) of a lane that receives `share` of the
+        deployment's requests, each request going to a lane at random (random routing): a lane's next
+        request is the G-th next of the deployment, G geometric with mean 1 / share. Poisson traffic
+        stays Poisson (its draws are then common to every run); bursty traffic (gamma, a trace) keeps its
+        bursts in time, and a lane's share smooths them as load balancing does."""
+        count = self.count
+        if self.shape is None and self.trace_gaps is None:
+            return self.base_gaps, range(count)
+        stream = Stream(self.seed * 7919 + 1)
+        draw = stream.random
+        spread = math.log(1.0 - share) if share < 1 else None
+
+        def hops():
+            return 1 if spread is None else 1 + int(math.log(1.0 - draw()) / spread)
+        if self.trace_gaps is None:
+            shape = self.shape
+            return [stream.gamma(hops() * shape) / shape * share for _ in range(count)], range(count)
+        gaps, rows = self.trace_gaps, len(self.trace_gaps)
+        sums = [0.0]
+        for gap in gaps:
+            sums.append(sums[-1] + gap)
+
+        def at(index):
+            return (index // rows) * sums[-1] + sums[index % rows + 1]
+        lane_gaps, picked, position = [], [], -1
+        for _ in range(count):
+            step = hops()
+            lane_gaps.append((at(position + step) - (at(position) if position >= 0 else 0.0)) * share)
+            position += step
+            picked.append(position % rows)
+        return lane_gaps, picked
+
+    def run(self, pool_bytes, lane_rate, share):
+        key = (pool_bytes, lane_rate, share)
         if key not in self.runs:
-            restore = (None if self.restore_bytes is None
-                       else [b / self.lane_link_bytes_s for b in self.restore_bytes])
-            requests = lane_requests(self.gaps, lane_rate, self.inputs, self.outputs, self.cached, restore)
-            self.runs[key] = simulate(self.step, self.costs, Lane(self.budget, self.max_seqs, pool_bytes,
-                                                                  self.shared_bytes), requests)
+            gaps, rows = self.lane_arrivals(share)
+            self.runs[key] = self._simulate(pool_bytes, gaps, lane_rate, rows)
         return self.runs[key]
+
+    def _simulate(self, pool_bytes, gaps, lane_rate, rows):
+        pick = (lambda values: [values[i] for i in rows])
+        restore = (None if self.restore_bytes is None
+                   else [b / self.lane_link_bytes_s for b in pick(self.restore_bytes)])
+        requests = lane_requests(gaps, lane_rate, pick(self.inputs), pick(self.outputs), pick(self.cached), restore)
+        return simulate(self.step, self.costs, Lane(self.budget, self.max_seqs, pool_bytes, self.shared_bytes),
+                        requests)
 
     def meets(self, outcome):
         p = self.percentile
         return ((self.ttft_slo_s is None or outcome.percentile(outcome.ttft, p) <= self.ttft_slo_s)
                 and (self.tpot_slo_s is None or outcome.percentile(outcome.tpot, p) <= self.tpot_slo_s))
 
-    def idle_meets(self):
-        one = self.idle
-        return ((self.ttft_slo_s is None or one.ttft[0] <= self.ttft_slo_s)
-                and (self.tpot_slo_s is None or not one.tpot or one.tpot[0] <= self.tpot_slo_s))
+    def reachable(self):
+        """Whether the targets hold at the percentile with every request alone on an instance (one request a
+        second, each far from the next): if not, no number of nodes meets them."""
+        key = ("alone",)
+        if key not in self.runs:
+            rows = [i % len(self.inputs) for i in range(self.count)]
+            self.runs[key] = self._simulate(float("inf"), [1.0] * self.count, 1.0 / 3600, rows)
+        return self.meets(self.runs[key])
 
 
 def _lengths(options, stream, count, cap):
-    """Each request's (input, output) tokens: the trace's rows in turn, or draws from the distributions,
+    """The requests' (input, output) tokens: the trace's rows, or `count` draws from the distributions,
     cut to the model's context (an engine refuses longer requests)."""
     trace = options.traffic_trace
     if trace is not None:
-        pairs = [(trace.inputs[i % len(trace.inputs)], trace.outputs[i % len(trace.outputs)]) for i in range(count)]
+        pairs = list(zip(trace.inputs, trace.outputs))
     else:
         draw_input = options.input_lengths.sampler(stream)
         draw_output = options.output_lengths.sampler(stream)
@@ -115,18 +162,6 @@ def _lengths(options, stream, count, cap):
         inputs.append(tokens)
         outputs.append(max(1, min(answer, cap - tokens)))
     return inputs, outputs
-
-
-def _gaps(options, stream, count):
-    """Inter-arrival times of mean 1: the trace's own (replayed from its start when the run is longer),
-    or Poisson / gamma draws."""
-    trace = options.traffic_trace
-    if trace is None:
-        return unit_gaps(stream, count, options.burstiness or 1)
-    rate = float(trace.rate)
-    times = trace.arrivals
-    gaps = [1.0] + [float(times[i] - times[i - 1]) * rate for i in range(1, len(times))]
-    return [gaps[i % len(gaps)] for i in range(count)]
 
 
 def arrivals_text(options):
@@ -143,8 +178,16 @@ def build_simulation(options, model, layout, roofline, context_tokens, kv_bytes,
     if not options.simulated:
         return None
     count = options.simulated_requests or DEFAULT_SIMULATED_REQUESTS
-    stream = Stream(1 if options.seed is None else options.seed)
-    gaps = _gaps(options, stream, count)
+    seed = 1 if options.seed is None else options.seed
+    stream = Stream(seed)
+    trace, shape, base_gaps, trace_gaps = options.traffic_trace, None, [], None
+    if trace is not None:
+        times = trace.arrivals
+        trace_gaps = [1.0] + [float((times[i] - times[i - 1]) * trace.rate) for i in range(1, len(times))]
+    elif options.burstiness is not None and options.burstiness != 1:
+        shape = 1.0 / float(options.burstiness) ** 2
+    else:
+        base_gaps = unit_gaps(stream, count, 1)
     inputs, outputs = _lengths(options, stream, count, model.max_position_embeddings)
     block = options.block_size
     cached = [cached_tokens(tokens, options, block) for tokens in inputs]
@@ -157,8 +200,8 @@ def build_simulation(options, model, layout, roofline, context_tokens, kv_bytes,
         # Hits past the shared prefix (held in GPU memory) come back from host memory.
         restore = [costs.kv_bytes(c) - costs.kv_bytes(shared) if c > shared else 0.0 for c in cached]
         link = float(host_link_bytes_s) * layout.gpus_per_instance / lanes
-    mean_input = int(cdiv(sum(inputs), count))
-    mean_output = int(cdiv(sum(outputs), count))
+    mean_input = int(cdiv(sum(inputs), len(inputs)))
+    mean_output = int(cdiv(sum(outputs), len(outputs)))
     one_cached = cached_tokens(mean_input, options, block)
     one_restore = None
     if link is not None:
@@ -166,7 +209,8 @@ def build_simulation(options, model, layout, roofline, context_tokens, kv_bytes,
     idle = simulate(step, costs, Lane(options.max_num_batched_tokens, 1, float("inf")),
                     lane_requests([1.0], 1.0, [mean_input], [mean_output], [one_cached], one_restore))
     return Simulation(
-        step=step, costs=costs, gaps=gaps, inputs=inputs, outputs=outputs, cached=cached, restore_bytes=restore,
+        step=step, costs=costs, count=count, seed=seed, shape=shape, base_gaps=base_gaps, trace_gaps=trace_gaps,
+        inputs=inputs, outputs=outputs, cached=cached, restore_bytes=restore,
         lanes=lanes, budget=options.max_num_batched_tokens,
         max_seqs=max(1, options.max_num_seqs // layout.pipeline_parallel), rate=options.requests_per_second,
         percentile=options.slo_percentile,
@@ -280,21 +324,21 @@ def host_tier_figures(options, server, layout, kv_bytes, cached_restore_bytes):
     if link is None:
         raise InputError("err.host_link_missing", server=server.name)
     bandwidth = link * GB_BYTES * layout.gpus_per_instance
-    restore = Fraction(kv_bytes) / bandwidth
-    figures.append(figure("kv_restore_host_s", restore, Unit.SECONDS,
+    restore = Fraction(kv_bytes) / bandwidth * 1000
+    figures.append(figure("kv_restore_host_ms", restore, Unit.MS,
                           T("formula.kv_restore_host", kv_bytes=kv_bytes, link=link, gpus=layout.gpus_per_instance,
-                            seconds=restore),
+                            ms=restore),
                           {"kv_per_session_bytes": kv_bytes, "host_link_gb_s": link,
                            "gpus_per_instance": layout.gpus_per_instance, "host_source": server.host_source},
-                          T("expl.kv_restore_host"), T("label.kv_restore_host_s")))
+                          T("expl.kv_restore_host"), T("label.kv_restore_host_ms")))
     if cached_restore_bytes:
-        seconds = Fraction(cached_restore_bytes) / bandwidth
-        figures.append(figure("prefix_restore_host_s", seconds, Unit.SECONDS,
+        restore = Fraction(cached_restore_bytes) / bandwidth * 1000
+        figures.append(figure("prefix_restore_host_ms", restore, Unit.MS,
                               T("formula.prefix_restore_host", bytes=cached_restore_bytes, link=link,
-                                gpus=layout.gpus_per_instance, seconds=seconds),
+                                gpus=layout.gpus_per_instance, ms=restore),
                               {"cached_kv_bytes": cached_restore_bytes, "host_link_gb_s": link,
                                "gpus_per_instance": layout.gpus_per_instance},
-                              T("expl.prefix_restore_host"), T("label.prefix_restore_host_s")))
+                              T("expl.prefix_restore_host"), T("label.prefix_restore_host_ms")))
     return tuple(figures)
 
 
@@ -313,30 +357,34 @@ def serving_instances(nodes, params, layout):
     return units * layout.instances_per_node
 
 
-def max_instance_rate(simulation, pool, saturation):
-    """The largest per-instance rate on the grid saturation x k / RATE_GRID (k < RATE_GRID: the queue
-    of a saturated instance has no steady state) whose run meets the targets at the percentile; below
-    the grid, halves. A bisection, so that a stricter percentile (a subset of the rates that pass)
-    never finds a higher rate."""
-    lanes = simulation.lanes
+def max_instance_rate(simulation, pool, saturation, peak):
+    """The largest per-instance rate on a fixed grid, 2^(k / RATE_STEPS) requests/s for whole k, below the
+    instance's saturation (an instance past it has no steady state, however short a run looks) whose
+    run meets the targets at the percentile. A bisection over the same grid whatever the options, so a
+    stricter percentile (a subset of the rates that pass) never finds a higher rate, and traffic that
+    passes wherever other traffic passes (a prefix-cache hit rate) never finds a lower one."""
 
-    def meets(rate):
-        return simulation.meets(simulation.run(pool, float(rate / lanes)))
-    low, high = 0, RATE_GRID
+    def rate(k):
+        return Fraction(2.0 ** (k / RATE_STEPS))
+
+    def meets(k):
+        return rate(k) < saturation and simulation.meets(lane_run(simulation, pool, rate(k), peak))
+    low, high = -RATE_SPAN, RATE_SPAN
+    if not meets(low):
+        return rate(low)
     while high - low > 1:
         middle = (low + high) // 2
-        if meets(saturation * middle / RATE_GRID):
+        if meets(middle):
             low = middle
         else:
             high = middle
-    if low:
-        return saturation * low / RATE_GRID
-    rate = saturation / RATE_GRID
-    for _ in range(12):
-        rate /= 2
-        if meets(rate):
-            break
-    return rate
+    return rate(low)
+
+
+def lane_run(simulation, pool, instance_rate, peak):
+    """The run of one lane of an instance at `instance_rate`, its share of the deployment's `peak` rate."""
+    lane_rate = instance_rate / simulation.lanes
+    return simulation.run(pool, float(lane_rate), float(min(lane_rate / peak, 1)))
 
 
 def simulated_scenario(nodes, params, context, capacity, latency, budget_gib, scenario):
@@ -350,18 +398,18 @@ def simulated_scenario(nodes, params, context, capacity, latency, budget_gib, sc
     binds = False
     if simulation.percentile is not None:
         saturation = latency.steady_state(capacity.per_instance).requests_s
-        per_node = max_instance_rate(simulation, pool, saturation) * instances_per_node
+        per_node = max_instance_rate(simulation, pool, saturation, rate * (1 + headroom)) * instances_per_node
         base = nodes
         for _ in range(MAX_ADDED_INSTANCES):
             nodes, binds = with_demand_bound(base, params, Bound.LATENCY_PERCENTILE, rate, per_node, layout, scenario)
             instances = serving_instances(nodes, params, layout)
-            outcome = simulation.run(pool, float(rate * (1 + headroom) / instances / simulation.lanes))
+            outcome = lane_run(simulation, pool, rate * (1 + headroom) / instances, rate * (1 + headroom))
             if simulation.meets(outcome):
                 break
             per_node = rate * (1 + headroom) / (instances + 1) * instances_per_node
     else:
         instances = serving_instances(nodes, params, layout)
-        outcome = simulation.run(pool, float(rate * (1 + headroom) / instances / simulation.lanes))
+        outcome = lane_run(simulation, pool, rate * (1 + headroom) / instances, rate * (1 + headroom))
     return nodes, binds, run_figures(simulation, outcome, rate, headroom, instances, params.ha_extra_nodes)
 
 
