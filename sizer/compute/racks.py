@@ -198,4 +198,4 @@ def rack_demand_bound(nodes, scenario, params, kind, demand, per_node, layout, t
 
 # The labels of a traffic bound counted in racks.
 RACK_BOUND_LABELS = {"prefill": "label.racks_prefill", "decode": "label.racks_decode",
-                     "latency_percentile": "label.racks_latency_percentile"}
+                     "throughput": "label.racks_throughput", "latency_percentile": "label.racks_latency_percentile"}

@@ -357,7 +357,7 @@ def serving_instances(nodes, params, layout):
     return units * layout.instances_per_node
 
 
-def max_instance_rate(simulation, pool, saturation, peak):
+def max_instance_rate(simulation, pool, saturation):
     """The largest per-instance rate on a fixed grid, 2^(k / RATE_STEPS) requests/s for whole k, below the
     instance's saturation (an instance past it has no steady state, however short a run looks) whose
     run meets the targets at the percentile. A bisection over the same grid whatever the options, so a
@@ -368,7 +368,7 @@ def max_instance_rate(simulation, pool, saturation, peak):
         return Fraction(2.0 ** (k / RATE_STEPS))
 
     def meets(k):
-        return rate(k) < saturation and simulation.meets(lane_run(simulation, pool, rate(k), peak))
+        return rate(k) < saturation and simulation.meets(lane_run(simulation, pool, rate(k)))
     low, high = -RATE_SPAN, RATE_SPAN
     if not meets(low):
         return rate(low)
@@ -381,10 +381,11 @@ def max_instance_rate(simulation, pool, saturation, peak):
     return rate(low)
 
 
-def lane_run(simulation, pool, instance_rate, peak):
-    """The run of one lane of an instance at `instance_rate`, its share of the deployment's `peak` rate."""
+def lane_run(simulation, pool, instance_rate):
+    """The run of one lane of an instance at `instance_rate`: its share of the deployment's requests is
+    its rate over the deployment's (mean) rate, the same in every scenario (a run serves all three)."""
     lane_rate = instance_rate / simulation.lanes
-    return simulation.run(pool, float(lane_rate), float(min(lane_rate / peak, 1)))
+    return simulation.run(pool, float(lane_rate), float(min(lane_rate / simulation.rate, 1)))
 
 
 def simulated_scenario(nodes, params, context, capacity, latency, budget_gib, scenario):
@@ -398,18 +399,18 @@ def simulated_scenario(nodes, params, context, capacity, latency, budget_gib, sc
     binds = False
     if simulation.percentile is not None:
         saturation = latency.steady_state(capacity.per_instance).requests_s
-        per_node = max_instance_rate(simulation, pool, saturation, rate * (1 + headroom)) * instances_per_node
+        per_node = max_instance_rate(simulation, pool, saturation) * instances_per_node
         base = nodes
         for _ in range(MAX_ADDED_INSTANCES):
             nodes, binds = with_demand_bound(base, params, Bound.LATENCY_PERCENTILE, rate, per_node, layout, scenario)
             instances = serving_instances(nodes, params, layout)
-            outcome = lane_run(simulation, pool, rate * (1 + headroom) / instances, rate * (1 + headroom))
+            outcome = lane_run(simulation, pool, rate * (1 + headroom) / instances)
             if simulation.meets(outcome):
                 break
             per_node = rate * (1 + headroom) / (instances + 1) * instances_per_node
     else:
         instances = serving_instances(nodes, params, layout)
-        outcome = lane_run(simulation, pool, rate * (1 + headroom) / instances, rate * (1 + headroom))
+        outcome = lane_run(simulation, pool, rate * (1 + headroom) / instances)
     return nodes, binds, run_figures(simulation, outcome, rate, headroom, instances, params.ha_extra_nodes)
 
 

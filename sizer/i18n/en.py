@@ -1031,6 +1031,7 @@ MESSAGES = {
     "formula.sim_preempted": "{count} of {n} requests = {percent:f2}%",
     "expl.sim_preempted": "Sessions whose KV outgrew the pool were preempted (the newest first) and recomputed, as vLLM does.",
     "label.nodes_latency_percentile": "Nodes for the latency percentile",
+    "label.racks_throughput": "Racks for the steps (prefill + decode)",
     "label.racks_latency_percentile": "Racks for the latency percentile",
     "formula.nodes_latency_percentile": "ceil(requests/s / requests/s per node within the targets) = ceil({demand:f3} / {per_node:f3}) = {nodes}",
     "expl.nodes_latency_percentile": "The highest rate per instance at which the simulated percentile of the TTFT and TPOT meets the targets (found by bisection on rates 2^(k/64) requests/s, 1.1% apart, below the instance's saturation), then checked at the final count, adding instances until it holds.",

@@ -1036,6 +1036,7 @@ MESSAGES = {
     "formula.sim_preempted": "{count} de {n} requisições = {percent:f2}%",
     "expl.sim_preempted": "Sessões cujo KV passou do pool foram preemptadas (a mais nova primeiro) e recomputadas, como faz o vLLM.",
     "label.nodes_latency_percentile": "Nós pelo percentil de latência",
+    "label.racks_throughput": "Racks pelos passos (prefill + decode)",
     "label.racks_latency_percentile": "Racks pelo percentil de latência",
     "formula.nodes_latency_percentile": "ceil(requisições/s / requisições/s por nó dentro das metas) = ceil({demand:f3} / {per_node:f3}) = {nodes}",
     "expl.nodes_latency_percentile": "A maior taxa por instância em que o percentil simulado do TTFT e do TPOT cumpre as metas (achada por bissecção nas taxas 2^(k/64) requisições/s, a 1,1% uma da outra, abaixo da saturação da instância), depois conferida na contagem final, acrescentando instâncias até valer.",
