@@ -136,14 +136,18 @@ class Simulation:
         return ((self.ttft_slo_s is None or outcome.percentile(outcome.ttft, p) <= self.ttft_slo_s)
                 and (self.tpot_slo_s is None or outcome.percentile(outcome.tpot, p) <= self.tpot_slo_s))
 
-    def reachable(self):
-        """Whether the targets hold at the percentile with every request alone on an instance (one request a
-        second, each far from the next): if not, no number of nodes meets them."""
+    def alone(self):
+        """The run's requests each alone on an instance (one an hour)."""
         key = ("alone",)
         if key not in self.runs:
             rows = [i % len(self.inputs) for i in range(self.count)]
             self.runs[key] = self._simulate(float("inf"), [1.0] * self.count, 1.0 / 3600, rows)
-        return self.meets(self.runs[key])
+        return self.runs[key]
+
+    def reachable(self):
+        """Whether the targets hold at the percentile with every request alone on an instance: if not, no
+        number of nodes meets them."""
+        return self.meets(self.alone())
 
 
 def _lengths(options, stream, count, cap):

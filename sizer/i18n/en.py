@@ -1038,6 +1038,8 @@ MESSAGES = {
     "formula.nodes_headroom_latency_percentile": "max(count so far, ceil(requests/s × (1 + headroom) / requests/s per node within the targets)) = max({memory}, ceil({demand:f3} × (1 + {headroom:p}) / {per_node:f3})) = {nodes}",
     "expl.nodes_headroom_latency_percentile": "The latency targets at the percentile asked need more nodes than the count so far: the count with {headroom:pct} headroom follows them.",
     "expl.ttft_cached": "{cached} of the prompt's tokens come from the prefix cache: they are not computed, and the others attend to them.",
+    "alert.percentile_unreachable": "The targets ({targets}) cannot hold at the p{p}: with every request alone on an instance its p{p} TTFT is {ttft_ms:f1} ms and TPOT {tpot_ms:f2} ms (the requests' own lengths), and more nodes do not change that.",
+    "alert.context_tail": "Memory is sized at the context of the sessions in flight ({context} tokens), but the p99 of the requests' contexts is {tail} tokens: the engine's maximum model length (--max-model-len in --commands) must admit them; give --effective-context {tail} to size every session at the tail.",
     "field.server.host_memory_gb": "CPU (host) memory of one entry in GB: a node, or a whole rack (split over its trays); what a host-memory KV tier can use.",
     "field.server.host_link_gb_s": "Each GPU's link to host memory, GB/s one way (PCIe x16, or NVLink-C2C on Grace): what a KV restore from host memory runs at.",
     "field.server.host_source": "Where the host memory and link figures come from.",

@@ -1043,6 +1043,8 @@ MESSAGES = {
     "formula.nodes_headroom_latency_percentile": "max(contagem até aqui, ceil(requisições/s × (1 + folga) / requisições/s por nó dentro das metas)) = max({memory}, ceil({demand:f3} × (1 + {headroom:p}) / {per_node:f3})) = {nodes}",
     "expl.nodes_headroom_latency_percentile": "As metas de latência no percentil pedido precisam de mais nós que a contagem até aqui: a contagem com {headroom:pct} de folga segue essas metas.",
     "expl.ttft_cached": "{cached} tokens do prompt vêm do cache de prefixo: não são computados, e os outros os atendem.",
+    "alert.percentile_unreachable": "As metas ({targets}) não valem no p{p}: com cada requisição sozinha numa instância, o p{p} do TTFT é {ttft_ms:f1} ms e o do TPOT {tpot_ms:f2} ms (os tamanhos das próprias requisições), e mais nós não mudam isso.",
+    "alert.context_tail": "A memória é dimensionada pelo contexto das sessões em andamento ({context} tokens), mas o p99 dos contextos das requisições é {tail} tokens: o comprimento máximo do modelo no motor (--max-model-len em --commands) precisa admiti-los; dê --effective-context {tail} para dimensionar cada sessão pela cauda.",
     "field.server.host_memory_gb": "Memória da CPU (host) de uma entrada em GB: um nó, ou um rack inteiro (dividida pelas suas bandejas); o que uma camada de KV na memória do host pode usar.",
     "field.server.host_link_gb_s": "O link de cada GPU com a memória do host, GB/s num sentido (PCIe x16, ou NVLink-C2C no Grace): a velocidade de uma restauração de KV da memória do host.",
     "field.server.host_source": "De onde vêm os números da memória do host e do link.",
