@@ -8,8 +8,8 @@ from sizer.compute.lengths import parse_lengths
 from sizer.compute.simulate import FastStep, Lane, SessionCosts, lane_requests, simulate
 from sizer.compute.traffic import build_simulation
 from sizer.vocab import GIB_BYTES, _replace
-from tests.support import (F, QUICK_START, TempDirTest, fixture_path, nodes, options_for, report_for, results,
-                           run_cli, run_json)
+from tests.support import (F, QUICK_START, TempDirTest, codes, fixture_path, nodes, options_for, report_for,
+                           results, run_cli, run_json)
 
 TRACE = fixture_path("traces", "bursty-chat.csv")
 # Llama-3.1-8B, TP 2 (four instances a node) at 300 requests/s of 3000 / 150 tokens, a TTFT target of 400 ms.
@@ -105,6 +105,11 @@ class Percentiles(unittest.TestCase):
         self.assertEqual(counts[-1], (5, 7, 8))
         self.assertEqual(sized("--slo-percentile", "99").scenarios[1].limit, "latency_percentile")
 
+    def test_targets_the_requests_miss_alone_are_unreachable(self):
+        report = report_for(BASE[:18] + ["--ttft-slo-ms", "20", "--slo-percentile", "50"])
+        self.assertEqual(nodes(report), (None, None, None))
+        self.assertIn("percentile_unreachable", codes(report))
+
     def test_more_burstiness_never_needs_fewer_nodes(self):
         counts = [nodes(sized("--slo-percentile", "99", *(("--burstiness", cv) if cv else ()))) for cv in ("", "2", "3")]
         for calmer, burstier in zip(counts, counts[1:]):
@@ -154,6 +159,7 @@ class Options(TempDirTest):
                                          "--simulated-requests", "200"])
         self.assertEqual(results(report, "minimum")["context_in_flight_tokens"], 1250)
         self.assertEqual(results(report, "minimum")["context_p99_tokens"], 1300)
+        self.assertIn("context_tail", codes(report))
 
     def test_a_trace_gives_rate_and_lengths(self):
         options = options_for(BASE[:8] + ["--traffic-trace", TRACE])
