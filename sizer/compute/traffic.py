@@ -14,7 +14,8 @@ from sizer.compute.figures import figure, find
 from sizer.compute.lengths import fixed_lengths, in_flight_context
 from sizer.compute.memory import kv_per_session
 from sizer.compute.nodes import with_demand_bound
-from sizer.compute.simulate import (FastStep, Lane, SessionCosts, Stream, lane_requests, simulate, unit_gaps)
+from sizer.compute.simulate import (WARM_UP_SHARE, FastStep, Lane, SessionCosts, Stream, lane_requests, simulate,
+    unit_gaps)
 from sizer.numbers import InputError, cdiv
 from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, T, Unit, record
 
@@ -233,7 +234,7 @@ def lanes_of(layout):
 
 def simulation_inputs(simulation, **extra):
     return dict({"simulated_requests": simulation.requests,
-                 "measured_requests": simulation.requests - simulation.requests // 10,
+                 "measured_requests": simulation.requests - simulation.requests // WARM_UP_SHARE,
                  "lanes_per_instance": simulation.lanes, "max_num_batched_tokens": simulation.budget,
                  "max_num_seqs_per_lane": simulation.max_seqs, "arrivals": simulation.arrivals_text}, **extra)
 
@@ -424,7 +425,8 @@ def run_figures(simulation, outcome, rate, headroom, instances, reserve):
     inputs = simulation_inputs(simulation, simulated_requests_per_s_instance=per_instance)
     measured = outcome.measured
     figures = [figure("simulated_requests_per_s_instance", per_instance, Unit.REQUESTS_PER_S,
-                      T("formula.sim_rate", rate=rate, headroom=headroom, instances=instances, per_instance=per_instance),
+                      T("formula.sim_rate", rate=rate, headroom=headroom, instances=instances,
+                        per_instance=per_instance),
                       {"requests_per_second": rate, "peak_headroom_ratio": headroom, "instances_in_service": instances,
                        "ha_extra_units": reserve},
                       T("expl.sim_rate"), T("label.simulated_requests_per_s_instance"))]
