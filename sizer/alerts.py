@@ -304,6 +304,30 @@ def _ttft_unreachable(report):
             advice=T("alert.ttft_more_tp" if room else "alert.ttft_no_more_tp"))
 
 
+@alert_rule("percentile_unreachable", Level.ERROR)
+def _percentile_unreachable(report):
+    """--slo-percentile: the requests' own lengths miss the targets at that percentile even alone on an
+    instance, so no number of nodes meets them."""
+    simulation = report.latency.simulation if report.latency is not None else None
+    if simulation is None or simulation.percentile is None or simulation.reachable():
+        return
+    alone, p = simulation.alone(), simulation.percentile
+    yield T("alert.percentile_unreachable", p=p, ttft_ms=Fraction(alone.percentile(alone.ttft, p)) * 1000,
+            tpot_ms=Fraction(alone.percentile(alone.tpot, p)) * 1000,
+            targets=Join(tuple(T("value.target", name=name, value=value) for name, value in
+                               (("TTFT", report.options.ttft_slo_ms), ("TPOT", report.options.tpot_slo_ms))
+                               if value is not None)))
+
+
+@alert_rule("context_tail", Level.WARNING)
+def _context_tail(report):
+    """Lengths as distributions: memory is sized at the context of the sessions in flight, but the
+    engine's maximum model length must admit the longest requests."""
+    tail = find(report.common, "context_p99_tokens")
+    if tail is not None and find(report.common, "context_in_flight_tokens") is not None and tail > report.context_tokens:
+        yield T("alert.context_tail", tail=tail, context=report.context_tokens)
+
+
 @alert_rule("vllm_would_not_start", Level.ERROR)
 def _vllm_would_not_start(report):
     for result in report.scenarios:

@@ -297,9 +297,21 @@ def input_blocks(report):
         ("row.tensor_parallel", parallelism_description(report.layout)),
         ("row.basis", basis_description(report)),
     ]
+    if options.simulated:
+        nfr_rows.insert(2, ("row.arrivals", arrivals_row(options)))
     return tuple(BulletsBlock(T(title), tuple((T(label), value) for label, value in rows))
                  for title, rows in (("inputs.model", model_rows), ("inputs.server", server_rows),
                                      ("inputs.storage", storage_rows), ("inputs.nfr", nfr_rows)))
+
+
+def arrivals_row(options):
+    """How the traffic is simulated: its arrivals, the run's length and seed, the percentile targets."""
+    from sizer.compute.traffic import DEFAULT_SIMULATED_REQUESTS, arrivals_text
+    targets = (T("value.targets_percentile", p=options.slo_percentile) if options.slo_percentile is not None
+               else T("value.targets_steady"))
+    return T("value.arrivals_row", arrivals=arrivals_text(options),
+             requests=options.simulated_requests or DEFAULT_SIMULATED_REQUESTS,
+             seed=1 if options.seed is None else options.seed, targets=targets)
 
 
 def hardware_rows(server):

@@ -55,6 +55,9 @@ class Server:
     source_date: object = None
     cost_date: object = None
     power_date: object = None
+    host_memory_gb: object = None           # CPU memory of one entry (a node, or a whole rack)
+    host_link_gb_s: object = None           # each GPU's link to host memory, one way (PCIe, NVLink-C2C)
+    host_source: object = None
 
     @property
     def rack_scale(self):
@@ -129,6 +132,9 @@ SERVER_FIELDS = (
     ServerField("node_power_kw", FieldKind.NUMBER, "kW", "field.server.node_power_kw"),
     ServerField("power_source", FieldKind.TEXT, None, "field.server.power_source"),
     ServerField("power_date", FieldKind.DATE, None, "field.server.power_date"),
+    ServerField("host_memory_gb", FieldKind.NUMBER, "GB", "field.server.host_memory_gb"),
+    ServerField("host_link_gb_s", FieldKind.NUMBER, "GB/s", "field.server.host_link_gb_s"),
+    ServerField("host_source", FieldKind.TEXT, None, "field.server.host_source"),
 )
 SERVER_FIELD_NAMES = tuple(field.name for field in SERVER_FIELDS)
 
@@ -162,9 +168,9 @@ def server_from_entry(name, entry, path):
         raise InputError("err.tray_divides", where=_where(path, name, "gpus_per_tray"), tray=tray, gpus=gpus)
     facts = {field: require_positive_number(entry, field, path, name, optional=True)
              for field in SERVER_PERFORMANCE_FIELDS + SERVER_COST_FIELDS
-             + ("fp4_dense_tflops", "interconnect_per_gpu_gb_s")}
+             + ("fp4_dense_tflops", "interconnect_per_gpu_gb_s", "host_memory_gb", "host_link_gb_s")}
     facts.update((field, require_text(entry, field, path, name, optional=True))
-                 for field in ("cost_source", "power_source", "visible_memory_source", "use"))
+                 for field in ("cost_source", "power_source", "visible_memory_source", "use", "host_source"))
     facts.update((field, require_date(entry, field, path, name))
                  for field in ("source_date", "cost_date", "power_date"))
     facts.update(memory_kind=require_one_of(entry, "memory_kind", path, name, MEMORY_KINDS),
@@ -256,6 +262,26 @@ class Options:
     kv_precision_default: bool = False      # --kv-precision not given: the tool's default (fp8)
     runtime_overhead_default: bool = False  # --runtime-overhead-gib not given: the tool's default (120)
     amortization_default: bool = True       # --amortization-months not given
+    # Traffic as it arrives (compute/traffic.py): the simulation runs when one of these asks for it.
+    input_lengths: object = None            # Lengths of --input-tokens (or the trace's column)
+    output_lengths: object = None           # Lengths of --output-tokens
+    burstiness: object = None               # coefficient of variation of the inter-arrival times
+    traffic_trace: object = None            # Trace of --traffic-trace
+    simulated_requests: object = None       # requests per run (None: the default)
+    seed: object = None                     # the runs' seed (None: 1)
+    slo_percentile: object = None           # the percentile the TTFT/TPOT targets bind at
+    prefix_cache_hit_rate: object = None    # share of prompt tokens served from the prefix cache
+    shared_prefix_tokens: object = None     # a prefix every request shares (held once per instance)
+    kv_offloading_size_gib: object = None   # host-memory KV tier per instance (vLLM --kv-offloading-size)
+
+    @property
+    def simulated(self):
+        """Whether the traffic simulation runs: asked by one of its options, or by lengths given as a
+        distribution."""
+        return (self.burstiness is not None or self.traffic_trace is not None or self.slo_percentile is not None
+                or self.simulated_requests is not None or self.seed is not None
+                or any(lengths is not None and lengths.is_distribution
+                       for lengths in (self.input_lengths, self.output_lengths)))
 
 
 # ---------------------------------------------------------------------------

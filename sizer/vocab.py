@@ -54,13 +54,14 @@ class Unit:
     TOKENS = "tokens"
     USD_PER_MONTH, USD_PER_MTOK, KW = "USD/month", "USD/Mtok", "kW"
     RACKS, TRAYS = "racks", "trays"             # rack-scale systems: racks bought, compute trays
+    REQUESTS = "requests"                       # a simulated mean (queue, batch): requests, with decimals
 
 
 # Decimal places shown for each unit (rounding happens only in section 9).
 UNIT_PLACES = {Unit.GIB: 2, Unit.SECONDS: 3, Unit.MS: 2, Unit.TOKENS_PER_S: 1, Unit.SESSIONS_PER_S: 2,
                Unit.REQUESTS_PER_S: 3,
                Unit.TIMES: 2, Unit.PERCENT: 2, Unit.INSTANCE_S_PER_S: 2, Unit.USD_PER_MONTH: 2,
-               Unit.USD_PER_MTOK: 4, Unit.KW: 1}
+               Unit.USD_PER_MTOK: 4, Unit.KW: 1, Unit.REQUESTS: 2}
 
 
 class Level:
@@ -86,6 +87,7 @@ class Bound:
     PREFILL = "prefill"                               # the traffic's prefill needs more nodes than memory
     DECODE = "decode"                                 # the traffic's output tokens need more nodes still
     THROUGHPUT = "throughput"                         # prefill and decode sharing the steps need more nodes
+    LATENCY_PERCENTILE = "latency_percentile"         # the simulated TTFT/TPOT percentile needs more nodes
 
 
 class Status:
@@ -413,6 +415,7 @@ LIMIT_TEXT = {"memory": "limit.memory", "tpot": "limit.tpot", "ttft": "limit.ttf
               "weights_exceed_instance": "limit.weights_exceed_instance",
               "overhead_exceeds_hbm": "limit.overhead_exceeds_hbm", "decode": "limit.decode",
               "prefill": "limit.prefill", "throughput": "limit.throughput",
+              "latency_percentile": "limit.latency_percentile",
               "vllm_would_not_start": "limit.vllm_would_not_start",
               "engine_no_memory": "limit.engine_no_memory",
               "overhead_below_weights": "limit.overhead_below_weights"}
@@ -422,7 +425,7 @@ UNIT_TEXT = {"USD/month": "unit.USD/month", "USD/Mtok": "unit.USD/Mtok", "kW": "
              "nodes": "unit.nodes",
              "sessions": "unit.sessions", "blocks": "unit.blocks", "x": "unit.x", "%": "unit.%",
              "tokens": "unit.tokens", "instance-s/s": "unit.instance-s/s", "racks": "unit.racks",
-             "trays": "unit.trays"}
+             "trays": "unit.trays", "requests": "unit.requests"}
 # Figures counted in whole things: their value is said with the count's plural form.
 COUNT_TEXT = {"nodes": "count.nodes", "sessions": "count.sessions", "racks": "count.racks", "trays": "count.trays"}
 STATUS_TEXT = {"ok": "status.ok", "infeasible": "status.infeasible", "error": "status.error"}

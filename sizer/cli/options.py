@@ -5,8 +5,15 @@ from sizer.cli.parser import DefaultValue, default_catalog, parse_vllm_version
 from sizer.engines.registry import ENGINES
 from sizer.numbers import (AUTO, InputError, MAX_INPUT, MIN_EFFICIENCY, _choice, _mamba_dtype_option,
     _option_text, _speculative_tokens_option, cdiv, parse_fraction_option, parse_int_option)
+from sizer.compute.lengths import in_flight_context, parse_lengths, trace_lengths
 from sizer.records import Options
+from sizer.tracefile import load_trace
 from sizer.vocab import KV_PRECISIONS, LANGUAGES, SOLVE_KINDS, SPECULATIVE, WEIGHT_PRECISIONS
+
+SLO_PERCENTILES = ("50", "90", "95", "99")
+MAX_BURSTINESS = 10             # a coefficient of variation beyond this is a typo (Poisson is 1)
+MIN_SIMULATED_REQUESTS = 100
+MAX_SIMULATED_REQUESTS = 1000000
 
 
 def options_from_args(args):
@@ -32,6 +39,14 @@ def options_from_args(args):
     if question == "context" and args.effective_context is None:
         args.effective_context = "1"    # searched for
     tokens = (args.input_tokens, args.output_tokens)
+    trace = None
+    if args.traffic_trace is not None:
+        if tokens != (None, None):
+            raise InputError("err.trace_lengths")
+        if question is not None:
+            raise InputError("err.simulation_solve")
+        trace = load_trace(_option_text(args.traffic_trace))
+        tokens = (trace.path, trace.path)       # the trace's columns
     if question == "rate":
         if None in tokens:
             raise InputError("err.solve_rate_tokens")
@@ -39,25 +54,26 @@ def options_from_args(args):
             raise InputError("err.solve_rate_concurrency")
         args.concurrency = "1"      # the rate is searched for
     # The requests' tokens come with a rate, or both with a concurrency (the closed-loop question).
-    if tokens != (None, None) and args.requests_per_second is None \
+    if tokens != (None, None) and args.requests_per_second is None and trace is None \
             and (args.concurrency is None or None in tokens):
         raise InputError("err.tokens_need_traffic")
-    input_tokens = None if args.input_tokens is None else parse_int_option(args.input_tokens, "--input-tokens")
-    output_tokens = None if args.output_tokens is None else parse_int_option(args.output_tokens, "--output-tokens")
+    input_lengths, output_lengths = request_lengths(args, trace)
+    input_tokens = None if input_lengths is None else int(cdiv(input_lengths.mean, 1))
+    output_tokens = None if output_lengths is None else int(cdiv(output_lengths.mean, 1))
     solve = args.mean_session_seconds is None and None not in tokens
     for option, value in (("--server", args.server),
                           ("--effective-context", args.effective_context if None in tokens else "derived")):
         if value is None:
             raise InputError("err.required", option=option)
-    traffic = (args.requests_per_second, args.mean_session_seconds)
+    traffic = (args.requests_per_second if trace is None else trace.path, args.mean_session_seconds)
     if args.concurrency is None and None in traffic and not solve:
         raise InputError("err.concurrency_or_traffic")
     if args.concurrency is not None and traffic != (None, None):
         raise InputError("err.concurrency_and_traffic")
     rate = seconds = None
     if args.concurrency is None:
-        rate = parse_fraction_option(args.requests_per_second, "--requests-per-second", minimum=0,
-                                     minimum_inclusive=False)
+        rate = trace.rate if args.requests_per_second is None else parse_fraction_option(
+            args.requests_per_second, "--requests-per-second", minimum=0, minimum_inclusive=False)
         concurrency = None      # the operating point, solved with the roofline
         if not solve:
             seconds = parse_fraction_option(args.mean_session_seconds, "--mean-session-seconds", minimum=0,
@@ -67,8 +83,13 @@ def options_from_args(args):
                 raise InputError("err.traffic_bound", value=rate * seconds)
     else:
         concurrency = parse_int_option(args.concurrency, "--concurrency")
-    effective_context = (parse_int_option(args.effective_context, "--effective-context")
-                         if args.effective_context is not None else input_tokens + output_tokens)
+    if args.effective_context is not None:
+        effective_context = parse_int_option(args.effective_context, "--effective-context")
+    elif input_lengths.is_distribution or output_lengths.is_distribution:
+        # The sessions in flight, each at its final context, weighed by the time they stay.
+        effective_context = int(cdiv(in_flight_context(input_lengths, output_lengths), 1))
+    else:
+        effective_context = input_tokens + output_tokens
 
     if args.node_price is not None and args.node_cost_per_hour is not None:
         raise InputError("err.cost_basis")
@@ -78,7 +99,7 @@ def options_from_args(args):
             return None
         return parse_fraction_option(text, option, minimum=0, minimum_inclusive=False)
 
-    return Options(
+    return check_simulation(Options(
         model=args.model, model_config=args.model_config, server=args.server, storage=args.storage,
         concurrency=concurrency, requests_per_second=rate, mean_session_seconds=seconds,
         tpot_slo_ms=optional_positive(args.tpot_slo_ms, "--tpot-slo-ms"),
@@ -96,6 +117,20 @@ def options_from_args(args):
         amortization_default=isinstance(args.amortization_months, DefaultValue),
         kv_transfer_gb_s=parse_fraction_option(args.kv_transfer_gb_s, "--kv-transfer-gb-s", minimum=0,
                                                minimum_inclusive=False),
+        input_lengths=input_lengths, output_lengths=output_lengths, traffic_trace=trace,
+        burstiness=None if args.burstiness is None else parse_fraction_option(
+            args.burstiness, "--burstiness", minimum=0, minimum_inclusive=False, maximum=MAX_BURSTINESS),
+        simulated_requests=None if args.simulated_requests is None else parse_int_option(
+            args.simulated_requests, "--simulated-requests", minimum=MIN_SIMULATED_REQUESTS),
+        seed=None if args.seed is None else parse_int_option(args.seed, "--seed", minimum=0),
+        slo_percentile=None if args.slo_percentile is None else int(_choice(
+            _option_text(args.slo_percentile), "--slo-percentile", SLO_PERCENTILES)),
+        prefix_cache_hit_rate=None if args.prefix_cache_hit_rate is None else parse_fraction_option(
+            args.prefix_cache_hit_rate, "--prefix-cache-hit-rate", minimum=0, maximum=1),
+        shared_prefix_tokens=None if args.shared_prefix_tokens is None else parse_int_option(
+            args.shared_prefix_tokens, "--shared-prefix-tokens"),
+        kv_offloading_size_gib=None if args.kv_offloading_size is None else parse_fraction_option(
+            args.kv_offloading_size, "--kv-offloading-size", minimum=0, minimum_inclusive=False),
         solve=question, nodes=None if args.nodes is None else parse_int_option(args.nodes, "--nodes"),
         kv_precision=str(_choice(args.kv_precision, "--kv-precision", KV_PRECISIONS)),
         kv_precision_default=isinstance(args.kv_precision, DefaultValue),
@@ -136,7 +171,35 @@ def options_from_args(args):
         models_file=args.models_file or default_catalog("models.json"),
         servers_file=args.servers_file or default_catalog("servers.json"),
         storage_file=args.storage_file or default_catalog("storage.json"),
-        lang=lang)
+        lang=lang))
+
+
+def request_lengths(args, trace):
+    """(input, output) Lengths: the trace's columns, or --input-tokens / --output-tokens as given."""
+    if trace is not None:
+        return (trace_lengths(trace.inputs, "%s: input_tokens" % trace.path),
+                trace_lengths(trace.outputs, "%s: output_tokens" % trace.path))
+    return tuple(None if text is None else parse_lengths(text, option)
+                 for text, option in ((args.input_tokens, "--input-tokens"), (args.output_tokens, "--output-tokens")))
+
+
+def check_simulation(options):
+    """What the traffic simulation needs, asked for by name."""
+    if options.slo_percentile is not None and options.tpot_slo_ms is None and options.ttft_slo_ms is None:
+        raise InputError("err.slo_percentile_targets")
+    if not options.simulated:
+        return options
+    if options.solve is not None:
+        raise InputError("err.simulation_solve")
+    if options.requests_per_second is None:
+        raise InputError("err.simulation_rate")
+    if options.input_tokens is None or options.output_tokens is None:
+        raise InputError("err.simulation_tokens")
+    if options.disaggregated:
+        raise InputError("err.simulation_disaggregated")
+    if options.simulated_requests is not None and options.simulated_requests > MAX_SIMULATED_REQUESTS:
+        raise InputError("err.simulated_requests_max", most=MAX_SIMULATED_REQUESTS)
+    return options
 
 
 def model_config_values(values):

@@ -107,6 +107,10 @@ def _new_parser(lang, argparse):
     group.add_argument("--nodes", metavar="N", help=text("help.nodes"))
     group.add_argument("--output-tokens", metavar="N", help=text("help.output_tokens"))
     group.add_argument("--disaggregated", action="store_true", help=text("help.disaggregated"))
+    group.add_argument("--burstiness", metavar="CV", help=text("help.burstiness"))
+    group.add_argument("--traffic-trace", metavar=file, help=text("help.traffic_trace"))
+    group.add_argument("--simulated-requests", metavar="N", help=text("help.simulated_requests"))
+    group.add_argument("--seed", metavar="N", help=text("help.seed"))
     group = parser.add_argument_group(text("help.group.cost"))
     group.add_argument("--node-cost-per-hour", metavar="USD", help=text("help.node_cost_per_hour"))
     group.add_argument("--node-price", metavar="USD", help=text("help.node_price"))
@@ -164,6 +168,9 @@ def _new_parser(lang, argparse):
     engine = group.add_mutually_exclusive_group()
     engine.add_argument("--gpu-memory-utilization", metavar="R", help=text("help.gpu_memory_utilization"))
     engine.add_argument("--kv-cache-memory-bytes", metavar="N", help=text("help.kv_cache_memory_bytes"))
+    group.add_argument("--prefix-cache-hit-rate", metavar="R", help=text("help.prefix_cache_hit_rate"))
+    group.add_argument("--shared-prefix-tokens", metavar="N", help=text("help.shared_prefix_tokens"))
+    group.add_argument("--kv-offloading-size", metavar="GIB", help=text("help.kv_offloading_size"))
     scheduling = group.add_mutually_exclusive_group()
     scheduling.add_argument("--async-scheduling", dest="async_scheduling", action="store_const", const=True,
                             default=None, help=text("help.async_scheduling"))
@@ -172,6 +179,7 @@ def _new_parser(lang, argparse):
     group = parser.add_argument_group(text("help.group.latency"))
     group.add_argument("--tpot-slo-ms", metavar="MS", help=text("help.tpot_slo_ms"))
     group.add_argument("--ttft-slo-ms", metavar="MS", help=text("help.ttft_slo_ms"))
+    group.add_argument("--slo-percentile", metavar="P", help=text("help.slo_percentile"))
     group.add_argument("--hbm-efficiency", metavar="R", default=_plain(DEFAULTS["hbm_efficiency"]),
                        help=text("help.hbm_efficiency"))
     group.add_argument("--mfu", metavar="R", default=_plain(DEFAULTS["mfu"]), help=text("help.mfu"))

@@ -89,6 +89,7 @@ GEMM_RATE_FIELD = {"fp32": ("bf16_dense_tflops", "bf16_dense_tflops"),
                    "int4": ("bf16_dense_tflops", "bf16_dense_tflops"),
                    "mxfp4": ("fp8_dense_tflops", "bf16_dense_tflops"),
                    "nvfp4": ("fp4_dense_tflops", "bf16_dense_tflops")}
+EXPERT_TOKEN_DECIMALS = 9       # tokens per expert are rounded to this many decimals before the M blocks
 EXACT_EXPERT_TOKENS = 64        # exact (1 - k/E)^tokens up to this many tokens (a double beyond: the
                                 # exact powers grow to thousands of digits and slow every figure after)
 
@@ -274,6 +275,9 @@ class EngineModel:
             # The tokens each touched expert gets, in whole M blocks; the kernel sizes its block to the
             # expected tokens per expert, max(1, tokens x k // E) (matmul_ogs' tokens_per_expt).
             per_expert = instance_tokens * self.experts_per_token / (self.experts * touched) if touched else 0
+            # To the nanotoken: 1 - (1 - k/E)^tokens is a hair below 1 at large token counts, which would
+            # put 256.000...01 tokens in three blocks of 128 instead of two.
+            per_expert = round(per_expert, EXPERT_TOKEN_DECIMALS)
             block = expert_block(max(1, int(instance_tokens * self.experts_per_token // self.experts)))
             padded = cdiv(per_expert, block) * block
             expert_flops = 2 * self.expert_parameters * touched * padded
@@ -328,35 +332,39 @@ class EngineModel:
         """Largest batch (0..upper) whose decode step meets the target; the step grows with the batch."""
         return _largest(lambda batch: self.tpot_seconds(batch, kv_bytes) <= slo_seconds, upper)
 
-    def steady_state(self, batch, input_tokens, output_tokens, budget):
+    def steady_state(self, batch, input_tokens, output_tokens, budget, cached_tokens=0):
         """The instance at `batch` sessions with prompts of `input_tokens` and answers of
         `output_tokens`, within `budget` tokens per step and attention group (chunked prefill: a
         prompt takes the tokens the decodes leave). A batch whose tokens exceed the budget is cut to
-        what it carries."""
+        what it carries. `cached_tokens` of each prompt come from the prefix cache: not computed, but
+        attended to and held."""
         units = self.attention_groups * self.stages
         per_group = Fraction(batch, units)
         decoding = output_tokens - 1
-        chunk_steps = int(cdiv(input_tokens, budget))
+        computed = input_tokens - cached_tokens
+        chunk_steps = int(cdiv(computed, budget))
         for _ in range(8):      # the chunks get what the decodes leave: a fixed point, reached in a few
             lifetime = chunk_steps + decoding
-            per_group = min(per_group, Fraction(budget * lifetime, decoding + input_tokens))
+            per_group = min(per_group, Fraction(budget * lifetime, decoding + computed))
             decode = per_group * decoding / lifetime
-            steps = int(cdiv(input_tokens, budget - decode))
+            steps = int(cdiv(computed, budget - decode))
             if steps == chunk_steps:
                 break
             chunk_steps = steps
         lifetime = chunk_steps + decoding
-        prefill = per_group * input_tokens / lifetime
+        prefill = per_group * computed / lifetime
         context = int(cdiv(input_tokens + Fraction(output_tokens, 2), 1))
+        pairs = self.prefill_attention_flops(input_tokens) - self.prefill_attention_flops(cached_tokens)
         cost = self.step(decode, decode * self.kv_read_bytes(context), decode * self.decode_attention_flops(context),
-                         prefill, prefill * Fraction(self.prefill_attention_flops(input_tokens), input_tokens))
+                         prefill, prefill * Fraction(pairs, computed))
         return SteadyState(per_group * units, decode, prefill, cost, cost.seconds, chunk_steps, lifetime, budget,
                            output_tokens)
 
-    def max_batch_within(self, input_tokens, output_tokens, budget, upper, tpot_s=None, ttft_s=None):
+    def max_batch_within(self, input_tokens, output_tokens, budget, upper, tpot_s=None, ttft_s=None,
+                         cached_tokens=0):
         """Largest batch (0..upper) whose steady state meets the TPOT and TTFT targets given."""
         def meets(batch):
-            state = self.steady_state(batch, input_tokens, output_tokens, budget)
+            state = self.steady_state(batch, input_tokens, output_tokens, budget, cached_tokens)
             return (tpot_s is None or state.step_s <= tpot_s) and (ttft_s is None or state.ttft_s <= ttft_s)
         return _largest(meets, upper)
 

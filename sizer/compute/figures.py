@@ -64,6 +64,7 @@ FIGURE_LABELS = {"calibration_concurrency_gap_percent": "label.calibration_concu
                  "power_kw": "label.power_kw", "monthly_cost_usd": "label.monthly_cost_usd",
                  "cost_per_million_tokens_usd": "label.cost_per_million_tokens_usd",
                  "nodes_decode": "label.nodes_decode", "nodes_throughput": "label.nodes_throughput",
+                 "nodes_latency_percentile": "label.nodes_latency_percentile",
                  "serving_step_ms": "label.serving_step_ms", "serving_ttft_s": "label.serving_ttft_s",
                  "serving_tokens_per_s_node": "label.serving_tokens_per_s_node",
                  "serving_tokens_per_s_gpu": "label.serving_tokens_per_s_gpu",

@@ -84,14 +84,19 @@ def prefill_demand_figure(options, ttft_s, layout):
 DEMAND_FIGURES = {Bound.PREFILL: ("prefill_demand_instance_s_per_s", "instances_per_node", "nodes_with_headroom_memory"),
                   Bound.DECODE: ("decode_demand_tokens_per_s", "tokens_per_s_per_node", "nodes_with_headroom_before"),
                   Bound.THROUGHPUT: ("decode_demand_tokens_per_s", "serving_tokens_per_s_node",
-                                     "nodes_with_headroom_before")}
+                                     "nodes_with_headroom_before"),
+                  Bound.LATENCY_PERCENTILE: ("requests_per_second", "requests_per_s_node_within_targets",
+                                             "nodes_with_headroom_before")}
 # Their words: the bound's formula and explanation, then those of the nodes with headroom.
 DEMAND_TEXT = {Bound.PREFILL: ("formula.nodes_prefill", "expl.nodes_prefill", "formula.nodes_headroom_prefill",
                                "expl.nodes_headroom_prefill"),
                Bound.DECODE: ("formula.nodes_decode", "expl.nodes_decode", "formula.nodes_headroom_decode",
                               "expl.nodes_headroom_decode"),
                Bound.THROUGHPUT: ("formula.nodes_throughput", "expl.nodes_throughput",
-                                  "formula.nodes_headroom_throughput", "expl.nodes_headroom_throughput")}
+                                  "formula.nodes_headroom_throughput", "expl.nodes_headroom_throughput"),
+               Bound.LATENCY_PERCENTILE: ("formula.nodes_latency_percentile", "expl.nodes_latency_percentile",
+                                          "formula.nodes_headroom_latency_percentile",
+                                          "expl.nodes_headroom_latency_percentile")}
 
 
 def with_demand_bound(nodes, params, kind, demand, per_node, layout, scenario=None):

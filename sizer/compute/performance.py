@@ -47,8 +47,10 @@ class Latency:
     tpot_slo_ms: object
     ttft_slo_ms: object
     ttft_full_context_s: object = None     # recomputing a failed session re-prefills its whole context
-    traffic: object = None                 # (input tokens, output tokens, tokens per step) of the requests
+    traffic: object = None                 # (input tokens, output tokens, tokens per step, cached tokens) of the
+                                           # requests
     disaggregated: bool = False            # decode runs apart: its steps carry no prefill
+    simulation: object = None              # the traffic's simulation (compute/traffic.py), when asked
 
     def steady_state(self, batch):
         """The aggregated steps at `batch` sessions per instance when the requests' tokens are known."""
@@ -61,6 +63,10 @@ class Latency:
         requests' tokens known, TPOT and TTFT are those of the steps that carry prefill chunks too.
         The three scenarios (and a search's candidates) ask the same question: the answer is kept."""
         key = (self, kv_bytes, memory_per_instance)
+        try:
+            hash(key)
+        except TypeError:           # a model that holds a list (a trace's lengths): not kept
+            return self._caps(kv_bytes, memory_per_instance)
         if key not in _CAPS:
             if len(_CAPS) > MAX_CACHED_CAPS:
                 _CAPS.clear()
@@ -71,11 +77,20 @@ class Latency:
         caps = []
         if self.roofline is None:
             return ()
+        if self.simulation is not None and self.simulation.percentile is not None:
+            # The targets bind at a percentile of the simulated traffic (the nodes follow it); here only
+            # whether the requests, each alone on an instance, meet them.
+            reachable = self.simulation.reachable()
+            return tuple((name, memory_per_instance if reachable else 0)
+                         for name, target in (("TPOT", self.tpot_slo_ms), ("TTFT", self.ttft_slo_ms))
+                         if target is not None)
         if self.traffic is not None and not self.disaggregated:
+            tokens, answer, budget, cached = self.traffic
             for name, target, key in (("TPOT", self.tpot_slo_ms, "tpot_s"), ("TTFT", self.ttft_slo_ms, "ttft_s")):
                 if target is not None:
                     caps.append((name, self.roofline.max_batch_within(
-                        *self.traffic, memory_per_instance, **{key: target / 1000})))
+                        tokens, answer, budget, memory_per_instance, cached_tokens=cached,
+                        **{key: target / 1000})))
             return tuple(caps)
         if self.tpot_slo_ms is not None:
             caps.append(("TPOT", self.roofline.max_batch_within_tpot(kv_bytes, self.tpot_slo_ms / 1000,
@@ -144,23 +159,28 @@ def traffic_figure(options):
                   T("label.concurrency"))
 
 
-def prefill_flops(model, roofline, tokens):
-    """2 x active parameters x tokens, plus QK^T and AV: 4 x heads x head_dim per attended pair."""
-    attention = sum(g.count * g.attended_pairs(tokens) for g in model.layer_groups)
-    return (2 * roofline.active_parameters * tokens
+def prefill_flops(model, roofline, tokens, cached=0):
+    """2 x active parameters x tokens, plus QK^T and AV: 4 x heads x head_dim per attended pair. The
+    `cached` first tokens come from the prefix cache: not computed, but the others attend to them."""
+    attention = sum(g.count * (g.attended_pairs(tokens) - g.attended_pairs(cached)) for g in model.layer_groups)
+    return (2 * roofline.active_parameters * (tokens - cached)
             + 4 * model.num_attention_heads * model.head_dim * attention), attention
 
 
-def ttft_figure(model, roofline, tokens, key="ttft_full_context_s"):
-    flops, attention = prefill_flops(model, roofline, tokens)
+def ttft_figure(model, roofline, tokens, key="ttft_full_context_s", cached=0):
+    flops, attention = prefill_flops(model, roofline, tokens, cached)
     seconds = Fraction(flops) / roofline.flops_s
+    inputs = {"active_parameters": roofline.active_parameters, "prompt_tokens": tokens,
+              "attended_pairs": attention, "instance_flops_s": roofline.flops_s,
+              "flops_basis": roofline.flops_field}
+    explanation = (T("expl.ttft"),)
+    if cached:
+        inputs["cached_tokens"] = cached
+        explanation += (T("expl.ttft_cached", cached=cached),)
     return figure(key, seconds, Unit.SECONDS,
-                  T("formula.ttft", active=roofline.active_parameters, tokens=tokens,
+                  T("formula.ttft", active=roofline.active_parameters, tokens=tokens - cached,
                     heads=model.num_attention_heads, head_dim=model.head_dim, pairs=attention,
-                    flops_s=roofline.flops_s, seconds=seconds),
-                  {"active_parameters": roofline.active_parameters, "prompt_tokens": tokens,
-                   "attended_pairs": attention, "instance_flops_s": roofline.flops_s,
-                   "flops_basis": roofline.flops_field}, T("expl.ttft"))
+                    flops_s=roofline.flops_s, seconds=seconds), inputs, explanation)
 
 
 def restore_seconds(storage, total_bytes, readers=1):

@@ -197,4 +197,5 @@ def rack_demand_bound(nodes, scenario, params, kind, demand, per_node, layout, t
 
 
 # The labels of a traffic bound counted in racks.
-RACK_BOUND_LABELS = {"prefill": "label.racks_prefill", "decode": "label.racks_decode"}
+RACK_BOUND_LABELS = {"prefill": "label.racks_prefill", "decode": "label.racks_decode",
+                     "throughput": "label.racks_throughput", "latency_percentile": "label.racks_latency_percentile"}

@@ -18,6 +18,7 @@ from sizer.compute.performance import Latency, operating_point, storage_figures,
 from sizer.compute.records import Report
 from sizer.compute.scenario import scenario_result
 from sizer.compute.serving import closed_loop_figures
+from sizer.compute.traffic import cached_tokens, traffic_figures
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
 from sizer.engines.vllmrules import check_vllm_layout, check_vllm_stages, hybrid_manager, vllm_tp_rules
@@ -40,6 +41,7 @@ class SizingContext:
     prefill_demand: object = None   # instance-seconds of prefill per second, from the traffic
     decode_demand: object = None    # output tokens per second, from the traffic
     server: object = None           # for the cost and power of its nodes
+    host_sessions: object = None    # idle sessions a node's host-memory KV tier holds (--kv-offloading-size)
 
 
 # The smallest kernel blocks vLLM aligns a hybrid model's attention block to (FlashAttention's
@@ -238,7 +240,9 @@ def build_report(options, model, server, storage):
         common.append(ttft)
         if options.input_tokens is not None:
             # A request's prompt is --input-tokens: its TTFT is what targets and prefill demand see.
-            prompt = ttft_figure(model, roofline, min(options.input_tokens, context_tokens), "ttft_prompt_s")
+            tokens = min(options.input_tokens, context_tokens)
+            prompt = ttft_figure(model, roofline, tokens, "ttft_prompt_s",
+                                 cached_tokens(tokens, options, options.block_size))
             ttft_s = prompt.value
             common.append(prompt)
         if options.requests_per_second is not None:
@@ -271,14 +275,19 @@ def build_report(options, model, server, storage):
     common.extend(checks)
     engine_gib = None if engine is None else (engine.value or Fraction(0))
     blocker = blocker_for(model, node, layout, overhead_gib, hbm.value, weights_per_node_gib, engine_gib)
-    context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
-                            prefill_demand, decode_demand, server)
     traffic = None
     if None not in (options.input_tokens, options.output_tokens):
         # The requests' tokens are known: aggregated, prefill chunks ride in the decode steps.
-        traffic = (min(options.input_tokens, context_tokens), options.output_tokens, options.max_num_batched_tokens)
+        tokens = min(options.input_tokens, context_tokens)
+        traffic = (tokens, options.output_tokens, options.max_num_batched_tokens,
+                   cached_tokens(tokens, options, options.block_size))
+    extra, simulation, host_sessions = traffic_figures(options, model, server, layout, roofline, context_tokens,
+                                                       kv_tp, kv_by_basis[options.kv_accounting].bytes)
+    common.extend(extra)
+    context = SizingContext(layout, hbm.value, overhead_gib, kv_by_basis, stage_kv, blocker, engine_gib,
+                            prefill_demand, decode_demand, server, host_sessions)
     latency = Latency(roofline, ttft_s, options.tpot_slo_ms, options.ttft_slo_ms,
-                      None if roofline is None else ttft.value, traffic, options.disaggregated)
+                      None if roofline is None else ttft.value, traffic, options.disaggregated, simulation)
     if options.concurrency is None:
         point = operating_point(options, context, latency)
         options = _replace(options, concurrency=point.value)

@@ -8,6 +8,7 @@ from sizer.compute.nodes import nodes_figures
 from sizer.compute.performance import performance_figures
 from sizer.compute.racks import planned_instances
 from sizer.compute.serving import serving_figures
+from sizer.compute.traffic import host_sessions_figure, simulated_scenario
 from sizer.vocab import Bound
 
 
@@ -41,7 +42,14 @@ def scenario_result(scenario, options, context, latency, storage):
     else:
         nodes, demand_bound = traffic_bounds(nodes, params, context, capacity, latency, kv_bytes, aggregated_kinds,
                                              scenario)
-    figures = (budget,) + tuple(sessions) + nodes + serving
+    simulated = ()
+    if latency.simulation is not None and capacity.feasible and budget.value is not None:
+        nodes, binds, simulated = simulated_scenario(nodes, params, context, capacity, latency, budget.value,
+                                                     scenario)
+        demand_bound = Bound.LATENCY_PERCENTILE if binds else demand_bound
+    if context.host_sessions is not None and capacity.feasible:
+        simulated += (host_sessions_figure(capacity, context.host_sessions),)
+    figures = (budget,) + tuple(sessions) + nodes + serving + simulated
     if latency.roofline is not None and capacity.feasible and options.scenario_performance:
         figures += performance_figures(scenario, latency.roofline, storage, kv_bytes,
                                        context.layout, capacity, options.concurrency,

@@ -55,6 +55,38 @@ def model_details(report):
     }
 
 
+# The server's host-memory facts appear where the host-memory KV tier uses them (--kv-offloading-size).
+HOST_FIELDS = ("host_memory_gb", "host_link_gb_s", "host_source")
+
+
+def server_details(report):
+    import dataclasses
+    details = dataclasses.asdict(report.server)
+    if report.options.kv_offloading_size_gib is None:
+        for field in HOST_FIELDS:
+            del details[field]
+    return details
+
+
+def traffic_inputs(options):
+    """inputs.traffic: the options of traffic as it arrives, when one of them is given (absent otherwise)."""
+    given = (options.simulated or options.prefix_cache_hit_rate is not None
+             or options.shared_prefix_tokens is not None or options.kv_offloading_size_gib is not None)
+    if not given:
+        return None
+    trace = options.traffic_trace
+    return {"simulated": options.simulated,
+            "arrivals": "trace" if trace is not None else "gamma" if options.burstiness not in (None, 1) else "poisson",
+            "burstiness": options.burstiness, "traffic_trace": None if trace is None else trace.path,
+            "simulated_requests": options.simulated_requests, "seed": options.seed,
+            "slo_percentile": options.slo_percentile,
+            "input_lengths": None if options.input_lengths is None else options.input_lengths.text,
+            "output_lengths": None if options.output_lengths is None else options.output_lengths.text,
+            "prefix_cache_hit_rate": options.prefix_cache_hit_rate,
+            "shared_prefix_tokens": options.shared_prefix_tokens,
+            "kv_offloading_size_gib": options.kv_offloading_size_gib}
+
+
 def report_document(report, lang=DEFAULT_LANGUAGE):
     """The JSON document: raw numbers, a unit and the rationale beside every result."""
     import dataclasses
@@ -82,9 +114,12 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "vllm_version": "%d.%d" % options.vllm_version, "input_tokens": options.input_tokens,
         "output_tokens": options.output_tokens,
         "calibrate_from": None if options.calibration is None else options.calibration.path,
-        "model_details": model_details(report), "server_details": dataclasses.asdict(report.server),
+        "model_details": model_details(report), "server_details": server_details(report),
         "storage_details": dataclasses.asdict(report.storage),
     }
+    traffic = traffic_inputs(options)
+    if traffic is not None:
+        inputs["traffic"] = traffic
     scenarios = {}
     for result in report.scenarios:
         figures = report.common + result.figures
