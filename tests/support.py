@@ -21,6 +21,18 @@ FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+# The real processes the tests start (`python3 sizing.py ...`) share one bytecode cache, outside the
+# repository and gone with the run, instead of each compiling the package again (PYTHONDONTWRITEBYTECODE
+# may be set where the suite runs). This process writes it as it imports the package below.
+if "SIZING_TEST_PYCACHE" not in os.environ:
+    import atexit
+    os.environ["SIZING_TEST_PYCACHE"] = tempfile.mkdtemp(prefix="sizing-pycache-")
+    atexit.register(shutil.rmtree, os.environ["SIZING_TEST_PYCACHE"], True)
+os.environ["PYTHONPYCACHEPREFIX"] = os.environ["SIZING_TEST_PYCACHE"]
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.pycache_prefix = os.environ["SIZING_TEST_PYCACHE"]
+sys.dont_write_bytecode = False
+
 import sizing  # noqa: E402  the entry point: sizing.main(argv)
 from sizer.cli.options import options_from_args  # noqa: E402
 from sizer.cli.parser import build_parser  # noqa: E402

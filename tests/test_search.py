@@ -5,7 +5,7 @@ import json
 import unittest
 
 from sizer.records import Options
-from tests.support import nodes, report_for, results, run_cli, run_json
+from tests.support import fixture_path, nodes, report_for, results, run_cli, run_json
 from tests.test_languages import PORTUGUESE
 
 DEEPSEEK = ["--model", "deepseek-v3", "--server", "dgx200", "--concurrency", "1000", "--effective-context", "32768",
@@ -190,7 +190,7 @@ class SmallSpaces(unittest.TestCase):
         self.assertIn("RECOMMENDED: 1 rack: TP 8 × PP 1, one instance over 2 trays, data-parallel attention", text)
 
     def test_layouts_vllm_refuses_are_skipped(self):
-        search = search_json(["--model-config", "tests/fixtures/hf-configs/Qwen2.5-7B-Instruct.json", "--server",
+        search = search_json(["--model-config", fixture_path("hf-configs", "Qwen2.5-7B-Instruct.json"), "--server",
                               "dgx200", "--concurrency", "100", "--effective-context", "8192", "--search-space",
                               "pp=1;kv=fp8"])
         # 28 query heads: vLLM builds TP 1, 2 and 4, not 8 (engines/vllmrules.py).

@@ -6,7 +6,7 @@ import json
 
 from sizer.i18n import say
 from sizer.render.text import render_summary
-from tests.support import TempDirTest, report_for, run_cli
+from tests.support import TempDirTest, fixture_path, report_for, run_cli
 
 QWEN_CONTEXTS = ["--model", "Qwen3-32B", "--server", "dgx200", "--concurrency", "1000", "--effective-context",
                  "65536,131072", "--runtime-overhead-gib", "auto"]
@@ -55,7 +55,7 @@ class BothBases(TempDirTest):
          "window plus the tokens in flight (128 + 16384 tokens)"),
         (["--model", "Gemma-3-27B", "--tensor-parallel", "2", "--effective-context", "131072"], "26", "44",
          "layers of padding"),
-        (["--model-config", "tests/fixtures/hf-configs/Nemotron-H-56B-Base-8K.json", "--tensor-parallel", "2",
+        (["--model-config", fixture_path("hf-configs", "Nemotron-H-56B-Base-8K.json"), "--tensor-parallel", "2",
           "--effective-context", "8192"], "14", "39", "pages of state per request"))
     # Nemotron-H: vLLM 0.33 keeps prefix caching on, so each Mamba2 layer holds a prefill-checkpoint page
     # beside its state pages (align mode, issue 23's oracle): 39 nodes on the vLLM basis (15 without it).
@@ -131,7 +131,7 @@ class LayoutHints(TempDirTest):
     def test_a_layout_error_names_fixes_not_in_use(self):
         # Qwen3-Next-80B at TP 2 with auto: four instances' weights fill the node. The fixes are TP 4 and fp8
         # weights (with their nodes); auto is in use, so it is not suggested; the overhead is shown rounded.
-        args = ["--model-config", "tests/fixtures/hf-configs/Qwen3-Next-80B-A3B-Thinking.json", "--server", "dgxh100",
+        args = ["--model-config", fixture_path("hf-configs", "Qwen3-Next-80B-A3B-Thinking.json"), "--server", "dgxh100",
                 "--tensor-parallel", "2", "--runtime-overhead-gib", "auto", "--concurrency", "100", "--effective-context",
                 "32768"]
         for lang in ("en", "pt-BR"):

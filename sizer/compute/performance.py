@@ -35,6 +35,7 @@ def phase_bounds(cost):
 
 # Latency.caps_per_instance's answers by (latency model, KV bytes, memory-bound sessions): a pure
 # function of frozen records, so a cache cannot go stale; bounded so a long search cannot grow it.
+# The three scenarios of a report ask it with the same model.
 _CAPS = {}
 MAX_CACHED_CAPS = 4096
 
@@ -62,16 +63,15 @@ class Latency:
         """((target, sessions per instance that keep it), ...), only for the targets given. With the
         requests' tokens known, TPOT and TTFT are those of the steps that carry prefill chunks too.
         The three scenarios (and a search's candidates) ask the same question: the answer is kept."""
-        key = (self, kv_bytes, memory_per_instance)
-        try:
-            hash(key)
-        except TypeError:           # a model that holds a list (a trace's lengths): not kept
-            return self._caps(kv_bytes, memory_per_instance)
-        if key not in _CAPS:
+        # Keyed by this very model (its id, kept alive by the entry itself): hashing its exact fields
+        # would cost more than the answer.
+        key = (id(self), kv_bytes, memory_per_instance)
+        entry = _CAPS.get(key)
+        if entry is None or entry[0] is not self:
             if len(_CAPS) > MAX_CACHED_CAPS:
                 _CAPS.clear()
-            _CAPS[key] = self._caps(kv_bytes, memory_per_instance)
-        return _CAPS[key]
+            entry = _CAPS[key] = (self, self._caps(kv_bytes, memory_per_instance))
+        return entry[1]
 
     def _caps(self, kv_bytes, memory_per_instance):
         caps = []

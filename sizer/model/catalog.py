@@ -4,7 +4,8 @@ run's model, server and storage.
 
 import os
 
-from sizer.inputs import _where, load_catalog, load_json_file, pick_entry, require_positive_int, resolve_name
+from sizer.inputs import (_where, load_catalog, load_json_file, pick_entry, read_regular_file, require_positive_int,
+    resolve_name)
 from sizer.model.config import _aliases, model_from_config
 from sizer.model.hub import SAFETENSORS_INDEX, model_config_name, model_config_path
 from sizer.numbers import InputError, printable
@@ -24,6 +25,36 @@ def load_models(path):
     return catalog, names
 
 
+# Catalogs already built in this process, by kind, path and exact contents: building every entry of a
+# catalog is what costs, and a comparison or a search loads the same three files again and again. A
+# file that changed has other contents, so it is read and checked anew.
+_BUILT = {}
+MAX_BUILT_CATALOGS = 64
+
+
+def _built(kind, path, build):
+    """build(path), or its result when this process already built the same contents of `path`."""
+    key = (kind, path, read_regular_file(path))
+    if key not in _BUILT:
+        if len(_BUILT) >= MAX_BUILT_CATALOGS:
+            _BUILT.clear()
+        _BUILT[key] = build(path)
+    return _BUILT[key]
+
+
+def _models(path):
+    catalog, names = load_models(path)
+    return catalog, names, {name: model_from_config(name, entry, path) for name, entry in catalog.items()}
+
+
+def _servers(path):
+    return {name: server_from_entry(name, entry, path) for name, entry in load_catalog(path, "servers").items()}
+
+
+def _storages(path):
+    return {name: storage_from_entry(name, entry, path) for name, entry in load_catalog(path, "storage").items()}
+
+
 def load_inputs(options):
     """The Model, Server and Storage; every catalog entry is validated, not only the chosen one."""
     if options.model_config is not None:
@@ -37,17 +68,14 @@ def load_inputs(options):
             model = _replace(model, source=printable(options.model_config))
         model = _with_checkpoint_size(model, os.path.join(os.path.dirname(path), SAFETENSORS_INDEX))
     else:
-        catalog, names = load_models(options.models_file)
-        models = {name: model_from_config(name, entry, options.models_file) for name, entry in catalog.items()}
+        catalog, names, models = _built("models", options.models_file, _models)
         requested = resolve_name(names, options.model, "--model", options.models_file)
         name = names[requested]
         model = models[name]
         if requested != name:
             model = model_from_config(name, catalog[name], options.models_file, aliased_from=requested)
-    servers = {name: server_from_entry(name, entry, options.servers_file)
-               for name, entry in load_catalog(options.servers_file, "servers").items()}
-    storages = {name: storage_from_entry(name, entry, options.storage_file)
-                for name, entry in load_catalog(options.storage_file, "storage").items()}
+    servers = _built("servers", options.servers_file, _servers)
+    storages = _built("storage", options.storage_file, _storages)
     return (model, pick_entry(servers, options.server, "--server", options.servers_file),
             pick_entry(storages, options.storage, "--storage", options.storage_file))
 
