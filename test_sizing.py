@@ -26,8 +26,20 @@ def module_names():
                                                                       n))]
 
 
+def test_classes(modules):
+    """'module.Class' of every TestCase class of the modules, in their order: the workers' tasks."""
+    names = []
+    for module in modules:
+        for suite in unittest.defaultTestLoader.loadTestsFromName(module):
+            for test in suite:
+                name = "%s.%s" % (module, type(test).__name__)
+                if name not in names and isinstance(test, unittest.TestCase):
+                    names.append(name)
+    return names
+
+
 def run_module(name):
-    """Run one test module: (its name, tests run, the ids of the failed tests, the failures' text)."""
+    """Run one test module or class: (its name, tests run, the ids of the failed tests, the failures' text)."""
     stream = io.StringIO()
     suite = unittest.defaultTestLoader.loadTestsFromName(name)
     result = unittest.TextTestRunner(stream=stream, verbosity=1).run(suite)
@@ -60,7 +72,7 @@ def run_all():
             import multiprocessing
             methods = multiprocessing.get_all_start_methods()
             with multiprocessing.get_context("fork" if "fork" in methods else "spawn").Pool(jobs()) as pool:
-                results = list(pool.imap_unordered(run_module, names))
+                results = list(pool.imap_unordered(run_module, test_classes(names)))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     total = sum(run for _, run, _, _ in results)

@@ -41,6 +41,17 @@ from sizer.i18n import say  # noqa: E402
 from sizer.model.catalog import load_inputs  # noqa: E402
 
 
+_TREES = []
+
+
+def package_trees():
+    """(path, every node of its syntax tree) of each code module of the package, parsed once a run."""
+    if not _TREES:
+        import ast
+        _TREES.extend((path, tuple(ast.walk(ast.parse(source)))) for path, source in package_sources(with_paths=True))
+    return _TREES
+
+
 def package_sources(with_paths=False):
     """The source of every code module of the package (the message catalogs left out)."""
     for folder, _, files in sorted(os.walk(os.path.join(ROOT, "sizer"))):

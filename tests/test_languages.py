@@ -8,7 +8,7 @@ import string
 
 from sizer.i18n import catalog
 from sizer.vocab import LANGUAGES
-from tests.support import ROOT, package_sources, QUICK_START, SMALL_MODEL, TempDirTest, golden, run_cli, run_json, with_option
+from tests.support import ROOT, package_sources, package_trees, QUICK_START, SMALL_MODEL, TempDirTest, golden, run_cli, run_json, with_option
 
 
 # ---------------------------------------------------------------------------
@@ -72,8 +72,8 @@ class Languages(TempDirTest):
         # every use: no "limit." + code, "label.%s" % key or f"...".
         prefixes = tuple(sorted({i.split(".")[0] + "." for i in catalog(LANGUAGES[0]).MESSAGES}))
         built = []
-        for path, source in package_sources(with_paths=True):
-            for node in ast.walk(ast.parse(source)):
+        for path, nodes in package_trees():
+            for node in nodes:
                 pieces = []
                 if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
                     pieces = [node.left]

@@ -9,7 +9,7 @@ import sys
 import tempfile
 import unittest
 
-from tests.support import QUICK_START, ROOT, package_sources
+from tests.support import QUICK_START, ROOT, package_sources, package_trees
 
 MAX_MODULE_LINES = 800
 MAX_ENTRY_LINES = 80
@@ -24,9 +24,9 @@ def module_name(path):
 def package_imports():
     """{module: {package modules it imports}}, top-level and inside functions alike."""
     graph = {}
-    for path, source in package_sources(with_paths=True):
+    for path, nodes in package_trees():
         edges = set()
-        for node in ast.walk(ast.parse(source)):
+        for node in nodes:
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "sizer":
                 edges.add(node.module)
             elif isinstance(node, ast.Import):

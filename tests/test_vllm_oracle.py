@@ -60,12 +60,15 @@ def tool_vllm_figures(case):
     from sizer.compute.report import build_report
     from sizer.model.config import model_from_config
     from sizer.numbers import InputError
+    from sizer.vocab import _replace
     tool = _tool()
     argv = ["--model-config", case["id"], "--server", case["server"], "--concurrency", "1", "--json-only"]
     try:
         options = options_from_args(tool["parser"].parse_args(argv + list(case["args"])))
         model = model_from_config(case["id"], case["config"], case["id"] + ".json")
         assert tool["server"].name == case["server"]
+        # vLLM's figures only: no hints about other layouts, no decode or cost figures.
+        options = _replace(options, layout_hints=False, scenario_performance=False)
         report = build_report(options, model, tool["server"], tool["storage"])
     except InputError as error:
         return error
