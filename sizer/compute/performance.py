@@ -226,13 +226,24 @@ def goodput_figure(key, rate, tpot_ms, slo_ms, inputs, explanation_id="expl.good
                   dict(inputs, tpot_slo_ms=slo_ms), T(explanation_id))
 
 
+def step_cost_for(roofline, kv_bytes, latency=None):
+    """The step a batch runs at, as the latency targets see it: with the requests' tokens known
+    (aggregated), the engine's steps with the prompts' chunks in them at the sessions' mean context
+    (Latency.steady_state, what caps_per_instance checks); otherwise the decode step at `kv_bytes`."""
+    if latency is not None and latency.traffic is not None and not latency.disaggregated:
+        return lambda batch: latency.steady_state(batch).cost
+    return lambda batch: roofline.decode_cost(batch, kv_bytes)
+
+
 def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity, concurrency,
-                        nodes_final, ttft_s, tpot_slo_ms=None, planned=None):
+                        nodes_final, ttft_s, tpot_slo_ms=None, planned=None, latency=None):
     """Decode roofline at full and actual load, and failover, for one scenario.
 
     With pipeline parallelism a token still passes every stage in turn, so a step reads
-    the instance's weights at the bandwidth of one stage's TP GPUs (the roofline's).
+    the instance's weights at the bandwidth of one stage's TP GPUs (the roofline's). With the
+    requests' tokens known, the steps carry the prompts' chunks too (step_cost_for).
     """
+    step_cost = step_cost_for(roofline, kv_bytes, latency)
     per_instance = capacity.per_instance
     if per_instance == 0 or nodes_final is None:
         return ()
@@ -242,7 +253,7 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
     serving, receivers = in_service(scenario, layout, nodes_final, planned)
     load_per_instance = min(per_instance, cdiv(concurrency, serving))
     for suffix, batch in (("full", per_instance), ("load", load_per_instance)):
-        cost = roofline.decode_cost(batch, kv_bytes)
+        cost = step_cost(batch)
         seconds = cost.seconds      # the one definition the latency caps use too
         bound = phase_bounds(cost)
         figures.append(figure(
@@ -296,7 +307,7 @@ def performance_figures(scenario, roofline, storage, kv_bytes, layout, capacity,
         {"failed_node_sessions": failed, "receiving_nodes": receivers, "ttft_full_context_s": ttft_s},
         T("expl.failover_recompute")))
     figures.extend(tpot_after_failure(scenario, roofline, kv_bytes, layout, capacity.memory_per_instance,
-                                      concurrency, nodes_final, tpot_slo_ms, serving))
+                                      concurrency, nodes_final, tpot_slo_ms, serving, step_cost))
     return tuple(figures)
 
 
@@ -315,7 +326,7 @@ def in_service(scenario, layout, nodes_final, planned=None):
 
 
 def tpot_after_failure(scenario, roofline, kv_bytes, layout, per_instance, concurrency, nodes_final,
-                       tpot_slo_ms=None, serving=None):
+                       tpot_slo_ms=None, serving=None, step_cost=None):
     """The TPOT with the scenario's reserve lost (RECOMENDADO: one failure unit down, IDEAL: two):
     the concurrency spread over the instances left, at most what memory admits per instance (an
     engine knows no latency target: it batches what fits)."""
@@ -329,7 +340,7 @@ def tpot_after_failure(scenario, roofline, kv_bytes, layout, per_instance, concu
     if not down or left <= 0:
         return ()
     batch = min(per_instance, int(cdiv(concurrency, left)))
-    seconds = roofline.tpot_seconds(batch, kv_bytes)
+    seconds = (step_cost or step_cost_for(roofline, kv_bytes))(batch).seconds
     figures = (figure("tpot_after_failure_ms", seconds * 1000, Unit.MS,
                       T("formula.tpot_after_failure", concurrency=concurrency, instances=left, batch=batch,
                         ms=seconds * 1000),

@@ -54,7 +54,7 @@ def scenario_result(scenario, options, context, latency, storage):
         figures += performance_figures(scenario, latency.roofline, storage, kv_bytes,
                                        context.layout, capacity, options.concurrency,
                                        decode_nodes or find(nodes, "nodes_final"), latency.ttft_full_context_s,
-                                       options.tpot_slo_ms, planned_instances(nodes))
+                                       options.tpot_slo_ms, planned_instances(nodes), latency)
     if capacity.feasible:
         figures += cost_figures(find(nodes, "nodes_final"), context.server, options, options.concurrency,
                                 find(figures, "tokens_per_s_session_load"))
