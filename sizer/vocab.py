@@ -7,12 +7,13 @@ from fractions import Fraction
 
 
 def record(cls):
-    """@record, applied the first time the class is instantiated.
+    """@dataclass(frozen=True, repr=False), applied the first time the class is instantiated.
 
-    dataclasses writes a record's __init__, __repr__, __eq__, __hash__ and __setattr__ with exec,
-    about half a millisecond a class; a run builds fewer than half of the package's record classes,
-    so each class pays only when it is first used. Once applied, the class is exactly what
-    @record makes of it (fields, defaults, frozenness, replace() and asdict())."""
+    dataclasses writes a record's __init__, __eq__, __hash__ and __setattr__ with exec, about half a
+    millisecond a class; a run builds fewer than half of the package's record classes, so each class
+    pays only when it is first used. Once applied, the class is what dataclasses makes of it (fields,
+    defaults, frozenness, equality, replace() and asdict()), less the generated __repr__: nothing
+    shows a record's repr, and it is one function more to write per class."""
     cls.__init__ = _first_init
     cls._record_pending = True
     return cls
@@ -31,7 +32,7 @@ def _materialize(cls):
             del klass._record_pending
             if klass.__dict__.get("__init__") is _first_init:
                 del klass.__init__
-            dataclasses.dataclass(frozen=True)(klass)
+            dataclasses.dataclass(frozen=True, repr=False)(klass)
 
 
 GIB_BYTES = 2 ** 30          # GiB = 2^30 bytes

@@ -133,7 +133,7 @@ class VllmRules(TempDirTest):
         # 7 groups x 2048 blocks per request; (889,340 - the null block) // 14,336 = 62 sessions.
         self.assertEqual(results(report, "minimum")["sessions_per_node"], (889340 - 1) // (7 * 2048))
         self.assertEqual(results(report, "minimum")["sessions_per_node"], 62)
-        self.assertIn("formula.vllm_gpu_blocks_stages", repr(blocks.formula))
+        self.assertEqual(blocks.formula.id, "formula.vllm_gpu_blocks_stages")
 
     def test_a_drafter_runs_on_the_last_stage(self):
         # Llama-3.1-8B + EAGLE, TP 2 x PP 4: 8 + 8 + 8 + 8 layers and the draft layer on the last stage,
