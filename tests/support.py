@@ -199,3 +199,32 @@ def with_option(args, option, value):
 
 
 NEGATIVE_NUMBER = re.compile(r"(?<![\w.)])-\d")
+
+
+class LocalHubTest(TempDirTest):
+    """A Hugging Face Hub stand-in on 127.0.0.1 for one test: serve(handler class) starts it and points
+    HF_ENDPOINT and the cache at it; tearDown stops it and puts the environment back."""
+
+    def serve(self, handler):
+        import http.server
+        import threading
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self.saved_env = {key: os.environ.get(key) for key in ("HF_ENDPOINT", "HF_TOKEN", "XDG_CACHE_HOME")}
+        os.environ["HF_ENDPOINT"] = "http://127.0.0.1:%d" % self.server.server_address[1]
+        os.environ["XDG_CACHE_HOME"] = os.path.join(self.tmp, "cache")
+        os.environ.pop("HF_TOKEN", None)
+
+    def tearDown(self):
+        self.server.shutdown()
+        self.server.server_close()
+        for key, value in self.saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        TempDirTest.tearDown(self)
+
+    def sized(self, model_id, *extra):
+        return run_cli(["--model-config", model_id, "--server", "dgxh100", "--concurrency", "10",
+                        "--effective-context", "8192", "--json-only"] + list(extra))

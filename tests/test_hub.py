@@ -2,12 +2,11 @@
 
 import json
 import os
-import threading
 
-from tests.support import GIB, TempDirTest, hf_config_text, run_cli
+from tests.support import LocalHubTest, GIB, TempDirTest, hf_config_text
 
 
-class HubDownloads(TempDirTest):
+class HubDownloads(LocalHubTest):
     """--model-config with a model id, against a local server standing in for the Hub."""
 
     def setUp(self):
@@ -39,28 +38,7 @@ class HubDownloads(TempDirTest):
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hub)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                                       daemon=True)
-        self.thread.start()
-        self.saved_env = {key: os.environ.get(key) for key in ("HF_ENDPOINT", "HF_TOKEN", "XDG_CACHE_HOME")}
-        os.environ["HF_ENDPOINT"] = "http://127.0.0.1:%d" % self.server.server_address[1]
-        os.environ["XDG_CACHE_HOME"] = os.path.join(self.tmp, "cache")
-        os.environ.pop("HF_TOKEN", None)
-
-    def tearDown(self):
-        self.server.shutdown()
-        self.server.server_close()
-        for key, value in self.saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        TempDirTest.tearDown(self)
-
-    def sized(self, model_id, *extra):
-        return run_cli(["--model-config", model_id, "--server", "dgxh100", "--concurrency", "10",
-                        "--effective-context", "8192", "--json-only"] + list(extra))
+        self.serve(Hub)
 
     def test_a_model_id_downloads_its_config_and_checkpoint_size_once(self):
         status, out, err = self.sized("meta-llama/Llama-3.1-8B-Instruct")

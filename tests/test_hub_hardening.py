@@ -4,11 +4,10 @@
 import json
 import os
 import shutil
-import threading
 import time
 
 from sizer.model import hub
-from tests.support import GIB, TempDirTest, fixture_path, hf_config_text, run_cli
+from tests.support import LocalHubTest, GIB, TempDirTest, fixture_path, hf_config_text
 
 CONFIG = hf_config_text("Llama-3.1-8B-Instruct.json").encode()
 INDEX = json.dumps({"metadata": {"total_size": 16060522496}}).encode()
@@ -31,7 +30,7 @@ BROKEN = {
 }
 
 
-class HubHardening(TempDirTest):
+class HubHardening(LocalHubTest):
     def setUp(self):
         TempDirTest.setUp(self)
         import http.server
@@ -62,26 +61,7 @@ class HubHardening(TempDirTest):
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hub)
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-        self.saved_env = {key: os.environ.get(key) for key in ("HF_ENDPOINT", "HF_TOKEN", "XDG_CACHE_HOME")}
-        os.environ["HF_ENDPOINT"] = "http://127.0.0.1:%d" % self.server.server_address[1]
-        os.environ["XDG_CACHE_HOME"] = os.path.join(self.tmp, "cache")
-        os.environ.pop("HF_TOKEN", None)
-
-    def tearDown(self):
-        self.server.shutdown()
-        self.server.server_close()
-        for key, value in self.saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        TempDirTest.tearDown(self)
-
-    def sized(self, model_id, *extra):
-        return run_cli(["--model-config", model_id, "--server", "dgxh100", "--concurrency", "10",
-                        "--effective-context", "8192", "--json-only"] + list(extra))
+        self.serve(Hub)
 
     def cached(self, model_id):
         folder = hub.hub_cache_folder(model_id)

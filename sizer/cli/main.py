@@ -113,13 +113,10 @@ def _render_and_write(subject, stdout_format, outputs, lang, kind="report"):
     return text
 
 
-def _run_comparison(args, options, variants, lang):
-    """Size every combination; render the table in the formats asked; write the files."""
-    from sizer.compute.compare import compare
-    if options.solve is not None or args.calibrate_from is not None or args.commands:
-        raise InputError("err.compare_unsupported", option="--solve" if options.solve else
-                         "--calibrate-from" if args.calibrate_from is not None else "--commands")
-    order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
+def _outputs_and_loader(args, options, variants):
+    """For a run over several configurations (a comparison or a search): the format on stdout, the
+    output files (checked against every input the run reads), and a loader of each configuration's
+    model, server and storage that reads each once."""
     stdout_format, outputs = _formats_asked(args)
     configs = [value for field, values in variants if field == "model_config" for value in values]
     inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
@@ -134,7 +131,17 @@ def _run_comparison(args, options, variants, lang):
         if key not in loaded:
             loaded[key] = load_inputs(changed)
         return loaded[key]
+    return stdout_format, outputs, load
 
+
+def _run_comparison(args, options, variants, lang):
+    """Size every combination; render the table in the formats asked; write the files."""
+    from sizer.compute.compare import compare
+    if options.solve is not None or args.calibrate_from is not None or args.commands:
+        raise InputError("err.compare_unsupported", option="--solve" if options.solve else
+                         "--calibrate-from" if args.calibrate_from is not None else "--commands")
+    order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
+    stdout_format, outputs, load = _outputs_and_loader(args, options, variants)
     # Names, catalogs and configs are checked before anything is sized: a bad one is bad input.
     named = [(field, values) for field, values in variants if field in ("model", "model_config", "server", "storage")]
     for values in itertools.product(*(values for _, values in named)):
@@ -168,21 +175,7 @@ def _run_search(args, options, variants, lang, given):
     request = SearchRequest(options, variants, given,
                             {} if args.search_space is None else parse_search_space(args.search_space),
                             parse_allowed_weights(args.allow_weight_precision), order_by)
-    stdout_format, outputs = _formats_asked(args)
-    inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
-        ("--model-config", value) for field, values in variants if field == "model_config" for value in values] + [
-        ("--model-config", options.model_config)]
-    if options.model_config is None:
-        inputs.append(("--models-file", options.models_file))
-    check_output_paths([(option, path) for option, path, _ in outputs], inputs)
-    loaded = {}
-
-    def load(changed):
-        key = (changed.model, changed.model_config, changed.server, changed.storage)
-        if key not in loaded:
-            loaded[key] = load_inputs(changed)
-        return loaded[key]
-
+    stdout_format, outputs, load = _outputs_and_loader(args, options, variants)
     result = search(request, load)
     text = _render_and_write(result, stdout_format, outputs, lang, kind="search")
     return (0 if result.status == Status.OK else 1), text
