@@ -47,5 +47,16 @@ __version__ = "2.4.0"
 #        and its CSV; --list servers `items[].use` and `fields`; alert codes `tensor_parallel_over_pcie`,
 #        `throughput_bound`, `calibration_rebuilt`, `log_model_by_architecture`, `engine_memory_gap`,
 #        `data_parallel_attention_gain`, `kv_precision_assumed`, `runtime_overhead_default_wasteful`,
-#        `option_no_effect`. No key of 2.3 was removed or renamed.
+#        `option_no_effect`. Traffic as it arrives (issue 22; only with its options): inputs `traffic`
+#        (`simulated`, `arrivals` poisson | gamma | trace, `burstiness`, `traffic_trace`, `simulated_requests`,
+#        `seed`, `slo_percentile`, `input_lengths`, `output_lengths`, `prefix_cache_hit_rate`,
+#        `shared_prefix_tokens`, `kv_offloading_size_gib`); server_details `host_memory_gb`, `host_link_gb_s`,
+#        `host_source` (with --kv-offloading-size); results `ttft_idle_ms`, `tpot_idle_ms`,
+#        `context_p99_tokens`, `context_in_flight_tokens`, `simulated_requests_per_s_instance`,
+#        `ttft_{mean,p50,p90,p95,p99}_ms` and `tpot_{mean,p50,p90,p95,p99}_ms` (p95 with --slo-percentile 95),
+#        `queue_mean_requests`, `batch_mean_requests`, `preempted_percent`, `nodes_latency_percentile`,
+#        `prefix_cached_tokens`, `shared_prefix_bytes_per_node`, `host_kv_sessions_per_node`,
+#        `kv_restore_host_ms`, `prefix_restore_host_ms`, `sessions_with_host_per_node`; rationale input
+#        `cached_tokens` of `ttft_prompt_s`; the limit `latency_percentile`; the unit "requests"; alert codes
+#        `percentile_unreachable`, `context_tail`. No key of 2.3 was removed or renamed.
 SCHEMA_VERSION = "2.4"
