@@ -414,8 +414,9 @@ def _decode_bound(report):
 def _throughput_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.demand_bound == Bound.THROUGHPUT:
-        yield T("alert.throughput_bound", demand=find(report.common, "decode_demand_tokens_per_s"),
-                nodes=result.nodes_final, memory=result.value("nodes_capacity"))
+        yield T("alert.throughput_bound_racks" if report.layout.rack_scale else "alert.throughput_bound",
+                demand=find(report.common, "decode_demand_tokens_per_s"), nodes=result.nodes_final,
+                memory=result.value("nodes_capacity"))
 
 
 @alert_rule("tpot_breaks_after_failure", Level.WARNING)
