@@ -271,9 +271,6 @@ class StateLayers(FullAttentionLayers):
             groups += tensor_parallel - groups
         return self.conv_base + self.group_channels * groups
 
-    def splits_evenly(self, tensor_parallel):
-        return self.conv_channels(tensor_parallel) % tensor_parallel == 0 and self.ssm_heads % tensor_parallel == 0
-
     def state_bytes_gpu(self, tensor_parallel):
         """One session's state of one layer on one GPU: conv + SSM."""
         return (self.conv_channels(tensor_parallel) // tensor_parallel * (self.conv_width + self.conv_spec_columns)

@@ -141,6 +141,13 @@ class RackScale(unittest.TestCase):
     DEEPSEEK = ["--model", "DeepSeek-V3", "--server", "gb200_nvl72", "--concurrency", "1000",
                 "--effective-context", "32768", "--runtime-overhead-gib", "auto"]
 
+    def test_the_scenario_headings_count_racks(self):
+        status, text, _ = run_cli(self.DEEPSEEK + ["--lang", "en"])
+        self.assertEqual(status, 0)
+        self.assertRegex(text, r"── RECOMMENDED ✅: \d+ racks? \(\d+ trays in service\) ──")
+        markdown = run_cli(self.DEEPSEEK + ["--markdown-only"])[1]
+        self.assertRegex(markdown, r"- Nós Finais: \*\*\d+ racks? \(\d+ bandejas em serviço\)\*\*")
+
     def check_racks(self, report, trays_per_instance):
         """Racks and trays by hand: instances of sessions, 18 trays a rack less 0/1/2 spare trays."""
         for key, headroom, spares in (("minimum", 0, 0), ("recommended", F("0.2"), 1), ("ideal", F("0.3"), 2)):

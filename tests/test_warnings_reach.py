@@ -223,3 +223,21 @@ class Words(TempDirTest):
         # A catalog name that is the model's own (an instruct checkpoint's base name) gets nothing beside it.
         self.assertIsNone(json.loads(output(self, ["--model", "Llama-3.1-70B", "--server", "dgx200", "--concurrency", "10",
                                                    "--effective-context", "8192", "--json-only"]))["inputs"]["model_details"]["hub_id"])
+
+
+class DisaggregatedAnswers(TempDirTest):
+    """A disaggregated answer is two pools: no hint or basis count by memory alone is set against it."""
+
+    def test_no_count_by_memory_alone_beside_two_pools(self):
+        args = ["--model", "Llama-3.1-8B", "--server", "dgxh100", "--requests-per-second", "200", "--input-tokens",
+                "2000", "--output-tokens", "500", "--disaggregated"]
+        report = report_for(args)
+        recommended = report.scenario("recommended")
+        # prefill 4 + decode 3 = 7 nodes; the same traffic aggregated, 5: bf16 KV could not need fewer.
+        self.assertEqual((recommended.nodes_final, recommended.value("prefill_pool_nodes"),
+                          recommended.value("decode_pool_nodes")), (7, 4, 3))
+        codes = {alert.code for alert in report.alerts}
+        self.assertIn("disaggregated_pools", codes)
+        self.assertEqual(codes & {"kv_precision_assumed", "runtime_overhead_default_wasteful", "engine_memory_gap",
+                                  "basis_nodes_differ"}, set())
+        self.assertNotIn("vLLM", render_summary(report, "en").split("\n\n")[0])

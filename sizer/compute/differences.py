@@ -24,9 +24,11 @@ def apart(first, second, ratio=BASIS_GAP_RATIO):
 
 
 def memory_bound(result):
-    """A scenario whose node count memory alone sets (no latency target, no traffic demand binds): the
-    alternatives computed by memory compare with it."""
-    return result.capacity.feasible and result.limit == Bound.MEMORY
+    """A scenario whose node count memory alone sets (no latency target, no traffic demand binds, one
+    aggregated pool): the alternatives computed by memory compare with it. A disaggregated answer is
+    two pools, prefill and decode, that no count by memory alone matches."""
+    return (result.capacity.feasible and result.limit == Bound.MEMORY
+            and result.value("prefill_pool_nodes") is None)
 
 
 def accounting_reasons(report, engine):

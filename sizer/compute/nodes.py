@@ -188,6 +188,9 @@ def basis_node_counts(report):
     engine = compared_engine(report.options)
     counts = []
     layout = report.layout
+    if report.options.disaggregated:
+        return ()           # two pools: no count by memory alone is the answer's
+
     for result in report.scenarios:
         if not result.capacity.feasible or result.capacity.bounds != (Bound.MEMORY,):
             continue

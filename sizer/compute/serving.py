@@ -54,11 +54,6 @@ def serving_figures(state, layout, prefix, label_batch):
     )
 
 
-def node_output_rate(state, layout):
-    """Output tokens per second one node delivers at `state` (a fraction of an instance that spans nodes)."""
-    return Fraction(layout.instances_per_node, layout.nodes_per_instance) * state.output_tokens_s
-
-
 def closed_loop_figures(options, latency, layout, full_batch):
     """The closed-loop benchmark question (--concurrency C with the requests' tokens and no rate): C
     sessions per node, spread over its instances, at most what one instance holds (MÍNIMO's budget)."""

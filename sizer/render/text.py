@@ -1,11 +1,12 @@
 """Plain text: the report's blocks as a terminal shows them, and the summary table.
 """
 
+from sizer import __version__
 from sizer.i18n import format_value, say
 from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, CommandsBlock,
-    DictionaryBlock, FigureBlock, RECOMMENDED_MARK, ScenarioBlock, SectionBlock, SubheadingBlock, SummaryBlock, TableBlock,
-    TitleBlock, commands_blocks, comparison_outline, outline, solve_blocks, summary_table)
-from sizer import __version__
+    DictionaryBlock, FigureBlock, RECOMMENDED_MARK, ScenarioBlock, SectionBlock, SubheadingBlock,
+    SummaryBlock, TableBlock, TitleBlock, commands_blocks, comparison_outline, nodes_words, outline,
+    solve_blocks, summary_table)
 from sizer.vocab import DEFAULT_LANGUAGE, T, scenario_label
 
 
@@ -91,7 +92,7 @@ def _text_figure(block, lang):
 def _text_scenario(block, lang):
     result, params = block.result, block.result.parameters
     mark = RECOMMENDED_MARK if result.scenario.recommended else ""
-    nodes = "—" if result.nodes_final is None else say(T("count.nodes", n=result.nodes_final), lang)
+    nodes = "—" if result.nodes_final is None else say(nodes_words(result), lang)
     return ["", "  ── %s%s: %s ──" % (say(scenario_label(result), lang), mark, nodes),
             "    " + say(T("scenario.line", usage=T(result.scenario.usage_id),
                            ha=T(result.scenario.ha_id), headroom=params.peak_headroom_ratio,
