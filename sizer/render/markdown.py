@@ -140,9 +140,14 @@ def _md_table(header, rows, right_aligned=()):
     return lines
 
 
-def render_comparison_markdown(comparison, lang=DEFAULT_LANGUAGE):
+def markdown_document(blocks, lang):
+    """Blocks as one Markdown document: one blank line between blocks, never two, none at the ends."""
     lines = []
-    for line in (line for block in comparison_outline(comparison) for line in markdown_block(block, lang)):
-        if line or (lines and lines[-1]):       # one blank line between blocks, never two
+    for line in (line for block in blocks for line in markdown_block(block, lang)):
+        if line or (lines and lines[-1]):
             lines.append(line)
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def render_comparison_markdown(comparison, lang=DEFAULT_LANGUAGE):
+    return markdown_document(comparison_outline(comparison), lang)

@@ -2,7 +2,7 @@
 the report's block writers.
 """
 
-from sizer.render.markdown import markdown_block
+from sizer.render.markdown import markdown_document
 from sizer.render.text import text_block
 from sizer.searchoutline import search_outline, summary_blocks
 from sizer.vocab import DEFAULT_LANGUAGE
@@ -25,8 +25,4 @@ def render_search_summary(search, lang=DEFAULT_LANGUAGE):
 
 
 def render_search_markdown(search, lang=DEFAULT_LANGUAGE):
-    lines = []
-    for line in (line for block in search_outline(search) for line in markdown_block(block, lang)):
-        if line or (lines and lines[-1]):       # one blank line between blocks, never two
-            lines.append(line)
-    return "\n".join(lines).strip("\n") + "\n"
+    return markdown_document(search_outline(search), lang)
