@@ -12,10 +12,11 @@ from sizer.compute.nodes import basis_node_counts
 from sizer.compute.records import Alert
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import vllm_release
+from sizer.frozen import replace
 from sizer.numbers import cdiv
 from sizer.vocab import (Basis, Bound, CALIBRATION_CHECKS, CALIBRATION_TOLERANCE_PERCENT, DIRECTION_TEXT,
     GB_BYTES, GIB_BYTES, HIGH_KV_PRECISIONS, Interconnect, Join, KV_PRECISIONS, Level, RECOMMENDED, T,
-    WEIGHT_PRECISIONS, _replace, scenario_label)
+    WEIGHT_PRECISIONS, scenario_label)
 
 
 # ---------------------------------------------------------------------------
@@ -504,7 +505,7 @@ def _swa_pools_unbalanced(report):
     if max(by_full, by_window) <= SWA_POOLS_UNBALANCED * max(min(by_full, by_window), 1) - 1:
         return
     balanced = Fraction(pool.request_window_tokens, pool.request_full_tokens)
-    sessions = _replace(pool, window_ratio=balanced).sessions(per_gpu)
+    sessions = replace(pool, window_ratio=balanced).sessions(per_gpu)
     yield T("alert.swa_pools_unbalanced", full=by_full, window=by_window, ratio=pool.window_ratio,
             balanced=balanced, sessions=sessions)
 

@@ -7,10 +7,11 @@ import re
 from fractions import Fraction
 
 from sizer.engines.registry import ENGINES
+from sizer.frozen import record, replace
 from sizer.inputs import read_regular_file
 from sizer.model.hub import last_part, model_name_key
 from sizer.numbers import InputError, MAX_INPUT, printable
-from sizer.vocab import Basis, DEFAULTS, NEWEST_VLLM, _replace, record
+from sizer.vocab import Basis, DEFAULTS, NEWEST_VLLM
 
 
 # Calibration (--calibrate-from): what a vLLM startup log says about one real deployment.
@@ -250,7 +251,7 @@ def check_log_model(log, model, options):
             or log.engine is not None and log.k_gib is None and log.allocated_kv_gib is None:
         raise InputError("err.log_model_unverified", path=log.path, logged=printable(logged), model=model.name,
                          base=printable(last_part(logged)))
-    return _replace(log, unmatched_model=printable(logged))
+    return replace(log, unmatched_model=printable(logged))
 
 
 def calibrated_options(options, log, model):
@@ -279,4 +280,4 @@ def calibrated_options(options, log, model):
     version = log.version
     if options.vllm_version == NEWEST_VLLM and version is not None:
         changes["vllm_version"] = min(max(version, (0, 1)), NEWEST_VLLM)
-    return _replace(options, calibration=log, **changes)
+    return replace(options, calibration=log, **changes)

@@ -2,10 +2,8 @@
 by the catalogs and configs (each error names file, entry and field).
 """
 
-import difflib
 import json
 import os
-import re
 import stat
 from fractions import Fraction
 
@@ -172,14 +170,19 @@ def require_one_of(data, field, path, entry, choices):
     return value
 
 
-# A date as catalogs write when a figure was read or published: 2026-09 or 2026-09-20.
-DATE_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?\Z")
+def is_date_text(text):
+    """A date as catalogs write when a figure was read or published: 2026-09 or 2026-09-20 (ASCII digits)."""
+    parts = text.split("-")
+    if len(parts) not in (2, 3) or not all(part.isascii() and part.isdigit() for part in parts):
+        return False
+    widths_ok = len(parts[0]) == 4 and all(len(part) == 2 for part in parts[1:])
+    return widths_ok and 1 <= int(parts[1]) <= 12 and (len(parts) == 2 or 1 <= int(parts[2]) <= 31)
 
 
 def require_date(data, field, path, entry):
     """An optional date, YYYY-MM or YYYY-MM-DD."""
     value = data.get(field)
-    if value is not None and (not isinstance(value, str) or not DATE_PATTERN.match(value)):
+    if value is not None and (not isinstance(value, str) or not is_date_text(value)):
         raise InputError("err.field_date", where=_where(path, entry, field), value=_json_repr(value))
     return value
 
@@ -217,6 +220,7 @@ def resolve_name(names, requested, option, path):
     folded = [name for name in names if name.lower() == requested.lower()]
     if len(folded) == 1:
         return folded[0]
+    import difflib      # only to word an error
     close = difflib.get_close_matches(requested.lower(), [name.lower() for name in names], n=3, cutoff=0.6)
     by_folded = {name.lower(): name for name in names}
     suggestion = (T("err.did_you_mean", names=Join(tuple("'%s'" % by_folded[c] for c in close)))

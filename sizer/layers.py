@@ -5,8 +5,9 @@ one spec per kind. Each answers its tokens held, vLLM blocks, attended pairs and
 
 from fractions import Fraction
 
+from sizer.frozen import record
 from sizer.numbers import cdiv
-from sizer.vocab import KV_PRECISIONS, T, record
+from sizer.vocab import KV_PRECISIONS, T
 
 
 # ---------------------------------------------------------------------------

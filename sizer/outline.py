@@ -5,16 +5,18 @@ only serialize these.
 
 from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.capacity import ScenarioResult, other_basis
+from sizer.compute.differences import apart
 from sizer.compute.figures import Figure, find
 from sizer.compute.memory import BLOCKERS
-from sizer.compute.differences import apart
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
 from sizer.engines.registry import ENGINES
+from sizer.frozen import record
 from sizer.model.hub import hub_id
-from sizer.vocab import (CHART_COLOURS, Basis, Bound, COLUMN_TEXT, DIRECTION_TEXT, GB_BYTES, GIB_BYTES,
-    INTERCONNECT_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, NUMERIC_COLUMNS, ORIGIN_TEXT, PARAMETER_DICTIONARY,
-    ROW_ERROR, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT, Unit, record, scenario_label)
+from sizer.vocab import (Basis, Bound, CHART_COLOURS, COLUMN_TEXT, DIRECTION_TEXT, GB_BYTES, GIB_BYTES,
+    INTERCONNECT_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, NUMERIC_COLUMNS, ORIGIN_TEXT,
+    PARAMETER_DICTIONARY, ROW_ERROR, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT, Unit,
+    scenario_label)
 
 
 # ---------------------------------------------------------------------------

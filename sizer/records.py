@@ -4,12 +4,13 @@ function from its catalog entry or arguments; everything after this receives val
 
 from fractions import Fraction
 
+from sizer.frozen import record, replace
 from sizer.inputs import (_where, optional_positive_int, refuse_unknown_fields, require_date, require_one_of,
     require_positive_int, require_positive_number, require_text)
 from sizer.layers import MLALatentLayers, SlidingWindowLayers, kind_parts
 from sizer.numbers import InputError
-from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, Direction, GB_BYTES, Interconnect, MEMORY_KINDS, NEWEST_VLLM,
-    Text, _replace, record)
+from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, Direction, GB_BYTES, Interconnect, MEMORY_KINDS,
+    NEWEST_VLLM, Text)
 
 
 # ---------------------------------------------------------------------------
@@ -383,7 +384,7 @@ class Model:
         counts = {}
         for kind in (part for kind in self.layer_kinds[first:end] for part in kind_parts(kind)):
             counts[kind] = counts.get(kind, 0) + 1
-        return tuple(_replace(group, count=counts[group.kind]) for group in self.layer_groups
+        return tuple(replace(group, count=counts[group.kind]) for group in self.layer_groups
                      if counts.get(group.kind))
 
     @property

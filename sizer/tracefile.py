@@ -5,8 +5,8 @@ the bounds of every other input file; a bad row is one error naming the file, th
 from fractions import Fraction
 
 from sizer.inputs import read_regular_file
-from sizer.numbers import InputError, MAX_INPUT, _DECIMAL_TEXT, _INT_TEXT
-from sizer.vocab import record
+from sizer.numbers import InputError, MAX_INPUT, is_decimal_text, is_int_text
+from sizer.frozen import record
 
 TRACE_HEADER = ("arrival_s", "input_tokens", "output_tokens")
 MAX_TRACE_ROWS = 1000000
@@ -56,7 +56,7 @@ def load_trace(path):
 
 
 def _decimal(text, path, line):
-    if not _DECIMAL_TEXT.fullmatch(text) or text.startswith(("-", "+")):
+    if not is_decimal_text(text) or text.startswith(("-", "+")):
         raise InputError("err.trace_value", path=path, line=line, field="arrival_s", value=text)
     value = Fraction(text)
     if value > MAX_INPUT:
@@ -65,6 +65,6 @@ def _decimal(text, path, line):
 
 
 def _tokens(text, path, line, field):
-    if not _INT_TEXT.fullmatch(text) or len(text) > 16 or not 1 <= int(text) <= MAX_INPUT:
+    if not is_int_text(text) or len(text) > 16 or not 1 <= int(text) <= MAX_INPUT:
         raise InputError("err.trace_value", path=path, line=line, field=field, value=text)
     return int(text)

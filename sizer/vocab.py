@@ -5,34 +5,7 @@ table, precision tables (numbers only), defaults and the small tables the CLI va
 import os
 from fractions import Fraction
 
-
-def record(cls):
-    """@dataclass(frozen=True, repr=False), applied the first time the class is instantiated.
-
-    dataclasses writes a record's __init__, __eq__, __hash__ and __setattr__ with exec, about half a
-    millisecond a class; a run builds fewer than half of the package's record classes, so each class
-    pays only when it is first used. Once applied, the class is what dataclasses makes of it (fields,
-    defaults, frozenness, equality, replace() and asdict()), less the generated __repr__: nothing
-    shows a record's repr, and it is one function more to write per class."""
-    cls.__init__ = _first_init
-    cls._record_pending = True
-    return cls
-
-
-def _first_init(self, *args, **kwargs):
-    cls = type(self)
-    _materialize(cls)
-    cls.__init__(self, *args, **kwargs)
-
-
-def _materialize(cls):
-    import dataclasses
-    for klass in reversed(cls.__mro__):          # bases first, as dataclasses requires
-        if klass.__dict__.get("_record_pending"):
-            del klass._record_pending
-            if klass.__dict__.get("__init__") is _first_init:
-                del klass.__init__
-            dataclasses.dataclass(frozen=True, repr=False)(klass)
+from sizer.frozen import record
 
 
 GIB_BYTES = 2 ** 30          # GiB = 2^30 bytes
@@ -306,10 +279,6 @@ MAMBA_DTYPES = {"float32": 4, "bfloat16": 2, "float16": 2}
 # torch dtypes of config.json (torch_dtype, or dtype in newer transformers) -> precision.
 TORCH_DTYPES = {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}
 
-
-def _replace(record, **changes):
-    import dataclasses
-    return dataclasses.replace(record, **changes)
 
 # Speculative decoding: the draft model's attention layers take their KV from the same
 # pool. EAGLE and EAGLE-3 heads are one decoder layer of the target's shape; MTP adds the

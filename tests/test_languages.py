@@ -56,6 +56,20 @@ class Languages(TempDirTest):
                 self.assertEqual(len(placeholders), 1, placeholders)
                 self.assertTrue(all(t.strip() for t in templates))
 
+    def test_no_catalog_writes_an_id_twice(self):
+        # A dict literal keeps the last of two equal keys without a word: one language would show a
+        # stale text while the tests above see one id with one template.
+        for lang in LANGUAGES:
+            path = os.path.join(ROOT, "sizer", "i18n", lang.replace("-", "_") + ".py")
+            with open(path, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+            literals = [node for node in ast.walk(tree) if isinstance(node, ast.Dict)]
+            self.assertGreaterEqual(len(literals), 2)
+            for literal in literals:
+                keys = [key.value for key in literal.keys if isinstance(key, ast.Constant)]
+                with self.subTest(lang=lang, line=literal.lineno):
+                    self.assertEqual(sorted({key for key in keys if keys.count(key) > 1}), [])
+
     def test_every_message_id_the_code_names_exists(self):
         named = set()
         for source in package_sources():

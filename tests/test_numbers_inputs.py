@@ -12,7 +12,9 @@ import time
 import unittest
 from fractions import Fraction
 
-from sizer.inputs import MAX_JSON_FILE_BYTES
+from sizer.cli.main import reads_as_thousands
+from sizer.inputs import MAX_JSON_FILE_BYTES, is_date_text
+from sizer.numbers import is_int_text, printable
 from tests.support import (QUICK_START, ROOT, SMALL_MODEL, TempDirTest, hf_config_text, nodes, options_for,
                            report_for, results, run_cli, with_option)
 
@@ -79,6 +81,34 @@ class Properties(unittest.TestCase):
 # ---------------------------------------------------------------------------
 # Bad input: exit 2, one line on stderr, nothing written
 # ---------------------------------------------------------------------------
+
+class TextShapes(unittest.TestCase):
+    """The shapes checked with str methods (no regex to compile at start) accept exactly what these
+    patterns match, on every string drawn from the characters that matter."""
+
+    SHAPES = ((is_int_text, r"[+-]?[0-9]+"),
+              (reads_as_thousands, r"[0-9]{1,3}(,[0-9]{3})+"),
+              (is_date_text, r"[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?"))
+
+    def test_each_check_agrees_with_its_pattern(self):
+        draw = random.Random(17)
+        alphabet = "0123456789-+,1 x\u0663\u00b2"      # ASCII digits, signs, a space, Arabic-Indic three, ²
+        samples = ["", "2026-09", "2026-9", "2026-13", "2026-12-31", "2026-12-32", "2,500", "131,072", "1,0000",
+                   "12,500,000", "+12", "-", "+"] + ["".join(draw.choice(alphabet) for _ in range(draw.randint(1, 11)))
+                                                     for _ in range(20000)]
+        for check, pattern in self.SHAPES:
+            compiled = re.compile(pattern, re.ASCII)
+            wrong = [text for text in samples if check(text) != bool(compiled.fullmatch(text))]
+            with self.subTest(check=check.__name__):
+                self.assertEqual(wrong, [])
+
+    def test_printable_escapes_exactly_what_it_did(self):
+        needs_escape = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+        for code in list(range(0x3000)) + list(range(0xD800, 0xE000)) + [0xFEFF, 0x10FFFF]:
+            char = chr(code)
+            with self.subTest(code=hex(code)):
+                self.assertEqual(printable("a" + char) != "a" + char, bool(needs_escape.search(char)))
+
 
 class BadInput(TempDirTest):
     def assert_rejected(self, args, *fragments):

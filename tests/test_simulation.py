@@ -7,7 +7,8 @@ import unittest
 from sizer.compute.lengths import parse_lengths
 from sizer.compute.simulate import FastStep, Lane, SessionCosts, lane_requests, simulate
 from sizer.compute.traffic import build_simulation
-from sizer.vocab import GIB_BYTES, _replace
+from sizer.frozen import replace
+from sizer.vocab import GIB_BYTES
 from tests.support import (F, QUICK_START, TempDirTest, codes, fixture_path, nodes, options_for, report_for,
                            results, run_cli, run_json)
 
@@ -60,7 +61,7 @@ class AgainstTheory(unittest.TestCase):
         options = options_for(QUICK_START[:6] + ["--effective-context", "131072", "--requests-per-second", "1",
                                                  "--input-tokens", "1000", "--output-tokens", "200", "--seed", "1",
                                                  "--simulated-requests", "20000"])
-        simulation = build_simulation(_replace(options, max_num_seqs=1), report.model, report.layout,
+        simulation = build_simulation(replace(options, max_num_seqs=1), report.model, report.layout,
                                       report.latency.roofline, 131072, report.kv.bytes, None)
         alone = simulation.idle
         service = alone.ttft[0] + 199 * alone.tpot[0]

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import unittest
 
+from sizer.frozen import asdict, fields, record, replace
 from tests.support import QUICK_START, ROOT, package_sources, package_trees
 
 MAX_MODULE_LINES = 800
@@ -111,3 +112,64 @@ class SingleFileBuild(unittest.TestCase):
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             self.assertEqual(done.returncode, 2)
             self.assertIn(os.path.join("sizing.pyz", "sizer", "catalogs", "models.json"), done.stderr.decode())
+
+
+class FrozenRecords(unittest.TestCase):
+    """sizer.frozen.record: what a frozen dataclass gives, at none of its start-up cost."""
+
+    def setUp(self):
+        @record
+        class Base:
+            a: int
+            b: str = "x"
+
+        @record
+        class Child(Base):
+            c: tuple = ()
+
+        self.Base, self.Child = Base, Child
+
+    def test_fields_defaults_and_construction(self):
+        self.assertEqual(fields(self.Child), ("a", "b", "c"))
+        child = self.Child(1, c=(2,))
+        self.assertEqual((child.a, child.b, child.c), (1, "x", (2,)))
+        for args, kwargs in (((), {}), ((1, "y", (), 4), {}), ((1,), {"a": 2}), ((1,), {"d": 2})):
+            with self.subTest(args=args, kwargs=kwargs):
+                with self.assertRaises(TypeError):
+                    self.Child(*args, **kwargs)
+        with self.assertRaises(TypeError):          # a field without a default after one with a default
+            record(type("Bad", (), {"__annotations__": {"a": int, "b": int}, "a": 1}))
+
+    def test_equality_hash_and_frozenness(self):
+        one, same, other = self.Child(1), self.Child(1), self.Child(2)
+        self.assertEqual(one, same)
+        self.assertEqual(hash(one), hash(same))
+        self.assertNotEqual(one, other)
+        self.assertNotEqual(self.Base(1), one)      # another class, the same values
+        self.assertEqual(len({one, same, other}), 2)
+        with self.assertRaises(AttributeError):
+            one.a = 5
+        with self.assertRaises(AttributeError):
+            del one.a
+        self.assertEqual(one.a, 1)
+
+    def test_replace_and_asdict(self):
+        one = self.Child(1, c=(self.Base(2),))
+        changed = replace(one, b="y")
+        self.assertEqual((changed.a, changed.b, one.b), (1, "y", "x"))
+        with self.assertRaises(TypeError):
+            replace(one, d=1)
+        self.assertEqual(asdict(one), {"a": 1, "b": "x", "c": ({"a": 2, "b": "x"},)})
+        self.assertEqual(repr(self.Base(1)), "Base(a=1, b='x')")
+
+
+class StartCost(unittest.TestCase):
+    def test_a_summary_run_imports_none_of_the_costly_modules_it_does_not_need(self):
+        # dataclasses (with inspect) and difflib cost milliseconds to import; a run needs neither.
+        # Compared with a bare interpreter, whose own start may import some of them (site, .pth files).
+        probe = ("import sys; before = set(sys.modules); sys.path.insert(0, %r); import sizing; "
+                 "sizing.main(%r); print(sorted(set(sys.modules) - before))") % (ROOT, QUICK_START + ["--summary-only"])
+        done = subprocess.run([sys.executable, "-c", probe], stdout=subprocess.PIPE, check=True)
+        added = set(json.loads(done.stdout.decode("utf-8").splitlines()[-1].replace("'", '"')))
+        self.assertIn("sizer.compute.report", added)
+        self.assertEqual(sorted(added & {"dataclasses", "inspect", "difflib", "string", "typing"}), [])

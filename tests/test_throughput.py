@@ -12,7 +12,7 @@ from sizer.compute.solve import solve_report
 from sizer.compute.report import build_report
 from sizer.i18n import say
 from sizer.model.catalog import load_inputs
-from sizer.vocab import _replace
+from sizer.frozen import replace
 from tests.support import F, ROOT, fixture_path, options_for, report_for, results, run_cli
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -98,9 +98,9 @@ class SolveRate(unittest.TestCase):
                 self.assertEqual(answers[key], min(F(sessions) / (1001 * state.step_s), by_steps))
                 self.assertEqual(result.figures[1].value, answers[key] * 1000 / 24)
                 # Sized forward at that rate the scenario fits the 3 nodes, and a hair more does not.
-                forward = _replace(options, concurrency=None, solve=None, nodes=None)
-                at = build_report(_replace(forward, requests_per_second=answers[key]), *inputs)
-                above = build_report(_replace(forward, requests_per_second=answers[key] * F("1.01")), *inputs)
+                forward = replace(options, concurrency=None, solve=None, nodes=None)
+                at = build_report(replace(forward, requests_per_second=answers[key]), *inputs)
+                above = build_report(replace(forward, requests_per_second=answers[key] * F("1.01")), *inputs)
                 self.assertLessEqual(at.scenario(key).nodes_final, 3)
                 self.assertGreater(above.scenario(key).nodes_final, 3)
         self.assertEqual(report.options.requests_per_second, answers["recommended"])

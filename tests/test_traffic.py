@@ -17,7 +17,8 @@ from sizer.display import _fixed
 from sizer.i18n import say
 from sizer.model.catalog import load_inputs
 from sizer.numbers import cdiv
-from sizer.vocab import Unit, _replace
+from sizer.frozen import replace
+from sizer.vocab import Unit
 from tests.support import (F, QUICK_START, ROOT, TempDirTest, codes, explanation, fixture_path, formula,
                            hf_config_text, nodes, options_for, report_for, results, run_cli, run_json)
 
@@ -91,9 +92,9 @@ class LatencyStorageTraffic(unittest.TestCase):
                 self.assertLessEqual(results(targeted, key)["tpot_after_failure_ms"], 20)
         self.assertNotIn("tpot_breaks_after_failure", codes(targeted))
         # The rule itself, on a scenario whose TPOT during the failure passes the target.
-        broken = _replace(targeted.scenario("recommended"), figures=(figure(
+        broken = replace(targeted.scenario("recommended"), figures=(figure(
             "tpot_after_failure_ms", F(25), Unit.MS, "", {}, ()),))
-        fake = _replace(targeted, scenarios=(broken,))
+        fake = replace(targeted, scenarios=(broken,))
         messages = [say(m, "en") for m in _tpot_breaks_after_failure(fake)]
         self.assertEqual(len(messages), 1)
         self.assertIn("25.00 ms, above the 20 ms target", messages[0])
@@ -132,7 +133,7 @@ class LatencyStorageTraffic(unittest.TestCase):
                 options = options_for(["--model-config", path, "--server", "dgxh100", "--concurrency", "1",
                                        "--effective-context", str(context), "--tensor-parallel", "1"])
                 model, server, _ = load_inputs(options)
-                model = _replace(model, weights=weights_for(model, None))
+                model = replace(model, weights=weights_for(model, None))
                 engine, missing = engine_for(model, server, layout_for(options, server, model), options, context)
                 self.assertEqual(missing, ())
                 modelled_ms = engine.tpot_seconds(batch, 131072 * context) * 1000

@@ -41,13 +41,13 @@ def _tool():
         from sizer.cli.options import options_from_args
         from sizer.cli.parser import build_parser
         from sizer.model.catalog import load_inputs
-        from sizer.vocab import _replace
+        from sizer.frozen import replace
         parser = build_parser()
         base = options_from_args(parser.parse_args(["--model", "opt-oss-120b", "--server", "dgxh100",
                                                     "--concurrency", "1", "--effective-context", "1"]))
         _, server, storage = load_inputs(base)
         _TOOL.update(parser=parser, storage=storage,
-                     server=_replace(server, hbm_bandwidth_tb_s=None, bf16_dense_tflops=None, fp8_dense_tflops=None))
+                     server=replace(server, hbm_bandwidth_tb_s=None, bf16_dense_tflops=None, fp8_dense_tflops=None))
     return _TOOL
 
 
@@ -60,7 +60,7 @@ def tool_vllm_figures(case):
     from sizer.compute.report import build_report
     from sizer.model.config import model_from_config
     from sizer.numbers import InputError
-    from sizer.vocab import _replace
+    from sizer.frozen import replace
     tool = _tool()
     argv = ["--model-config", case["id"], "--server", case["server"], "--concurrency", "1", "--json-only"]
     try:
@@ -68,7 +68,7 @@ def tool_vllm_figures(case):
         model = model_from_config(case["id"], case["config"], case["id"] + ".json")
         assert tool["server"].name == case["server"]
         # vLLM's figures only: no hints about other layouts, no decode or cost figures.
-        options = _replace(options, layout_hints=False, scenario_performance=False)
+        options = replace(options, layout_hints=False, scenario_performance=False)
         report = build_report(options, model, tool["server"], tool["storage"])
     except InputError as error:
         return error

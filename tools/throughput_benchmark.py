@@ -27,7 +27,8 @@ from sizer.compute.memory import (FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_pe
     layout_for, weights_for)
 from sizer.compute.report import build_report  # noqa: E402
 from sizer.model.catalog import load_inputs  # noqa: E402
-from sizer.vocab import GIB_BYTES, _replace  # noqa: E402
+from sizer.frozen import replace  # noqa: E402
+from sizer.vocab import GIB_BYTES  # noqa: E402
 
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "benchmarks", "trtllm-perf-overview.json")
 CONFIGS = os.path.join(ROOT, "tests", "fixtures", "hf-configs")
@@ -93,7 +94,7 @@ def row_arguments(row, batch, tokens):
 
 def kv_cache_bytes_per_gpu(options, model, server):
     """TensorRT-LLM's KV cache: 0.9 of what the weights, the activations and the runtime leave free."""
-    model = _replace(model, weights=weights_for(model, options.weight_precision))
+    model = replace(model, weights=weights_for(model, options.weight_precision))
     layout = layout_for(options, server, model)
     visible = server.cuda_visible_bytes_per_gpu
     runtime = (activation_gib_per_gpu(model, layout, options) + FIXED_ALLOWANCE_GIB_PER_GPU) * GIB_BYTES
@@ -111,12 +112,12 @@ def run_row(row, requests):
     batch, tokens = bench_settings(row, model, requests)
     args = row_arguments(row, batch, tokens)
     probe = options_from_args(parser.parse_args(args + ["--concurrency", "1"]))
-    layout = layout_for(probe, server, _replace(model, weights=weights_for(model, probe.weight_precision)))
+    layout = layout_for(probe, server, replace(model, weights=weights_for(model, probe.weight_precision)))
     in_flight = min(requests, batch * layout.attention_groups)
     args += ["--kv-cache-memory-bytes", str(kv_cache_bytes_per_gpu(probe, model, server)),
              "--concurrency", str(in_flight * layout.instances_per_node)]
     # The closed-loop figures are all it reads: no decode, failover or cost figures per scenario.
-    options = _replace(options_from_args(parser.parse_args(args)), scenario_performance=False)
+    options = replace(options_from_args(parser.parse_args(args)), scenario_performance=False)
     report = build_report(options, model, server, storage)
     return find(report.common, "closed_loop_tokens_per_s_gpu"), report, batch, tokens
 

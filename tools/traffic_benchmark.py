@@ -19,7 +19,7 @@ from sizer.cli.parser import build_parser  # noqa: E402
 from sizer.compute.report import build_report  # noqa: E402
 from sizer.compute.traffic import build_simulation  # noqa: E402
 from sizer.model.catalog import load_inputs  # noqa: E402
-from sizer.vocab import _replace  # noqa: E402
+from sizer.frozen import replace  # noqa: E402
 
 REQUESTS = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
 RATE = 80.0
@@ -30,7 +30,7 @@ def main():
             "--output-tokens", "500", "--lang", "en"]
     options = options_from_args(build_parser("en").parse_args(args))
     report = build_report(options, *load_inputs(options))
-    simulation = build_simulation(_replace(options, seed=1, simulated_requests=REQUESTS), report.model,
+    simulation = build_simulation(replace(options, seed=1, simulated_requests=REQUESTS), report.model,
                                   report.layout, report.latency.roofline, report.context_tokens, report.kv.bytes, None)
     start = time.perf_counter()
     outcome = simulation.run(float("inf"), RATE, 1.0)

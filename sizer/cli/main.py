@@ -2,7 +2,6 @@
 """
 
 import itertools
-import re
 import sys
 
 from sizer.cli.files import OutputClosed, OutputError, emit, report_error
@@ -10,12 +9,12 @@ from sizer.cli.options import model_config_values, options_from_args
 from sizer.cli.parser import DefaultValue, UsageError, build_parser, default_catalog, requested_language
 from sizer.compute.records import exit_status
 from sizer.fileio import check_output_paths, write_files_atomically
+from sizer.frozen import replace
 from sizer.model.catalog import load_inputs
 from sizer.model.hub import model_config_inputs
 from sizer.numbers import InputError, _choice, _option_text, printable
-from sizer.render import DEFAULT_FORMAT, FORMAT_BY_NAME, FORMATS, TRAILING_FORMAT, render_all
-from sizer.vocab import (COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, NUMERIC_COLUMNS, ORDER_BY, Status, T,
-    _replace)
+from sizer.render import DEFAULT_FORMAT, FORMATS, FORMAT_BY_NAME, TRAILING_FORMAT, render_all
+from sizer.vocab import COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, NUMERIC_COLUMNS, ORDER_BY, Status, T
 
 
 def main(argv=None):
@@ -49,7 +48,10 @@ def main(argv=None):
 # A list of integers that reads as one number with thousands separators too ('2,500', '131,072'): the
 # first item has 1 to 3 digits and every other exactly 3, with no space. Such a list is refused with
 # both readings; a comparison is written with a space after each comma ('2, 500') or in another order.
-THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+", re.ASCII)
+def reads_as_thousands(text):
+    parts = text.split(",")
+    return (len(parts) > 1 and all(part.isascii() and part.isdigit() for part in parts)
+            and 1 <= len(parts[0]) <= 3 and all(len(part) == 3 for part in parts[1:]))
 # The exit status of a run stopped by Ctrl-C, as a shell reports SIGINT.
 INTERRUPTED = 130
 
@@ -65,7 +67,7 @@ def compared_values(args):
         if value is None or isinstance(value, DefaultValue):
             continue
         items = model_config_values(value) if field == "model_config" else _option_text(value).split(",")
-        if field in NUMERIC_COLUMNS and THOUSANDS.fullmatch(_option_text(value)):
+        if field in NUMERIC_COLUMNS and reads_as_thousands(_option_text(value)):
             text = _option_text(value)
             raise InputError("err.thousands_or_list", option=option, value=text, number=text.replace(",", ""),
                              spaced=", ".join(str(int(item)) for item in items))
@@ -145,7 +147,7 @@ def _run_comparison(args, options, variants, lang):
     # Names, catalogs and configs are checked before anything is sized: a bad one is bad input.
     named = [(field, values) for field, values in variants if field in ("model", "model_config", "server", "storage")]
     for values in itertools.product(*(values for _, values in named)):
-        load(_replace(options, **dict(zip((field for field, _ in named), values))))
+        load(replace(options, **dict(zip((field for field, _ in named), values))))
     comparison = compare(options, variants, load, order_by)
     text = _render_and_write(comparison, stdout_format, outputs, lang, kind="comparison")
     return (0 if comparison.status == Status.OK else 1), text
@@ -236,7 +238,7 @@ def _run(argv, lang):
     report = sizing(options, model, server, storage)
     if args.commands:
         from sizer.compute.commands import engine_commands
-        report = _replace(report, commands=engine_commands(report))
+        report = replace(report, commands=engine_commands(report))
     return exit_status(report), _render_and_write(report, stdout_format, outputs, lang)
 
 

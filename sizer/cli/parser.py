@@ -1,7 +1,6 @@
 """The argument parser, its messages from the catalogs, and where the shipped catalogs are.
 """
 
-import difflib
 import os
 import re
 import sys
@@ -78,6 +77,7 @@ def _new_parser(lang, argparse):
             known = [option for option in self._option_string_actions if option.startswith("--")]
             unknown = [word for word in re.findall(r"--[A-Za-z][A-Za-z0-9-]*", message) if word not in known]
             close = []
+            import difflib      # only to word an error
             for word in unknown:
                 close += [option for option in difflib.get_close_matches(word, known, n=2, cutoff=0.7)
                           if option not in close]
@@ -206,12 +206,12 @@ def _new_parser(lang, argparse):
     group.add_argument("--version", action="version", version="sizing %s" % __version__, help=text("help.version"))
     group.add_argument("-h", "--help", action="help", help=text("help.help"))
     return parser
-_VERSION_TEXT = re.compile(r"0\.([0-9]{1,2})(\.[0-9]{1,3})?", re.ASCII)
+_VERSION_TEXT = r"(?a)0\.([0-9]{1,2})(\.[0-9]{1,3})?"      # compiled when first used
 
 
 def parse_vllm_version(text):
     """A vLLM release as (major, minor): 0.9 to the newest release whose rules are modeled."""
-    match = _VERSION_TEXT.fullmatch(_option_text(text))
+    match = re.fullmatch(_VERSION_TEXT, _option_text(text))
     if not match or not (0, 1) <= (0, int(match.group(1))) <= NEWEST_VLLM:
         raise InputError("err.vllm_version", text=text, newest="%d.%d" % NEWEST_VLLM)
     return (0, int(match.group(1)))

@@ -5,8 +5,9 @@ being sized, or the log is refused with what differs. A pool is never reused whe
 from fractions import Fraction
 
 from sizer.compute.memory import Layout, pipeline_stages, stage_weights_bytes
+from sizer.frozen import record
 from sizer.numbers import InputError
-from sizer.vocab import CALIBRATION_TOLERANCE_PERCENT, GB_BYTES, GIB_BYTES, Join, T, record
+from sizer.vocab import CALIBRATION_TOLERANCE_PERCENT, GB_BYTES, GIB_BYTES, Join, T
 
 
 # A log's GPUs are this run's when the memory vLLM reported is within 2% of the catalog's CUDA-visible

@@ -13,8 +13,9 @@ from sizer.engines.registry import ENGINES
 from sizer.engines.tokenpool import TokenPool
 from sizer.engines.vllm import VllmPool, model_stages, vllm_release
 from sizer.engines.vllmrules import hybrid_manager
+from sizer.frozen import record
 from sizer.numbers import InputError
-from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, LIMIT_TEXT, Scenario, T, Unit, record
+from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, LIMIT_TEXT, Scenario, T, Unit
 
 
 @record

@@ -21,8 +21,9 @@ from sizer.compute.report import speculative_tokens
 from sizer.display import _plain
 from sizer.engines.tokenpool import token_pool
 from sizer.engines.vllm import model_stages
+from sizer.frozen import record
 from sizer.layers import SlidingWindowLayers, StateLayers
-from sizer.vocab import Basis, GIB_BYTES, RECOMMENDED, T, record
+from sizer.vocab import Basis, GIB_BYTES, RECOMMENDED, T
 
 
 @record

@@ -6,9 +6,10 @@ import itertools
 from sizer.compute.cost import cluster_power_kw, cost_rates, monthly_cost_usd
 from sizer.compute.nodes import final_nodes
 from sizer.compute.report import build_report
+from sizer.frozen import record, replace
 from sizer.model.hub import _printable_name
 from sizer.numbers import InputError
-from sizer.vocab import COMPARISON_COLUMNS, RECOMMENDED, ROW_ERROR, Status, _replace, record
+from sizer.vocab import COMPARISON_COLUMNS, RECOMMENDED, ROW_ERROR, Status
 
 
 @record
@@ -90,14 +91,14 @@ def compare(base, variants, load, order_by=None):
         concurrency = combination.pop("concurrency", base.concurrency)
         key = tuple(sorted(combination.items()))
         if key not in reports:
-            options = _replace(base, concurrency=concurrency, scenario_performance=False, **combination)
+            options = replace(base, concurrency=concurrency, scenario_performance=False, **combination)
             try:
                 reports[key] = build_report(options, *load(options))
             except InputError as error:
                 reports[key] = error_row(options, error)
         report = reports[key]
         if isinstance(report, ComparisonRow):
-            rows.append(_replace(report, config=tuple((c, concurrency) if c == "concurrency" else (c, v)
+            rows.append(replace(report, config=tuple((c, concurrency) if c == "concurrency" else (c, v)
                                                       for c, v in report.config)))
         else:
             rows.append(comparison_row(report, concurrency if concurrency is not None else report.options.concurrency))

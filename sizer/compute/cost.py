@@ -6,8 +6,9 @@ from fractions import Fraction
 from sizer.compute.figures import figure, find
 from sizer.compute.memory import kv_per_session
 from sizer.compute.nodes import with_demand_bound
+from sizer.frozen import replace
 from sizer.numbers import cdiv
-from sizer.vocab import Basis, Bound, GB_BYTES, T, Unit, _replace
+from sizer.vocab import Basis, Bound, GB_BYTES, T, Unit
 
 
 # Cost: a month is 8760 h / 12 = 730 h; every amount is in US dollars, said in every format.
@@ -156,7 +157,7 @@ def disaggregated_figures(decode_nodes, params, prefill_demand, layout, aggregat
     prefill_pool = prefill_headroom + ha_units
     decode_pool = find(decode_nodes, "nodes_final")
     total = prefill_pool + decode_pool
-    renamed = tuple(_replace(item, key="decode_pool_nodes", label=T("label.decode_pool_nodes"))
+    renamed = tuple(replace(item, key="decode_pool_nodes", label=T("label.decode_pool_nodes"))
                     if item.key == "nodes_final" else item for item in decode_nodes)
     return renamed + (
         figure("prefill_pool_nodes", prefill_pool, Unit.NODES,

@@ -5,8 +5,9 @@ memory rule would give beside the guide's budget: the reasons are computed from 
 from fractions import Fraction
 
 from sizer.compute.nodes import final_nodes
+from sizer.frozen import record
 from sizer.layers import SlidingWindowLayers, StateLayers
-from sizer.vocab import Basis, Bound, GIB_BYTES, KV_PRECISIONS, RECOMMENDED, T, WEIGHT_PRECISIONS, record
+from sizer.vocab import Basis, Bound, GIB_BYTES, KV_PRECISIONS, RECOMMENDED, T, WEIGHT_PRECISIONS
 
 
 # Two node counts (or session counts) further apart than 10% are shown side by side.

@@ -13,9 +13,10 @@ from fractions import Fraction
 
 from sizer.compute.memory import expert_weight_bytes, routed_expert_parameters
 from sizer.engines.registry import ENGINES
+from sizer.frozen import record, replace
 from sizer.layers import MLALatentLayers, StateLayers
 from sizer.numbers import cdiv
-from sizer.vocab import GB_BYTES, KV_PRECISIONS, _replace, record
+from sizer.vocab import GB_BYTES, KV_PRECISIONS
 
 
 # -- Constants, each with its source (README_v2.md lists them) ---------------------------------------
@@ -474,4 +475,4 @@ def engine_for(model, server, layout, options, context_tokens=0):
         kv_layers=groups, state_bytes=state, attention_flops_per_key=per_key,
         prefill_pair_flops=4 * model.num_attention_heads * model.head_dim,
         host_s_per_sequence=ENGINES[options.kv_accounting].host_s_per_sequence)
-    return _replace(engine, attention_flops_per_session=engine.decode_attention_flops(context_tokens)), ()
+    return replace(engine, attention_flops_per_session=engine.decode_attention_flops(context_tokens)), ()

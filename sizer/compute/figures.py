@@ -2,7 +2,8 @@
 """
 
 
-from sizer.vocab import T, Text, record
+from sizer.frozen import record
+from sizer.vocab import T, Text
 
 
 # ---------------------------------------------------------------------------

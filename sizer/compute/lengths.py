@@ -14,13 +14,13 @@ import re
 from fractions import Fraction
 
 from sizer.numbers import InputError, MAX_INPUT, _option_text, parse_fraction_option, parse_int_option
-from sizer.vocab import record
+from sizer.frozen import record
 
 
 # Standard normal quantiles of the tail percentiles a lognormal may be given by (to 6 digits: Abramowitz
 # and Stegun, table 26.5; scipy.stats.norm.ppf agrees).
 NORMAL_QUANTILES = {50: 0.0, 90: 1.281552, 95: 1.644854, 99: 2.326348}
-_PARAMETER = re.compile(r"(mean|p90|p95|p99)=(.*)", re.ASCII)
+_PARAMETER = r"(?a)(mean|p90|p95|p99)=(.*)"      # compiled when first used
 
 
 @record
@@ -126,7 +126,7 @@ def _weighted(items, option, text):
 def _lognormal(items, option, text):
     given = {}
     for item in items:
-        match = _PARAMETER.fullmatch(item)
+        match = re.fullmatch(_PARAMETER, item)
         if match is None or match.group(1) in given:
             raise InputError("err.lengths_syntax", option=option, text=text)
         given[match.group(1)] = match.group(2).strip()

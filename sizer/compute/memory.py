@@ -10,12 +10,13 @@ from sizer.engines.base import KvPlan
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import PageRule
 from sizer.engines.vllmrules import vllm_tp_rules
+from sizer.frozen import replace
 from sizer.layers import StateLayers
 from sizer.model.config import PrecisionScheme
 from sizer.numbers import InputError, cdiv
 from sizer.records import Weights
 from sizer.vocab import (Basis, Bound, GB_BYTES, GIB_BYTES, Join, KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS,
-    _replace, record)
+    record)
 
 
 @record
@@ -325,7 +326,7 @@ def sizing_node(server):
     if not server.rack_scale:
         return server
     tray = server.gpus_per_tray
-    return _replace(server, gpus=tray, total_hbm_gb=tray * server.hbm_per_gpu_gb)
+    return replace(server, gpus=tray, total_hbm_gb=tray * server.hbm_per_gpu_gb)
 
 
 def stage_weights_bytes(model, weights, layout):

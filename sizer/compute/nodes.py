@@ -7,8 +7,9 @@ from sizer.compute.capacity import compared_engine
 from sizer.compute.figures import figure, find
 from sizer.compute.memory import BLOCKERS
 from sizer.compute.racks import final_racks, rack_demand_bound, rack_figures
+from sizer.frozen import replace
 from sizer.numbers import cdiv
-from sizer.vocab import Basis, Bound, LIMIT_TEXT, T, Unit, _replace
+from sizer.vocab import Basis, Bound, LIMIT_TEXT, T, Unit
 
 
 def nodes_for(concurrency, headroom, sessions_per_unit, nodes_per_unit=1):
@@ -130,7 +131,7 @@ def with_demand_bound(nodes, params, kind, demand, per_node, layout, scenario=No
                            "peak_headroom_ratio": params.peak_headroom_ratio, per_node_key: per_node},
                           T(headroom_explanation_id, headroom=params.peak_headroom_ratio))
         elif item.key == "nodes_final":
-            item = _replace(item, value=with_headroom + ha_units,
+            item = replace(item, value=with_headroom + ha_units,
                             formula=T("formula.nodes_final", nodes_headroom=with_headroom, ha=ha_units,
                                       nodes=with_headroom + ha_units),
                             inputs=(("nodes_with_headroom", with_headroom), ("ha_extra_nodes", ha_units)))

@@ -6,8 +6,9 @@ from fractions import Fraction
 from sizer.compute.capacity import budget_figure, scenario_parameters, sessions_figures
 from sizer.compute.figures import FIGURE_LABELS, figure
 from sizer.compute.racks import instance_trays
+from sizer.frozen import record
 from sizer.numbers import InputError, MAX_INPUT, cdiv
-from sizer.vocab import GB_BYTES, SCENARIOS, T, Unit, record
+from sizer.vocab import GB_BYTES, SCENARIOS, T, Unit
 
 
 # -- Performance: the engine's steps (compute/engine.py), prefill, storage, traffic ----------------

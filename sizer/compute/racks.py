@@ -13,8 +13,9 @@ instance spanning nodes on any other server.
 from fractions import Fraction
 
 from sizer.compute.figures import figure
+from sizer.frozen import record
 from sizer.numbers import cdiv
-from sizer.vocab import T, Unit, record
+from sizer.vocab import T, Unit
 
 
 @record

@@ -4,8 +4,9 @@
 from fractions import Fraction
 
 from sizer.compute.memory import Layout
+from sizer.frozen import record
 from sizer.records import Model, Options, Server, Storage
-from sizer.vocab import Level, Status, Text, record
+from sizer.vocab import Level, Status, Text
 
 
 @record

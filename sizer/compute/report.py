@@ -22,10 +22,11 @@ from sizer.compute.traffic import cached_tokens, traffic_figures
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import model_stages, vllm_release
 from sizer.engines.vllmrules import check_vllm_layout, check_vllm_stages, hybrid_manager, vllm_tp_rules
+from sizer.frozen import record, replace
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, StateLayers
 from sizer.numbers import InputError, cdiv
 from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
-    SPECULATIVE_METHODS, STATE_MIXERS, T, VLLM_RELEASES, _replace, record)
+    SPECULATIVE_METHODS, STATE_MIXERS, T, VLLM_RELEASES)
 
 
 @record
@@ -81,9 +82,9 @@ def with_retained_tokens(model, options, release):
             or min(model.parameters.mtp_layers, tokens) <= 1 \
             or not any(isinstance(g, SlidingWindowLayers) for g in model.layer_groups):
         return model
-    groups = tuple(_replace(g, retained_tokens=tokens - 1) if isinstance(g, SlidingWindowLayers) else g
+    groups = tuple(replace(g, retained_tokens=tokens - 1) if isinstance(g, SlidingWindowLayers) else g
                    for g in model.layer_groups)
-    return _replace(model, layer_groups=groups,
+    return replace(model, layer_groups=groups,
                     derivation=model.derivation + (T("rule.retained_tokens", tokens=tokens - 1),))
 
 
@@ -103,11 +104,11 @@ def with_draft_layers(model, method):
     kind = base.kind if base is not None else FullAttentionLayers.kind
     for index, group in enumerate(groups):
         if group.kind == kind:
-            groups[index] = _replace(group, count=group.count + extra)
+            groups[index] = replace(group, count=group.count + extra)
             break
     else:
         groups.insert(0, FullAttentionLayers(extra))
-    return _replace(model, layer_groups=tuple(groups), layer_kinds=model.layer_kinds + (kind,) * extra,
+    return replace(model, layer_groups=tuple(groups), layer_kinds=model.layer_kinds + (kind,) * extra,
                     derivation=model.derivation + (T("rule.draft_layers", method=method, layers=extra),))
 
 
@@ -139,10 +140,10 @@ def with_state_options(model, options, release, tensor_parallel):
             grid = mixer.checkpoint_grid if prefix_caching and mixer.checkpoint_release is not None and \
                 release.version >= VLLM_RELEASES[mixer.checkpoint_release] else None
             blocks = (2 + (grid is not None) if prefix_caching else 1) + spec_tokens
-            group = _replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks, checkpoint_grid=grid,
+            group = replace(group, conv_bytes=conv, ssm_bytes=ssm, state_blocks=blocks, checkpoint_grid=grid,
                              conv_spec_columns=spec_tokens if mixer.conv_spec_columns else 0)
         groups.append(group)
-    return _replace(model, layer_groups=tuple(groups))
+    return replace(model, layer_groups=tuple(groups))
 
 
 def hybrid_block_size(model, options, tensor_parallel):
@@ -202,7 +203,7 @@ def build_report(options, model, server, storage):
     given_model = model
     context_tokens = min(options.effective_context, model.max_position_embeddings)
     release = vllm_release(options)
-    model = _replace(with_retained_tokens(with_draft_layers(model, options.speculative), options, release),
+    model = replace(with_retained_tokens(with_draft_layers(model, options.speculative), options, release),
                      weights=weights_for(model, options.weight_precision))
     layout = layout_for(options, server, model)
     kv_tp = 1 if layout.data_parallel_attention else layout.tensor_parallel
@@ -210,7 +211,7 @@ def build_report(options, model, server, storage):
     hybrid, hybrid_rule = hybrid_manager(model, options, release)
     check_vllm_stages(model, layout.stages)
     if hybrid_rule is not None:
-        model = _replace(model, derivation=model.derivation + (hybrid_rule,))
+        model = replace(model, derivation=model.derivation + (hybrid_rule,))
     model = with_state_options(model, options, release, kv_tp)
     block_size = hybrid_block_size(model, options, kv_tp)
     in_flight = release.concurrent_batches(layout.pipeline_parallel) * options.max_num_batched_tokens
@@ -290,7 +291,7 @@ def build_report(options, model, server, storage):
                       None if roofline is None else ttft.value, traffic, options.disaggregated, simulation)
     if options.concurrency is None:
         point = operating_point(options, context, latency)
-        options = _replace(options, concurrency=point.value)
+        options = replace(options, concurrency=point.value)
         common.insert(0, point)
     scenarios = tuple(scenario_result(scenario, options, context, latency, storage) for scenario in SCENARIOS)
     if options.requests_per_second is None and traffic is not None:
@@ -303,15 +304,15 @@ def build_report(options, model, server, storage):
                     replication_alternative=replication_alternative(options, model, server, storage, layout),
                     latency=latency)
     if engine is None and blocker is None:
-        report = _replace(report, engine_memory=vllm_memory_alternative(report, context, latency))
+        report = replace(report, engine_memory=vllm_memory_alternative(report, context, latency))
     if options.scenario_performance and options.layout_hints:   # not for a comparison's rows, a search's
                                                                 # candidates, nor the sizings below
-        auto = overhead_figure(model, node, layout, _replace(options, runtime_overhead_auto=True),
+        auto = overhead_figure(model, node, layout, replace(options, runtime_overhead_auto=True),
                                weights_per_node_gib)
 
         def rebuild(**changes):
             try:
-                other = build_report(_replace(options, scenario_performance=False, **changes), given_model, server,
+                other = build_report(replace(options, scenario_performance=False, **changes), given_model, server,
                                      storage)
             except InputError:
                 return None
@@ -321,7 +322,7 @@ def build_report(options, model, server, storage):
             """RECOMENDADO's nodes by memory with another budget or KV (no latency target, no traffic)."""
             result = report.scenario(RECOMMENDED)
             _, capacity = sessions_figures(other, budget_gib, kv, stage_kv, other.kv_accounting, layout,
-                                           _replace(latency, tpot_slo_ms=None, ttft_slo_ms=None), None)
+                                           replace(latency, tpot_slo_ms=None, ttft_slo_ms=None), None)
             sessions = capacity.memory_sessions(other.kv_accounting)
             return final_nodes(options.concurrency, result.parameters, sessions, layout) if sessions else None
 
@@ -332,7 +333,7 @@ def build_report(options, model, server, storage):
                 # sessions as the budget scaled the other way, without sizing the KV again.
                 ratio = KV_PRECISIONS[precision] / KV_PRECISIONS[options.kv_precision]
                 return memory_nodes(options, budget / ratio, kv_by_basis, stage_kv)
-            other = _replace(options, kv_precision=precision)
+            other = replace(options, kv_precision=precision)
             kv, other_stage_kv = kv_on_every_basis(model, other, context_tokens, layout, kv_tp,
                                                    hybrid_block_size(model, other, kv_tp), in_flight, hybrid)
             return memory_nodes(other, budget, kv, other_stage_kv)
@@ -343,17 +344,17 @@ def build_report(options, model, server, storage):
             return memory_nodes(options, budget, kv_by_basis, stage_kv) if budget else None
         alternatives = layout_alternatives(report, rebuild, auto.value, nodes_with_overhead) + tuple(
             item for item in (kv_precision_alternative(report, nodes_at_precision),) if item is not None)
-        report = _replace(report, alternatives=alternatives)
-    return _replace(report, alerts=evaluate_alerts(report))
+        report = replace(report, alternatives=alternatives)
+    return replace(report, alerts=evaluate_alerts(report))
 
 
 def vllm_memory_alternative(report, context, latency):
     """With the guide's budget, what vLLM's own rule (its default --gpu-memory-utilization 0.9 of each GPU, less
     the weights and the activation peak) gives RECOMENDADO, when its node count is more than 10% apart."""
-    options = _replace(report.options, gpu_memory_utilization=VLLM_DEFAULT_UTILIZATION)
+    options = replace(report.options, gpu_memory_utilization=VLLM_DEFAULT_UTILIZATION)
     memory = engine_memory_figure(report.model, report.server, report.layout, options)
     engine_gib = memory.value if memory is not None else None
-    free = _replace(latency, tpot_slo_ms=None, ttft_slo_ms=None)
+    free = replace(latency, tpot_slo_ms=None, ttft_slo_ms=None)
 
     def sessions_at(budget_gib):
         _, capacity = sessions_figures(report.options, budget_gib, context.kv_by_basis, context.stage_kv,
@@ -374,7 +375,7 @@ def replication_alternative(options, model, server, storage, layout):
         return None
     tensor_parallel = max(accepted)
     try:
-        other = build_report(_replace(options, tensor_parallel=tensor_parallel, scenario_performance=False), model,
+        other = build_report(replace(options, tensor_parallel=tensor_parallel, scenario_performance=False), model,
                              server, storage)
     except InputError:
         return None             # e.g. a Mamba state that does not split across that TP

@@ -19,8 +19,9 @@ from sizer.compute.commands import engine_commands
 from sizer.compute.report import build_report
 from sizer.compute.searchspace import (DIMENSIONS, LAYOUT_FIELDS, MAX_SEARCH_COMBINATIONS, Skip, ValueKind,
     check_request, combinations, combinations_count, declare_space)
+from sizer.frozen import record, replace
 from sizer.numbers import InputError
-from sizer.vocab import KV_PRECISIONS, RECOMMENDED, ROW_ERROR, SCENARIOS, Status, Unit, _replace, record
+from sizer.vocab import KV_PRECISIONS, RECOMMENDED, ROW_ERROR, SCENARIOS, Status, Unit
 
 
 # Runner-ups shown per scenario, after the winner.
@@ -212,11 +213,11 @@ def search(request, load):
     variants = dict(request.variants)
     problem_fields = tuple(f for f in PROBLEM_FIELDS if f in variants)
     layout_variants = tuple((f, v) for f, v in request.variants if f not in PROBLEM_FIELDS)
-    request = _replace(request, variants=layout_variants)
+    request = replace(request, variants=layout_variants)
     problems, spaces = [], []
     for values in itertools.product(*(variants[f] for f in problem_fields)):
         chosen = dict(zip(problem_fields, values))
-        options = _replace(request.base, **chosen)
+        options = replace(request.base, **chosen)
         model, server, storage = load(options)
         space = declare_space(request, model, server, options)
         problems.append((chosen, options, model, server, storage, space))
@@ -236,12 +237,12 @@ def search(request, load):
                 skipped[skip] = skipped.get(skip, 0) + 1
                 if skip == Skip.VLLM_REFUSES:
                     refused_tp.add(changes.get("tensor_parallel"))
-                first_skipped = first_skipped or (_replace(options, **changes), model, server, storage)
+                first_skipped = first_skipped or (replace(options, **changes), model, server, storage)
                 continue
             index = len(candidates) + 1
             try:
                 # The search sizes every layout itself: a candidate needs no hint about the others.
-                report = build_report(_replace(options, layout_hints=False, **changes), model, server, storage)
+                report = build_report(replace(options, layout_hints=False, **changes), model, server, storage)
             except InputError as error:
                 errors.append(error)
                 candidate = Candidate(index, model.name, server.name, storage.name, _layout(changes), ROW_ERROR,
@@ -253,7 +254,7 @@ def search(request, load):
                         key = rank_key(candidate, position, order_by)
                         if leader is None or key < leader[0]:
                             leaders[position] = (key, report)
-            candidates.append(_replace(candidate, args=layout_args(candidate, chosen)))
+            candidates.append(replace(candidate, args=layout_args(candidate, chosen)))
     if not candidates:
         if first_skipped is not None:
             build_report(*first_skipped)    # a single run of it says what is wrong (a TP that does not divide...)
@@ -293,5 +294,5 @@ def _union(spaces):
         values = []
         for declared in dimensions:
             values += [v for v in declared.values if v not in values]
-        union.append(_replace(dimensions[0], values=tuple(values)))
+        union.append(replace(dimensions[0], values=tuple(values)))
     return tuple(union)

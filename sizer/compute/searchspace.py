@@ -10,13 +10,14 @@ says so. Instances per node are not a dimension: they follow from TP x PP on the
 
 import itertools
 
-from sizer.compute.memory import _instance_fits, weights_for
 from sizer.compute.engine import missing_engine_facts
+from sizer.compute.memory import _instance_fits, weights_for
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllmrules import vllm_tp_rules
+from sizer.frozen import record, replace
 from sizer.numbers import InputError, _choice, _option_text, parse_int_option, printable
 from sizer.records import Options
-from sizer.vocab import KV_PRECISIONS, WEIGHT_PRECISIONS, Join, T, _replace, record
+from sizer.vocab import Join, KV_PRECISIONS, T, WEIGHT_PRECISIONS
 
 
 class ValueKind:
@@ -107,7 +108,7 @@ def _disaggregated_defaults(model, server, options, allowed):
         return (False,), T("search.note.disaggregated_traffic")
     if server.rack_scale:
         return (False,), T("search.note.disaggregated_rack", server=server.name)
-    if missing_engine_facts(_replace(model, weights=weights_for(model, options.weight_precision)), server):
+    if missing_engine_facts(replace(model, weights=weights_for(model, options.weight_precision)), server):
         return (False,), T("search.note.disaggregated_roofline")
     return (False, True), None
 

@@ -7,8 +7,9 @@ from fractions import Fraction
 
 from sizer.compute.figures import FIGURE_LABELS, figure
 from sizer.compute.performance import step_terms
+from sizer.frozen import record
 from sizer.numbers import cdiv
-from sizer.vocab import T, Unit, record
+from sizer.vocab import T, Unit
 
 
 def state_inputs(state):

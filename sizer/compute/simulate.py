@@ -22,7 +22,7 @@ import random
 from collections import deque
 
 from sizer.compute.engine import DP_ATTENTION_BALANCE, EXPERT_TOKEN_DECIMALS, LAUNCH_S_PER_LAYER, expert_block
-from sizer.vocab import record
+from sizer.frozen import record
 
 
 class Stream:

@@ -6,8 +6,9 @@ from fractions import Fraction
 from sizer.compute.figures import figure
 from sizer.compute.report import build_report
 from sizer.compute.serving import solve_rate
+from sizer.frozen import replace
 from sizer.numbers import InputError, MAX_INPUT
-from sizer.vocab import Join, RECOMMENDED, SCENARIOS, SOLVE_TEXT, T, Unit, _replace
+from sizer.vocab import Join, RECOMMENDED, SCENARIOS, SOLVE_TEXT, T, Unit
 
 
 def solve_report(options, model, server, storage):
@@ -20,7 +21,7 @@ def solve_report(options, model, server, storage):
 
     def nodes_at(key, value):
         # Only the node counts are read: no performance figures nor alternatives are sized for them.
-        changed = _replace(options, scenario_performance=False,
+        changed = replace(options, scenario_performance=False,
                            **{"concurrency" if kind == "concurrency" else "effective_context": value})
         return build_report(changed, model, server, storage).scenario(key).nodes_final
 
@@ -46,7 +47,7 @@ def solve_report(options, model, server, storage):
                 high = middle
         answers[key] = low
     shown = answers[RECOMMENDED] or 1
-    report = build_report(_replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": shown}),
+    report = build_report(replace(options, **{"concurrency" if kind == "concurrency" else "effective_context": shown}),
                           model, server, storage)
     kind_id, explanation_id, label_id, _ = SOLVE_TEXT[kind]
     results = []
@@ -67,8 +68,8 @@ def solve_report(options, model, server, storage):
             inputs["needed_nodes"] = nodes
         item = figure("solve_" + kind, answer, Unit.SESSIONS if kind == "concurrency" else Unit.TOKENS, formula,
                       inputs, T(explanation_id, nodes=budget), T(label_id, nodes=budget))
-        results.append(_replace(result, figures=(item,) + result.figures))
-    return _replace(report, scenarios=tuple(results), solve=(kind, budget))
+        results.append(replace(result, figures=(item,) + result.figures))
+    return replace(report, scenarios=tuple(results), solve=(kind, budget))
 
 
 def solve_rate_report(options, model, server, storage):
@@ -87,7 +88,7 @@ def solve_rate_report(options, model, server, storage):
         answers[result.scenario.key] = solve_rate(result, layout, nodes, latency, full_batch)
     shown = answers[RECOMMENDED]
     if shown is not None and shown.rate > 0:
-        sized = _replace(options, concurrency=None, requests_per_second=shown.rate, solve=None)
+        sized = replace(options, concurrency=None, requests_per_second=shown.rate, solve=None)
     else:
         sized = options
     report = build_report(sized, model, server, storage)
@@ -122,5 +123,5 @@ def solve_rate_report(options, model, server, storage):
                    T("formula.solve_rate_tokens", rate=rate, output=options.output_tokens, gpus=gpus, per_gpu=per_gpu),
                    {"solve_rate": rate, "output_tokens": options.output_tokens, "gpus": gpus},
                    T("expl.solve_rate_tokens", nodes=nodes)))
-        results.append(_replace(result, figures=answer_figures + result.figures))
-    return _replace(report, scenarios=tuple(results), solve=("rate", nodes))
+        results.append(replace(result, figures=answer_figures + result.figures))
+    return replace(report, scenarios=tuple(results), solve=("rate", nodes))

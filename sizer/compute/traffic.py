@@ -14,10 +14,11 @@ from sizer.compute.figures import figure, find
 from sizer.compute.lengths import fixed_lengths, in_flight_context
 from sizer.compute.memory import kv_per_session
 from sizer.compute.nodes import with_demand_bound
-from sizer.compute.simulate import (WARM_UP_SHARE, FastStep, Lane, SessionCosts, Stream, lane_requests, simulate,
-    unit_gaps)
+from sizer.compute.simulate import (FastStep, Lane, SessionCosts, Stream, WARM_UP_SHARE, lane_requests,
+    simulate, unit_gaps)
+from sizer.frozen import record
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, T, Unit, record
+from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, T, Unit
 
 DEFAULT_SIMULATED_REQUESTS = 10000
 RATE_STEPS, RATE_SPAN = 64, 1024    # the rates a percentile search tries: 2^(k / 64) requests/s per instance,

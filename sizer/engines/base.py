@@ -6,7 +6,7 @@ answering the same questions, and a registry (engines/__init__.py) keyed by the 
 from fractions import Fraction
 
 from sizer.layers import StateLayers
-from sizer.vocab import record
+from sizer.frozen import record
 
 
 @record

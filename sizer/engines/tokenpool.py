@@ -4,8 +4,9 @@
 from fractions import Fraction
 
 from sizer.engines.base import Engine
+from sizer.frozen import record
 from sizer.numbers import cdiv
-from sizer.vocab import Basis, record
+from sizer.vocab import Basis
 
 
 @record

@@ -4,10 +4,10 @@
 from fractions import Fraction
 
 from sizer.engines.base import Engine
+from sizer.frozen import record, replace
 from sizer.layers import FullAttentionLayers, MLALatentLayers, SparseMLALayers, StateLayers, kind_parts
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import (Basis, SPECULATIVE_METHODS, SYNC_SPECULATIVE_REFUSALS, T, VLLM_RELEASES, _replace,
-    record)
+from sizer.vocab import Basis, SPECULATIVE_METHODS, SYNC_SPECULATIVE_REFUSALS, T, VLLM_RELEASES
 
 
 @record
@@ -182,7 +182,7 @@ def vllm_groups(layer_groups, hybrid_manager, rule=None):
             if not isinstance(group, StateLayers) and rule.page(group) != largest:
                 ratio = largest / rule.page(group)
                 if ratio.denominator == 1:
-                    group = _replace(group, page_scale=int(ratio))
+                    group = replace(group, page_scale=int(ratio))
                 elif isinstance(group, MLALatentLayers):
                     raise InputError("err.vllm_pages", kind=group.short, page=rule.page(group), largest=largest)
             scaled.append(group)
@@ -190,7 +190,7 @@ def vllm_groups(layer_groups, hybrid_manager, rule=None):
     size = min(counts)
     if max(counts) < size * Fraction(3, 2):
         size = max(counts)
-    charged = tuple(_replace(g, count=cdiv(g.count, size) * size) for g in layer_groups)
+    charged = tuple(replace(g, count=cdiv(g.count, size) * size) for g in layer_groups)
     return size, charged, False
 
 

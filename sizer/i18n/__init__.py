@@ -6,7 +6,7 @@ language: only these lookups do. A catalog is imported the first time its langua
 """
 
 import importlib
-import string
+from _string import formatter_parser      # str.format's own parser, as string.Formatter().parse uses it
 
 from sizer.display import NUMBER_FORMATS, _fixed, _plain, format_input
 from sizer.vocab import COUNT_TEXT, Join, T, Text, UNIT_PLACES, UNIT_TEXT
@@ -31,7 +31,7 @@ def _parsed(template):
     pieces = _PARSED.get(template)
     if pieces is None:
         pieces = _PARSED[template] = tuple((literal, name, spec) for literal, name, spec, _ in
-                                           string.Formatter().parse(template))
+                                           formatter_parser(template))
     return pieces
 
 

@@ -4,13 +4,13 @@ run's model, server and storage.
 
 import os
 
-from sizer.inputs import (_where, load_catalog, load_json_file, pick_entry, read_regular_file, require_positive_int,
-    resolve_name)
+from sizer.frozen import replace
+from sizer.inputs import (_where, load_catalog, load_json_file, pick_entry, read_regular_file,
+    require_positive_int, resolve_name)
 from sizer.model.config import _aliases, model_from_config
 from sizer.model.hub import SAFETENSORS_INDEX, model_config_name, model_config_path
 from sizer.numbers import InputError, printable
 from sizer.records import server_from_entry, storage_from_entry
-from sizer.vocab import _replace
 
 
 def load_models(path):
@@ -65,7 +65,7 @@ def load_inputs(options):
         name = model_config_name(options.model_config, path)
         model = model_from_config(name, raw, path)
         if model.source is None:
-            model = _replace(model, source=printable(options.model_config))
+            model = replace(model, source=printable(options.model_config))
         model = _with_checkpoint_size(model, os.path.join(os.path.dirname(path), SAFETENSORS_INDEX))
     else:
         catalog, names, models = _built("models", options.models_file, _models)
@@ -90,4 +90,4 @@ def _with_checkpoint_size(model, index_path):
     if not isinstance(metadata, dict):
         raise InputError("err.field_missing", where=_where(index_path, "metadata", "total_size"))
     size = require_positive_int(metadata, "total_size", index_path, "metadata")
-    return _replace(model, weights_bytes=size, weights_bytes_source="index")
+    return replace(model, weights_bytes=size, weights_bytes_source="index")

@@ -4,6 +4,7 @@ precision), tried in a documented order; each records the rule that applied.
 
 from fractions import Fraction
 
+from sizer.frozen import record
 from sizer.inputs import (_is_number, _json_repr, _where, optional_positive_int, require_positive_int,
     require_text)
 from sizer.layers import (ChunkedLocalLayers, FullAttentionLayers, KimiDeltaAttentionLayers, LAYER_KINDS,
@@ -14,7 +15,7 @@ from sizer.model.families import (check_unsized_features, derive_view, family_ki
 from sizer.model.params import _expert_count, count_parameters
 from sizer.numbers import InputError
 from sizer.records import Model
-from sizer.vocab import Join, MAMBA_DTYPES, T, TORCH_DTYPES, WEIGHT_PRECISIONS, record
+from sizer.vocab import Join, MAMBA_DTYPES, T, TORCH_DTYPES, WEIGHT_PRECISIONS
 
 
 # Defaults of Hugging Face config classes for fields that published configs

@@ -13,7 +13,7 @@ from sizer import __version__
 
 
 # A Hugging Face model id: organisation/name, as the Hub spells them.
-HUB_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*", re.ASCII)
+HUB_MODEL_ID = r"(?a)[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*"      # compiled when first used
 # Each socket operation waits at most HUB_TIMEOUT_S; a whole file (connect, headers, body) at most
 # HUB_DEADLINE_S, so that a server sending one byte every few seconds cannot hold the run.
 HUB_TIMEOUT_S = 30
@@ -36,7 +36,7 @@ def model_config_path(value):
     """
     if os.path.isdir(value):
         return os.path.join(value, CONFIG)
-    if os.path.exists(value) or not HUB_MODEL_ID.fullmatch(value):
+    if os.path.exists(value) or not re.fullmatch(HUB_MODEL_ID, value):
         return value
     folder = hub_cache_folder(value)
     config, index, mark = (os.path.join(folder, name) for name in (CONFIG, SAFETENSORS_INDEX, NO_INDEX_MARK))
@@ -75,7 +75,7 @@ def model_config_inputs(value):
     paths = [value]
     if os.path.isdir(value):
         paths.append(os.path.join(value, CONFIG))
-    elif not os.path.exists(value) and HUB_MODEL_ID.fullmatch(value):
+    elif not os.path.exists(value) and re.fullmatch(HUB_MODEL_ID, value):
         paths.append(os.path.join(hub_cache_folder(value), CONFIG))
     paths.append(os.path.join(os.path.dirname(paths[-1]), SAFETENSORS_INDEX))
     return paths
@@ -231,13 +231,13 @@ def model_name_key(name):
     return key
 
 
-HUB_URL_ID = re.compile(r"huggingface\.co/([A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*)", re.ASCII)
+HUB_URL_ID = r"(?a)huggingface\.co/([A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*)"
 
 
 def hub_id(model):
     """The model's Hugging Face id when its source names one and it is another model name than the one
     shown ('opt-oss-120b', the guide's name, is openai/gpt-oss-120b); None otherwise."""
-    match = HUB_URL_ID.search(model.source or "")
+    match = re.search(HUB_URL_ID, model.source or "")
     if match is None or model_name_key(match.group(1)) == model_name_key(model.name):
         return None
     return match.group(1)

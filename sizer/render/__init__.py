@@ -7,7 +7,7 @@ asked for. Adding a format is one module and one line here (and its help texts i
 
 import importlib
 
-from sizer.vocab import record
+from sizer.frozen import record
 
 
 @record

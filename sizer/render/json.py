@@ -7,6 +7,7 @@ from fractions import Fraction
 from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.commands import TRTLLM_OPTIONS_FILE
 from sizer.compute.cost import CURRENCY
+from sizer.frozen import asdict
 from sizer.i18n import say
 from sizer.model.hub import hub_id
 from sizer.outline import attention_description, summary_line
@@ -32,7 +33,6 @@ def _json_ready(value, lang):
 
 
 def model_details(report):
-    import dataclasses
     model = report.model
     return {
         "name": model.name, "hub_id": hub_id(model), "model_type": model.model_type, "num_hidden_layers": model.num_hidden_layers,
@@ -49,7 +49,7 @@ def model_details(report):
                                                         "formula": model.weights.formula,
                                                         "precision": model.weights.precision},
         "parameter_count": None if model.parameters is None else dict(
-            dataclasses.asdict(model.parameters), total=model.parameters.total, active=model.parameters.active),
+            asdict(model.parameters), total=model.parameters.total, active=model.parameters.active),
         "layer_groups": [g.details() for g in model.layer_groups],
         "attention_description": attention_description(model),
     }
@@ -60,8 +60,7 @@ HOST_FIELDS = ("host_memory_gb", "host_link_gb_s", "host_source")
 
 
 def server_details(report):
-    import dataclasses
-    details = dataclasses.asdict(report.server)
+    details = asdict(report.server)
     if report.options.kv_offloading_size_gib is None:
         for field in HOST_FIELDS:
             del details[field]
@@ -89,7 +88,6 @@ def traffic_inputs(options):
 
 def report_document(report, lang=DEFAULT_LANGUAGE):
     """The JSON document: raw numbers, a unit and the rationale beside every result."""
-    import dataclasses
     options = report.options
     inputs = {
         "model": report.model.name, "server": report.server.name, "storage": report.storage.name,
@@ -115,7 +113,7 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         "output_tokens": options.output_tokens,
         "calibrate_from": None if options.calibration is None else options.calibration.path,
         "model_details": model_details(report), "server_details": server_details(report),
-        "storage_details": dataclasses.asdict(report.storage),
+        "storage_details": asdict(report.storage),
     }
     traffic = traffic_inputs(options)
     if traffic is not None:
@@ -125,7 +123,7 @@ def report_document(report, lang=DEFAULT_LANGUAGE):
         figures = report.common + result.figures
         scenarios[result.scenario.key] = {
             "label": scenario_label(result), "usage": T(result.scenario.usage_id),
-            "parameters": dataclasses.asdict(result.parameters),
+            "parameters": asdict(result.parameters),
             "results": {f.key: f.value for f in figures},
             "rationale": {f.key: {"formula": f.formula, "inputs": dict(f.inputs),
                                   "explanation": " ".join(say(part, lang) for part in f.explanation)}

@@ -4,13 +4,14 @@
 import json
 
 from sizer import SCHEMA_VERSION
+from sizer.frozen import record
 from sizer.i18n import say
 from sizer.inputs import load_catalog
 from sizer.model.catalog import load_models
 from sizer.model.config import _aliases
 from sizer.records import SERVER_FIELDS, server_from_entry, storage_from_entry
 from sizer.render.json import _json_ready
-from sizer.vocab import DIRECTION_TEXT, INTERCONNECT_TEXT, Join, KV_PRECISIONS, T, WEIGHT_PRECISIONS, record
+from sizer.vocab import DIRECTION_TEXT, INTERCONNECT_TEXT, Join, KV_PRECISIONS, T, WEIGHT_PRECISIONS
 
 
 @record
