@@ -6,7 +6,7 @@ from fractions import Fraction
 from sizer.compute.capacity import bound_words, compared_engine, token_pool_for
 from sizer.compute.cost import cost_rates
 from sizer.compute.differences import accounting_reasons, apart
-from sizer.compute.figures import FIGURE_LABELS, find
+from sizer.compute.figures import FIGURE_LABELS
 from sizer.compute.memory import gpu_weights_bytes, weights_fit, weights_for
 from sizer.compute.nodes import basis_node_counts
 from sizer.compute.records import Alert
@@ -64,8 +64,8 @@ def _long_context_storage_io(report):
         failover_s = report.scenario(RECOMMENDED).value("failover_restore_s")
         yield T("alert.long_context_storage_io", context=report.context_tokens, threshold=LONG_CONTEXT_TOKENS,
                 kv_gib=report.kv.gib, storage=report.storage.name,
-                restore_s=find(report.common, "kv_restore_session_s"),
-                rate=find(report.common, "sessions_restored_per_s"),
+                restore_s=report.values.kv_restore_session_s,
+                rate=report.values.sessions_restored_per_s,
                 failover="" if failover_s is None else T("alert.long_context_failover", seconds=failover_s))
 
 
@@ -99,7 +99,7 @@ def _latency_unusable(report):
             or report.options.ttft_slo_ms is not None):
         return
     tpot_ms = report.scenario(RECOMMENDED).value("tpot_full_ms")
-    ttft_s = find(report.common, "ttft_full_context_s")
+    ttft_s = report.values.ttft_full_context_s
     if (tpot_ms is not None and tpot_ms > UNUSABLE_TPOT_MS) or ttft_s > UNUSABLE_TTFT_S:
         yield T("alert.latency_unusable", tpot=tpot_ms, tpot_limit=UNUSABLE_TPOT_MS,
                 tokens=1000 // UNUSABLE_TPOT_MS, ttft=ttft_s, ttft_limit=UNUSABLE_TTFT_S)
@@ -146,7 +146,7 @@ LOW_RUNTIME_OVERHEAD_GIB = Fraction(50)
 
 @alert_rule("runtime_overhead_low", Level.WARNING)
 def _runtime_overhead_low(report):
-    if (not report.options.runtime_overhead_auto and find(report.common, "kv_cache_memory_gib") is None
+    if (not report.options.runtime_overhead_auto and report.values.kv_cache_memory_gib is None
             and report.overhead_gib < LOW_RUNTIME_OVERHEAD_GIB):
         yield T("alert.runtime_overhead_low", overhead=report.options.runtime_overhead_gib,
                 threshold=LOW_RUNTIME_OVERHEAD_GIB)
@@ -190,10 +190,10 @@ BLOCKED_FIXES = ("runtime_overhead", "tensor_parallel", "weight_precision")
 def _runtime_overhead_exceeds_hbm(report):
     """The overhead leaves nothing: the fixes not already in use, each with the nodes it gives."""
     if report.blocker == Bound.OVERHEAD_EXCEEDS_HBM:
-        weights_gib = find(report.common, "weights_per_node_gib")
+        weights_gib = report.values.weights_per_node_gib
         yield T("alert.runtime_overhead_exceeds_hbm", overhead=report.overhead_gib,
                 auto=T("alert.overhead_auto_note") if report.options.runtime_overhead_auto else "",
-                hbm_gib=find(report.common, "hbm_total_gib"),
+                hbm_gib=report.values.hbm_total_gib,
                 weights="" if weights_gib is None else T("alert.overhead_weights_note", weights_gib=weights_gib),
                 fixes=alternative_fixes(report, BLOCKED_FIXES))
 
@@ -252,7 +252,7 @@ def _runtime_overhead_default_wasteful(report):
 @alert_rule("engine_no_memory", Level.ERROR)
 def _engine_no_memory(report):
     if report.blocker == Bound.ENGINE_NO_MEMORY:
-        engine = dict([f for f in report.common if f.key == "kv_cache_memory_gib"][0].inputs)
+        engine = dict(report.common_figure("kv_cache_memory_gib").inputs)
         yield T("alert.engine_no_memory", usable_gib=engine["usable_bytes_per_gpu"] / GIB_BYTES,
                 weights_gib=engine["weights_bytes_per_gpu"] / GIB_BYTES,
                 allowance_gib=engine["activation_and_fixed_bytes_per_gpu"] / GIB_BYTES)
@@ -262,7 +262,7 @@ def _engine_no_memory(report):
 def _runtime_overhead_below_weights(report):
     if report.blocker == Bound.OVERHEAD_BELOW_WEIGHTS:
         instances = report.instances_per_node
-        weights_gib = find(report.common, "weights_per_node_gib")
+        weights_gib = report.values.weights_per_node_gib
         holder = (T("alert.weights_holder_spanning", nodes=report.layout.nodes_per_instance)
                   if report.layout.spans_nodes else T("alert.weights_holder", instances=T("count.instances", n=instances)))
         yield T("alert.runtime_overhead_below_weights", overhead=report.overhead_gib, holder=holder,
@@ -272,7 +272,7 @@ def _runtime_overhead_below_weights(report):
 
 @alert_rule("weights_unknown", Level.INFO)
 def _weights_unknown(report):
-    if find(report.common, "weights_per_node_gib") is None:
+    if report.values.weights_per_node_gib is None:
         yield T("alert.weights_unknown")
 
 
@@ -293,9 +293,9 @@ def _ttft_unreachable(report):
     """A TTFT target below one prompt's prefill cannot be met by any number of nodes: it is a
     compute bound of this server and TP. A larger TP is suggested only when the node has room."""
     target = report.options.ttft_slo_ms
-    ttft_s = find(report.common, "ttft_disaggregated_s") or find(report.common, "ttft_prompt_s")
+    ttft_s = report.values.ttft_disaggregated_s or report.values.ttft_prompt_s
     if ttft_s is None:
-        ttft_s = find(report.common, "ttft_full_context_s")
+        ttft_s = report.values.ttft_full_context_s
     if target is None or ttft_s is None or ttft_s * 1000 <= target:
         return
     layout = report.layout
@@ -324,8 +324,8 @@ def _percentile_unreachable(report):
 def _context_tail(report):
     """Lengths as distributions: memory is sized at the context of the sessions in flight, but the
     engine's maximum model length must admit the longest requests."""
-    tail = find(report.common, "context_p99_tokens")
-    if tail is not None and find(report.common, "context_in_flight_tokens") is not None and tail > report.context_tokens:
+    tail = report.values.context_p99_tokens
+    if tail is not None and report.values.context_in_flight_tokens is not None and tail > report.context_tokens:
         yield T("alert.context_tail", tail=tail, context=report.context_tokens)
 
 
@@ -356,8 +356,8 @@ def _calibration_gap(report):
 def _calibration_exceeds_hbm(report):
     """The log's pool, at this model's bytes per token or block, needs more memory than the node's GPUs
     have: the KV dtype or the TP taken for the log is not the deployment's."""
-    memory = find(report.common, "kv_cache_memory_gib")
-    hbm = find(report.common, "hbm_total_gib")
+    memory = report.values.kv_cache_memory_gib
+    hbm = report.values.hbm_total_gib
     if report.options.calibration is not None and memory is not None and hbm is not None and memory > hbm:
         yield T("alert.calibration_exceeds_hbm", memory=memory, hbm=hbm, precision=report.options.kv_precision,
                 tp=report.layout.tensor_parallel)
@@ -369,14 +369,14 @@ def _log_model_by_architecture(report):
     log = report.options.calibration
     if log is not None and log.unmatched_model is not None:
         yield T("alert.log_model_by_architecture", logged=log.unmatched_model, model=report.model.name,
-                gap=find(report.common, "calibration_memory_gap_percent"), tolerance=CALIBRATION_TOLERANCE_PERCENT)
+                gap=report.values.calibration_memory_gap_percent, tolerance=CALIBRATION_TOLERANCE_PERCENT)
 
 
 @alert_rule("calibration_rebuilt", Level.INFO)
 def _calibration_rebuilt(report):
     """The log ran on other GPUs or another TP: its pool was rebuilt for this run's (compute/calibration)."""
-    memory = [f for f in report.common if f.key == "kv_cache_memory_gib"]
-    inputs = dict(memory[0].inputs) if memory else {}
+    memory = report.common_figure("kv_cache_memory_gib")
+    inputs = dict(memory.inputs) if memory is not None else {}
     if "log_gpu_memory_gib" in inputs:
         yield T("alert.calibration_rebuilt", logged_gib=inputs["log_gpu_memory_gib"], log_tp=inputs["log_tensor_parallel"],
                 room_gib=inputs["usable_bytes_per_gpu"] / inputs["gpu_memory_utilization"] / GIB_BYTES,
@@ -389,7 +389,7 @@ def _prefill_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.demand_bound == Bound.PREFILL:
         yield T("alert.prefill_bound_racks" if report.layout.rack_scale else "alert.prefill_bound",
-                demand=find(report.common, "prefill_demand_instance_s_per_s"), nodes=result.nodes_final,
+                demand=report.values.prefill_demand_instance_s_per_s, nodes=result.nodes_final,
                 memory=result.value("nodes_capacity"))
 
 
@@ -399,7 +399,7 @@ def _disaggregated_pools(report):
     if result.value("prefill_pool_nodes") is not None:
         yield T("alert.disaggregated_pools", prefill=result.value("prefill_pool_nodes"),
                 decode=result.value("decode_pool_nodes"), nodes=result.nodes_final,
-                aggregated=result.value("nodes_aggregated"), ttft_s=find(report.common, "ttft_disaggregated_s"))
+                aggregated=result.value("nodes_aggregated"), ttft_s=report.values.ttft_disaggregated_s)
 
 
 @alert_rule("decode_bound", Level.INFO)
@@ -407,7 +407,7 @@ def _decode_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.demand_bound == Bound.DECODE:
         yield T("alert.decode_bound_racks" if report.layout.rack_scale else "alert.decode_bound",
-                demand=find(report.common, "decode_demand_tokens_per_s"), nodes=result.nodes_final,
+                demand=report.values.decode_demand_tokens_per_s, nodes=result.nodes_final,
                 memory=result.value("nodes_capacity"))
 
 
@@ -416,7 +416,7 @@ def _throughput_bound(report):
     result = report.scenario(RECOMMENDED)
     if result.demand_bound == Bound.THROUGHPUT:
         yield T("alert.throughput_bound_racks" if report.layout.rack_scale else "alert.throughput_bound",
-                demand=find(report.common, "decode_demand_tokens_per_s"), nodes=result.nodes_final,
+                demand=report.values.decode_demand_tokens_per_s, nodes=result.nodes_final,
                 memory=result.value("nodes_capacity"))
 
 

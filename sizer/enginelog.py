@@ -2,6 +2,8 @@
 it sets.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import os
 import re
 from fractions import Fraction
@@ -126,31 +128,31 @@ class EngineLog:
     """The facts one engine's startup log gives (None: the log does not say), each with the line it
     came from (`line(field)`)."""
     path: str
-    lines: tuple                        # ((field, the log line), ...)
-    engine: object = None               # Basis.SGLANG or TRTLLM; None: vLLM
-    version: object = None              # vLLM's release, (major, minor)
-    model: object = None
-    model_dtype: object = None
-    kv_cache_dtype: object = None
-    max_model_len: object = None
-    block_size: object = None           # vLLM's block or TensorRT-LLM's tokens_per_block
-    page_size: object = None            # SGLang's --page-size
-    tensor_parallel: object = None
-    pipeline_parallel: object = None
-    gpu_memory_utilization: object = None
-    gpu_memory_gib: object = None       # the GPU's memory as the log states it
-    weights_gib: object = None
-    available_kv_gib: object = None
-    allocated_kv_gib: object = None
-    k_gib: object = None
-    v_gib: object = None
-    gpu_blocks: object = None
-    kv_cache_tokens: object = None
-    full_tokens: object = None
-    swa_tokens: object = None
-    concurrency_tokens: object = None
-    max_concurrency: object = None
-    unmatched_model: object = None      # the log's model name when it is not this model's (matched by its KV)
+    lines: tuple[tuple[str, str], ...]                        # ((field, the log line), ...)
+    engine: str | None = None               # Basis.SGLANG or TRTLLM; None: vLLM
+    version: tuple[int, ...] | None = None              # vLLM's release, (major, minor)
+    model: str | None = None
+    model_dtype: str | None = None
+    kv_cache_dtype: str | None = None
+    max_model_len: int | None = None
+    block_size: int | None = None           # vLLM's block or TensorRT-LLM's tokens_per_block
+    page_size: int | None = None            # SGLang's --page-size
+    tensor_parallel: int | None = None
+    pipeline_parallel: int | None = None
+    gpu_memory_utilization: Fraction | None = None
+    gpu_memory_gib: Fraction | None = None       # the GPU's memory as the log states it
+    weights_gib: Fraction | None = None
+    available_kv_gib: Fraction | None = None
+    allocated_kv_gib: Fraction | None = None
+    k_gib: Fraction | None = None
+    v_gib: Fraction | None = None
+    gpu_blocks: int | None = None
+    kv_cache_tokens: int | None = None
+    full_tokens: int | None = None
+    swa_tokens: int | None = None
+    concurrency_tokens: int | None = None
+    max_concurrency: Fraction | None = None
+    unmatched_model: str | None = None      # the log's model name when it is not this model's (matched by its KV)
 
     def line(self, field):
         return dict(self.lines).get(field)

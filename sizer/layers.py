@@ -2,6 +2,8 @@
 one spec per kind. Each answers its tokens held, vLLM blocks, attended pairs and formula text.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 
 from fractions import Fraction
 
@@ -23,7 +25,7 @@ class AttentionElements:
     kv_factor: int              # 2 for K and V; 1 for an MLA latent
     elements_per_token: int     # per instance, replicas included
     elements_term: str          # e.g. "8 × 64"
-    kv_heads_per_gpu: object    # None for MLA
+    kv_heads_per_gpu: int | None    # None for MLA
 
 
 @record
@@ -252,13 +254,13 @@ class StateLayers(FullAttentionLayers):
     conv_width: int = 0         # conv_kernel - 1
     ssm_heads: int = 0          # SSM heads, split across TP
     ssm_per_head: int = 0       # SSM elements per head (head_dim x state, or v_dim x k_dim)
-    conv_bytes: object = 2      # bytes per element of the conv state (--mamba-cache-dtype)
-    ssm_bytes: object = None    # bytes per element of the SSM state (--mamba-ssm-cache-dtype; None:
+    conv_bytes: int = 2      # bytes per element of the conv state (--mamba-cache-dtype)
+    ssm_bytes: int | None = None    # bytes per element of the SSM state (--mamba-ssm-cache-dtype; None:
                                 # as the conv state, resolved by with_state_options)
     state_blocks: int = 1       # pages a request holds in vLLM
-    mixer: object = None        # a vocab.STATE_MIXERS code: 'mamba1', 'mamba2', 'gated_delta_net'
+    mixer: str | None = None        # a vocab.STATE_MIXERS code: 'mamba1', 'mamba2', 'gated_delta_net'
     conv_spec_columns: int = 0  # conv-state columns for speculative tokens (set by with_state_options)
-    checkpoint_grid: object = None  # the grid of its prefill checkpoints when it keeps a checkpoint
+    checkpoint_grid: int | None = None  # the grid of its prefill checkpoints when it keeps a checkpoint
                                     # page in the release and mode sized (set by with_state_options)
     ssm_dtypes = None           # the --mamba-ssm-cache-dtype values vLLM accepts (None: any)
 

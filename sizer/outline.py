@@ -2,11 +2,15 @@
 only serialize these.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
+from fractions import Fraction
+
 
 from sizer import SCHEMA_VERSION, __version__
 from sizer.compute.capacity import ScenarioResult, other_basis
 from sizer.compute.differences import apart
-from sizer.compute.figures import Figure, find
+from sizer.compute.figures import Figure
 from sizer.compute.memory import BLOCKERS
 from sizer.compute.nodes import basis_node_counts
 from sizer.display import _fixed
@@ -17,6 +21,10 @@ from sizer.vocab import (Basis, Bound, CHART_COLOURS, COLUMN_TEXT, DIRECTION_TEX
     INTERCONNECT_TEXT, Join, KV_PRECISIONS, LIMIT_TEXT, Level, NUMERIC_COLUMNS, ORIGIN_TEXT,
     PARAMETER_DICTIONARY, ROW_ERROR, SCENARIOS, SOLVE_TEXT, STATUS_TEXT, T, Text, UNIT_TEXT, Unit,
     scenario_label)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from sizer.compute.records import Alert
 
 
 # ---------------------------------------------------------------------------
@@ -34,7 +42,7 @@ class TitleBlock:
 @record
 class SummaryBlock:
     title: Text
-    lines: tuple
+    lines: tuple[Join | Text, ...]
 
 
 @record
@@ -51,22 +59,22 @@ class SectionBlock:
 @record
 class BulletsBlock:
     title: Text
-    rows: tuple                 # (label, value)
+    rows: tuple[tuple[Text, Text | Join | int | str], ...]                 # (label, value)
 
 
 @record
 class DictionaryBlock:
-    header: tuple
-    rows: tuple                 # (parameter, origin, what, why, mistake)
+    header: tuple[Text, ...]
+    rows: tuple[tuple[Text | str, ...], ...]                 # (parameter, origin, what, why, mistake)
 
 
 @record
 class TableBlock:
-    title: object               # a Text, or None
-    header: tuple
-    rows: tuple
-    right_aligned: tuple = ()
-    strong_rows: tuple = ()     # rows shown in bold where the format has bold
+    title: Text | None               # a Text, or None
+    header: tuple[Text, ...]
+    rows: tuple[tuple[Text | Join | str, ...], ...]
+    right_aligned: tuple[int, ...] = ()
+    strong_rows: tuple[int, ...] = ()     # rows shown in bold where the format has bold
 
 
 @record
@@ -86,7 +94,7 @@ class ScenarioBlock:
 
 @record
 class AlertsBlock:
-    alerts: tuple
+    alerts: tuple[Alert, ...]
 
 
 @record
@@ -94,9 +102,9 @@ class ChartBlock:
     """Nodes per scenario against one numeric option (Markdown only: a Mermaid xychart-beta)."""
     title: Text
     x_label: Text
-    x_values: tuple
+    x_values: tuple[int | str, ...]
     y_label: Text
-    series: tuple               # (label, values, colour code) per scenario; None values plot as 0
+    series: tuple[tuple[Text, tuple[Fraction | int | None, ...], str], ...]               # (label, values, colour code) per scenario; None values plot as 0
     note: Text                  # names every line and its colour (xychart has no legend)
 
 
@@ -104,17 +112,17 @@ class ChartBlock:
 class CommandsBlock:
     """--commands: a note on the instances and the KV memory, then one entry per engine."""
     title: Text
-    note: object                # a Text, or None when the scenario is infeasible
-    engines: tuple              # CommandEntry per engine
+    note: Text                # a Text, or None when the scenario is infeasible
+    engines: tuple[CommandEntry, ...]              # CommandEntry per engine
 
 
 @record
 class CommandEntry:
     label: Text
-    args: tuple                 # the argv (quoted by the renderer), () when refused
-    refusal: object = None      # a Text
-    file_title: object = None   # a Text naming the extra options file
-    file_text: object = None    # its contents
+    args: tuple[str, ...]                 # the argv (quoted by the renderer), () when refused
+    refusal: Text | None = None      # a Text
+    file_title: Text | None = None   # a Text naming the extra options file
+    file_text: str | None = None    # its contents
 
 
 SECTION_ICONS = {1: "📋", 2: "📚", 3: "🎯", 4: "⚠️"}
@@ -246,7 +254,7 @@ def input_blocks(report):
                                             per_token=model.num_experts_per_tok)))
     if model.weights is not None:
         model_rows.append(("row.weights", T("value.weights", bytes=model.weights.weights_bytes,
-                                            gib=find(report.common, "weights_per_instance_gib"))))
+                                            gib=report.values.weights_per_instance_gib)))
     if model.source:
         model_rows.append(("row.source", model.source))
     server_rows = [
@@ -254,7 +262,7 @@ def input_blocks(report):
         ("row.hbm_per_gpu", T("value.quantity", value=server.hbm_per_gpu_gb, unit="GB") if server.memory_kind is None
          else T("value.memory", value=server.hbm_per_gpu_gb, kind=server.memory_kind)),
         ("row.hbm_total", T("value.hbm_total", gb=server.total_hbm_gb, gib=server.total_hbm_gb * GB_BYTES / GIB_BYTES
-                            if server.rack_scale else find(report.common, "hbm_total_gib"))),
+                            if server.rack_scale else report.values.hbm_total_gib)),
         ("row.nvlink", "—" if server.nvlink_bandwidth_tbps is None
          else T("value.quantity", value=server.nvlink_bandwidth_tbps, unit="TB/s")),
     ]

@@ -2,15 +2,24 @@
 function from its catalog entry or arguments; everything after this receives validated values.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.frozen import record, replace
 from sizer.inputs import (_where, optional_positive_int, refuse_unknown_fields, require_date, require_one_of,
     require_positive_int, require_positive_number, require_text)
-from sizer.layers import MLALatentLayers, SlidingWindowLayers, kind_parts
+from sizer.layers import FullAttentionLayers, MLALatentLayers, SlidingWindowLayers, kind_parts
 from sizer.numbers import InputError
 from sizer.vocab import (DEFAULTS, DEFAULT_LANGUAGE, Direction, GB_BYTES, Interconnect, MEMORY_KINDS,
     NEWEST_VLLM, Text)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from sizer.compute.lengths import Lengths
+    from sizer.enginelog import EngineLog
+    from sizer.model.config import PrecisionScheme
+    from sizer.tracefile import Trace
 
 
 # ---------------------------------------------------------------------------
@@ -32,33 +41,33 @@ class Server:
     gpus: int
     hbm_per_gpu_gb: Fraction
     total_hbm_gb: Fraction
-    nvlink_bandwidth_tbps: object
-    hbm_bandwidth_tb_s: object = None
-    bf16_dense_tflops: object = None
-    fp8_dense_tflops: object = None
-    nvlink_per_gpu_gb_s: object = None
-    cuda_visible_bytes_per_gpu: object = None
-    description: object = None
-    source: object = None
-    node_cost_per_hour_usd: object = None   # renting the whole node for an hour
-    node_price_usd: object = None           # buying it
-    node_power_kw: object = None            # its maximum input power
-    cost_source: object = None
-    power_source: object = None
-    fp4_dense_tflops: object = None
-    memory_kind: object = None              # HBM3e, GDDR7, ... (hbm_per_gpu_gb holds either)
-    interconnect: object = None             # Interconnect.NVLINK, INFINITY_FABRIC or PCIE
-    interconnect_per_gpu_gb_s: object = None
-    interconnect_direction: object = None   # Direction: how interconnect_per_gpu_gb_s is counted
-    gpus_per_tray: object = None            # rack-scale: GPUs of the compute tray, the unit that fails
-    visible_memory_source: object = None    # how cuda_visible_bytes_per_gpu was measured or derived
-    use: object = None                      # what the platform is for (--list servers)
-    source_date: object = None
-    cost_date: object = None
-    power_date: object = None
-    host_memory_gb: object = None           # CPU memory of one entry (a node, or a whole rack)
-    host_link_gb_s: object = None           # each GPU's link to host memory, one way (PCIe, NVLink-C2C)
-    host_source: object = None
+    nvlink_bandwidth_tbps: Fraction | None
+    hbm_bandwidth_tb_s: Fraction | None = None
+    bf16_dense_tflops: Fraction | None = None
+    fp8_dense_tflops: Fraction | None = None
+    nvlink_per_gpu_gb_s: Fraction | None = None
+    cuda_visible_bytes_per_gpu: int | None = None
+    description: str | None = None
+    source: str | None = None
+    node_cost_per_hour_usd: Fraction | None = None   # renting the whole node for an hour
+    node_price_usd: Fraction | None = None           # buying it
+    node_power_kw: Fraction | None = None            # its maximum input power
+    cost_source: str | None = None
+    power_source: str | None = None
+    fp4_dense_tflops: Fraction | None = None
+    memory_kind: str | None = None              # HBM3e, GDDR7, ... (hbm_per_gpu_gb holds either)
+    interconnect: str | None = None             # Interconnect.NVLINK, INFINITY_FABRIC or PCIE
+    interconnect_per_gpu_gb_s: Fraction | None = None
+    interconnect_direction: str | None = None   # Direction: how interconnect_per_gpu_gb_s is counted
+    gpus_per_tray: int | None = None            # rack-scale: GPUs of the compute tray, the unit that fails
+    visible_memory_source: str | None = None    # how cuda_visible_bytes_per_gpu was measured or derived
+    use: str | None = None                      # what the platform is for (--list servers)
+    source_date: str | None = None
+    cost_date: str | None = None
+    power_date: str | None = None
+    host_memory_gb: Fraction | None = None           # CPU memory of one entry (a node, or a whole rack)
+    host_link_gb_s: Fraction | None = None           # each GPU's link to host memory, one way (PCIe, NVLink-C2C)
+    host_source: str | None = None
 
     @property
     def rack_scale(self):
@@ -93,10 +102,10 @@ class ServerField:
     """One field of the server catalog, as --list servers --json-only documents it."""
     name: str
     kind: str                   # FieldKind
-    unit: object                # None, or the unit the number is in
+    unit: str | None                # None, or the unit the number is in
     text_id: str                # what it is (message id)
     required: bool = False
-    choices: tuple = ()
+    choices: tuple[str, ...] = ()
 
 
 class FieldKind:
@@ -150,8 +159,8 @@ class Storage:
     write_throughput_gb_s: Fraction
     read_latency_p99_ms: Fraction
     write_latency_p99_ms: Fraction
-    description: object = None
-    source: object = None
+    description: str | None = None
+    source: str | None = None
 
 
 def server_from_entry(name, entry, path):
@@ -200,15 +209,15 @@ def storage_from_entry(name, entry, path):
 @record
 class Options:
     """Every option, validated, with exact numbers."""
-    model: object
-    model_config: object
+    model: str | None
+    model_config: str | None
     server: str
     storage: str
     concurrency: int
-    requests_per_second: object
-    mean_session_seconds: object
-    tpot_slo_ms: object
-    ttft_slo_ms: object
+    requests_per_second: Fraction | None
+    mean_session_seconds: Fraction | None
+    tpot_slo_ms: Fraction | None
+    ttft_slo_ms: Fraction | None
     hbm_efficiency: Fraction
     mfu: Fraction
     effective_context: int
@@ -216,7 +225,7 @@ class Options:
     kv_budget_ratio: Fraction
     runtime_overhead_gib: Fraction
     peak_headroom_ratio: Fraction
-    tensor_parallel: object
+    tensor_parallel: int | None
     kv_accounting: str
     block_size: int
     max_num_batched_tokens: int
@@ -225,35 +234,35 @@ class Options:
     servers_file: str
     storage_file: str
     lang: str = DEFAULT_LANGUAGE
-    weight_precision: object = None         # None: the checkpoint's own
+    weight_precision: str | None = None         # None: the checkpoint's own
     pipeline_parallel: int = 1
     runtime_overhead_auto: bool = False
     data_parallel_attention: bool = False
     expert_parallel: bool = False           # routed experts split whole across the instance's GPUs
     disable_hybrid_kv_cache_manager: bool = False
     allow_chunked_hybrid: bool = False      # VLLM_ALLOW_CHUNKED_LOCAL_ATTN_WITH_HYBRID_KV_CACHE=1
-    vllm_version: tuple = NEWEST_VLLM
-    async_scheduling: object = None         # None: the release's default
-    speculative: object = None              # eagle, eagle3 or mtp: the draft's layers hold KV too
-    mamba_cache_dtype: object = None        # state layers: conv state dtype (None: auto)
-    mamba_ssm_cache_dtype: object = None    # state layers: SSM state dtype (None: auto)
-    enable_prefix_caching: object = None    # None: the release's default
-    num_speculative_tokens: object = None   # draft tokens per step (vLLM's default when None)
-    draft_model: object = None              # the EAGLE drafter the engine commands load (--draft-model)
-    gpu_memory_utilization: object = None   # engine memory: a share of the CUDA-visible bytes
-    kv_cache_memory_bytes: object = None    # engine memory: KV bytes per GPU, as given
-    calibration: object = None              # EngineLog of --calibrate-from
+    vllm_version: tuple[int, ...] = NEWEST_VLLM
+    async_scheduling: bool | None = None         # None: the release's default
+    speculative: str | None = None              # eagle, eagle3 or mtp: the draft's layers hold KV too
+    mamba_cache_dtype: str | None = None        # state layers: conv state dtype (None: auto)
+    mamba_ssm_cache_dtype: str | None = None    # state layers: SSM state dtype (None: auto)
+    enable_prefix_caching: bool | None = None    # None: the release's default
+    num_speculative_tokens: int | None = None   # draft tokens per step (vLLM's default when None)
+    draft_model: str | None = None              # the EAGLE drafter the engine commands load (--draft-model)
+    gpu_memory_utilization: Fraction | None = None   # engine memory: a share of the CUDA-visible bytes
+    kv_cache_memory_bytes: int | None = None    # engine memory: KV bytes per GPU, as given
+    calibration: EngineLog | None = None              # EngineLog of --calibrate-from
     decode_mfu: Fraction = DEFAULTS["decode_mfu"]   # share of dense FLOPS the decode GEMMs reach
-    input_tokens: object = None             # mean prompt tokens per request (traffic)
-    solve: object = None                    # --solve concurrency|context
-    nodes: object = None                    # --nodes N for --solve
-    output_tokens: object = None            # mean generated tokens per request (traffic)
+    input_tokens: int | None = None             # mean prompt tokens per request (traffic)
+    solve: str | None = None                    # --solve concurrency|context
+    nodes: int | None = None                    # --nodes N for --solve
+    output_tokens: int | None = None            # mean generated tokens per request (traffic)
     page_size: int = DEFAULTS["page_size"]                  # SGLang: tokens per page
     swa_full_tokens_ratio: Fraction = DEFAULTS["swa_full_tokens_ratio"]    # SGLang: SWA / full pool tokens
     tokens_per_block: int = DEFAULTS["tokens_per_block"]    # TensorRT-LLM: tokens per block
-    node_cost_per_hour: object = None       # USD per node-hour, over the catalog's
-    node_price: object = None               # USD per node bought: the cost is its amortization
-    power_cost_per_kwh: object = None       # USD per kWh: the energy is added to the cost
+    node_cost_per_hour: Fraction | None = None       # USD per node-hour, over the catalog's
+    node_price: Fraction | None = None               # USD per node bought: the cost is its amortization
+    power_cost_per_kwh: Fraction | None = None       # USD per kWh: the energy is added to the cost
     amortization_months: int = DEFAULTS["amortization_months"]
     disaggregated: bool = False             # prefill and decode in separate pools
     scenario_performance: bool = True       # the decode, failover and cost-per-token figures (a
@@ -264,16 +273,16 @@ class Options:
     runtime_overhead_default: bool = False  # --runtime-overhead-gib not given: the tool's default (120)
     amortization_default: bool = True       # --amortization-months not given
     # Traffic as it arrives (compute/traffic.py): the simulation runs when one of these asks for it.
-    input_lengths: object = None            # Lengths of --input-tokens (or the trace's column)
-    output_lengths: object = None           # Lengths of --output-tokens
-    burstiness: object = None               # coefficient of variation of the inter-arrival times
-    traffic_trace: object = None            # Trace of --traffic-trace
-    simulated_requests: object = None       # requests per run (None: the default)
-    seed: object = None                     # the runs' seed (None: 1)
-    slo_percentile: object = None           # the percentile the TTFT/TPOT targets bind at
-    prefix_cache_hit_rate: object = None    # share of prompt tokens served from the prefix cache
-    shared_prefix_tokens: object = None     # a prefix every request shares (held once per instance)
-    kv_offloading_size_gib: object = None   # host-memory KV tier per instance (vLLM --kv-offloading-size)
+    input_lengths: Lengths | None = None            # Lengths of --input-tokens (or the trace's column)
+    output_lengths: Lengths | None = None           # Lengths of --output-tokens
+    burstiness: Fraction | None = None               # coefficient of variation of the inter-arrival times
+    traffic_trace: Trace | None = None            # Trace of --traffic-trace
+    simulated_requests: int | None = None       # requests per run (None: the default)
+    seed: int | None = None                     # the runs' seed (None: 1)
+    slo_percentile: int | None = None           # the percentile the TTFT/TPOT targets bind at
+    prefix_cache_hit_rate: Fraction | None = None    # share of prompt tokens served from the prefix cache
+    shared_prefix_tokens: int | None = None     # a prefix every request shares (held once per instance)
+    kv_offloading_size_gib: Fraction | None = None   # host-memory KV tier per instance (vLLM --kv-offloading-size)
 
     @property
     def simulated(self):
@@ -344,31 +353,31 @@ class ParameterCount:
 @record
 class Model:
     name: str
-    model_type: object
+    model_type: str | None
     num_hidden_layers: int
     num_attention_heads: int
     num_key_value_heads: int
     head_dim: int
     max_position_embeddings: int
-    layer_groups: tuple
-    derivation: tuple
-    layer_kinds: tuple = ()
-    description: object = None
-    source: object = None
-    aliases: tuple = ()
-    weights: object = None          # set by build_report, for the weight precision asked
-    weights_bytes: object = None    # the checkpoint's bytes, from the catalog or the safetensors index
-    weights_bytes_source: object = None
-    weight_precision: object = None
-    checkpoint_scheme: object = None
-    total_parameters: object = None
-    active_parameters: object = None
-    num_local_experts: object = None
-    num_experts_per_tok: object = None
-    parameters: object = None
-    hidden_size: object = None
-    intermediate_size: object = None
-    vocab_size: object = None
+    layer_groups: tuple[FullAttentionLayers, ...]
+    derivation: tuple[Text, ...]
+    layer_kinds: tuple[str, ...] = ()
+    description: str | None = None
+    source: str | None = None
+    aliases: tuple[str, ...] = ()
+    weights: Weights | None = None          # set by build_report, for the weight precision asked
+    weights_bytes: int | None = None    # the checkpoint's bytes, from the catalog or the safetensors index
+    weights_bytes_source: str | None = None
+    weight_precision: str | None = None
+    checkpoint_scheme: PrecisionScheme | None = None
+    total_parameters: int | None = None
+    active_parameters: int | None = None
+    num_local_experts: int | None = None
+    num_experts_per_tok: int | None = None
+    parameters: ParameterCount | None = None
+    hidden_size: int | None = None
+    intermediate_size: int | None = None
+    vocab_size: int | None = None
 
     @property
     def parameters_total(self):

@@ -2,6 +2,8 @@
 the bounds of every other input file; a bad row is one error naming the file, the line and the field.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.inputs import read_regular_file
@@ -16,9 +18,9 @@ MAX_TRACE_BYTES = 64 * 2 ** 20
 @record
 class Trace:
     path: str
-    arrivals: tuple             # seconds (Fractions), non-decreasing
-    inputs: tuple               # prompt tokens per request
-    outputs: tuple              # output tokens per request
+    arrivals: tuple[Fraction, ...]             # seconds (Fractions), non-decreasing
+    inputs: tuple[int, ...]               # prompt tokens per request
+    outputs: tuple[int, ...]              # output tokens per request
 
     @property
     def rate(self):

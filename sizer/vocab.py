@@ -2,6 +2,8 @@
 table, precision tables (numbers only), defaults and the small tables the CLI validates against.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import os
 from fractions import Fraction
 
@@ -103,9 +105,9 @@ class Scenario:
     `budget_cap`."""
     key: str
     use_headroom: bool
-    headroom_floor: object
+    headroom_floor: Fraction | None
     ha_extra_nodes: int
-    budget_cap: object
+    budget_cap: Fraction | None
     label_id: str            # message ids of its name, its use and its HA reserve
     usage_id: str
     ha_id: str
@@ -196,7 +198,7 @@ VLLM_RELEASES = {"in_flight": (0, 26), "null_block": (0, 33), "grouped_concurren
 class StateMixer:
     """What vLLM's mixer of a state-layer kind keeps per request, beyond its state shape."""
     conv_spec_columns: bool     # the conv state gains one column per speculative token
-    checkpoint_release: object  # VLLM_RELEASES key from which it keeps a prefill-checkpoint page
+    checkpoint_release: str | None  # VLLM_RELEASES key from which it keeps a prefill-checkpoint page
                                 # in 'align' mode (None: never)
     checkpoint_grid: int        # the token grid those checkpoints lie on (1: any token)
 
@@ -259,7 +261,7 @@ class Text:
     Parameter values are numbers (exact), identifiers, other Texts, or Joins.
     """
     id: str
-    params: tuple = ()
+    params: tuple[tuple[str, Fraction | int | float | str | Text | Join | None], ...] = ()
 
 
 def T(message_id, **params):
@@ -269,7 +271,7 @@ def T(message_id, **params):
 @record
 class Join:
     """A list shown as one parameter, its items rendered and joined by `separator`."""
-    items: tuple
+    items: tuple[Text | Join | Fraction | int | str, ...]
     separator: str = ", "
 
 
@@ -294,8 +296,8 @@ SPECULATIVE = ("eagle", "eagle3", "mtp", "ngram", "suffix")
 class SpeculativeMethod:
     """What vLLM does with one --speculative method beyond its draft layers."""
     draft_layers: bool          # the drafter has attention layers in the KV pool
-    default_tokens: object      # num_speculative_tokens when not given (None: vLLM requires it)
-    async_release: object       # first release whose async scheduling runs it (None: none does)
+    default_tokens: int | None      # num_speculative_tokens when not given (None: vLLM requires it)
+    async_release: tuple[int, ...] | None       # first release whose async scheduling runs it (None: none does)
 
 
 # - ngram: no default (SpeculativeConfig._verify_args, config/speculative.py:1946: "num_speculative_tokens

@@ -2,7 +2,12 @@
 
 import unittest
 
-from tests.support import QUICK_START, codes, nodes, report_for, run_cli, run_json
+from sizer.compute.records import CommonValues
+from sizer.compute.report import build_report
+from sizer.enginelog import calibrated_options, check_log_model, load_engine_log
+from sizer.model.catalog import load_inputs
+from sizer.frozen import fields
+from tests.support import QUICK_START, codes, fixture_path, nodes, options_for, report_for, run_cli, run_json
 
 
 # ---------------------------------------------------------------------------
@@ -57,3 +62,30 @@ class Alerts(unittest.TestCase):
             self.assertEqual(set(alert), {"level", "code", "message"})
             self.assertIn(alert["code"], text)
             self.assertIn("`%s`" % alert["code"], markdown)
+
+
+class TypedValues(unittest.TestCase):
+    def test_every_typed_value_names_a_figure_some_run_shows(self):
+        # Alerts read report.values.<figure key>; a renamed figure would leave its field None for ever.
+        traffic = ["--model", "Llama-3.1-8B", "--server", "dgxh100", "--requests-per-second", "200", "--input-tokens",
+                   "2000", "--output-tokens", "500"]
+        runs = [QUICK_START, traffic + ["--disaggregated"],
+                traffic[:6] + ["--input-tokens", "1000", "--output-tokens", "100:1,300:1", "--simulated-requests", "200"],
+                ["--model-config", fixture_path("hf-configs", "granite-4.0-micro.json"), "--server", "dgxh100",
+                 "--concurrency", "100", "--effective-context", "8192", "--kv-accounting", "vllm"]]
+        shown = {}
+        for args in runs:
+            options = options_for(args)
+            model, server, storage = load_inputs(options)
+            if args is runs[-1]:        # what main does with --calibrate-from granite.log
+                log = check_log_model(load_engine_log(fixture_path("engine-logs", "granite.log")), model, options)
+                options = calibrated_options(options, log, model)
+            report = build_report(options, model, server, storage)
+            for item in report.common:
+                shown.setdefault(item.key, item.value)
+            values = report.values
+            for name in fields(CommonValues):
+                with self.subTest(field=name, run=args[1]):
+                    self.assertEqual(getattr(values, name), report.common_figure(name) and
+                                     report.common_figure(name).value)
+        self.assertEqual([name for name in fields(CommonValues) if shown.get(name) is None], [])

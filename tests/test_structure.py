@@ -22,12 +22,22 @@ def module_name(path):
     return name[:-len(".__init__")] if name.endswith(".__init__") else name
 
 
+def type_checking_only(nodes):
+    """The ids of the imports under `if TYPE_CHECKING:`: names for annotations, never run."""
+    return {id(child) for node in nodes if isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+            and node.test.id == "TYPE_CHECKING" for statement in node.body for child in ast.walk(statement)}
+
+
 def package_imports():
-    """{module: {package modules it imports}}, top-level and inside functions alike."""
+    """{module: {package modules it imports}}, top-level and inside functions alike (not the imports
+    under `if TYPE_CHECKING:`, which only annotations read)."""
     graph = {}
     for path, nodes in package_trees():
         edges = set()
+        skipped = type_checking_only(nodes)
         for node in nodes:
+            if id(node) in skipped:
+                continue
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "sizer":
                 edges.add(node.module)
             elif isinstance(node, ast.Import):
@@ -173,3 +183,36 @@ class StartCost(unittest.TestCase):
         added = set(json.loads(done.stdout.decode("utf-8").splitlines()[-1].replace("'", '"')))
         self.assertIn("sizer.compute.report", added)
         self.assertEqual(sorted(added & {"dataclasses", "inspect", "difflib", "string", "typing"}), [])
+
+
+class TypedRecords(unittest.TestCase):
+    LOOSE = {"object", "tuple", "dict", "list"}
+
+    def test_every_record_field_has_a_specific_type_that_names_real_classes(self):
+        import builtins
+        import importlib
+        import pkgutil
+        import sizer
+        checked = 0
+        for info in pkgutil.walk_packages(sizer.__path__, "sizer."):
+            module = importlib.import_module(info.name)
+            namespace = dict(vars(module))
+            for path, nodes in package_trees():       # the names imported under `if TYPE_CHECKING:`
+                if module_name(path) == info.name:
+                    for node in nodes:
+                        if isinstance(node, ast.ImportFrom) and id(node) in type_checking_only(nodes):
+                            source = importlib.import_module(node.module)
+                            namespace.update((alias.name, getattr(source, alias.name)) for alias in node.names)
+            for cls in vars(module).values():
+                if not (isinstance(cls, type) and cls.__module__ == info.name and hasattr(cls, "_record_fields")):
+                    continue
+                for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+                    with self.subTest(record=cls.__name__, field=name):
+                        checked += 1
+                        self.assertIsInstance(annotation, str)     # never evaluated at run time
+                        self.assertNotIn(annotation, self.LOOSE)
+                        names = {n.id for n in ast.walk(ast.parse(annotation, mode="eval")) if isinstance(n, ast.Name)}
+                        self.assertEqual(sorted(n for n in names if n not in namespace and not hasattr(builtins, n)), [])
+                        if sys.version_info >= (3, 10):         # X | None and tuple[...] evaluate from 3.10 on
+                            eval(annotation, namespace)
+        self.assertGreater(checked, 600)

@@ -2,12 +2,14 @@
 being sized, or the log is refused with what differs. A pool is never reused where it does not fit.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.compute.memory import Layout, pipeline_stages, stage_weights_bytes
 from sizer.frozen import record
 from sizer.numbers import InputError
-from sizer.vocab import CALIBRATION_TOLERANCE_PERCENT, GB_BYTES, GIB_BYTES, Join, T
+from sizer.vocab import CALIBRATION_TOLERANCE_PERCENT, GB_BYTES, GIB_BYTES, Join, T, Text
 
 
 # A log's GPUs are this run's when the memory vLLM reported is within 2% of the catalog's CUDA-visible
@@ -44,9 +46,9 @@ def logged_layout(log, model, layout):
 class CalibrationTarget:
     """The KV bytes per GPU this run gets from a log: the log's own pool, or one rebuilt for these GPUs."""
     per_gpu: Fraction
-    rebuilt: object = None          # the rebuild's formula (a Text), None when the log's pool is reused
-    explanation: object = None
-    inputs: tuple = ()
+    rebuilt: Text | None = None          # the rebuild's formula (a Text), None when the log's pool is reused
+    explanation: Text | None = None
+    inputs: tuple[tuple[str, Fraction | int], ...] = ()
 
 
 def calibration_target(model, log, layout, log_layout, server, logged_per_gpu):

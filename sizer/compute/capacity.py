@@ -2,11 +2,13 @@
 latency bounds.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.compute.calibration import (calibration_target, check_unmatched_model, gpu_bytes,
     heaviest_stage_weights_per_gpu, logged_layout)
-from sizer.compute.figures import FIGURE_LABELS, figure, find
+from sizer.compute.figures import FIGURE_LABELS, Figure, figure, find
 from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu,
     gpu_weights_bytes, kv_per_session)
 from sizer.engines.registry import ENGINES
@@ -41,9 +43,9 @@ class Capacity:
     sessions: int               # per node, after every bound
     per_instance: int
     capped: bool                # max_num_seqs binds (vllm basis)
-    memory_by_basis: tuple      # ((basis, sessions per node by memory), ...)
-    bounds: tuple               # Bound codes that set the count
-    vllm_refusal: object = None # (needed, available, estimated max_model_len) when vLLM would not start
+    memory_by_basis: tuple[tuple[str, int], ...]      # ((basis, sessions per node by memory), ...)
+    bounds: tuple[str, ...]               # Bound codes that set the count
+    vllm_refusal: tuple[Fraction | int | None, ...] | None = None # (needed, available, estimated max_model_len) when vLLM would not start
     memory_per_instance: int = 0    # sessions memory alone admits per instance (latency targets aside)
 
     def memory_sessions(self, basis):
@@ -67,9 +69,9 @@ class Capacity:
 class ScenarioResult:
     scenario: Scenario
     parameters: ScenarioParameters
-    figures: tuple
+    figures: tuple[Figure, ...]
     capacity: Capacity
-    demand_bound: object = None     # Bound.PREFILL or DECODE when the traffic, not memory, sets the nodes
+    demand_bound: str | None = None     # Bound.PREFILL or DECODE when the traffic, not memory, sets the nodes
 
     def value(self, key):
         return find(self.figures, key)

@@ -13,6 +13,8 @@ SGLang and TensorRT-LLM take it as the tokens their own pool holds in those byte
 sglang and trtllm bases (sizer.engines.tokenpool).
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import json
 import re
 from fractions import Fraction
@@ -23,7 +25,7 @@ from sizer.engines.tokenpool import token_pool
 from sizer.engines.vllm import model_stages
 from sizer.frozen import record
 from sizer.layers import SlidingWindowLayers, StateLayers
-from sizer.vocab import Basis, GIB_BYTES, RECOMMENDED, T
+from sizer.vocab import Basis, GIB_BYTES, RECOMMENDED, T, Text
 
 
 @record
@@ -74,9 +76,9 @@ HUB_SOURCE = re.compile(r"https://huggingface\.co/([A-Za-z0-9][A-Za-z0-9._-]*/[A
 class EngineCommand:
     """One engine's command line, or why there is none."""
     release: EngineRelease
-    args: tuple = ()                    # the argv, each item a str
-    refusal: object = None              # a Text when no command can run this deployment
-    extra_options_yaml: object = None   # TensorRT-LLM: the text of TRTLLM_OPTIONS_FILE
+    args: tuple[str, ...] = ()                    # the argv, each item a str
+    refusal: Text | None = None              # a Text when no command can run this deployment
+    extra_options_yaml: str | None = None   # TensorRT-LLM: the text of TRTLLM_OPTIONS_FILE
 
 
 @record
@@ -86,9 +88,9 @@ class Commands:
     instances_per_node: int
     nodes_per_instance: int
     gpus_per_instance: int
-    kv_bytes_per_gpu: object        # None when the scenario is infeasible
+    kv_bytes_per_gpu: int | None        # None when the scenario is infeasible
     memory_from_utilization: bool   # vLLM and SGLang take --gpu-memory-utilization rather than bytes
-    engines: tuple
+    engines: tuple[EngineCommand, ...]
 
     def engine(self, code):
         return [command for command in self.engines if command.release.engine == code][0]

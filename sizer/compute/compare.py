@@ -1,6 +1,10 @@
 """Comparisons: one row per combination of the options given as lists.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
+from fractions import Fraction
+
 import itertools
 
 from sizer.compute.cost import cluster_power_kw, cost_rates, monthly_cost_usd
@@ -9,22 +13,22 @@ from sizer.compute.report import build_report
 from sizer.frozen import record, replace
 from sizer.model.hub import _printable_name
 from sizer.numbers import InputError
-from sizer.vocab import COMPARISON_COLUMNS, RECOMMENDED, ROW_ERROR, Status
+from sizer.vocab import COMPARISON_COLUMNS, RECOMMENDED, ROW_ERROR, Status, Text
 
 
 @record
 class ComparisonRow:
-    config: tuple               # ((column, value), ...) in COMPARISON_COLUMNS order
-    nodes: tuple                # nodes_final of MÍNIMO, RECOMENDADO and IDEAL (None: none)
-    sessions: object            # RECOMENDADO's sessions per node (per instance when one spans nodes)
-    kv_gib: object
-    limit: object               # RECOMENDADO's limit code
+    config: tuple[tuple[str, int | str | None], ...]               # ((column, value), ...) in COMPARISON_COLUMNS order
+    nodes: tuple[int | None, ...]                # nodes_final of MÍNIMO, RECOMENDADO and IDEAL (None: none)
+    sessions: int | None            # RECOMENDADO's sessions per node (per instance when one spans nodes)
+    kv_gib: Fraction | None
+    limit: str | None               # RECOMENDADO's limit code
     status: str                 # Status.OK, Status.INFEASIBLE or ROW_ERROR
-    monthly_cost_usd: object    # RECOMENDADO's
-    power_kw: object            # RECOMENDADO's
-    error: object = None        # the reason of an error row
-    context_tokens: object = None   # the context actually sized (the model's maximum when it is smaller)
-    alerts: tuple = ()          # ((level, code), ...) of the configuration's report, in the report's order
+    monthly_cost_usd: Fraction | None    # RECOMENDADO's
+    power_kw: Fraction | None            # RECOMENDADO's
+    error: Text | None = None        # the reason of an error row
+    context_tokens: int | None = None   # the context actually sized (the model's maximum when it is smaller)
+    alerts: tuple[tuple[str, str], ...] = ()          # ((level, code), ...) of the configuration's report, in the report's order
 
     def alert_count(self, level):
         return sum(1 for alert_level, _ in self.alerts if alert_level == level)
@@ -35,10 +39,10 @@ class ComparisonRow:
 
 @record
 class Comparison:
-    rows: tuple
-    varying: tuple              # columns with more than one value
-    fixed: tuple                # ((column, value), ...) of the others
-    order_by: object = None
+    rows: tuple[ComparisonRow, ...]
+    varying: tuple[str, ...]              # columns with more than one value
+    fixed: tuple[tuple[str, int | str], ...]                # ((column, value), ...) of the others
+    order_by: str | None = None
 
     @property
     def status(self):

@@ -2,6 +2,8 @@
 memory rule would give beside the guide's budget: the reasons are computed from the model and the pool.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.compute.nodes import final_nodes
@@ -64,8 +66,8 @@ class EngineMemoryAlternative:
     budget_gib: Fraction        # the guide's KV budget per node (RECOMENDADO)
     sessions: int               # RECOMENDADO's sessions per node by memory with vLLM's rule
     guide_sessions: int
-    nodes: object               # RECOMENDADO's nodes with vLLM's rule (None: none fits)
-    guide_nodes: object
+    nodes: int | None               # RECOMENDADO's nodes with vLLM's rule (None: none fits)
+    guide_nodes: int
 
 
 def engine_memory_alternative(report, engine_gib, utilization, sessions_at):
@@ -91,9 +93,9 @@ class Alternative:
     """Another choice of one option, and RECOMENDADO's nodes with it (None: still none)."""
     key: str            # "data_parallel_attention", "kv_precision", "runtime_overhead", "tensor_parallel",
                         # "weight_precision"
-    value: object
-    nodes: object
-    detail: object = None   # what the alert quotes beside it (the overhead `auto` gives, in GiB)
+    value: bool | int | str
+    nodes: int | None
+    detail: Fraction | None = None   # what the alert quotes beside it (the overhead `auto` gives, in GiB)
 
 
 def layout_alternatives(report, rebuild, auto_overhead_gib, nodes_with_overhead):

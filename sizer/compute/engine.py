@@ -9,12 +9,14 @@ attention (the chunks' causal pairs), the collectives (tensor-parallel all-reduc
 dispatch and combine), and a launch cost per layer.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.compute.memory import expert_weight_bytes, routed_expert_parameters
 from sizer.engines.registry import ENGINES
 from sizer.frozen import record, replace
-from sizer.layers import MLALatentLayers, StateLayers
+from sizer.layers import FullAttentionLayers, MLALatentLayers, StateLayers
 from sizer.numbers import cdiv
 from sizer.vocab import GB_BYTES, KV_PRECISIONS
 
@@ -152,9 +154,9 @@ class StepCost:
     """One step on one GPU, phase by phase, in seconds (each phase the longer of its bytes and math)."""
     decode: Fraction            # sequences decoding, per attention group
     prefill: Fraction           # prompt tokens, per attention group
-    dense: tuple                # (bytes s, FLOPs s) of the dense GEMMs
-    experts: tuple              # (bytes s, FLOPs s) of the routed experts' grouped GEMMs
-    attention: tuple            # (KV bytes s, FLOPs s) of decode attention
+    dense: tuple[Fraction, ...]                # (bytes s, FLOPs s) of the dense GEMMs
+    experts: tuple[Fraction, ...]              # (bytes s, FLOPs s) of the routed experts' grouped GEMMs
+    attention: tuple[Fraction, ...]            # (KV bytes s, FLOPs s) of decode attention
     prefill_attention: Fraction
     communication: Fraction
     launch: Fraction
@@ -172,7 +174,7 @@ class SteadyState:
     """An instance holding `batch` sessions, each for its prompt's chunk steps and then one step per
     output token after the first: every step decodes the sessions past their prompt and prefills the
     prompt chunks of the sessions that replace those that end."""
-    batch: object               # sessions per instance (after the step budget)
+    batch: Fraction               # sessions per instance (after the step budget)
     decode: Fraction            # decode tokens per step, per attention group and micro-batch
     prefill: Fraction           # prompt tokens per step, per attention group and micro-batch
     cost: StepCost
@@ -207,8 +209,8 @@ class EngineModel:
     weights_bytes: int
     dense_bytes: Fraction       # read every step: all weights but the routed experts and the input embedding
     expert_bytes: Fraction      # every routed expert
-    experts: object
-    experts_per_token: object
+    experts: int | None
+    experts_per_token: int | None
     moe_layers: int
     dense_parameters: Fraction  # a token's GEMM parameters outside the routed experts and the LM head
     expert_parameters: Fraction  # every routed expert
@@ -227,10 +229,10 @@ class EngineModel:
     grouped_flops_s: Fraction
     attention_flops_s: Fraction  # per GPU, BF16 x --decode-mfu (decode attention)
     prefill_attention_flops_s: Fraction
-    link_bytes_s: object        # per GPU, one way; None when the catalog has no interconnect figure
+    link_bytes_s: Fraction        # per GPU, one way; None when the catalog has no interconnect figure
     dispatch_bytes: Fraction    # bytes per activation element sent to an expert
     attention_flops_per_session: int = 0    # one new token over the effective context
-    kv_layers: tuple = ()       # (layer group, KV bytes per token per layer on the instance)
+    kv_layers: tuple[tuple[FullAttentionLayers, Fraction], ...] = ()       # (layer group, KV bytes per token per layer on the instance)
     state_bytes: int = 0        # recurrent state per session on the instance
     attention_flops_per_key: int = 0
     prefill_pair_flops: int = 0

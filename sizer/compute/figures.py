@@ -1,9 +1,13 @@
 """Figure: a value with its unit, its formula (values substituted), its inputs and explanation ids.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
+from fractions import Fraction
+
 
 from sizer.frozen import record
-from sizer.vocab import T, Text
+from sizer.vocab import Join, T, Text
 
 
 # ---------------------------------------------------------------------------
@@ -15,13 +19,13 @@ from sizer.vocab import T, Text
 @record
 class Figure:
     key: str
-    value: object               # int, Fraction or None (not applicable)
+    value: Fraction | int | None               # int, Fraction or None (not applicable)
     unit: str                   # a Unit code
     formula: Text
-    inputs: tuple               # (name, value) pairs
-    explanation: tuple          # Texts, shown one after the other
+    inputs: tuple[tuple[str, Fraction | int | bool | str | Text | Join | None], ...]               # (name, value) pairs
+    explanation: tuple[Text, ...]          # Texts, shown one after the other
     label: Text
-    absent: object = None       # why the value is None, when it is (a Text)
+    absent: Text | None = None       # why the value is None, when it is (a Text)
 
 
 def figure(key, value, unit, formula, inputs, explanation, label=None, absent=None):

@@ -9,6 +9,8 @@ Syntax (README "Traffic as it really arrives"), chosen so that no form reads as 
 A bare list of numbers (`1000,2000`) is refused: it would read as a comparison of two runs.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import math
 import re
 from fractions import Fraction
@@ -28,8 +30,8 @@ class Lengths:
     """One request length distribution (tokens). kind: fixed, lognormal, weighted or trace."""
     kind: str
     mean: Fraction                  # exact for fixed, weighted and trace; the given mean for lognormal
-    values: tuple = ()              # fixed: (n,); weighted: the values; trace: every row's value
-    weights: tuple = ()             # weighted: the weights (Fractions)
+    values: tuple[int, ...] = ()              # fixed: (n,); weighted: the values; trace: every row's value
+    weights: tuple[Fraction, ...] = ()             # weighted: the weights (Fractions)
     tail_percentile: int = 0        # lognormal: the percentile given (90, 95, 99)
     tail_tokens: int = 0            # lognormal: its tokens
     mu: float = 0.0                 # lognormal: parameters of the underlying normal

@@ -2,13 +2,15 @@
 and what makes every scenario infeasible.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
-from sizer.compute.figures import figure
+from sizer.compute.figures import Figure, figure
 from sizer.display import _plain
 from sizer.engines.base import KvPlan
 from sizer.engines.registry import ENGINES
-from sizer.engines.vllm import PageRule
+from sizer.engines.vllm import PageRule, VllmPool
 from sizer.engines.vllmrules import vllm_tp_rules
 from sizer.frozen import replace
 from sizer.layers import StateLayers
@@ -18,14 +20,18 @@ from sizer.records import Weights
 from sizer.vocab import (Basis, Bound, GB_BYTES, GIB_BYTES, Join, KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS,
     record)
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from sizer.engines.tokenpool import TokenPool
+
 
 @record
 class KvPerSession:
     """KV bytes of one session on one instance, under one accounting basis."""
     bytes: int
     gib: Fraction
-    figures: tuple
-    pool: object = None         # VllmPool, for the vllm basis
+    figures: tuple[Figure, ...]
+    pool: TokenPool | VllmPool | None = None         # VllmPool, for the vllm basis
 
 
 def kv_per_session(model, context_tokens, precision, tensor_parallel, accounting, block_size,
@@ -209,7 +215,7 @@ class Layout:
     pipeline_parallel: int
     instances_per_node: int     # whole instances in one node (1 when an instance spans nodes)
     nodes_per_instance: int     # 1 unless an instance spans nodes
-    stages: tuple               # (first layer, end layer) of each pipeline stage
+    stages: tuple[tuple[int, int], ...]               # (first layer, end layer) of each pipeline stage
     node_gpus: int
     data_parallel_attention: bool = False
     expert_parallel: bool = False   # routed experts split whole across the stage's GPUs

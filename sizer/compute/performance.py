@@ -1,6 +1,8 @@
 """Performance: the roofline (decode step, prefill), latency at load, storage restore, goodput.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.compute.capacity import budget_figure, scenario_parameters, sessions_figures
@@ -9,6 +11,11 @@ from sizer.compute.racks import instance_trays
 from sizer.frozen import record
 from sizer.numbers import InputError, MAX_INPUT, cdiv
 from sizer.vocab import GB_BYTES, SCENARIOS, T, Unit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from sizer.compute.engine import EngineModel
+    from sizer.compute.traffic import Simulation
 
 
 # -- Performance: the engine's steps (compute/engine.py), prefill, storage, traffic ----------------
@@ -44,15 +51,15 @@ MAX_CACHED_CAPS = 4096
 @record
 class Latency:
     """The engine model (or None) with the TTFT and the targets, to cap sessions per instance."""
-    roofline: object
-    ttft_s: object
-    tpot_slo_ms: object
-    ttft_slo_ms: object
-    ttft_full_context_s: object = None     # recomputing a failed session re-prefills its whole context
-    traffic: object = None                 # (input tokens, output tokens, tokens per step, cached tokens) of the
+    roofline: EngineModel | None
+    ttft_s: Fraction | None
+    tpot_slo_ms: Fraction | None
+    ttft_slo_ms: Fraction | None
+    ttft_full_context_s: Fraction | None = None     # recomputing a failed session re-prefills its whole context
+    traffic: tuple[int, ...] | None = None                 # (input tokens, output tokens, tokens per step, cached tokens) of the
                                            # requests
     disaggregated: bool = False            # decode runs apart: its steps carry no prefill
-    simulation: object = None              # the traffic's simulation (compute/traffic.py), when asked
+    simulation: Simulation | None = None              # the traffic's simulation (compute/traffic.py), when asked
 
     def steady_state(self, batch):
         """The aggregated steps at `batch` sessions per instance when the requests' tokens are known."""

@@ -10,6 +10,8 @@ room for a spare tray beside it (17 or 18 trays), the reserve is whole instances
 instance spanning nodes on any other server.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.compute.figures import figure

@@ -1,6 +1,8 @@
 """build_report: inputs -> Report (layout, KV on every basis, scenarios, alerts).
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 from math import gcd
 
@@ -11,8 +13,8 @@ from sizer.compute.cost import kv_transfer_figures
 from sizer.compute.differences import engine_memory_alternative, kv_precision_alternative, layout_alternatives
 from sizer.compute.engine import engine_for
 from sizer.compute.figures import find
-from sizer.compute.memory import (Layout, blocker_for, hbm_total_figure, kv_per_session, layout_for,
-    overhead_figure, sizing_node, smallest_fitting_layout, weights_figures, weights_for)
+from sizer.compute.memory import (KvPerSession, Layout, blocker_for, hbm_total_figure, kv_per_session,
+    layout_for, overhead_figure, sizing_node, smallest_fitting_layout, weights_figures, weights_for)
 from sizer.compute.nodes import decode_demand_figure, final_nodes, prefill_demand_figure
 from sizer.compute.performance import Latency, operating_point, storage_figures, traffic_figure, ttft_figure
 from sizer.compute.records import Report
@@ -28,6 +30,10 @@ from sizer.numbers import InputError, cdiv
 from sizer.vocab import (Basis, Bound, Join, KV_PRECISIONS, MAMBA_DTYPES, RECOMMENDED, SCENARIOS,
     SPECULATIVE_METHODS, STATE_MIXERS, T, VLLM_RELEASES)
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from sizer.records import Server
+
 
 @record
 class SizingContext:
@@ -35,14 +41,14 @@ class SizingContext:
     layout: Layout
     hbm_gib: Fraction
     overhead_gib: Fraction
-    kv_by_basis: dict
-    stage_kv: dict              # basis -> KV bytes of one session on each pipeline stage
-    blocker: object             # a BLOCKERS code when no scenario can run
-    engine_gib: object = None   # the engine's KV memory per node, when given
-    prefill_demand: object = None   # instance-seconds of prefill per second, from the traffic
-    decode_demand: object = None    # output tokens per second, from the traffic
-    server: object = None           # for the cost and power of its nodes
-    host_sessions: object = None    # idle sessions a node's host-memory KV tier holds (--kv-offloading-size)
+    kv_by_basis: dict[str, KvPerSession]
+    stage_kv: dict[str, tuple[int, ...]]              # basis -> KV bytes of one session on each pipeline stage
+    blocker: str | None             # a BLOCKERS code when no scenario can run
+    engine_gib: Fraction | None = None   # the engine's KV memory per node, when given
+    prefill_demand: Fraction | None = None   # instance-seconds of prefill per second, from the traffic
+    decode_demand: Fraction | None = None    # output tokens per second, from the traffic
+    server: Server | None = None           # for the cost and power of its nodes
+    host_sessions: Fraction | None = None    # idle sessions a node's host-memory KV tier holds (--kv-offloading-size)
 
 
 # The smallest kernel blocks vLLM aligns a hybrid model's attention block to (FlashAttention's

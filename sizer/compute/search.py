@@ -12,16 +12,18 @@ from the report's own performance figures (tokens/s per node and per session at 
 load), so a better time model improves the front by itself.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import itertools
 from fractions import Fraction
 
-from sizer.compute.commands import engine_commands
+from sizer.compute.commands import Commands, engine_commands
 from sizer.compute.report import build_report
-from sizer.compute.searchspace import (DIMENSIONS, LAYOUT_FIELDS, MAX_SEARCH_COMBINATIONS, Skip, ValueKind,
-    check_request, combinations, combinations_count, declare_space)
+from sizer.compute.searchspace import (DIMENSIONS, DeclaredDimension, LAYOUT_FIELDS, MAX_SEARCH_COMBINATIONS,
+    Skip, ValueKind, check_request, combinations, combinations_count, declare_space)
 from sizer.frozen import record, replace
 from sizer.numbers import InputError
-from sizer.vocab import KV_PRECISIONS, RECOMMENDED, ROW_ERROR, SCENARIOS, Status, Unit
+from sizer.vocab import KV_PRECISIONS, RECOMMENDED, ROW_ERROR, SCENARIOS, Scenario, Status, Text, Unit
 
 
 # Runner-ups shown per scenario, after the winner.
@@ -40,20 +42,20 @@ class Candidate:
     model: str
     server: str
     storage: str
-    layout: tuple               # ((Options field, value), ...) for LAYOUT_FIELDS present in the space
+    layout: tuple[tuple[str, bool | int | str | None], ...]               # ((Options field, value), ...) for LAYOUT_FIELDS present in the space
     status: str                 # Status.OK, Status.INFEASIBLE or ROW_ERROR
     unit: str = Unit.NODES      # what nodes count: Unit.NODES, or Unit.RACKS on a rack-scale server
-    instances_per_node: object = None
-    nodes_per_instance: object = None
-    concurrency: object = None  # the sessions sized (with traffic, this layout's operating point)
-    nodes: tuple = (None, None, None)       # nodes_final per scenario (None: infeasible)
-    costs: tuple = (None, None, None)       # monthly cost per scenario (None: no price)
-    limits: tuple = (None, None, None)      # limit code per scenario
-    sessions: object = None     # RECOMENDADO's sessions per node (per instance when one spans nodes)
-    tokens_per_s_per_gpu: tuple = (None, None, None)    # output tokens/s per GPU at the scenario's load
-    tokens_per_s_per_user: tuple = (None, None, None)   # output tokens/s per session at that load
-    error: object = None        # the reason of an error candidate (a Text)
-    args: tuple = ()            # the options that size this layout alone (to add to the rest)
+    instances_per_node: int | None = None
+    nodes_per_instance: int | None = None
+    concurrency: int | None = None  # the sessions sized (with traffic, this layout's operating point)
+    nodes: tuple[int | None, ...] = (None, None, None)       # nodes_final per scenario (None: infeasible)
+    costs: tuple[Fraction | None, ...] = (None, None, None)       # monthly cost per scenario (None: no price)
+    limits: tuple[str, ...] = (None, None, None)      # limit code per scenario
+    sessions: int | None = None     # RECOMENDADO's sessions per node (per instance when one spans nodes)
+    tokens_per_s_per_gpu: tuple[Fraction | None, ...] = (None, None, None)    # output tokens/s per GPU at the scenario's load
+    tokens_per_s_per_user: tuple[Fraction | None, ...] = (None, None, None)   # output tokens/s per session at that load
+    error: Text | None = None        # the reason of an error candidate (a Text)
+    args: tuple[str, ...] = ()            # the options that size this layout alone (to add to the rest)
 
     def value(self, field):
         return dict(self.layout).get(field)
@@ -67,24 +69,24 @@ class Candidate:
 class Standing:
     """One scenario's answer: the winner, the runner-ups (each with the criterion it loses on), how many
     candidates cannot run it, and the commands of the winner."""
-    scenario: object            # vocab.Scenario
-    winner: object              # a Candidate, or None when no candidate is feasible
-    runner_ups: tuple           # (Candidate, criterion code, its value, the winner's value)
+    scenario: Scenario            # vocab.Scenario
+    winner: Candidate | None              # a Candidate, or None when no candidate is feasible
+    runner_ups: tuple[tuple[Candidate, str, Fraction | int, Fraction | int], ...]           # (Candidate, criterion code, its value, the winner's value)
     infeasible: int
-    commands: object = None     # compute.commands.Commands of the winner
-    pools: object = None        # (prefill pool nodes, decode pool nodes) of a disaggregated winner
+    commands: Commands | None = None     # compute.commands.Commands of the winner
+    pools: tuple[int, int] | None = None        # (prefill pool nodes, decode pool nodes) of a disaggregated winner
 
 
 @record
 class Search:
-    space: tuple                # DeclaredDimension per dimension (values: the union over the problems)
-    problems: tuple             # ((model, server, storage), ...)
+    space: tuple[DeclaredDimension, ...]                # DeclaredDimension per dimension (values: the union over the problems)
+    problems: tuple[tuple[str, str, str], ...]             # ((model, server, storage), ...)
     combinations: int           # the space's combinations, over every problem
-    skipped: tuple              # ((Skip code, count), ...), only the codes that skipped some
-    refused_tp: tuple           # the TPs vLLM does not build the model with (skipped)
-    candidates: tuple
-    standings: tuple            # Standing per scenario, in SCENARIOS order
-    pareto: tuple               # Candidates on RECOMENDADO's front, by tokens/s per user
+    skipped: tuple[tuple[str, int], ...]              # ((Skip code, count), ...), only the codes that skipped some
+    refused_tp: tuple[int, ...]           # the TPs vLLM does not build the model with (skipped)
+    candidates: tuple[Candidate, ...]
+    standings: tuple[Standing, ...]            # Standing per scenario, in SCENARIOS order
+    pareto: tuple[Candidate, ...]               # Candidates on RECOMENDADO's front, by tokens/s per user
     order_by: str
 
     def standing(self, key):

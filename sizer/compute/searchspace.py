@@ -8,6 +8,8 @@ server. Expert parallelism is a row that joins the space by itself once Options 
 says so. Instances per node are not a dimension: they follow from TP x PP on the node.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import itertools
 
 from sizer.compute.engine import missing_engine_facts
@@ -16,8 +18,12 @@ from sizer.engines.registry import ENGINES
 from sizer.engines.vllmrules import vllm_tp_rules
 from sizer.frozen import record, replace
 from sizer.numbers import InputError, _choice, _option_text, parse_int_option, printable
-from sizer.records import Options
-from sizer.vocab import Join, KV_PRECISIONS, T, WEIGHT_PRECISIONS
+from sizer.records import Model, Options, Server
+from sizer.vocab import Join, KV_PRECISIONS, T, Text, WEIGHT_PRECISIONS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from collections.abc import Callable
 
 
 class ValueKind:
@@ -60,7 +66,7 @@ class Dimension:
     option: str         # the command-line option that fixes it
     kind: str           # ValueKind
     label_id: str       # its name (message id)
-    defaults: object    # f(model, server, options, allowed_weights) -> (values, note Text or None)
+    defaults: Callable[[Model, Server, Options, tuple[str, ...]], tuple[tuple[bool | int | str | None, ...], Text | None]]    # f(model, server, options, allowed_weights) -> (values, note Text or None)
 
 
 def _tp_defaults(model, server, options, allowed):
@@ -208,12 +214,12 @@ def parse_allowed_weights(text):
 @record
 class SearchRequest:
     """What the command line asks of a search."""
-    base: object                # Options (each list's first value)
-    variants: tuple             # ((Options field, values), ...) of the options given as lists
+    base: Options                # Options (each list's first value)
+    variants: tuple[tuple[str, tuple[int | str, ...]], ...]             # ((Options field, values), ...) of the options given as lists
     given: frozenset            # Options fields set on the command line
-    declared: dict              # --search-space: {key: values}
-    allowed_weights: tuple      # --allow-weight-precision
-    order_by: object = None
+    declared: dict[str, tuple[bool | int | str | None, ...]]              # --search-space: {key: values}
+    allowed_weights: tuple[str, ...]      # --allow-weight-precision
+    order_by: str | None = None
 
 
 def check_request(request):
@@ -233,9 +239,9 @@ def check_request(request):
 class DeclaredDimension:
     """One dimension of one problem's space: its values, where they come from and why."""
     dimension: Dimension
-    values: tuple
+    values: tuple[bool | int | str | None, ...]
     source: str                 # Source
-    note: object = None         # a Text: why the defaults are these
+    note: Text | None = None         # a Text: why the defaults are these
 
 
 def declare_space(request, model, server, options):

@@ -3,6 +3,8 @@ decode steps (continuous batching with chunked prefill), the closed-loop benchma
 and output tokens/s at C sessions per node) and the rate N nodes sustain (--solve rate).
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.compute.figures import FIGURE_LABELS, figure
@@ -10,6 +12,10 @@ from sizer.compute.performance import step_terms
 from sizer.frozen import record
 from sizer.numbers import cdiv
 from sizer.vocab import T, Unit
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from sizer.compute.engine import SteadyState
 
 
 def state_inputs(state):
@@ -71,7 +77,7 @@ class RateAnswer:
     """The highest request rate of a scenario on --nodes nodes, and what sets it."""
     rate: Fraction
     sessions: int               # sessions the nodes hold (memory, targets, headroom, reserve)
-    state: object               # the steps at the operating point's batch (None when nothing fits)
+    state: SteadyState | None               # the steps at the operating point's batch (None when nothing fits)
     units: int                  # failure units left after the HA reserve
     unit_requests_s: Fraction = Fraction(0)     # requests/s one unit's steps carry at full batch
     steps_bound: bool = False   # the steps' budget, not the sessions held, sets the rate

@@ -16,6 +16,8 @@ Draws use only `random.Random(seed).random()` (the same sequence on every Python
 exponential, normal and gamma draws written here. Reported figures are rounded to the microsecond.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import heapq
 import math
 import random
@@ -161,11 +163,11 @@ class SessionCosts:
 class Requests:
     """One lane's requests: ready time (s), arrival time (s), prompt tokens, output tokens, prompt tokens
     served from the prefix cache. Lists of equal length, in ready order."""
-    ready: list
-    arrival: list
-    inputs: list
-    outputs: list
-    cached: list
+    ready: list[float]
+    arrival: list[float]
+    inputs: list[int]
+    outputs: list[int]
+    cached: list[int]
 
 
 @record
@@ -181,8 +183,8 @@ class Lane:
 @record
 class Outcome:
     """A run's latencies (seconds, floats), sorted, of the requests measured (the warm-up left out)."""
-    ttft: tuple
-    tpot: tuple
+    ttft: tuple[float, ...]
+    tpot: tuple[float, ...]
     waited_s: float             # requests waiting in the queue, integrated over the measured window
     ran_s: float                # sessions in the batch (admitted, not yet ended), integrated likewise
     span_s: float               # the window: from the first measured arrival to the last one

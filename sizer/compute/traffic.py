@@ -7,6 +7,8 @@ The simulation runs only when asked (README "Traffic as it really arrives"): --b
 distribution. Every other report is unchanged.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import math
 from fractions import Fraction
 
@@ -14,11 +16,12 @@ from sizer.compute.figures import figure, find
 from sizer.compute.lengths import fixed_lengths, in_flight_context
 from sizer.compute.memory import kv_per_session
 from sizer.compute.nodes import with_demand_bound
-from sizer.compute.simulate import (FastStep, Lane, SessionCosts, Stream, WARM_UP_SHARE, lane_requests,
-    simulate, unit_gaps)
+from sizer.compute.simulate import (FastStep, Lane, Outcome, SessionCosts, Stream, WARM_UP_SHARE,
+    lane_requests, simulate, unit_gaps)
 from sizer.frozen import record
 from sizer.numbers import InputError, cdiv
-from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, T, Unit
+from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, T, Text, Unit
+
 
 DEFAULT_SIMULATED_REQUESTS = 10000
 RATE_STEPS, RATE_SPAN = 64, 1024    # the rates a percentile search tries: 2^(k / 64) requests/s per instance,
@@ -55,31 +58,31 @@ def _micro(seconds, scale=1):
 @record
 class Simulation:
     """Everything a run needs, built once per report; runs are cached by (pool, lane rate, share)."""
-    step: object                # FastStep
-    costs: object               # SessionCosts
+    step: FastStep                # FastStep
+    costs: SessionCosts               # SessionCosts
     count: int                  # requests per run
     seed: int
-    shape: object               # gamma shape 1 / CV^2 of the deployment's inter-arrival times; None: Poisson
-    base_gaps: list             # Poisson: exponential inter-arrival times of mean 1 (common to every run)
-    trace_gaps: object          # a trace: its inter-arrival times scaled to mean 1, row by row (None without)
-    inputs: list                # per request (a trace: per row, replayed in turn)
-    outputs: list
-    cached: list
-    restore_bytes: object       # per request (row), KV bytes loaded from host memory (None without the tier)
+    shape: float | None               # gamma shape 1 / CV^2 of the deployment's inter-arrival times; None: Poisson
+    base_gaps: list[float]             # Poisson: exponential inter-arrival times of mean 1 (common to every run)
+    trace_gaps: list[float] | None          # a trace: its inter-arrival times scaled to mean 1, row by row (None without)
+    inputs: list[int]                # per request (a trace: per row, replayed in turn)
+    outputs: list[int]
+    cached: list[int]
+    restore_bytes: list[float] | None       # per request (row), KV bytes loaded from host memory (None without the tier)
     lanes: int                  # attention groups x pipeline stages of an instance
     budget: int
     max_seqs: int               # per lane
     rate: Fraction              # the deployment's requests per second
-    percentile: object          # --slo-percentile, or None
-    ttft_slo_s: object
-    tpot_slo_s: object
+    percentile: int | None          # --slo-percentile, or None
+    ttft_slo_s: float | None
+    tpot_slo_s: float | None
     pool_ratio: float           # the run's KV bytes per byte the sizing counts, at the effective context
     shared_bytes: float
-    lane_link_bytes_s: object   # host-memory link per lane, bytes/s (None without the tier)
-    arrivals_text: object       # a Text: Poisson, gamma CV, or the trace
-    idle: object                # the Outcome of one request alone
-    idle_tokens: tuple          # its (input, output, cached) tokens: the run's means
-    runs: dict                  # (pool bytes, lane rate, share) -> Outcome
+    lane_link_bytes_s: float | None   # host-memory link per lane, bytes/s (None without the tier)
+    arrivals_text: Text       # a Text: Poisson, gamma CV, or the trace
+    idle: Outcome                # the Outcome of one request alone
+    idle_tokens: tuple[int, ...]          # its (input, output, cached) tokens: the run's means
+    runs: dict[tuple[float | int | str, ...], Outcome]                  # (pool bytes, lane rate, share) -> Outcome
 
     @property
     def requests(self):

@@ -3,17 +3,23 @@ pool that holds the sessions. vLLM's per-engine layout is the model: one class p
 answering the same questions, and a registry (engines/__init__.py) keyed by the Basis code.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
-from sizer.layers import StateLayers
+from sizer.layers import FullAttentionLayers, StateLayers
 from sizer.frozen import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from sizer.engines.vllm import PageRule
 
 
 @record
 class KvPlan:
     """What kv_per_session worked out for one session, handed to the engine to build its pool."""
-    groups: tuple               # the groups as the engine charges them (vLLM pads them)
-    original_groups: tuple      # the model's groups (or one stage's) before that
+    groups: tuple[FullAttentionLayers, ...]               # the groups as the engine charges them (vLLM pads them)
+    original_groups: tuple[FullAttentionLayers, ...]      # the model's groups (or one stage's) before that
     layers: int                 # layers before any padding
     group_size: int             # layers per KV-cache group (vLLM), else 1
     blocks_per_request: int     # vLLM's blocks for one request, over the groups
@@ -24,11 +30,11 @@ class KvPlan:
     tensor_parallel: int
     max_num_batched_tokens: int
     in_flight_tokens: int
-    stages: object              # ((first, end) layers per pipeline stage) or None
+    stages: tuple[tuple[int, int], ...] | None              # ((first, end) layers per pipeline stage) or None
     hybrid_manager: bool
-    window_ratio: object        # SGLang's swa_full_tokens_ratio
+    window_ratio: Fraction | None        # SGLang's swa_full_tokens_ratio
     merged: bool = False        # vLLM: one group holds every layer, each with its own page
-    rule: object = None         # vLLM: the PageRule of each layer's own page (None: one page for all)
+    rule: PageRule | None = None         # vLLM: the PageRule of each layer's own page (None: one page for all)
 
 
 class Engine:

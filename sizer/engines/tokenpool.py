@@ -1,6 +1,8 @@
 """SGLang's and TensorRT-LLM's token pools (pages or blocks of tokens), split by pipeline stage.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.engines.base import Engine
@@ -38,7 +40,7 @@ class TokenPool:
     request_full_tokens: int      # a request's tokens in the full pool, whole pages
     request_window_tokens: int    # its tokens in SGLang's SWA pool, whole pages (0: no such pool)
     window_ratio: Fraction        # SGLang swa_full_tokens_ratio
-    stages: tuple                 # TokenStage per pipeline stage
+    stages: tuple[TokenStage, ...]                 # TokenStage per pipeline stage
 
     def capacity(self, bytes_per_gpu, stage):
         """(full pool tokens, SWA pool tokens) on one GPU of `stage`."""

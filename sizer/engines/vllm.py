@@ -1,6 +1,8 @@
 """vLLM v1's KV-cache manager: releases, KV-cache groups, per-stage pools and the block pool.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.engines.base import Engine
@@ -9,10 +11,14 @@ from sizer.layers import FullAttentionLayers, MLALatentLayers, SparseMLALayers, 
 from sizer.numbers import InputError, cdiv
 from sizer.vocab import Basis, SPECULATIVE_METHODS, SYNC_SPECULATIVE_REFUSALS, T, VLLM_RELEASES
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # names the annotations use, never imported at run time
+    from sizer.records import Model
+
 
 @record
 class VllmRelease:
-    version: tuple
+    version: tuple[int, ...]
     async_scheduling: bool
 
     def concurrent_batches(self, pipeline_parallel):
@@ -47,14 +53,14 @@ class VllmStage:
     block are the largest group's layers on that stage x one page (_get_kv_cache_bytes_per_block
     on the groups projected to the worker), and its startup check sums its own layers."""
     bytes_per_block_gpu: Fraction
-    checked_groups: tuple       # the stage's layers as vLLM's startup check sums them, unpadded
+    checked_groups: tuple[FullAttentionLayers, ...]       # the stage's layers as vLLM's startup check sums them, unpadded
 
 
 @record
 class PageRule:
     """One layer's vLLM page on one GPU: the bytes of one token of the layer on one GPU x the tokens
     of its block (--block-size x the group's page_scale)."""
-    model: object
+    model: Model
     tensor_parallel: int
     precision: str
     block_size: int
@@ -79,17 +85,17 @@ class VllmPool:
     block count (get_kv_cache_configs: "Change the num_blocks of each rank to the smallest").
     """
     group_size: int
-    charged: tuple              # layer groups with their padded layer counts
+    charged: tuple[FullAttentionLayers, ...]              # layer groups with their padded layer counts
     padding_layers: int
     blocks_per_request: int
     context_tokens: int
     block_size: int
     page_bytes_gpu: Fraction    # one layer's page on one GPU (their mean when one group holds all layers)
     in_flight_tokens: int
-    stages: tuple               # VllmStage per pipeline stage (one without pipeline parallelism)
+    stages: tuple[VllmStage, ...]               # VllmStage per pipeline stage (one without pipeline parallelism)
     merged: bool = False        # one group holds every layer, each with its own page (uniform type)
-    rule: object = None         # PageRule of the layers' own pages
-    scales: tuple = ()          # (kind, page_scale) of the kinds whose blocks vLLM grew
+    rule: PageRule | None = None         # PageRule of the layers' own pages
+    scales: tuple[tuple[str, int], ...] = ()          # (kind, page_scale) of the kinds whose blocks vLLM grew
 
     @property
     def bytes_per_block_gpu(self):

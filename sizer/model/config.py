@@ -2,6 +2,8 @@
 precision), tried in a documented order; each records the rule that applied.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 from fractions import Fraction
 
 from sizer.frozen import record

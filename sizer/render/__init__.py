@@ -5,6 +5,8 @@ for a report and for a comparison alike; a renderer's module is imported only wh
 asked for. Adding a format is one module and one line here (and its help texts in the catalogs).
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import importlib
 
 from sizer.frozen import record
@@ -13,13 +15,13 @@ from sizer.frozen import record
 @record
 class OutputFormat:
     name: str                # the code in --X-only / --output-X-file and in logic
-    only_option: object      # "--json-only" (str), or None: the default format has no flag
-    file_option: object      # "--output-json-file" (str), or None: not written to a file
-    report: object           # "module:function" rendering a Report, or None: comparisons only
+    only_option: str | None      # "--json-only" (str), or None: the default format has no flag
+    file_option: str | None      # "--output-json-file" (str), or None: not written to a file
+    report: str | None           # "module:function" rendering a Report, or None: comparisons only
     comparison: str          # "module:function" rendering a Comparison
-    only_help: object = None  # message ids of the two options' help
-    file_help: object = None
-    search: object = None    # "module:function" rendering a Search (--search)
+    only_help: str | None = None  # message ids of the two options' help
+    file_help: str | None = None
+    search: str | None = None    # "module:function" rendering a Search (--search)
 
     @property
     def only_dest(self):

@@ -1,6 +1,8 @@
 """--list: the catalogs' names with one line each, in text or JSON.
 """
 
+from __future__ import annotations      # record annotations stay text (3.8 reads `X | None`)
+
 import json
 
 from sizer import SCHEMA_VERSION
@@ -9,16 +11,16 @@ from sizer.i18n import say
 from sizer.inputs import load_catalog
 from sizer.model.catalog import load_models
 from sizer.model.config import _aliases
-from sizer.records import SERVER_FIELDS, server_from_entry, storage_from_entry
+from sizer.records import SERVER_FIELDS, ServerField, server_from_entry, storage_from_entry
 from sizer.render.json import _json_ready
-from sizer.vocab import DIRECTION_TEXT, INTERCONNECT_TEXT, Join, KV_PRECISIONS, T, WEIGHT_PRECISIONS
+from sizer.vocab import DIRECTION_TEXT, INTERCONNECT_TEXT, Join, KV_PRECISIONS, T, Text, WEIGHT_PRECISIONS
 
 
 @record
 class Listing:
     kind: str
-    items: tuple                # ((name, description Text or str, aliases, use or None), ...)
-    fields: tuple = ()          # the servers catalog: what each field of an entry is (ServerField)
+    items: tuple[tuple[str, Text | Join | str, tuple[str, ...], str | None], ...]                # ((name, description Text or str, aliases, use or None), ...)
+    fields: tuple[ServerField, ...] = ()          # the servers catalog: what each field of an entry is (ServerField)
 
 
 def catalog_listing(kind, models_file, servers_file, storage_file):
