@@ -61,7 +61,7 @@ LONG_CONTEXT_TOKENS = 128000             # the guide's "128k"
 @alert_rule("long_context_storage_io", Level.WARNING)
 def _long_context_storage_io(report):
     if report.context_tokens > LONG_CONTEXT_TOKENS:
-        failover_s = report.scenario(RECOMMENDED).value("failover_restore_s")
+        failover_s = report.scenario(RECOMMENDED).values.failover_restore_s
         yield T("alert.long_context_storage_io", context=report.context_tokens, threshold=LONG_CONTEXT_TOKENS,
                 kv_gib=report.kv.gib, storage=report.storage.name,
                 restore_s=report.values.kv_restore_session_s,
@@ -75,10 +75,10 @@ FAILOVER_RESTORE_LIMIT_S = 60            # a failed node's sessions back within 
 @alert_rule("failover_restore_slow", Level.WARNING)
 def _failover_restore_slow(report):
     recommended = report.scenario(RECOMMENDED)
-    failover_s = recommended.value("failover_restore_s")
+    failover_s = recommended.values.failover_restore_s
     if failover_s is not None and failover_s > FAILOVER_RESTORE_LIMIT_S:
         yield T("alert.failover_restore_slow", storage=report.storage.name, seconds=failover_s,
-                limit=FAILOVER_RESTORE_LIMIT_S, recompute=recommended.value("failover_recompute_s"))
+                limit=FAILOVER_RESTORE_LIMIT_S, recompute=recommended.values.failover_recompute_s)
 
 
 @alert_rule("latency_unknown", Level.INFO)
@@ -98,7 +98,7 @@ def _latency_unusable(report):
     if (report.roofline_missing or report.blocker is not None or report.options.tpot_slo_ms is not None
             or report.options.ttft_slo_ms is not None):
         return
-    tpot_ms = report.scenario(RECOMMENDED).value("tpot_full_ms")
+    tpot_ms = report.scenario(RECOMMENDED).values.tpot_full_ms
     ttft_s = report.values.ttft_full_context_s
     if (tpot_ms is not None and tpot_ms > UNUSABLE_TPOT_MS) or ttft_s > UNUSABLE_TTFT_S:
         yield T("alert.latency_unusable", tpot=tpot_ms, tpot_limit=UNUSABLE_TPOT_MS,
@@ -390,16 +390,16 @@ def _prefill_bound(report):
     if result.demand_bound == Bound.PREFILL:
         yield T("alert.prefill_bound_racks" if report.layout.rack_scale else "alert.prefill_bound",
                 demand=report.values.prefill_demand_instance_s_per_s, nodes=result.nodes_final,
-                memory=result.value("nodes_capacity"))
+                memory=result.values.nodes_capacity)
 
 
 @alert_rule("disaggregated_pools", Level.INFO)
 def _disaggregated_pools(report):
     result = report.scenario(RECOMMENDED)
-    if result.value("prefill_pool_nodes") is not None:
-        yield T("alert.disaggregated_pools", prefill=result.value("prefill_pool_nodes"),
-                decode=result.value("decode_pool_nodes"), nodes=result.nodes_final,
-                aggregated=result.value("nodes_aggregated"), ttft_s=report.values.ttft_disaggregated_s)
+    if result.values.prefill_pool_nodes is not None:
+        yield T("alert.disaggregated_pools", prefill=result.values.prefill_pool_nodes,
+                decode=result.values.decode_pool_nodes, nodes=result.nodes_final,
+                aggregated=result.values.nodes_aggregated, ttft_s=report.values.ttft_disaggregated_s)
 
 
 @alert_rule("decode_bound", Level.INFO)
@@ -408,7 +408,7 @@ def _decode_bound(report):
     if result.demand_bound == Bound.DECODE:
         yield T("alert.decode_bound_racks" if report.layout.rack_scale else "alert.decode_bound",
                 demand=report.values.decode_demand_tokens_per_s, nodes=result.nodes_final,
-                memory=result.value("nodes_capacity"))
+                memory=result.values.nodes_capacity)
 
 
 @alert_rule("throughput_bound", Level.INFO)
@@ -417,7 +417,7 @@ def _throughput_bound(report):
     if result.demand_bound == Bound.THROUGHPUT:
         yield T("alert.throughput_bound_racks" if report.layout.rack_scale else "alert.throughput_bound",
                 demand=report.values.decode_demand_tokens_per_s, nodes=result.nodes_final,
-                memory=result.value("nodes_capacity"))
+                memory=result.values.nodes_capacity)
 
 
 @alert_rule("tpot_breaks_after_failure", Level.WARNING)
@@ -426,7 +426,7 @@ def _tpot_breaks_after_failure(report):
     if target is None:
         return
     for result in report.scenarios:
-        after = result.value("tpot_after_failure_ms")
+        after = result.values.tpot_after_failure_ms
         if after is not None and after > target:
             yield T("alert.tpot_breaks_after_failure", scenario=scenario_label(result), ms=after, target=target,
                     down=result.scenario.ha_extra_nodes)
@@ -493,7 +493,7 @@ def _swa_pools_unbalanced(report):
     full tokens) admits more."""
     pool = token_pool_for(report.kv, report.layout)
     result = report.scenario(RECOMMENDED)
-    budget = result.value("kv_budget_gib")
+    budget = result.values.kv_budget_gib
     if pool is None or not pool.request_window_tokens or not budget or not result.capacity.feasible:
         return
     per_gpu = budget * GIB_BYTES / report.layout.node_gpus

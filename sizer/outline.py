@@ -144,16 +144,16 @@ def summary_line(result):
     applies = bool(budget) and "kv_budget_ratio" in dict(budget[0].inputs)     # not with the engine's own memory
     if scenario.budget_cap is not None and applies and params.kv_budget_ratio == scenario.budget_cap:
         details.append(T("summary.budget", ratio=params.kv_budget_ratio))
-    if result.value("prefill_pool_nodes") is not None:
-        details.append(T("summary.disaggregated", prefill=result.value("prefill_pool_nodes"),
-                         decode=result.value("decode_pool_nodes"), aggregated=result.value("nodes_aggregated")))
+    if result.values.prefill_pool_nodes is not None:
+        details.append(T("summary.disaggregated", prefill=result.values.prefill_pool_nodes,
+                         decode=result.values.decode_pool_nodes, aggregated=result.values.nodes_aggregated))
     line = T("summary.line", label=scenario_label(result), nodes=nodes_words(result), details=Join(tuple(details)))
     return Join((line, T("summary.use_in_production")), "") if scenario.recommended else line
 
 
 def nodes_words(result):
     """A scenario's count: nodes, or racks and the trays in service on a rack-scale system."""
-    trays = result.value("trays_final")
+    trays = result.values.trays_final
     if trays is None:
         return T("count.nodes", n=result.nodes_final)
     return T("value.racks_trays", racks=T("count.racks", n=result.nodes_final), trays=T("count.trays", n=trays))
@@ -163,7 +163,7 @@ def nodes_cell(result):
     """A scenario's count in a table cell: the number of nodes, racks with their trays, or —."""
     if result.nodes_final is None:
         return "—"
-    return str(result.nodes_final) if result.value("trays_final") is None else nodes_words(result)
+    return str(result.nodes_final) if result.values.trays_final is None else nodes_words(result)
 
 
 def other_basis_line(report):

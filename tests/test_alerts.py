@@ -2,6 +2,7 @@
 
 import unittest
 
+from sizer.compute.capacity import ScenarioValues
 from sizer.compute.records import CommonValues
 from sizer.compute.report import build_report
 from sizer.enginelog import calibrated_options, check_log_model, load_engine_log
@@ -69,7 +70,7 @@ class TypedValues(unittest.TestCase):
         # Alerts read report.values.<figure key>; a renamed figure would leave its field None for ever.
         traffic = ["--model", "Llama-3.1-8B", "--server", "dgxh100", "--requests-per-second", "200", "--input-tokens",
                    "2000", "--output-tokens", "500"]
-        runs = [QUICK_START, traffic + ["--disaggregated"],
+        runs = [QUICK_START, traffic + ["--disaggregated"], QUICK_START[:2] + ["--server", "gb200_nvl72"] + QUICK_START[4:],
                 traffic[:6] + ["--input-tokens", "1000", "--output-tokens", "100:1,300:1", "--simulated-requests", "200"],
                 ["--model-config", fixture_path("hf-configs", "granite-4.0-micro.json"), "--server", "dgxh100",
                  "--concurrency", "100", "--effective-context", "8192", "--kv-accounting", "vllm"]]
@@ -81,11 +82,14 @@ class TypedValues(unittest.TestCase):
                 log = check_log_model(load_engine_log(fixture_path("engine-logs", "granite.log")), model, options)
                 options = calibrated_options(options, log, model)
             report = build_report(options, model, server, storage)
-            for item in report.common:
+            for item in report.common + tuple(f for result in report.scenarios for f in result.figures):
                 shown.setdefault(item.key, item.value)
-            values = report.values
             for name in fields(CommonValues):
                 with self.subTest(field=name, run=args[1]):
-                    self.assertEqual(getattr(values, name), report.common_figure(name) and
-                                     report.common_figure(name).value)
-        self.assertEqual([name for name in fields(CommonValues) if shown.get(name) is None], [])
+                    figure = report.common_figure(name)
+                    self.assertEqual(getattr(report.values, name), figure and figure.value)
+            for result in report.scenarios:
+                for name in fields(ScenarioValues):
+                    with self.subTest(field=name, run=args[1], scenario=result.scenario.key):
+                        self.assertEqual(getattr(result.values, name), result.value(name))
+        self.assertEqual([name for name in fields(CommonValues) + fields(ScenarioValues) if shown.get(name) is None], [])

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from sizer.compute.calibration import (calibration_target, check_unmatched_model, gpu_bytes,
     heaviest_stage_weights_per_gpu, logged_layout)
-from sizer.compute.figures import FIGURE_LABELS, Figure, figure, find
+from sizer.compute.figures import FIGURE_LABELS, Figure, figure, find, typed_values
 from sizer.compute.memory import (BLOCKERS, FIXED_ALLOWANCE_GIB_PER_GPU, activation_gib_per_gpu,
     gpu_weights_bytes, kv_per_session)
 from sizer.engines.registry import ENGINES
@@ -66,6 +66,26 @@ class Capacity:
 
 
 @record
+class ScenarioValues:
+    """A scenario's figures that logic reads (alerts, the outline, the search), as typed fields named
+    by their figure keys (figures.typed_values); None when the scenario has no such figure."""
+    nodes_final: int | None = None
+    nodes_capacity: int | None = None
+    nodes_aggregated: int | None = None
+    prefill_pool_nodes: int | None = None
+    decode_pool_nodes: int | None = None
+    trays_final: int | None = None
+    kv_budget_gib: Fraction | None = None
+    failover_restore_s: Fraction | None = None
+    failover_recompute_s: Fraction | None = None
+    tpot_full_ms: Fraction | None = None
+    tpot_after_failure_ms: Fraction | None = None
+    tokens_per_s_node_load: Fraction | None = None
+    tokens_per_s_session_load: Fraction | None = None
+    monthly_cost_usd: Fraction | None = None
+
+
+@record
 class ScenarioResult:
     scenario: Scenario
     parameters: ScenarioParameters
@@ -73,7 +93,13 @@ class ScenarioResult:
     capacity: Capacity
     demand_bound: str | None = None     # Bound.PREFILL or DECODE when the traffic, not memory, sets the nodes
 
+    @property
+    def values(self):
+        """The scenario's figures' values, typed (ScenarioValues): what logic reads."""
+        return typed_values(ScenarioValues, self.figures)
+
     def value(self, key):
+        """The value of the figure `key`, for code that walks figures by key (the outline's tables)."""
         return find(self.figures, key)
 
     @property
@@ -83,7 +109,7 @@ class ScenarioResult:
 
     @property
     def nodes_final(self):
-        return self.value("nodes_final")
+        return self.values.nodes_final
 
 
 def sessions_per_instance(stage_budget_bytes, stage_kv_bytes, layout, cap):

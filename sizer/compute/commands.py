@@ -132,7 +132,7 @@ def served_model(report):
 def engine_commands(report, scenario_key=RECOMMENDED):
     """The three engines' commands for one scenario of `report`."""
     result = report.scenario(scenario_key)
-    budget_gib = result.value("kv_budget_gib")
+    budget_gib = result.values.kv_budget_gib
     layout = report.layout
     deployment = None
     if result.capacity.feasible and budget_gib:

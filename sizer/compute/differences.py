@@ -31,7 +31,7 @@ def memory_bound(result):
     aggregated pool): the alternatives computed by memory compare with it. A disaggregated answer is
     two pools, prefill and decode, that no count by memory alone matches."""
     return (result.capacity.feasible and result.limit == Bound.MEMORY
-            and result.value("prefill_pool_nodes") is None)
+            and result.values.prefill_pool_nodes is None)
 
 
 def accounting_reasons(report, engine):
@@ -74,7 +74,7 @@ def engine_memory_alternative(report, engine_gib, utilization, sessions_at):
     """RECOMENDADO with vLLM's own KV memory instead of the guide's budget, when the two give node counts
     more than 10% apart. `sessions_at(budget_gib)` is the report's basis's sessions per node for a budget."""
     result = report.scenario(RECOMMENDED)
-    budget = result.value("kv_budget_gib")
+    budget = result.values.kv_budget_gib
     if engine_gib is None or engine_gib <= 0 or not budget or not memory_bound(result):
         return None
     sessions, guide = sessions_at(engine_gib), result.capacity.memory_sessions(report.options.kv_accounting)

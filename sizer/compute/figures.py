@@ -35,6 +35,17 @@ def figure(key, value, unit, formula, inputs, explanation, label=None, absent=No
                   label or T(FIGURE_LABELS[key]), absent)
 
 
+def typed_values(cls, figures):
+    """A record `cls` whose fields are figure keys, filled with those figures' values (the first of each
+    key; a field whose figure is absent keeps its default, None): logic reads typed fields, and a value
+    read there is the number its figure shows."""
+    values = {}
+    for item in figures:
+        if item.key in cls._record_field_set:
+            values.setdefault(item.key, item.value)
+    return cls(**values)
+
+
 def find(figures, key):
     """The value of the figure `key` among `figures` (None when absent)."""
     for item in figures:

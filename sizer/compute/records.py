@@ -5,6 +5,7 @@ from __future__ import annotations      # record annotations stay text (3.8 read
 
 from fractions import Fraction
 
+from sizer.compute.figures import typed_values
 from sizer.compute.memory import KvPerSession, Layout
 from sizer.frozen import record
 from sizer.records import Model, Options, Server, Storage
@@ -29,7 +30,7 @@ class Alert:
 @record
 class CommonValues:
     """The shared figures that logic reads (alerts, the outline), as typed fields named by their figure
-    keys. Built from the report's figures, so a value read here is the number its figure shows; a field
+    keys. Built from the report's figures (figures.typed_values), so a value read here is the number its figure shows; a field
     is None when the run has no such figure (tests/test_alerts.py checks every name is a figure key)."""
     hbm_total_gib: Fraction | None = None
     weights_per_node_gib: Fraction | None = None
@@ -46,13 +47,6 @@ class CommonValues:
     context_p99_tokens: int | None = None
     context_in_flight_tokens: int | None = None
 
-    @classmethod
-    def of(cls, figures):
-        values = {}
-        for item in figures:
-            if item.key in cls._record_field_set:
-                values.setdefault(item.key, item.value)
-        return cls(**values)
 
 
 @record
@@ -85,7 +79,7 @@ class Report:
     @property
     def values(self):
         """The shared figures' values, typed (CommonValues)."""
-        return CommonValues.of(self.common)
+        return typed_values(CommonValues, self.common)
 
     def common_figure(self, key):
         """The shared figure `key` (its inputs name what its formula used), or None."""

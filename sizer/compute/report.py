@@ -333,7 +333,7 @@ def build_report(options, model, server, storage):
             return final_nodes(options.concurrency, result.parameters, sessions, layout) if sessions else None
 
         def nodes_at_precision(precision):
-            budget = report.scenario(RECOMMENDED).value("kv_budget_gib")
+            budget = report.scenario(RECOMMENDED).values.kv_budget_gib
             if not any(isinstance(g, StateLayers) for g in model.layer_groups):
                 # Every KV byte scales with the element's bytes (pages, blocks and tokens alike): the same
                 # sessions as the budget scaled the other way, without sizing the KV again.

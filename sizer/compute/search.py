@@ -144,12 +144,12 @@ def candidate_from_report(index, report, changes):
     for result in report.scenarios:
         feasible = result.capacity.feasible and result.nodes_final is not None
         nodes.append(result.nodes_final if feasible else None)
-        costs.append(result.value("monthly_cost_usd") if feasible else None)
+        costs.append(result.values.monthly_cost_usd if feasible else None)
         limits.append(result.limit)
-        node_rate, user_rate = result.value("tokens_per_s_node_load"), result.value("tokens_per_s_session_load")
+        node_rate, user_rate = result.values.tokens_per_s_node_load, result.values.tokens_per_s_session_load
         if node_rate is not None and feasible:
             # Disaggregated: the decode nodes deliver the tokens, every node of both pools counts.
-            share = Fraction(result.value("decode_pool_nodes") or result.nodes_final, result.nodes_final)
+            share = Fraction(result.values.decode_pool_nodes or result.nodes_final, result.nodes_final)
             per_gpu.append(node_rate * share / gpus)
         else:
             per_gpu.append(None)
@@ -283,8 +283,8 @@ def standing(scenario, position, candidates, leader, order_by):
     report = leader[1]
     result = report.scenario(scenario.key)
     pools = None
-    if result.value("prefill_pool_nodes") is not None:
-        pools = (result.value("prefill_pool_nodes"), result.value("decode_pool_nodes"))
+    if result.values.prefill_pool_nodes is not None:
+        pools = (result.values.prefill_pool_nodes, result.values.decode_pool_nodes)
     return Standing(scenario, winner, runner_ups, infeasible, engine_commands(report, scenario.key), pools)
 
 
