@@ -112,6 +112,32 @@ class SolveRate(unittest.TestCase):
         summary = run_cli(self.ARGS + ["--summary-only", "--lang", "en"])[1]
         self.assertTrue(summary.startswith("REQUESTS/S 3 NODES SUSTAIN\nMINIMUM: "), summary[:60])
 
+    def test_a_scenario_that_sustains_nothing_says_how_many_nodes_it_needs(self):
+        # gpt-oss-120b on dgx300: one node holds 629 sessions, so a session needs one unit besides the HA
+        # reserve (IDEAL's is 2 nodes): 2 nodes sustain nothing there, 3 do. With TP 8 x PP 2 an instance spans
+        # 2 nodes and IDEAL's reserve is 2 whole instances: 6 nodes, and 5 sustain nothing.
+        tokens = ["--input-tokens", "8000", "--output-tokens", "1000", "--solve", "rate"]
+        cases = ((["--model", "opt-oss-120b", "--server", "dgx300", "--effective-context", "131072"], 3),
+                 (["--model", "Llama-3.1-70B", "--server", "dgx200", "--tensor-parallel", "8", "--pipeline-parallel",
+                   "2", "--effective-context", "16384"], 6))
+        for args, needed in cases:
+            with self.subTest(model=args[1]):
+                short = solve_report(*self.solved(args + tokens + ["--nodes", str(needed - 1)])).scenario("ideal")
+                enough = solve_report(*self.solved(args + tokens + ["--nodes", str(needed)])).scenario("ideal")
+                self.assertEqual((short.figures[0].value, dict(short.figures[0].inputs)["needed_nodes"]), (0, needed))
+                self.assertGreater(enough.figures[0].value, 0)
+        args = cases[0][0] + tokens + ["--nodes", "2"]
+        for lang, reason in (("en", "(even 1 session needs 3 nodes in this scenario)"),
+                             ("pt-BR", "(mesmo 1 sessão precisa de 3 nós neste cenário)")):
+            summary = run_cli(args + ["--summary-only", "--lang", lang])[1]
+            with self.subTest(lang=lang):
+                self.assertIn(reason, summary.splitlines()[3])
+
+    @staticmethod
+    def solved(args):
+        options = options_for(args)
+        return (options,) + tuple(load_inputs(options))
+
     def test_the_step_budget_can_bind_first(self):
         # A small model with room for thousands of sessions: 8192 tokens per step carry fewer requests than the
         # sessions the node holds, so the steps, not memory, set the rate.

@@ -83,6 +83,15 @@ class RateAnswer:
     steps_bound: bool = False   # the steps' budget, not the sessions held, sets the rate
 
 
+def rate_nodes_needed(result, layout):
+    """The fewest nodes on which solve_rate finds a session in a scenario: whole failure units for one
+    session with the headroom, after the HA reserve; None when the scenario is infeasible."""
+    if not result.capacity.feasible:
+        return None
+    units = cdiv(1 + result.parameters.peak_headroom_ratio, result.capacity.sessions)
+    return (units + result.parameters.ha_extra_nodes) * layout.nodes_per_instance
+
+
 def solve_rate(result, layout, nodes, latency, full_batch):
     """The largest request rate `nodes` nodes sustain in a scenario, as the forward sizing counts it:
     the most sessions they hold (whole failure units after the HA reserve, with the scenario's

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from sizer.compute.figures import figure
 from sizer.compute.report import build_report
-from sizer.compute.serving import solve_rate
+from sizer.compute.serving import rate_nodes_needed, solve_rate
 from sizer.frozen import replace
 from sizer.numbers import InputError, MAX_INPUT
 from sizer.vocab import Join, RECOMMENDED, SCENARIOS, SOLVE_TEXT, T, Unit
@@ -99,7 +99,8 @@ def solve_rate_report(options, model, server, storage):
         params = result.parameters
         if answer is None or answer.sessions == 0:
             rate, formula = Fraction(0), T("formula.solve_rate_none", nodes=nodes)
-            inputs = {"nodes": nodes, "question": "rate"}
+            inputs = {"nodes": nodes, "question": "rate",
+                      "needed_nodes": rate_nodes_needed(probe.scenario(result.scenario.key), layout)}
         else:
             rate, state = answer.rate, answer.state
             terms = dict(nodes=nodes, unit=layout.nodes_per_instance, ha=params.ha_extra_nodes,
