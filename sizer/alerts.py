@@ -36,6 +36,14 @@ def alert_rule(code, level):
     return register
 
 
+def _count(report, nodes):
+    """A node count in words: racks on a rack-scale system, nodes elsewhere, in the singular for one;
+    "—" when there is none."""
+    if nodes is None:
+        return "—"
+    return T("count.racks" if report.layout.rack_scale else "count.nodes", n=nodes)
+
+
 def evaluate_alerts(report):
     return tuple(Alert(level, code, message) for code, level, rule in ALERT_RULES for message in rule(report))
 
@@ -227,7 +235,7 @@ def _data_parallel_attention_gain(report):
     for item in report.alternatives:
         if item.key == "data_parallel_attention":
             yield T("alert.data_parallel_attention_gain", model=report.model.name, tp=report.layout.tensor_parallel,
-                    kv_gib=report.kv.gib, nodes=item.nodes, current=report.scenario(RECOMMENDED).nodes_final)
+                    kv_gib=report.kv.gib, nodes=_count(report, item.nodes), current=report.scenario(RECOMMENDED).nodes_final)
 
 
 @alert_rule("kv_precision_assumed", Level.INFO)
@@ -236,7 +244,7 @@ def _kv_precision_assumed(report):
     for item in report.alternatives:
         if item.key == "kv_precision":
             yield T("alert.kv_precision_assumed", precision=report.options.kv_precision, dtype=item.value,
-                    nodes="—" if item.nodes is None else item.nodes, current=report.scenario(RECOMMENDED).nodes_final)
+                    nodes=_count(report, item.nodes), current=report.scenario(RECOMMENDED).nodes_final)
 
 
 @alert_rule("runtime_overhead_default_wasteful", Level.WARNING)
@@ -245,8 +253,7 @@ def _runtime_overhead_default_wasteful(report):
     for item in report.alternatives:
         if item.key == "runtime_overhead" and report.blocker is None:
             yield T("alert.runtime_overhead_default_wasteful", overhead=report.overhead_gib, auto_gib=item.detail,
-                    nodes=item.nodes,
-                    current=report.scenario(RECOMMENDED).nodes_final)
+                    nodes=_count(report, item.nodes), current=report.scenario(RECOMMENDED).nodes_final)
 
 
 @alert_rule("engine_no_memory", Level.ERROR)
@@ -530,5 +537,5 @@ def _engine_memory_gap(report):
     other = report.engine_memory
     if other is not None:
         yield T("alert.engine_memory_gap", budget_gib=other.budget_gib, guide_sessions=other.guide_sessions,
-                guide_nodes=other.guide_nodes, utilization=other.utilization, engine_gib=other.engine_gib,
-                sessions=other.sessions, nodes="—" if other.nodes is None else other.nodes)
+                guide_nodes=_count(report, other.guide_nodes), utilization=other.utilization, engine_gib=other.engine_gib,
+                sessions=other.sessions, nodes=_count(report, other.nodes))

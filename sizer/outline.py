@@ -220,6 +220,11 @@ def shared_scenario_figures(report):
     return tuple(item for item in first.figures if all(item in other.figures for other in others))
 
 
+def final_count_label(result):
+    """The name of the count a planner buys: final nodes, or final racks on a rack-scale system."""
+    return T("comparison.nodes_final" if result.values.trays_final is None else "comparison.racks_final")
+
+
 def comparison_table(report):
     scenarios = report.scenarios
     rows = []
@@ -230,7 +235,7 @@ def comparison_table(report):
         rows.append((T("comparison.row", label=item.label, unit=T(UNIT_TEXT[item.unit])),)
                     + tuple("—" if value is None else _fixed(value, 2) if item.unit == Unit.GIB else str(value)
                             for value in cells))
-    rows.append((T("comparison.nodes_final"),) + tuple(
+    rows.append((final_count_label(scenarios[0]),) + tuple(
         Join((nodes_cell(r), RECOMMENDED_MARK if r.scenario.recommended else ""), "") for r in scenarios))
     return TableBlock(T("comparison.title"), (T("comparison.metric"),) + tuple(scenario_label(r) for r in scenarios),
                       tuple(rows), right_aligned=tuple(range(1, len(scenarios) + 1)), strong_rows=(len(rows) - 1,))

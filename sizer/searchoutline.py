@@ -103,7 +103,8 @@ def search_outline(search):
 def best_lines(search, several):
     """One line per scenario, and for a disaggregated winner its two pools and what its commands leave out."""
     lines = tuple(best_line(search, s, several) for s in search.standings)
-    return lines + tuple(T("search.best_pools", label=scenario_label(s), prefill=s.pools[0], decode=s.pools[1])
+    return lines + tuple(T("search.best_pools", label=scenario_label(s), prefill=T("count.nodes", n=s.pools[0]),
+                                  decode=T("count.nodes", n=s.pools[1]))
                          for s in search.standings if s.pools is not None)
 
 

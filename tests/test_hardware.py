@@ -144,8 +144,11 @@ class RackScale(unittest.TestCase):
         status, text, _ = run_cli(self.DEEPSEEK + ["--lang", "en"])
         self.assertEqual(status, 0)
         self.assertRegex(text, r"── RECOMMENDED ✅: \d+ racks? \(\d+ trays in service\) ──")
+        self.assertRegex(text, r"RECOMMENDED needs \d+ racks instead of \d+\.")      # an alert's counts are racks too
         markdown = run_cli(self.DEEPSEEK + ["--markdown-only"])[1]
-        self.assertRegex(markdown, r"- Nós Finais: \*\*\d+ racks? \(\d+ bandejas em serviço\)\*\*")
+        self.assertRegex(markdown, r"- Racks Finais: \*\*\d+ racks? \(\d+ bandejas em serviço\)\*\*")
+        self.assertRegex(markdown, r"\| \*\*Racks Finais\*\* \| \d+ racks? \(")
+        self.assertNotIn("Nós Finais", markdown)
 
     def check_racks(self, report, trays_per_instance):
         """Racks and trays by hand: instances of sessions, 18 trays a rack less 0/1/2 spare trays."""
@@ -211,8 +214,14 @@ class RackScale(unittest.TestCase):
         self.assertEqual(dict(restore.inputs)["receiving_nodes"], 1)              # the spare tray
         # Cost and power are per rack: 18 trays x 42 USD/h.
         self.assertEqual(recommended["monthly_cost_usd"], recommended["nodes_final"] * 756 * 730)
-        self.assertIn("racks × (756 USD/h", formula([f for f in report.scenario("recommended").figures
-                                                     if f.key == "monthly_cost_usd"][0], "en"))
+        self.assertEqual(recommended["nodes_final"], 1)
+        cost = [f for f in report.scenario("recommended").figures if f.key == "monthly_cost_usd"][0]
+        trays = [f for f in report.scenario("recommended").figures if f.key == "trays_final"][0]
+        for lang, words in (("en", ("1 rack × (756 USD/h", "trays in 1 rack of 18)")),
+                            ("pt-BR", ("1 rack × (756 USD/h", "bandejas em 1 rack de 18)"))):
+            with self.subTest(lang=lang):            # one rack, in the singular
+                self.assertIn(words[0], formula(cost, lang))
+                self.assertIn(words[1], formula(trays, lang))
         status, _, err = run_cli(QUICK_START[:2] + ["--server", "gb200_nvl72", "--disaggregated", "--requests-per-second",
                                                     "2", "--mean-session-seconds", "60", "--effective-context", "8192"])
         self.assertEqual(status, 2)

@@ -212,3 +212,13 @@ class SmallSpaces(unittest.TestCase):
                 status, out, err = run_cli(LLAMA_H100 + extra + ["--lang", "en"])
                 self.assertEqual((status, out), (2, ""))
                 self.assertIn(message, err)
+
+
+class DisaggregatedWinners(unittest.TestCase):
+    def test_the_pools_of_a_disaggregated_winner_are_counted_in_words(self):
+        args = ["--model", "Llama-3.1-8B", "--server", "dgxh100", "--requests-per-second", "200", "--input-tokens",
+                "2000", "--output-tokens", "500", "--search", "--search-space", "disagg=on;tp=1,2", "--summary-only"]
+        for lang, words in (("pt-BR", "MÍNIMO roda desagregado: 3 nós de prefill e 2 nós de decode,"),
+                            ("en", "MINIMUM runs disaggregated: 3 nodes for prefill and 2 nodes for decode,")):
+            with self.subTest(lang=lang):
+                self.assertIn(words, run_cli(args + ["--lang", lang])[1])

@@ -48,6 +48,12 @@ class InverseQuestions(unittest.TestCase):
         answers = {r.scenario.key: r.figures[0].value for r in one.scenarios}
         self.assertEqual(answers, {"minimum": 629, "recommended": 0, "ideal": 0})
         self.assertIn("no concurrency fits 1 node(s)", say(one.scenario("ideal").figures[0].formula, "en"))
+        for lang, heading in (("en", "SESSIONS 1 NODE HOLDS\nMINIMUM: 629 sessions\n"),
+                              ("pt-BR", "SESSÕES QUE 1 NÓ COMPORTA\nMÍNIMO: 629 sessões\n")):
+            with self.subTest(lang=lang):          # one node, in the singular
+                summary = run_cli(self.BASE + ["--effective-context", "131072", "--solve", "concurrency", "--nodes",
+                                               "1", "--summary-only", "--lang", lang])[1]
+                self.assertTrue(summary.startswith(heading), summary[:60])
 
     def test_bad_questions(self):
         for args, fragment in ((["--solve", "concurrency", "--effective-context", "1024"], "--nodes"),

@@ -48,9 +48,10 @@ def cluster_power_kw(nodes, server):
 
 
 # The words of the cost formulas: per node, or per rack for a rack-scale system (bought whole).
-COST_TEXT = {False: ("formula.power_kw", "formula.cost_hourly", "formula.cost_purchase", "formula.monthly_cost"),
+COST_TEXT = {False: ("formula.power_kw", "formula.cost_hourly", "formula.cost_purchase", "formula.monthly_cost",
+                     "count.nodes"),
              True: ("formula.power_kw_racks", "formula.cost_hourly_rack", "formula.cost_purchase_rack",
-                    "formula.monthly_cost_racks")}
+                    "formula.monthly_cost_racks", "count.racks")}
 
 
 def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session):
@@ -60,7 +61,7 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
     if nodes_final is None:
         return ()
     figures = []
-    power_id, hourly_id, purchase_id, monthly_id = COST_TEXT[server.rack_scale]
+    power_id, hourly_id, purchase_id, monthly_id, count_id = COST_TEXT[server.rack_scale]
     power_kw = server.node_power_kw
     if power_kw is not None:
         total_kw = cluster_power_kw(nodes_final, server)
@@ -88,7 +89,7 @@ def cost_figures(nodes_final, server, options, concurrency, tokens_per_s_session
     inputs.update(nodes_final=nodes_final, currency=CURRENCY, cost_source=(
         server.cost_source if options.node_cost_per_hour is None and options.node_price is None else None))
     figures.append(figure("monthly_cost_usd", monthly, Unit.USD_PER_MONTH,
-                          T(monthly_id, nodes=nodes_final, node=node_term, energy=energy_term,
+                          T(monthly_id, count=T(count_id, n=nodes_final), node=node_term, energy=energy_term,
                             total=monthly),
                           inputs, T("expl.monthly_cost")))
     if options.requests_per_second is not None and options.output_tokens is not None:

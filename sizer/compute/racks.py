@@ -145,7 +145,8 @@ def final_figures(scenario, params, layout, instances):
                       instances=plan.instances,
                       per_tray=layout.instances_per_node, trays_per_instance=layout.nodes_per_instance,
                       instance_trays=plan.instance_trays, spares=plan.spares_per_rack, racks=plan.racks,
-                      trays=plan.trays, rack_trays=layout.trays_per_rack, bought=plan.racks * layout.trays_per_rack)
+                      trays=plan.trays, rack_trays=layout.trays_per_rack, bought=plan.racks * layout.trays_per_rack,
+                      rack_count=T("count.racks", n=plan.racks))
     return (
         figure("trays_final", plan.trays, Unit.TRAYS, trays_formula,
                {"instances": plan.instances, "instance_trays": plan.instance_trays, "spare_trays": plan.spare_trays,

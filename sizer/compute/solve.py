@@ -67,7 +67,7 @@ def solve_report(options, model, server, storage):
         if answer == 0:
             inputs["needed_nodes"] = nodes
         item = figure("solve_" + kind, answer, Unit.SESSIONS if kind == "concurrency" else Unit.TOKENS, formula,
-                      inputs, T(explanation_id, nodes=budget), T(label_id, nodes=budget))
+                      inputs, T(explanation_id, n=budget), T(label_id, n=budget))
         results.append(replace(result, figures=(item,) + result.figures))
     return replace(report, scenarios=tuple(results), solve=(kind, budget))
 
@@ -118,11 +118,11 @@ def solve_rate_report(options, model, server, storage):
                       "bound_by_steps": answer.steps_bound}
         per_gpu = rate * options.output_tokens / gpus
         answer_figures = (
-            figure("solve_rate", rate, Unit.REQUESTS_PER_S, formula, inputs, T(explanation_id, nodes=nodes),
-                   T(label_id, nodes=nodes)),
+            figure("solve_rate", rate, Unit.REQUESTS_PER_S, formula, inputs, T(explanation_id, n=nodes),
+                   T(label_id, n=nodes)),
             figure("solve_rate_tokens_per_s_gpu", per_gpu, Unit.TOKENS_PER_S,
                    T("formula.solve_rate_tokens", rate=rate, output=options.output_tokens, gpus=gpus, per_gpu=per_gpu),
                    {"solve_rate": rate, "output_tokens": options.output_tokens, "gpus": gpus},
-                   T("expl.solve_rate_tokens", nodes=nodes)))
+                   T("expl.solve_rate_tokens", n=nodes)))
         results.append(replace(result, figures=answer_figures + result.figures))
     return replace(report, scenarios=tuple(results), solve=("rate", nodes))

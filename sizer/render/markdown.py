@@ -5,7 +5,8 @@ from sizer.display import _percent
 from sizer.i18n import format_value, say as _say
 from sizer.outline import (ALERT_ICONS, AlertsBlock, AnswerBlock, BulletsBlock, ChartBlock, CommandsBlock,
     DictionaryBlock, FigureBlock, RECOMMENDED_MARK, SECTION_ICONS, ScenarioBlock, SectionBlock,
-    SubheadingBlock, SummaryBlock, TableBlock, TitleBlock, comparison_outline, nodes_cell, outline)
+    SubheadingBlock, SummaryBlock, TableBlock, TitleBlock, comparison_outline, final_count_label, nodes_cell,
+    outline)
 from sizer.render.mermaid import _md_chart
 from sizer.vocab import DEFAULT_LANGUAGE, T, scenario_label
 
@@ -90,7 +91,7 @@ def _md_scenario(block, lang):
     icon = "🟢" if result.scenario.recommended else "🔹"
     mark = RECOMMENDED_MARK if result.scenario.recommended else ""
     return ["### %s %s%s" % (icon, say(T("scenario.heading", label=scenario_label(result)), lang), mark), "",
-            "- %s: **%s**" % (say(T("comparison.nodes_final"), lang), say(nodes_cell(result), lang)),
+            "- %s: **%s**" % (say(final_count_label(result), lang), say(nodes_cell(result), lang)),
             "- %s: %s" % (say(T("scenario.row.usage"), lang), say(T(result.scenario.usage_id), lang)),
             "- %s: %s" % (say(T("scenario.row.ha"), lang), say(T(result.scenario.ha_id), lang)),
             "- %s: %s" % (say(T("scenario.row.headroom"), lang), _percent(params.peak_headroom_ratio)),
