@@ -254,3 +254,29 @@ class FindingThings(TempDirTest):
         status, _, err = run_cli(["--list", "gpus"])
         self.assertEqual(status, 2)
         self.assertIn("--list", err)
+
+
+class FormatsWithoutARenderer(TempDirTest):
+    """A format may leave out comparisons or --search (README, "adding an output format"): asked for one
+    of those, it is refused by its option before anything is sized, never a traceback."""
+
+    def test_a_format_without_comparison_or_search_output_is_refused_by_name(self):
+        from unittest import mock
+        from sizer.frozen import replace
+        from sizer.render import FORMAT_BY_NAME
+        bare = replace(FORMAT_BY_NAME["csv"], comparison=None, search=None)
+        out_file = os.path.join(self.tmp, "out.csv")
+        with mock.patch.dict(FORMAT_BY_NAME, {"csv": bare}):
+            for args, option, words in (
+                    (QUICK_START[:4] + ["--concurrency", "10,20", "--effective-context", "8192", "--csv-only"],
+                     "--csv-only", "comparações"),
+                    (QUICK_START[:4] + ["--concurrency", "10,20", "--effective-context", "8192", "--output-csv-file",
+                                        out_file], "--output-csv-file", "comparações"),
+                    (["--model", "Llama-3.1-8B", "--server", "dgxh100", "--concurrency", "10", "--effective-context",
+                      "8192", "--search", "--csv-only", "--lang", "en"], "--csv-only", "no output for --search")):
+                with self.subTest(option=option, words=words):
+                    status, out, err = run_cli(args)
+                    self.assertEqual((status, out, err.count("\n")), (2, "", 1), err)
+                    self.assertIn(option + ":", err)
+                    self.assertIn(words, err)
+                    self.assertFalse(os.path.exists(out_file))

@@ -238,3 +238,18 @@ class EngineMemory(TempDirTest):
         self.assertIn("--gpu-memory-utilization", run_cli(QUICK_START + ["--gpu-memory-utilization", "1.5"])[2])
         self.assertEqual(run_cli(QUICK_START + ["--gpu-memory-utilization", "0.9", "--kv-cache-memory-bytes",
                                                 "1000"])[0], 2)
+
+
+class EngineRegistryReachesTheWords(TempDirTest):
+    def test_help_and_the_search_note_list_every_registered_engine(self):
+        from sizer.engines.registry import ENGINES
+        from sizer.i18n import say
+        from sizer.vocab import LANGUAGES, T
+        for lang in LANGUAGES:
+            status, out, _ = run_cli(["--help", "--lang", lang])
+            flat = " ".join(out.split())                 # argparse wraps the help at the terminal's width
+            for code, engine in ENGINES.items():
+                with self.subTest(lang=lang, engine=code):
+                    self.assertEqual(status, 0)
+                    self.assertIn(" ".join(say(T(engine.help_id), lang).split()), flat)
+                    self.assertIn(lang, flat.replace("- ", "-"))     # --lang lists the languages (wrapped at a hyphen)

@@ -13,7 +13,7 @@ from sizer.frozen import replace
 from sizer.model.catalog import load_inputs
 from sizer.model.hub import model_config_inputs
 from sizer.numbers import InputError, _choice, _option_text, printable
-from sizer.render import DEFAULT_FORMAT, FORMATS, FORMAT_BY_NAME, TRAILING_FORMAT, render_all
+from sizer.render import DEFAULT_FORMAT, FORMATS, FORMAT_BY_NAME, SUBJECT_TEXT, TRAILING_FORMAT, render_all
 from sizer.vocab import COMPARED_OPTIONS, LIST_KINDS, MAX_COMBINATIONS, NUMERIC_COLUMNS, ORDER_BY, Status, T
 
 
@@ -115,11 +115,21 @@ def _render_and_write(subject, stdout_format, outputs, lang, kind="report"):
     return text
 
 
-def _outputs_and_loader(args, options, variants):
+def _check_renderers(stdout_format, outputs, kind):
+    """Every format asked renders a `kind` subject ("comparison" or "search"); a format that does not is
+    refused by its option before anything is sized."""
+    asked = [(FORMAT_BY_NAME[stdout_format].only_option, stdout_format)] + [(o, name) for o, _, name in outputs]
+    for option, name in asked:
+        if getattr(FORMAT_BY_NAME[name], kind) is None:
+            raise InputError("err.format_subject", option=option, subject=T(SUBJECT_TEXT[kind]))
+
+
+def _outputs_and_loader(args, options, variants, kind):
     """For a run over several configurations (a comparison or a search): the format on stdout, the
     output files (checked against every input the run reads), and a loader of each configuration's
     model, server and storage that reads each once."""
     stdout_format, outputs = _formats_asked(args)
+    _check_renderers(stdout_format, outputs, kind)
     configs = [value for field, values in variants if field == "model_config" for value in values]
     inputs = [("--servers-file", options.servers_file), ("--storage-file", options.storage_file)] + [
         ("--model-config", path) for value in configs + [options.model_config] for path in model_config_inputs(value)]
@@ -143,7 +153,7 @@ def _run_comparison(args, options, variants, lang):
         raise InputError("err.compare_unsupported", option="--solve" if options.solve else
                          "--calibrate-from" if args.calibrate_from is not None else "--commands")
     order_by = None if args.order_by is None else _choice(_option_text(args.order_by), "--order-by", ORDER_BY)
-    stdout_format, outputs, load = _outputs_and_loader(args, options, variants)
+    stdout_format, outputs, load = _outputs_and_loader(args, options, variants, "comparison")
     # Names, catalogs and configs are checked before anything is sized: a bad one is bad input.
     named = [(field, values) for field, values in variants if field in ("model", "model_config", "server", "storage")]
     for values in itertools.product(*(values for _, values in named)):
@@ -177,7 +187,7 @@ def _run_search(args, options, variants, lang, given):
     request = SearchRequest(options, variants, given,
                             {} if args.search_space is None else parse_search_space(args.search_space),
                             parse_allowed_weights(args.allow_weight_precision), order_by)
-    stdout_format, outputs, load = _outputs_and_loader(args, options, variants)
+    stdout_format, outputs, load = _outputs_and_loader(args, options, variants, "search")
     result = search(request, load)
     text = _render_and_write(result, stdout_format, outputs, lang, kind="search")
     return (0 if result.status == Status.OK else 1), text

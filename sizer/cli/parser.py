@@ -7,6 +7,7 @@ import sys
 
 from sizer.cli.files import emit
 from sizer.display import _fixed, _plain
+from sizer.engines.registry import ENGINES
 from sizer.i18n import render, translate_argparse
 from sizer.render import FORMATS
 from sizer.numbers import InputError, _option_text
@@ -136,7 +137,7 @@ def _new_parser(lang, argparse):
     group.add_argument("--weight-precision", metavar="P",
                        help=text("help.weight_precision", choices=", ".join(WEIGHT_PRECISIONS)))
     group.add_argument("--kv-accounting", metavar=text("metavar.basis"), default=DEFAULTS["kv_accounting"],
-                       help=text("help.kv_accounting"))
+                       help=text("help.kv_accounting", bases=Join(tuple(T(engine.help_id) for engine in ENGINES.values()))))
     group.add_argument("--block-size", metavar="TOKENS", default=str(DEFAULTS["block_size"]),
                        help=text("help.block_size"))
     group.add_argument("--page-size", metavar="TOKENS", default=str(DEFAULTS["page_size"]),
@@ -202,7 +203,7 @@ def _new_parser(lang, argparse):
             group.add_argument(entry.file_option, metavar=file, help=text(entry.file_help))
     group.add_argument("--order-by", metavar="KEY", help=text("help.order_by", keys=", ".join(ORDER_BY)))
     group.add_argument("--commands", action="store_true", help=text("help.commands"))
-    group.add_argument("--lang", metavar="LANG", default=DEFAULTS["lang"], help=text("help.lang"))
+    group.add_argument("--lang", metavar="LANG", default=DEFAULTS["lang"], help=text("help.lang", languages=Join(LANGUAGES)))
     group.add_argument("--version", action="version", version="sizing %s" % __version__, help=text("help.version"))
     group.add_argument("-h", "--help", action="help", help=text("help.help"))
     return parser

@@ -120,7 +120,8 @@ def _disaggregated_defaults(model, server, options, allowed):
 
 
 def _basis_defaults(model, server, options, allowed):
-    return (options.kv_accounting,), T("search.note.basis")
+    engines = Join(tuple(code for code, engine in ENGINES.items() if engine.display_name is not None), ",")
+    return (options.kv_accounting,), T("search.note.basis", engines=engines)
 
 
 def _has_field(name):

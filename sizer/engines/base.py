@@ -43,6 +43,7 @@ class Engine:
     display_name = None       # the engine's own spelling ("vLLM"); None for the guide's formula
     page_option = None        # the Options field of its page or block size
     holds_state_layers = True  # False: models with Mamba/linear-attention layers are refused on it
+    help_id = None            # message id of its line in --help's list of bases ("help.basis_<code>")
     kv_explanation_id = None   # message id of how it holds a session's KV (None: the guide's formula)
     pool_explanation_id = None  # message id of its pool's figure (token pools)
     host_s_per_sequence = Fraction(0)   # CPU time per running sequence per step that the GPU waits for

@@ -7,6 +7,7 @@ from sizer.vocab import Basis, T
 
 class SglangEngine(TokenPoolEngine):
     basis = Basis.SGLANG
+    help_id = "help.basis_sglang"
     display_name = "SGLang"
     page_option = "page_size"
     kv_explanation_id = "expl.kv_sglang"

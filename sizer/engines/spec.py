@@ -7,6 +7,7 @@ from sizer.vocab import Basis, T
 
 class SpecEngine(Engine):
     basis = Basis.SPEC
+    help_id = "help.basis_spec"
 
     def description(self, options, vllm_pool):
         return T("value.basis_spec")

@@ -13,6 +13,7 @@ class TrtllmEngine(TokenPoolEngine):
     # GB200, NVIDIA/TensorRT-LLM PR #16564): 8.8 ms / 256 per running sequence.
     host_s_per_sequence = Fraction("8.8e-3") / 256
     basis = Basis.TRTLLM
+    help_id = "help.basis_trtllm"
     display_name = "TensorRT-LLM"
     page_option = "tokens_per_block"
     kv_explanation_id = "expl.kv_trtllm"

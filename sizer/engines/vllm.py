@@ -266,6 +266,7 @@ class VllmEngine(Engine):
     """vLLM v1 (--kv-accounting vllm): blocks of --block-size per KV-cache group, a block pool per
     pipeline stage (vllm/v1/core/kv_cache_utils.py)."""
     basis = Basis.VLLM
+    help_id = "help.basis_vllm"
     display_name = "vLLM"
     page_option = "block_size"
     kv_explanation_id = "expl.kv_vllm"

@@ -18,10 +18,10 @@ class OutputFormat:
     only_option: str | None      # "--json-only" (str), or None: the default format has no flag
     file_option: str | None      # "--output-json-file" (str), or None: not written to a file
     report: str | None           # "module:function" rendering a Report, or None: comparisons only
-    comparison: str          # "module:function" rendering a Comparison
+    comparison: str | None = None  # "module:function" rendering a Comparison, or None: refused for them
     only_help: str | None = None  # message ids of the two options' help
     file_help: str | None = None
-    search: str | None = None    # "module:function" rendering a Search (--search)
+    search: str | None = None    # "module:function" rendering a Search (--search), or None: refused there
 
     @property
     def only_dest(self):
@@ -51,6 +51,10 @@ FORMAT_BY_NAME = {f.name: f for f in FORMATS}
 # The format printed when no --X-only is given; the JSON document follows it on stdout.
 DEFAULT_FORMAT = "text"
 TRAILING_FORMAT = "json"
+
+
+# What a format without a renderer for a kind of subject is refused for, by kind (message ids).
+SUBJECT_TEXT = {"comparison": "subject.comparison", "search": "subject.search"}
 
 
 def renderer(name, kind="report"):
