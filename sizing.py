@@ -24,9 +24,12 @@ def run():
 
     main() has flushed stdout and stderr and renamed every output file into place before it
     returns; what is left at exit is freeing each module and object one by one, about a third of
-    a --summary-only run (see README_v2.md, "Start time"). An exception that escapes main()
-    still ends the ordinary way, with its traceback."""
+    a --summary-only run (see README_v2.md, "Tempo de partida"). An exception that escapes main()
+    still ends the ordinary way, with its traceback, and so does a run under a profiler, a tracer
+    or `python -i`, which read what happens at exit."""
     status = main()
+    if sys.gettrace() or sys.getprofile() or sys.flags.inspect:
+        return status               # a profiler, a tracer (coverage) or `python -i` reads what happens at exit
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -37,4 +40,4 @@ def run():
 
 
 if __name__ == "__main__":
-    run()
+    sys.exit(run())

@@ -15,8 +15,20 @@ class FrozenRecordError(AttributeError):
     """Raised on an attempt to assign or delete a field of a record."""
 
 
+# What @record writes; a record class that defines one of these itself would lose it, so it is refused.
+_WRITTEN = ("__init__", "__eq__", "__hash__", "__setattr__", "__delattr__", "__repr__")
+
+
 def record(cls):
     """Make `cls` a frozen record whose fields are its annotated names (bases' fields first)."""
+    lazy = "__annotate__" in cls.__dict__ or "__annotate_func__" in cls.__dict__
+    if "__annotations__" not in cls.__dict__ and lazy:
+        # Python 3.14 keeps a class's annotations unevaluated behind __annotate__ unless its module has
+        # `from __future__ import annotations`, which every record module has (tests/test_structure.py).
+        raise TypeError("%s: a record's module needs `from __future__ import annotations`" % cls.__name__)
+    written = [name for name in _WRITTEN if name in cls.__dict__]
+    if written:
+        raise TypeError("%s: @record writes %s itself" % (cls.__name__, ", ".join(written)))
     names = []
     for klass in reversed(cls.__mro__):
         for name in klass.__dict__.get("__annotations__", {}):
@@ -26,6 +38,8 @@ def record(cls):
     for name in names:
         default = getattr(cls, name, _MISSING)
         if default is not _MISSING:
+            if isinstance(default, (list, dict, set)):
+                raise TypeError("%s: field %r has a mutable default, shared by every instance" % (cls.__name__, name))
             defaults[name] = default
         elif defaults:
             raise TypeError("%s: field %r without a default follows a field with one" % (cls.__name__, name))
@@ -45,6 +59,9 @@ def _init(self, *args, **kwargs):
     cls = type(self)
     names = cls._record_fields
     values = self.__dict__
+    if not kwargs and len(args) == len(names):          # every field by position: most records
+        values.update(zip(names, args))
+        return
     if len(args) > len(names):
         raise TypeError("%s() takes %d positional arguments but %d were given"
                         % (cls.__name__, len(names), len(args)))

@@ -213,7 +213,7 @@ class Options:
     model_config: str | None
     server: str
     storage: str
-    concurrency: int
+    concurrency: int | None
     requests_per_second: Fraction | None
     mean_session_seconds: Fraction | None
     tpot_slo_ms: Fraction | None
@@ -223,7 +223,7 @@ class Options:
     effective_context: int
     kv_precision: str
     kv_budget_ratio: Fraction
-    runtime_overhead_gib: Fraction
+    runtime_overhead_gib: Fraction | None
     peak_headroom_ratio: Fraction
     tensor_parallel: int | None
     kv_accounting: str

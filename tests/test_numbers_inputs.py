@@ -96,6 +96,9 @@ class TextShapes(unittest.TestCase):
         samples = ["", "2026-09", "2026-9", "2026-13", "2026-12-31", "2026-12-32", "2,500", "131,072", "1,0000",
                    "12,500,000", "+12", "-", "+"] + ["".join(draw.choice(alphabet) for _ in range(draw.randint(1, 11)))
                                                      for _ in range(20000)]
+        parts = ["%02d" % n for n in range(100)] + [str(n) for n in range(10)] + ["", "+1", "1a"]
+        samples += ["%s-%s" % (year, month) for year in ("2026", "202", "20260") for month in parts]
+        samples += ["2026-%s-%s" % (month, day) for month in parts for day in parts]      # every MM and DD shape
         for check, pattern in self.SHAPES:
             compiled = re.compile(pattern, re.ASCII)
             wrong = [text for text in samples if check(text) != bool(compiled.fullmatch(text))]

@@ -95,8 +95,12 @@ class ScenarioResult:
 
     @property
     def values(self):
-        """The scenario's figures' values, typed (ScenarioValues): what logic reads."""
-        return typed_values(ScenarioValues, self.figures)
+        """The scenario's figures' values, typed (ScenarioValues): what logic reads. Built once and kept
+        beside the fields (equality, hashing and replace() read only the fields, so a copy builds its own)."""
+        view = self.__dict__.get("_values")
+        if view is None:
+            view = self.__dict__["_values"] = typed_values(ScenarioValues, self.figures)
+        return view
 
     def value(self, key):
         """The value of the figure `key`, for code that walks figures by key (the outline's tables)."""
@@ -109,7 +113,7 @@ class ScenarioResult:
 
     @property
     def nodes_final(self):
-        return self.values.nodes_final
+        return find(self.figures, "nodes_final")        # read often (searches, comparisons): no whole view
 
 
 def sessions_per_instance(stage_budget_bytes, stage_kv_bytes, layout, cap):

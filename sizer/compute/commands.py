@@ -34,7 +34,7 @@ class EngineRelease:
     engine: str         # a Basis code
     display_name: str
     release: str        # as the release names itself
-    fixture: str        # tests/fixtures/engine-flags/<fixture>.json
+    fixture: str | None        # tests/fixtures/engine-flags/<fixture>.json
 
 
 # vLLM follows --vllm-version (only the releases whose parser was read have commands); SGLang and

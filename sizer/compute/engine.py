@@ -229,7 +229,7 @@ class EngineModel:
     grouped_flops_s: Fraction
     attention_flops_s: Fraction  # per GPU, BF16 x --decode-mfu (decode attention)
     prefill_attention_flops_s: Fraction
-    link_bytes_s: Fraction        # per GPU, one way; None when the catalog has no interconnect figure
+    link_bytes_s: Fraction | None      # per GPU, one way; None when the catalog has no interconnect figure
     dispatch_bytes: Fraction    # bytes per activation element sent to an expert
     attention_flops_per_session: int = 0    # one new token over the effective context
     kv_layers: tuple[tuple[FullAttentionLayers, Fraction], ...] = ()       # (layer group, KV bytes per token per layer on the instance)

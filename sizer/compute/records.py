@@ -78,8 +78,11 @@ class Report:
 
     @property
     def values(self):
-        """The shared figures' values, typed (CommonValues)."""
-        return typed_values(CommonValues, self.common)
+        """The shared figures' values, typed (CommonValues), built once (as ScenarioResult.values)."""
+        view = self.__dict__.get("_values")
+        if view is None:
+            view = self.__dict__["_values"] = typed_values(CommonValues, self.common)
+        return view
 
     def common_figure(self, key):
         """The shared figure `key` (its inputs name what its formula used), or None."""

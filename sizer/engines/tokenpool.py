@@ -15,8 +15,8 @@ from sizer.vocab import Basis
 class TokenStage:
     """One pipeline stage's bytes per token on one GPU: its full-context layers, and its windowed
     (sliding or chunked) layers, which SGLang keeps in a pool of their own."""
-    full_token_bytes_gpu: Fraction
-    window_token_bytes_gpu: Fraction
+    full_token_bytes_gpu: Fraction | int
+    window_token_bytes_gpu: Fraction | int
 
 
 @record
