@@ -12,13 +12,12 @@ from sizer.engines.base import KvPlan
 from sizer.engines.registry import ENGINES
 from sizer.engines.vllm import PageRule, VllmPool
 from sizer.engines.vllmrules import vllm_tp_rules
-from sizer.frozen import replace
+from sizer.frozen import record, replace
 from sizer.layers import StateLayers
 from sizer.model.config import PrecisionScheme
 from sizer.numbers import InputError, cdiv
 from sizer.records import Weights
-from sizer.vocab import (Basis, Bound, GB_BYTES, GIB_BYTES, Join, KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS,
-    record)
+from sizer.vocab import Basis, Bound, GB_BYTES, GIB_BYTES, Join, KV_PRECISIONS, T, Unit, WEIGHT_PRECISIONS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:      # names the annotations use, never imported at run time
